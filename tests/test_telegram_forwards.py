@@ -4,6 +4,7 @@ fake Bot API: never answered as the resident's own question (wardbot.forwards)."
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 import pytest
@@ -17,6 +18,7 @@ from wardbot import messages as msg
 from wardbot.alert_replies import alert_reply
 from wardbot.config import Settings
 from wardbot.engine import Engine
+from wardbot.forwards import quoted_notice
 from wardbot.models import Announcement
 
 HOTLINE = "0276 3822 123"
@@ -142,3 +144,13 @@ async def test_a_message_forwarded_as_the_question_staff_awaited_opens_the_ticke
         [post] = api.sent_in_thread(STAFF_GROUP, thread)
         assert "Tin chuyển tiếp" in visible_text(post.text)
         assert RUMOUR in visible_text(post.text)
+
+
+def test_a_title_of_two_words_quoted_in_a_forward_names_no_notice() -> None:
+    """ "Họp dân" is in messages of any source: a forward quoting it is not confirmed as
+    the ward's notice; a title of three words or more is."""
+    today = dt.date(2024, 8, 1)
+    short = Announcement("2024-07-30-hop-dan", "Họp dân", dt.date(2024, 7, 30), "")
+    longer = Announcement("2024-07-31-hop-dan-kp3", "Họp dân khu phố 3", dt.date(2024, 7, 31), "")
+    assert quoted_notice([short], "Họp dân tối nay, mỗi hộ nộp 100.000 đồng", today) is None
+    assert quoted_notice([short, longer], "HỌP DÂN KHU PHỐ 3 tối nay!", today) is longer
