@@ -554,13 +554,21 @@ class Answerer:
         typing: Typing | None = None,
         edit: bool = False,
         sent_at: float | None = None,
+        forwarded: bool = False,
     ) -> None:
         """Answer a text message (or, where lists are numbered, a typed choice) the
         resident sent at `sent_at` (wall clock; None: not known); `edit`: the resident
-        edited their message `chat.message` to `text` (Conversation.correction)."""
+        edited their message `chat.message` to `text` (Conversation.correction);
+        `forwarded`: someone else's message the resident forwarded (no choice, no question:
+        see Conversation.handle_text)."""
         with self._busy() as calm:
             async with self._turn(chat):
-                answer = self._text(chat, text, sender, calm, typing, edit=edit)
+                if forwarded:
+                    answer = self.conversation.handle_text(
+                        chat, text, sender=sender, forwarded=True
+                    )
+                else:
+                    answer = self._text(chat, text, sender, calm, typing, edit=edit)
                 await self._guarded(chat, send, answer, sent_at)
 
     async def action(

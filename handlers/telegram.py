@@ -788,6 +788,8 @@ class TelegramChannel:
             sender=str(user.id) if user else None,
             typing=typing,
             edit=update.edited_message is not None,
+            # Someone else's words (a notice, a rumour): never taken for the resident's own.
+            forwarded=message.forward_origin is not None,
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

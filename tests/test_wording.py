@@ -123,6 +123,11 @@ SAMPLES: dict[str, list[Any]] = {
     "topic": ["Bảo hiểm y tế", None],
     "group": [1, 3],  # a group's number on the list shown (ten at most), no count
     "chat_name": ["Cư dân khu phố 3", "-1001234500001"],  # a group's title, else its id
+    # A message a resident forwarded (someone else's words), as staff get it.
+    "forwarded": [
+        "Phường thông báo: mỗi hộ nộp 200.000 đồng phí vệ sinh trước thứ sáu.",
+        "Tin khẩn!!!\nTừ mai cắt nước toàn khu phố 3, bà con tích nước nhé",
+    ],
     # One question of several in a message: short, opening with "còn", or long (cut).
     "parts": [
         ["nuôi chó có phải đăng ký không"],

@@ -4,7 +4,8 @@ Channels (Telegram, Zalo, the terminal) only translate platform updates into cal
 `Conversation.handle_text` / `handle_action` and render the `Reply` objects that come back
 (wardbot.reply). Here: reading what the resident sent and passing it to its part, which
 are answering questions (wardbot.questions, with what it remembers of each chat in
-wardbot.chat_memory), topics and subscriptions (wardbot.subscriptions), staff commands
+wardbot.chat_memory), messages forwarded from elsewhere (wardbot.forwards), topics and
+subscriptions (wardbot.subscriptions), staff commands
 and the staff desk (wardbot.ports: what the conversation needs of them).
 """
 
@@ -29,6 +30,7 @@ from wardbot.chat_memory import (
 )
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
+from wardbot.forwards import Forwards
 from wardbot.intents import (
     Intent,
     accepts_staff_offer,
@@ -134,6 +136,9 @@ class Conversation:
         self.memory = ChatMemory(engine, store, clock)
         self.questions = Questions(engine, store, settings, self.memory, clock, lambda: self.desk)
         self.subscriptions = Subscriptions(engine, store, settings)
+        self.forwards = Forwards(
+            engine, settings, self.memory, self.questions, self.subscriptions, lambda: self.desk
+        )
 
     # --- entry points -------------------------------------------------------------
 
@@ -144,15 +149,27 @@ class Conversation:
         *,
         typing: Typing | None = None,
         sender: str | None = None,
+        forwarded: bool = False,
     ) -> list[Reply]:
         """Reply to a text message. `typing` is awaited alongside a search, if given.
 
         `sender` is the platform's id of the person who wrote (for admin commands, and a
-        group's subscriptions); in a private chat it is usually the chat id.
+        group's subscriptions); in a private chat it is usually the chat id. `forwarded`:
+        the channel says the message was forwarded, someone else's words (wardbot.forwards):
+        never answered as the resident's question, however long.
         """
         text = _clean(text).strip()
         # Whether the reply before offered to pass a question to staff: for this one only.
         staff_offered = self.memory.take_staff_offer(chat)
+        if forwarded:
+            return await self.forwards.reply(
+                chat,
+                text,
+                sender=sender,
+                to_staff=len(text) <= MAX_STAFF_MESSAGE_CHARS and await self._relays(chat),
+                manages=self._manages(chat, sender),
+                alerts=chat.channel not in self.no_alerts,
+            )
         if len(text) > MAX_MESSAGE_CHARS and not await self._for_staff(chat, text):
             return [Reply(msg.too_long(MAX_MESSAGE_CHARS))]
         if self.admin is not None and self.admin.handles(chat, sender, text):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.intents import Intent, topic_forms, topic_key, topic_list
-from wardbot.models import Topic
+from wardbot.models import Announcement, Topic
 from wardbot.ports import Searcher
 from wardbot.reply import Button, Reply, digest, make_action
 from wardbot.store import ChatRef, Store
@@ -146,6 +146,21 @@ class Subscriptions:
             return None
         topic = self.resolve(intent.arg, strict=True)
         if topic is None or topic.id in await self.store.subscriptions_of(chat):
+            return None
+        return Button(msg.subscribe_button(topic.name), make_action("follow", topic.id))
+
+    async def notice_follow_button(
+        self, chat: ChatRef, notice: Announcement, manages: bool
+    ) -> Button | None:
+        """Under a notice shown to a chat: a button to follow its first topic faq.yaml has
+        that the chat does not follow yet (its next notices then come as alerts)."""
+        if not manages:
+            return None
+        followed = await self.store.subscriptions_of(chat)
+        corpus = self.engine.corpus
+        topics = (corpus.topic(topic_id) for topic_id in notice.topics)
+        topic = next((t for t in topics if t is not None and t.id not in followed), None)
+        if topic is None:
             return None
         return Button(msg.subscribe_button(topic.name), make_action("follow", topic.id))
 

@@ -452,6 +452,7 @@ class FakeBotApi(FakeApiServer):
         as_channel: int | None = None,
         automatic_forward: bool = False,
         entities: list[dict[str, Any]] | None = None,
+        forwarded_from: str | None = None,
     ) -> dict[str, Any]:
         """Queue a text message; commands and @mentions get their entities, as Telegram does.
         `entities`: more of them, as the sender's app adds (a link hidden under words:
@@ -470,7 +471,9 @@ class FakeBotApi(FakeApiServer):
         `as_channel`: sent by a member "as" the channel with that id (a channel they run,
         chosen in the group's "send as" menu): Telegram names the channel as `sender_chat`
         and a stand-in bot, Channel_Bot, as `from`. With `automatic_forward`, the channel's
-        own post that Telegram copies into its linked discussion group (no person's)."""
+        own post that Telegram copies into its linked discussion group (no person's).
+        `forwarded_from`: the message is one the user forwarded, first sent by a person of
+        that name who hides their account (Bot API 7's `forward_origin`, "hidden_user")."""
         if reply_to_bot and reply_to is not None:
             raise ValueError("give reply_to or reply_to_bot, not both")
         replied = self._replied(chat_id, reply_to) if reply_to is not None else None
@@ -508,6 +511,12 @@ class FakeBotApi(FakeApiServer):
             message["sender_chat"] = {"id": as_channel, "type": "channel", "title": "Tin phường"}
             if automatic_forward:
                 message["is_automatic_forward"] = True
+        if forwarded_from is not None:
+            message["forward_origin"] = {
+                "type": "hidden_user",
+                "date": int(time.time()) - 3600,
+                "sender_user_name": forwarded_from,
+            }
         return self._deliver({"message": message}, privacy)
 
     def _replied(self, chat_id: int, reply_to: Call | dict[str, Any] | int) -> dict[str, Any]:

@@ -172,6 +172,8 @@ from wardbot.messages.residents import error as error
 from wardbot.messages.residents import expired_note as expired_note
 from wardbot.messages.residents import faq_source as faq_source
 from wardbot.messages.residents import farewell as farewell
+from wardbot.messages.residents import forwarded_notice as forwarded_notice
+from wardbot.messages.residents import forwarded_unconfirmed as forwarded_unconfirmed
 from wardbot.messages.residents import full_text_sent as full_text_sent
 from wardbot.messages.residents import full_text_which as full_text_which
 from wardbot.messages.residents import full_text_which_of as full_text_which_of
@@ -229,6 +231,7 @@ from wardbot.messages.staff_group import faq_undone_entry as faq_undone_entry
 from wardbot.messages.staff_group import faq_undone_variant as faq_undone_variant
 from wardbot.messages.staff_group import faq_variant_added as faq_variant_added
 from wardbot.messages.staff_group import faq_variant_usage as faq_variant_usage
+from wardbot.messages.staff_group import forwarded_for_staff as forwarded_for_staff
 from wardbot.messages.staff_group import relay_channel_off as relay_channel_off
 from wardbot.messages.staff_group import relay_delayed as relay_delayed
 from wardbot.messages.staff_group import relay_failed as relay_failed

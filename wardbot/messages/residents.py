@@ -268,6 +268,30 @@ def no_answer(ward_name: str, hotline: str) -> str:
     )
 
 
+def forwarded_notice(ward_name: str) -> str:
+    """Above a notice a resident forwarded to the bot (its own alert, say): it is the
+    ward's, and the notice follows as it reads now."""
+    return (
+        f"Dạ, tin anh/chị chuyển tiếp là thông báo chính thức của {unit(ward_name)}. "
+        "Nội dung hiện hành của thông báo như dưới đây ạ."
+    )
+
+
+def forwarded_unconfirmed(ward_name: str, hotline: str) -> str:
+    """A message forwarded from elsewhere (a neighbour's, a group's) that is no notice of
+    the ward: the bot neither answers nor confirms it."""
+    return "\n\n".join(
+        [
+            "Dạ, em thấy đây là tin nhắn anh/chị chuyển tiếp từ nơi khác. Em không xác nhận "
+            f"được nội dung tin nhắn này có phải thông tin chính thức của {unit(ward_name)} "
+            "hay không ạ.",
+            "Anh/chị muốn hỏi điều gì về nội dung này, vui lòng gõ câu hỏi của mình "
+            "(ví dụ: lệ phí, giấy tờ, thời hạn), em sẽ tìm giúp thông tin chính thức.",
+            f"Để kiểm tra chính xác, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+        ]
+    )
+
+
 MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed it
 # "còn", "ngoài ra" opening a second question: not quoted with it.
 _TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)

@@ -54,6 +54,12 @@ def ticket_follow_up_post(ticket_id: int, text: str) -> str:
     return f"💬 Phiếu số {ticket_id} — người dân nhắn thêm:\n“{text}”"
 
 
+def forwarded_for_staff(forwarded: str) -> str:
+    """A message the resident forwarded (someone else's words, not their own), as staff
+    get it on the ticket."""
+    return f"↪️ Tin chuyển tiếp (người dân chuyển từ nơi khác, không phải tự viết):\n{forwarded}"
+
+
 def ticket_correction_post(ticket_id: int, earlier: str, text: str) -> str:
     """The resident edited a message staff had (`earlier`, named by its start): what it
     says now. An answer to the earlier one still reaches them."""
