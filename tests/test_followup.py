@@ -285,6 +285,49 @@ def test_a_line_naming_how_often_is_no_answer_to_how_long_one_naming_a_wait_is(
 
 
 @pytest.mark.parametrize(
+    ("line", "a_wait"),
+    [
+        # Typed without accents, as some staff write faq.yaml: the same reading.
+        ("Dong theo quy, 6 thang hoac 12 thang.", False),
+        ("Tro cap chi tra 3 thang mot lan qua buu dien.", False),
+        ("Kham suc khoe dinh ky 6 thang.", False),
+        ("Nhan luong huu hang thang, 2 thang hoac 3 thang.", False),
+        ("Ho so duoc giai quyet trong 10 ngay lam viec.", True),
+        ("Cap moi 7 ngay.", True),  # "moi": "mới" (new) as well as "mỗi" (each)
+        # "Định kì" is how some write "định kỳ".
+        ("Khám sức khỏe định kì 6 tháng.", False),
+    ],
+)
+def test_a_line_typed_without_accents_naming_how_often_is_no_answer_to_how_long(
+    line: str, a_wait: bool
+) -> None:
+    """An entry written without accents ("Dong theo quy, 6 thang hoac 12 thang") is read
+    as one written with them: "mất bao lâu?" does not quote how often one pays as the time
+    the procedure takes, and still quotes its wait ("giai quyet trong 10 ngay")."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nop ho so tai phuong.\n{line}\n")
+    found = excerpt(entry, "mất bao lâu?")
+    assert (found is not None and found.lines == (line,)) is a_wait, found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Hồ sơ giải quyết trong 10 ngày làm việc và trợ cấp chi trả hằng tháng.",
+        "Trả thẻ trong 5 ngày làm việc (đóng theo năm).",
+        "Thời gian giải quyết 10 ngày (tính theo ngày dương lịch).",
+        "Cấp giấy trong 3 ngày, khám định kỳ 6 tháng một lần.",
+    ],
+)
+def test_a_line_naming_a_wait_and_how_often_answers_how_long(line: str) -> None:
+    """A line saying both how long the procedure takes and how often something recurs, in
+    one breath: "mất bao lâu?" quotes it (the wait is there), and the resident is not told
+    the entry does not say how long it takes."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nộp hồ sơ tại phường.\n{line}\n")
+    found = excerpt(entry, "mất bao lâu?")
+    assert found is not None and found.lines == (line,), found
+
+
+@pytest.mark.parametrize(
     ("then", "aspects", "alone_gets"),
     [
         # Alone, it gets the fee of certified copies, the only fee named on its own.

@@ -71,13 +71,47 @@ _NOT_TAKING = re.compile(
     r"|tu \d+ \w+ tro len)\b"
 )
 # A duration a line names as how often something recurs, or as what a payment covers, not
-# as a wait: "(đóng) theo tháng", "mỗi 3 tháng", "hằng năm", "định kỳ", "12 tháng một lần",
-# "đóng 6 tháng" ("tính theo ngày làm việc" counts a wait's days). Read as typed (lower
-# case, accents kept): folded, "mỗi" is "mới" (new: "cấp mới 7 ngày") and "đóng" "đồng".
-_UNIT = r"(?:ngày|tuần|tháng|quý|năm)"
+# as a wait: "(đóng) theo tháng", "mỗi 3 tháng", "hằng năm", "định kỳ 6 tháng", "12 tháng
+# một lần", "đóng 6 tháng", with the durations listed with it ("theo quý, 6 tháng hoặc 12
+# tháng"); "tính theo ngày làm việc" counts a wait's days. Left out of a clause, what
+# remains may still name a wait ("giải quyết trong 10 ngày ... chi trả hằng tháng").
+
+
+def _how_often(
+    unit: str, every: str, periodic: str, once: str, pays: str, either: str, working: str
+) -> str:
+    duration = rf"\d+ (?:{unit})"
+    durations = rf"{duration}(?: (?:(?:{either}) )?{duration})*"
+    more = rf"(?: (?:(?:{either}) )?{durations})?(?: (?:{once}))?"
+    return (
+        rf"\b(?:(?:{every}) (?:\d+ )?(?:{unit})\b(?! {working}){more}"
+        rf"|(?:{periodic}){more}|{durations} (?:{once})|(?:{pays}) {durations}{more})\b"
+    )
+
+
+# Read as typed (lower case, accents kept): folded, "mỗi" is "mới" (new: "cấp mới 7 ngày").
 _HOW_OFTEN = re.compile(
-    rf"\b(?:(?:theo|mỗi|hằng|hàng) (?:\d+ )?{_UNIT}\b(?! làm việc)|định kỳ"
-    rf"|\d+ {_UNIT} (?:một|1) lần|đóng (?:theo |trước )?\d+ {_UNIT})\b"
+    _how_often(
+        "ngày|tuần|tháng|quý|năm",
+        "theo|mỗi|hằng|hàng",
+        "định kỳ|định kì",
+        "một lần|1 lần",
+        "đóng|đóng theo|đóng trước",
+        "hoặc|và|hay",
+        "làm việc",
+    )
+)
+# A line typed without accents: the same, but "moi" (mới or mỗi) is taken for no "each".
+_HOW_OFTEN_FOLDED = re.compile(
+    _how_often(
+        "ngay|tuan|thang|quy|nam",
+        "theo|hang",
+        "dinh ky|dinh ki",
+        "mot lan|1 lan",
+        "dong|dong theo|dong truoc",
+        "hoac|va|hay",
+        "lam viec",
+    )
 )
 # A clause that only lists durations ("3 tháng", "6 tháng hoặc 12 tháng") goes on with
 # the one before it: "đóng theo tháng, 3 tháng, 6 tháng hoặc 12 tháng" is one list.
@@ -194,12 +228,14 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
 
 def _says(line: str, aspect: str, says: re.Pattern[str]) -> bool:
     """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it);
-    a time, in a clause naming no validity or condition (`_NOT_TAKING`) nor how often
-    (`_HOW_OFTEN`)."""
+    a time, in a clause naming no validity or condition (`_NOT_TAKING`), once what it
+    names as how often (`_HOW_OFTEN`) is left out."""
     if aspect != "time":
         return bool(says.search(_words(line, folded=True)))
+    accented = _words(line, folded=False) != _words(line, folded=True)
+    how_often = _HOW_OFTEN if accented else _HOW_OFTEN_FOLDED
     return any(
-        says.search(folded) and not _NOT_TAKING.search(folded) and not _HOW_OFTEN.search(typed)
+        not _NOT_TAKING.search(folded) and says.search(fold(how_often.sub(" ", typed)))
         for typed, folded in _clauses(line)
     )
 
