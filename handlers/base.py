@@ -603,7 +603,7 @@ class Answerer:
         edit: bool = False,
     ) -> list[Reply]:
         if edit and (corrected := await self.conversation.correction(chat, text)) is not None:
-            return [corrected]  # staff had the message: they get the correction
+            return corrected  # staff had the message: they get the correction
         choice: Button | tuple[Button, ...] | Reply | None = await self.recall(chat.chat_id, text)
         if choice is None and self.menus is not None:
             choice = self.menus.choice(chat.chat_id, text)

@@ -923,3 +923,77 @@ async def test_a_question_passed_on_with_the_button_then_edited_is_a_correction_
         assert visible_text(told.text) == msg.ticket_correction(WARD_NAME, 1)
         [*_, correction] = await staff.desk.tickets.messages(1)
         assert correction.text == fixed and correction.corrects is not None
+
+
+async def test_an_edit_that_changes_no_word_staff_have_tells_the_resident_nothing(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Telegram reports an edit whose words are those staff already have (only their
+    formatting changed, a link's preview came): nothing goes to staff, and the resident
+    is not told their change was passed on; what they write next is answered as usual."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        mark = len(api.calls)
+        asked = api.send_text(RESIDENT, f"/hoicanbo {QUESTION}")
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+
+        mark = len(api.calls)
+        api.edit_text(asked, f"/hoicanbo {QUESTION}")
+        api.send_text(RESIDENT, "nhà em ở tổ 5")  # answered after the edit (in order)
+        await api.replies(RESIDENT, since=mark)  # anything said of the edit comes first
+        told = [visible_text(call.text) for call in api.sent(RESIDENT, since=mark)]
+        assert told == [msg.ticket_follow_up(WARD_NAME, 1)]
+        assert [m.corrects for m in await staff.desk.tickets.messages(1)] == [None, None]
+
+
+async def test_an_edit_of_saying_the_answer_missed_is_no_correction_of_the_question(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """ "không phải ạ" offers staff the question asked before it: the resident who edits
+    "không phải ạ" once staff have that question adds to it; staff are not told the
+    question now reads "không phải ạ…"."""
+    question = "bà tôi bị mất thẻ bảo hiểm thì làm lại ở đâu"
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await api.say(RESIDENT, question)
+        mark = len(api.calls)
+        missed = api.send_text(RESIDENT, "không phải ạ")
+        (sorry,) = await api.replies(RESIDENT, since=mark)
+        mark = len(api.calls)
+        api.press(RESIDENT, "staff:ask", sorry)
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+
+        mark = len(api.calls)
+        more = "không phải ạ, em hỏi thẻ bảo hiểm y tế của bà em"
+        api.edit_text(missed, more)
+        (told,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(told.text) == msg.ticket_follow_up(WARD_NAME, 1)
+        await staff.desk.post_pending()
+        [_, post] = api.sent_in_thread(STAFF_GROUP, thread)
+        assert visible_text(post.text) == msg.ticket_follow_up_post(1, more)
+
+
+async def test_a_correction_reported_twice_reaches_staff_once_and_is_told_again(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The same edit reported again (its update kept through a crash, say): staff get the
+    correction once; the resident, who may not have heard, is told of it again."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        mark = len(api.calls)
+        asked = api.send_text(RESIDENT, f"/hoicanbo {QUESTION}")
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+
+        mark = len(api.calls)
+        fixed = QUESTION.replace("trẻ em", "người cao tuổi")
+        api.edit_text(asked, f"/hoicanbo {fixed}")
+        api.edit_text(asked, f"/hoicanbo {fixed}")
+        told = await api.replies(RESIDENT, 2, since=mark)
+        assert [visible_text(call.text) for call in told] == [
+            msg.ticket_correction(WARD_NAME, 1)
+        ] * 2
+        await staff.desk.post_pending()
+        [_, correction] = api.sent_in_thread(STAFF_GROUP, thread)
+        assert visible_text(correction.text) == msg.ticket_correction_post(1, QUESTION, fixed)

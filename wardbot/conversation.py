@@ -192,10 +192,11 @@ class Conversation:
             await self._add_to_offer(chat, adds_to, replies)
         return self._noting_staff_offer(chat, replies)
 
-    async def correction(self, chat: ChatRef, text: str) -> Reply | None:
+    async def correction(self, chat: ChatRef, text: str) -> list[Reply] | None:
         """The resident edited their message `chat.message` to `text`: when staff have it,
-        the new text goes to them as a correction, and this says so. None: staff do not
-        have it; the edit is answered as a new message (`handle_text`)."""
+        the new text goes to them as a correction, and this says so ([]: staff have these
+        very words). None: staff do not have it; the edit is answered as a new message
+        (`handle_text`)."""
         text = _clean(text).strip()
         if self.desk is None or not chat.private or not text:
             return None

@@ -491,7 +491,9 @@ class Questions:
             question, answered = taken
             if answered:
                 offers = await self._other_matches(question)
-            staff = await self._staff_offer(chat, question)
+            # The question came from an earlier message, not from "sai rồi": an edit of
+            # this one is no correction of it (Desk.correct).
+            staff = await self._staff_offer(replace(chat, message=None), question)
         s = self.settings
         text = msg.wrong_answer(
             s.ward_name, s.ward_hotline, offers=len(offers), notices=any_notice(offers)

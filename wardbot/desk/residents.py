@@ -137,11 +137,13 @@ class ResidentSide(DeskBase):
             keeps_choices=True,
         )
 
-    async def correct(self, chat: ChatRef, text: str) -> Reply | None:
+    async def correct(self, chat: ChatRef, text: str) -> list[Reply] | None:
         """The resident edited their message `chat.message` (`text`: as it reads now). When
         staff have it on the chat's open ticket, the new text goes to them as a correction
         of it, in the same place (their answer to the first still reaches the resident).
-        None: staff have no such message (the edit is answered as a new message)."""
+        None: staff have no such message (the edit is answered as a new message); []:
+        staff have these very words (only their formatting changed, a link's preview
+        came), nothing to pass on nor to say."""
         if chat.message is None:
             return None
         ticket = await self.active(chat)
@@ -150,17 +152,22 @@ class ResidentSide(DeskBase):
         earlier = await self.tickets.from_source(ticket, chat.message)
         if earlier is None:
             return None
-        if earlier.text != text:  # the same words (a link preview added): nothing new
+        if earlier.text != text:
             await self.tickets.add_resident_message(
                 ticket, text, self.clock(), source=chat.message, corrects=earlier.id
             )
             self._wake.set()
             log.info("ticket %d: the resident corrected a message", ticket.id)
+        elif earlier.corrects is None:
+            return []  # the words staff had from the start: no change to tell of
+        # (Else the correction's own update again, kept through a crash: told again.)
         held_up = self.unreachable is not None
-        return Reply(
-            msg.ticket_correction(self.settings.ward_name, ticket.id, held_up=held_up),
-            keeps_choices=True,
-        )
+        return [
+            Reply(
+                msg.ticket_correction(self.settings.ward_name, ticket.id, held_up=held_up),
+                keeps_choices=True,
+            )
+        ]
 
     async def _open(self, chat: ChatRef, question: str) -> Reply:
         refused = await self._refused(chat)
