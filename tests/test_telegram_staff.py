@@ -925,6 +925,36 @@ async def test_a_question_passed_on_with_the_button_then_edited_is_a_correction_
         assert correction.text == fixed and correction.corrects is not None
 
 
+async def test_a_message_edited_into_a_question_the_bot_knows_is_answered_beside_staff(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """With a ticket open, the bot answers what it knows of any message, staff getting it
+    too: so also of a message the resident edits into such a question. Staff get the
+    correction; the resident gets the answer at once, not only "passed on"."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        mark = len(api.calls)
+        api.send_text(RESIDENT, f"/hoicanbo {QUESTION}")
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+        thread = api.topic_named(STAFF_GROUP, "#1 · Telegram")
+
+        mark = len(api.calls)
+        added = api.send_text(RESIDENT, "em hỏi thêm chuyện hồ bơi của phường")
+        (told,) = await api.replies(RESIDENT, since=mark)
+        assert visible_text(told.text) == msg.ticket_follow_up(WARD_NAME, 1)
+
+        mark = len(api.calls)
+        fixed = "mất thẻ bảo hiểm y tế thì làm sao"
+        api.edit_text(added, fixed)
+        (answer,) = await api.replies(RESIDENT, since=mark)
+        assert "Mất thẻ bảo hiểm y tế thì làm sao?" in visible_text(answer.text)
+        await staff.desk.post_pending()
+        posts = [visible_text(p.text) for p in api.sent_in_thread(STAFF_GROUP, thread)]
+        assert posts[-1] == msg.ticket_correction_post(
+            1, "em hỏi thêm chuyện hồ bơi của phường", fixed
+        )
+
+
 async def test_an_edit_that_changes_no_word_staff_have_tells_the_resident_nothing(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -194,9 +194,10 @@ class Conversation:
 
     async def correction(self, chat: ChatRef, text: str) -> list[Reply] | None:
         """The resident edited their message `chat.message` to `text`: when staff have it,
-        the new text goes to them as a correction, and this says so ([]: staff have these
-        very words). None: staff do not have it; the edit is answered as a new message
-        (`handle_text`)."""
+        the new text goes to them as a correction, and the bot answers what it knows of it
+        as of any message with a ticket open, else says it went to staff ([]: staff have
+        these very words). None: staff do not have it; the edit is answered as a new
+        message (`handle_text`)."""
         text = _clean(text).strip()
         if self.desk is None or not chat.private or not text:
             return None
@@ -206,10 +207,19 @@ class Conversation:
         if not text:
             return None
         try:
-            return await self.desk.correct(chat, text)
+            told = await self.desk.correct(chat, text)
         except Exception:  # a locked database: answered as a new message
             log.exception("could not pass a resident's correction to staff")
             return None
+        if not told:
+            return told
+        # Staff have the new words; the bot answers what it knows of them, as it does of
+        # any message sent with a ticket open.
+        intent = parse_intent(text)
+        follow: Button | None = None
+        if chat.channel not in self.no_alerts:
+            follow = await self.subscriptions.follow_button(chat, intent, True)
+        return await self.questions.beside_ticket(chat, intent, text, None, follow, told[0])
 
     async def _offered(self, chat: ChatRef) -> str | None:
         """The question offered to pass to staff, if any (a locked database: None)."""

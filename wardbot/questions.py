@@ -132,6 +132,19 @@ class Questions:
             return None
         courtesy = intent.kind in COURTESY
         relayed = await desk.follow_up(chat, ticket, text, courtesy=courtesy)
+        return await self.beside_ticket(chat, intent, text, typing, follow, relayed)
+
+    async def beside_ticket(
+        self,
+        chat: ChatRef,
+        intent: Intent,
+        text: str,
+        typing: Typing | None,
+        follow: Button | None,
+        relayed: Reply,
+    ) -> list[Reply]:
+        """What the bot says of a message that went to staff on an open ticket (`relayed`:
+        what it tells of that): the bot's own answer where it knows one, else `relayed`."""
         if intent.kind in SMALL_TALK:
             return [small_talk_reply(intent)]
         if intent.kind != "question":
