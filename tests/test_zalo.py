@@ -47,8 +47,8 @@ from wardbot.delivery import (
 )
 from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
-from wardbot.hours import VIETNAM
 from wardbot.faq_edit import FaqEditor
+from wardbot.hours import VIETNAM
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.reply import Button, Reply, make_action
