@@ -539,7 +539,9 @@ class TelegramChannel:
         # A resident who blocked the bot cannot be told anything (python-telegram-bot's
         # Forbidden): noted, not apologised for. Residents type "2" under buttons too: it
         # presses the second.
-        self.answerer = Answerer(CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,))
+        self.answerer = Answerer(
+            CHANNEL, conversation, settings, counted=True, quiet=(Forbidden,), now=wall_clock
+        )
         self.inbox = Inbox(conversation.store, CHANNEL)
         self._queue = _KeptUpdates(self.inbox)
         self._replayed = False
@@ -790,6 +792,7 @@ class TelegramChannel:
             edit=update.edited_message is not None,
             # Someone else's words (a notice, a rumour): never taken for the resident's own.
             forwarded=message.forward_origin is not None,
+            sent_at=(message.edit_date or message.date).timestamp(),
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -804,7 +807,7 @@ class TelegramChannel:
             please = Reply(said, keeps_choices=True)
             quote = None if private else message.message_id
             sender = self._sender(chat.id, quote=quote, thread=_topic(message))
-            await self.answerer.say(ref, [please], sender)
+            await self.answerer.say(ref, [please], sender, sent_at=message.date.timestamp())
 
     async def _note_topic(self, chat: ChatRef) -> None:
         """A group wrote to the bot from a forum topic: where its alerts may go when both

@@ -190,6 +190,16 @@ def _render_one(
     return [part for part in parts if part]
 
 
+def from_ms(stamp: object) -> float | None:
+    """When a resident sent a message, as Zalo writes it (epoch milliseconds: the Zalo
+    bot's `date`, the Official Account's `timestamp`), in wall-clock seconds; None when it
+    is not such a time."""
+    try:
+        return int(str(stamp)) / 1000
+    except ValueError:
+        return None
+
+
 def _is_private(message: dict[str, Any], chat_id: str, sender_id: object) -> bool:
     """Zalo marks a chat PRIVATE or GROUP; unmarked, a chat is private when it is the
     sender's own (their user id is its id)."""
@@ -325,6 +335,7 @@ class ZaloChannel:
         webhook_check: float = WEBHOOK_CHECK,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        now: Callable[[], float] = time.time,
     ) -> None:
         if not settings.zalo_token:
             raise ConfigError("ZALO_BOT_TOKEN is not set")
@@ -362,6 +373,7 @@ class ZaloChannel:
             told=(TooManyRequests,),  # `reply_quota`
             slots=CONCURRENT_UPDATES,
             clock=clock,
+            now=now,  # wall clock: how late an answer is (handlers.base.late_note)
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
         self.intake = Intake(self.inbox, _keyed, self._handle_update, CHANNEL)
@@ -577,7 +589,8 @@ class ZaloChannel:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:
                 said = await self.conversation.attachment_note(chat, typed=False)
-            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send)
+            please = [Reply(said, keeps_choices=True)]
+            await self.answerer.say(chat, please, send, sent_at=from_ms(message.get("date")))
             return
 
         async def typing() -> None:
@@ -587,7 +600,14 @@ class ZaloChannel:
         if not chat.private:  # Zalo shows the bot group messages that mention or quote it
             text = _without_mention(text, self._mention)
             await self._note_group(chat)
-        await self.answerer.text(chat, text, send, sender=str(sender_id or chat_id), typing=typing)
+        await self.answerer.text(
+            chat,
+            text,
+            send,
+            sender=str(sender_id or chat_id),
+            typing=typing,
+            sent_at=from_ms(message.get("date")),
+        )
 
     async def _send(
         self,

@@ -41,7 +41,7 @@ from starlette.routing import BaseRoute, Route
 
 from handlers.base import Answerer, send_parts
 from handlers.intake import Intake
-from handlers.zalo import render_plain
+from handlers.zalo import from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
 from wardbot import messages as msg
@@ -140,14 +140,6 @@ def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
     if not isinstance(user, str | int) or not str(user):
         return None
     return key, str(user), str(name)
-
-
-def _sent_at(event: dict[str, Any]) -> float | None:
-    """When the resident sent an event (its `timestamp`, milliseconds), wall clock."""
-    try:
-        return int(str(event.get("timestamp"))) / 1000
-    except ValueError:
-        return None
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:
@@ -353,7 +345,7 @@ class ZaloOaChannel:
         chat = ChatRef(CHANNEL, chat_id)  # an OA's chats are one person's each
         message = event.get("message")
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
-        sent_at = _sent_at(event)
+        sent_at = from_ms(event.get("timestamp"))
         send = functools.partial(self._send, chat_id)
         if name == UNFOLLOW_EVENT:
             # Zalo lets the OA write to followers only: the topics go (as /unsubscribe all).

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
@@ -25,6 +27,7 @@ from wardbot.conversation import Conversation
 from wardbot.delivery import ReplyRetry
 from wardbot.desk import Desk
 from wardbot.engine import Engine
+from wardbot.hours import VIETNAM
 from wardbot.models import Announcement
 from wardbot.reply import Link, Reply
 from wardbot.store import ChatRef, Store
@@ -416,6 +419,35 @@ async def test_a_command_corrected_by_editing_the_message_is_done(
     (done,) = await api.replies(ALICE, since=mark)
     assert shown(done).startswith(msg.subscribed(WARD_NAME, "Bảo hiểm y tế"))
     assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["bhyt"]
+
+
+async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The bot was down; Telegram kept what residents wrote meanwhile and hands it over at
+    the start. An answer hours late comes after a line saying when the message was sent;
+    one on time, or to a message edited just now (however old its first wording), without."""
+    late = [0.0]  # how long after Telegram's clock the bot reads a message
+    wall_clock = lambda: time.time() + late[0]  # noqa: E731
+    async with polling_channel(api, ward_engine, ward_settings, wall_clock=wall_clock):
+        mark = len(api.calls)
+        api.send_text(ALICE, "dang ky tam tru can giay to gi")
+        (on_time,) = await api.replies(ALICE, since=mark)
+        assert shown(on_time).startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        late[0] = 3 * 3600.0
+        mark = len(api.calls)
+        kept = api.send_text(ALICE, "dang ky tam tru can giay to gi")
+        apology, answer = await api.replies(ALICE, 2, since=mark)
+        sent_at = dt.datetime.fromtimestamp(kept["message"]["date"], VIETNAM)
+        assert shown(apology) == msg.late_answer(sent_at.replace(tzinfo=None))
+        assert shown(answer).startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        # Edited now, a message of hours ago is answered as new: no apology.
+        mark = len(api.calls)
+        old = {"message": {**kept["message"], "date": int(time.time() - late[0])}}
+        late[0] = 0.0
+        api.edit_text(old, "/help")
+        (helped,) = await api.replies(ALICE, since=mark)
+        assert shown(helped).startswith("Cách hỏi")
 
 
 @pytest.mark.parametrize("typed", ["2", "số 2 ạ", "chọn 2"])

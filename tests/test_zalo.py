@@ -48,6 +48,7 @@ from wardbot.delivery import (
 from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
+from wardbot.hours import VIETNAM
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.reply import Button, Reply, make_action
@@ -118,14 +119,15 @@ async def running_channel(
     polls: Clock | None = None,
     retries: Clock | None = None,
     webhook_check: float | None = None,
+    now: Callable[[], float] | None = None,
     **changes: Any,
 ) -> AsyncIterator[tuple[ZaloChannel, Store]]:
     """A started Zalo channel talking to the fake API; yields it and its store.
 
     `polls`: the poll loop's clock and waits; `retries`: those of its replies' retries;
-    `webhook_check`: seconds between its looks at getWebhookInfo."""
+    `webhook_check`: seconds between its looks at getWebhookInfo; `now`: its wall clock."""
     settings = zalo_settings(settings, api, **changes)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {} if now is None else {"now": now}
     if webhook_check is not None:
         options["webhook_check"] = webhook_check
     if polls is not None:
@@ -455,6 +457,31 @@ async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, stor
     api.send_image(ALICE, caption=" ")  # no question with it
     (reply,) = await api.replies(ALICE, since=mark)
     assert reply.text == msg.please_type()
+
+
+async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> None:
+    """The bot was down; what residents wrote meanwhile is answered when it starts. An
+    answer hours late (by Zalo's `date`) comes after a line saying when the message was
+    sent, a sticker's request to type too; one on time, without."""
+    late = [0.0]  # how long after Zalo's clock the bot reads a message
+    now = lambda: time.time() + late[0]  # noqa: E731
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, now=now):
+        (on_time,) = await api.say(ALICE, "mất thẻ bhyt")
+        assert on_time.text.startswith("Mất thẻ bảo hiểm y tế")
+        late[0] = 5 * 3600.0
+        mark = len(api.calls)
+        kept = api.send_text(ALICE, "mất thẻ bhyt")
+        apology, answer = await api.replies(ALICE, 2, since=mark)
+        sent_at = dt.datetime.fromtimestamp(kept["message"]["date"] / 1000, VIETNAM)
+        assert apology.text == msg.late_answer(sent_at.replace(tzinfo=None))
+        assert answer.text == on_time.text
+        mark = len(api.calls)
+        api.send_sticker(ALICE)
+        apology, please = await api.replies(ALICE, 2, since=mark)
+        assert apology.text.startswith("Dạ, em xin lỗi vì trả lời muộn")
+        assert please.text == msg.please_type()
 
 
 async def test_content_zalo_withholds_gets_the_hotline_too(api: FakeZaloApi, store: Store) -> None:
