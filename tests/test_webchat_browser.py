@@ -15,6 +15,7 @@ import datetime as dt
 import inspect
 import re
 import unicodedata
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from test_webchat import DECOMPOSED_QUESTION
 
+from handlers.web_resume import RESUME_GRACE
 from handlers.webchat import SESSION_LIMIT, WebChatChannel, integrity, widget_script
 from wardbot import channels
 from wardbot import messages as msg
@@ -1768,8 +1770,9 @@ async def test_on_another_site_the_widget_keeps_the_conversation_from_page_to_pa
     assert second and session not in (first, second)
     await ask_in(chat, UNKNOWN)
     await expect(replies).to_have_count(2)
-    # The handle used before opens nothing now: put back, the portal's next page starts
-    # a conversation of its own.
+    # The handle used before opens nothing once its RESUME_GRACE is over: put back, the
+    # portal's next page starts a conversation of its own.
+    bot.channel.resumes.clock = lambda: time.time() + RESUME_GRACE + 1
     await page.evaluate(f"localStorage.setItem('{RESUME_KEY}', {first!r})")
     await page.goto(site + "?trang=tin-tuc")
     chat = await open_widget(page)
