@@ -86,9 +86,7 @@ class Resumes:
                         (now, now + RESUME_GRACE, _digest(handle)),
                     )
                 else:
-                    await db.execute(
-                        "DELETE FROM web_resume WHERE digest = ?", (_digest(handle),)
-                    )
+                    await db.execute("DELETE FROM web_resume WHERE digest = ?", (_digest(handle),))
                 if row[1] <= now:
                     return None
                 session = str(row[0])
@@ -111,9 +109,15 @@ class Resumes:
         return handle
 
     async def purge(self) -> int:
-        """Delete the handles past their time; returns how many."""
+        """Delete the handles past their time; returns how many. A handle given for longer
+        than `seconds` from now (WEB_HISTORY_DAYS lowered since) lasts `seconds` from now."""
         if not self.store.writable:
             return 0
+        now = self.clock()
         async with self.store.writing(proves=False) as db:
-            cursor = await db.execute("DELETE FROM web_resume WHERE until <= ?", (self.clock(),))
+            cursor = await db.execute("DELETE FROM web_resume WHERE until <= ?", (now,))
+            await db.execute(
+                "UPDATE web_resume SET until = ? WHERE until > ?",
+                (now + self.seconds, now + self.seconds),
+            )
         return max(cursor.rowcount, 0)

@@ -27,7 +27,7 @@ from chat_ward import WARD_NAME
 from test_telegram_app import free_port, read_only_folder, running_app
 
 import bot
-from handlers.web_resume import RESUME_GRACE
+from handlers.web_resume import RESUME_GRACE, Resumes
 from handlers.webchat import (
     ADDRESS_LIMIT,
     HANDOFF_SECONDS,
@@ -449,6 +449,20 @@ async def test_a_handle_whose_trade_was_lost_still_opens_the_conversation_just_a
     assert (await resume(client, handle=late)).status_code == 200
     clock.now += RESUME_GRACE + 1
     assert (await resume(client, handle=late)).status_code == 404  # its grace is over
+
+
+async def test_a_resume_handle_lasts_no_longer_than_a_shortened_history(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store, clock: Clock
+) -> None:
+    """The operator lowers WEB_HISTORY_DAYS from 30 to 7 and restarts the bot: a handle
+    given before lasts 7 days from then, as the history does, not the 30 it had."""
+    channel.resumes.clock = clock
+    await send(client, text="mat the bhyt")
+    kept = (await resume(client, session=SESSION)).json()["handle"]
+    restarted = Resumes(store, 7 * 86400.0, clock)
+    await restarted.purge()  # at the start, then every hour
+    clock.now += 7 * 86400.0 + 60
+    assert await restarted.take(kept) is None
 
 
 @pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])

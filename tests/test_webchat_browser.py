@@ -14,8 +14,8 @@ import contextlib
 import datetime as dt
 import inspect
 import re
-import unicodedata
 import time
+import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
