@@ -517,6 +517,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE staff_offers DROP COLUMN source")
         if version < 33:
             raw.execute("DROP TABLE reply_windows")
+        if version == 34:
+            raw.execute("ALTER TABLE web_resume DROP COLUMN used")
         if version < 34:
             raw.execute("DROP TABLE web_resume")
     again = await open_ward(ward.root)

@@ -27,6 +27,7 @@ from chat_ward import WARD_NAME
 from test_telegram_app import free_port, read_only_folder, running_app
 
 import bot
+from handlers.web_resume import RESUME_GRACE, Resumes
 from handlers.webchat import (
     ADDRESS_LIMIT,
     HANDOFF_SECONDS,
@@ -396,6 +397,7 @@ async def test_a_resume_handle_opens_the_conversation_once_and_is_replaced(
     assert opened.status_code == 200 and opened.json()["session"] == SESSION
     second = opened.json()["handle"]
     assert second != first
+    assert (await resume(client, handle=first)).status_code == 200  # RESUME_GRACE
     used = await resume(client, handle=first)
     assert used.status_code == 404 and used.json() == {"error": msg.WEB_HANDOFF_EXPIRED}
     stranger = {**HEADERS, "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}
@@ -422,6 +424,45 @@ async def test_a_resume_handle_lasts_as_long_as_the_history_and_ends_on_forget(
     mine = (await resume(client, session=OTHER)).json()["handle"]
     await send(client, OTHER, text="/forget")
     assert (await resume(client, handle=mine)).status_code == 404
+
+
+async def test_a_handle_whose_trade_was_lost_still_opens_the_conversation_just_after(
+    client: httpx.AsyncClient, channel: WebChatChannel, clock: Clock
+) -> None:
+    """The answer to a trade lost on the way (the resident went on to the portal's next
+    page meanwhile), or two tabs opening the chat at once with the one handle the portal
+    keeps: the handle opens the same conversation once more within RESUME_GRACE, each
+    time for a handle of its own. Past that, or a third time, it opens nothing."""
+    channel.resumes.clock = clock
+    await send(client, text="mat the bhyt")
+    kept = (await resume(client, session=SESSION)).json()["handle"]
+    first = (await resume(client, handle=kept)).json()
+    clock.now += RESUME_GRACE - 5
+    again = await resume(client, handle=kept)
+    assert again.status_code == 200 and again.json()["session"] == SESSION
+    assert again.json()["handle"] not in (kept, first["handle"])
+    # Both new handles open the conversation: whichever tab wrote the portal's storage last.
+    for handle in (first["handle"], again.json()["handle"]):
+        assert (await resume(client, handle=handle)).json()["session"] == SESSION
+    assert (await resume(client, handle=kept)).status_code == 404  # a third time
+    late = (await resume(client, session=SESSION)).json()["handle"]
+    assert (await resume(client, handle=late)).status_code == 200
+    clock.now += RESUME_GRACE + 1
+    assert (await resume(client, handle=late)).status_code == 404  # its grace is over
+
+
+async def test_a_resume_handle_lasts_no_longer_than_a_shortened_history(
+    client: httpx.AsyncClient, channel: WebChatChannel, store: Store, clock: Clock
+) -> None:
+    """The operator lowers WEB_HISTORY_DAYS from 30 to 7 and restarts the bot: a handle
+    given before lasts 7 days from then, as the history does, not the 30 it had."""
+    channel.resumes.clock = clock
+    await send(client, text="mat the bhyt")
+    kept = (await resume(client, session=SESSION)).json()["handle"]
+    restarted = Resumes(store, 7 * 86400.0, clock)
+    await restarted.purge()  # at the start, then every hour
+    clock.now += 7 * 86400.0 + 60
+    assert await restarted.take(kept) is None
 
 
 @pytest.mark.parametrize("path", ["/chat/app.js", "/chat/app.css", "/widget.js"])

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import inspect
 import re
+import time
 import unicodedata
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from test_webchat import DECOMPOSED_QUESTION
 
+from handlers.web_resume import RESUME_GRACE
 from handlers.webchat import SESSION_LIMIT, WebChatChannel, integrity, widget_script
 from wardbot import channels
 from wardbot import messages as msg
@@ -1768,14 +1770,53 @@ async def test_on_another_site_the_widget_keeps_the_conversation_from_page_to_pa
     assert second and session not in (first, second)
     await ask_in(chat, UNKNOWN)
     await expect(replies).to_have_count(2)
-    # The handle used before opens nothing now: put back, the portal's next page starts
-    # a conversation of its own.
+    # The handle used before opens nothing once its RESUME_GRACE is over: put back, the
+    # portal's next page starts a conversation of its own.
+    bot.channel.resumes.clock = lambda: time.time() + RESUME_GRACE + 1
     await page.evaluate(f"localStorage.setItem('{RESUME_KEY}', {first!r})")
     await page.goto(site + "?trang=tin-tuc")
     chat = await open_widget(page)
     yours, replies = messages(chat)
     await expect(chat.locator("#chat-log")).to_have_attribute("aria-busy", "false")
     await expect(yours).to_have_count(0)
+
+
+async def test_a_handle_trade_whose_answer_is_lost_still_opens_the_conversation(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """On the portal's next page the trade of the widget's handle reaches the bot but its
+    answer is lost on the way (a phone changing networks): the panel still shows the
+    resident's conversation, and the page after that too."""
+    page = await new_page(*DESKTOP)
+    site = await portal_elsewhere(bot, page)
+    await page.goto(site)
+    chat = await open_widget(page)
+    await ask_in(chat, "mat the bhyt thi lam sao")
+    await expect(messages(chat)[1].last).to_contain_text(LOST_CARD)
+    first = await new_handle(page)
+    lost: list[str] = []
+
+    async def answer_lost(route: Routed) -> None:
+        if lost or "handle" not in (route.request.post_data_json or {}):
+            await route.continue_()
+            return
+        response = await route.fetch()  # the bot traded it
+        lost.append(str((await response.json()).get("session")))
+        await route.abort("connectionreset")
+
+    await page.route("**/chat/api/resume", answer_lost)
+    await page.goto(site + "?trang=thu-tuc")
+    chat = await open_widget(page)
+    yours, replies = messages(chat)
+    await expect(yours.first).to_contain_text("mat the bhyt thi lam sao")
+    await expect(replies.last).to_contain_text(LOST_CARD)
+    assert lost and lost[0] != "None"
+    second = await new_handle(page, first)
+    await page.unroute_all(behavior="ignoreErrors")
+    await page.goto(site + "?trang=tin-tuc")
+    chat = await open_widget(page)
+    await expect(messages(chat)[0].first).to_contain_text("mat the bhyt thi lam sao")
+    await new_handle(page, second)
 
 
 async def test_forget_in_the_widget_on_another_site_ends_its_handle(

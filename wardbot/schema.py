@@ -479,4 +479,10 @@ MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX web_resume_by_chat ON web_resume (channel, chat_id);
     """,
+    # 35: per resume handle, when it was first traded (NULL: not yet). A handle traded once
+    # still opens its conversation once more for a short while (handlers.web_resume
+    # RESUME_GRACE): the answer to its trade lost on the way, or two tabs opening at once.
+    """
+    ALTER TABLE web_resume ADD COLUMN used REAL;
+    """,
 )

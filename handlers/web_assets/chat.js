@@ -244,16 +244,21 @@
   }
 
   /** The conversation the widget's handle opens, taken over; the new handle to the widget.
-      A handle that opens nothing (used, expired, /forget): this frame's own session. */
+      A handle that opens nothing (used, expired, /forget): this frame's own session. An
+      answer lost on the way is asked for once more: a handle traded once still opens its
+      conversation for a while (RESUME_GRACE in handlers/web_resume.py). */
   async function resume(handle) {
-    try {
-      const { response, data } = await postJson("resume", { handle });
-      if (response.ok && data && typeof data.session === "string" && SESSION_RE.test(data.session)) {
-        adopt(data.session);
-        tellWidget(data.handle);
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        const { response, data } = await postJson("resume", { handle });
+        if (response.ok && data && typeof data.session === "string" && SESSION_RE.test(data.session)) {
+          adopt(data.session);
+          tellWidget(data.handle);
+        }
+        return;
+      } catch (error) {
+        // No answer (the network, a timeout): once more, else this frame's own session.
       }
-    } catch (error) {
-      // Not reached: this frame's own session.
     }
   }
 
