@@ -832,7 +832,8 @@ class WebChatChannel:
 
     async def handoff(self, request: Request) -> Response:
         """POST /chat/api/handoff {session}: a token for the full page to continue this
-        conversation (join), single-use, for HANDOFF_SECONDS."""
+        conversation (join), single-use, for HANDOFF_SECONDS; null while it has no message
+        (the full page then keeps the conversation of the bot's own pages, if any)."""
         data = await self._json_body(request)
         if isinstance(data, Response):
             return data
@@ -842,7 +843,7 @@ class WebChatChannel:
         limited = self._limited(_client(request), session)
         if limited is not None:
             return limited
-        token = self.handoffs.make(session)
+        token = self.handoffs.make(session) if await self.history.exists(session) else None
         return JSONResponse({"token": token}, headers={"Cache-Control": "no-store"})
 
     async def join(self, request: Request) -> Response:

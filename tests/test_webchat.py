@@ -346,7 +346,13 @@ async def test_the_full_page_opened_from_the_widget_continues_its_conversation_o
 ) -> None:
     """The widget's frame, whose storage the browser keeps apart from the bot's own pages
     (the bot on another site), gets a token; the full page exchanges it for the session,
-    once, within two minutes. Another site's page gets neither."""
+    once, within two minutes. Another site's page gets neither. A panel where nothing
+    was asked yet gets no token: the full page keeps the conversation the resident may
+    have on the bot's own pages, rather than opening an empty one over it."""
+    empty = await handoff(client, SESSION)
+    assert empty.status_code == 200 and empty.json() == {"token": None}
+    await send(client, text="mat the bhyt")
+    await send(client, session=OTHER, text="mat the bhyt")
     given = await handoff(client, SESSION)
     assert given.status_code == 200 and given.headers["cache-control"] == "no-store"
     token = given.json()["token"]
@@ -1109,6 +1115,7 @@ async def test_forget_ends_a_link_to_the_full_page_not_yet_opened(
     the resident then says /forget: the link no longer opens the conversation, whose
     next messages the resident now means to be theirs alone."""
     await send(client, text="mat the bhyt")
+    await send(client, session=OTHER, text="mat the bhyt")
     token = (await handoff(client, SESSION)).json()["token"]
     other = (await handoff(client, OTHER)).json()["token"]
     await send(client, text="/forget")
