@@ -3393,3 +3393,39 @@ async def test_more_from_a_resident_whose_question_still_waits_after_the_holiday
 
     clock.now += 15 * DAY
     await open_ticket(conversation, text="phường có cho mượn loa đài không")
+
+
+async def test_a_forwarded_question_becomes_a_variant_in_the_residents_words_not_the_mark(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    """A message forwarded as the question staff awaited reaches them marked as forwarded;
+    made a way of asking an entry, faq.yaml (public, matched against every question) gets
+    the forwarded words alone, not the mark staff read."""
+    faq, _ = staff_files
+    question = "thẻ bảo hiểm của bà tôi rách nát hết rồi xin cái mới được không"
+    await conversation.handle_text(RESIDENT, "/hoicanbo")
+    [received] = await conversation.handle_text(RESIDENT, question, forwarded=True)
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert "Tin chuyển tiếp" in post.reply.text  # staff know whose words these are
+    button = next(b for b in post.reply.buttons if "Mất thẻ bảo hiểm y tế" in b.label)
+    said = await desk.on_staff_action(STAFF, button.action)
+    assert said == [msg.faq_variant_added("bhyt-mat-the", question)]
+    assert question in variants_of(faq, "bhyt-mat-the")
+    assert not any("chuyển tiếp" in v for v in variants_of(faq, "bhyt-mat-the"))
+
+
+async def test_a_forwarded_question_becomes_a_new_entry_in_the_forwarded_words(
+    conversation: Conversation, desk: Desk, room: FakeRoom, staff_files: tuple[Path, Reloads]
+) -> None:
+    faq, _ = staff_files
+    await conversation.handle_text(RESIDENT, "/hoicanbo")
+    await conversation.handle_text(RESIDENT, UNKNOWN, forwarded=True)
+    await desk.post_pending()
+    answer = "Dạ, hè này phường mở lớp bơi miễn phí tại nhà văn hóa, đăng ký ở bộ phận một cửa."
+    await desk.on_staff_message(staff(answer, reply_to=room.posts[0].message_id))
+    [said] = await desk.on_staff_action(STAFF, "tn:1")
+    entry = load_faq(faq).faq[-1]
+    assert entry.question == UNKNOWN
+    assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)

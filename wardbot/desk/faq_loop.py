@@ -16,7 +16,8 @@ class FaqLoop(DeskBase):
     async def add_variant(self, ticket: Ticket, entry_id: str) -> str:
         """The ticket's question becomes a way of asking FAQ entry `entry_id`, with what
         identifies the resident blanked (wardbot.redact.for_faq: faq.yaml is public)."""
-        question = for_faq(await self.tickets.question(ticket.id))
+        # A forwarded message: the words forwarded, not the mark staff read them under.
+        question = for_faq(msg.forwarded_words(await self.tickets.question(ticket.id)))
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         try:
@@ -42,7 +43,7 @@ class FaqLoop(DeskBase):
         if self.editor is None:
             return msg.faq_edit_failed(msg.FAQ_EDIT_OFF)
         written = (chosen or answers)[-1]  # an edited answer: its last version
-        question = for_faq(said[0].text)
+        question = for_faq(msg.forwarded_words(said[0].text))
         found = [f for m in said if m.author == "resident" for f in for_faq(m.text).found]
         answer = blank_found(written, found)
         kinds = question.kinds if answer == written else (*question.kinds, "quoted")

@@ -232,6 +232,7 @@ from wardbot.messages.staff_group import faq_undone_variant as faq_undone_varian
 from wardbot.messages.staff_group import faq_variant_added as faq_variant_added
 from wardbot.messages.staff_group import faq_variant_usage as faq_variant_usage
 from wardbot.messages.staff_group import forwarded_for_staff as forwarded_for_staff
+from wardbot.messages.staff_group import forwarded_words as forwarded_words
 from wardbot.messages.staff_group import relay_channel_off as relay_channel_off
 from wardbot.messages.staff_group import relay_delayed as relay_delayed
 from wardbot.messages.staff_group import relay_failed as relay_failed

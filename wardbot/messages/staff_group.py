@@ -60,6 +60,12 @@ def forwarded_for_staff(forwarded: str) -> str:
     return f"↪️ Tin chuyển tiếp (người dân chuyển từ nơi khác, không phải tự viết):\n{forwarded}"
 
 
+def forwarded_words(text: str) -> str:
+    """A ticket message's words without `forwarded_for_staff`'s mark (what the resident
+    forwarded): what faq.yaml, public, may take of it."""
+    return text.removeprefix(forwarded_for_staff(""))
+
+
 def ticket_correction_post(ticket_id: int, earlier: str, text: str) -> str:
     """The resident edited a message staff had (`earlier`, named by its start): what it
     says now. An answer to the earlier one still reaches them."""
