@@ -779,7 +779,11 @@ class TelegramChannel:
             self._album_answered(message)
             note = [Reply(await self.conversation.attachment_note(ref, typed=True))]
 
+        edited = update.edited_message is not None
+
         async def send(replies: Sequence[Reply]) -> list[Button]:
+            if edited and not replies:
+                return []  # an edit staff had the words of already: nothing to say of it
             await self.send(chat.id, [*note, *replies], quote=quote, thread=thread)
             return shown_buttons(replies)
 
@@ -789,7 +793,7 @@ class TelegramChannel:
             send,
             sender=str(user.id) if user else None,
             typing=typing,
-            edit=update.edited_message is not None,
+            edit=edited,
             # Someone else's words (a notice, a rumour): never taken for the resident's own.
             forwarded=message.forward_origin is not None,
             sent_at=(message.edit_date or message.date).timestamp(),

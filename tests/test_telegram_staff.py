@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
@@ -1027,3 +1028,23 @@ async def test_a_correction_reported_twice_reaches_staff_once_and_is_told_again(
         await staff.desk.post_pending()
         [_, correction] = api.sent_in_thread(STAFF_GROUP, thread)
         assert visible_text(correction.text) == msg.ticket_correction_post(1, QUESTION, fixed)
+
+
+async def test_a_caption_edit_that_changes_no_word_staff_have_tells_the_resident_nothing(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The same for the words under a photo: the resident is not told again that the photo
+    went unseen, for an edit that told staff nothing."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await api.say(RESIDENT, f"/hoicanbo {QUESTION}")
+        mark = len(api.calls)
+        photo = api.send_photo(RESIDENT, "giấy tờ nhà em đây ạ")
+        await api.replies(RESIDENT, since=mark)
+        await staff.desk.post_pending()
+
+        mark = len(api.calls)
+        api.push({"edited_message": {**photo["message"], "edit_date": int(time.time())}})
+        api.send_text(RESIDENT, "nhà em ở tổ 5")  # answered after the edit (in order)
+        await api.replies(RESIDENT, since=mark)
+        told = [visible_text(call.text) for call in api.sent(RESIDENT, since=mark)]
+        assert told == [msg.ticket_follow_up(WARD_NAME, 1)]
