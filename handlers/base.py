@@ -157,6 +157,30 @@ def unread(replies: Sequence[Reply], read: Read) -> list[Reply]:
     return left
 
 
+# An alert's messages as numbered after `after` choices on screen (`AlertWay.render`):
+# the texts sent, the buttons they number, and the texts the alert is known by.
+Rendered = tuple[list[str], list[Button], list[str]]
+
+
+@dataclass(frozen=True)
+class AlertWay:
+    """What a channel supplies to push an alert (`Answerer.push_alert`); the rest (the
+    chat's turn, numbering after the list on screen, the parts already out or read, the
+    retries, what a number opens after it) is the same on every channel.
+
+    `render(replies, after)`: the alert's messages (`Rendered`), with the buttons numbered
+    after `after` choices. `messages(replies, texts)`: each message's send, for the texts
+    `render` made of `replies`. `classify`: a platform failure as `send_parts` retries it.
+    `failure`: what a failure that stopped the alert means for the outbox and the chat
+    (gone, retry later, failed); None: not the platform's, raised as it is."""
+
+    render: Callable[[Sequence[Reply], int], Rendered]
+    messages: Callable[[Sequence[Reply], Sequence[str]], Sequence[Part]]
+    classify: Callable[[Exception], DeliveryError | None]
+    failure: Callable[[Exception], Awaitable[DeliveryError | None]]
+    retry: ReplyRetry
+
+
 class AlertParts:
     """Per chat, how many messages of an alert too long for one went out while the rest
     has not, in memory and in the database (migration 23), so that the outbox's retry of
@@ -193,6 +217,26 @@ class AlertParts:
             return replies, texts, buttons, known_by, None
         rest = unread(replies, read)
         return (rest, *texts_of(rest), read)
+
+    async def push(
+        self, chat_id: str, replies: Sequence[Reply], after: int, way: AlertWay
+    ) -> list[Button]:
+        """Send the alert `replies` to the chat as `way` renders and sends it: what the chat
+        has not got or read of it (`rest_of`, `send`). Returns the buttons it numbered."""
+        shown, texts, buttons, known_by, read = await self.rest_of(
+            chat_id, replies, lambda some: way.render(some, after)
+        )
+        sends = way.messages(shown, texts)
+        await self.send(
+            chat_id,
+            list(zip(texts, sends, strict=True)),
+            way.classify,
+            way.retry,
+            known_by=known_by,
+            replies=shown,
+            read=read,
+        )
+        return buttons
 
     async def read_of(
         self, chat_id: str, texts: Sequence[str], replies: Sequence[Reply]
@@ -663,6 +707,30 @@ class Answerer:
         restart counts too)."""
         await self.recall(chat_id)
         return self.menus.pushed_after(chat_id, replies) if self.menus is not None else 0
+
+    async def push_alert(self, chat_id: str, replies: Sequence[Reply], way: AlertWay) -> None:
+        """Push an alert to a chat, or raise a DeliveryError (wardbot.delivery.Deliverer).
+
+        In the chat's turn (after an answer on its way, not between its messages); its
+        choices numbered on after the list the resident may still be choosing from. The
+        first message is tried once, so that the outbox paces retries; once part of an
+        alert is out, the rest is retried here rather than the whole alert resent
+        (`send_parts`). When even that fails, the outbox's retry sends only the parts that
+        did not go out, and not what the chat read, after a restart too (`AlertParts`).
+        What a number and "xem toàn văn" open changes only once the platform took it all.
+        """
+        async with self.locks.hold(chat_id):
+            after = await self.push_after(chat_id, replies)
+            try:
+                buttons = await self.alert_parts.push(chat_id, replies, after, way)
+            except DeliveryError:
+                raise
+            except Exception as exc:
+                error = await way.failure(exc)
+                if error is None:
+                    raise
+                raise error from None
+            await self.pushed(chat_id, replies, buttons, after)
 
     async def pushed(
         self, chat_id: str, replies: Sequence[Reply], shown: Sequence[Button], after: int

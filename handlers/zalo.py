@@ -25,14 +25,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts, stop_line
+from handlers.base import AlertWay, Answerer, Rendered, send_parts, stop_line
 from handlers.intake import Intake
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
     BadRequest,
     Forbidden,
     InvalidToken,
-    NetworkError,
     NotFound,
     TooManyRequests,
     Unavailable,
@@ -145,6 +144,17 @@ def render_plain(
         texts.extend(_render_one(reply, menu, limit, start, choose, room=room))
         buttons.extend(shown)
     return texts, buttons
+
+
+def alert_texts(
+    replies: Sequence[Reply], after: int, choose: Callable[[int], str] = msg.choose_by_number
+) -> Rendered:
+    """An alert's messages (`render_plain`), its buttons numbered after `after` choices,
+    and the texts it is known by (handlers.base.AlertParts): its lines numbered from 1, so
+    that a retry after the list on screen changed numbers them anew, and still goes on from
+    the first message not out (the messages split alike whatever the numbers)."""
+    texts, buttons = render_plain(replies, after=after, choose=choose)
+    return texts, buttons, render_plain(replies, choose=choose)[0] if after else texts
 
 
 def _join(*blocks: str) -> str:
@@ -684,79 +694,62 @@ class ZaloChannel:
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Push replies to a chat outside a conversation, or raise a DeliveryError.
+        """Push replies to a chat outside a conversation, or raise a DeliveryError
+        (handlers.base.Answerer.push_alert)."""
+        # In a group (as the database knows it: after a restart too), picking from the
+        # list takes the bot's mention.
+        in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
+        way = AlertWay(
+            render=functools.partial(alert_texts, choose=self._choose(in_group)),
+            # A slow answer is waited for: a message given up on may still arrive, and
+            # the retry would send it twice.
+            messages=lambda _, texts: self._messages(
+                chat_id, texts, read_timeout=self.alert_read_timeout
+            ),
+            classify=_retryable,
+            failure=functools.partial(self._alert_failure, chat_id),
+            retry=self.reply_retry,
+        )
+        await self.answerer.push_alert(
+            chat_id, self._for_group(replies) if in_group else replies, way
+        )
+        self._token_accepted()
+        self._refusing.drop(chat_id)
+        self._quota_wait = 0.0
 
-        The first message is tried once, so that the outbox paces retries; once part of
-        an alert is out, the rest is retried here rather than the whole alert resent
-        (handlers.base.send_parts). When even that fails, the outbox's retry sends only
-        the parts that did not go out, after a restart too (handlers.base.AlertParts).
-        """
-        async with self.answerer.locks.hold(chat_id):
-            # Numbered on after the list the resident may still be choosing from.
-            after = await self.answerer.push_after(chat_id, replies)
-            # In a group (as the database knows it: after a restart too), picking from the
-            # list takes the bot's mention.
-            in_group = await self.conversation.store.is_group(ChatRef(CHANNEL, chat_id))
-            shown, texts, buttons, known_by, read = await self.answerer.alert_parts.rest_of(
-                chat_id,
-                self._for_group(replies) if in_group else replies,
-                lambda some: self._alert_texts(some, after, in_group),
-            )
-            try:
-                # A slow answer is waited for: a message given up on may still arrive, and
-                # the retry would send it twice.
-                sends = self._messages(chat_id, texts, read_timeout=self.alert_read_timeout)
-                await self.answerer.alert_parts.send(
-                    chat_id,
-                    list(zip(texts, sends, strict=True)),
-                    _retryable,
-                    self.reply_retry,
-                    known_by=known_by,
-                    replies=shown,
-                    read=read,
-                )
-            except TooManyRequests as exc:
-                raise self._rate_limited(exc) from None
-            except (NetworkError, Unavailable) as exc:
-                raise TransientError(str(exc)) from None
-            except BadRequest as exc:
-                raise PermanentError(str(exc)) from None
-            except InvalidToken as exc:
-                # Zalo refuses the bot's own token (reset in Bot Creator, or expired): never
-                # the chat's doing, whatever getMe answered a moment ago.
-                self._token_refused(exc)
-                raise TransientError(str(exc)) from None
-            except (Forbidden, NotFound) as exc:
-                if not await self._token_works():
-                    # The bot's own problem (a reset token, an outage): not this chat's.
-                    raise TransientError(str(exc)) from None
-                now = self.clock()
-                first, last = self._refusing.get(chat_id, (now, now))
-                if now - last > REFUSALS_APART:
-                    first = now
-                if now - first < UNREACHABLE_AFTER:
-                    self._refusing.set(chat_id, (first, now))
-                    raise TransientError(str(exc)) from None
-                self._refusing.drop(chat_id)
-                raise ChatUnreachable(str(exc)) from None
-            except ZaloError as exc:
-                raise TransientError(str(exc)) from None
-            self._token_accepted()
-            self._refusing.drop(chat_id)
-            self._quota_wait = 0.0
-            await self.answerer.pushed(chat_id, replies, buttons, after)
+    async def _alert_failure(self, chat_id: str, exc: Exception) -> DeliveryError | None:
+        """What an alert refused by Zalo means for it and the chat (wardbot.outbox); None:
+        not Zalo's refusal."""
+        if isinstance(exc, TooManyRequests):
+            return self._rate_limited(exc)
+        if isinstance(exc, BadRequest):
+            return PermanentError(str(exc))
+        if isinstance(exc, InvalidToken):
+            # Zalo refuses the bot's own token (reset in Bot Creator, or expired): never
+            # the chat's doing, whatever getMe answered a moment ago.
+            self._token_refused(exc)
+            return TransientError(str(exc))
+        if isinstance(exc, (Forbidden, NotFound)):
+            return await self._refused_chat(chat_id, exc)
+        if isinstance(exc, ZaloError):  # NetworkError, Unavailable, any other
+            return TransientError(str(exc))
+        return None
 
-    def _alert_texts(
-        self, replies: Sequence[Reply], after: int, in_group: bool
-    ) -> tuple[list[str], list[Button], list[str]]:
-        """An alert's messages, its buttons as numbered after `after` choices, and the
-        texts it is known by (`AlertParts`): its lines numbered from 1, so that a retry
-        after the list on screen changed numbers them anew, and still goes on from the
-        first message not out (the messages split alike whatever the numbers:
-        `render_plain`)."""
-        choose = self._choose(in_group)
-        texts, buttons = render_plain(replies, after=after, choose=choose)
-        return texts, buttons, render_plain(replies, choose=choose)[0] if after else texts
+    async def _refused_chat(self, chat_id: str, exc: ZaloError) -> DeliveryError:
+        """Zalo refused the chat (blocked, gone): unreachable once it has refused for
+        UNREACHABLE_AFTER, and only while the bot's own token works."""
+        if not await self._token_works():
+            # The bot's own problem (a reset token, an outage): not this chat's.
+            return TransientError(str(exc))
+        now = self.clock()
+        first, last = self._refusing.get(chat_id, (now, now))
+        if now - last > REFUSALS_APART:
+            first = now
+        if now - first < UNREACHABLE_AFTER:
+            self._refusing.set(chat_id, (first, now))
+            return TransientError(str(exc))
+        self._refusing.drop(chat_id)
+        return ChatUnreachable(str(exc))
 
     def _for_group(self, replies: Sequence[Reply]) -> list[Reply]:
         """An alert's replies as a Zalo group reads them: how to stop its alerts says that

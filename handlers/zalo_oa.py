@@ -39,9 +39,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import Answerer, send_parts
+from handlers.base import AlertWay, Answerer, send_parts
 from handlers.intake import Intake
-from handlers.zalo import from_ms, render_plain
+from handlers.zalo import alert_texts, from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
 from wardbot import messages as msg
@@ -105,13 +105,6 @@ def signature(app_id: str, body: bytes, timestamp: str, secret_key: str) -> str:
     return hashlib.sha256(
         app_id.encode() + body + timestamp.encode() + secret_key.encode()
     ).hexdigest()
-
-
-def _alert_texts(replies: Sequence[Reply], after: int) -> tuple[list[str], list[Button], list[str]]:
-    """An alert's messages, its buttons numbered after `after` choices, and the texts it
-    is known by (handlers.base.AlertParts: numbered from 1, as handlers.zalo's)."""
-    texts, buttons = render_plain(replies, after=after)
-    return texts, buttons, render_plain(replies)[0] if after else texts
 
 
 def _keyed(event: dict[str, Any]) -> tuple[str, str] | None:
@@ -441,31 +434,25 @@ class ZaloOaChannel:
     # --- alerts (wardbot.delivery.Deliverer) -------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Push replies to a follower through message/cs, or raise a DeliveryError: news
-        by user id, a message for them alone (Reply.personal) as a reply while free."""
-        async with self.answerer.locks.hold(chat_id):
-            after = await self.answerer.push_after(chat_id, replies)
-            shown, texts, buttons, known_by, read = await self.answerer.alert_parts.rest_of(
-                chat_id, replies, lambda some: _alert_texts(some, after)
-            )
-            personal = any(reply.personal for reply in replies)
-            sends = [
+        """Push replies to a follower through message/cs, or raise a DeliveryError
+        (handlers.base.Answerer.push_alert): news by user id, a message for them alone
+        (Reply.personal) as a reply while free."""
+        personal = any(reply.personal for reply in replies)
+        way = AlertWay(
+            render=alert_texts,
+            messages=lambda _, texts: [
                 functools.partial(self._send_text, chat_id, text, personal=personal)
                 for text in texts
-            ]
-            try:
-                await self.answerer.alert_parts.send(
-                    chat_id,
-                    list(zip(texts, sends, strict=True)),
-                    _retryable,
-                    self.reply_retry,
-                    known_by=known_by,
-                    replies=shown,
-                    read=read,
-                )
-            except ZaloError as exc:
-                raise self._alert_failure(exc) from None
-            await self.answerer.pushed(chat_id, replies, buttons, after)
+            ],
+            classify=_retryable,
+            failure=self._alert_refused,
+            retry=self.reply_retry,
+        )
+        await self.answerer.push_alert(chat_id, replies, way)
+
+    async def _alert_refused(self, exc: Exception) -> DeliveryError | None:
+        """`_alert_failure` of a refusal by Zalo; None: not one."""
+        return self._alert_failure(exc) if isinstance(exc, ZaloError) else None
 
     def _alert_failure(self, exc: ZaloError) -> DeliveryError:
         """What an alert refused by Zalo means for it and the chat (wardbot.outbox)."""
