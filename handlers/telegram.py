@@ -16,6 +16,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -56,7 +57,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from handlers.base import Answerer, Part, Send, send_parts, stop_line
+from handlers.base import AlertWay, Answerer, Part, Rendered, Send, send_parts, stop_line
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings
 from wardbot.conversation import Conversation
@@ -197,6 +198,31 @@ def _sendable(buttons: Sequence[Button]) -> list[Button]:
 def shown_buttons(replies: Sequence[Reply]) -> list[Button]:
     """The buttons the replies show, top to bottom: a number typed next picks among them."""
     return [button for reply in replies for button in _sendable(reply.buttons)]
+
+
+def alert_html(replies: Sequence[Reply], after: int = 0) -> Rendered:
+    """An alert's messages (handlers.base.AlertParts): the words each says (its HTML
+    unescaped, where what the chat read of the alert is found), the buttons they show (not
+    numbered: `after` changes nothing), and the HTML sent, which the alert is known by."""
+    sent = [part for reply in replies for part in render_html(reply)]
+    return [html.unescape(part) for part in sent], shown_buttons(replies), sent
+
+
+async def _alert_failure(exc: Exception) -> DeliveryError | None:
+    """What an alert refused by Telegram means for it and the chat (wardbot.outbox); None:
+    not Telegram's refusal."""
+    if not isinstance(exc, TelegramError):
+        return None
+    return delivery_error(exc) or TransientError(str(exc))
+
+
+@dataclass
+class _Places:
+    """Where in a group the messages of one alert go (`TelegramChannel._where_open`): the
+    places left to try, in turn (None: not looked up yet), and those that refused it."""
+
+    left: list[int | None] | None = None
+    tried: list[int | None] = field(default_factory=list)
 
 
 # --- which group messages are for us ------------------------------------------------
@@ -1039,48 +1065,60 @@ class TelegramChannel:
     # --- alerts (wardbot.outbox) -----------------------------------------------------
 
     async def deliver(self, chat_id: str, replies: Sequence[Reply]) -> None:
-        """Push replies to a chat for the alert sender, with failures as it understands them.
+        """Push replies to a chat for the alert sender, with failures as it understands
+        them (handlers.base.Answerer.push_alert); in a group, where it takes alerts
+        (`_where_open`)."""
+        target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
+        places = _Places()
 
-        The first message is tried once, so that the outbox paces retries; once part of
-        an alert is out, the rest is retried here rather than the whole alert resent
-        (handlers.base.send_parts). When even that fails, the outbox's retry sends only
-        the parts that did not go out, after a restart too (handlers.base.AlertParts).
-        """
-        # In the chat's turn: after an answer on its way, not between its messages.
-        async with self.answerer.locks.hold(chat_id):
-            # A number counts its buttons after those of a list still chosen from.
-            after = await self.answerer.push_after(chat_id, replies)
-            target: int | str = int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-            shown = self._for_group(chat_id, replies)
-            try:
-                await self._push_where_open(chat_id, target, shown)
-            except TelegramError as exc:
-                raise delivery_error(exc) or TransientError(str(exc)) from exc
-            await self.answerer.pushed(chat_id, replies, shown_buttons(replies), after)
+        def messages(some: Sequence[Reply], _: Sequence[str]) -> list[Part]:
+            # A slow answer is waited for: a message given up on may still arrive, and the
+            # retry would send it twice.
+            sends = self._messages(target, some, read_timeout=self.alert_read_timeout)
+            return [
+                functools.partial(self._where_open, chat_id, target, places, send)
+                for _, send in sends
+            ]
 
-    async def _push_where_open(
-        self, chat_id: str, target: int | str, replies: Sequence[Reply]
-    ) -> None:
-        """The alert into the group's place for it: in a group with forum topics, the topic
-        it subscribed from; that one refused (closed to the bot, or deleted), General;
-        General closed too, the topic it last wrote to the bot from. Each is tried once;
-        ChatClosed when none takes it."""
+        way = AlertWay(
+            render=alert_html,
+            messages=messages,
+            classify=delivery_error,
+            failure=_alert_failure,
+            retry=self.reply_retry,
+        )
+        await self.answerer.push_alert(chat_id, self._for_group(chat_id, replies), way)
+
+    async def _where_open(
+        self,
+        chat_id: str,
+        target: int | str,
+        places: _Places,
+        send: Callable[..., Awaitable[object]],
+    ) -> object:
+        """One message of an alert into the group's place for it: in a group with forum
+        topics, the topic it subscribed from; that one refused (closed to the bot, or
+        deleted), General; General closed too, the topic it last wrote to the bot from.
+        Each is tried once an alert, the one that took its last message first; ChatClosed
+        when none takes it."""
         chat = ChatRef(CHANNEL, chat_id)
-        thread = await self._stored_thread(self.conversation.store.alerts_thread, chat)
-        places = list(dict.fromkeys([thread, None]))
-        for place in places:
+        if places.left is None:
+            thread = await self._stored_thread(self.conversation.store.alerts_thread, chat)
+            places.left = list(dict.fromkeys([thread, None]))
+        while places.left:
+            place = places.left[0]
             try:
-                await self._push(chat_id, target, replies, place)
-                return
+                return await send(message_thread_id=place)
             except BadRequest as exc:
                 if not topic_refused(exc) or (place is None and not _topic_closed(exc)):
                     raise
                 if place is not None:
                     await self._topic_refused(chat_id, place, exc)
+                places.tried.append(places.left.pop(0))
                 if place is None:  # General is closed: an open topic, if one is known
                     seen = await self._stored_thread(self.conversation.store.seen_thread, chat)
-                    if seen is not None and seen not in places:
-                        places.append(seen)
+                    if seen is not None and seen not in (*places.tried, *places.left):
+                        places.left.append(seen)
         raise ChatClosed(await self._title(target), "every place of the group is closed")
 
     async def _title(self, target: int | str) -> str:
@@ -1091,15 +1129,6 @@ class TelegramChannel:
             log.debug("telegram: a group's title is not known: %s", exc)
             return str(target)
         return chat.title or str(target)
-
-    async def _push(
-        self, chat_id: str, target: int | str, replies: Sequence[Reply], thread: int | None
-    ) -> None:
-        """The alert's messages not out yet (handlers.base.AlertParts), into `thread`."""
-        # A slow answer is waited for: a message given up on may still arrive, and the
-        # retry would send it twice.
-        parts = self._messages(target, replies, thread=thread, read_timeout=self.alert_read_timeout)
-        await self.answerer.alert_parts.send(chat_id, parts, delivery_error, self.reply_retry)
 
     def _for_group(self, chat_id: str, replies: Sequence[Reply]) -> Sequence[Reply]:
         """Pushed replies as the chat reads them: in a group (Telegram's group ids are

@@ -18,12 +18,15 @@ from pathlib import Path
 
 import pytest
 from chat_ward import TODAY
+from fakes.telegram_api import FakeBotApi
 from fakes.zalo_api import FakeZaloApi
 from fakes.zalo_oa import FakeZaloOa
 from test_alerts import Recorder, Ward, close_ward, follow, open_ward, write_notice
+from test_telegram_app import bot_settings
 from test_zalo import ALICE, Clock, zalo_settings
 from test_zalo_oa import oa_settings
 
+from handlers.telegram import TelegramChannel
 from handlers.zalo import ZaloChannel
 from handlers.zalo_oa import ZaloOaChannel
 from wardbot.config import ConfigError, Settings
@@ -515,5 +518,63 @@ async def test_a_long_alert_partly_sent_on_a_zalo_oa_then_one_notice_withdrawn_i
         for number in range(7):
             said = "\n".join(texts).count(f"Dòng đầu của thông báo số {number}:")
             assert said == 1, number
+    finally:
+        await close_ward(ward)
+
+
+async def test_a_long_burst_partly_sent_on_telegram_then_one_notice_withdrawn_is_read_once(
+    tmp_path: Path,
+) -> None:
+    """Ten notices with long titles make an alert of two Telegram messages; the first goes
+    out, the second fails for long (Telegram down). Before the retry the portal withdraws a
+    notice the resident read in the first. Before, the retry sent the nine left whole from
+    their heading on: the resident read the first message's notices twice (Zalo went on
+    with what they had not read). Now Telegram does too."""
+    ward = await open_ward(tmp_path, Recorder("telegram"))
+    try:
+        assert await ward.alerts.sync() == {}
+        async with FakeBotApi() as api:
+            await follow(ward, "901", "bhyt")
+            ids = [
+                write_notice(
+                    ward.content,
+                    f"dai-{number:02d}",
+                    f"Thông báo số {number} về lịch tiêm chủng, cấp thẻ bảo hiểm y tế, "
+                    + "thu phí vệ sinh và đăng ký tạm trú của người dân khu phố " * 6,
+                    topics="bhyt",
+                    body=f"Dòng đầu của thông báo số {number}: người dân mang theo giấy tờ & ảnh 3x4.",
+                )
+                for number in range(10)
+            ]
+            await ward.watcher.refresh()
+            settings = bot_settings(ward.settings, api)
+            retries = Clock()
+            channel = TelegramChannel(
+                settings,
+                Conversation(ward.engine, ward.store, settings),
+                reply_retry=replace(REPLY_RETRY, clock=retries, sleep=retries.sleep),
+            )
+            await channel.application.initialize()
+            try:
+                sender = zalo_sender(ward, channel)  # type: ignore[arg-type]
+                api.fail("sendMessage", 502, after=1, times=len(REPLY_RETRY.waits) + 1)
+                await sender.drain()
+                (first,) = [call.text for call in api.sent(901) if call.status == 200]
+                assert "Dòng đầu của thông báo số 1:" in first
+                assert "Dòng đầu của thông báo số 9:" not in first
+                (ward.content / f"{ids[1]}.md").unlink()  # the portal withdraws it
+                await ward.watcher.refresh()
+                ward.now[0] += MAX_BACKOFF
+                await sender.drain()
+                ward.now[0] += WITHDRAWN_GRACE
+                await sender.drain()
+                texts = [call.text for call in api.sent(901) if call.status == 200]
+            finally:
+                await channel.application.shutdown()
+        assert len(texts) > 1, "the rest of the alert went out"
+        for number in range(10):
+            said = "\n".join(texts).count(f"Dòng đầu của thông báo số {number}:")
+            assert said == 1, number
+        assert "thông báo mới" not in "\n".join(texts[1:]), "no second heading"
     finally:
         await close_ward(ward)
