@@ -931,3 +931,123 @@ async def test_the_entry_just_given_is_not_offered_again_as_a_close_match(
     after = await one(conversation, "căn cước gắn chip")
     assert "faq:cap-lai-can-cuoc" not in [b.action for b in after.buttons]
     assert after.text.startswith("Dạ, em xin lỗi, hiện em chưa có thông tin")
+
+
+# An entry whose middle line names two facts in one clause: a wait and how long the paper
+# stays valid; the lines around it name one each.
+TWO_FACTS = [
+    # (the line naming both, a line naming only the wait, one naming only the validity)
+    (
+        "Thẻ được cấp trong 7 ngày làm việc và có giá trị 5 năm.",
+        "Thời gian giải quyết: 3 ngày làm việc.",
+        "Giấy xác nhận có giá trị 6 tháng.",
+    ),
+    (
+        "Giấy phép có hiệu lực 12 tháng và được trả sau 5 ngày.",
+        "Trả kết quả sau 3 ngày.",
+        "Giấy hẹn hết hạn sau 30 ngày.",
+    ),
+    (  # typed without accents
+        "The duoc cap trong 7 ngay lam viec va co gia tri 5 nam.",
+        "Thoi gian giai quyet: 3 ngay lam viec.",
+        "Giay xac nhan co gia tri 6 thang.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("both", "wait", "valid"), TWO_FACTS)
+@pytest.mark.parametrize(
+    ("then", "wants_wait"),
+    [
+        ("mất bao lâu?", True),
+        ("mat may ngay", True),
+        ("có giá trị bao lâu ạ", False),
+        ("dùng được mấy năm?", False),
+        ("hieu luc bao lau", False),
+        ("bao lâu thì hết hạn", False),
+    ],
+)
+def test_a_line_naming_a_wait_and_a_validity_answers_both_questions(
+    both: str, wait: str, valid: str, then: str, wants_wait: bool
+) -> None:
+    """ "Cấp trong 7 ngày làm việc và có giá trị 5 năm": "mất bao lâu?" quotes it with
+    the other wait, "có giá trị bao lâu?" / "dùng được mấy năm?" with the other validity;
+    neither question gets the line that only answers the other."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nộp hồ sơ tại phường.\n{wait}\n{both}\n{valid}\n")
+    found = excerpt(entry, then)
+    assert found is not None
+    assert found.lines == ((wait, both) if wants_wait else (both, valid))
+
+
+@pytest.mark.parametrize(
+    ("line", "a_fee"),
+    [
+        ("Quá hạn không đăng ký bị phạt tiền từ 200.000 đồng đến 500.000 đồng.", False),
+        ("Qua han khong dang ky bi phat tien 300.000 dong.", False),
+        ("Mức trợ cấp 500.000 đồng mỗi tháng.", False),
+        ("Lệ phí 50.000 đồng và phạt 300.000 đồng nếu nộp quá hạn.", True),
+        ("Nộp quá hạn bị phạt 300.000 đồng và lệ phí 50.000 đồng.", True),
+        ("Người được trợ cấp không phải nộp lệ phí.", True),
+        ("Cấp lại: 70.000đ.", True),
+        ("Cap lai: 70.000 VND.", True),
+    ],
+)
+def test_a_fine_or_an_allowance_is_no_answer_to_the_fee(line: str, a_fee: bool) -> None:
+    """ "Lệ phí bao nhiêu?" quotes what the resident pays for the procedure: not a fine
+    for doing it late nor an allowance paid to them (which a resident would read as the
+    price), but a line that names a fee beside them, or an amount written "70.000đ"."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nộp tờ khai tại phường.\n{line}\n")
+    found = excerpt(entry, "lệ phí bao nhiêu ạ")
+    assert (found is not None and found.lines == (line,)) is a_fee, found
+
+
+@pytest.mark.parametrize(
+    ("then", "line"),
+    [
+        ("phạt bao nhiêu tiền", "Quá hạn bị phạt tiền từ 200.000 đồng đến 500.000 đồng."),
+        ("tro cap bao nhieu tien", "Mức trợ cấp 500.000 đồng mỗi tháng."),
+    ],
+)
+def test_a_question_about_the_fine_or_the_allowance_gets_it(then: str, line: str) -> None:
+    """Asked about the fine or the allowance by name, the line naming its amount is it."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Lệ phí: 20.000 đồng.\n{line}\n")
+    found = excerpt(entry, then)
+    assert found is not None and found.lines == (line,), found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Có thể nộp qua Cổng Dịch vụ công quốc gia.",
+        "Nop ho so qua mang tai dichvucong.gov.vn.",
+    ],
+)
+def test_a_line_naming_the_online_portal_answers_whether_it_is_done_online(line: str) -> None:
+    """ "Có làm online được không?" after an entry naming the public service portal quotes
+    it, not "the entry does not say how to do it online"."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Mang theo giấy tờ tùy thân.\n{line}\n")
+    found = excerpt(entry, "có làm online được không")
+    assert found is not None and found.lines == (line,), found
+
+
+async def test_how_long_a_paper_stays_valid_is_asked_of_the_entry_just_given(
+    conversation: Conversation, fresh: Conversation
+) -> None:
+    """ "Có giá trị bao lâu?" after the temporary residence entry quotes how long the
+    residence and its paper are valid (not its papers, nor how long one stays first);
+    after the ID card entry, which does not say, the resident is told so
+    (not another procedure's answer); asked with nothing before it, which procedure."""
+    await one(conversation, "đăng ký tạm trú cần giấy tờ gì")
+    valid = await one(conversation, "có giá trị bao lâu?")
+    assert (valid.title, valid.text.splitlines()) == (
+        TEMPORARY,
+        [
+            "Tạm trú có thời hạn tối đa 3 năm, sắp hết hạn thì gia hạn trước 20 ngày.",
+            "Giấy xác nhận tạm trú có giá trị 9 tháng.",
+        ],
+    )
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, "dùng được mấy năm?")
+    assert reply.text == msg.not_stated(ID_CARD, ("validity",), "UBND Phường 2", "0276 3822 123")
+    alone = await one(fresh, "có giá trị bao lâu", ChatRef("test", "other"))
+    assert alone.text == msg.which_procedure(("validity",))

@@ -41,18 +41,29 @@ _SAID_SO = frozenset(
     "thủ tục".split()
 )
 # What residents ask about any procedure, and how a line of the entry says it (its words
-# folded): an amount, a duration, a place...
+# folded): an amount, a duration, a place... ("validity", how long what one gets stays
+# valid, is asked in phrases of its own: `_ASKS_VALIDITY`.)
 _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
-    (aspect, tuple(triggers.split("|")), re.compile(rf"\b(?:{says})\b"))
+    (aspect, tuple(t for t in triggers.split("|") if t), re.compile(rf"\b(?:{says})\b"))
     for aspect, triggers, says in (
-        ("fee", "phi|tien|mien phi", r"phi|tien|\d+ dong"),
+        ("fee", "phi|tien|mien phi", r"phi|tien|\d+ ?(?:dong|d|vnd)"),
         (
             "time",
             "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
+        (
+            "validity",
+            "",
+            r"\d+ (?:ngay|tuan|thang|nam|tuoi)|vinh vien|suot doi|khong (?:co )?thoi han",
+        ),
         ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
-        ("online", "online|truc tuyen|qua mang|tren mang", r"truc tuyen|online|vneid"),
+        (
+            "online",
+            "online|truc tuyen|qua mang|tren mang",
+            r"truc tuyen|online|vneid|dich vu cong|dichvucong|qua mang|tren mang|internet"
+            r"|cong thong tin dien tu|trang web|website|ung dung",
+        ),
         (
             "papers",
             "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc|mang gi|mang nhung gi|can mang"
@@ -61,15 +72,39 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-# A duration a line names that is no time a procedure takes, whatever "mất bao lâu?" asks:
-# how long what it gives stays valid ("có giá trị 6 tháng", "hiệu lực", "thời hạn tạm trú
-# tối đa 2 năm": a term of a thing, not "thời hạn giải quyết" nor "thời hạn 15 ngày";
-# "trước khi hết hạn 15 ngày"), or how long something must last first ("từ 30 ngày trở
-# lên": a condition). Read in the clause of the line naming the duration.
-_NOT_TAKING = re.compile(
-    r"\b(?:gia tri|hieu luc|het han|thoi han (?!giai quyet|xu ly|tra ket qua|\d)\w+"
-    r"|tu \d+ \w+ tro len)\b"
+# How long what a procedure gives stays valid, as residents ask it ("có giá trị bao lâu",
+# "hiệu lực mấy năm", "dùng được mấy năm", "bao lâu thì hết hạn", "hạn sử dụng"): folded.
+# Its "bao lâu" asks no time the procedure takes ("mất bao lâu, có giá trị mấy năm" asks
+# both).
+_HOW_LONG = (
+    r"(?:trong |duoc )?(?:bao lau|bao nhieu (?:nam|thang|ngay)|may (?:nam|thang|ngay)"
+    r"|(?:den )?khi nao|(?:den )?bao gio)"
 )
+_TERM_ASKED = r"(?:gia tri|hieu luc)(?: su dung)?|(?:thoi )?han su dung|het han"
+_USED = r"(?:su dung|dung|xai)(?: duoc)?"
+_ASKS_VALIDITY = re.compile(
+    rf"\b(?:{_HOW_LONG}(?: (?:thi|moi|la))? (?:{_TERM_ASKED})"
+    rf"|(?:co )?(?:{_TERM_ASKED})(?: {_HOW_LONG})?|{_USED} {_HOW_LONG})\b"
+)
+# What makes the duration a line names next no time a procedure takes, whatever "mất bao
+# lâu?" asks, but how long what it gives stays valid ("có giá trị 6 tháng", "hiệu lực",
+# "thời hạn tạm trú tối đa 2 năm": a term of a thing, not "thời hạn giải quyết" nor
+# "thời hạn 15 ngày"; "trước khi hết hạn 15 ngày"): the validity "có giá trị bao lâu?"
+# asks. Each such word claims the first duration after it only: "cấp trong 7 ngày làm
+# việc và có giá trị 5 năm" names both a wait and a term.
+_TERM = re.compile(
+    r"\b(?:gia tri|hieu luc|het han|han su dung|thoi han (?!giai quyet|xu ly|tra ket qua|\d)\w+)\b"
+)
+# How long something must last first ("từ 30 ngày trở lên": a condition): no wait either.
+_CONDITION = re.compile(r"\b(?:tu \d+ \w+ tro len)\b")
+# What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
+# 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
+# amount or "tiền", never "phí" ("người được trợ cấp không phải nộp lệ phí" names a fee).
+_NOT_PAID = re.compile(
+    r"\b(?:phat|xu phat|tro cap|ho tro|chi tra|duoc nhan|nhan duoc|duoc huong|muc huong"
+    r"|boi thuong)\b"
+)
+_AMOUNT = re.compile(r"\b(?:tien|\d+ ?(?:dong|d|vnd))\b")
 # A duration a line names as how often something recurs, or as what a payment covers, not
 # as a wait: "(đóng) theo tháng", "mỗi 3 tháng", "hằng năm", "định kỳ 6 tháng", "12 tháng
 # một lần", "đóng 6 tháng", with the durations listed with it ("theo quý, 6 tháng hoặc 12
@@ -151,24 +186,29 @@ def follows_up(text: str, answered_alone: bool) -> bool:
 
 
 def _names_nothing(text: str) -> bool:
-    return all(word in _NAMING_NOTHING for word in own_words(text))
+    said = _ASKS_VALIDITY.sub(" ", _words(text, folded=True))
+    return all(word in _NAMING_NOTHING for word in own_words(said))
 
 
 def _asking_at(said: str) -> set[int]:
-    """The positions of the words of `said` (folded words, one space apart) that ask."""
+    """The positions of the words of `said` (folded words, one space apart) that ask: a
+    question word, or how long what one gets is valid ("có giá trị bao lâu")."""
     asking: set[int] = set()
-    for found in ASKING.finditer(said):
-        first = said[: found.start()].count(" ")
-        asking.update(range(first, first + found.group().count(" ") + 1))
+    for pattern in (ASKING, _ASKS_VALIDITY):
+        for found in pattern.finditer(said):
+            first = said[: found.start()].count(" ")
+            asking.update(range(first, first + found.group().count(" ") + 1))
     return asking
 
 
 def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
-    """The aspects `said` (folded words) asks of a procedure, and how a line says each."""
+    """The aspects `said` (folded words) asks of a procedure, and how a line says each;
+    the "bao lâu" of "có giá trị bao lâu" asks the validity, not the time it takes."""
+    rest = " ".join(_ASKS_VALIDITY.sub(" ", said).split())
     return [
         (aspect, says)
         for aspect, triggers, says in _ASPECTS
-        if any(_has(said, trigger) for trigger in triggers)
+        if (rest != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
     ]
 
 
@@ -219,25 +259,76 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
     lines = []
     for line in body.splitlines():
-        says_it = not asked or any(_says(line, aspect, says) for aspect, says in asked)
+        says_it = not asked or any(_says(line, aspect, says, said) for aspect, says in asked)
         words = _FOLKS.sub(" ", _words(line, folded=not accented))
         if says_it and all(_has(words, word) for word in named):
             lines.append(line.strip())
     return Excerpt(doc, tuple(lines)) if lines else None
 
 
-def _says(line: str, aspect: str, says: re.Pattern[str]) -> bool:
-    """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it);
-    a time, in a clause naming no validity or condition (`_NOT_TAKING`), once what it
-    names as how often (`_HOW_OFTEN`) is left out."""
-    if aspect != "time":
+def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
+    """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it) in
+    what `said` (the question, folded) asks: a time, one no word of validity or condition
+    claims (`_TERM`, `_CONDITION`), once what it names as how often (`_HOW_OFTEN`) is left
+    out; a validity, a duration such a word claims; a fee, "phí" or an amount no fine or
+    benefit claims (`_NOT_PAID`). Read clause by clause, each fact of a clause on its own:
+    "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
+    if aspect not in ("time", "validity", "fee"):
         return bool(says.search(_words(line, folded=True)))
     accented = _words(line, folded=False) != _words(line, folded=True)
     how_often = _HOW_OFTEN if accented else _HOW_OFTEN_FOLDED
-    return any(
-        not _NOT_TAKING.search(folded) and says.search(fold(how_often.sub(" ", typed)))
-        for typed, folded in _clauses(line)
-    )
+    for typed, folded in _clauses(line):
+        if aspect == "time":
+            clause = " ".join(fold(how_often.sub(" ", typed)).split())
+            if not all(_mentions(clause, says, _TERM)):
+                return True
+        elif aspect == "validity":
+            if any(_mentions(folded, says, _TERM)):
+                return True
+        elif not all(_mentions(folded, says, _NOT_PAID, claimable=_AMOUNT, said=said)):
+            return True
+    return False
+
+
+# Words between things listed together ("6 tháng hoặc 12 tháng", "từ 200.000 đồng đến
+# 500.000 đồng"), folded: a word that claims one claims the others.
+_LISTING = frozenset("hoac va hay den toi tu".split())
+
+
+def _mentions(
+    clause: str,
+    says: re.Pattern[str],
+    marks: re.Pattern[str],
+    *,
+    claimable: re.Pattern[str] | None = None,
+    said: str = "",
+) -> list[bool]:
+    """For each thing `says` finds in `clause` (folded words), whether a word `marks` finds
+    claims it: one since the thing before it (a mark claims the first thing after it, and
+    those listed with it, only), unless the question (`said`, folded) names that word too
+    ("phạt bao nhiêu tiền"). Only what `claimable` finds, when given, is claimed; what a
+    condition (`_CONDITION`) holds is passed over, as are a mark's own words ("thời hạn"
+    of "thời hạn tạm trú")."""
+    marked = [m for m in marks.finditer(clause) if not (said and _has(said, m.group()))]
+    conditions = list(_CONDITION.finditer(clause))
+    claimed: list[bool] = []
+    since = 0
+    listing = False  # the thing before was claimed: so is one listed with it
+    for found in says.finditer(clause):
+        if any(m.start() < found.end() and found.start() < m.end() for m in marked):
+            continue
+        held = [c for c in conditions if c.start() <= found.start() and found.end() <= c.end()]
+        if held:
+            since = held[0].end()
+            continue
+        can = claimable is None or claimable.fullmatch(found.group()) is not None
+        listed = listing and all(
+            w in _LISTING or w.isdigit() for w in clause[since : found.start()].split()
+        )
+        claims = can and (listed or any(since <= m.start() < found.start() for m in marked))
+        claimed.append(claims)
+        since, listing = found.end(), claims
+    return claimed
 
 
 def _clauses(line: str) -> list[tuple[str, str]]:

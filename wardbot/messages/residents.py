@@ -326,6 +326,7 @@ def in_vietnamese_only(ward_name: str, hotline: str) -> str:
 _ASPECT_NAMES = {
     "fee": "lệ phí",
     "time": "thời gian giải quyết",
+    "validity": "thời hạn sử dụng của giấy tờ được cấp",
     "place": "nơi làm thủ tục",
     "online": "cách làm trực tuyến",
     "papers": "giấy tờ cần chuẩn bị",
@@ -347,6 +348,7 @@ def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str)
 _ASPECT_EXAMPLES = {
     "fee": "Lệ phí đăng ký khai sinh là bao nhiêu?",
     "time": "Đăng ký khai sinh mất bao lâu?",
+    "validity": "Giấy xác nhận tình trạng hôn nhân có giá trị bao lâu?",
     "place": "Đăng ký khai sinh làm ở đâu?",
     "online": "Đăng ký khai sinh làm trực tuyến được không?",
     "papers": "Đăng ký khai sinh cần giấy tờ gì?",
