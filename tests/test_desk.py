@@ -3429,3 +3429,22 @@ async def test_a_forwarded_question_becomes_a_new_entry_in_the_forwarded_words(
     entry = load_faq(faq).faq[-1]
     assert entry.question == UNKNOWN
     assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
+
+
+async def test_a_ticket_opened_by_a_forwarded_message_is_named_and_guessed_by_its_words(
+    conversation: Conversation, desk: Desk, room: FakeRoom, ward_engine: Engine
+) -> None:
+    """The question awaited by staff comes as a forwarded message: its topic is named by
+    the forwarded words (staff scan topics by them), not by the mark every forwarded
+    ticket starts with; the FAQ entries the bot guesses are those the forwarded words
+    find. The post itself still reads as forwarded."""
+    words = "học bổng năm nay tăng lên 2 triệu"
+    await conversation.handle_text(RESIDENT, "/hoicanbo")
+    await conversation.handle_text(RESIDENT, words, forwarded=True)
+    await desk.post_pending()
+    [name] = room.topics.values()
+    assert name == msg.ticket_topic_name(1, "zalo", words)
+    [post] = room.posts
+    assert msg.forwarded_for_staff(words) in post.reply.text
+    found = [f"{hit.title} ({hit.id})" for hit in ward_engine.ask(words).results[:3]]
+    assert found and "\n".join(f"{n}. {g}" for n, g in enumerate(found, 1)) in post.reply.text
