@@ -521,6 +521,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE web_resume DROP COLUMN used")
         if version < 34:
             raw.execute("DROP TABLE web_resume")
+        if version < 36:
+            raw.execute("ALTER TABLE questions DROP COLUMN source")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

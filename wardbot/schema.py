@@ -485,4 +485,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE web_resume ADD COLUMN used REAL;
     """,
+    # 36: per logged question, the platform's id of the message it came from (Telegram's
+    # message_id; NULL: not known, a channel without edits, or logged before). A message
+    # the resident edits and the bot answers again is the same question: its new wording
+    # replaces the one logged (/stats counts it once). An id only, no more of the chat.
+    """
+    ALTER TABLE questions ADD COLUMN source TEXT;
+    """,
 )
