@@ -381,6 +381,26 @@ async def test_stats_window_moves_with_the_clock(bot: Bot) -> None:
     assert "• Chưa trả lời được: 0" in lines
 
 
+async def test_stats_count_a_question_the_resident_edited_as_one_as_it_now_reads(
+    bot: Bot,
+) -> None:
+    """On Telegram a resident may edit a question they sent (a typo fixed, a word added),
+    and the bot answers it again: it is still one question. /stats counts it once, and
+    /unanswered lists it as it now reads, not each of its wordings."""
+    asked = replace(ALICE, message="301")  # the platform's id of the message edited
+    await bot.say(asked, "xin giấy phép xây dưng")
+    await bot.say(asked, "xin giấy phép xây dựng")  # edited
+    await bot.say(asked, "xin giấy phép xây dựng nhà ở riêng lẻ")  # edited again
+    await bot.say(replace(ALICE, message="302"), "đổi bằng lái xe")  # another question
+    lines = (await bot.staff("/stats")).splitlines()
+    assert "• Câu hỏi: 2" in lines
+    assert "• Chưa trả lời được: 2 (100%)" in lines
+    text = await bot.staff("/unanswered")
+    assert "“xin giấy phép xây dựng nhà ở riêng lẻ” — 1 lần" in text
+    assert "“đổi bằng lái xe” — 1 lần" in text
+    assert "“xin giấy phép xây dựng”" not in text and "dưng" not in text
+
+
 # --- /broadcast -------------------------------------------------------------------------
 
 

@@ -521,6 +521,10 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE web_resume DROP COLUMN used")
         if version < 34:
             raw.execute("DROP TABLE web_resume")
+        if version < 36:
+            raw.execute("ALTER TABLE questions DROP COLUMN source")
+            raw.execute("ALTER TABLE staff_offers DROP COLUMN parts")
+            raw.execute("ALTER TABLE ticket_messages DROP COLUMN parts")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

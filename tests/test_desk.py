@@ -3429,3 +3429,60 @@ async def test_a_forwarded_question_becomes_a_new_entry_in_the_forwarded_words(
     entry = load_faq(faq).faq[-1]
     assert entry.question == UNKNOWN
     assert said == msg.faq_entry_added(entry.id, UNKNOWN, answer)
+
+
+async def test_a_ticket_opened_by_a_forwarded_message_is_named_and_guessed_by_its_words(
+    conversation: Conversation, desk: Desk, room: FakeRoom, ward_engine: Engine
+) -> None:
+    """The question awaited by staff comes as a forwarded message: its topic is named by
+    the forwarded words (staff scan topics by them), not by the mark every forwarded
+    ticket starts with; the FAQ entries the bot guesses are those the forwarded words
+    find. The post itself still reads as forwarded."""
+    words = "học bổng năm nay tăng lên 2 triệu"
+    await conversation.handle_text(RESIDENT, "/hoicanbo")
+    await conversation.handle_text(RESIDENT, words, forwarded=True)
+    await desk.post_pending()
+    [name] = room.topics.values()
+    assert name == msg.ticket_topic_name(1, "zalo", words)
+    [post] = room.posts
+    assert msg.forwarded_for_staff(words) in post.reply.text
+    found = [f"{hit.title} ({hit.id})" for hit in ward_engine.ask(words).results[:3]]
+    assert found and "\n".join(f"{n}. {g}" for n, g in enumerate(found, 1)) in post.reply.text
+
+
+async def test_an_edit_of_one_message_of_a_question_sent_in_two_reaches_staff_as_it_now_reads(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The resident asked in two messages on Telegram (the question, then their name under
+    the offer: one question for staff), then edits one of them: staff get the question
+    as it now reads, both parts, the edited one in its new words, marked as corrected;
+    not the edited message alone, which would lose the other half. Editing the other
+    part next keeps the first edit."""
+    chat = ChatRef("telegram", "5252")
+    name = "tên em là Nguyễn Văn An, sđt 0912 345 678"
+    await conversation.handle_text(replace(chat, message="11"), UNKNOWN)
+    [again] = await conversation.handle_text(replace(chat, message="12"), name)
+    assert ask_button(again)
+    await conversation.handle_action(chat, "staff:ask")
+    await desk.post_pending()
+    [thread] = room.topics
+
+    fixed = UNKNOWN.replace("trẻ em", "người cao tuổi")
+    told = await conversation.correction(replace(chat, message="11"), fixed)
+    assert told is not None and [r.text for r in told] == [msg.ticket_correction(WARD_NAME, 1)]
+    await desk.post_pending()
+    first, correction = room.in_thread(thread)
+    assert correction.reply.text == msg.ticket_correction_post(
+        1, f"{UNKNOWN}\n{name}", f"{fixed}\n{name}"
+    )
+    assert correction.reply_to == first.message_id
+
+    renamed = "tên em là Nguyễn Văn Bình, sđt 0912 345 678"
+    await conversation.correction(replace(chat, message="12"), renamed)
+    await desk.post_pending()
+    *_, latest = room.in_thread(thread)
+    assert latest.reply.text == msg.ticket_correction_post(
+        1, f"{fixed}\n{name}", f"{fixed}\n{renamed}"
+    )
+    # The same words again (only their formatting changed): nothing to pass on.
+    assert await conversation.correction(replace(chat, message="11"), fixed) == []

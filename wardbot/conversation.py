@@ -51,6 +51,7 @@ from wardbot.questions import (
 from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
+from wardbot.tickets import Offer
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +222,7 @@ class Conversation:
             follow = await self.subscriptions.follow_button(chat, intent, True)
         return await self.questions.beside_ticket(chat, intent, text, None, follow, told[0])
 
-    async def _offered(self, chat: ChatRef) -> str | None:
+    async def _offered(self, chat: ChatRef) -> Offer | None:
         """The question offered to pass to staff, if any (a locked database: None)."""
         if self.desk is None:
             return None
@@ -231,7 +232,7 @@ class Conversation:
             log.exception("could not read the question offered to staff")
             return None
 
-    async def _add_to_offer(self, chat: ChatRef, before: str, replies: list[Reply]) -> None:
+    async def _add_to_offer(self, chat: ChatRef, before: Offer, replies: list[Reply]) -> None:
         """A message asking nothing ("Nguyễn Văn An, 0912 345 678"), sent under the offer
         to pass `before` to staff and not answered either, offered with it: the offer is
         for both, not for it alone (the question would reach staff without the question)."""
@@ -240,11 +241,15 @@ class Conversation:
         ):
             return
         now = await self._offered(chat)
-        if now is None or before in now or len(before) + len(now) >= MAX_STAFF_MESSAGE_CHARS:
+        if (
+            now is None
+            or before.question in now.question
+            or len(before.question) + len(now.question) >= MAX_STAFF_MESSAGE_CHARS
+        ):
             return
         try:
-            # Of two messages: an edit of either is no correction of this question.
-            await self.desk.offer(replace(chat, message=None), f"{before}\n{now}")
+            # Of two messages: an edit of either reaches staff as the question rewritten.
+            await self.desk.keep_offer(chat, before.joined(now))
         except Exception:  # the offer for the message alone stands
             log.exception("could not add to the question offered to staff")
 

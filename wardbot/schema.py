@@ -485,4 +485,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE web_resume ADD COLUMN used REAL;
     """,
+    # 36: per logged question, the platform's id of the message it came from (Telegram's
+    # message_id; NULL: not known, a channel without edits, or logged before). A message
+    # the resident edits and the bot answers again is the same question: its new wording
+    # replaces the one logged (/stats counts it once). And per question offered to pass
+    # on, and per resident message on a ticket, that joined several of the resident's
+    # messages (what asked nothing, sent under the offer, went with the question), those
+    # messages as JSON: each one's platform id (null: not known) and how many characters
+    # of the text it gave, in order; NULL: one message (`source`). An edit of one of them
+    # reaches staff as the whole question as it now reads (wardbot.tickets.Offer). Ids and
+    # lengths only, no more of the chat.
+    """
+    ALTER TABLE questions ADD COLUMN source TEXT;
+    ALTER TABLE staff_offers ADD COLUMN parts TEXT;
+    ALTER TABLE ticket_messages ADD COLUMN parts TEXT;
+    """,
 )

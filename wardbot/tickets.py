@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import aiosqlite
 
@@ -59,6 +59,58 @@ class Ticket:
         return self.state == "closed"
 
 
+# The resident's messages a question joined, in order: each one's platform id (None: not
+# known) and how many characters of the question it gave; the parts are joined by "\n".
+Parts = tuple[tuple[str | None, int], ...]
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A question offered to pass on to staff, and the resident's messages it came from:
+    one, or several when what asked nothing, sent under the offer, went with it."""
+
+    question: str
+    parts: Parts
+
+    @property
+    def source(self) -> str | None:
+        """The one message the question came from; None: several, or not known."""
+        return self.parts[0][0] if len(self.parts) == 1 else None
+
+    def joined(self, more: Offer) -> Offer:
+        """This question with `more` after it, on a line of its own."""
+        return Offer(f"{self.question}\n{more.question}", (*self.parts, *more.parts))
+
+
+def rewritten(text: str, parts: Parts, source: str, new: str) -> tuple[str, Parts] | None:
+    """`text`, joined of the messages `parts`, with the part from the message `source`
+    now reading `new`, and the parts it is then joined of; None: `text` is not so joined
+    (or no part came from `source`)."""
+    if sum(size for _, size in parts) + len(parts) - 1 != len(text):
+        return None
+    pieces, start = [], 0
+    for _, size in parts:
+        pieces.append(text[start : start + size])
+        start += size + 1
+    at = [n for n, (of, _) in enumerate(parts) if of == source]
+    if not at:
+        return None
+    pieces[at[-1]] = new
+    sizes = tuple((of, len(piece)) for (of, _), piece in zip(parts, pieces, strict=True))
+    return "\n".join(pieces), sizes
+
+
+def _dumped(parts: Parts | None) -> str | None:
+    """`parts` as stored (migration 36): None for one message (its `source` says it)."""
+    return None if parts is None or len(parts) < 2 else json.dumps(parts)
+
+
+def _loaded(source: object, parts: object, text: str) -> Parts:
+    if isinstance(parts, str):
+        return tuple((None if of is None else str(of), int(size)) for of, size in json.loads(parts))
+    return ((None if source is None else str(source), len(text)),)
+
+
 @dataclass(frozen=True)
 class TicketMessage:
     id: int
@@ -71,6 +123,9 @@ class TicketMessage:
     staff_message_id: int | None
     # The resident's message this one corrects (they edited it once staff had it); None.
     corrects: int | None = None
+    source: str | None = None  # the platform's id of the message it came from, if known
+    # The messages it joined (`Parts`, migration 36); None: one message (`source`).
+    parts: Parts | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +147,8 @@ _TICKET_COLUMNS = (
     "relay_error, staff_chat_id"
 )
 _MESSAGE_COLUMNS = (
-    "id, ticket_id, author, text, signer, created_at, state, staff_message_id, corrects"
+    "id, ticket_id, author, text, signer, created_at, state, staff_message_id, corrects, "
+    "source, parts"
 )
 
 
@@ -121,7 +177,10 @@ def _ticket(row: Sequence[object]) -> Ticket:
 
 
 def _message(row: Sequence[object]) -> TicketMessage:
-    return TicketMessage(*row)  # type: ignore[arg-type]
+    message = TicketMessage(*row[:10])  # type: ignore[arg-type]
+    if row[10] is None:
+        return message
+    return replace(message, parts=_loaded(row[9], row[10], message.text))
 
 
 class TicketBook:
@@ -133,25 +192,38 @@ class TicketBook:
     # --- offers: the question a resident may choose to pass on ----------------------
 
     async def offer(
-        self, chat: ChatRef, question: str, now: float, source: str | None = None
+        self,
+        chat: ChatRef,
+        question: str,
+        now: float,
+        source: str | None = None,
+        *,
+        parts: Parts | None = None,
     ) -> None:
         """Remember `question` as the one to pass on if the resident accepts; '' means
-        'the next message is the question'. `source`: the message it came from."""
+        'the next message is the question'. `source`: the message it came from; `parts`:
+        the messages it joined, instead."""
+        if parts is not None and len(parts) == 1:
+            source, parts = parts[0][0], None
         async with self.store.writing() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at, "
-                "source) VALUES (?, ?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, question, now, source),
+                "source, parts) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, question, now, source, _dumped(parts)),
             )
 
-    async def offered_from(self, chat: ChatRef) -> str | None:
-        """The message the question offered to `chat` came from, when known."""
+    async def offer_of(self, chat: ChatRef, since: float | None = None) -> Offer | None:
+        """The question offered to `chat` (since `since`, if given) with the messages it
+        came from ('' when awaiting one), if any."""
         async with self.store.db.execute(
-            "SELECT source FROM staff_offers WHERE channel = ? AND chat_id = ?",
+            "SELECT question, source, parts, offered_at FROM staff_offers "
+            "WHERE channel = ? AND chat_id = ?",
             (chat.channel, chat.chat_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return None if row is None or row[0] is None else str(row[0])
+        if row is None or (since is not None and row[3] < since):
+            return None
+        return Offer(str(row[0]), _loaded(row[1], row[2], str(row[0])))
 
     async def offered(self, chat: ChatRef, since: float) -> str | None:
         """The question offered to `chat` since `since` ('' when awaiting one), if any."""
@@ -194,10 +266,17 @@ class TicketBook:
     # --- tickets ----------------------------------------------------------------------
 
     async def open(
-        self, chat: ChatRef, question: str, now: float, source: str | None = None
+        self,
+        chat: ChatRef,
+        question: str,
+        now: float,
+        source: str | None = None,
+        *,
+        parts: Parts | None = None,
     ) -> Ticket:
         """A new ticket with the resident's question waiting to be posted to staff; the
-        offer it came from is used up. `source`: the message the question came from."""
+        offer it came from is used up. `source`: the message the question came from;
+        `parts`: the messages it joined, instead."""
         async with self.store.writing() as db:
             cursor = await db.execute(
                 "INSERT INTO tickets (channel, chat_id, created_at, active_at) VALUES (?, ?, ?, ?)",
@@ -206,8 +285,8 @@ class TicketBook:
             ticket_id = int(cursor.lastrowid or 0)
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state, "
-                "source) VALUES (?, 'resident', ?, ?, 'pending', ?)",
-                (ticket_id, question, now, source),
+                "source, parts) VALUES (?, 'resident', ?, ?, 'pending', ?, ?)",
+                (ticket_id, question, now, source, _dumped(parts)),
             )
             await db.execute(
                 "DELETE FROM staff_offers WHERE channel = ? AND chat_id = ?",
@@ -307,16 +386,17 @@ class TicketBook:
         waits: bool = True,
         source: str | None = None,
         corrects: int | None = None,
+        parts: Parts | None = None,
     ) -> None:
         """A further message from the resident: posted to the same place; the ticket waits
         for staff again, unless not `waits` (thanks: nothing to answer). `source`: the
         message it came from; `corrects`: the resident message on the ticket it corrects
-        (the resident edited that one)."""
+        (the resident edited that one); `parts`: the messages it joined."""
         async with self.store.writing() as db:
             await db.execute(
                 "INSERT INTO ticket_messages (ticket_id, author, text, created_at, state, "
-                "source, corrects) VALUES (?, 'resident', ?, ?, 'pending', ?, ?)",
-                (ticket.id, text, now, source, corrects),
+                "source, corrects, parts) VALUES (?, 'resident', ?, ?, 'pending', ?, ?, ?)",
+                (ticket.id, text, now, source, corrects, _dumped(parts)),
             )
             await db.execute(
                 "UPDATE tickets SET state = CASE WHEN ? THEN 'open' ELSE state END, "
@@ -413,11 +493,14 @@ class TicketBook:
 
     async def from_source(self, ticket: Ticket, source: str) -> TicketMessage | None:
         """The latest of the resident's messages on `ticket` that came from the message
-        `source` (edited since, it may have been corrected already: that correction)."""
+        `source`, alone or joined with others (edited since, it may have been corrected
+        already: that correction)."""
         async with self.store.db.execute(
-            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages "  # noqa: S608
-            "WHERE ticket_id = ? AND author = 'resident' AND source = ? ORDER BY id DESC LIMIT 1",
-            (ticket.id, source),
+            f"SELECT {_MESSAGE_COLUMNS} FROM ticket_messages m "  # noqa: S608
+            "WHERE ticket_id = ? AND author = 'resident' AND (source = ? OR (parts IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM json_each(m.parts) WHERE json_extract(value, '$[0]') = ?))) "
+            "ORDER BY id DESC LIMIT 1",
+            (ticket.id, source, source),
         ) as cursor:
             row = await cursor.fetchone()
         return None if row is None else _message(row)

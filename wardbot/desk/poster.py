@@ -125,7 +125,9 @@ class Poster(Withdrawals, GroupState):
         for _ in range(2):  # a topic staff deleted is made again, once
             thread = ticket.thread_id
             if self.forum and thread is None:
-                first = await self.tickets.question(ticket.id)
+                # A forwarded message: named by the words forwarded, not by the mark
+                # every forwarded ticket starts with.
+                first = msg.forwarded_words(await self.tickets.question(ticket.id))
                 thread = await room.create_topic(
                     msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
                 )
@@ -177,7 +179,8 @@ class Poster(Withdrawals, GroupState):
             return Reply(msg.ticket_correction_post(ticket.id, was, message.text))
         if first.id != message.id:
             return Reply(msg.ticket_follow_up_post(ticket.id, message.text))
-        answer = await self.engine.ask_async(message.text)
+        # Guessed from the words forwarded, not from the mark staff read them under.
+        answer = await self.engine.ask_async(msg.forwarded_words(message.text))
         hits = [*answer.results[:3]]
         # Buttons that edit faq.yaml only when it can be (admins are told once why not).
         editable = self.editor is not None and await self.editor.can_edit()

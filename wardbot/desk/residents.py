@@ -13,7 +13,7 @@ from wardbot.desk.limits import HOUR, MAX_WAITING, TICKETS_PER_HOUR
 from wardbot.hours import staff_answer_time
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
-from wardbot.tickets import Ticket
+from wardbot.tickets import Offer, Parts, Ticket, rewritten
 
 log = logging.getLogger(__name__)
 
@@ -50,24 +50,33 @@ class ResidentSide(DeskBase):
         await self.tickets.offer(chat, question, self.clock(), chat.message)
         return msg.staff_offer(self.settings.ward_name, chat.channel, self.when_staff_answer())
 
-    async def offered(self, chat: ChatRef) -> str | None:
-        """The question offered to pass on, that the resident may still accept; or None."""
-        return await self.tickets.offered(chat, self.clock() - OFFER_KEEP) or None
+    async def offered(self, chat: ChatRef) -> Offer | None:
+        """The question offered to pass on, that the resident may still accept, with the
+        messages it came from; or None."""
+        offer = await self.tickets.offer_of(chat, self.clock() - OFFER_KEEP)
+        return offer if offer is not None and offer.question else None
+
+    async def keep_offer(self, chat: ChatRef, offer: Offer) -> None:
+        """`offer` (one joined of several of the resident's messages: `Offer.joined`) is
+        now the question offered to pass on."""
+        await self.tickets.offer(chat, offer.question, self.clock(), parts=offer.parts)
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
         """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
-        # What staff get came from the message that asked it, not from the press or "có".
-        chat = replace(chat, message=await self.tickets.offered_from(chat))
+        offer = await self.tickets.offer_of(chat, self.clock() - OFFER_KEEP)
+        question = offer.question if offer is not None else None
+        # What staff get came from the message(s) that asked it, not from the press or "có".
+        parts = offer.parts if offer is not None and offer.source is None else None
+        chat = replace(chat, message=offer.source if offer is not None else None)
         active = await self.active(chat)
-        question = await self.tickets.offered(chat, self.clock() - OFFER_KEEP)
         if active is not None and question:
             await self.tickets.drop_offer(chat)
-            return [await self.follow_up(chat, active, question)]
+            return [await self.follow_up(chat, active, question, parts=parts)]
         if not question and active is not None:  # pressed again: it went the first time
             return [Reply(msg.ticket_already_open(self.settings.ward_name, active.id))]
         if not question:
             return [Reply(msg.staff_offer_gone(self.settings.ward_name))]
-        return [await self._open(chat, question)]
+        return [await self._open(chat, question, parts)]
 
     async def request(self, chat: ChatRef, text: str) -> list[Reply]:
         """/hoicanbo [TEXT], "cho em gặp cán bộ": pass TEXT on, or offer the last
@@ -121,14 +130,21 @@ class ResidentSide(DeskBase):
         return await self.active(chat) is not None
 
     async def follow_up(
-        self, chat: ChatRef, ticket: Ticket, text: str, *, courtesy: bool = False
+        self,
+        chat: ChatRef,
+        ticket: Ticket,
+        text: str,
+        *,
+        courtesy: bool = False,
+        parts: Parts | None = None,
     ) -> Reply:
         """A further message on an open ticket: to the same topic. Saying so answers
         nothing and offers no choice: the list on screen before it stays in effect.
         A `courtesy` (thanks, goodbye) does not put an answered ticket back among those
-        waiting for staff (/tickets, /stats): staff see it, with nothing to answer."""
+        waiting for staff (/tickets, /stats): staff see it, with nothing to answer.
+        `parts`: the resident's messages `text` joined (an offer `Offer.joined`)."""
         await self.tickets.add_resident_message(
-            ticket, text, self.clock(), waits=not courtesy, source=chat.message
+            ticket, text, self.clock(), waits=not courtesy, source=chat.message, parts=parts
         )
         self._wake.set()
         held_up = self.unreachable is not None
@@ -152,14 +168,20 @@ class ResidentSide(DeskBase):
         earlier = await self.tickets.from_source(ticket, chat.message)
         if earlier is None:
             return None
+        # Of a question joined of several messages, staff get it whole as it now reads.
+        parts: Parts | None = None
+        if earlier.parts is not None:
+            joined = rewritten(earlier.text, earlier.parts, chat.message, text)
+            if joined is not None:
+                text, parts = joined
         if earlier.text != text:
             await self.tickets.add_resident_message(
-                ticket, text, self.clock(), source=chat.message, corrects=earlier.id
+                ticket, text, self.clock(), source=chat.message, corrects=earlier.id, parts=parts
             )
             self._wake.set()
             log.info("ticket %d: the resident corrected a message", ticket.id)
-        elif earlier.corrects is None:
-            return []  # the words staff had from the start: no change to tell of
+        elif earlier.corrects is None or earlier.source != chat.message:
+            return []  # the words staff had (of this message): no change to tell of
         # (Else the correction's own update again, kept through a crash: told again.)
         held_up = self.unreachable is not None
         return [
@@ -169,11 +191,11 @@ class ResidentSide(DeskBase):
             )
         ]
 
-    async def _open(self, chat: ChatRef, question: str) -> Reply:
+    async def _open(self, chat: ChatRef, question: str, parts: Parts | None = None) -> Reply:
         refused = await self._refused(chat)
         if refused is not None:
             return Reply(refused)
-        ticket = await self.tickets.open(chat, question, self.clock(), chat.message)
+        ticket = await self.tickets.open(chat, question, self.clock(), chat.message, parts=parts)
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
         held_up = ""

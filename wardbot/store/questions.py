@@ -39,28 +39,38 @@ class QuestionLog(Database):
     """The questions table."""
 
     async def log_question(self, chat: ChatRef, text: str, answered: bool, now: float) -> None:
-        async with self._write:
-            await self._db.execute(
-                "INSERT INTO questions (channel, chat_id, asked_at, text, answered) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], int(answered)),
-            )
+        await self.log_message(chat, [(text, answered)], now)
 
     async def log_message(
         self, chat: ChatRef, questions: Sequence[tuple[str, bool]], now: float
     ) -> None:
-        """The questions of one message asking several, each logged as a question of its
-        own (its text, whether it was answered), and as one message's (migration 31): what
-        `take_back_answer` takes back together."""
+        """The question of a message, or those of one message asking several, each logged
+        as a question of its own (its text, whether it was answered), and as one message's
+        (migration 31): what `take_back_answer` takes back together. The message
+        `chat.message`, edited (migration 36): its questions as it now reads replace those
+        logged of it before, the same questions reworded."""
         async with self._write, self._transaction():
+            if chat.message is not None:
+                await self._db.execute(
+                    "DELETE FROM questions WHERE channel = ? AND chat_id = ? AND source = ?",
+                    (chat.channel, chat.chat_id, chat.message),
+                )
             first: int | None = None
             for text, answered in questions:
                 cursor = await self._db.execute(
                     "INSERT INTO questions (channel, chat_id, asked_at, text, answered, "
-                    "part_of) VALUES (?, ?, ?, ?, ?, ?)",
-                    (chat.channel, chat.chat_id, now, text[:MAX_LOGGED_CHARS], answered, first),
+                    "part_of, source) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        chat.channel,
+                        chat.chat_id,
+                        now,
+                        text[:MAX_LOGGED_CHARS],
+                        int(answered),
+                        first,
+                        chat.message,
+                    ),
                 )
-                if first is None:
+                if first is None and len(questions) > 1:
                     first = cursor.lastrowid
                     await self._db.execute(
                         "UPDATE questions SET part_of = id WHERE id = ?", (first,)
