@@ -515,28 +515,35 @@ async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_
 ) -> None:
     """The bot was down for days; what its inbox kept is answered at the start: a question
     of three days ago after an apology naming when it was sent, by user id (past Zalo's
-    free window); one of eight days ago not at all (Zalo takes nothing for its writer);
-    one of a few minutes ago as any, a free reply."""
+    free window), and the two its writer sent next without a second apology (one billed
+    message each, not two); one of eight days ago not at all (Zalo takes nothing for its
+    writer); one of a few minutes ago as any, a free reply."""
     now = time.time()
     settings = oa_settings(ward_settings, oa)
     days_old = oa.text(ALICE, "dang ky tam tru can giay to gi", at=now - 3 * 86400)
+    more = [
+        oa.text(ALICE, question, at=now - 3 * 86400 + 60 * minutes)
+        for minutes, question in ((1, "mất thẻ bhyt"), (2, "/help"))
+    ]
     too_old = oa.text(BINH, "dang ky tam tru can giay to gi", at=now - 8 * 86400)
     fresh = oa.text(CAM, "dang ky tam tru can giay to gi", at=now - 300)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        for user, event in ((ALICE, days_old), (BINH, too_old), (CAM, fresh)):
+        kept_events = ((ALICE, days_old), *((ALICE, m) for m in more), (BINH, too_old), (CAM, fresh))
+        for user, event in kept_events:
             await Inbox(store, "zalo-oa").keep(
                 f"user_send_text:{event['message']['msg_id']}", user, json.dumps(event)
             )
     async with running(oa, ward_engine, ward_settings):
-        apology, answer = await oa.wait_for(ALICE, 2)
-        sent_at = dt.datetime.fromtimestamp(now - 3 * 86400, VIETNAM).replace(tzinfo=None)
-        assert apology.text == msg.late_answer(sent_at)
-        assert answer.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
-        assert apology.reply_to is None and answer.reply_to is None
+        apology, *answers = await oa.wait_for(ALICE, 4)
+        kept = [float(event["timestamp"]) / 1000 for event in (days_old, *more)]
+        told = [dt.datetime.fromtimestamp(at, VIETNAM).replace(tzinfo=None) for at in kept]
+        assert apology.text in [msg.late_answer(sent_at) for sent_at in told]
+        assert sorted(answer.text[:8] for answer in answers) == ["Cách hỏi", "Mất thẻ ", "Đăng ký "]
+        assert all(sent.reply_to is None for sent in oa.to(ALICE))
         (on_time,) = await oa.wait_for(CAM)
         assert on_time.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
         assert on_time.reply_to == fresh["message"]["msg_id"] and on_time.free
         for _ in range(100):
             await oa_pause()
-    assert oa.to(BINH) == [] and oa.refusals == []
+    assert oa.to(BINH) == [] and oa.refusals == [] and len(oa.to(ALICE)) == 4
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
