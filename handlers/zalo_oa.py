@@ -61,6 +61,7 @@ from wardbot.delivery import (
 from wardbot.inbox import SEEN_KEEP, Inbox
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
+from wardbot.store.windows import REPLY_WINDOW
 from wardbot.web import MAX_UPDATE_BYTES, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
@@ -89,10 +90,9 @@ SILENT_TOO_LONG = frozenset({-230, -232})  # no interaction within Zalo's window
 NIGHT = -234
 OVER_QUOTA = frozenset({-211, -32})
 BAD_PARAMETER = -201
-# Zalo's window for replies: free for this many messages within this long of the
+# Zalo's window for replies: free for this many messages within REPLY_WINDOW of the
 # resident's latest message; and the time after which it takes nothing for them at all.
 FREE_REPLIES = 8
-REPLY_WINDOW = 48 * 3600.0
 WRITE_WINDOW = 7 * 86400.0
 # Zalo sends OA messages of this kind from 06:00 to 21:59, Vietnam time.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -24,6 +24,7 @@ from handlers.zalo_oa import ZaloOaChannel, until_morning
 from handlers.zalo_oa_api import TOKEN_FILE
 from wardbot import channels
 from wardbot import messages as msg
+from wardbot.app import retention_task
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
@@ -34,6 +35,7 @@ from wardbot.outbox import Composer, Sender
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.store.outbox import OutboxItem
+from wardbot.supervise import Restarts
 from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, bound_socket, web_app
 
@@ -491,6 +493,51 @@ async def test_a_staff_answer_is_a_free_reply_while_zalo_allows_then_goes_by_use
         assert sender.stats.failed == 0 and oa.refusals == []
 
 
+async def retention_pass(store: Store, settings: Settings, at: float) -> None:
+    """One pass of the retention job `bot.py run` starts (wardbot.app), at `at`."""
+    stop = asyncio.Event()
+
+    def clock() -> float:
+        stop.set()  # this pass is the last
+        return at
+
+    await asyncio.wait_for(retention_task(store, settings, Restarts(), clock=clock).run(stop), 30)
+
+
+@pytest.mark.parametrize("days", [0, 1, 90])
+async def test_the_free_reply_window_outlives_a_short_question_log_and_no_more(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings, days: int
+) -> None:
+    """QUESTION_LOG_DAYS=1 (or 0): a staff answer the second day, 36 hours after the
+    resident wrote, is still one of Zalo's free replies (before, retention had deleted the
+    resident's latest message after a day, and the answer was billed). Whatever the
+    question log's retention, that message is deleted once no reply to it can be free."""
+    now = [time.time()]
+    oa.clock = lambda: now[0]
+    async with running(
+        oa, ward_engine, ward_settings, lambda: now[0], question_log_days=days
+    ) as bot:
+        question = oa.text(ALICE, "muốn nộp tiếp tiền thẻ khám bệnh cho cả nhà thì đi đâu")
+        assert (await oa.post(bot.webhook, question)).status_code == 200
+        await oa.wait_for(ALICE)
+        book, sender = staff_answers(bot, ward_engine, lambda: now[0])
+        chat = ChatRef("zalo-oa", ALICE)
+        ticket = await book.open(chat, "thẻ khám bệnh", now[0])
+        now[0] += 36 * 3600
+        await retention_pass(bot.store, bot.channel.settings, now[0])
+        await book.add_staff_reply(
+            ticket, "Dạ, anh/chị nộp tại đại lý khu phố 2.", "Lan", None, now[0]
+        )
+        await sender.drain()
+        answer = oa.to(ALICE)[-1]
+        assert answer.text == "Dạ, anh/chị nộp tại đại lý khu phố 2."
+        assert answer.reply_to == question["message"]["msg_id"] and answer.free
+        assert oa.billed == [] and sender.stats.failed == 0
+        now[0] += 13 * 3600  # 49 hours after the message: no reply to it is free
+        await retention_pass(bot.store, bot.channel.settings, now[0])
+        assert await bot.store.latest_message(chat) is None
+
+
 async def test_a_note_to_an_admin_who_wrote_lately_is_a_free_reply(
     oa: FakeZaloOa, bot: Running, ward_engine: Engine
 ) -> None:
@@ -528,7 +575,12 @@ async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_
     too_old = oa.text(BINH, "dang ky tam tru can giay to gi", at=now - 8 * 86400)
     fresh = oa.text(CAM, "dang ky tam tru can giay to gi", at=now - 300)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        kept_events = ((ALICE, days_old), *((ALICE, m) for m in more), (BINH, too_old), (CAM, fresh))
+        kept_events = (
+            (ALICE, days_old),
+            *((ALICE, m) for m in more),
+            (BINH, too_old),
+            (CAM, fresh),
+        )
         for user, event in kept_events:
             await Inbox(store, "zalo-oa").keep(
                 f"user_send_text:{event['message']['msg_id']}", user, json.dumps(event)
