@@ -222,6 +222,35 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
     assert await bot.store.subscriptions_of(chat) == []
 
 
+async def test_forget_is_confirmed_as_a_free_reply_and_leaves_nothing_of_the_resident(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    """/forget deletes the resident's latest message with the rest, before the bot answers:
+    the confirmation still answers their own message, so it goes as a free reply to it
+    (before, by user id: billed as proactive). Once it is sent, no row about them is left,
+    the window used to send it included."""
+    chat = ChatRef("zalo-oa", ALICE)
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/subscribe bhyt"))).status_code == 200
+    await oa.wait_for(ALICE)
+    forget = oa.text(ALICE, "/forget")
+    assert (await oa.post(bot.webhook, forget)).status_code == 200
+    (_, done) = await oa.wait_for(ALICE, 2)
+    assert done.text == msg.forget_done()
+    assert done.reply_to == forget["message"]["msg_id"] and done.free
+    assert oa.billed == []
+    for _ in range(200):  # the inbox takes the handled message off after the answer
+        if not bot.channel.intake.tasks:
+            break
+        await oa_pause()
+    assert await bot.store.latest_message(chat) is None
+    for table in await bot.store.per_chat_tables():
+        async with bot.store.db.execute(
+            f'SELECT COUNT(*) FROM "{table}" WHERE channel = ? AND chat_id = ?',
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            assert (await cursor.fetchone()) == (0,), table
+
+
 async def oa_pause() -> None:
     await asyncio.sleep(0.01)
 
