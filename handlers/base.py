@@ -518,7 +518,8 @@ class Answerer:
     logged briefly, no apology attempted. `told`: failures the channel tells the log of
     itself, once for many (the platform refusing sends as over quota): no traceback here.
     A message answered long after it was sent (`sent_at`, wall clock by `now`) has its
-    answer after a line saying so (`late_note`).
+    answer after a line saying so (`late_note`), once per backlog: a resident whose three
+    questions waited through an outage is told sorry once, before the first answer.
     """
 
     def __init__(
@@ -546,6 +547,9 @@ class Answerer:
         # chats whose kept one was read since the start.
         self._kept: LastPerChat[Kept] = LastPerChat()
         self._recalled: LastPerChat[bool] = LastPerChat()
+        # Per chat, when it was last told sorry for a late answer (wall clock): a message
+        # sent before then was waiting with the one apologised for (`_late_note`).
+        self._apologised: LastPerChat[float] = LastPerChat()
         self.quiet = quiet
         self.told = told
         self.calm_below = calm_below
@@ -566,6 +570,7 @@ class Answerer:
         self.full_texts.drop(chat.chat_id)
         self._kept.drop(chat.chat_id)
         self._recalled.drop(chat.chat_id)
+        self._apologised.drop(chat.chat_id)
 
     @contextlib.asynccontextmanager
     async def _turn(self, chat: ChatRef) -> AsyncIterator[None]:
@@ -677,11 +682,15 @@ class Answerer:
         sent_at: float | None = None,
     ) -> None:
         """Send what `replies` gives (after `late_note`'s line, for a message sent at
-        `sent_at` long ago); when anything fails, log it and apologise politely."""
+        `sent_at` long ago, unless the chat was told already: `_late_note`); when anything
+        fails, log it and apologise politely."""
         try:
             answered = await replies
-            late = late_note(sent_at, self.now())
-            shown = await send([late, *answered] if late is not None and answered else answered)
+            now = self.now()
+            late = self._late_note(chat, sent_at, now) if answered else None
+            shown = await send([late, *answered] if late is not None else answered)
+            if late is not None:
+                self._apologised.set(chat.chat_id, now)
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
             return
@@ -700,6 +709,16 @@ class Answerer:
             self.menus.after(chat.chat_id, answered, shown)
         self.full_texts.seen(chat.chat_id, answered)
         await self.keep_shown(chat.chat_id)
+
+    def _late_note(self, chat: ChatRef, sent_at: float | None, now: float) -> Reply | None:
+        """`late_note`'s line for a message of the chat's sent at `sent_at`, unless the
+        chat was told sorry after it was sent: it waited in the same backlog as the message
+        apologised for, and one apology says it for all (a message sent after that apology,
+        and answered late again, was kept by a new outage: told again)."""
+        told = self._apologised.get(chat.chat_id, None)
+        if sent_at is not None and told is not None and sent_at <= told:
+            return None
+        return late_note(sent_at, now)
 
     async def push_after(self, chat_id: str, replies: Sequence[Reply]) -> int:
         """How many choices on screen `replies`, pushed to the chat now (an alert, a staff

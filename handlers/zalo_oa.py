@@ -32,6 +32,7 @@ import hmac
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -61,6 +62,7 @@ from wardbot.delivery import (
 from wardbot.inbox import SEEN_KEEP, Inbox
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
+from wardbot.store.windows import REPLY_WINDOW
 from wardbot.web import MAX_UPDATE_BYTES, json_or_none, read_limited
 
 log = logging.getLogger(__name__)
@@ -89,10 +91,9 @@ SILENT_TOO_LONG = frozenset({-230, -232})  # no interaction within Zalo's window
 NIGHT = -234
 OVER_QUOTA = frozenset({-211, -32})
 BAD_PARAMETER = -201
-# Zalo's window for replies: free for this many messages within this long of the
+# Zalo's window for replies: free for this many messages within REPLY_WINDOW of the
 # resident's latest message; and the time after which it takes nothing for them at all.
 FREE_REPLIES = 8
-REPLY_WINDOW = 48 * 3600.0
 WRITE_WINDOW = 7 * 86400.0
 # Zalo sends OA messages of this kind from 06:00 to 21:59, Vietnam time.
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -140,6 +141,18 @@ def _retryable(exc: Exception) -> DeliveryError | None:
     if isinstance(exc, Unavailable):
         return TransientError(str(exc))
     return None
+
+
+@dataclass
+class Answering:
+    """The resident's message being answered: its id, when they sent it (wall clock), and
+    the replies to it sent in this turn. Held only while it is answered: what /forget
+    deletes in that turn is not kept back, yet its confirmation still goes as a reply to
+    the message that asked for it (free), not by user id (billed)."""
+
+    msg_id: str
+    at: float
+    replies: int = 0
 
 
 def until_morning(now: float) -> float:
@@ -339,7 +352,8 @@ class ZaloOaChannel:
         message = event.get("message")
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
         sent_at = from_ms(event.get("timestamp"))
-        send = functools.partial(self._send, chat_id)
+        answering = Answering(str(msg_id), sent_at) if msg_id and sent_at is not None else None
+        send = functools.partial(self._send, chat_id, answering=answering)
         if name == UNFOLLOW_EVENT:
             # Zalo lets the OA write to followers only: the topics go (as /unsubscribe all).
             try:
@@ -368,26 +382,39 @@ class ZaloOaChannel:
             return
         await self.answerer.text(chat, text, send, sender=chat_id, sent_at=sent_at)
 
-    async def _send(self, chat_id: str, replies: Sequence[Reply]) -> list[Button]:
-        """Replies in a conversation, each part a reply to the resident's latest message
-        while that is free, else by user id (`_send_text`), retried briefly when Zalo is
-        busy. Returns the buttons, now numbered in the chat."""
+    async def _send(
+        self, chat_id: str, replies: Sequence[Reply], *, answering: Answering | None = None
+    ) -> list[Button]:
+        """Replies in a conversation (to the message `answering`), each part a reply to the
+        resident's latest message while that is free, else by user id (`_send_text`),
+        retried briefly when Zalo is busy. Returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
-        parts = [functools.partial(self._send_text, chat_id, text) for text in texts]
+        parts = [
+            functools.partial(self._send_text, chat_id, text, answering=answering) for text in texts
+        ]
         await send_parts(parts, _retryable, self.reply_retry)
         return buttons
 
-    async def _send_text(self, chat_id: str, text: str, *, personal: bool = True) -> object:
+    async def _send_text(
+        self,
+        chat_id: str,
+        text: str,
+        *,
+        personal: bool = True,
+        answering: Answering | None = None,
+    ) -> object:
         """One message to a resident: `personal` (for them alone), as a reply to their
         latest message while Zalo's window has a free reply left; else by user id."""
         chat = ChatRef(CHANNEL, chat_id)
-        reply_to = await self._free_reply(chat) if personal else None
+        reply_to = await self._free_reply(chat, answering) if personal else None
         recipient = {"message_id": reply_to} if reply_to else {"user_id": chat_id}
         try:
             sent = await self.api.send_text(recipient, text)
         except RefreshRefused as exc:
             await self._refused(exc)
             raise
+        if answering is not None and reply_to == answering.msg_id:
+            answering.replies += 1
         if reply_to:
             try:
                 await self.conversation.store.replied(chat, reply_to)
@@ -411,10 +438,15 @@ class ZaloOaChannel:
             log.warning("zalo-oa: a resident's latest message cannot be read (%s)", exc)
             return None
 
-    async def _free_reply(self, chat: ChatRef) -> str | None:
+    async def _free_reply(self, chat: ChatRef, answering: Answering | None = None) -> str | None:
         """The id of the resident's latest message while a reply to it is free (within
-        REPLY_WINDOW, fewer than FREE_REPLIES sent); else None."""
+        REPLY_WINDOW, fewer than FREE_REPLIES sent); else None. The message being answered
+        (`answering`) when none later is kept: /forget deleted the one kept in this very
+        turn, and the confirmation answers the resident's own message, or keeping it
+        failed."""
         latest = await self._latest(chat)
+        if answering is not None and (latest is None or latest[1] < answering.at):
+            latest = (answering.msg_id, answering.at, answering.replies)
         if latest is None:
             return None
         msg_id, at, replies = latest

@@ -8,6 +8,7 @@ failures are checked once for all channels.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 from types import SimpleNamespace
@@ -20,6 +21,7 @@ from wardbot import channels
 from wardbot import messages as msg
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.delivery import DeliveryError, ReplyRetry, RetryLater, TransientError
+from wardbot.hours import VIETNAM
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
 
@@ -133,6 +135,30 @@ async def test_a_typed_number_presses_the_numbered_button() -> None:
     await buttons.text(chat(), "menu", screen.send)
     await buttons.text(chat(), "2", screen.send)
     assert talk.asked[-1] == "2"
+
+
+async def test_a_backlog_after_an_outage_gets_one_late_apology_per_resident() -> None:
+    """The bot was down three hours; Alice's three questions and Bình's one waited. Each is
+    told sorry once, before their first answer (naming when it was sent), not before every
+    answer. Alice writing again, and answered on time, gets no apology; a later outage
+    keeping her next question gets its own."""
+    talk, alice, binh = Talk(), Screen(), Screen()
+    now = [1_800_000_000.0]
+    answerer = Answerer("test", talk, SETTINGS, now=lambda: now[0])  # type: ignore[arg-type]
+    for minutes, question in ((180, "một"), (170, "hai"), (160, "ba")):
+        await answerer.text(chat(), question, alice.send, sent_at=now[0] - minutes * 60)
+    await answerer.text(chat(2), "bốn", binh.send, sent_at=now[0] - 150 * 60)
+    first = dt.datetime.fromtimestamp(now[0] - 180 * 60, VIETNAM).replace(tzinfo=None)
+    assert alice.shown == [msg.late_answer(first), "re: một", "re: hai", "re: ba"]
+    assert binh.shown[0].startswith("Dạ, em xin lỗi vì trả lời muộn") and len(binh.shown) == 2
+    now[0] += 60
+    await answerer.text(chat(), "năm", alice.send, sent_at=now[0] - 5)
+    assert alice.shown[-1] == "re: năm"
+    # Down again a day later: her question of then is a new backlog.
+    now[0] += 86400
+    await answerer.text(chat(), "sáu", alice.send, sent_at=now[0] - 7200)
+    assert alice.shown[-2].startswith("Dạ, em xin lỗi vì trả lời muộn")
+    assert alice.shown[-1] == "re: sáu"
 
 
 @pytest.mark.parametrize(

@@ -425,8 +425,9 @@ async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:
     """The bot was down; Telegram kept what residents wrote meanwhile and hands it over at
-    the start. An answer hours late comes after a line saying when the message was sent;
-    one on time, or to a message edited just now (however old its first wording), without."""
+    the start. An answer hours late comes after a line saying when the message was sent,
+    once for the messages kept together; one on time, or to a message edited just now
+    (however old its first wording), without."""
     late = [0.0]  # how long after Telegram's clock the bot reads a message
     wall_clock = lambda: time.time() + late[0]  # noqa: E731
     async with polling_channel(api, ward_engine, ward_settings, wall_clock=wall_clock):
@@ -441,6 +442,11 @@ async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
         sent_at = dt.datetime.fromtimestamp(kept["message"]["date"], VIETNAM)
         assert shown(apology) == msg.late_answer(sent_at.replace(tzinfo=None))
         assert shown(answer).startswith("Đăng ký tạm trú cần giấy tờ gì?")
+        # Another message kept through the same outage: the apology said it, not again.
+        mark = len(api.calls)
+        api.send_text(ALICE, "/help")
+        (helped,) = await api.replies(ALICE, since=mark)
+        assert shown(helped).startswith("Cách hỏi")
         # Edited now, a message of hours ago is answered as new: no apology.
         mark = len(api.calls)
         old = {"message": {**kept["message"], "date": int(time.time() - late[0])}}

@@ -24,6 +24,7 @@ from handlers.zalo_oa import ZaloOaChannel, until_morning
 from handlers.zalo_oa_api import TOKEN_FILE
 from wardbot import channels
 from wardbot import messages as msg
+from wardbot.app import retention_task
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
@@ -34,6 +35,7 @@ from wardbot.outbox import Composer, Sender
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.store.outbox import OutboxItem
+from wardbot.supervise import Restarts
 from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, bound_socket, web_app
 
@@ -218,6 +220,35 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
             break
         await oa_pause()
     assert await bot.store.subscriptions_of(chat) == []
+
+
+async def test_forget_is_confirmed_as_a_free_reply_and_leaves_nothing_of_the_resident(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    """/forget deletes the resident's latest message with the rest, before the bot answers:
+    the confirmation still answers their own message, so it goes as a free reply to it
+    (before, by user id: billed as proactive). Once it is sent, no row about them is left,
+    the window used to send it included."""
+    chat = ChatRef("zalo-oa", ALICE)
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/subscribe bhyt"))).status_code == 200
+    await oa.wait_for(ALICE)
+    forget = oa.text(ALICE, "/forget")
+    assert (await oa.post(bot.webhook, forget)).status_code == 200
+    (_, done) = await oa.wait_for(ALICE, 2)
+    assert done.text == msg.forget_done()
+    assert done.reply_to == forget["message"]["msg_id"] and done.free
+    assert oa.billed == []
+    for _ in range(200):  # the inbox takes the handled message off after the answer
+        if not bot.channel.intake.tasks:
+            break
+        await oa_pause()
+    assert await bot.store.latest_message(chat) is None
+    for table in await bot.store.per_chat_tables():
+        async with bot.store.db.execute(
+            f'SELECT COUNT(*) FROM "{table}" WHERE channel = ? AND chat_id = ?',
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            assert (await cursor.fetchone()) == (0,), table
 
 
 async def oa_pause() -> None:
@@ -491,6 +522,51 @@ async def test_a_staff_answer_is_a_free_reply_while_zalo_allows_then_goes_by_use
         assert sender.stats.failed == 0 and oa.refusals == []
 
 
+async def retention_pass(store: Store, settings: Settings, at: float) -> None:
+    """One pass of the retention job `bot.py run` starts (wardbot.app), at `at`."""
+    stop = asyncio.Event()
+
+    def clock() -> float:
+        stop.set()  # this pass is the last
+        return at
+
+    await asyncio.wait_for(retention_task(store, settings, Restarts(), clock=clock).run(stop), 30)
+
+
+@pytest.mark.parametrize("days", [0, 1, 90])
+async def test_the_free_reply_window_outlives_a_short_question_log_and_no_more(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings, days: int
+) -> None:
+    """QUESTION_LOG_DAYS=1 (or 0): a staff answer the second day, 36 hours after the
+    resident wrote, is still one of Zalo's free replies (before, retention had deleted the
+    resident's latest message after a day, and the answer was billed). Whatever the
+    question log's retention, that message is deleted once no reply to it can be free."""
+    now = [time.time()]
+    oa.clock = lambda: now[0]
+    async with running(
+        oa, ward_engine, ward_settings, lambda: now[0], question_log_days=days
+    ) as bot:
+        question = oa.text(ALICE, "muốn nộp tiếp tiền thẻ khám bệnh cho cả nhà thì đi đâu")
+        assert (await oa.post(bot.webhook, question)).status_code == 200
+        await oa.wait_for(ALICE)
+        book, sender = staff_answers(bot, ward_engine, lambda: now[0])
+        chat = ChatRef("zalo-oa", ALICE)
+        ticket = await book.open(chat, "thẻ khám bệnh", now[0])
+        now[0] += 36 * 3600
+        await retention_pass(bot.store, bot.channel.settings, now[0])
+        await book.add_staff_reply(
+            ticket, "Dạ, anh/chị nộp tại đại lý khu phố 2.", "Lan", None, now[0]
+        )
+        await sender.drain()
+        answer = oa.to(ALICE)[-1]
+        assert answer.text == "Dạ, anh/chị nộp tại đại lý khu phố 2."
+        assert answer.reply_to == question["message"]["msg_id"] and answer.free
+        assert oa.billed == [] and sender.stats.failed == 0
+        now[0] += 13 * 3600  # 49 hours after the message: no reply to it is free
+        await retention_pass(bot.store, bot.channel.settings, now[0])
+        assert await bot.store.latest_message(chat) is None
+
+
 async def test_a_note_to_an_admin_who_wrote_lately_is_a_free_reply(
     oa: FakeZaloOa, bot: Running, ward_engine: Engine
 ) -> None:
@@ -515,28 +591,40 @@ async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_
 ) -> None:
     """The bot was down for days; what its inbox kept is answered at the start: a question
     of three days ago after an apology naming when it was sent, by user id (past Zalo's
-    free window); one of eight days ago not at all (Zalo takes nothing for its writer);
-    one of a few minutes ago as any, a free reply."""
+    free window), and the two its writer sent next without a second apology (one billed
+    message each, not two); one of eight days ago not at all (Zalo takes nothing for its
+    writer); one of a few minutes ago as any, a free reply."""
     now = time.time()
     settings = oa_settings(ward_settings, oa)
     days_old = oa.text(ALICE, "dang ky tam tru can giay to gi", at=now - 3 * 86400)
+    more = [
+        oa.text(ALICE, question, at=now - 3 * 86400 + 60 * minutes)
+        for minutes, question in ((1, "mất thẻ bhyt"), (2, "/help"))
+    ]
     too_old = oa.text(BINH, "dang ky tam tru can giay to gi", at=now - 8 * 86400)
     fresh = oa.text(CAM, "dang ky tam tru can giay to gi", at=now - 300)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        for user, event in ((ALICE, days_old), (BINH, too_old), (CAM, fresh)):
+        kept_events = (
+            (ALICE, days_old),
+            *((ALICE, m) for m in more),
+            (BINH, too_old),
+            (CAM, fresh),
+        )
+        for user, event in kept_events:
             await Inbox(store, "zalo-oa").keep(
                 f"user_send_text:{event['message']['msg_id']}", user, json.dumps(event)
             )
     async with running(oa, ward_engine, ward_settings):
-        apology, answer = await oa.wait_for(ALICE, 2)
-        sent_at = dt.datetime.fromtimestamp(now - 3 * 86400, VIETNAM).replace(tzinfo=None)
-        assert apology.text == msg.late_answer(sent_at)
-        assert answer.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
-        assert apology.reply_to is None and answer.reply_to is None
+        apology, *answers = await oa.wait_for(ALICE, 4)
+        kept = [float(event["timestamp"]) / 1000 for event in (days_old, *more)]
+        told = [dt.datetime.fromtimestamp(at, VIETNAM).replace(tzinfo=None) for at in kept]
+        assert apology.text in [msg.late_answer(sent_at) for sent_at in told]
+        assert sorted(answer.text[:8] for answer in answers) == ["Cách hỏi", "Mất thẻ ", "Đăng ký "]
+        assert all(sent.reply_to is None for sent in oa.to(ALICE))
         (on_time,) = await oa.wait_for(CAM)
         assert on_time.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
         assert on_time.reply_to == fresh["message"]["msg_id"] and on_time.free
         for _ in range(100):
             await oa_pause()
-    assert oa.to(BINH) == [] and oa.refusals == []
+    assert oa.to(BINH) == [] and oa.refusals == [] and len(oa.to(ALICE)) == 4
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]

@@ -590,7 +590,8 @@ async def _purge_old(
     QUESTION_LOG_DAYS, and messages received and never handled, and tickets still waiting
     for staff, no longer than that or inbox.WAITING_KEEP (desk.WAITING_TICKET_KEEP), the
     longer; a ticket goes from the staff group too, through the desk. A chat found
-    unreachable is forgotten after UNREACHABLE_KEEP (wardbot.store.chats)."""
+    unreachable is forgotten after UNREACHABLE_KEEP (wardbot.store.chats), a resident's
+    latest message after REPLY_WINDOW (wardbot.store.windows), whatever QUESTION_LOG_DAYS."""
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
         now = clock()
@@ -604,6 +605,7 @@ async def _purge_old(
         deleted += await tickets.purge_offers(now - OFFER_KEEP)
         deleted += await inbox.purge(store, now - keep, now)
         deleted += await store.purge_unreachable(now)
+        deleted += await store.purge_windows(now)
         if deleted:
             log.info("retention: deleted %d old row(s)", deleted)
         with contextlib.suppress(TimeoutError):

@@ -1,11 +1,18 @@
 """Per chat, the resident's latest message and the replies sent to it since (migration 33):
 what a channel whose platform bills a reply and a pushed message differently (a Zalo
-Official Account) needs to send each message as the kind that costs the ward least."""
+Official Account) needs to send each message as the kind that costs the ward least.
+
+Kept as long as a reply to the message can be free (REPLY_WINDOW), whatever
+QUESTION_LOG_DAYS: a day's question log must not make a staff answer on the second day
+billed, nor a long one keep what is of no more use (`purge_windows`)."""
 
 from __future__ import annotations
 
 from wardbot.store.base import Database
 from wardbot.store.chat_ref import ChatRef
+
+# Zalo's window: replies to a resident's latest message are free this long after it.
+REPLY_WINDOW = 48 * 3600.0
 
 
 class ReplyWindows(Database):
@@ -44,3 +51,12 @@ class ReplyWindows(Database):
                 "WHERE channel = ? AND chat_id = ? AND message_id = ?",
                 (chat.channel, chat.chat_id, message_id),
             )
+
+    async def purge_windows(self, now: float) -> int:
+        """Forget the residents' latest messages sent more than REPLY_WINDOW before `now`
+        (no reply to them is free any more); returns how many."""
+        async with self._write:
+            cursor = await self._db.execute(
+                "DELETE FROM reply_windows WHERE at < ?", (now - REPLY_WINDOW,)
+            )
+        return max(cursor.rowcount, 0)
