@@ -888,6 +888,34 @@ def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> Non
     ]
 
 
+def test_a_tab_after_a_colon_read_well_is_not_blamed_for_a_tab_indent_below() -> None:
+    # A Tab after "answer:" reads (as a space); the one to fix is the line indented by Tab.
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer:\tSáng 7h30.\n"
+        "  - id: chu-nhat\n    question: Chủ nhật?\n    answer: |\n      Không.\n"
+        "\t  Trừ khi có thông báo.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:12: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
+        "đọc được cả tệp này"
+    ]
+
+
+def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:
+    # Its indent is spaces, as the clerk sees it: the Tab is after the dash.
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    variants:\n      -\tmấy giờ mở cửa\n"
+        "    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có ký tự Tab ở giữa dòng (phím Tab gõ sau dấu -), mà bot không "
+        "tính là dấu cách: hãy thay bằng một dấu cách, viết `- mấy giờ mở cửa` — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
     assert notice_problems(
         "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"

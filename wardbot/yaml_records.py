@@ -89,13 +89,36 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose_fast(text: str) -> Node | None:
-    """libyaml when it parses; for an error, PyYAML's own clearer wording and marks."""
+    """libyaml when it parses; for an error, PyYAML's own clearer wording and marks.
+
+    PyYAML refuses a Tab after a key's colon ("answer:<Tab>Sáng"), which libyaml reads:
+    when it stops at such a Tab above the line libyaml stopped at, the Tabs of the lines
+    libyaml read are taken as spaces, so that the line told is the one to fix."""
     try:
         return yaml.compose(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
         if _YAML_LOADER is yaml.SafeLoader:
             raise
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+        fast = exc
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as slow:
+        stop = _line_of(fast)
+        if stop is None or "\\t" not in (slow.problem or "") or (_line_of(slow) or 0) >= stop:
+            raise
+        lines = text.split("\n")
+        read = "\n".join(line.replace("\t", " ") for line in lines[:stop])
+        try:
+            yaml.compose("\n".join([read, *lines[stop:]]), Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as told:
+            raise told from None
+        raise fast from None
+
+
+def _line_of(exc: yaml.YAMLError) -> int | None:
+    """The line (0-based) a YAML error is marked at, if it is."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line if mark is not None else None
 
 
 def compose(
