@@ -8,6 +8,7 @@ saved in another format, and whether a whole entry or notice, or only one line, 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -1291,3 +1292,24 @@ def test_a_vni_word_alone_on_its_line_is_told_too(line: str, word: str) -> None:
 def test_a_word_of_another_language_alone_on_its_line_is_not_taken_for_an_old_code() -> None:
     body = "Kính gửi bà con.\n\nÑandú\n\nPeña\n\ncol·legi\n\nMüller\n"
     assert hop_problems(body) == []
+
+
+def test_check_tells_a_notice_saved_twice_under_two_names_and_counts_it_once() -> None:
+    Path("faq.yaml").write_text(HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n")
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-30\n---\nHọp lúc 19h.\n"
+    Path("content", "2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    Path("content", "2026-11-30-hop-to-5.md").write_text(text, encoding="utf-8")
+    os.utime(Path("content", "2026-11-30-hop.md"), (1_700_000_000, 1_700_000_000))
+
+    corpus, problems = load_corpus(Path("faq.yaml"), Path("content"))
+
+    assert [a.id for a in corpus.announcements] == ["2026-11-30-hop"]
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop-to-5.md:1: tệp này giống hệt thông báo 2026-11-30-hop.md (cùng "
+        "tiêu đề, ngày và nội dung) — thông báo này chưa được đăng lần thứ hai; nếu là tệp thừa "
+        "thì xóa đi (đã lưu thông báo với tên mới thì xóa tệp cũ, 2026-11-30-hop.md), còn nếu "
+        "sẽ sửa tệp này thành một thông báo khác thì bot đăng ngay khi nội dung đã khác"
+    ]
+    # Another text under the same title and date (another neighbourhood's) is another notice.
+    Path("content", "2026-11-30-hop-to-5.md").write_text(text + "Tổ 5.\n", encoding="utf-8")
+    assert len(load_corpus(Path("faq.yaml"), Path("content"))[0].announcements) == 2
