@@ -1313,3 +1313,26 @@ def test_check_tells_a_notice_saved_twice_under_two_names_and_counts_it_once() -
     # Another text under the same title and date (another neighbourhood's) is another notice.
     Path("content", "2026-11-30-hop-to-5.md").write_text(text + "Tổ 5.\n", encoding="utf-8")
     assert len(load_corpus(Path("faq.yaml"), Path("content"))[0].announcements) == 2
+
+
+def test_a_notice_line_of_the_clerks_own_or_a_misspelt_topics_is_left_out_not_the_notice() -> None:
+    text = (
+        "---\ntitle: Họp tổ dân phố\ndate: 2026-11-30\ntopic: [hanh-chinh]\n"
+        "người ký: Chủ tịch UBND\n---\nHọp lúc 19h.\n"
+    )
+    Path("content", "2026-11-30-hop.md").write_text(text, encoding="utf-8")
+
+    notices, problems = load_content(Path("content"), TOPICS)
+
+    assert [n.id for n in notices] == ["2026-11-30-hop"]
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop.md:4: 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ qua, "
+        "thông báo vẫn được đăng",
+        "content/2026-11-30-hop.md:5: 'người ký' không phải tên dòng bot biết (chỉ có title, "
+        "date, topics, source, expires, urgent) — dòng này bị bỏ qua, thông báo vẫn được đăng",
+    ]
+    # An expiry date misspelt is not left out: the notice would stay current for ever.
+    Path("content", "2026-11-30-hop.md").write_text(
+        text.replace("topic: [hanh-chinh]", "expire: 2026-12-05"), encoding="utf-8"
+    )
+    assert load_content(Path("content"), TOPICS)[0] == []

@@ -355,7 +355,8 @@ def check_record(
     A parser returns None for an empty value: absent if optional, reported if required.
     With `partial`, a bad optional field or an unknown key is reported and left out, and
     the record still loads: a typo in a topic's keywords or an entry's variants must not
-    take its answer away; so is a bad value of a field in `lenient`. A value that is only
+    take its answer away; so is a bad value of a field in `lenient`, and a key unknown but
+    as a typo of one of them, or like none of the fields. A value that is only
     partly wrong (Partly: an unknown topic among known ones) is reported and the rest of
     it kept, in any record. Those problems (of what is left out while the record loads) go
     to `notes` when given, the record's others to `problems`.
@@ -376,13 +377,17 @@ def check_record(
     for key, value in node.value:
         name = key_name(key)
         if name not in fields:
-            lost = f"dòng này bị bỏ qua, {kind.kept}" if partial else kind.skipped
-            message = f"{label}{unknown_name('tên dòng', name, [*fields])} — {lost}"
             meant = closest(name, [*fields])
+            # A line of the staff's own ("người ký:") or a misspelt lenient field ("topic:")
+            # is left out as a bad value of a lenient field is: the record still loads.
+            left_out = partial or (bool(lenient) and (meant is None or meant in lenient))
+            lost = f"dòng này bị bỏ qua, {kind.kept}" if left_out else kind.skipped
+            message = f"{label}{unknown_name('tên dòng', name, [*fields])} — {lost}"
             if meant is not None and meant in required and meant not in misspelt:
                 misspelt[meant] = (len(problems), name)
-            problems.append(Problem(src, node_line(key), message))
-            ok = ok and partial
+            told = problems if notes is None or partial or not left_out else notes
+            told.append(Problem(src, node_line(key), message))
+            ok = ok and left_out
             continue
         if name in seen:
             ok = False  # a duplicate key, already reported
