@@ -3,8 +3,10 @@
 import asyncio
 import datetime as dt
 import logging
+import os
 import threading
 import unicodedata
+from pathlib import Path
 
 import pytest
 from fakes import disk
@@ -610,6 +612,55 @@ def test_a_notice_with_an_faq_entrys_id_is_reported_where_the_entry_is(tmp_path)
         assert [str(p) for p in engine.update_announcements([clashing]).problems] == [said]
         assert engine.ask("mức đóng bhyt hộ gia đình").best.id == "2024-08-01-muc-dong-bhyt"
         assert "Lịch tiêm" not in {a.title for a in engine.corpus.announcements}
+    finally:
+        engine.close()
+
+
+POWER_CUT = "---\ntitle: Cắt điện khu phố 3\ndate: 2025-01-14\n---\nCắt điện từ 8h đến 16h.\n"
+
+
+def test_a_notice_saved_again_under_another_name_is_served_once_and_its_copy_told(tmp_path):
+    """Residents see it once in /latest and get it as the answer (two alike, the bot would
+    pick neither); staff are told which file to delete, at start and for a copy dropped
+    in later; once the first file is deleted, the copy is served in its place."""
+    faq, content = write_ward(tmp_path)
+    first = content / "2025-01-14-cat-dien.md"
+    first.write_text(POWER_CUT, encoding="utf-8")
+    os.utime(first, (1_700_000_000, 1_700_000_000))  # saved first
+    again = content / "2025-01-14-cat-dien-kp3.md"  # named so that it sorts first
+    again.write_text(POWER_CUT, encoding="utf-8")
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+
+    def told() -> list[str]:
+        return [str(p) for p in engine.problems]
+
+    def copy_of(copy: Path, kept: Path) -> str:
+        return (
+            f"{copy}:1: tệp này giống hệt thông báo {kept.name} (cùng tiêu đề, ngày và nội "
+            "dung) — thông báo này chưa được đăng lần thứ hai; nếu là tệp thừa thì xóa đi (đã "
+            f"lưu thông báo với tên mới thì xóa tệp cũ, {kept.name}), còn nếu sẽ sửa tệp này "
+            "thành một thông báo khác thì bot đăng ngay khi nội dung đã khác"
+        )
+
+    try:
+        titles = [a.title for a in engine.latest(10)]
+        assert titles.count("Cắt điện khu phố 3") == 1
+        assert engine.ask("cắt điện khu phố 3").answered
+        assert engine.ask("cắt điện khu phố 3").best.id == "2025-01-14-cat-dien"
+        assert told() == [copy_of(again, first)]
+
+        third = content / "2025-01-14-cat-dien-3.md"
+        third.write_text(POWER_CUT, encoding="utf-8")
+        engine.update_announcements([third])
+        assert [a.title for a in engine.latest(10)].count("Cắt điện khu phố 3") == 1
+        assert sorted(told()) == sorted([copy_of(again, first), copy_of(third, first)])
+
+        first.unlink()
+        engine.update_announcements([first])
+        [served] = [a for a in engine.corpus.announcements if a.title == "Cắt điện khu phố 3"]
+        assert engine.ask("cắt điện khu phố 3").best.id == served.id
+        [left] = {again, third} - {content / f"{served.id}.md"}
+        assert told() == [copy_of(left, content / f"{served.id}.md")]
     finally:
         engine.close()
 

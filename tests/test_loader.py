@@ -844,8 +844,8 @@ BAD_NOTICES = [
     ),
     (
         # Lines are the .md file's own, also after blank lines at the top.
-        "\n\n---\ntitle: T\ndate: 2024-07-15\ntopic: bhyt\n---\nB\n",
-        [f"{F}:6: 'topic' viết sai, có phải 'topics'? — thông báo này chưa được đăng"],
+        "\n\n---\ntitle: T\ndate: 2024-07-15\nexpire: 2024-08-01\n---\nB\n",
+        [f"{F}:6: 'expire' viết sai, có phải 'expires'? — thông báo này chưa được đăng"],
     ),
     (
         b"---\ntitle: T\ndate: 2024-07-15\n---\nB\xe1o c\xe1o\n",

@@ -8,6 +8,7 @@ saved in another format, and whether a whole entry or notice, or only one line, 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -888,6 +889,34 @@ def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> Non
     ]
 
 
+def test_a_tab_after_a_colon_read_well_is_not_blamed_for_a_tab_indent_below() -> None:
+    # A Tab after "answer:" reads (as a space); the one to fix is the line indented by Tab.
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer:\tSáng 7h30.\n"
+        "  - id: chu-nhat\n    question: Chủ nhật?\n    answer: |\n      Không.\n"
+        "\t  Trừ khi có thông báo.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:12: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
+        "đọc được cả tệp này"
+    ]
+
+
+def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:
+    # Its indent is spaces, as the clerk sees it: the Tab is after the dash.
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    variants:\n      -\tmấy giờ mở cửa\n"
+        "    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có ký tự Tab ở giữa dòng (phím Tab gõ sau dấu -), mà bot không "
+        "tính là dấu cách: hãy thay bằng một dấu cách, viết `- mấy giờ mở cửa` — bot chưa đọc "
+        "được cả tệp này"
+    ]
+
+
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
     assert notice_problems(
         "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"
@@ -1263,3 +1292,47 @@ def test_a_vni_word_alone_on_its_line_is_told_too(line: str, word: str) -> None:
 def test_a_word_of_another_language_alone_on_its_line_is_not_taken_for_an_old_code() -> None:
     body = "Kính gửi bà con.\n\nÑandú\n\nPeña\n\ncol·legi\n\nMüller\n"
     assert hop_problems(body) == []
+
+
+def test_check_tells_a_notice_saved_twice_under_two_names_and_counts_it_once() -> None:
+    Path("faq.yaml").write_text(HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n")
+    text = "---\ntitle: Họp tổ dân phố\ndate: 2026-11-30\n---\nHọp lúc 19h.\n"
+    Path("content", "2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    Path("content", "2026-11-30-hop-to-5.md").write_text(text, encoding="utf-8")
+    os.utime(Path("content", "2026-11-30-hop.md"), (1_700_000_000, 1_700_000_000))
+
+    corpus, problems = load_corpus(Path("faq.yaml"), Path("content"))
+
+    assert [a.id for a in corpus.announcements] == ["2026-11-30-hop"]
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop-to-5.md:1: tệp này giống hệt thông báo 2026-11-30-hop.md (cùng "
+        "tiêu đề, ngày và nội dung) — thông báo này chưa được đăng lần thứ hai; nếu là tệp thừa "
+        "thì xóa đi (đã lưu thông báo với tên mới thì xóa tệp cũ, 2026-11-30-hop.md), còn nếu "
+        "sẽ sửa tệp này thành một thông báo khác thì bot đăng ngay khi nội dung đã khác"
+    ]
+    # Another text under the same title and date (another neighbourhood's) is another notice.
+    Path("content", "2026-11-30-hop-to-5.md").write_text(text + "Tổ 5.\n", encoding="utf-8")
+    assert len(load_corpus(Path("faq.yaml"), Path("content"))[0].announcements) == 2
+
+
+def test_a_notice_line_of_the_clerks_own_or_a_misspelt_topics_is_left_out_not_the_notice() -> None:
+    text = (
+        "---\ntitle: Họp tổ dân phố\ndate: 2026-11-30\ntopic: [hanh-chinh]\n"
+        "người ký: Chủ tịch UBND\n---\nHọp lúc 19h.\n"
+    )
+    Path("content", "2026-11-30-hop.md").write_text(text, encoding="utf-8")
+
+    notices, problems = load_content(Path("content"), TOPICS)
+
+    assert [n.id for n in notices] == ["2026-11-30-hop"]
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop.md:4: 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ qua, "
+        "thông báo vẫn được đăng",
+        "content/2026-11-30-hop.md:5: 'người ký' không phải tên dòng bot biết (chỉ có title, "
+        "date, topics, source, expires, urgent) — dòng này bị bỏ qua, thông báo vẫn được đăng",
+    ]
+    # An expiry date misspelt is not left out: the notice would stay current for ever.
+    Path("content", "2026-11-30-hop.md").write_text(
+        text.replace("topic: [hanh-chinh]", "expire: 2026-12-05"), encoding="utf-8"
+    )
+    assert load_content(Path("content"), TOPICS)[0] == []

@@ -48,11 +48,15 @@ from wardbot.loader import (
     FaqShrink,
     another_file,
     conflict_problems,
+    copy_problem,
     faq_shrink,
     faq_usable,
     id_clash,
     keep_copy,
+    publish_order,
     read_last_good,
+    same_notice,
+    without_copies,
     without_id_clashes,
 )
 from wardbot.memory import give_back_memory, tune_allocator
@@ -221,6 +225,9 @@ class Engine:
         self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
         self.faq_missing = False  # ...and there is no last good one: no FAQ, no topics
         self.faq_shrink: FaqShrink | None = None  # the last reload lost many FAQ entries
+        # Notice files not published as the same notice as another's (`without_copies`):
+        # read again when a notice leaves or changes, as one of them may then be published.
+        self._copies: set[str] = set()
         self._lock = threading.RLock()
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, _Entry] = {}
@@ -394,7 +401,9 @@ class Engine:
         )
         problems += content_problems
         kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
-        problems += clashes
+        kept, copies = without_copies(kept, {notice.id for notice in served.values()})
+        problems += clashes + copies
+        self._copies = {problem.file for problem in copies}
         corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
         self._install(corpus, parsing, files)
         self.problems = problems
@@ -746,6 +755,9 @@ class Engine:
             paths = {Path(p) for p in paths}
             # A notice's scan (x.pdf beside x.md) is reported or not as x.md is there.
             paths |= {other for p in paths if is_notice_file(p.name) for other in companions(p)}
+            # Files left out as copies of a notice are read again (few, and while staff
+            # have not deleted them): the notice they copy may have changed or gone.
+            paths |= {Path(p) for p in self._copies}
             for path in paths:
                 if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
                     touched.add(str(path))
@@ -780,11 +792,46 @@ class Engine:
                     changes.edited.append(notice)
                 if notice is not None:
                     current[notice.id] = notice
+            self._copies -= touched
+            self._leave_out_copies(current, changes, {a.id: a for a in corpus.announcements})
             self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
             if changes.changed:
                 with self._index_written():
                     self._apply(corpus, current, changes)
             return changes
+
+    def _leave_out_copies(
+        self,
+        current: dict[str, Announcement],
+        changes: AnnouncementChanges,
+        served: dict[str, Announcement],
+    ) -> None:
+        """Take out of `current` and `changes` each notice just added or edited that is the
+        same notice as another file's (`same_notice`) coming before it in `publish_order`,
+        as `without_copies` does at a full load, and tell it."""
+        fresh = sorted(
+            changes.added + changes.edited, key=lambda notice: publish_order(notice, served)
+        )
+        for notice in fresh:
+            order = publish_order(notice, served)
+            twin = next(
+                (
+                    other
+                    for other in current.values()
+                    if same_notice(notice, other) and publish_order(other, served) < order
+                ),
+                None,
+            )
+            if twin is None:
+                continue
+            del current[notice.id]
+            if notice.id in served:
+                changes.edited = [n for n in changes.edited if n.id != notice.id]
+                changes.removed.append(served[notice.id])
+            else:
+                changes.added = [n for n in changes.added if n.id != notice.id]
+            changes.problems.append(copy_problem(notice, twin))
+            self._copies.add(notice.path)
 
     def _apply(
         self, corpus: Corpus, current: dict[str, Announcement], changes: AnnouncementChanges

@@ -8,8 +8,9 @@ The files themselves are read elsewhere: faq.yaml in `faq_file`, the notices in
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +172,62 @@ def without_id_clashes(
     return kept, problems
 
 
+def same_notice(one: Announcement, other: Announcement) -> bool:
+    """Whether two notices of other files are one: the same date, title and text (a
+    file saved again under another name, or copied into content/ twice)."""
+    return (
+        one.id != other.id
+        and (one.date, one.title) == (other.date, other.title)
+        and one.body == other.body
+    )
+
+
+def copy_problem(copy: Announcement, kept: Announcement) -> Problem:
+    """What staff are told of `copy`, not published since `kept` is the same notice."""
+    name = Path(kept.path).name if kept.path else f"{kept.id}.md"
+    message = (
+        f"tệp này giống hệt thông báo {name} (cùng tiêu đề, ngày và nội dung) — "
+        f"{NOTICE_SKIPPED} lần thứ hai; nếu là tệp thừa thì xóa đi (đã lưu thông báo với tên "
+        f"mới thì xóa tệp cũ, {name}), còn nếu sẽ sửa tệp này thành một thông báo khác thì "
+        "bot đăng ngay khi nội dung đã khác"
+    )
+    return Problem(copy.path or copy.id, 1, message)
+
+
+def publish_order(notice: Announcement, served: Collection[str]) -> tuple[bool, float, str]:
+    """Of the files of one notice, the one published comes first: the one the bot serves
+    (ids in `served`), else the file saved first, then by name."""
+    try:
+        saved = os.stat(notice.path).st_mtime if notice.path else 0.0
+    except OSError:
+        saved = 0.0
+    return notice.id not in served, saved, notice.id
+
+
+def without_copies(
+    notices: Sequence[Announcement], served: Collection[str] = ()
+) -> tuple[list[Announcement], list[Problem]]:
+    """`notices` but one of each notice saved in several files (`same_notice`), the first
+    in `publish_order`, and a problem for each other file: residents never see one notice
+    twice in a list or an answer (two alike, the bot would pick neither)."""
+    groups: dict[tuple[dt.date, str], list[Announcement]] = {}
+    for notice in notices:
+        groups.setdefault((notice.date, notice.title), []).append(notice)
+    copies: dict[str, Problem] = {}
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=lambda n: publish_order(n, served))
+        for at, notice in enumerate(ranked):
+            if notice.id in copies:
+                continue
+            for later in ranked[at + 1 :]:
+                if later.id not in copies and same_notice(later, notice):
+                    copies[later.id] = copy_problem(later, notice)
+    kept = [notice for notice in notices if notice.id not in copies]
+    return kept, list(copies.values())
+
+
 def load_corpus(
     faq_file: Path,
     content_dir: Path,
@@ -190,8 +247,10 @@ def load_corpus(
     serving = served(faq, last_good)
     if serving is None:
         notices, problems = load_content(content_dir, None, max_bytes=max_bytes)
-        return Corpus(announcements=notices), faq_problems + problems
+        notices, copies = without_copies(notices)
+        return Corpus(announcements=notices), faq_problems + problems + copies
     notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
     kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
+    kept, copies = without_copies(kept)
     corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)
-    return corpus, faq_problems + problems + clashes
+    return corpus, faq_problems + problems + clashes + copies

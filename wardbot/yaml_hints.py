@@ -106,7 +106,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             + (quoted or 'ví dụ answer: "Giờ làm việc: sáng 7h30"')
         )
     if "\\t" in problem:
-        return index + 1, "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+        return index + 1, _tab_hint(here, mark.column if mark else 0)
     if "flow sequence" in (exc.context or "") and exc.context_mark is not None:
         # "topics: [bhyt, cu-tru" with its ']' left out: YAML reads on into the next lines.
         start = exc.context_mark.line
@@ -119,6 +119,20 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     return index + 1, (
         "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
         f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+    )
+
+
+def _tab_hint(line: str, column: int) -> str:
+    """What to say of a Tab YAML refused at `column` of `line`: in the indent, to indent
+    with spaces; after it ("-<Tab>giá thẻ", Tab pressed to line the text up), the line
+    retyped with a space in its place, since its indent is spaces and looks right."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    if "\t" in line[:indent] or column < indent:
+        return "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+    fixed = line[:indent] + re.sub(r"[ \t]*\t[ \t]*", " ", line[indent:]).rstrip()
+    return (
+        "dòng này có ký tự Tab ở giữa dòng (phím Tab gõ sau dấu -), mà bot không tính là "
+        f"dấu cách: hãy thay bằng một dấu cách, viết `{_shown(fixed)}`"
     )
 
 

@@ -89,13 +89,36 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _compose_fast(text: str) -> Node | None:
-    """libyaml when it parses; for an error, PyYAML's own clearer wording and marks."""
+    """libyaml when it parses; for an error, PyYAML's own clearer wording and marks.
+
+    PyYAML refuses a Tab after a key's colon ("answer:<Tab>Sáng"), which libyaml reads:
+    when it stops at such a Tab above the line libyaml stopped at, the Tabs of the lines
+    libyaml read are taken as spaces, so that the line told is the one to fix."""
     try:
         return yaml.compose(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError:
+    except yaml.YAMLError as exc:
         if _YAML_LOADER is yaml.SafeLoader:
             raise
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+        fast = exc
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as slow:
+        stop = _line_of(fast)
+        if stop is None or "\\t" not in (slow.problem or "") or (_line_of(slow) or 0) >= stop:
+            raise
+        lines = text.split("\n")
+        read = "\n".join(line.replace("\t", " ") for line in lines[:stop])
+        try:
+            yaml.compose("\n".join([read, *lines[stop:]]), Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as told:
+            raise told from None
+        raise fast from None
+
+
+def _line_of(exc: yaml.YAMLError) -> int | None:
+    """The line (0-based) a YAML error is marked at, if it is."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line if mark is not None else None
 
 
 def compose(
@@ -332,7 +355,8 @@ def check_record(
     A parser returns None for an empty value: absent if optional, reported if required.
     With `partial`, a bad optional field or an unknown key is reported and left out, and
     the record still loads: a typo in a topic's keywords or an entry's variants must not
-    take its answer away; so is a bad value of a field in `lenient`. A value that is only
+    take its answer away; so is a bad value of a field in `lenient`, and a key unknown but
+    as a typo of one of them, or like none of the fields. A value that is only
     partly wrong (Partly: an unknown topic among known ones) is reported and the rest of
     it kept, in any record. Those problems (of what is left out while the record loads) go
     to `notes` when given, the record's others to `problems`.
@@ -353,13 +377,17 @@ def check_record(
     for key, value in node.value:
         name = key_name(key)
         if name not in fields:
-            lost = f"dòng này bị bỏ qua, {kind.kept}" if partial else kind.skipped
-            message = f"{label}{unknown_name('tên dòng', name, [*fields])} — {lost}"
             meant = closest(name, [*fields])
+            # A line of the staff's own ("người ký:") or a misspelt lenient field ("topic:")
+            # is left out as a bad value of a lenient field is: the record still loads.
+            left_out = partial or (bool(lenient) and (meant is None or meant in lenient))
+            lost = f"dòng này bị bỏ qua, {kind.kept}" if left_out else kind.skipped
+            message = f"{label}{unknown_name('tên dòng', name, [*fields])} — {lost}"
             if meant is not None and meant in required and meant not in misspelt:
                 misspelt[meant] = (len(problems), name)
-            problems.append(Problem(src, node_line(key), message))
-            ok = ok and partial
+            told = problems if notes is None or partial or not left_out else notes
+            told.append(Problem(src, node_line(key), message))
+            ok = ok and left_out
             continue
         if name in seen:
             ok = False  # a duplicate key, already reported
