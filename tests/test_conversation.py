@@ -661,7 +661,19 @@ async def test_stopping_an_unclear_topic_while_following_none_says_so(
     assert reply.buttons == ()
 
 
-@pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/unsubscribe all",
+        "huy dang ky tat ca",
+        "hủy nhận tin tất cả",
+        # In the resident's own words, with no verb of alerts, under /mysubs' list.
+        "hủy hết",
+        "thôi huỷ tất cả đi",
+        "tắt hết thông báo",
+        "cho em hủy hết đăng ký ạ",
+    ],
+)
 async def test_unsubscribing_from_everything(
     conversation: Conversation, store: Store, text: str
 ) -> None:
@@ -670,6 +682,17 @@ async def test_unsubscribing_from_everything(
     reply = await one(conversation, text)
     assert reply.text == msg.unsubscribed_all(2)
     assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize("text", ["đúng hết", "dùng hết", "bỏ hết", "hủy hết hồ sơ", "hủy hết rồi à?"])
+async def test_all_said_of_something_else_keeps_every_topic(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Đúng hết" (all right), "bỏ hết" (throw it all away), a question: not "hủy hết"."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text != msg.unsubscribed_all(1)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
 @pytest.mark.parametrize(
