@@ -954,6 +954,23 @@ async def test_an_angry_emoji_under_an_answer_says_it_missed_and_question_marks_
 
 
 @pytest.mark.parametrize(
+    "text", ["không hiểu", "k hiểu gì cả", "em chưa hiểu lắm ạ", "khó hiểu quá", "chưa rõ ạ"]
+)
+async def test_saying_it_was_not_understood_asks_what_was_unclear(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Không hiểu" under an answer: what in it was unclear, as "???" gets, not 'no
+    information about this question'; with no answer before it: what to ask. Neither
+    is a question for staff's /unanswered; a question naming what it asks about is."""
+    assert (await one(conversation, text)).text == msg.ask_what()
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, text)).text == msg.unclear()
+    assert await store.unanswered(0) == []
+    asked = await one(conversation, "tôi không hiểu thủ tục đăng ký tạm trú")
+    assert asked.title == "Đăng ký tạm trú cần giấy tờ gì?"
+
+
+@pytest.mark.parametrize(
     "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
 )
 def test_a_question_about_who_is_no_greeting(text: str) -> None:
