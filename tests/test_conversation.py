@@ -684,7 +684,9 @@ async def test_unsubscribing_from_everything(
     assert await store.subscriptions_of(CHAT) == []
 
 
-@pytest.mark.parametrize("text", ["đúng hết", "dùng hết", "bỏ hết", "hủy hết hồ sơ", "hủy hết rồi à?"])
+@pytest.mark.parametrize(
+    "text", ["đúng hết", "dùng hết", "bỏ hết", "hủy hết hồ sơ", "hủy hết rồi à?"]
+)
 async def test_all_said_of_something_else_keeps_every_topic(
     conversation: Conversation, store: Store, text: str
 ) -> None:
