@@ -661,7 +661,19 @@ async def test_stopping_an_unclear_topic_while_following_none_says_so(
     assert reply.buttons == ()
 
 
-@pytest.mark.parametrize("text", ["/unsubscribe all", "huy dang ky tat ca", "hủy nhận tin tất cả"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/unsubscribe all",
+        "huy dang ky tat ca",
+        "hủy nhận tin tất cả",
+        # In the resident's own words, with no verb of alerts, under /mysubs' list.
+        "hủy hết",
+        "thôi huỷ tất cả đi",
+        "tắt hết thông báo",
+        "cho em hủy hết đăng ký ạ",
+    ],
+)
 async def test_unsubscribing_from_everything(
     conversation: Conversation, store: Store, text: str
 ) -> None:
@@ -670,6 +682,19 @@ async def test_unsubscribing_from_everything(
     reply = await one(conversation, text)
     assert reply.text == msg.unsubscribed_all(2)
     assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["đúng hết", "dùng hết", "bỏ hết", "hủy hết hồ sơ", "hủy hết rồi à?"]
+)
+async def test_all_said_of_something_else_keeps_every_topic(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Đúng hết" (all right), "bỏ hết" (throw it all away), a question: not "hủy hết"."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text != msg.unsubscribed_all(1)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
 @pytest.mark.parametrize(
@@ -928,6 +953,23 @@ async def test_an_angry_emoji_under_an_answer_says_it_missed_and_question_marks_
     sorry = await one(conversation, "😡")
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert "mất thẻ bhyt thì làm sao" in await store.unanswered(0)
+
+
+@pytest.mark.parametrize(
+    "text", ["không hiểu", "k hiểu gì cả", "em chưa hiểu lắm ạ", "khó hiểu quá", "chưa rõ ạ"]
+)
+async def test_saying_it_was_not_understood_asks_what_was_unclear(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Không hiểu" under an answer: what in it was unclear, as "???" gets, not 'no
+    information about this question'; with no answer before it: what to ask. Neither
+    is a question for staff's /unanswered; a question naming what it asks about is."""
+    assert (await one(conversation, text)).text == msg.ask_what()
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, text)).text == msg.unclear()
+    assert await store.unanswered(0) == []
+    asked = await one(conversation, "tôi không hiểu thủ tục đăng ký tạm trú")
+    assert asked.title == "Đăng ký tạm trú cần giấy tờ gì?"
 
 
 @pytest.mark.parametrize(

@@ -569,7 +569,8 @@ async def test_a_follow_up_with_a_ticket_open_is_about_the_answer_just_given(
     [answer] = await conversation.handle_text(RESIDENT, "đăng ký thường trú ở đâu")
     [papers] = await conversation.handle_text(RESIDENT, asked)
     assert papers.title == answer.title == "Đăng ký thường trú ở đâu?"
-    assert [b.label for b in papers.buttons] == [msg.WHOLE_ANSWER_BUTTON]  # no "🙁"
+    # No "🙁"; its one line, which says it, is the whole entry: no "📄 Xem đầy đủ" either.
+    assert papers.text == answer.text and papers.buttons == ()
     # The entry names no fee: staff, who get the message, answer it (alone, it gets the
     # health-insurance contribution, another procedure's "how much").
     [fee] = await conversation.handle_text(RESIDENT, "bao nhiêu tiền")
@@ -2606,7 +2607,7 @@ async def test_a_pick_after_a_follow_up_about_an_entry_is_no_wording_of_the_pick
     [answer] = await conversation.handle_text(OTHER, "mất thẻ bhyt thì làm sao")
     [lines] = await conversation.handle_text(OTHER, "làm ở đâu?")
     assert lines.title == answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
-    assert lines.buttons[0].label == msg.WHOLE_ANSWER_BUTTON  # the lines that say where
+    assert lines.text == answer.text  # its one line says where: the whole entry, as given
     [sorry] = await conversation.handle_text(OTHER, "sai rồi")
     picked = next(b for b in sorry.buttons if b.action.startswith("faq:"))
     assert picked.action != "faq:bhyt-mat-the"

@@ -210,6 +210,26 @@ async def test_a_follow_up_is_answered_from_the_entry_just_given(
     assert seen(opened) == seen([replace(answer, buttons=answer.buttons[:-1])])
 
 
+async def test_a_follow_up_said_by_every_line_of_the_answer_offers_nothing_to_open_again(
+    conversation: Conversation, settings: Settings
+) -> None:
+    """ "Cần mang gì ạ" after the marriage entry, whose one line says it: the entry as any
+    answer shows it, without "📄 Xem đầy đủ" opening the same line again; "xem đầy đủ"
+    typed next (in the terminal) is told it was all."""
+    answer = await one(conversation, "thủ tục đăng ký kết hôn")
+    assert answer.title == MARRIAGE
+    reply = await one(conversation, "cần mang gì ạ")
+    assert reply.title == MARRIAGE and reply.text == answer.text
+    assert [b.label for b in reply.buttons] == [msg.WRONG_BUTTON]
+    output = io.StringIO()
+    lines = ["thủ tục đăng ký kết hôn", "cần mang gì ạ", "xem đầy đủ", "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    shown, typed = output.getvalue().split("> cần mang gì ạ\n", 1)[1].split("> xem đầy đủ\n")
+    assert MARRIAGE in shown and msg.WHOLE_ANSWER_BUTTON not in shown
+    assert msg.full_text_sent() in typed and MARRIAGE not in typed
+
+
 async def test_follow_ups_keep_to_the_subject_and_to_an_entry_opened_from_a_list(
     conversation: Conversation, clock: Clock
 ) -> None:

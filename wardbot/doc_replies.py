@@ -103,8 +103,11 @@ def document_reply(
 
 def excerpt_reply(part: followup.Excerpt, settings: Settings, today: dt.date) -> Reply:
     """The lines of an entry that answer a follow-up about it ("Lệ phí: 70.000 đồng"),
-    under its question or title, with a button that opens it whole."""
+    under its question or title, with a button that opens it whole; when they are all its
+    lines, the entry as any answer shows it (no button opening the same lines again)."""
     whole = document_reply(part.doc, settings, today=today)
+    if part.whole:
+        return whole
     kind = "faq" if isinstance(part.doc, FaqEntry) else "ann"
     text = "\n".join(part.lines)
     doc = part.doc

@@ -242,6 +242,17 @@ class Excerpt:
     doc: FaqEntry | Announcement
     lines: tuple[str, ...]
 
+    @property
+    def whole(self) -> bool:
+        """Whether the lines are every line of the entry: nothing more to open."""
+        return self.lines == tuple(
+            line.strip() for line in _body(self.doc).splitlines() if line.strip()
+        )
+
+
+def _body(doc: FaqEntry | Announcement) -> str:
+    return plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
+
 
 def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     """The lines of `doc` that say what `text` asks (its fee, time, place, papers) and name
@@ -256,9 +267,8 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     ]
     if not asked and not named:
         return None
-    body = plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
     lines = []
-    for line in body.splitlines():
+    for line in _body(doc).splitlines():
         says_it = not asked or any(_says(line, aspect, says, said) for aspect, says in asked)
         words = _FOLKS.sub(" ", _words(line, folded=not accented))
         if says_it and all(_has(words, word) for word in named):

@@ -155,6 +155,16 @@ _UNSUBSCRIBE = (
     ),
     re.compile(r"(?:tat|bo|ngung|dung|huy) (?P<verb>tin|thong bao)" + _REST),
 )
+# Stopping everything with no verb of alerts, as residents say it under /mysubs' list:
+# "hủy hết", "hủy tất cả", "tắt hết", "thôi hủy hết đăng ký" (the verb after "hết"). Not a
+# bare "bỏ hết", "thôi hết", "dừng hết" ("đúng hết", "dùng hết" fold alike): said of
+# other things as often.
+_UNSUBSCRIBE_ALL = re.compile(
+    r"(?:thoi )?(?:huy|ngung|tat)(?: bo)? (?:het|tat ca|toan bo)(?: het| tat ca)?"
+    rf"(?: (?:dang ky|dang ki|dk|theo doi|nhan tin|{_NEWS}|cac chu de|chu de))?(?: het)?"
+    r"|(?:thoi )?bo (?:het|tat ca|toan bo)(?: het| tat ca)?"
+    rf" (?:dang ky|dang ki|dk|theo doi|nhan tin|{_NEWS}|cac chu de|chu de)(?: het)?"
+)
 _SUBSCRIBE_EXPLICIT = (
     re.compile(
         r"(?:dang ky|dang ki|dk) (?:nhan|theo doi) (?:tin|thong bao|tin tuc|ban tin)" + _REST
@@ -604,6 +614,8 @@ def _topic_phrase(
 
 def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     looks_like_question = "?" in text or ASKING.search(said) is not None
+    if _UNSUBSCRIBE_ALL.fullmatch(said) and not looks_like_question:
+        return Intent("unsubscribe", "all")
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:

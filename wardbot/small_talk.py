@@ -83,6 +83,14 @@ _YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
 _HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
 _HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
+# Lost, said in words: "không hiểu", "em chưa hiểu lắm", "k hiểu gì cả", "khó hiểu quá",
+# "chưa rõ ạ" (once pronouns and particles are out): puzzled, as "hả?" is; asked for no
+# ward document ("không hiểu" is no question the bot has no information about).
+_LOST = re.compile(
+    r"(?:van |that su |thuc su )?(?:khong|ko|k|hong|hok|chua|cha|kho) (?:hieu|ro|hieu ro)"
+    r"(?: (?:gi|j|lam|luon|het|ca|cho nao|y|cau nay|cai nay|doan nay|the nao|sao|may))*"
+)
+_LOST_FILLER = _PRONOUNS | _words("a ah nhe nha oi ad admin bot qua vay the nua")
 
 # Agreeing to have the question passed to staff, said under the offer to ("đồng ý", "dạ
 # cần ạ", "chuyển giúp em", "gửi cán bộ giúp em nhé"): a word that passes it on, and
@@ -141,7 +149,7 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
         return "yes"
     if _opens(words):
         return "opener"
-    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original):
+    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original) or _lost(words):
         return "huh"
     if _scolds(words, original):
         return "wrong"
@@ -196,6 +204,12 @@ def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) 
     """Whether `typed` is one of `accented`, or typed without accents one of `unaccented`."""
     said = typed.casefold()
     return said in accented or (said == fold(said) and said in unaccented)
+
+
+def _lost(words: list[str]) -> bool:
+    """Whether the message only says the resident did not understand ("em chưa hiểu lắm")."""
+    said = " ".join(w for w in words if w not in _LOST_FILLER)
+    return _LOST.fullmatch(said) is not None
 
 
 def _opens(words: list[str]) -> bool:
