@@ -27,8 +27,8 @@ from wardbot import messages as msg
 from wardbot.app import retention_task
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
-from wardbot.desk import Desk
 from wardbot.delivery import PermanentError, RetryLater, TransientError
+from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM
 from wardbot.inbox import Inbox
