@@ -3,7 +3,10 @@
 An update goes into the inbox (wardbot.inbox) before the platform hears it arrived, then
 is handled in a task of its own; a repeated delivery is dropped (by the inbox, or, while
 the database refuses to keep updates, by memory); what a stopped or killed bot left in
-the inbox is handled at the next start, once.
+the inbox is handled at the next start, once. One chat's updates are handled one after
+another, in the order they came (or, left over, were sent): what a channel does with one
+before the chat's turn to be answered (keeping its id, asking whether it goes to staff)
+must not let a later one be answered first.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from wardbot.conversation import ChatLocks
 from wardbot.inbox import Fate, Inbox
 from wardbot.web import Recent
 
@@ -38,6 +42,7 @@ class Intake:
         self.tasks: set[asyncio.Task[None]] = set()
         self._seen = Recent(SEEN_MAX)
         self._replayed = False
+        self._order = ChatLocks()  # each chat's updates, one after another
 
     async def accept(self, update: dict[str, Any]) -> bool:
         """Keep `update` in the inbox, then handle it in the background. False when it
@@ -70,5 +75,6 @@ class Intake:
         task.add_done_callback(self.tasks.discard)
 
     async def _handled(self, key: str, chat_id: str, update: dict[str, Any]) -> None:
-        await self.handle(chat_id, update)
+        async with self._order.hold(chat_id):  # queued as spawned: nothing awaited before
+            await self.handle(chat_id, update)
         await self.inbox.done(key)

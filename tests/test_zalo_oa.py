@@ -28,6 +28,7 @@ from wardbot.app import retention_task
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import PermanentError, RetryLater, TransientError
+from wardbot.desk import Desk
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM
 from wardbot.inbox import Inbox
@@ -84,11 +85,15 @@ async def running(
     engine: Engine,
     settings: Settings,
     now: Callable[[], float] = time.time,
+    staffed: bool = False,
     **changes: Any,
 ) -> AsyncIterator[Running]:
+    """`staffed`: with the staff desk (its tickets; no staff group reached)."""
     settings = oa_settings(settings, oa, **changes)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
-        channel = ZaloOaChannel(settings, Conversation(engine, store, settings), now=now)
+        desk = Desk(TicketBook(store), settings, engine) if staffed else None
+        conversation = Conversation(engine, store, settings, desk=desk)
+        channel = ZaloOaChannel(settings, conversation, now=now)
         await channel.start()
         app = web_app(channel.routes(), {"zalo-oa": channel.is_running})
         server = AsgiServer(app, host="127.0.0.1")
@@ -619,7 +624,8 @@ async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_
         kept = [float(event["timestamp"]) / 1000 for event in (days_old, *more)]
         told = [dt.datetime.fromtimestamp(at, VIETNAM).replace(tzinfo=None) for at in kept]
         assert apology.text in [msg.late_answer(sent_at) for sent_at in told]
-        assert sorted(answer.text[:8] for answer in answers) == ["Cách hỏi", "Mất thẻ ", "Đăng ký "]
+        assert [answer.text[:8] for answer in answers] == ["Đăng ký ", "Mất thẻ ", "Cách hỏi"]
+        assert apology.text == msg.late_answer(told[0])
         assert all(sent.reply_to is None for sent in oa.to(ALICE))
         (on_time,) = await oa.wait_for(CAM)
         assert on_time.text.startswith("Đăng ký tạm trú cần giấy tờ gì?")
@@ -628,3 +634,37 @@ async def test_messages_kept_through_a_long_stop_are_answered_late_saying_so_or_
             await oa_pause()
     assert oa.to(BINH) == [] and oa.refusals == [] and len(oa.to(ALICE)) == 4
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_backlog_of_one_resident_is_answered_in_the_order_asked(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Five messages a resident sent while the bot was stopped, a sticker among them (on a
+    bot with a staff desk, which a sticker's answer asks about first), are
+    answered at the start in the order they were sent (before, each message's own database work came before its turn in the chat,
+    and a later message could be answered first)."""
+    now = time.time()
+    settings = oa_settings(ward_settings, oa)
+    asked = ["dang ky tam tru can giay to gi", "mất thẻ bhyt", None, "/help", "mất thẻ bhyt"]
+    events = [
+        oa.text(ALICE, question, at=now - 600 + 10 * n)
+        if question is not None
+        else oa.event(
+            "user_send_sticker", ALICE, at=now - 600 + 10 * n, attachments=[{"type": "sticker"}]
+        )
+        for n, question in enumerate(asked)
+    ]
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        for event in events:
+            await Inbox(store, "zalo-oa").keep(
+                f"{event['event_name']}:{event['message']['msg_id']}", ALICE, json.dumps(event)
+            )
+    async with running(oa, ward_engine, ward_settings, staffed=True):
+        answers = await oa.wait_for(ALICE, len(events))
+    assert [answer.text[:8] for answer in answers] == [
+        "Đăng ký ",
+        "Mất thẻ ",
+        msg.please_type()[:8],
+        "Cách hỏi",
+        "Mất thẻ ",
+    ]
