@@ -1048,3 +1048,28 @@ async def test_a_caption_edit_that_changes_no_word_staff_have_tells_the_resident
         await api.replies(RESIDENT, since=mark)
         told = [visible_text(call.text) for call in api.sent(RESIDENT, since=mark)]
         assert told == [msg.ticket_follow_up(WARD_NAME, 1)]
+
+
+async def test_one_residents_messages_are_answered_in_the_order_sent(
+    ward_engine: Engine, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stickers and questions sent at once (or kept through a stop and handed over
+    together): with a staff desk a sticker first asks the store whether the chat's
+    messages go to staff, which a typed command does not; on a slow disk that took a
+    moment, and the replies still come in the order the messages were sent."""
+    slow_note = Conversation.attachment_note
+
+    async def on_a_slow_disk(self: Conversation, chat: object, *, typed: bool) -> str:
+        await asyncio.sleep(0.2)
+        return await slow_note(self, chat, typed=typed)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Conversation, "attachment_note", on_a_slow_disk)
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings):
+        mark = len(api.calls)
+        for _ in range(2):
+            api.send_sticker(RESIDENT)
+            api.send_text(RESIDENT, "/help")
+        replies = await api.replies(RESIDENT, 4, since=mark)
+        please = msg.please_type()
+        assert [visible_text(r.text) == please for r in replies] == [True, False] * 2
+        assert all(visible_text(r.text).startswith("Cách hỏi") for r in replies[1::2])
