@@ -38,8 +38,15 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục".split()
+    "thủ tục điều kiện tiêu chuẩn chí".split()
 )
+# Where to go, as a line says it (folded): "nơi", "tại", the public service portal, or an
+# office named after going, filing or asking ("đến Công an phường", "hỏi cán bộ UBND").
+_OFFICE = r"cong an|ubnd|uy ban nhan dan|bo phan mot cua|tru so"
+_PLACE = rf"noi|tai|dich vu cong|(?:den|o|nop|gui|lien he|hoi can bo)(?: \w+){{0,2}} (?:{_OFFICE})"
+# What makes the place a line names next where something is posted, not where to go
+# ("bảng giá niêm yết tại nơi tiếp nhận hồ sơ", "công khai tại khu dân cư").
+_POSTED = re.compile(r"\b(?:niem yet|cong khai|treo|dang tai)\b")
 # What residents ask about any procedure, and how a line of the entry says it (its words
 # folded): an amount, a duration, a place... ("validity", how long what one gets stays
 # valid, is asked in phrases of its own: `_ASKS_VALIDITY`.)
@@ -57,7 +64,7 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             "",
             r"\d+ (?:ngay|tuan|thang|nam|tuoi)|vinh vien|suot doi|khong (?:co )?thoi han",
         ),
-        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", r"noi|tai|dich vu cong"),
+        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", _PLACE),
         (
             "online",
             "online|truc tuyen|qua mang|tren mang",
@@ -69,6 +76,11 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             "giay to|ho so|can gi|mang theo|can nhung gi|thu tuc|mang gi|mang nhung gi|can mang"
             "|giay gi",
             r"giay|ho so|to khai|ban sao|mang theo",
+        ),
+        (
+            "conditions",
+            "dieu kien|tieu chuan|tieu chi",
+            r"dieu kien|tieu chuan|tieu chi|doi tuong",
         ),
     )
 )
@@ -235,6 +247,30 @@ def asks_only(text: str) -> tuple[str, ...]:
     return tuple(aspect for aspect, _ in _aspects_asked(_asked(text, folded=True)))
 
 
+def narrows(doc: FaqEntry | Announcement, text: str) -> bool:
+    """Whether `text`, which the engine answers alone with `doc` just given, asks about
+    some of its lines: it names what the question heading `doc` does not ("thứ 7 có làm
+    không" after office hours, whose line on Saturdays it wants), and those lines are not
+    all."""
+    words = set(_words(doc.title, folded=True).split())
+    if all(word in words for word, _ in _named(text)):
+        return False  # asked again in its own words: the whole answer again
+    part = excerpt(doc, text)
+    return part is not None and not part.whole
+
+
+def asked_by(doc: FaqEntry | Announcement, aspects: tuple[str, ...]) -> bool:
+    """Whether `doc` is an FAQ entry on `aspects` of its procedure: its question, or a way
+    staff wrote it is asked, asks them ("Lệ phí làm thẻ căn cước là bao nhiêu?", "tiêu chí
+    hộ nghèo")."""
+    if not isinstance(doc, FaqEntry) or not aspects:
+        return False
+    return any(
+        set(aspects) <= {aspect for aspect, _ in _aspects_asked(_asked(phrasing, folded=True))}
+        for phrasing in (doc.question, *doc.variants)
+    )
+
+
 @dataclass(frozen=True)
 class Excerpt:
     """The lines of an entry that answer a follow-up about it."""
@@ -281,14 +317,18 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     what `said` (the question, folded) asks: a time, one no word of validity or condition
     claims (`_TERM`, `_CONDITION`), once what it names as how often (`_HOW_OFTEN`) is left
     out; a validity, a duration such a word claims; a fee, "phí" or an amount no fine or
-    benefit claims (`_NOT_PAID`). Read clause by clause, each fact of a clause on its own:
+    benefit claims (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
+    clause by clause, each fact of a clause on its own:
     "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
-    if aspect not in ("time", "validity", "fee"):
+    if aspect not in ("time", "validity", "fee", "place"):
         return bool(says.search(_words(line, folded=True)))
     accented = _words(line, folded=False) != _words(line, folded=True)
     how_often = _HOW_OFTEN if accented else _HOW_OFTEN_FOLDED
     for typed, folded in _clauses(line):
-        if aspect == "time":
+        if aspect == "place":
+            if not all(_mentions(_place_words(typed, accented=accented), says, _POSTED)):
+                return True
+        elif aspect == "time":
             clause = " ".join(fold(how_often.sub(" ", typed)).split())
             if not all(_mentions(clause, says, _TERM)):
                 return True
@@ -298,6 +338,21 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
         elif not all(_mentions(folded, says, _NOT_PAID, claimable=_AMOUNT, said=said)):
             return True
     return False
+
+
+# "Tại" and "nơi" as typed: "Bộ Tài chính", "như đã nói" fold to them but name no place.
+_PLACE_WORDS = {"tai": "tại", "noi": "nơi"}
+
+
+def _place_words(typed: str, *, accented: bool) -> str:
+    """The folded words of a clause (`typed`: its words as typed), where in a line typed
+    with accents a word folding to "tại" or "nơi" but typed otherwise is none of them."""
+    words = []
+    for word in typed.split():
+        folded = fold(word)
+        place = _PLACE_WORDS.get(folded)
+        words.append("-" if accented and place is not None and word != place else folded)
+    return " ".join(words)
 
 
 # Words between things listed together ("6 tháng hoặc 12 tháng", "từ 200.000 đồng đến
@@ -354,11 +409,22 @@ def _clauses(line: str) -> list[tuple[str, str]]:
     return [(typed, fold(typed)) for typed in clauses]
 
 
+# A weekday typed as its number ("thứ 7", "thu 7") is the one written out ("thứ bảy").
+_WEEKDAYS = dict(zip("234567", "hai ba tư năm sáu bảy".split(), strict=True))
+_WEEKDAY = re.compile(r"\b(th[ứu]) ([2-7])\b")
+
+
+def _weekday(found: re.Match[str]) -> str:
+    day = _WEEKDAYS[found[2]]
+    return f"{found[1]} {day if found[1] == 'thứ' else fold(day)}"  # typed as it was
+
+
 def _words(text: str, *, folded: bool) -> str:
-    """The words of `text`, lower-case, folded or as typed; "còn" (and what about) left out,
-    which is no "con" (a child)."""
+    """The words of `text`, lower-case, folded or as typed, a weekday's number written out;
+    "còn" (and what about) left out, which is no "con" (a child)."""
     words = (w for w in _WORD.findall(text.lower()) if w != "còn")
-    return " ".join(fold(w) if folded else w for w in words)
+    said = _WEEKDAY.sub(_weekday, " ".join(words))
+    return fold(said) if folded else said
 
 
 def _asked(text: str, *, folded: bool) -> str:
@@ -387,8 +453,14 @@ def _named(text: str) -> list[tuple[str, str]]:
     return [
         (word, as_typed)
         for at, (word, as_typed) in enumerate(zip(folded, typed, strict=True))
-        if at not in asking and word not in _NOT_ASKED
+        if at not in asking and word not in _NOT_ASKED and not _counts(word)
     ]
+
+
+def _counts(word: str) -> bool:
+    """Whether `word` (folded) is a number, as "1 trang", "một bản" count what they name:
+    a line saying a fee "theo trang" answers "bao nhiêu tiền 1 trang"."""
+    return word.isdigit() or word == "mot"
 
 
 def _has(said: str, phrase: str) -> bool:

@@ -333,7 +333,11 @@ class Questions:
         (an entry, through a follow-up nothing answers: "có cần ảnh không"; after close
         matches, the question kept for them would be this one now)."""
         subject = self.memory.subject(chat, sender)
-        if subject is None or not followup.follows_up(question, alone.answered):
+        if subject is None:
+            return None, False
+        if not followup.follows_up(question, alone.answered) and not self._narrows(
+            subject[1], alone, question
+        ):
             return None, False
         more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
         return more, more is None and subject[1] is not None
@@ -383,6 +387,11 @@ class Questions:
             replies = [excerpt_reply(part, self.settings, self.engine.today) for part in parts]
             last = with_button(with_button(replies[-1], wrong(asked)), follow)
             return [*replies[:-1], last]
+        if (on_it := await self._related_on(doc, followup.asks_only(question))) is not None:
+            await self.record(chat, asked, True, sender, worded=worded)
+            await self.memory.keep_context(chat, (on_it.id,), sender)
+            reply = with_button(await self.document_reply(on_it), wrong(asked))
+            return [with_button(reply, follow)]
         answer = await self.engine.ask_async(asked)
         best = answer.best if answer.answered else None
         if best is not None and best.id in together:
@@ -423,6 +432,25 @@ class Questions:
             unsure = Answer(asked, False, answer.results, answer.offers)
             reply = no_answer_reply(unsure, self.settings, offer)
         return [with_button(reply, follow)]
+
+    @staticmethod
+    def _narrows(doc: FaqEntry | Announcement | None, alone: Answer, question: str) -> bool:
+        """Whether `question`, answered `alone` with `doc` just given, asks about some of
+        its lines (`followup.narrows`): not the whole answer again."""
+        if doc is None or not alone.answered or alone.best is None or alone.best.id != doc.id:
+            return False
+        return followup.narrows(doc, question)
+
+    async def _related_on(
+        self, doc: FaqEntry | Announcement | None, aspects: tuple[str, ...]
+    ) -> FaqEntry | Announcement | None:
+        """The first entry listed as related under `doc` that is on the `aspects` a
+        follow-up asks and `doc` does not say (the ID card's fee, under its first issue;
+        the criteria, under registering a poor household), or None."""
+        if doc is None or not aspects:
+            return None
+        related = await asyncio.to_thread(self.engine.related, doc.id, 3)
+        return next((hit.doc for hit in related if followup.asked_by(hit.doc, aspects)), None)
 
     async def _beside(
         self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer

@@ -330,6 +330,7 @@ _ASPECT_NAMES = {
     "place": "nơi làm thủ tục",
     "online": "cách làm trực tuyến",
     "papers": "giấy tờ cần chuẩn bị",
+    "conditions": "điều kiện, đối tượng được làm thủ tục",
 }
 
 
@@ -352,6 +353,7 @@ _ASPECT_EXAMPLES = {
     "place": "Đăng ký khai sinh làm ở đâu?",
     "online": "Đăng ký khai sinh làm trực tuyến được không?",
     "papers": "Đăng ký khai sinh cần giấy tờ gì?",
+    "conditions": "Đăng ký kết hôn cần điều kiện gì?",
 }
 
 

@@ -1,0 +1,201 @@
+"""Follow-ups that find the line: what a follow-up asks is found in the entry just given, or
+in the entry listed under it that is on just that ("Lệ phí ... là bao nhiêu?").
+
+A real Engine (matching by meaning on, as the bot runs) over a small ward of its own, and
+a real Store; the clock is the test's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.semantic import load_embedder
+from wardbot.store import ChatRef, Store
+
+TODAY = dt.date(2024, 8, 1)
+CHAT = ChatRef("test", "15")
+SHOP = "Đăng ký hộ kinh doanh cá thể như thế nào?"
+SHOP_FEE = "Lệ phí đăng ký hộ kinh doanh là bao nhiêu?"
+HOUSING = "Xin hỗ trợ sửa nhà cho gia đình khó khăn thế nào?"
+HOUSING_WHO = "Gia đình như thế nào thì được hỗ trợ sửa nhà?"
+COPIES = "Sao y giấy tờ ở phường cần mang gì?"
+BUILDING_FEE = "Phí cấp giấy phép xây dựng nhà ở là bao nhiêu?"
+LIBRARY = "Thư viện phường mở cửa giờ nào?"
+FAQ = f"""\
+topics:
+  - id: kinh-doanh
+    name: Kinh doanh
+    keywords: [hộ kinh doanh]
+  - id: nha-o
+    name: Nhà ở
+    keywords: [sửa nhà, xây dựng]
+
+faq:
+  - id: ho-kinh-doanh
+    question: {SHOP}
+    variants: [mở tiệm tạp hóa cần đăng ký gì]
+    answer: |
+      Chủ hộ nộp giấy đề nghị đăng ký hộ kinh doanh kèm bản sao căn cước.
+      Kết quả trả trong 3 ngày làm việc.
+    topics: [kinh-doanh]
+  - id: ho-kinh-doanh-le-phi
+    question: {SHOP_FEE}
+    variants: [mở tiệm có mất phí đăng ký không]
+    answer: |
+      Lệ phí đăng ký hộ kinh doanh là 100.000 đồng một lần.
+    topics: [kinh-doanh]
+  - id: ho-kinh-doanh-tam-ngung
+    question: Tạm ngừng hộ kinh doanh thế nào?
+    answer: |
+      Chủ hộ gửi thông báo tạm ngừng kinh doanh chậm nhất 3 ngày trước khi ngừng.
+    topics: [kinh-doanh]
+  - id: sua-nha
+    question: {HOUSING}
+    variants: [xin tiền sửa nhà dột]
+    answer: |
+      Gia đình viết đơn gửi tổ trưởng khu phố, tổ trưởng chuyển lên phường xét duyệt.
+      Kết quả xét duyệt được báo lại cho gia đình.
+    topics: [nha-o]
+  - id: sua-nha-doi-tuong
+    question: {HOUSING_WHO}
+    variants: [tiêu chuẩn được hỗ trợ sửa nhà]
+    answer: |
+      Gia đình có nhà hư hỏng nặng, thuộc diện khó khăn theo danh sách của phường.
+    topics: [nha-o]
+  - id: giay-phep-xay-dung-phi
+    question: {BUILDING_FEE}
+    answer: |
+      Mức phí theo quy định của Bộ Tài chính, được niêm yết tại nơi nhận hồ sơ.
+      Bà con đến Bộ phận một cửa của phường để nộp hồ sơ và đóng phí.
+    topics: [nha-o]
+  - id: sao-y
+    question: {COPIES}
+    answer: |
+      Mang bản chính và bản chụp đến quầy chứng thực.
+      Phí thu theo số trang của bản sao.
+  - id: thu-vien
+    question: {LIBRARY}
+    answer: |
+      Mở cửa từ thứ hai đến thứ sáu, sáng 8 giờ, chiều 14 giờ.
+      Thứ bảy chỉ mở buổi sáng, chủ nhật nghỉ.
+      Mượn sách cần có thẻ bạn đọc.
+"""
+
+
+@pytest.fixture(scope="module")
+def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("followup-lines-ward")
+    (root / "faq.yaml").write_text(FAQ, encoding="utf-8")
+    (root / "content").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def engine(ward: Path) -> Iterator[Engine]:
+    opened = Engine.open(
+        ward / "faq.yaml", ward / "content", ward / "data", today=TODAY, embedder=load_embedder()
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def settings(ward: Path, ward_settings: Settings) -> Settings:
+    return replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def conversation(engine: Engine, store: Store, settings: Settings) -> Conversation:
+    now = 1_700_000_000.0
+    return Conversation(engine, store, settings, clock=lambda: now)
+
+
+async def asked(conversation: Conversation, *texts: str) -> list[str]:
+    """Each message's one reply, as title, text and the buttons' actions."""
+    shown = []
+    for text in texts:
+        replies = await conversation.handle_text(CHAT, text, sender=CHAT.chat_id)
+        assert len(replies) == 1, replies
+        (reply,) = replies
+        shown.append(f"{reply.title}\n{reply.text}\n{[b.action for b in reply.buttons]}")
+    return shown
+
+
+@pytest.mark.parametrize("then", ["bao nhiêu tiền", "có mất tiền không ạ", "lệ phí bao nhiêu"])
+async def test_a_fee_the_entry_does_not_state_comes_from_the_fee_entry_listed_under_it(
+    conversation: Conversation, then: str
+) -> None:
+    """The shop registration entry names no fee; the fee entry is listed under it: asked
+    the fee, the resident gets that entry, not 'the fee is not stated'."""
+    first, reply = await asked(conversation, "đăng ký hộ kinh doanh cá thể", then)
+    assert first.startswith(SHOP) and "faq:ho-kinh-doanh-le-phi" in first  # listed under it
+    assert reply.startswith(SHOP_FEE)
+    assert "100.000 đồng" in reply
+
+
+async def test_criteria_the_entry_does_not_state_come_from_the_entry_on_them_listed_under_it(
+    conversation: Conversation,
+) -> None:
+    first, reply = await asked(conversation, "xin hỗ trợ sửa nhà", "điều kiện thế nào")
+    assert first.startswith(HOUSING) and "faq:sua-nha-doi-tuong" in first
+    assert reply.startswith(HOUSING_WHO)
+    assert "hư hỏng nặng" in reply
+
+
+async def test_criteria_neither_the_entry_nor_one_under_it_states_are_said_not_stated(
+    conversation: Conversation, settings: Settings
+) -> None:
+    """Under the library hours, none is on who may borrow: the resident is told so, and
+    whom to ask, not another procedure's conditions."""
+    _, reply = await asked(conversation, "thư viện phường mở cửa giờ nào", "điều kiện thế nào")
+    expected = msg.not_stated(LIBRARY, ("conditions",), settings.ward_name, settings.ward_hotline)
+    assert reply.split("\n[")[0] == f"None\n{expected}"
+
+
+@pytest.mark.parametrize("then", ["bao nhiêu tiền 1 trang", "bao nhiêu tiền một trang"])
+async def test_a_count_in_a_follow_up_is_no_word_the_line_must_hold(
+    conversation: Conversation, then: str
+) -> None:
+    _, reply = await asked(conversation, "sao y giấy tờ cần mang gì", then)
+    assert reply.startswith(COPIES)
+    assert "Phí thu theo số trang" in reply
+    assert "bản chính" not in reply  # that line, not the whole entry
+
+
+async def test_where_is_the_office_to_go_to_not_where_a_price_list_is_posted(
+    conversation: Conversation,
+) -> None:
+    """ "Niêm yết tại nơi nhận hồ sơ" says where the fee is posted ("Bộ Tài chính" is no
+    "tại" either); "đến Bộ phận một cửa" says where to go."""
+    _, reply = await asked(conversation, "phí cấp giấy phép xây dựng", "ở đâu ạ")
+    assert reply.startswith(BUILDING_FEE)
+    assert "Bà con đến Bộ phận một cửa" in reply
+    assert "niêm yết" not in reply
+
+
+@pytest.mark.parametrize("then", ["thứ 7 có mở không", "thu 7 co mo khong", "thứ bảy có mở không"])
+async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Thứ 7" is "thứ bảy": the line about Saturdays, not the whole hours again (nor
+    the line about weekdays, which names "thứ" too)."""
+    first, reply = await asked(conversation, "thư viện phường mở cửa giờ nào", then)
+    assert first.startswith(LIBRARY)
+    assert reply.startswith(LIBRARY)
+    assert "Thứ bảy chỉ mở buổi sáng" in reply
+    assert "thứ hai đến thứ sáu" not in reply
