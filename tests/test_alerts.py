@@ -609,6 +609,34 @@ async def test_a_notice_copy_left_as_it_is_for_minutes_is_told_to_admins_once(
     assert ward.channel.sent[-1][1][0].text == msg.admin_problems_fixed()
 
 
+async def test_a_copy_left_behind_when_its_original_is_edited_is_not_alerted_again(
+    ward: Ward,
+) -> None:
+    """Staff copy a notice, then edit the original (not the copy): the copy, left with the
+    text residents were alerted with already, is no news to them, then or later."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien-kp1", title, topics="bhyt", body="Khu phố 1.")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert residents(ward) == ["1"]
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp1-cu.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    original = ward.content / f"{kp1}.md"
+    original.write_text(original.read_text("utf-8").replace("Khu phố 1.", "Khu phố 1 và 2."))
+    assert await ward.watcher.refresh()
+    write_notice(ward.content, "hop", "Họp tổ dân phố", body="Họp tổ.")  # a later edit
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    replies = [reply for chat, sent, _ in ward.channel.sent if chat == "1" for reply in sent]
+    opened = {button.action for reply in replies for button in reply.buttons}
+    assert f"full:{copy.stem}" not in opened, "the old text again, beside its correction"
+    # The original's edit is still told, as a correction.
+    assert [reply.text for reply in replies] == ["Khu phố 1.", "Khu phố 1 và 2."]
+    assert "sửa thông báo" in (replies[-1].title or "")
+
+
 async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(
     ward: Ward,
 ) -> None:
