@@ -549,11 +549,15 @@ async def test_a_notice_copied_to_be_edited_is_alerted_once_edited_not_as_a_dupl
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert residents(ward) == ["1"], "an unedited copy is the same notice twice"
-    assert ward.engine.document(copy.stem) is None  # and told to admins
+    assert ward.engine.document(copy.stem) is None
+    ward.now[0] += 5 * 60  # the clerk takes a few minutes to edit it
+    assert not await ward.watcher.refresh()
     copy.write_text(copy.read_text(encoding="utf-8").replace("Khu phố 1.", "Khu phố 3."), "utf-8")
     assert await ward.watcher.refresh()
     await ward.sender.drain()
     assert residents(ward) == ["1", "1"]
+    # Copied to be edited, the copy was never news to admins: neither told nor told fixed.
+    assert ADMIN.chat_id not in ward.channel.chats()
     (reply,) = [sent for sent in ward.channel.sent if sent[0] == "1"][-1][1]
     assert "Khu phố 3." in reply.text and reply.buttons[0].action == f"full:{copy.stem}"
 
@@ -565,6 +569,72 @@ async def test_a_notice_copied_to_be_edited_is_alerted_once_edited_not_as_a_dupl
     await ward.sender.drain()
     assert residents(ward) == ["1", "1"]
     assert ward.engine.document(moved.stem) is not None
+
+
+async def test_a_notice_copy_left_as_it_is_for_minutes_is_told_to_admins_once(
+    ward: Ward,
+) -> None:
+    """A copy still word for word the notice ten minutes on is no copy being edited: admins
+    hear of it once (with no edit to wake the bot), and that it is fixed once deleted."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien-kp1", title, topics="bhyt", body="Khu phố 1.")
+    assert await ward.watcher.refresh()
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp3.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"]
+    assert [a.title for a in ward.engine.latest(10)].count(title) == 1, "served once meanwhile"
+
+    ward.now[0] += 9 * 60
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1"], "not yet: it may still be edited"
+    ward.now[0] += 60
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", ADMIN.chat_id]
+    note = ward.channel.sent[-1][1][0].text
+    assert f"{copy.name}:1:" in note and f"{kp1}.md" in note
+    ward.now[0] += 60
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", ADMIN.chat_id], "told once"
+
+    copy.unlink()
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.channel.chats() == ["1", ADMIN.chat_id, ADMIN.chat_id]
+    assert ward.channel.sent[-1][1][0].text == msg.admin_problems_fixed()
+
+
+async def test_a_copy_left_behind_when_its_original_is_edited_is_not_alerted_again(
+    ward: Ward,
+) -> None:
+    """Staff copy a notice, then edit the original (not the copy): the copy, left with the
+    text residents were alerted with already, is no news to them, then or later."""
+    await follow(ward, "1", "bhyt")
+    title = "Thông báo lịch cắt điện"
+    kp1 = write_notice(ward.content, "cat-dien-kp1", title, topics="bhyt", body="Khu phố 1.")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert residents(ward) == ["1"]
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp1-cu.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    original = ward.content / f"{kp1}.md"
+    original.write_text(original.read_text("utf-8").replace("Khu phố 1.", "Khu phố 1 và 2."))
+    assert await ward.watcher.refresh()
+    write_notice(ward.content, "hop", "Họp tổ dân phố", body="Họp tổ.")  # a later edit
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    replies = [reply for chat, sent, _ in ward.channel.sent if chat == "1" for reply in sent]
+    opened = {button.action for reply in replies for button in reply.buttons}
+    assert f"full:{copy.stem}" not in opened, "the old text again, beside its correction"
+    # The original's edit is still told, as a correction.
+    assert [reply.text for reply in replies] == ["Khu phố 1.", "Khu phố 1 và 2."]
+    assert "sửa thông báo" in (replies[-1].title or "")
 
 
 async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(

@@ -685,7 +685,17 @@ async def test_unsubscribing_from_everything(
 
 
 @pytest.mark.parametrize(
-    "text", ["đúng hết", "dùng hết", "bỏ hết", "hủy hết hồ sơ", "hủy hết rồi à?"]
+    "text",
+    [
+        "đúng hết",
+        "dùng hết",
+        "bỏ hết",
+        "hủy hết hồ sơ",
+        "hủy hết rồi à?",
+        # Questions that start the same way.
+        "hủy hết hạn thẻ bhyt",
+        "thủ tục hủy tất cả giấy tờ cũ",
+    ],
 )
 async def test_all_said_of_something_else_keeps_every_topic(
     conversation: Conversation, store: Store, text: str

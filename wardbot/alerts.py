@@ -139,6 +139,9 @@ class Alerts:
         # What admins were told, kept across restarts (read at the first report).
         self._told = Told()
         self._told_kept: str | None = None  # as last read or written
+        # When each problem that is told only once it lasts (`Problem.told_after`) was
+        # first seen, by `clock` (the wait starts again at a restart).
+        self._since: dict[tuple[str, str, int], float] = {}
         self._notices = len(engine.corpus.announcements)
 
     async def sync(self) -> dict[str, int]:
@@ -323,21 +326,31 @@ class Alerts:
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of
         (before a restart too, unless a day ago: wardbot.told). A problem an edit above it
-        moved to another line is the same problem."""
+        moved to another line is the same problem. One told only once it lasts (a notice
+        copied to be edited, `Problem.told_after`) waits until then: one gone before is
+        never told, nor told fixed (the watcher looks again while one is there)."""
         await self._recall_told()
         told, now = self._told, self.clock()
-        problems = _unmoved(self.engine.problems)
-        for key, problem in problems.items():  # for a ward with no admin to tell, the log
+        every = _unmoved(self.engine.problems)
+        for key, problem in every.items():  # for a ward with no admin to tell, the log
             if key not in self._logged:
                 log.warning("%s", problem)
-        self._logged = frozenset(problems)
+        self._logged = frozenset(every)
+        self._since = {
+            key: self._since.get(key, now) for key, problem in every.items() if problem.told_after
+        }
+        problems = {
+            key: problem
+            for key, problem in every.items()
+            if now - self._since.get(key, now) >= problem.told_after
+        }
         digests = {key: digest(*key) for key in problems}
         untold = [key for key in problems if digests[key] not in told.problems]
         told.files |= {file for file, _, _ in untold}
         if untold:
             await self.tell_admins(
                 msg.admin_problems(
-                    [problems[key] for key in untold],
+                    [str(problems[key]) for key in untold],
                     faq_broken=not self.engine.faq_ok,
                     no_good_version=self.engine.faq_missing,
                 )
@@ -436,16 +449,16 @@ class Alerts:
         self._notices = self._told.notices = count
 
 
-def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], str]:
+def _unmoved(problems: Iterable[Problem]) -> dict[tuple[str, str, int], Problem]:
     """Each problem keyed as it stays while edits above it move it: its file and its
     message, the line numbers in it left out ("đã dùng ở dòng 20"), and how many alike
     come before it (two entries without an id are two problems)."""
-    keyed: dict[tuple[str, str, int], str] = {}
+    keyed: dict[tuple[str, str, int], Problem] = {}
     seen: dict[tuple[str, str], int] = {}
     for problem in problems:
         alike = (problem.file, LINE_REF.sub("dòng", problem.message))
         seen[alike] = seen.get(alike, -1) + 1
-        keyed[(*alike, seen[alike])] = str(problem)
+        keyed[(*alike, seen[alike])] = problem
     return keyed
 
 
@@ -764,6 +777,10 @@ class ContentWatcher:
         faq_changed = force or self._snapshot.faq_changed(newer)
         files = self._snapshot.changed_files(newer)
         if not faq_changed and not files:
+            # A problem told only once it lasts (a notice copied to be edited) is told at
+            # a look that finds it still there, as no edit may come.
+            if any(problem.told_after for problem in self.engine.problems):
+                await self.alerts.report_problems()
             return False
         if faq_changed:
             await asyncio.to_thread(self.engine.reload)

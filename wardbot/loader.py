@@ -182,6 +182,12 @@ def same_notice(one: Announcement, other: Announcement) -> bool:
     )
 
 
+# A copy still word for word the same this long after it was seen is told to admins in
+# chat: one copied to be edited for another neighbourhood is edited well before (and is
+# never told, nor told fixed); `bot.py check` and /reload list it at once.
+COPY_TOLD_AFTER_SECONDS = 10 * 60.0
+
+
 def copy_problem(copy: Announcement, kept: Announcement) -> Problem:
     """What staff are told of `copy`, not published since `kept` is the same notice."""
     name = Path(kept.path).name if kept.path else f"{kept.id}.md"
@@ -191,7 +197,7 @@ def copy_problem(copy: Announcement, kept: Announcement) -> Problem:
         f"mới thì xóa tệp cũ, {name}), còn nếu sẽ sửa tệp này thành một thông báo khác thì "
         "bot đăng ngay khi nội dung đã khác"
     )
-    return Problem(copy.path or copy.id, 1, message)
+    return Problem(copy.path or copy.id, 1, message, told_after=COPY_TOLD_AFTER_SECONDS)
 
 
 def publish_order(notice: Announcement, served: Collection[str]) -> tuple[bool, float, str]:

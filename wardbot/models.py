@@ -17,6 +17,9 @@ class Problem:
     file: str
     line: int
     message: str
+    # Seconds it must last before admins are told in chat (0: at once): a notice copied
+    # to be edited into another is a copy only until the clerk edits it (wardbot.alerts).
+    told_after: float = 0.0
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}"

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
@@ -163,4 +163,26 @@ def copy_of(
             continue
         if other.body() == notice.body():
             return other.id
+    return None
+
+
+def copy_of_before(
+    notice: NoticeRef,
+    known: Mapping[str, tuple[str | None, str | None]],
+    digests: Mapping[str, str | None],
+    alerted: Mapping[str, bool],
+    current: Collection[str],
+) -> str | None:
+    """The id of an alerted notice still there of which `notice` is a copy as it read
+    before its last edit: its title, date and text as last seen (`known`, `digests`).
+    Copied, then the original edited in place of the copy: the copy reads as residents
+    were alerted already."""
+    digest = digest_of(notice)
+    if digest is None or not notice.title:
+        return None
+    for other in current:
+        if other == notice.id or not alerted.get(other) or digests.get(other) != digest:
+            continue
+        if known.get(other) == (notice.title, notice.date):
+            return other
     return None

@@ -12,6 +12,7 @@ from wardbot.notice_changes import (
     Gone,
     NoticeRef,
     copy_of,
+    copy_of_before,
     digest_of,
     numbers_of,
     numbers_unchanged,
@@ -74,7 +75,8 @@ class AnnouncementRows(Database):
         loses none). While both are there they are two notices (a power cut in two
         neighbourhoods the same day, under the same title), each alerted. Both being worth
         an alert means that date is within the last ALERT_MAX_AGE_DAYS (wardbot.alerts),
-        so the match is always with a recent alert.
+        so the match is always with a recent alert. A new one that reads as a notice still
+        there read before its last edit (copied, then the original edited) is no news.
 
         The very first call on a database only remembers them (installing the bot must
         not flood anyone, then or when those notices are edited later) and returns None.
@@ -167,6 +169,16 @@ class AnnouncementRows(Database):
                 # is gone (then it is that notice renamed).
                 log.debug("%s is an unedited copy of %s: not alerted", notice.id, copied)
                 continue
+            # Copied, then the original edited in place of the copy: what is left reads as
+            # residents were alerted already (beside the original's correction, it would
+            # tell them the old text anew). Known as alerted, so never news later either.
+            edited = (
+                copy_of_before(notice, known, digests, alerted, current)
+                if worth and first_seen
+                else None
+            )
+            if edited is not None:
+                log.info("%s is %s as it read before its edit: not alerted", notice.id, edited)
             if worth:
                 alerted[notice.id] = True  # a copy of it in this same pass is no news
             topics = json.dumps(sorted(notice.topics)) if worth else None
@@ -192,6 +204,8 @@ class AnnouncementRows(Database):
                     "numbers = ? WHERE id = ?",
                     (topics, digest_of(notice), numbers_of(notice), notice.id),
                 )
+            if edited is not None:
+                continue
             same = renamed_from(notice, gone) if worth else None
             if same is not None:
                 moved = await self._db.execute(
