@@ -204,6 +204,9 @@ from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished
 from wardbot.messages.residents import wrong_answer as wrong_answer
 from wardbot.messages.residents import wrong_button_stale as wrong_button_stale
+from wardbot.messages.residents import nothing_to_take_back as nothing_to_take_back
+from wardbot.messages.residents import complaint_heard as complaint_heard
+from wardbot.messages.residents import voice_unheard as voice_unheard
 from wardbot.messages.staff_group import CLOSE_TICKET_BUTTON as CLOSE_TICKET_BUTTON
 from wardbot.messages.staff_group import FAQ_EDIT_OFF as FAQ_EDIT_OFF
 from wardbot.messages.staff_group import FAQ_NOT_RELOADED_YET as FAQ_NOT_RELOADED_YET
