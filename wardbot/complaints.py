@@ -34,9 +34,7 @@ _FOLDED = _any_of(
 )
 # As typed, with their accents: "hẹn mãi" (folded, also "hẹn mai": an appointment for
 # tomorrow), "quát", "to tiếng", "chờ mãi".
-_ACCENTED = re.compile(
-    r"\b(?:hẹn mãi|chờ mãi|đợi mãi|hẹn hoài|quát|to tiếng|hạch sách|làm khó)\b"
-)
+_ACCENTED = re.compile(r"\b(?:hẹn mãi|chờ mãi|đợi mãi|hẹn hoài|quát|to tiếng|hạch sách|làm khó)\b")
 # Asking about a procedure ("nộp ở đâu", "làm thế nào", "cần giấy tờ gì"): a question,
 # however the resident feels.
 _ASKS_PROCEDURE = _any_of(

@@ -480,7 +480,8 @@ class Questions:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
         question counts as unanswered, so staff see it in /unanswered; the other close
         matches to it are offered (not again when the bot had only offered some), then
-        ward staff or the hotline. In a group, only the `sender`'s own question is."""
+        ward staff or the hotline. In a group, only the `sender`'s own question is. With
+        no question asked lately (or since /forget): no apology, help and the hotline."""
         since = self.clock() - WRONG_WITHIN
         asked = self.memory.last_asked(chat, sender)
         if asked is not None and asked[2] < since:
