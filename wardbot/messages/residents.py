@@ -517,7 +517,9 @@ def voice_unheard(ward_name: str, hotline: str, *, relayed: bool) -> str:
             f"{unit(ward_name)}. Anh/chị vui lòng gõ nội dung cần trao đổi bằng chữ"
         )
     else:
-        heard = "Dạ, em chưa nghe được tin nhắn thoại ạ. Anh/chị vui lòng gõ câu hỏi bằng chữ giúp em"
+        heard = (
+            "Dạ, em chưa nghe được tin nhắn thoại ạ. Anh/chị vui lòng gõ câu hỏi bằng chữ giúp em"
+        )
     return f"{heard}; nếu gõ chữ bất tiện, anh/chị vui lòng {contact} để được hướng dẫn ạ."
 
 
