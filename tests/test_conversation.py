@@ -742,7 +742,7 @@ async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_se
 ) -> None:
     await store.subscribe(CHAT, "bhyt")
     one_topic = await one(conversation, "/unsubscribe all")
-    assert one_topic.text.startswith("Dạ, đã hủy nhận tin chủ đề anh/chị đang theo dõi.")
+    assert one_topic.text.startswith("Dạ, đã hủy nhận tin về “Bảo hiểm y tế”.")  # named
     for topic in ("bhyt", "hoc-bong", "cu-tru"):
         await store.subscribe(CHAT, topic)
     several = await one(conversation, "hủy nhận tin tất cả")
