@@ -1292,11 +1292,11 @@ async def test_no_missed_button_under_what_the_resident_opened_or_was_only_offer
     assert msg.WRONG_BUTTON not in [b.label for b in offered.buttons]
 
 
-async def test_scolding_the_bot_before_any_question_gets_an_apology_and_the_hotline(
+async def test_scolding_the_bot_before_any_question_gets_help_and_the_hotline(
     conversation: Conversation, store: Store
 ) -> None:
-    reply = await one(conversation, "mày ngu vl")
-    assert reply.text == msg.wrong_answer("UBND Phường 2", "0276 3822 123", offers=False)
+    reply = await one(conversation, "mày ngu vl")  # no answer given: none to be sorry for
+    assert reply.text == msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123")
     assert reply.title is None and reply.buttons == ()
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)
