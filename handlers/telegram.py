@@ -853,17 +853,26 @@ class TelegramChannel:
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A sticker, photo, voice message...: ask for a typed question (in a group, quoting
-        it: whose it was, and in its topic)."""
+        it: whose it was, and in its topic); a sticker right after an answer may say thanks
+        (Conversation.reads_sticker)."""
         message = update.effective_message
         if message is not None and not self._album_answered(message):
             chat = message.chat
             private = chat.type == ChatType.PRIVATE
             ref = ChatRef(CHANNEL, str(chat.id), private=private)
-            said = await self.conversation.attachment_note(ref, typed=False)
-            please = Reply(said, keeps_choices=True)
             quote = None if private else message.message_id
             sender = self._sender(chat.id, quote=quote, thread=_topic(message))
-            await self.answerer.say(ref, [please], sender, sent_at=message.date.timestamp())
+            sent_at = message.date.timestamp()
+            # A sticker's emoji ("👍" under an answer: thanks) says what typing it would.
+            emoji = message.sticker.emoji if message.sticker is not None else None
+            user = str(message.from_user.id) if message.from_user else None
+            if emoji and self.conversation.reads_sticker(ref, emoji, user):
+                await self.answerer.text(ref, emoji, sender, sender=user, sent_at=sent_at)
+                return
+            voice = message.voice is not None
+            said = await self.conversation.attachment_note(ref, typed=False, voice=voice)
+            please = Reply(said, keeps_choices=True)
+            await self.answerer.say(ref, [please], sender, sent_at=sent_at)
 
     async def _note_topic(self, chat: ChatRef) -> None:
         """A group wrote to the bot from a forum topic: where its alerts may go when both

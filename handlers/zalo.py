@@ -598,7 +598,8 @@ class ZaloChannel:
             if event == HIDDEN_EVENT:
                 said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             else:
-                said = await self.conversation.attachment_note(chat, typed=False)
+                voice = event == VOICE_EVENT
+                said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
             please = [Reply(said, keeps_choices=True)]
             await self.answerer.say(chat, please, send, sent_at=from_ms(message.get("date")))
             return

@@ -78,6 +78,8 @@ NON_TEXT_EVENTS = frozenset(
     f"user_send_{kind}"
     for kind in ("image", "file", "sticker", "audio", "video", "gif", "location", "link")
 )
+# A voice message, recorded in Zalo's chat: its recording is an audio attachment.
+VOICE_EVENT = "user_send_audio"
 CONCURRENT_UPDATES = 32
 STOP_GRACE = 3.0
 REFUSED_LOG_EVERY = 600.0
@@ -377,7 +379,8 @@ class ZaloOaChannel:
             return
         text = message.get("text") if isinstance(message, dict) else None
         if name != TEXT_EVENT or not isinstance(text, str) or not text.strip():
-            said = await self.conversation.attachment_note(chat, typed=False)
+            voice = name == VOICE_EVENT
+            said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
             await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)
             return
         await self.answerer.text(chat, text, send, sender=chat_id, sent_at=sent_at)

@@ -182,8 +182,24 @@ async def test_unfollow_and_a_mistyped_unsubscribe_stop_alerts(
     await store.subscribe(CHAT, "bhyt")
     await store.subscribe(CHAT, "hoc-bong")
     assert (await one(conversation, "/unfollow bhyt")).text == msg.unsubscribed("Bảo hiểm y tế")
-    assert (await one(conversation, "/unsubcribe tất cả")).text == msg.unsubscribed_all(1)
+    stopped = await one(conversation, "/unsubcribe tất cả")
+    assert stopped.text == msg.unsubscribed_all(1, "Học bổng và khuyến học")
     assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize("text", ["bỏ theo dõi hết", "hủy hết", "/unsubscribe all"])
+async def test_stopping_all_of_one_topic_names_it(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Following one topic, "stop them all" says which one stopped, as stopping it by
+    name does; of several, how many."""
+    await store.subscribe(CHAT, "bhyt")
+    stopped = await one(conversation, text)
+    assert "“Bảo hiểm y tế”" in stopped.text and "chủ đề anh/chị đang theo dõi" not in stopped.text
+    assert await store.subscriptions_of(CHAT) == []
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    assert (await one(conversation, text)).text == msg.unsubscribed_all(2)
 
 
 @pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge"])
@@ -736,7 +752,7 @@ async def test_unsubscribing_from_everything_reads_naturally_for_one_topic_or_se
 ) -> None:
     await store.subscribe(CHAT, "bhyt")
     one_topic = await one(conversation, "/unsubscribe all")
-    assert one_topic.text.startswith("Dạ, đã hủy nhận tin chủ đề anh/chị đang theo dõi.")
+    assert one_topic.text.startswith("Dạ, đã hủy nhận tin về “Bảo hiểm y tế”.")  # named
     for topic in ("bhyt", "hoc-bong", "cu-tru"):
         await store.subscribe(CHAT, topic)
     several = await one(conversation, "hủy nhận tin tất cả")
@@ -918,6 +934,10 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
         "chào",
         "xin chào ad",
         "alo",
+        "a lô",  # as a phone is answered, typed apart
+        "a lo",
+        "alô",
+        "A lô ạ",
         "Chào phường ạ",
         "chào xã ạ",  # a commune's residents greet theirs
         "hello",
@@ -1176,6 +1196,60 @@ async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells
     assert "0276 3822 123" in again.text and again.buttons == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cán bộ làm việc thái độ quá, hẹn mãi không trả hồ sơ, tôi rất bức xúc",
+        "can bo phuong hach dich qua",
+        "Tôi không hài lòng với cách giải quyết của phường.",
+    ],
+)
+async def test_a_complaint_about_staff_or_service_is_heard_not_answered_with_faq_entries(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Acknowledged, and whom it goes to (the hotline; staff, with a desk: test_desk);
+    no close matches, which would brush it off, and nothing for /unanswered to add."""
+    heard = await one(conversation, text)
+    assert heard.text == msg.complaint_heard("UBND Phường 2", "0276 3822 123")
+    assert "0276 3822 123" in heard.text and heard.buttons == ()
+    assert await store.unanswered(0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "khiếu nại đất đai nộp ở đâu",
+        "tôi rất bức xúc, mất thẻ bhyt thì làm sao",  # feelings aside, a procedure asked
+        "cán bộ hẹn mai em quay lại",  # an appointment for tomorrow, not "hẹn mãi"
+        "thái độ phục vụ quá tốt",
+    ],
+)
+def test_a_question_or_praise_is_no_complaint(text: str) -> None:
+    assert parse_intent(text).kind == "question"
+
+
+async def test_a_procedure_asked_in_anger_is_still_answered(conversation: Conversation) -> None:
+    answered = await one(conversation, "tôi rất bức xúc, mất thẻ bhyt thì làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+@pytest.mark.parametrize("text", ["bot ngu quá", "sai rồi", "dở hơi"])
+async def test_saying_an_answer_missed_with_none_given_offers_help_not_an_apology(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """No answer yet (or none since /forget): nothing to be sorry for, nothing taken back;
+    a calm reply saying how to ask, and the hotline."""
+    calm = msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123")
+    first = await one(conversation, text)
+    assert first.text == calm and "0276 3822 123" in first.text
+    assert "xin lỗi vì trả lời" not in first.text
+    await one(conversation, "mất thẻ bhyt làm sao")
+    await one(conversation, "/forget")
+    after = await one(conversation, text)
+    assert after.text == calm and after.buttons == ()
+    assert await store.unanswered(0) == []
+
+
 async def test_the_button_under_an_answer_says_it_missed_in_one_tap(
     conversation: Conversation, store: Store
 ) -> None:
@@ -1228,11 +1302,11 @@ async def test_no_missed_button_under_what_the_resident_opened_or_was_only_offer
     assert msg.WRONG_BUTTON not in [b.label for b in offered.buttons]
 
 
-async def test_scolding_the_bot_before_any_question_gets_an_apology_and_the_hotline(
+async def test_scolding_the_bot_before_any_question_gets_help_and_the_hotline(
     conversation: Conversation, store: Store
 ) -> None:
-    reply = await one(conversation, "mày ngu vl")
-    assert reply.text == msg.wrong_answer("UBND Phường 2", "0276 3822 123", offers=False)
+    reply = await one(conversation, "mày ngu vl")  # no answer given: none to be sorry for
+    assert reply.text == msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123")
     assert reply.title is None and reply.buttons == ()
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)

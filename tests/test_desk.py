@@ -324,6 +324,23 @@ async def test_an_upset_emoji_is_told_staff_can_help_and_with_a_ticket_open_reac
     ]
 
 
+async def test_a_complaint_is_offered_to_staff_and_reaches_them_as_typed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, settings: Settings
+) -> None:
+    """A complaint about staff or service: heard, and passed on as a question nothing
+    answers is (the offer, and "có" takes it), with the hotline; no FAQ entries."""
+    complaint = "cán bộ làm việc thái độ quá, hẹn mãi không trả hồ sơ, tôi rất bức xúc"
+    [heard] = await conversation.handle_text(RESIDENT, complaint)
+    assert heard.text.startswith(msg.complaint_heard(WARD_NAME, settings.ward_hotline))
+    assert [b.action for b in heard.buttons] == ["staff:ask"] and ask_button(heard)
+    [received] = await conversation.handle_text(RESIDENT, "có")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [topic] = room.topics
+    [post] = room.in_thread(topic)
+    assert f"“{complaint}”" in post.reply.text
+
+
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
     [reply] = await conversation.handle_text(RESIDENT, "/help")
     assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text

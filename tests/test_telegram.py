@@ -612,9 +612,37 @@ async def test_html_like_text_is_escaped(api: FakeBotApi, store: Store) -> None:
 
 async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: Store) -> None:
     mark = len(api.calls)
-    api.send_sticker(ALICE)
+    api.send_sticker(ALICE)  # 👍 with nothing answered: nothing to thank for
     (reply,) = await api.replies(ALICE, since=mark)
     assert shown(reply) == msg.please_type()
+
+
+async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
+    api: FakeBotApi, store: Store
+) -> None:
+    """Telegram says which emoji a sticker stands for: 👍 under an answer thanks for it,
+    as "👍" typed does; a sticker standing for no emoji still asks to type."""
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
+    assert shown(answer).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
+    mark = len(api.calls)
+    api.send_sticker(ALICE)
+    (thanked,) = await api.replies(ALICE, since=mark)
+    assert shown(thanked) == msg.liked()
+    mark = len(api.calls)
+    api.send_sticker(ALICE, emoji=None)
+    (please,) = await api.replies(ALICE, since=mark)
+    assert shown(please) == msg.please_type()
+
+
+async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
+    api: FakeBotApi, store: Store
+) -> None:
+    """Who sends a voice message may find typing hard: the hotline comes too."""
+    mark = len(api.calls)
+    api.send_voice(ALICE)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert shown(reply) == msg.voice_unheard("UBND Phường 2", "0276 3822 123", relayed=False)
+    assert "0276 3822 123" in shown(reply)
 
 
 async def test_an_album_gets_one_answer_not_one_per_photo(api: FakeBotApi, store: Store) -> None:

@@ -327,7 +327,7 @@ async def test_a_group_upgraded_to_a_supergroup_manages_its_topics_there_at_once
         (mine,) = await api.say(new, "/mysubs", group=True, user_id=ADMIN_ID)
         assert "Bảo hiểm y tế" in visible_text(mine.text)
         (stopped,) = await api.say(new, "/unsubscribe all", group=True, user_id=ADMIN_ID)
-        assert visible_text(stopped.text) == msg.unsubscribed_all(1)
+        assert visible_text(stopped.text) == msg.unsubscribed_all(1, "Bảo hiểm y tế")
         for chat_id in (old, new):
             assert await store.subscriptions_of(ChatRef("telegram", str(chat_id))) == []
 

@@ -121,6 +121,8 @@ SAMPLES: dict[str, list[Any]] = {
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
     "quiet": ["21:30-6:30", ("21:30–6:30", "6:30 sáng mai"), None],
     "topic": ["Bảo hiểm y tế", None],
+    # A voice message while the resident's messages go to staff, and while they do not.
+    "relayed": [True, False],
     "group": [1, 3],  # a group's number on the list shown (ten at most), no count
     "chat_name": ["Cư dân khu phố 3", "-1001234500001"],  # a group's title, else its id
     # A message a resident forwarded (someone else's words), as staff get it.

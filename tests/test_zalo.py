@@ -407,16 +407,27 @@ async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -
     assert await store.subscriptions_of(ChatRef("telegram", ALICE)) == []
 
 
-@pytest.mark.parametrize("send", ["send_sticker", "send_image", "send_voice"])
-async def test_stickers_images_and_voice_messages_get_a_polite_request_to_type(
+@pytest.mark.parametrize("send", ["send_sticker", "send_image"])
+async def test_stickers_and_images_get_a_polite_request_to_type(
     api: FakeZaloApi, store: Store, send: str
 ) -> None:
-    """Not silence, which looks like a bot that is down (a voice message is how many older
-    residents write)."""
+    """Not silence, which looks like a bot that is down."""
     mark = len(api.calls)
     getattr(api, send)(ALICE)
     (reply,) = await api.replies(ALICE, since=mark)
     assert reply.text == msg.please_type()
+
+
+async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """A voice message is how many older residents write, who may not type well: whom to
+    call comes with the request to type."""
+    mark = len(api.calls)
+    api.send_voice(ALICE)
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text == msg.voice_unheard("UBND Phường 2", "0276 3822 123", relayed=False)
+    assert "0276 3822 123" in reply.text
 
 
 async def test_an_emoji_alone_is_read_for_what_it_says(api: FakeZaloApi, store: Store) -> None:

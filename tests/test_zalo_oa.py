@@ -219,6 +219,11 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
     sticker = oa.event("user_send_sticker", ALICE, attachments=[{"type": "sticker"}])
     assert (await oa.post(bot.webhook, sticker)).status_code == 200
     assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type()
+    # A voice message: whoever records one may not type well, so the hotline too.
+    voice = oa.event("user_send_audio", ALICE, attachments=[{"type": "audio"}])
+    assert (await oa.post(bot.webhook, voice)).status_code == 200
+    heard = (await oa.wait_for(ALICE, 5))[4].text
+    assert heard == msg.voice_unheard(WARD_NAME, "0276 3822 123", relayed=False)
     assert (await oa.post(bot.webhook, oa.event("unfollow", ALICE))).status_code == 200
     for _ in range(200):
         if not await bot.store.subscriptions_of(chat):

@@ -63,7 +63,8 @@ MAX_STAFF_MESSAGE_CHARS = 4096
 # With a ticket open, these go to staff too: a bare number answers them ("0912 345 678",
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
-    {"question", "greet", "opener", "yes", "huh", "wrong", "upset", "number", *SMALL_TALK}
+    {"question", "complaint", "greet", "opener", "yes", "huh", "wrong", "upset", "number"}
+    | set(SMALL_TALK)
 )
 
 
@@ -301,13 +302,27 @@ class Conversation:
             log.exception("could not check for a ticket")
             return False
 
-    async def attachment_note(self, chat: ChatRef, *, typed: bool) -> str:
+    async def attachment_note(self, chat: ChatRef, *, typed: bool, voice: bool = False) -> str:
         """What a resident is told of a photo, a file or a sticker they sent (`typed`: with
         text under it, which is answered or passed on as any message): the bot does not
-        see it; while the chat's messages go to staff, staff do not get it either."""
-        if await self._relays(chat):
+        see it; while the chat's messages go to staff, staff do not get it either. A voice
+        message (`voice`): whoever sends one may find typing hard, so the hotline too."""
+        relays = await self._relays(chat)
+        if voice:
+            s = self.settings
+            return msg.voice_unheard(s.ward_name, s.ward_hotline, relayed=relays)
+        if relays:
             return msg.attachment_not_relayed(self.settings.ward_name, typed=typed)
         return msg.attachment_unread() if typed else msg.please_type()
+
+    def reads_sticker(self, chat: ChatRef, emoji: str | None, sender: str | None) -> bool:
+        """Whether a sticker is read as its emoji typed alone (where the channel says which
+        it shows: Telegram does): right after an answer, a thumbs-up sticker thanks for it
+        as "👍" typed does, an angry one says it missed. Otherwise it is a sticker, and the
+        resident is asked to type (no answer to thank for: a greeting, say)."""
+        if not emoji or not self._just_answered(chat, sender):
+            return False
+        return parse_intent(emoji).kind in ("ack", "thanks", "upset")
 
     async def handle_action(
         self, chat: ChatRef, action: str, *, sender: str | None = None
@@ -468,6 +483,8 @@ class Conversation:
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
+            case "complaint":  # about staff or service: heard, and passed on
+                return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from wardbot.complaints import complains
 from wardbot.small_talk import ASKING, passes_on, small_talk, without_laughter
 from wardbot.text import UNITS, fold
 
@@ -363,8 +364,8 @@ def parse_intent(text: str) -> Intent:
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
-    number: a choice from a list, when none is on screen), 'unknown_command' and
-    'question'."""
+    number: a choice from a list, when none is on screen), 'unknown_command', 'complaint'
+    (about the ward's staff or service: wardbot.complaints) and 'question'."""
     if text.startswith("/"):
         command = _command(text)
         if command is not None:
@@ -402,7 +403,9 @@ def parse_intent(text: str) -> Intent:
     for kind, pattern in _FIXED_RE:
         if pattern.fullmatch(said):
             return Intent(kind)
-    return _subscription(said, original, text) or Intent("question")
+    if subscription := _subscription(said, original, text):
+        return subscription
+    return Intent("complaint") if complains(text) else Intent("question")
 
 
 def asks_nothing(text: str) -> bool:

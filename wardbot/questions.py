@@ -123,7 +123,7 @@ class Questions:
         """A message in a private chat while staff may be involved: the question the
         resident was asked to type for staff; or, with a ticket open, a message that also
         goes to staff (the bot still answers what it knows). None: staff are not involved."""
-        if intent.kind == "question":
+        if intent.kind in ("question", "complaint"):  # typed for staff: theirs
             opened = await desk.awaited(chat, text)
             if opened is not None:
                 return opened
@@ -508,7 +508,8 @@ class Questions:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the
         question counts as unanswered, so staff see it in /unanswered; the other close
         matches to it are offered (not again when the bot had only offered some), then
-        ward staff or the hotline. In a group, only the `sender`'s own question is."""
+        ward staff or the hotline. In a group, only the `sender`'s own question is. With
+        no question asked lately (or since /forget): no apology, help and the hotline."""
         since = self.clock() - WRONG_WITHIN
         asked = self.memory.last_asked(chat, sender)
         if asked is not None and asked[2] < since:
@@ -526,16 +527,16 @@ class Questions:
         if asked is not None:  # as typed (the log blanks numbers), with or without a log
             taken = asked[:2]
             self.memory.set_asked(chat, sender, (asked[0], False, *asked[2:]))
-        offers: tuple[Hit, ...] = ()
-        staff = None
-        if taken is not None:
-            question, answered = taken
-            if answered:
-                offers = await self._other_matches(question)
-            # The question came from an earlier message, not from "sai rồi": an edit of
-            # this one is no correction of it (Desk.correct).
-            staff = await self._staff_offer(replace(chat, message=None), question)
         s = self.settings
+        if taken is None:  # nothing asked lately (or since /forget): no answer to be sorry for
+            return Reply(msg.nothing_to_take_back(s.ward_name, s.ward_hotline), keeps_choices=True)
+        offers: tuple[Hit, ...] = ()
+        question, answered = taken
+        if answered:
+            offers = await self._other_matches(question)
+        # The question came from an earlier message, not from "sai rồi": an edit of this
+        # one is no correction of it (Desk.correct).
+        staff = await self._staff_offer(replace(chat, message=None), question)
         text = msg.wrong_answer(
             s.ward_name, s.ward_hotline, offers=len(offers), notices=any_notice(offers)
         )
@@ -543,6 +544,17 @@ class Questions:
             text = f"{text}\n\n{staff[0]}"
         buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
+
+    async def complaint(self, chat: ChatRef, text: str) -> Reply:
+        """A complaint about the ward's staff or service (wardbot.complaints): heard, and
+        passed on as a question nothing answers is: offered to ward staff (in a private
+        chat, with the desk set up), and the hotline; no FAQ entries, which answer none."""
+        s = self.settings
+        heard = msg.complaint_heard(s.ward_name, s.ward_hotline)
+        staff = await self._staff_offer(chat, text)
+        if staff is None:
+            return Reply(heard, keeps_choices=True)
+        return Reply(f"{heard}\n\n{staff[0]}", buttons=(staff[1],))
 
     async def latest_logged(self, chat: ChatRef) -> str | None:
         """The chat's latest question in the log, within WRONG_WITHIN (a private chat's:

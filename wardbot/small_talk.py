@@ -133,6 +133,7 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     """The kind of small talk the message is ('greet', 'thanks', 'bye', 'ack', 'wish',
     'yes', 'opener', 'huh', 'wrong' for scolding), or None: `words` folded, `original` as
     typed."""
+    words, original = _joined_alo(words, original)
     if _only(words, _GREETING_CORE, _FILLER):
         return "greet"
     if _thanks(words, original):
@@ -154,6 +155,16 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     if _scolds(words, original):
         return "wrong"
     return None
+
+
+def _joined_alo(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
+    """`words` and `original` with "a lô", "a lo" (as a phone is answered, typed apart)
+    as the one word "alo"."""
+    at = next((n for n in range(len(words) - 1) if words[n : n + 2] == ["a", "lo"]), None)
+    if at is None:
+        return words, original
+    joined = [*words[:at], "alo", *words[at + 2 :]]
+    return joined, [*original[:at], original[at] + original[at + 1], *original[at + 2 :]]
 
 
 def passes_on(words: list[str], original: list[str]) -> bool:

@@ -235,8 +235,11 @@ class Subscriptions:
         return (*each, Button(msg.UNSUBSCRIBE_ALL_BUTTON, "dropall")) if len(each) > 1 else each
 
     async def drop_all(self, chat: ChatRef, *, in_place: bool = False) -> Reply:
+        followed = await self._followed(chat)
         count = await self.store.unsubscribe_all(chat)
-        return Reply(msg.unsubscribed_all(count), replace=in_place)
+        # The one topic stopped, named (“Học bổng”), as stopping it by name says.
+        topic = self._topic_name(followed[0]) if count == len(followed) == 1 else None
+        return Reply(msg.unsubscribed_all(count, topic), replace=in_place)
 
     async def topics_reply(self, chat: ChatRef) -> Reply:
         followed = set(await self.store.subscriptions_of(chat))

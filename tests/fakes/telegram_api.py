@@ -565,7 +565,10 @@ class FakeBotApi(FakeApiServer):
         replied = message.get("reply_to_message")
         return bool(replied and replied.get("from", {}).get("id") == BOT_ID)
 
-    def send_sticker(self, chat_id: int, *, group: bool = False) -> dict[str, Any]:
+    def send_sticker(
+        self, chat_id: int, *, group: bool = False, emoji: str | None = "👍"
+    ) -> dict[str, Any]:
+        """A sticker; `emoji`: the emoji Telegram says it stands for (optional)."""
         sticker = {
             "file_id": "CAACAgIAAxkBAAEBsticker",
             "file_unique_id": "AgADsticker",
@@ -574,11 +577,22 @@ class FakeBotApi(FakeApiServer):
             "height": 512,
             "is_animated": False,
             "is_video": False,
-            "emoji": "👍",
         }
+        if emoji is not None:
+            sticker["emoji"] = emoji
         return self._deliver(
             {"message": self._message(chat_id, None, group, sticker=sticker)}, None
         )
+
+    def send_voice(self, chat_id: int) -> dict[str, Any]:
+        """A voice message recorded in the chat (an .ogg file), with no text."""
+        voice = {
+            "file_id": "AwACAgIAAxkBAAEBvoice",
+            "file_unique_id": "AgADvoice",
+            "duration": 7,
+            "mime_type": "audio/ogg",
+        }
+        return self._deliver({"message": self._message(chat_id, None, False, voice=voice)}, None)
 
     def send_content(self, chat_id: int, **fields: Any) -> dict[str, Any]:
         """A message of any other kind, its fields as Telegram sends them (a dice:

@@ -166,6 +166,7 @@ from wardbot.messages.residents import attachment_not_relayed as attachment_not_
 from wardbot.messages.residents import attachment_unread as attachment_unread
 from wardbot.messages.residents import choose_by_number as choose_by_number
 from wardbot.messages.residents import commands as commands
+from wardbot.messages.residents import complaint_heard as complaint_heard
 from wardbot.messages.residents import content_hidden as content_hidden
 from wardbot.messages.residents import dated_notice as dated_notice
 from wardbot.messages.residents import error as error
@@ -188,6 +189,7 @@ from wardbot.messages.residents import no_answer as no_answer
 from wardbot.messages.residents import no_list_to_pick as no_list_to_pick
 from wardbot.messages.residents import not_found as not_found
 from wardbot.messages.residents import not_stated as not_stated
+from wardbot.messages.residents import nothing_to_take_back as nothing_to_take_back
 from wardbot.messages.residents import number_not_a_button as number_not_a_button
 from wardbot.messages.residents import number_not_in_list as number_not_in_list
 from wardbot.messages.residents import offer as offer
@@ -200,6 +202,7 @@ from wardbot.messages.residents import too_long as too_long
 from wardbot.messages.residents import unclear as unclear
 from wardbot.messages.residents import unknown_command as unknown_command
 from wardbot.messages.residents import upset as upset
+from wardbot.messages.residents import voice_unheard as voice_unheard
 from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished
 from wardbot.messages.residents import wrong_answer as wrong_answer

@@ -102,12 +102,18 @@ def not_subscribed(name: str) -> str:
     return f"Dạ, anh/chị chưa đăng ký nhận tin về “{name}” nên không cần hủy ạ."
 
 
-def unsubscribed_all(count: int) -> str:
+def unsubscribed_all(count: int, topic: str | None = None) -> str:
+    """All `count` topics the chat followed stopped; `topic`: the name of the one, if one."""
     if count == 0:
         return "Dạ, anh/chị hiện chưa nhận tin chủ đề nào nên không cần hủy ạ."
+    which = (
+        f"về “{topic}”"
+        if count == 1 and topic
+        else f"{_all_of(count, 'chủ đề')} anh/chị đang theo dõi"
+    )
     return (
-        f"Dạ, đã hủy nhận tin {_all_of(count, 'chủ đề')} anh/chị đang theo dõi. Anh/chị sẽ "
-        "không nhận thêm tin báo nào nữa và có thể đăng ký lại bất cứ lúc nào."
+        f"Dạ, đã hủy nhận tin {which}. Anh/chị sẽ không nhận thêm tin báo nào nữa và có thể "
+        "đăng ký lại bất cứ lúc nào."
     )
 
 

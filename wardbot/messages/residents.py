@@ -418,6 +418,27 @@ def wrong_answer(ward_name: str, hotline: str, *, offers: int, notices: bool = F
     )
 
 
+def nothing_to_take_back(ward_name: str, hotline: str) -> str:
+    """ "Sai rồi", "bot ngu quá" with no answer lately to have missed (nothing asked yet,
+    or since /forget): no apology for an answer never given; help offered, and whom to call."""
+    return (
+        "Dạ, em sẵn sàng hỗ trợ anh/chị ạ. Anh/chị cần hỏi thủ tục, giấy tờ gì cứ nhắn "
+        f"câu hỏi cho em, ví dụ: “{EXAMPLE_QUESTION}” Nếu cần gặp cán bộ, anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)}."
+    )
+
+
+def complaint_heard(ward_name: str, hotline: str) -> str:
+    """A complaint about the ward's staff or service ("hẹn mãi không trả hồ sơ, tôi rất
+    bức xúc"): heard, thanked for, and whom it goes to (no FAQ entry answers it)."""
+    where = unit(ward_name)
+    return (
+        "Dạ, em rất tiếc về việc anh/chị gặp phải và cảm ơn anh/chị đã phản ánh. Ý kiến này "
+        f"cần cán bộ {where} xem xét trực tiếp ạ. Anh/chị vui lòng "
+        f"{contact_line(ward_name, hotline)} để phản ánh với cán bộ {where}."
+    )
+
+
 # Under a confident answer: the resident says, with one tap, that it missed (as "sai rồi").
 WRONG_BUTTON = "🙁 Chưa đúng ý tôi hỏi"
 
@@ -485,6 +506,23 @@ def please_type() -> str:
         "Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, "
         f"ví dụ: “{EXAMPLE_QUESTION}”"
     )
+
+
+def voice_unheard(ward_name: str, hotline: str, *, relayed: bool) -> str:
+    """A voice message: the bot cannot listen to it (`relayed`: while the resident's
+    messages go to staff, nor can staff get it). Who sends one may find typing hard: whom
+    to call comes with the request to type."""
+    contact = contact_line(ward_name, hotline)
+    if relayed:
+        heard = (
+            "Dạ, em chưa nghe được tin nhắn thoại và cũng chưa chuyển được tới cán bộ "
+            f"{unit(ward_name)}. Anh/chị vui lòng gõ nội dung cần trao đổi bằng chữ"
+        )
+    else:
+        heard = (
+            "Dạ, em chưa nghe được tin nhắn thoại ạ. Anh/chị vui lòng gõ câu hỏi bằng chữ giúp em"
+        )
+    return f"{heard}; nếu gõ chữ bất tiện, anh/chị vui lòng {contact} để được hướng dẫn ạ."
 
 
 def content_hidden(ward_name: str, hotline: str) -> str:
