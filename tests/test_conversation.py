@@ -1231,6 +1231,10 @@ def test_a_question_or_praise_is_no_complaint(text: str) -> None:
 async def test_a_procedure_asked_in_anger_is_still_answered(conversation: Conversation) -> None:
     answered = await one(conversation, "tôi rất bức xúc, mất thẻ bhyt thì làm sao")
     assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    # Asked without a word the complaint rule knows as asking: what the FAQ answers
+    # outright is still a question, however it is said.
+    upset = await one(conversation, "thật thất vọng, mất thẻ bhyt rồi có làm lại được không")
+    assert upset.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
 
 
 @pytest.mark.parametrize("text", ["bot ngu quá", "sai rồi", "dở hơi"])

@@ -483,7 +483,10 @@ class Conversation:
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
-            case "complaint":  # about staff or service: heard, and passed on
+            case "complaint" if not await self.questions.answered_outright(text):
+                # About staff or service: heard, and passed on. One the FAQ answers
+                # outright ("thất vọng quá, mất thẻ bhyt có làm lại được không") is a
+                # question, however it is said: answered below.
                 return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]

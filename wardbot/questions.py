@@ -545,6 +545,10 @@ class Questions:
         buttons = (*doc_buttons(offers), *([staff[1]] if staff else []))
         return Reply(text, buttons=buttons, keeps_choices=not buttons)
 
+    async def answered_outright(self, text: str) -> bool:
+        """Whether the engine answers `text` with confidence (not only close matches)."""
+        return (await self.engine.ask_async(text)).answered
+
     async def complaint(self, chat: ChatRef, text: str) -> Reply:
         """A complaint about the ward's staff or service (wardbot.complaints): heard, and
         passed on as a question nothing answers is: offered to ward staff (in a private
