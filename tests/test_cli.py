@@ -608,7 +608,7 @@ def test_check_without_any_usable_faq_checks_and_counts_the_notices_the_bot_serv
     notice_problems = [line for line in captured.out.splitlines() if ".md:" in line]
     # The notice's own problem; its topics are unknown while faq.yaml is, not wrong.
     assert notice_problems == [
-        f"{missing_date}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2026-11-26) — thông báo "
+        f"{missing_date}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2024-10-02) — thông báo "
         "này chưa được đăng"
     ]
     summary = f"2 lỗi cần sửa (ở các dòng trên); đã nạp 0 chủ đề, 0 câu hỏi đáp, {served} thông báo"

@@ -710,7 +710,7 @@ BAD_NOTICES = [
         "---\ntitle: T\n---\nB\n",
         [
             (
-                f"{F}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2026-11-26) — thông báo này chưa được đăng"
+                f"{F}:2: thiếu dòng date: (ngày đăng, ví dụ date: 2024-07-15) — thông báo này chưa được đăng"
             )
         ],
     ),
@@ -718,7 +718,7 @@ BAD_NOTICES = [
         "---\ntitle: T\ndate:\n---\nB\n",
         [
             (
-                f"{F}:3: dòng date: còn trống, chưa có ngày đăng, ví dụ date: 2026-11-26 — thông báo này "
+                f"{F}:3: dòng date: còn trống, chưa có ngày đăng, ví dụ date: 2024-07-15 — thông báo này "
                 "chưa được đăng"
             )
         ],

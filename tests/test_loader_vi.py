@@ -839,7 +839,7 @@ def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
         "content/2026-11-25-hop.md:2: tên dòng phải viết bằng tiếng Anh: 'title', không phải "
         "'tiêu đề' — thông báo này chưa được đăng vì thiếu tiêu đề thông báo",
         "content/2026-11-25-hop.md:3: tên dòng phải viết bằng tiếng Anh: 'date', không phải "
-        "'ngày' — thông báo này chưa được đăng vì thiếu ngày đăng, ví dụ date: 2026-11-26",
+        "'ngày' — thông báo này chưa được đăng vì thiếu ngày đăng, ví dụ date: 2026-11-25",
     ]
 
 

@@ -26,10 +26,13 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -82,6 +85,21 @@ _WHAT = {
     "title": "tiêu đề thông báo",
     "date": "ngày đăng, ví dụ date: 2026-11-26",
 }
+
+
+# A notice's file name starts with its date (FORMATS.md: YYYY-MM-DD-slug.md).
+_NAMED_BY_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})-")
+
+
+def _what(name: str, src: str) -> str:
+    """What the required field `name` holds, as staff are told when it is missing or
+    empty; a notice's date by the one its file is named with, when that is a date (a
+    clerk copies the example: one of another day would be a wrong date)."""
+    found = _NAMED_BY_DATE.match(Path(src).name) if name == "date" else None
+    if found is not None:
+        with contextlib.suppress(ValueError):
+            return f"ngày đăng, ví dụ date: {dt.date.fromisoformat(found.group(1)).isoformat()}"
+    return _WHAT[name]
 
 
 # libyaml's parser when PyYAML was built with it: same nodes and marks, several times faster.
@@ -411,7 +429,7 @@ def check_record(
         if parsed is not None:
             values[name] = parsed
         elif name in required:
-            message = f"{label}dòng {name}: còn trống, chưa có {_WHAT[name]} — {kind.skipped}"
+            message = f"{label}dòng {name}: còn trống, chưa có {_what(name, src)} — {kind.skipped}"
             if getattr(value, "cut_by_comment", False):  # "answer: #1 một cửa"
                 typed = getattr(value, "comment", "").replace('"', "'")
                 message = (
@@ -430,9 +448,9 @@ def check_record(
             problems[index] = Problem(
                 problems[index].file,
                 problems[index].line,
-                f"{label}{_misspelt(typo, name)} — {kind.skipped} vì thiếu {_WHAT[name]}",
+                f"{label}{_misspelt(typo, name)} — {kind.skipped} vì thiếu {_what(name, src)}",
             )
             continue
-        message = f"{label}thiếu dòng {name}: ({_WHAT[name]}) — {kind.skipped}"
+        message = f"{label}thiếu dòng {name}: ({_what(name, src)}) — {kind.skipped}"
         problems.append(Problem(src, node_line(node), message))
     return values if ok else None
