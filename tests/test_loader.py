@@ -752,6 +752,13 @@ BAD_NOTICES = [
         "---\ntitle: T\ndate: 2024-02-30\n---\nB\n",
         [f"{F}:3: dòng date: ngày 2024-02-30 không có thật — thông báo này chưa được đăng"],
     ),
+    (  # the day written before the month, as Vietnamese dates are: the date meant is shown
+        "---\ntitle: T\ndate: 2024-15-07\n---\nB\n",
+        [
+            f"{F}:3: dòng date: ngày 2024-15-07 không có thật (có phải 2024-07-15? ngày viết "
+            "dạng năm-tháng-ngày) — thông báo này chưa được đăng"
+        ],
+    ),
     (
         "---\ntitle: 2024\ndate: 2024-07-15\n---\nB\n",
         [

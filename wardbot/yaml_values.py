@@ -130,8 +130,18 @@ def date_field(node: Node, *, year: int | None = None) -> dt.date | None:
         raise Invalid(node, _typed_otherwise(text, year))
     date = parse_date(text)
     if date is None:
-        raise Invalid(node, f"ngày {text} không có thật")
+        raise Invalid(node, f"ngày {text} không có thật{_swapped(text)}")
     return date
+
+
+def _swapped(text: str) -> str:
+    """For yyyy-dd-mm typed for yyyy-mm-dd ("2026-30-11": the day written first, as
+    Vietnamese dates are), the date meant, as a hint; '' when swapping makes none."""
+    year, first, second = text.split("-")
+    meant = parse_date(f"{year}-{second}-{first}")
+    if meant is None:
+        return ""
+    return f" (có phải {meant.isoformat()}? ngày viết dạng năm-tháng-ngày)"
 
 
 def _typed_otherwise(text: str, year: int | None) -> str:
