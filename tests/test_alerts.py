@@ -1184,6 +1184,9 @@ async def test_a_malformed_notice_is_skipped_and_reported_to_admins(ward: Ward) 
     assert sent["1"][0].title is not None and "đợt 3" in sent["1"][0].title
     note = sent[ADMIN.chat_id][0].text
     assert "2024-08-01-loi.md:" in note and "date" in note
+    # Named as in the ward's folder, short on a phone: not by the server's whole path.
+    assert f"{ward.content.name}/2024-08-01-loi.md:2:" in note
+    assert str(ward.content) not in note
     assert ward.engine.document(good) is not None
 
 
@@ -1315,7 +1318,7 @@ async def test_a_notice_moved_into_a_sub_folder_is_reported_while_running(ward: 
     assert problem.file == str(ward.content / "2024") and "bot không đọc" in problem.message
     await ward.sender.drain()
     note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
-    assert f"{ward.content / '2024'}:0:" in note
+    assert f"{ward.content.name}/2024:0:" in note
     # Moved back: served again, and the problem is gone.
     (ward.content / "2024" / f"{moved}.md").rename(ward.content / f"{moved}.md")
     await ward.watcher.refresh()
@@ -1335,7 +1338,7 @@ async def test_a_notice_saved_as_md_txt_is_reported_while_running(ward: Ward) ->
     assert f"đổi tên thành {name}" in problem.message
     await ward.sender.drain()
     note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
-    assert f"{ward.content / name}.txt:1: tệp không có đuôi .md" in note
+    assert f"{ward.content.name}/{name}.txt:1: tệp không có đuôi .md" in note
     # Renamed as told: served, and the problem is gone.
     (ward.content / f"{name}.txt").rename(ward.content / name)
     await ward.watcher.refresh()
@@ -1397,7 +1400,7 @@ async def test_a_scanned_notice_is_reported_until_its_text_is_put_beside_it(ward
     assert await ward.watcher.refresh()
     assert ward.engine.document("2024-08-01-lich-tiem") is None
     (note,) = await admin_notes(ward)
-    assert f"{scan}:1: tệp PDF bot không đọc được" in note
+    assert f"{ward.content.name}/{scan.name}:1: tệp PDF bot không đọc được" in note
 
     write_notice(ward.content, "lich-tiem", "Lịch tiêm chủng tháng 8", topics="bhyt")
     assert await ward.watcher.refresh()
@@ -1996,7 +1999,7 @@ async def test_a_broken_faq_keeps_the_last_good_version_and_tells_admins(ward: W
     await ward.sender.drain()
     ((chat, (reply,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
-    assert "faq.yaml" in reply.text and f"{faq}:" in reply.text
+    assert f"{faq.name}:" in reply.text and str(faq) not in reply.text
     assert "bản đúng gần nhất" in reply.text
     # The same problem is not reported again on the next change.
     write_notice(ward.content, "khac", "Một thông báo khác", topics="bhyt")
@@ -2015,7 +2018,7 @@ async def test_a_broken_faq_with_no_good_version_says_so_to_admins(tmp_path: Pat
     ((chat, (reply,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert "chưa có bản đúng nào" in reply.text and "bản đúng gần nhất" not in reply.text
-    assert f"{faq}:" in reply.text
+    assert f"{faq.name}:" in reply.text and str(faq) not in reply.text
     await close_ward(ward)
 
 

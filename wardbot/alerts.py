@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 import functools
 import logging
+import os
 import stat
 import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
@@ -323,6 +324,20 @@ class Alerts:
         if self.store.writable:
             await self.store.set_told_failing(task, False)
 
+    def _as_staff_name_it(self, problem: Problem) -> str:
+        """`problem` as admins read it on a phone: its file named as in the ward's folder
+        ("content/2026-12-01-hop.md", "faq.yaml"), not by the server's whole path. By the
+        paths' words only: the file may be a link that leads nowhere, or in a loop."""
+        path = Path(os.path.abspath(problem.file))
+        content = Path(os.path.abspath(self.settings.content_dir))
+        if path.is_relative_to(content):
+            shown = str(Path(content.name) / path.relative_to(content))
+        elif path == Path(os.path.abspath(self.settings.faq_file)):
+            shown = path.name
+        else:
+            return str(problem)
+        return f"{shown}:{problem.line}: {problem.message}"
+
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of
         (before a restart too, unless a day ago: wardbot.told). A problem an edit above it
@@ -350,7 +365,7 @@ class Alerts:
         if untold:
             await self.tell_admins(
                 msg.admin_problems(
-                    [str(problems[key]) for key in untold],
+                    [self._as_staff_name_it(problems[key]) for key in untold],
                     faq_broken=not self.engine.faq_ok,
                     no_good_version=self.engine.faq_missing,
                 )
