@@ -509,22 +509,32 @@ class _KeptUpdates(asyncio.Queue[object]):
         await super().put(update)
 
 
+_NO_LIMIT = 2**31 - 1  # updates held at once (each a small task) before their turn
+
+
 class _InChatOrder(BaseUpdateProcessor):
     """Up to `max_concurrent_updates` updates handled at once, but one chat's one after
     another, in the order they came: a handler may await the store before it takes the
     chat's turn (a sticker asks whether the chat's messages go to staff), and a question
-    sent after it must not be answered first. The same rule as handlers.intake's for Zalo."""
+    sent after it must not be answered first. The same rule as handlers.intake's for Zalo.
+    An update takes one of the places only in its chat's turn: a burst from one chat (a
+    hundred messages forwarded at once) waiting for its turn holds none, where the other
+    chats' updates would have waited behind it."""
 
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        # python-telegram-bot's own limit is taken before `do_process_update`, in no
+        # chat's turn: it is left unbounded, and the places are counted here instead.
+        super().__init__(_NO_LIMIT)
         self._chats = ChatLocks()
+        self._places = asyncio.Semaphore(max_concurrent_updates)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:  # not of one chat (a poll's answer): in no chat's line
-            await coroutine
+            async with self._places:
+                await coroutine
             return
-        async with self._chats.hold(chat.id):  # taken in the order the updates came
+        async with self._chats.hold(chat.id), self._places:  # in the order they came
             await coroutine
 
     async def initialize(self) -> None:

@@ -1237,6 +1237,26 @@ async def test_a_procedure_asked_in_anger_is_still_answered(conversation: Conver
     assert upset.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chờ mãi không thấy ai trả lời, cho em hỏi phường có nhận hồ sơ chiều thứ bảy",
+        "thất vọng quá, xin hỏi phường có trợ cấp cho người khuyết tật không",
+        "cán bộ hẹn mãi, giờ em nộp lại hồ sơ ở phường khác có được không",
+    ],
+)
+async def test_a_question_asked_in_a_grievance_is_treated_as_a_question(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """A resident who says a question comes ("cho em hỏi", "xin hỏi") or asks whether
+    something may be done ("có được không") is not thanked for a complaint they did not
+    make: told what the bot knows (here nothing), and the question is kept for staff's
+    /unanswered, as any question the FAQ misses."""
+    reply = (await say(conversation, text))[-1]
+    assert msg.complaint_heard("UBND Phường 2", "0276 3822 123") not in reply.text
+    assert await store.unanswered(0) == [text]
+
+
 @pytest.mark.parametrize("text", ["bot ngu quá", "sai rồi", "dở hơi"])
 async def test_saying_an_answer_missed_with_none_given_offers_help_not_an_apology(
     conversation: Conversation, store: Store, text: str

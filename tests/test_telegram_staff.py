@@ -1059,9 +1059,11 @@ async def test_one_residents_messages_are_answered_in_the_order_sent(
     moment, and the replies still come in the order the messages were sent."""
     slow_note = Conversation.attachment_note
 
-    async def on_a_slow_disk(self: Conversation, chat: object, *, typed: bool) -> str:
+    async def on_a_slow_disk(
+        self: Conversation, chat: object, *, typed: bool, voice: bool = False
+    ) -> str:
         await asyncio.sleep(0.2)
-        return await slow_note(self, chat, typed=typed)  # type: ignore[arg-type]
+        return await slow_note(self, chat, typed=typed, voice=voice)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Conversation, "attachment_note", on_a_slow_disk)
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings):
@@ -1073,3 +1075,36 @@ async def test_one_residents_messages_are_answered_in_the_order_sent(
         please = msg.please_type()
         assert [visible_text(r.text) == please for r in replies] == [True, False] * 2
         assert all(visible_text(r.text).startswith("Cách hỏi") for r in replies[1::2])
+
+
+async def test_one_residents_burst_of_messages_does_not_hold_up_other_chats(
+    ward_engine: Engine, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resident forwarding dozens of photos or stickers at once (Telegram forwards up to
+    a hundred): they are answered one after another, and while the first is slow (the
+    store's check of the desk, here held until released) another resident's question is
+    answered, not queued behind the whole burst."""
+    held = asyncio.Event()
+    note = Conversation.attachment_note
+
+    async def on_a_held_disk(
+        self: Conversation, chat: object, *, typed: bool, voice: bool = False
+    ) -> str:
+        await held.wait()
+        return await note(self, chat, typed=typed, voice=voice)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Conversation, "attachment_note", on_a_held_disk)
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings):
+        mark = len(api.calls)
+        burst = 40
+        for _ in range(burst):
+            api.send_sticker(RESIDENT)
+        api.send_text(NEIGHBOUR, "/help")
+        try:
+            [helped] = await api.replies(NEIGHBOUR, since=mark, within=10.0)
+            assert visible_text(helped.text).startswith("Cách hỏi")
+            assert api.sent(RESIDENT, since=mark) == []  # the burst's first still held
+        finally:
+            held.set()
+        replies = await api.replies(RESIDENT, burst, since=mark)
+        assert [visible_text(r.text) for r in replies] == [msg.please_type()] * burst

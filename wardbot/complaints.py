@@ -35,11 +35,13 @@ _FOLDED = _any_of(
 # As typed, with their accents: "hẹn mãi" (folded, also "hẹn mai": an appointment for
 # tomorrow), "quát", "to tiếng", "chờ mãi".
 _ACCENTED = re.compile(r"\b(?:hẹn mãi|chờ mãi|đợi mãi|hẹn hoài|quát|to tiếng|hạch sách|làm khó)\b")
-# Asking about a procedure ("nộp ở đâu", "làm thế nào", "cần giấy tờ gì"): a question,
-# however the resident feels.
+# Asking about a procedure ("nộp ở đâu", "làm thế nào", "cần giấy tờ gì"), or saying a
+# question comes ("chờ mãi không thấy, cho em hỏi giờ làm việc"), or whether something may
+# be done ("nộp lại có được không"): a question, however the resident feels.
 _ASKS_PROCEDURE = _any_of(
     "o dau|cho nao|noi nao|the nao|lam sao|bao nhieu|bao lau|can gi|can nhung gi|giay to gi"
-    "|ho so gi|thu tuc gi|mau don"
+    "|ho so gi|thu tuc gi|mau don|duoc khong|dc khong"
+    "|(?:cho|xin|muon|can) (?:(?:em|e|toi|tui|minh|chau|con|anh|chi|co|chu|bac) )?hoi"
 )
 
 
