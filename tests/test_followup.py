@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from own_ward import open_ward, own_ward
 
 from handlers.terminal import run_chat
 from wardbot import messages as msg
@@ -24,7 +24,6 @@ from wardbot.engine import Engine
 from wardbot.followup import excerpt
 from wardbot.models import FaqEntry
 from wardbot.reply import Reply
-from wardbot.semantic import load_embedder
 from wardbot.store import ChatRef, Store
 
 TODAY = dt.date(2024, 8, 1)
@@ -107,26 +106,7 @@ TEMPORARY = "Đăng ký tạm trú cần giấy tờ gì?"
 HEALTH_INSURANCE = "Tham gia bảo hiểm y tế hộ gia đình như thế nào?"
 
 
-@pytest.fixture(scope="module")
-def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("followup-ward")
-    (root / "faq.yaml").write_text(FAQ, encoding="utf-8")
-    (root / "content").mkdir()
-    return root
-
-
-@pytest.fixture(scope="module")
-def engine(ward: Path) -> Iterator[Engine]:
-    opened = Engine.open(
-        ward / "faq.yaml", ward / "content", ward / "data", today=TODAY, embedder=load_embedder()
-    )
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def settings(ward: Path, ward_settings: Settings) -> Settings:
-    return replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
+ward, engine, settings, store = own_ward(FAQ, "followup-ward", TODAY)
 
 
 class Clock:
@@ -140,12 +120,6 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[Store]:
-    async with await Store.open(settings.data_dir / "bot.sqlite3") as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -703,12 +677,7 @@ faq:
 
 @pytest.fixture(scope="module")
 def card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    root = tmp_path_factory.mktemp("card-ward")
-    (root / "faq.yaml").write_text(CARD_FAQ, encoding="utf-8")
-    (root / "content").mkdir()
-    opened = Engine.open(
-        root / "faq.yaml", root / "content", root / "data", today=TODAY, embedder=load_embedder()
-    )
+    opened = open_ward(tmp_path_factory.mktemp("card-ward"), CARD_FAQ, TODAY)
     yield opened
     opened.close()
 

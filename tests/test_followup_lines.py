@@ -8,17 +8,14 @@ a real Store; the clock is the test's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
-from pathlib import Path
 
 import pytest
+from own_ward import own_ward
 
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
-from wardbot.semantic import load_embedder
 from wardbot.store import ChatRef, Store
 
 TODAY = dt.date(2024, 8, 1)
@@ -91,32 +88,7 @@ faq:
 """
 
 
-@pytest.fixture(scope="module")
-def ward(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("followup-lines-ward")
-    (root / "faq.yaml").write_text(FAQ, encoding="utf-8")
-    (root / "content").mkdir()
-    return root
-
-
-@pytest.fixture(scope="module")
-def engine(ward: Path) -> Iterator[Engine]:
-    opened = Engine.open(
-        ward / "faq.yaml", ward / "content", ward / "data", today=TODAY, embedder=load_embedder()
-    )
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def settings(ward: Path, ward_settings: Settings) -> Settings:
-    return replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content")
-
-
-@pytest.fixture
-async def store(settings: Settings) -> AsyncIterator[Store]:
-    async with await Store.open(settings.data_dir / "bot.sqlite3") as opened:
-        yield opened
+ward, engine, settings, store = own_ward(FAQ, "followup-lines-ward", TODAY)
 
 
 @pytest.fixture
