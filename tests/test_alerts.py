@@ -609,6 +609,49 @@ async def test_a_notice_copy_left_as_it_is_for_minutes_is_told_to_admins_once(
     assert ward.channel.sent[-1][1][0].text == msg.admin_problems_fixed()
 
 
+async def test_a_notice_copy_is_told_ten_minutes_after_it_was_first_seen_restarts_aside(
+    tmp_path: Path,
+) -> None:
+    """A bot restarted every few minutes (a crash loop, deploys) still tells admins of a copy
+    left as it is, ten minutes after it first saw it, and once: not again after a later
+    restart. A copy deleted and made again waits its ten minutes anew."""
+    first = await open_ward(tmp_path)
+    assert await first.alerts.sync() == {}
+    kp1 = write_notice(first.content, "cat-dien-kp1", "Lịch cắt điện", topics="bhyt")
+    assert await first.watcher.refresh()
+    copy = first.content / f"{TODAY.isoformat()}-cat-dien-kp3.md"
+    copy.write_bytes((first.content / f"{kp1}.md").read_bytes())
+    assert await first.watcher.refresh()
+    now = first.now[0]
+    await close_ward(first)
+
+    async def restarted(after_minutes: float) -> list[str]:
+        """The admin's messages of a bot started `after_minutes` after the copy was made."""
+        ward = await open_ward(tmp_path)
+        try:
+            ward.now[0] = now + after_minutes * 60
+            await ward.alerts.sync()
+            await ward.alerts.report_problems()  # as `bot.py run` does at its start
+            await ward.sender.drain()
+            return [sent[0].text for chat, sent, _ in ward.channel.sent if chat == ADMIN.chat_id]
+        finally:
+            await close_ward(ward)
+
+    assert await restarted(4) == []
+    assert await restarted(8) == [], "not yet: it may still be edited"
+    (note,) = await restarted(10.5)
+    assert f"{copy.name}:1:" in note and f"{kp1}.md" in note
+    assert await restarted(12) == [], "told once"
+
+    saved = copy.read_bytes()
+    copy.unlink()
+    assert await restarted(13) == [msg.admin_problems_fixed()]
+    copy.write_bytes(saved)
+    assert await restarted(14) == [], "copied again: ten minutes from now"
+    assert await restarted(23) == []
+    assert len(await restarted(24.5)) == 1
+
+
 async def test_a_copy_left_behind_when_its_original_is_edited_is_not_alerted_again(
     ward: Ward,
 ) -> None:
