@@ -609,6 +609,49 @@ async def test_a_notice_copy_left_as_it_is_for_minutes_is_told_to_admins_once(
     assert ward.channel.sent[-1][1][0].text == msg.admin_problems_fixed()
 
 
+async def test_a_notice_copy_is_told_ten_minutes_after_it_was_first_seen_restarts_aside(
+    tmp_path: Path,
+) -> None:
+    """A bot restarted every few minutes (a crash loop, deploys) still tells admins of a copy
+    left as it is, ten minutes after it first saw it, and once: not again after a later
+    restart. A copy deleted and made again waits its ten minutes anew."""
+    first = await open_ward(tmp_path)
+    assert await first.alerts.sync() == {}
+    kp1 = write_notice(first.content, "cat-dien-kp1", "Lịch cắt điện", topics="bhyt")
+    assert await first.watcher.refresh()
+    copy = first.content / f"{TODAY.isoformat()}-cat-dien-kp3.md"
+    copy.write_bytes((first.content / f"{kp1}.md").read_bytes())
+    assert await first.watcher.refresh()
+    now = first.now[0]
+    await close_ward(first)
+
+    async def restarted(after_minutes: float) -> list[str]:
+        """The admin's messages of a bot started `after_minutes` after the copy was made."""
+        ward = await open_ward(tmp_path)
+        try:
+            ward.now[0] = now + after_minutes * 60
+            await ward.alerts.sync()
+            await ward.alerts.report_problems()  # as `bot.py run` does at its start
+            await ward.sender.drain()
+            return [sent[0].text for chat, sent, _ in ward.channel.sent if chat == ADMIN.chat_id]
+        finally:
+            await close_ward(ward)
+
+    assert await restarted(4) == []
+    assert await restarted(8) == [], "not yet: it may still be edited"
+    (note,) = await restarted(10.5)
+    assert f"{copy.name}:1:" in note and f"{kp1}.md" in note
+    assert await restarted(12) == [], "told once"
+
+    saved = copy.read_bytes()
+    copy.unlink()
+    assert await restarted(13) == [msg.admin_problems_fixed()]
+    copy.write_bytes(saved)
+    assert await restarted(14) == [], "copied again: ten minutes from now"
+    assert await restarted(23) == []
+    assert len(await restarted(24.5)) == 1
+
+
 async def test_a_copy_left_behind_when_its_original_is_edited_is_not_alerted_again(
     ward: Ward,
 ) -> None:
@@ -635,6 +678,107 @@ async def test_a_copy_left_behind_when_its_original_is_edited_is_not_alerted_aga
     # The original's edit is still told, as a correction.
     assert [reply.text for reply in replies] == ["Khu phố 1.", "Khu phố 1 và 2."]
     assert "sửa thông báo" in (replies[-1].title or "")
+
+
+async def copy_left_behind(ward: Ward) -> tuple[Path, str]:
+    """A notice alerted to chat "1", copied, then the original edited instead of the copy:
+    the copy left behind, published with the text residents were alerted with. Returns the
+    copy and the original's id."""
+    await follow(ward, "1", "bhyt")
+    kp1 = write_notice(
+        ward.content, "cat-dien-kp1", "Thông báo lịch cắt điện", topics="bhyt", body="Khu phố 1."
+    )
+    assert await ward.watcher.refresh()
+    copy = ward.content / f"{TODAY.isoformat()}-cat-dien-kp1-cu.md"
+    copy.write_bytes((ward.content / f"{kp1}.md").read_bytes())
+    assert await ward.watcher.refresh()
+    original = ward.content / f"{kp1}.md"
+    original.write_text(original.read_text("utf-8").replace("Khu phố 1.", "Khu phố 1 và 2."))
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert ward.engine.document(copy.stem) is not None
+    return copy, kp1
+
+
+def reuse(copy: Path, title: str, body: str) -> None:
+    """Staff reuse a notice's file for another notice: its title and text retyped."""
+    copy.write_text(
+        f"---\ntitle: {title}\ndate: {TODAY.isoformat()}\ntopics: [bhyt]\n---\n{body}\n",
+        encoding="utf-8",
+    )
+
+
+async def test_a_copy_left_behind_then_edited_into_another_notice_is_alerted_once(
+    ward: Ward,
+) -> None:
+    """The copy a clerk left behind (the original edited instead) is later reused for
+    another notice: that one is news, alerted to its topic's followers once, like any new
+    notice; further edits of it are edits of an alerted notice. Reworded only, it is still
+    the news residents read: nothing is sent."""
+    copy, _ = await copy_left_behind(ward)
+    await follow(ward, "2", "bhyt")  # follows since: gets the new notice too
+    sent = len(ward.channel.sent)
+    copy.write_text(copy.read_text("utf-8").replace("Khu phố 1.", "Xin báo bà con Khu phố 1."))
+    assert await ward.watcher.refresh()
+    assert not await ward.sender.drain(), "the old news again"
+    reuse(copy, "Lịch tiêm chủng tháng 9", "Tiêm chủng tại trạm y tế phường.")
+    assert await ward.watcher.refresh()
+    await ward.sender.drain()
+    news = ward.channel.sent[sent:]
+    assert sorted(chat for chat, _, _ in news) == ["1", "2"]
+    for _, (reply,), _ in news:
+        assert "tháng 9" in (reply.title or "") and "sửa thông báo" not in (reply.title or "")
+        assert reply.buttons[0].action == f"full:{copy.stem}"
+
+    # A typo fixed in it afterwards is an edit as any: nothing sent, nothing twice.
+    copy.write_text(copy.read_text("utf-8").replace("trạm y tế", "Trạm Y tế"), "utf-8")
+    assert await ward.watcher.refresh()
+    await ward.alerts.sync()
+    assert not await ward.sender.drain()
+    assert len(ward.channel.sent) == sent + 2
+
+
+async def test_a_copy_left_behind_reused_is_alerted_though_queueing_failed_half_way(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database fails while the reused copy's alerts are being queued: nothing of that
+    pass is kept, so the next look alerts it, once (the copy's mark is not lost alone)."""
+    copy, _ = await copy_left_behind(ward)
+    sent = len(ward.channel.sent)
+    queue_alerts = ward.store._queue_alerts
+
+    async def disk_full(*args: Any, **kwargs: Any) -> int:
+        monkeypatch.setattr(ward.store, "_queue_alerts", queue_alerts)
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ward.store, "_queue_alerts", disk_full)
+    reuse(copy, "Lịch tiêm chủng tháng 9", "Tiêm chủng tại trạm y tế phường.")
+    with pytest.raises(sqlite3.OperationalError):
+        await ward.watcher.refresh()
+    assert not await ward.sender.drain()
+    assert await ward.watcher.refresh()
+    assert not await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert [chat for chat, _, _ in ward.channel.sent[sent:]] == ["1"]
+
+
+async def test_a_copy_left_behind_reused_is_alerted_once_through_a_crash(ward: Ward) -> None:
+    """The bot stops (a crash) between noticing the reused copy and sending its alert: the
+    alert waits in the outbox and goes once after the restart, not twice."""
+    copy, _ = await copy_left_behind(ward)
+    sent = len(ward.channel.sent)
+    reuse(copy, "Lịch tiêm chủng tháng 9", "Tiêm chủng tại trạm y tế phường.")
+    assert await ward.watcher.refresh()  # queued, not sent: the bot stops here
+    await close_ward(ward)
+    again = await open_ward(ward.root, ward.channel)
+    try:
+        await again.alerts.sync()
+        assert not await again.watcher.refresh()
+        await again.alerts.sync()
+        await again.sender.drain()
+        assert [chat for chat, _, _ in ward.channel.sent[sent:]] == ["1"]
+    finally:
+        await close_ward(again)
 
 
 async def test_a_notice_file_renamed_before_its_alerts_all_left_still_reaches_everyone_once(

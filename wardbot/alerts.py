@@ -140,9 +140,6 @@ class Alerts:
         # What admins were told, kept across restarts (read at the first report).
         self._told = Told()
         self._told_kept: str | None = None  # as last read or written
-        # When each problem that is told only once it lasts (`Problem.told_after`) was
-        # first seen, by `clock` (the wait starts again at a restart).
-        self._since: dict[tuple[str, str, int], float] = {}
         self._notices = len(engine.corpus.announcements)
 
     async def sync(self) -> dict[str, int]:
@@ -342,8 +339,9 @@ class Alerts:
         """Tell staff, in chat, about problems in their files they have not been told of
         (before a restart too, unless a day ago: wardbot.told). A problem an edit above it
         moved to another line is the same problem. One told only once it lasts (a notice
-        copied to be edited, `Problem.told_after`) waits until then: one gone before is
-        never told, nor told fixed (the watcher looks again while one is there)."""
+        copied to be edited, `Problem.told_after`) waits until then, from when it was first
+        seen, a restart in between: one gone before is never told, nor told fixed (the
+        watcher looks again while one is there)."""
         await self._recall_told()
         told, now = self._told, self.clock()
         every = _unmoved(self.engine.problems)
@@ -351,15 +349,20 @@ class Alerts:
             if key not in self._logged:
                 log.warning("%s", problem)
         self._logged = frozenset(every)
-        self._since = {
-            key: self._since.get(key, now) for key, problem in every.items() if problem.told_after
+        keys = {key: digest(*key) for key in every}
+        # When each one told only once it lasts was first seen, by `clock`: kept across
+        # restarts, a bot restarted every few minutes still tells it on time, and once.
+        told.waiting = {
+            keys[key]: told.waiting.get(keys[key], now)
+            for key, problem in every.items()
+            if problem.told_after
         }
         problems = {
             key: problem
             for key, problem in every.items()
-            if now - self._since.get(key, now) >= problem.told_after
+            if now - told.waiting.get(keys[key], now) >= problem.told_after
         }
-        digests = {key: digest(*key) for key in problems}
+        digests = {key: keys[key] for key in problems}
         untold = [key for key in problems if digests[key] not in told.problems]
         told.files |= {file for file, _, _ in untold}
         if untold:

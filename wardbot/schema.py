@@ -500,4 +500,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE staff_offers ADD COLUMN parts TEXT;
     ALTER TABLE ticket_messages ADD COLUMN parts TEXT;
     """,
+    # 37: per notice marked alerted without an alert of its own because it was a copy
+    # (copied, then the original edited instead: `copy_of_before`), the id of the notice
+    # whose alert told its text. Cleared once an edit makes it a notice of its own, which
+    # is then alerted as a new one (`note_announcements`). NULL: no such copy (or one
+    # marked by an earlier version, which stays an alerted notice).
+    """
+    ALTER TABLE seen_announcements ADD COLUMN copy_of TEXT;
+    """,
 )

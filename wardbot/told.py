@@ -9,7 +9,9 @@ mistake, faq.yaml unreadable, entries lost) is still told fixed after a restart.
 Kept in the database's `meta` table under TOLD_KEY, as JSON: short digests of what was
 told (a problem's file and message; no text of it) with when, and what the bot waits for
 to say "fixed": the files told of, whether faq.yaml was told unreadable, the FAQ ids told
-lost. Nothing about residents.
+lost; and when each problem told only once it lasts (a notice saved twice) was first seen,
+by the same short digest, so that a restart neither delays nor repeats it. Nothing about
+residents.
 """
 
 from __future__ import annotations
@@ -45,6 +47,9 @@ class Told:
     faq_lost: set[str] = field(default_factory=set)  # FAQ ids told gone, not back yet
     notes: dict[str, float] = field(default_factory=dict)  # other notes' keys -> when told
     notices: int | None = None  # how many notices content/ had at the last look
+    # Problems told only once they last (`Problem.told_after`) that are still there:
+    # digest -> when first seen (dropped once gone).
+    waiting: dict[str, float] = field(default_factory=dict)
 
     def dump(self) -> str:
         return json.dumps(
@@ -57,6 +62,7 @@ class Told:
                 "files": sorted(self.files),
                 "faq_broken": self.faq_broken,
                 "faq_lost": sorted(self.faq_lost),
+                "waiting": self.waiting,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -83,6 +89,8 @@ class Told:
                 faq_lost={str(i) for i in kept["faq_lost"]},
                 notes={k: float(at) for k, at in kept.get("notes", {}).items() if at >= fresh},
                 notices=int(kept["notices"]) if kept.get("notices") is not None else None,
+                # However long ago: a problem's wait is not a reminder's.
+                waiting={k: float(at) for k, at in kept.get("waiting", {}).items()},
             )
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             log.warning("what admins were told before the restart is unreadable: %s", exc)

@@ -17,6 +17,7 @@ from wardbot.notice_changes import (
     numbers_of,
     numbers_unchanged,
     renamed_from,
+    typo_of,
 )
 from wardbot.store.base import Database
 
@@ -76,7 +77,9 @@ class AnnouncementRows(Database):
         neighbourhoods the same day, under the same title), each alerted. Both being worth
         an alert means that date is within the last ALERT_MAX_AGE_DAYS (wardbot.alerts),
         so the match is always with a recent alert. A new one that reads as a notice still
-        there read before its last edit (copied, then the original edited) is no news.
+        there read before its last edit (copied, then the original edited) is no news,
+        until an edit makes it news of its own (`_news_now`): then it is alerted as a new
+        notice, the mark cleared in the same transaction.
 
         The very first call on a database only remembers them (installing the bot must
         not flood anyone, then or when those notices are edited later) and returns None.
@@ -105,7 +108,8 @@ class AnnouncementRows(Database):
         async with self._db.execute("SELECT value FROM meta WHERE key = 'alerts_since'") as cur:
             baseline = await cur.fetchone()
         async with self._db.execute(
-            "SELECT id, alerted, title, date, topics, text_digest, numbers FROM seen_announcements"
+            "SELECT id, alerted, title, date, topics, text_digest, numbers, copy_of "
+            "FROM seen_announcements"
         ) as cursor:
             rows = await cursor.fetchall()
         # The topics each notice was alerted for (None: not known).
@@ -115,6 +119,8 @@ class AnnouncementRows(Database):
         known = {row[0]: (row[2], row[3]) for row in rows}
         digests = {row[0]: row[5] for row in rows}
         numbers = {row[0]: row[6] for row in rows}
+        # Copies marked alerted for another notice's alert (below), still unedited since.
+        copies = {row[0] for row in rows if row[7]}
         await self._db.executemany(
             "UPDATE seen_announcements SET title = ?, date = ? WHERE id = ?",
             [
@@ -142,6 +148,19 @@ class AnnouncementRows(Database):
             by_date.setdefault(notice.date, []).append(notice)
         for notice in notices:
             worth = baseline is not None and notice.alert and bool(notice.topics)
+            own = notice.id in copies and _news_now(
+                notice, known, digests, numbers, alerted, by_date, current
+            )
+            if own:
+                # A copy left behind, reused since for another notice (next month's):
+                # nobody was alerted under its name, so it is news as a new notice is,
+                # queued in this transaction with the mark cleared (once, crash or not).
+                log.info("%s, a copy left behind, is now a notice of its own", notice.id)
+                alerted[notice.id] = False
+                await self._db.execute(
+                    "UPDATE seen_announcements SET alerted = 0, copy_of = NULL WHERE id = ?",
+                    (notice.id,),
+                )
             if alerted.get(notice.id):
                 # Alerted already, or there when the bot was installed: its text as it
                 # reads now tells it if it is renamed next (`renamed_from`).
@@ -171,7 +190,8 @@ class AnnouncementRows(Database):
                 continue
             # Copied, then the original edited in place of the copy: what is left reads as
             # residents were alerted already (beside the original's correction, it would
-            # tell them the old text anew). Known as alerted, so never news later either.
+            # tell them the old text anew). Known as alerted, with what it is a copy of: an
+            # edit that makes it a notice of its own is news (`_news_now`).
             edited = (
                 copy_of_before(notice, known, digests, alerted, current)
                 if worth and first_seen
@@ -185,8 +205,8 @@ class AnnouncementRows(Database):
             if first_seen:
                 await self._db.execute(
                     "INSERT INTO seen_announcements "
-                    "(id, seen_at, alerted, title, date, topics, text_digest, numbers) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "(id, seen_at, alerted, title, date, topics, text_digest, numbers, copy_of) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         notice.id,
                         now,
@@ -196,6 +216,7 @@ class AnnouncementRows(Database):
                         topics,
                         digest_of(notice) if notice.alert and notice.topics else None,
                         numbers_of(notice) if notice.alert and notice.topics else None,
+                        edited,
                     ),
                 )
             elif worth:  # first seen as not worth an alert, and fixed since
@@ -252,7 +273,7 @@ class AnnouncementRows(Database):
                 )
             elif worth:
                 queued[notice.id] = await self._queue_alerts(notice, now, channels)
-            elif first_seen:
+            elif first_seen or own:
                 queued[notice.id] = 0
         return None if baseline is None else queued
 
@@ -418,3 +439,32 @@ class AnnouncementRows(Database):
             ),
         )
         return max(cursor.rowcount, 0)
+
+
+def _news_now(
+    notice: NoticeRef,
+    known: dict[str, tuple[str | None, str | None]],
+    digests: dict[str, str | None],
+    numbers: dict[str, str | None],
+    alerted: dict[str, bool],
+    by_date: dict[str, list[NoticeRef]],
+    current: set[str],
+) -> bool:
+    """Whether a copy marked alerted for another notice's alert (`copy_of_before`) is now a
+    notice of its own that is news: edited as an alerted notice's edit would be told (its
+    numbers: dates, times, amounts, place, called off), or given another date or another
+    title (not a typo fixed: `typo_of`), and no copy of another alerted notice still there,
+    as it reads now or before its last edit. A typo fixed or a sentence reworded leaves it
+    the copy it was: residents read that news already."""
+    title, date = known.get(notice.id, (None, None))
+    retitled = title != notice.title and not (title and typo_of(title, notice.title))
+    edited = (
+        retitled
+        or date != (notice.date or None)
+        or not numbers_unchanged(notice, numbers_of(notice), numbers.get(notice.id))
+    )
+    return (
+        edited
+        and copy_of(notice, by_date, alerted) is None
+        and copy_of_before(notice, known, digests, alerted, current) is None
+    )
