@@ -392,14 +392,19 @@ class Questions:
             await self.memory.keep_context(chat, (on_it.id,), sender)
             reply = with_button(await self.document_reply(on_it), wrong(asked))
             return [with_button(reply, follow)]
-        answer = await self.engine.ask_async(asked)
+        # "Thế còn con gái thì sao": the subject's question asked again of X, its words
+        # and X's (not "thì sao", which finds "bản sao").
+        turned = followup.turned_to(question) if doc is not None else None
+        answer = await self.engine.ask_async(f"{about} {turned}" if turned else asked)
         best = answer.best if answer.answered else None
         if best is not None and best.id in together:
             # One of the answers just given, found again by its words ("bao lâu" of "làm
             # trong bao lâu?"), none of whose lines says it: not that answer again, as if
             # it were the one meant.
             best = None
-        if best is not None and (doc is None or best.id != doc.id):
+        # Another entry; or, asked of X, still the entry just given: that entry again,
+        # which says what the ward has on it (not close matches to X alone).
+        if best is not None and (doc is None or best.id != doc.id or turned is not None):
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (best.id,), sender)
             reply = with_button(await self.document_reply(best.doc), wrong(asked))
