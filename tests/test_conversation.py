@@ -910,22 +910,48 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     ward_engine: Engine, store: Store, ward_settings: Settings
 ) -> None:
     """ "alo", then "alo có ai không", "bạn là ai": before, the whole greeting (what the
-    bot can do, an example) came each time. Soon after one, who answers is said in a line,
-    and the list on screen stays; ten minutes later, the greeting again."""
+    bot can do, an example) came each time. Soon after one, with nothing asked since, the
+    bot greets back in a line (not "em vẫn đang ở đây", odd right after its own hello), and
+    the list on screen stays; ten minutes later, the greeting again."""
     now = [1_700_000_000.0]
     conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
     full = msg.greeting("UBND Phường 2")
     assert (await one(conversation, "alo")).text == full
-    for again in ("alo có ai không", "bạn là ai"):
+    for again in ("alo có ai không", "bạn là ai", "xin chao", "chào ad"):
         now[0] += 60
         reply = await one(conversation, again)
-        assert reply.text == msg.greeted_again("UBND Phường 2") and reply.keeps_choices
+        assert reply.text == msg.greeted_back("UBND Phường 2") and reply.keeps_choices
         assert "trợ lý tự động của UBND Phường 2" in reply.text
+        assert "vẫn đang ở đây" not in reply.text
     now[0] += 11 * 60
     assert (await one(conversation, "chào ad")).text == full
     other = ChatRef("test", "43")  # /start greets in full, and counts as the greeting
     assert (await conversation.handle_text(other, "/start"))[0].text == full
-    assert (await conversation.handle_text(other, "alo"))[0].text != full
+    assert (await conversation.handle_text(other, "xin chao"))[0].text == msg.greeted_back(
+        "UBND Phường 2"
+    )
+
+
+async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "alo có ai không" a few minutes after a question (the resident waited, read, came
+    back): "em vẫn đang ở đây", whether the bot welcomed them first or not; a greeting an
+    hour after the last question is a new visit, welcomed in full."""
+    now = [1_700_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    again = msg.greeted_again("UBND Phường 2")
+    for chat, first in ((CHAT, "/start"), (ChatRef("test", "44"), None)):
+        if first is not None:
+            await conversation.handle_text(chat, first)
+        now[0] += 60
+        await conversation.handle_text(chat, "mất thẻ bhyt thì làm sao")
+        now[0] += 5 * 60
+        (reply,) = await conversation.handle_text(chat, "alo có ai không")
+        assert reply.text == again and reply.keeps_choices
+    now[0] += 3600
+    (reply,) = await conversation.handle_text(CHAT, "alo có ai không")
+    assert reply.text == msg.greeting("UBND Phường 2")
 
 
 @pytest.mark.parametrize(

@@ -436,8 +436,12 @@ class Conversation:
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
         match intent.kind:
-            case "greet" if self.memory.greeted(chat):  # "alo", "có ai không" again
+            case "greet" if self.memory.mid_conversation(chat, sender):
+                # "alo có ai không" a while after a question: the bot is still there.
                 return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
+            case "greet" if self.memory.greeted(chat):
+                # "xin chào" right under the welcome, nothing asked since: greeted back.
+                return [Reply(msg.greeted_back(s.ward_name), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
                 self.memory.greeted(chat)
                 alerts, links = self._alerts_where(chat)
