@@ -497,14 +497,17 @@ class Questions:
             return []
         return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
-    async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
-        """In a private chat with ward staff set up: `question` kept in case the resident
-        accepts, with the sentence explaining the offer and its button; else None."""
+    async def _staff_offer(
+        self, chat: ChatRef, question: str, *, complaint: bool = False
+    ) -> tuple[str, Button] | None:
+        """In a private chat with ward staff set up: `question` (`complaint`: a complaint)
+        kept in case the resident accepts, with the sentence explaining the offer and its
+        button; else None."""
         desk = self.desk()
         if desk is None or not chat.private:
             return None
         try:
-            return (await desk.offer(chat, question), desk.ask_button())
+            return (await desk.offer(chat, question, complaint=complaint), desk.ask_button())
         except Exception:  # without the offer, the hotline is still there
             log.exception("could not keep the question to offer it to staff")
             return None
@@ -560,7 +563,7 @@ class Questions:
         chat, with the desk set up), and the hotline; no FAQ entries, which answer none."""
         s = self.settings
         heard = msg.complaint_heard(s.ward_name, s.ward_hotline)
-        staff = await self._staff_offer(chat, text)
+        staff = await self._staff_offer(chat, text, complaint=True)
         if staff is None:
             return Reply(heard, keeps_choices=True)
         return Reply(f"{heard}\n\n{staff[0]}", buttons=(staff[1],))
