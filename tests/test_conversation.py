@@ -1195,6 +1195,11 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "chả liên quan",
         "bạn hiểu nhầm rồi",
         "em hỏi cái khác mà",
+        "bot trả lời không đúng",
+        "câu trả lời chưa đúng ý",
+        # A complaint about the answer itself: it missed, not the ward's service.
+        "em không hài lòng với câu trả lời",
+        "tôi không hài lòng với câu trả lời của bot",
         "không",  # to "có phải anh/chị muốn hỏi ...?"
         # Said rudely: the same, not an answer found for the insult.
         "ngu",
@@ -1238,6 +1243,21 @@ async def test_a_complaint_about_staff_or_service_is_heard_not_answered_with_faq
     heard = await one(conversation, text)
     assert heard.text == msg.complaint_heard("UBND Phường 2", "0276 3822 123")
     assert "0276 3822 123" in heard.text and heard.buttons == ()
+    assert await store.unanswered(0) == []
+
+
+async def test_a_complaint_about_the_answer_is_one_about_the_ward_without_an_answer(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "Em không hài lòng với câu trả lời" with no answer before it has no answer to take
+    back: heard as a complaint; under an answer, one about staff's answer ("... của cán bộ
+    phường") is still a complaint about the ward, not "sai rồi"."""
+    heard = msg.complaint_heard("UBND Phường 2", "0276 3822 123")
+    assert (await one(conversation, "em không hài lòng với câu trả lời")).text == heard
+    answered = await one(conversation, "mất thẻ bhyt làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    staff = await one(conversation, "em không hài lòng với câu trả lời của cán bộ phường")
+    assert staff.text == heard
     assert await store.unanswered(0) == []
 
 

@@ -28,6 +28,7 @@ from wardbot.chat_memory import (
     STAFF_OFFERED_LISTED,
     ChatMemory,
 )
+from wardbot.complaints import about_the_answer
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
 from wardbot.forwards import Forwards
@@ -487,6 +488,11 @@ class Conversation:
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
+            case "complaint" if self._answered_lately(chat, sender) and about_the_answer(text):
+                # "Em không hài lòng với câu trả lời" under an answer: it missed, as "sai
+                # rồi" says; not a complaint about the ward.
+                await self.memory.keep_context(chat, (), sender)
+                return [await self.questions.wrong(chat, sender)]
             case "complaint" if not await self.questions.answered_outright(text):
                 # About staff or service: heard, and passed on. One the FAQ answers
                 # outright ("thất vọng quá, mất thẻ bhyt có làm lại được không") is a
