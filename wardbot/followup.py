@@ -217,12 +217,10 @@ def turned_to(text: str) -> str | None:
     typed = _asked(text, folded=False).split()  # and "con" before "lệ phí" without them
     while typed and fold(typed[0]) in _OPENING:
         typed.pop(0)
-    closing = _TURN_CLOSES.search(" ".join(fold(word) for word in typed))
-    dropped = closing.group().count(" ") if closing is not None and closing.group() else 0
-    closed = closing is not None and _has(closing.group().strip(), "thi")
-    if dropped:
-        typed = typed[: len(typed) - dropped] if closing.start() else []
-    turned = " ".join(typed)
+    found = _TURN_CLOSES.search(" ".join(fold(word) for word in typed))
+    closing = found.group().split() if found is not None else []
+    closed = "thi" in closing
+    turned = " ".join(typed[: len(typed) - len(closing)])
     if not (opened or closed) or not turned or _names_nothing(turned):
         return None
     return turned

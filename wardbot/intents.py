@@ -122,7 +122,8 @@ _FIXED = (
         "wrong",
         # "Bot trả lời không đúng", "câu trả lời chưa đúng ý": the answer, named.
         r"(?:da )?(?:y (?:em|toi|minh|tui|con) )?"
-        r"(?:(?:(?:bot|ban|em|ad|admin) )?(?:tra loi|cau tra loi)(?: (?:nay|do))? |(?:bot|ban|em) )?"
+        r"(?:(?:(?:bot|ban|em|ad|admin) )?(?:tra loi|cau tra loi)(?: (?:nay|do))? "
+        r"|(?:bot|ban|em) )?"
         r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung(?: y)?|phai|lien quan))"
         r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
