@@ -910,22 +910,48 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     ward_engine: Engine, store: Store, ward_settings: Settings
 ) -> None:
     """ "alo", then "alo có ai không", "bạn là ai": before, the whole greeting (what the
-    bot can do, an example) came each time. Soon after one, who answers is said in a line,
-    and the list on screen stays; ten minutes later, the greeting again."""
+    bot can do, an example) came each time. Soon after one, with nothing asked since, the
+    bot greets back in a line (not "em vẫn đang ở đây", odd right after its own hello), and
+    the list on screen stays; ten minutes later, the greeting again."""
     now = [1_700_000_000.0]
     conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
     full = msg.greeting("UBND Phường 2")
     assert (await one(conversation, "alo")).text == full
-    for again in ("alo có ai không", "bạn là ai"):
+    for again in ("alo có ai không", "bạn là ai", "xin chao", "chào ad"):
         now[0] += 60
         reply = await one(conversation, again)
-        assert reply.text == msg.greeted_again("UBND Phường 2") and reply.keeps_choices
+        assert reply.text == msg.greeted_back("UBND Phường 2") and reply.keeps_choices
         assert "trợ lý tự động của UBND Phường 2" in reply.text
+        assert "vẫn đang ở đây" not in reply.text
     now[0] += 11 * 60
     assert (await one(conversation, "chào ad")).text == full
     other = ChatRef("test", "43")  # /start greets in full, and counts as the greeting
     assert (await conversation.handle_text(other, "/start"))[0].text == full
-    assert (await conversation.handle_text(other, "alo"))[0].text != full
+    assert (await conversation.handle_text(other, "xin chao"))[0].text == msg.greeted_back(
+        "UBND Phường 2"
+    )
+
+
+async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """ "alo có ai không" a few minutes after a question (the resident waited, read, came
+    back): "em vẫn đang ở đây", whether the bot welcomed them first or not; a greeting an
+    hour after the last question is a new visit, welcomed in full."""
+    now = [1_700_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    again = msg.greeted_again("UBND Phường 2")
+    for chat, first in ((CHAT, "/start"), (ChatRef("test", "44"), None)):
+        if first is not None:
+            await conversation.handle_text(chat, first)
+        now[0] += 60
+        await conversation.handle_text(chat, "mất thẻ bhyt thì làm sao")
+        now[0] += 5 * 60
+        (reply,) = await conversation.handle_text(chat, "alo có ai không")
+        assert reply.text == again and reply.keeps_choices
+    now[0] += 3600
+    (reply,) = await conversation.handle_text(CHAT, "alo có ai không")
+    assert reply.text == msg.greeting("UBND Phường 2")
 
 
 @pytest.mark.parametrize(
@@ -1169,6 +1195,11 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "chả liên quan",
         "bạn hiểu nhầm rồi",
         "em hỏi cái khác mà",
+        "bot trả lời không đúng",
+        "câu trả lời chưa đúng ý",
+        # A complaint about the answer itself: it missed, not the ward's service.
+        "em không hài lòng với câu trả lời",
+        "tôi không hài lòng với câu trả lời của bot",
         "không",  # to "có phải anh/chị muốn hỏi ...?"
         # Said rudely: the same, not an answer found for the insult.
         "ngu",
@@ -1212,6 +1243,21 @@ async def test_a_complaint_about_staff_or_service_is_heard_not_answered_with_faq
     heard = await one(conversation, text)
     assert heard.text == msg.complaint_heard("UBND Phường 2", "0276 3822 123")
     assert "0276 3822 123" in heard.text and heard.buttons == ()
+    assert await store.unanswered(0) == []
+
+
+async def test_a_complaint_about_the_answer_is_one_about_the_ward_without_an_answer(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "Em không hài lòng với câu trả lời" with no answer before it has no answer to take
+    back: heard as a complaint; under an answer, one about staff's answer ("... của cán bộ
+    phường") is still a complaint about the ward, not "sai rồi"."""
+    heard = msg.complaint_heard("UBND Phường 2", "0276 3822 123")
+    assert (await one(conversation, "em không hài lòng với câu trả lời")).text == heard
+    answered = await one(conversation, "mất thẻ bhyt làm sao")
+    assert answered.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    staff = await one(conversation, "em không hài lòng với câu trả lời của cán bộ phường")
+    assert staff.text == heard
     assert await store.unanswered(0) == []
 
 

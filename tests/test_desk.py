@@ -332,6 +332,9 @@ async def test_a_complaint_is_offered_to_staff_and_reaches_them_as_typed(
     complaint = "cán bộ làm việc thái độ quá, hẹn mãi không trả hồ sơ, tôi rất bức xúc"
     [heard] = await conversation.handle_text(RESIDENT, complaint)
     assert heard.text.startswith(msg.complaint_heard(WARD_NAME, settings.ward_hotline))
+    # A complaint is no question: the offer says what goes is the complaint.
+    assert "chuyển ý kiến phản ánh này tới cán bộ phường" in heard.text
+    assert "câu hỏi" not in heard.text
     assert [b.action for b in heard.buttons] == ["staff:ask"] and ask_button(heard)
     [received] = await conversation.handle_text(RESIDENT, "có")
     assert "phiếu số 1" in received.text

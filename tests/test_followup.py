@@ -1040,3 +1040,45 @@ async def test_how_long_a_paper_stays_valid_is_asked_of_the_entry_just_given(
     assert reply.text == msg.not_stated(ID_CARD, ("validity",), "UBND Phường 2", "0276 3822 123")
     alone = await one(fresh, "có giá trị bao lâu", ChatRef("test", "other"))
     assert alone.text == msg.which_procedure(("validity",))
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "title"),
+    [
+        ("đăng ký kết hôn cần những gì", "thế còn người nước ngoài thì sao", MARRIAGE),
+        ("đăng ký khai sinh cần giấy tờ gì", "còn con nuôi thì sao", BIRTH),
+        ("dang ky khai sinh can giay to gi", "con con nuoi thi sao", BIRTH),
+    ],
+)
+async def test_what_about_someone_else_is_asked_of_the_entry_just_given(
+    conversation: Conversation, fresh: Conversation, first: str, then: str, title: str
+) -> None:
+    """ "Thế còn người nước ngoài thì sao" after the marriage entry: its question asked
+    again of foreigners, which the marriage entry still answers best; not, as read alone,
+    'no information' or close matches to "người nước ngoài" (or to "thì sao": "bản sao")."""
+    alone = await one(fresh, then, ChatRef("test", "alone"))
+    assert alone.title is None
+    await one(conversation, first)
+    reply = await one(conversation, then)
+    assert reply.title == title
+    assert any(button.action.startswith("wrong:") for button in reply.buttons)
+
+
+@pytest.mark.parametrize(
+    ("then", "title", "says"),
+    [
+        ("thế còn người già thì sao", "Đăng ký nhận trợ cấp xã hội", "Nộp tờ khai"),
+        ("thế còn lệ phí", ID_CARD, "Lệ phí: 70.000 đồng"),
+        ("còn lệ phí thì sao", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ],
+)
+async def test_what_about_elsewhere_or_a_fact_is_not_the_entry_again(
+    conversation: Conversation, then: str, title: str, says: str
+) -> None:
+    """ "Thế còn người già thì sao" after the ID card points elsewhere (the allowance for
+    the elderly), and "thế còn lệ phí" asks the entry's fee: its line, not the entry whole."""
+    whole = await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title is not None and reply.title.startswith(title)
+    assert says in reply.text
+    assert reply.text != whole.text

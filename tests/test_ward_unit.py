@@ -122,8 +122,8 @@ async def test_residents_who_name_the_unit_are_understood(
             f"thông báo mới nhất của {word}": latest.text,
             f"gặp cán bộ UBND {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"tin mới của UBND {word}": latest.text,
-            # A greeting (soon after /start's: in a line, who answers).
-            f"chào {word} ạ": msg.greeted_again(ward_name),
+            # A greeting (soon after /start's, nothing asked: greeted back in a line).
+            f"chào {word} ạ": msg.greeted_back(ward_name),
         }
         for text, reply in said.items():
             got, *_ = await conversation.handle_text(RESIDENT, text)

@@ -152,6 +152,16 @@ class ChatMemory:
         self._greeted.set(key, now)
         return False
 
+    def mid_conversation(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat (in a group, `sender`) asked a question a short while ago
+        (GREETED_WITHIN), after the chat was last greeted in full: a greeting now asks
+        whether the bot is still there, not to be welcomed."""
+        asked = self.last_asked(chat, sender)
+        if asked is None or asked[2] < self.clock() - GREETED_WITHIN:
+            return False
+        welcomed = self._greeted.get((chat.channel, chat.chat_id), None)
+        return welcomed is None or asked[2] >= welcomed
+
     def take_staff_offer(self, chat: ChatRef) -> str | None:
         """How the reply to the chat's previous message offered to pass its question to
         staff (see `staff_offered`), for this message only; None: it did not."""

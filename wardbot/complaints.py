@@ -45,6 +45,25 @@ _ASKS_PROCEDURE = _any_of(
 )
 
 
+# The bot's own answer, named as what displeases ("không hài lòng với câu trả lời", "bot
+# trả lời như vậy"), folded...
+_THE_ANSWER = _any_of(
+    "cau tra loi|(?:bot|chatbot|ban|ad|admin|tro ly) (?:tra loi|tl)|tra loi (?:nay|do|vua roi)"
+)
+# ...not staff's, nor the office's ("câu trả lời của cán bộ phường").
+_THE_OFFICE = _any_of(
+    "can bo|nhan vien|cong chuc|lanh dao|chu tich|phuong|xa|thi tran|ubnd|uy ban|cong an"
+    "|mot cua|ho so|giai quyet|tiep dan"
+)
+
+
+def about_the_answer(text: str) -> bool:
+    """Whether the complaint `text` is about the bot's own answer ("em không hài lòng với
+    câu trả lời"): under an answer, that it missed, not a complaint about the ward."""
+    folded = fold(" ".join(_WORD.findall(unicodedata.normalize("NFC", text).casefold())))
+    return _THE_ANSWER.search(folded) is not None and _THE_OFFICE.search(folded) is None
+
+
 def complains(text: str) -> bool:
     """Whether `text` is a complaint about the ward's staff or service (see the module)."""
     typed = " ".join(_WORD.findall(unicodedata.normalize("NFC", text).casefold()))

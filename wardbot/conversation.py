@@ -28,6 +28,7 @@ from wardbot.chat_memory import (
     STAFF_OFFERED_LISTED,
     ChatMemory,
 )
+from wardbot.complaints import about_the_answer
 from wardbot.config import Settings
 from wardbot.doc_replies import find_document
 from wardbot.forwards import Forwards
@@ -436,8 +437,12 @@ class Conversation:
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
         match intent.kind:
-            case "greet" if self.memory.greeted(chat):  # "alo", "có ai không" again
+            case "greet" if self.memory.mid_conversation(chat, sender):
+                # "alo có ai không" a while after a question: the bot is still there.
                 return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
+            case "greet" if self.memory.greeted(chat):
+                # "xin chào" right under the welcome, nothing asked since: greeted back.
+                return [Reply(msg.greeted_back(s.ward_name), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
                 self.memory.greeted(chat)
                 alerts, links = self._alerts_where(chat)
@@ -483,6 +488,11 @@ class Conversation:
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
+            case "complaint" if self._answered_lately(chat, sender) and about_the_answer(text):
+                # "Em không hài lòng với câu trả lời" under an answer: it missed, as "sai
+                # rồi" says; not a complaint about the ward.
+                await self.memory.keep_context(chat, (), sender)
+                return [await self.questions.wrong(chat, sender)]
             case "complaint" if not await self.questions.answered_outright(text):
                 # About staff or service: heard, and passed on. One the FAQ answers
                 # outright ("thất vọng quá, mất thẻ bhyt có làm lại được không") is a

@@ -197,6 +197,35 @@ def follows_up(text: str, answered_alone: bool) -> bool:
     return not answered_alone and len(_WORD.findall(text)) <= FOLLOW_UP_WORDS
 
 
+# "Thế còn X thì sao", "vậy còn X", "X thì sao ạ", "còn X thì": the subject before, asked
+# again of X (someone else, another case). Folded, as it opens and closes.
+_TURN_OPENS = re.compile(r"^(?:(?:the|vay|ok|oke|da|vang|u|uh) )*con ")
+_TURN_CLOSES = re.compile(
+    r"(?:(?:^| )thi(?: (?:sao|the nao|lam sao|nhu the nao|ra sao))?)?"
+    r"(?:(?:^| )(?:a|ah|nhi|nhe|vay|the|ad|oi|em|chi|anh|ban))*$"
+)
+_OPENING = frozenset("the vay ok oke da vang u uh".split())
+
+
+def turned_to(text: str) -> str | None:
+    """What `text` turns the subject before to, when it is "and what about X?" ("thế còn
+    con gái thì sao", "nhà 2 tầng ở nông thôn thì sao", "còn người già thì"): X, as typed;
+    None when it is not so worded, or X names nothing of its own ("thế còn lệ phí": a fact
+    of the subject, which `asks_only` reads)."""
+    folded = " ".join(_WORD.findall(fold(text.lower())))
+    opened = _TURN_OPENS.match(folded) is not None  # "còn", or "con" without accents
+    typed = _asked(text, folded=False).split()  # and "con" before "lệ phí" without them
+    while typed and fold(typed[0]) in _OPENING:
+        typed.pop(0)
+    found = _TURN_CLOSES.search(" ".join(fold(word) for word in typed))
+    closing = found.group().split() if found is not None else []
+    closed = "thi" in closing
+    turned = " ".join(typed[: len(typed) - len(closing)])
+    if not (opened or closed) or not turned or _names_nothing(turned):
+        return None
+    return turned
+
+
 def _names_nothing(text: str) -> bool:
     said = _ASKS_VALIDITY.sub(" ", _words(text, folded=True))
     return all(word in _NAMING_NOTHING for word in own_words(said))

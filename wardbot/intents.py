@@ -120,8 +120,11 @@ _FIXED = (
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
         "wrong",
-        r"(?:da )?(?:y (?:em|toi|minh|tui|con) )?(?:(?:tra loi|cau tra loi|bot|ban|em) )?"
-        r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung|phai|lien quan))"
+        # "Bot trả lời không đúng", "câu trả lời chưa đúng ý": the answer, named.
+        r"(?:da )?(?:y (?:em|toi|minh|tui|con) )?"
+        r"(?:(?:(?:bot|ban|em|ad|admin) )?(?:tra loi|cau tra loi)(?: (?:nay|do))? "
+        r"|(?:bot|ban|em) )?"
+        r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung(?: y)?|phai|lien quan))"
         r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"

@@ -392,14 +392,19 @@ class Questions:
             await self.memory.keep_context(chat, (on_it.id,), sender)
             reply = with_button(await self.document_reply(on_it), wrong(asked))
             return [with_button(reply, follow)]
-        answer = await self.engine.ask_async(asked)
+        # "Thế còn con gái thì sao": the subject's question asked again of X, its words
+        # and X's (not "thì sao", which finds "bản sao").
+        turned = followup.turned_to(question) if doc is not None else None
+        answer = await self.engine.ask_async(f"{about} {turned}" if turned else asked)
         best = answer.best if answer.answered else None
         if best is not None and best.id in together:
             # One of the answers just given, found again by its words ("bao lâu" of "làm
             # trong bao lâu?"), none of whose lines says it: not that answer again, as if
             # it were the one meant.
             best = None
-        if best is not None and (doc is None or best.id != doc.id):
+        # Another entry; or, asked of X, still the entry just given: that entry again,
+        # which says what the ward has on it (not close matches to X alone).
+        if best is not None and (doc is None or best.id != doc.id or turned is not None):
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (best.id,), sender)
             reply = with_button(await self.document_reply(best.doc), wrong(asked))
@@ -492,14 +497,17 @@ class Questions:
             return []
         return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
-    async def _staff_offer(self, chat: ChatRef, question: str) -> tuple[str, Button] | None:
-        """In a private chat with ward staff set up: `question` kept in case the resident
-        accepts, with the sentence explaining the offer and its button; else None."""
+    async def _staff_offer(
+        self, chat: ChatRef, question: str, *, complaint: bool = False
+    ) -> tuple[str, Button] | None:
+        """In a private chat with ward staff set up: `question` (`complaint`: a complaint)
+        kept in case the resident accepts, with the sentence explaining the offer and its
+        button; else None."""
         desk = self.desk()
         if desk is None or not chat.private:
             return None
         try:
-            return (await desk.offer(chat, question), desk.ask_button())
+            return (await desk.offer(chat, question, complaint=complaint), desk.ask_button())
         except Exception:  # without the offer, the hotline is still there
             log.exception("could not keep the question to offer it to staff")
             return None
@@ -555,7 +563,7 @@ class Questions:
         chat, with the desk set up), and the hotline; no FAQ entries, which answer none."""
         s = self.settings
         heard = msg.complaint_heard(s.ward_name, s.ward_hotline)
-        staff = await self._staff_offer(chat, text)
+        staff = await self._staff_offer(chat, text, complaint=True)
         if staff is None:
             return Reply(heard, keeps_choices=True)
         return Reply(f"{heard}\n\n{staff[0]}", buttons=(staff[1],))

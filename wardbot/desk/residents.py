@@ -45,10 +45,12 @@ class ResidentSide(DeskBase):
     def ask_button(self) -> Button:
         return Button(msg.ask_staff_button(self.settings.ward_name), "staff:ask")
 
-    async def offer(self, chat: ChatRef, question: str) -> str:
-        """Keep `question` in case the resident accepts; the sentence explaining the offer."""
+    async def offer(self, chat: ChatRef, question: str, *, complaint: bool = False) -> str:
+        """Keep `question` in case the resident accepts; the sentence explaining the offer
+        (`complaint`: of a complaint, not a question)."""
         await self.tickets.offer(chat, question, self.clock(), chat.message)
-        return msg.staff_offer(self.settings.ward_name, chat.channel, self.when_staff_answer())
+        when = self.when_staff_answer()
+        return msg.staff_offer(self.settings.ward_name, chat.channel, when, complaint=complaint)
 
     async def offered(self, chat: ChatRef) -> Offer | None:
         """The question offered to pass on, that the resident may still accept, with the

@@ -180,6 +180,7 @@ from wardbot.messages.residents import full_text_which as full_text_which
 from wardbot.messages.residents import full_text_which_of as full_text_which_of
 from wardbot.messages.residents import go_ahead as go_ahead
 from wardbot.messages.residents import greeted_again as greeted_again
+from wardbot.messages.residents import greeted_back as greeted_back
 from wardbot.messages.residents import greeting as greeting
 from wardbot.messages.residents import help_text as help_text
 from wardbot.messages.residents import in_vietnamese_only as in_vietnamese_only

@@ -13,13 +13,17 @@ def ask_staff_button(ward_name: str) -> str:
     return f"💬 {_ASK_STAFF} {unit(ward_name)}"
 
 
-def staff_offer(ward_name: str, channel: str, when: str) -> str:
+def staff_offer(ward_name: str, channel: str, when: str, *, complaint: bool = False) -> str:
     """Under "no answer": what passing the question on means, before the resident agrees
-    by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next)."""
+    by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next).
+    `complaint`: under a complaint heard, which is no question: the complaint passed on."""
     where = unit(ward_name)
+    what, done, said = ("câu hỏi", "trả lời", "câu hỏi")
+    if complaint:
+        what, done, said = ("ý kiến phản ánh", "xem xét, trả lời", "phản ánh")
     return (
-        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển câu hỏi này tới "
-        f"cán bộ {where} trả lời trực tiếp. Chỉ nội dung câu hỏi như anh/chị đã gõ và kênh "
+        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển {what} này tới "
+        f"cán bộ {where} {done} trực tiếp. Chỉ nội dung {said} như anh/chị đã gõ và kênh "
         f"nhắn tin ({channel_name(channel)}) được chuyển đi, không kèm tên hay số điện thoại. "
         f"{when}"
     )

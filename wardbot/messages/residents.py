@@ -96,11 +96,20 @@ def greeting(ward_name: str, *, alerts: str = HERE) -> str:
 
 
 def greeted_again(ward_name: str) -> str:
-    """To a greeting ("alo", "có ai không", "bạn là ai") a short while after the greeting:
-    who answers, in a line, not the whole greeting again."""
+    """To a greeting ("alo", "có ai không", "bạn là ai") mid-conversation, a question asked
+    a short while before: who answers, in a line, not the whole greeting again."""
     return (
         f"Dạ, em là trợ lý tự động của {ward_name}, em vẫn đang ở đây ạ. Anh/chị cứ nhắn câu "
         f"hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+    )
+
+
+def greeted_back(ward_name: str) -> str:
+    """To a greeting ("xin chào", "chào ad", "bạn là ai") right after the bot's own welcome,
+    nothing asked since: a greeting back in a line, and how to ask."""
+    return (
+        f"Dạ, em chào anh/chị ạ! Em là trợ lý tự động của {ward_name}, anh/chị cần hỏi gì "
+        f"cứ nhắn em, ví dụ: “{EXAMPLE_QUESTION}”"
     )
 
 
