@@ -1043,21 +1043,47 @@ async def test_how_long_a_paper_stays_valid_is_asked_of_the_entry_just_given(
 
 
 @pytest.mark.parametrize(
-    ("first", "then", "title"),
+    ("first", "then", "title", "what"),
     [
-        ("đăng ký kết hôn cần những gì", "thế còn người nước ngoài thì sao", MARRIAGE),
-        ("đăng ký khai sinh cần giấy tờ gì", "còn con nuôi thì sao", BIRTH),
-        ("dang ky khai sinh can giay to gi", "con con nuoi thi sao", BIRTH),
+        (
+            "đăng ký kết hôn cần những gì",
+            "thế còn người nước ngoài thì sao",
+            MARRIAGE,
+            "người nước ngoài",
+        ),
+        ("đăng ký khai sinh cần giấy tờ gì", "còn con nuôi thì sao", BIRTH, "con nuôi"),
+        ("dang ky khai sinh can giay to gi", "con con nuoi thi sao", BIRTH, "con nuoi"),
+        ("làm lại cccd bị mất", "thế còn bằng lái xe thì sao", ID_CARD, "bằng lái xe"),
     ],
 )
-async def test_what_about_someone_else_is_asked_of_the_entry_just_given(
-    conversation: Conversation, fresh: Conversation, first: str, then: str, title: str
+async def test_what_about_someone_the_entry_just_given_does_not_name_is_told_so(
+    conversation: Conversation, fresh: Conversation, first: str, then: str, title: str, what: str
 ) -> None:
-    """ "Thế còn người nước ngoài thì sao" after the marriage entry: its question asked
-    again of foreigners, which the marriage entry still answers best; not, as read alone,
-    'no information' or close matches to "người nước ngoài" (or to "thì sao": "bản sao")."""
+    """ "Thế còn người nước ngoài thì sao" after the marriage entry, which names no
+    foreigner: the resident is told the entry does not speak of them, and whom to ask;
+    not the entry again as if it were theirs (a wasted trip), nor, as read alone, close
+    matches to "người nước ngoài" (or to "thì sao": "bản sao")."""
     alone = await one(fresh, then, ChatRef("test", "alone"))
     assert alone.title is None
+    await one(conversation, first)
+    reply = await one(conversation, then)
+    assert reply.title is None
+    assert reply.text == msg.not_said_of(title, what, "UBND Phường 2", "0276 3822 123")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "title"),
+    [
+        ("đăng ký khai sinh cần giấy tờ gì", "thế còn cho bé thì sao", BIRTH),
+        ("dang ky khai sinh can giay to gi", "vay con cho be thi sao", BIRTH),
+    ],
+)
+async def test_what_about_someone_the_entry_just_given_names_is_that_entry_again(
+    conversation: Conversation, first: str, then: str, title: str
+) -> None:
+    """ "Thế còn cho bé thì sao" after the birth entry, asked in its own phrasings as
+    "làm giấy khai sinh cho bé": its question asked again of the baby, which it still
+    answers best, is that entry again, with the button to say it missed."""
     await one(conversation, first)
     reply = await one(conversation, then)
     assert reply.title == title

@@ -119,6 +119,7 @@ SAMPLES: dict[str, list[Any]] = {
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
+    "what": ["con gái", "nhà 2 tầng ở nông thôn"],
     "quiet": ["21:30-6:30", ("21:30–6:30", "6:30 sáng mai"), None],
     "topic": ["Bảo hiểm y tế", None],
     # A voice message while the resident's messages go to staff, and while they do not.

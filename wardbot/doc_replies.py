@@ -176,6 +176,19 @@ def not_stated_reply(
     """A follow-up asking only what the entry `title` just given does not say (its fee,
     time...): that it does not, whom to call, and `staff` (as `no_answer_reply`)."""
     text = msg.not_stated(title, aspects, settings.ward_name, settings.ward_hotline)
+    return _offered(text, staff)
+
+
+def not_said_reply(
+    title: str, what: str, settings: Settings, staff: tuple[str, Button] | None
+) -> Reply:
+    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`): that
+    it does not, whom to call, and `staff` (as `no_answer_reply`)."""
+    text = msg.not_said_of(title, what, settings.ward_name, settings.ward_hotline)
+    return _offered(text, staff)
+
+
+def _offered(text: str, staff: tuple[str, Button] | None) -> Reply:
     if staff is None:
         return Reply(text, keeps_choices=True)
     return Reply(f"{text}\n\n{staff[0]}", buttons=(staff[1],))

@@ -215,8 +215,16 @@ def turned_to(text: str) -> str | None:
     folded = " ".join(_WORD.findall(fold(text.lower())))
     opened = _TURN_OPENS.match(folded) is not None  # "còn", or "con" without accents
     typed = _asked(text, folded=False).split()  # and "con" before "lệ phí" without them
+    opening = []
     while typed and fold(typed[0]) in _OPENING:
-        typed.pop(0)
+        opening.append(typed.pop(0))
+    if (
+        len(typed) > 1
+        and typed[0] == "con"
+        and (opening or typed[1] == "con")
+        and all(word == fold(word) for word in (*opening, *typed))
+    ):
+        typed.pop(0)  # "the con nguoi gia", "con con nuoi": "còn", typed without accents
     found = _TURN_CLOSES.search(" ".join(fold(word) for word in typed))
     closing = found.group().split() if found is not None else []
     closed = "thi" in closing
@@ -286,6 +294,15 @@ def narrows(doc: FaqEntry | Announcement, text: str) -> bool:
         return False  # asked again in its own words: the whole answer again
     part = excerpt(doc, text)
     return part is not None and not part.whole
+
+
+def mentions(doc: FaqEntry | Announcement, text: str) -> bool:
+    """Whether `doc` names, in its heading, the ways it is asked or its lines, all that
+    `text` names: asked "thế còn X thì sao" of it, whether it says anything of X (the
+    marriage entry of "người nước ngoài", the ID card's of "con")."""
+    phrasings = (doc.title, *doc.variants) if isinstance(doc, FaqEntry) else (doc.title,)
+    said = set(_words(" ".join((*phrasings, _body(doc))), folded=True).split())
+    return all(word in said for word, _ in _named(text))
 
 
 def asked_by(doc: FaqEntry | Announcement, aspects: tuple[str, ...]) -> bool:

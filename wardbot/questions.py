@@ -24,6 +24,7 @@ from wardbot.doc_replies import (
     find_document,
     foreign_line,
     no_answer_reply,
+    not_said_reply,
     not_stated_reply,
 )
 from wardbot.intents import EMOJI, Intent, after_courtesies, question_parts
@@ -402,8 +403,23 @@ class Questions:
             # trong bao lâu?"), none of whose lines says it: not that answer again, as if
             # it were the one meant.
             best = None
-        # Another entry; or, asked of X, still the entry just given: that entry again,
-        # which says what the ward has on it (not close matches to X alone).
+        if (
+            best is not None
+            and doc is not None
+            and turned is not None
+            and best.id == doc.id
+            and not followup.mentions(doc, turned)
+        ):
+            # "Thế còn người nước ngoài thì sao" after the marriage entry, which names no
+            # foreigner: that it does not, and whom to ask; not the entry again as if it
+            # were theirs, nor close matches to X alone.
+            await self.record(chat, asked, False, sender, worded=worded)
+            if not staff:
+                return []
+            offer = await self._staff_offer(chat, asked)
+            return [with_button(not_said_reply(doc.title, turned, self.settings, offer), follow)]
+        # Another entry; or, asked of X, still the entry just given and naming X: that
+        # entry again (not close matches to X alone).
         if best is not None and (doc is None or best.id != doc.id or turned is not None):
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (best.id,), sender)

@@ -189,6 +189,7 @@ from wardbot.messages.residents import liked as liked
 from wardbot.messages.residents import no_answer as no_answer
 from wardbot.messages.residents import no_list_to_pick as no_list_to_pick
 from wardbot.messages.residents import not_found as not_found
+from wardbot.messages.residents import not_said_of as not_said_of
 from wardbot.messages.residents import not_stated as not_stated
 from wardbot.messages.residents import nothing_to_take_back as nothing_to_take_back
 from wardbot.messages.residents import number_not_a_button as number_not_a_button

@@ -353,6 +353,15 @@ def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str)
     )
 
 
+def not_said_of(title: str, what: str, ward_name: str, hotline: str) -> str:
+    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`, as
+    typed): it says plainly that the entry does not speak of X, and whom to ask."""
+    return (
+        f"Dạ, thông tin em có về “{title}” chưa nói riêng về “{what}” ạ.\n\n"
+        f"Để biết chính xác, anh/chị vui lòng {contact_line(ward_name, hotline)}."
+    )
+
+
 # How a resident names the procedure a question about its fee, time... is about (one any
 # ward office handles), for `which_procedure`.
 _ASPECT_EXAMPLES = {
