@@ -29,6 +29,7 @@ from handlers.base import (
     AlertWay,
     Answerer,
     Rendered,
+    Send,
     send_parts,
     stop_line,
     under_attachment,
@@ -590,7 +591,7 @@ class ZaloChannel:
         sender_id = sender.get("id") if isinstance(sender, dict) else None
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
-        send = functools.partial(self._send, chat_id, in_group=not chat.private)
+        send: Send = functools.partial(self._send, chat_id, in_group=not chat.private)
         if event == IMAGE_EVENT:
             # A question typed under a photo (its `caption`, as Zalo's docs name it):
             # answered, after a line saying the photo itself went unseen, as on Telegram.
@@ -634,8 +635,9 @@ class ZaloChannel:
         in_group: bool = False,
     ) -> list[Button]:
         """Send replies in a conversation, each part retried briefly on 429 and temporary
-        failures; returns the buttons, now numbered in the chat. `in_group`: a number typed alone there never reaches the bot
-        (Zalo shows it a group's messages that mention it), so the list says to mention it."""
+        failures; returns the buttons, now numbered in the chat. `in_group`: a number typed
+        alone there never reaches the bot (Zalo shows it a group's messages that mention
+        it), so the list says to mention it."""
         texts, buttons = render_plain(replies, choose=self._choose(in_group))
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
