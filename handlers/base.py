@@ -82,6 +82,18 @@ Part = Callable[[], Awaitable[object]]
 Send = Callable[[Sequence[Reply]], Awaitable[Sequence[Button]]]
 
 
+async def under_attachment(conversation: Conversation, chat: ChatRef, send: Send) -> Send:
+    """`send` for a question typed under a photo or a file (its caption): the replies after
+    a line saying the attachment itself went unseen (Conversation.attachment_note), each
+    channel alike."""
+    note = Reply(await conversation.attachment_note(chat, typed=True))
+
+    async def noted(replies: Sequence[Reply]) -> Sequence[Button]:
+        return await send([note, *replies])
+
+    return noted
+
+
 async def send_parts(
     parts: Sequence[Part],
     classify: Callable[[Exception], DeliveryError | None],

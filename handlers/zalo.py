@@ -25,7 +25,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import AlertWay, Answerer, Rendered, send_parts, stop_line
+from handlers.base import (
+    AlertWay,
+    Answerer,
+    Rendered,
+    Send,
+    send_parts,
+    stop_line,
+    under_attachment,
+)
 from handlers.intake import Intake
 from handlers.zalo_api import (
     DEFAULT_TIMEOUT,
@@ -583,15 +591,14 @@ class ZaloChannel:
         sender_id = sender.get("id") if isinstance(sender, dict) else None
         chat = ChatRef(CHANNEL, chat_id, private=_is_private(message, chat_id, sender_id))
         text = message.get("text")
-        send = functools.partial(self._send, chat_id, in_group=not chat.private)
+        send: Send = functools.partial(self._send, chat_id, in_group=not chat.private)
         if event == IMAGE_EVENT:
             # A question typed under a photo (its `caption`, as Zalo's docs name it):
             # answered, after a line saying the photo itself went unseen, as on Telegram.
             typed = [each for each in (message.get("caption"), text) if isinstance(each, str)]
             text = next((each for each in typed if each.strip()), None)
             if text is not None:
-                note = [Reply(await self.conversation.attachment_note(chat, typed=True))]
-                send = functools.partial(send, before=note)
+                send = await under_attachment(self.conversation, chat, send)
         if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
             # A sticker, an image alone, a voice message; content Zalo does not pass on,
             # which typing again may not help (a protected account): whom to contact too.
@@ -624,15 +631,14 @@ class ZaloChannel:
         self,
         chat_id: str,
         replies: Sequence[Reply],
-        before: Sequence[Reply] = (),
         *,
         in_group: bool = False,
     ) -> list[Button]:
-        """Send replies in a conversation (after `before`, a note without choices), each
-        part retried briefly on 429 and temporary failures; returns the buttons, now
-        numbered in the chat. `in_group`: a number typed alone there never reaches the bot
-        (Zalo shows it a group's messages that mention it), so the list says to mention it."""
-        texts, buttons = render_plain([*before, *replies], choose=self._choose(in_group))
+        """Send replies in a conversation, each part retried briefly on 429 and temporary
+        failures; returns the buttons, now numbered in the chat. `in_group`: a number typed
+        alone there never reaches the bot (Zalo shows it a group's messages that mention
+        it), so the list says to mention it."""
+        texts, buttons = render_plain(replies, choose=self._choose(in_group))
         try:
             await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
         except InvalidToken as exc:

@@ -40,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import AlertWay, Answerer, send_parts
+from handlers.base import AlertWay, Answerer, Send, send_parts, under_attachment
 from handlers.intake import Intake
 from handlers.zalo import alert_texts, from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
@@ -80,6 +80,8 @@ NON_TEXT_EVENTS = frozenset(
 )
 # A voice message, recorded in Zalo's chat: its recording is an audio attachment.
 VOICE_EVENT = "user_send_audio"
+# A photo, maybe with a question typed under it (the message's `text`).
+IMAGE_EVENT = "user_send_image"
 CONCURRENT_UPDATES = 32
 STOP_GRACE = 3.0
 REFUSED_LOG_EVERY = 600.0
@@ -355,7 +357,7 @@ class ZaloOaChannel:
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
         sent_at = from_ms(event.get("timestamp"))
         answering = Answering(str(msg_id), sent_at) if msg_id and sent_at is not None else None
-        send = functools.partial(self._send, chat_id, answering=answering)
+        send: Send = functools.partial(self._send, chat_id, answering=answering)
         if name == UNFOLLOW_EVENT:
             # Zalo lets the OA write to followers only: the topics go (as /unsubscribe all).
             try:
@@ -377,8 +379,14 @@ class ZaloOaChannel:
                 dt.datetime.fromtimestamp(sent_at or 0, VIETNAM).strftime("%d/%m %H:%M"),
             )
             return
-        text = message.get("text") if isinstance(message, dict) else None
-        if name != TEXT_EVENT or not isinstance(text, str) or not text.strip():
+        raw = message.get("text") if isinstance(message, dict) else None
+        text = raw if isinstance(raw, str) else ""
+        typed = bool(text.strip())
+        if name == IMAGE_EVENT and typed:
+            # A question typed under a photo: answered, after a line saying the photo
+            # itself went unseen, as on the Zalo bot and Telegram.
+            send = await under_attachment(self.conversation, chat, send)
+        elif name != TEXT_EVENT or not typed:
             voice = name == VOICE_EVENT
             said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
             await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)

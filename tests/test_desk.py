@@ -844,8 +844,27 @@ async def test_after_no_answer_asking_for_staff_offers_that_question(
     conversation: Conversation,
 ) -> None:
     await conversation.handle_text(RESIDENT, UNKNOWN)
+    await conversation.handle_text(RESIDENT, "cảm ơn")  # the offer no longer just above
     [offer] = await conversation.handle_text(RESIDENT, "hỏi cán bộ")
     assert f"“{UNKNOWN}”" in offer.text and ask_button(offer)
+
+
+@pytest.mark.parametrize("typed", ["Hỏi cán bộ phường", "💬 Hỏi cán bộ phường", "hoi can bo"])
+async def test_the_offers_label_typed_right_under_it_passes_the_question_on(
+    conversation: Conversation, desk: Desk, room: FakeRoom, typed: str
+) -> None:
+    """On Zalo the offer says to choose "Hỏi cán bộ phường" and has no button: a resident
+    who types those words under it has the question passed on, as the numbered line
+    would; before, they got the same offer again (the question quoted, the same line
+    to choose), and typing the label again went round the same loop."""
+    chat = ChatRef("zalo", "u-401")
+    [no_answer] = await conversation.handle_text(chat, UNKNOWN)
+    assert ask_button(no_answer)
+    [taken] = await conversation.handle_text(chat, typed)
+    assert taken.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 1)")
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"Câu hỏi: “{UNKNOWN}”" in post.reply.text
 
 
 async def test_an_offer_to_pass_a_question_on_names_its_button_and_a_typed_yes_takes_it(
@@ -856,6 +875,7 @@ async def test_an_offer_to_pass_a_question_on_names_its_button_and_a_typed_yes_t
     asks no question of its own; a resident who types "có" under it all the same has it
     passed on, as the button would (see test_a_typed_yes_under_the_offer_passes_...)."""
     [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    await conversation.handle_text(RESIDENT, "cảm ơn")  # the offer no longer just above
     [offer] = await conversation.handle_text(RESIDENT, "hỏi cán bộ")
     label = msg.ask_staff_button(WARD_NAME).removeprefix("💬 ")
     for reply in (no_answer, offer):
@@ -999,9 +1019,8 @@ async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_
     await conversation.handle_text(chat, UNKNOWN)
     [again] = await conversation.handle_text(chat, "tên em là Nguyễn Văn An, sđt 0912 345 678")
     assert ask_button(again)
-    [offer] = await conversation.handle_text(chat, "hỏi cán bộ")
-    assert f"“{UNKNOWN}\ntên em là Nguyễn Văn An, sđt 0912 345 678”" in offer.text
-    await conversation.handle_action(chat, "staff:ask")
+    [taken] = await conversation.handle_text(chat, "hỏi cán bộ")  # the label, typed
+    assert taken.text.startswith("✅ Em đã chuyển câu hỏi tới cán bộ phường")
     other = ChatRef("zalo", "u-302")
     await conversation.handle_text(other, UNKNOWN)
     new = "phường có cho mượn bàn ghế tổ chức đám cưới không"
@@ -1010,7 +1029,7 @@ async def test_what_asks_nothing_under_the_offer_goes_with_the_question_not_for_
     await conversation.handle_action(other, "staff:ask")
     await desk.post_pending()
     first, second = (post.reply.text for post in room.posts)
-    assert "Nguyễn Văn An" in first and UNKNOWN in first
+    assert f"“{UNKNOWN}\ntên em là Nguyễn Văn An, sđt 0912 345 678”" in first
     assert f"“{new}\nnhà em ở hẻm 12 đường Lê Lợi”" in second and UNKNOWN not in second
 
 

@@ -262,6 +262,8 @@ BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
 SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
 RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
 LINE = "line"
+# A line's number as words, last in what the resident says ("số hai", "cái đầu tiên").
+SPOKEN = {"tiên": 1, "hai": 2, "ba": 3}
 LINES = "lines"  # several numbers typed at once ("1 và 2"): the first one's line opens first
 
 
@@ -287,6 +289,12 @@ def opens(title: str) -> str:
 
 
 SCENARIOS: dict[str, list[Say | Do]] = {
+    "a line's number said in words, as a phone's voice typing writes it, or after 'xem'": [
+        Say(BHYT_LOST, "asked"),
+        Say("số hai", LINE),
+        Say("xem cái đầu tiên", LINE),
+        Say("chọn số ba", LINE),
+    ],
     "xem toàn văn under a burst, a ticket open: asks which notice, not sent to staff": [
         Do("ticket"),
         Do("alert"),
@@ -512,7 +520,8 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
     resident meant, `screen` being the numbers they had read."""
     kind, _, title = step.means.partition(":")
     if kind in (LINE, LINES):
-        number = int(re.findall(r"\d+", step.text)[0])
+        digits = re.findall(r"\d+", step.text)
+        number = int(digits[0]) if digits else SPOKEN[step.text.split()[-1]]  # "số hai"
         kind, title = "open", screen[number].removeprefix("📄 ").rstrip("…")
     if kind == "staff":
         assert text == msg.ticket_follow_up(WARD_NAME, 1), (where, step, text)

@@ -232,6 +232,24 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
     assert await bot.store.subscriptions_of(chat) == []
 
 
+async def test_a_question_typed_under_a_photo_is_answered(oa: FakeZaloOa, bot: Running) -> None:
+    """A photo of a card sent with the question typed under it (the message's text): the
+    question is answered, after a line saying the photo itself is not seen, as on the Zalo
+    bot; before, the resident was only asked to type, their question unread. A photo
+    alone is still asked to type."""
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "mất thẻ bhyt"))).status_code == 200
+    (answer,) = await oa.wait_for(ALICE)
+    photo = {"type": "image", "payload": {"url": "https://photo-stal.zadn.vn/the-bhyt.jpg"}}
+    captioned = oa.event("user_send_image", ALICE, attachments=[photo], text="mất thẻ bhyt")
+    assert (await oa.post(bot.webhook, captioned)).status_code == 200
+    (_, note, reply) = await oa.wait_for(ALICE, 3)
+    assert (note.text, reply.text) == (msg.attachment_unread(), answer.text)
+    assert reply.reply_to == captioned["message"]["msg_id"]
+    alone = oa.event("user_send_image", ALICE, attachments=[photo], text=" ")
+    assert (await oa.post(bot.webhook, alone)).status_code == 200
+    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type()
+
+
 async def test_forget_is_confirmed_as_a_free_reply_and_leaves_nothing_of_the_resident(
     oa: FakeZaloOa, bot: Running
 ) -> None:

@@ -542,10 +542,14 @@ class Conversation:
     ) -> list[Reply] | None:
         """The message right under "Hỏi cán bộ phường" (offered `how`: see
         wardbot.chat_memory), when it answers the offer: "có", "đồng ý", "chuyển giúp em"
-        take it, as the button does; "ok", "vâng" are told once that nothing went yet, and
-        then take it as "có" does. Beside close matches, "có" may say one of them is it.
-        None: the message is read as any other."""
-        if intent.kind in ("yes", "ack"):
+        take it, as the button does, and so does the button's label typed ("Hỏi cán bộ
+        phường", "hỏi cán bộ": what the offer says to choose, typed where there is no
+        button); "ok", "vâng" are told once that nothing went yet, and then take it as "có"
+        does. Beside close matches, "có" may say one of them is it. None: the message is
+        read as any other."""
+        if intent.kind == "staff" and not intent.arg:
+            takes = True
+        elif intent.kind in ("yes", "ack"):
             takes = how != STAFF_OFFERED_LISTED and (
                 intent.kind == "yes" or how == STAFF_OFFER_REMINDED
             )

@@ -538,13 +538,23 @@ def _chosen_number(words: list[str]) -> str:
     return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
 
 
-# "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên": a line counted as people
-# count, after the word for an item ("thứ 2" alone is a Monday).
+# "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên", "xem cái thứ hai": a line
+# counted as people count, after the word for an item ("thứ 2" alone is a Monday).
 _ORDINAL = re.compile(
-    r"\s*(?:chon\s+)?(?:cai|cau|muc|y|dong|so)\s+(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))"
-    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+    r"\s*(?:(?:chon|xem|mo)\s+)?(?:cai|cau|muc|y|dong|so)\s+"
+    r"(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
 )
 _ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
+# "Số hai", "chọn số một ạ", "xem câu số ba": a line's number said in words, as a phone's
+# voice typing writes it, after "số" ("hai" alone may be anything; "ba" is a father).
+_SPELT = re.compile(
+    r"\s*(?:(?:chon|xem|mo)\s+)?(?:(?:cai|cau|muc|y|dong)\s+)?so\s+"
+    r"(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+)
+_SPELT_NUMBERS = {
+    "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5",
+    "sau": "6", "bay": "7", "tam": "8", "chin": "9", "muoi": "10",
+}  # fmt: skip
 
 
 # Several choices at once: "1 và 2", "1, 3", "số 1 với số 2", "cả 2 và 3 ạ", "2 3".
@@ -568,7 +578,9 @@ def several_numbers(folded: str) -> list[str] | None:
 
 def counted_choice(folded: str) -> str | None:
     """The number of a line counted as people count it ("cai thu hai": "2", "cai dau
-    tien": "1"), in `folded` text; or None."""
+    tien": "1") or said in words ("so hai": "2"), in `folded` text; or None."""
+    if (spelt := _SPELT.fullmatch(folded)) is not None:
+        return _SPELT_NUMBERS[spelt.group(1)]
     match = _ORDINAL.fullmatch(folded)
     if match is None:
         return None
