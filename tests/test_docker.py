@@ -141,6 +141,23 @@ def test_the_docker_run_shown_stops_gently_and_logs_vietnams_time():
         assert "-e TZ=Asia/Ho_Chi_Minh " in run, run
 
 
+def test_the_readme_restore_can_read_a_backup_only_its_owner_may_read():
+    """A backup's database is its owner's alone (mode 600), and `docker cp` gives the copy
+    to the operator's account: the README's restore, run as the image's user, emptied the
+    volume and then could not read the backup (`cp: Permission denied`), leaving the bot an
+    empty database. It runs as root and hands the files back to the image's user."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (restore,) = re.findall(r"^docker run --rm .*wardbot-data:/app/data.*$", readme, re.M)
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    user = re.search(r"^USER (\S+)$", dockerfile, re.M)
+    assert user, "no USER in the Dockerfile"
+    assert " --user root " in restore, restore
+    script = re.search(r"sh -c '(.+)'$", restore)
+    assert script, restore
+    steps = script.group(1).split(" && ")
+    assert steps[-1] == f"chown -R {user.group(1)}:{user.group(1)} /app/data", steps
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's
