@@ -6,7 +6,10 @@
 #     -v wardbot-data:/app/data wardbot
 # (mount the folder, not faq.yaml alone: editors save by replacing the file; read-write and
 # writable by uid/gid 10001, for staff's FAQ edits from chat; see README)
-FROM python:3.11-slim
+# Python's minor version and Debian's release named, as the tests run them: a bare
+# `python:3.11-slim` moves to each new Debian release by itself (as it did to trixie in
+# 2025), under an image rebuilt for an upgrade.
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -15,10 +18,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies in their own layer, rebuilt only when pyproject.toml changes.
-COPY pyproject.toml ./
+# Dependencies in their own layer, rebuilt only when pyproject.toml or constraints.txt
+# changes: each at the version constraints.txt pins (the one the tests passed with; see
+# tools/constraints.py), not the newest its range in pyproject.toml allows on the day.
+COPY pyproject.toml constraints.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt \
+ && pip install -r /tmp/requirements.txt -c constraints.txt \
  && rm /tmp/requirements.txt
 
 # The program, then the ward's files as defaults: mount your own over them.

@@ -459,6 +459,7 @@ def _cmd_check(settings: Settings) -> int:
         read_last_good,
     )
     from wardbot.notices import dated_otherwise
+    from wardbot.sample import sample_notices
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
@@ -494,12 +495,15 @@ def _cmd_check(settings: Settings) -> int:
     ]
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
+    samples = sample_notices(n.id for n in corpus.announcements)
+    if samples:
+        print(msg.check_sample_notices(str(settings.content_dir), samples), file=sys.stderr)
     summary = msg.check_summary(
         len(corpus.topics),
         len(corpus.faq),
         len(corpus.announcements),
         len(problems),
-        warned=shrink is not None or bool(dated),
+        warned=shrink is not None or bool(dated) or bool(samples),
     )
     print(summary, file=sys.stderr)
     return 1 if problems else 0

@@ -4,6 +4,8 @@ the bot runs, and a bot restored from it keeping its residents' subscriptions.""
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 
@@ -101,3 +103,24 @@ async def test_a_restore_brings_back_what_was_sent_and_forgotten_since(data, tmp
     async with await Store.open(restored / "bot.sqlite3") as store:
         assert [item.chat for item in await store.due("telegram", 3000.0)] == [RESIDENT]
         assert await store.subscriptions_of(RESIDENT) == ["bhyt"]
+
+
+async def test_residents_data_and_its_backups_are_readable_by_the_bots_user_only(data, tmp_path):
+    """On a shared server (the bot under systemd beside other accounts) the database, with
+    residents' chats, questions and what they wrote to staff, and each night's copy of it
+    were made as the umask makes files (0644): readable by every user of the machine, the
+    backups in a folder kept for 30 days too. Both are now the bot's user's alone, the
+    write-ahead log beside the database included."""
+    previous = os.umask(0o022)  # the usual one, whatever the test runner's
+    try:
+        async with await Store.open(data / "bot.sqlite3") as running:
+            await running.subscribe(RESIDENT, "bhyt")
+            for name in ("bot.sqlite3", "bot.sqlite3-wal"):
+                assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+            backup = tmp_path / "backup"
+            assert bot.main(["backup", "--data", str(data), str(backup)]) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((backup / "bot.sqlite3").stat().st_mode) == 0o600
+    async with await Store.open(backup / "bot.sqlite3") as restored:
+        assert await restored.subscriptions_of(RESIDENT) == ["bhyt"]

@@ -30,6 +30,7 @@ import bot
 from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
+from wardbot.sample import SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -523,6 +524,35 @@ def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, t
     assert "cảnh báo:" in err and "mất 3 trong số 8 câu hỏi đáp" in err
     assert "tam-tru, thuong-tru, gio-lam-viec" in err
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+
+
+def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path, capsys):
+    """Step 2 of "Your own ward" has `check` run until it reports no problem: a ward that
+    wrote its own faq.yaml but kept the sample's content/ heard nothing of the other ward's
+    news it was about to serve as its own. `check` names them (not an error: exit 0)."""
+    assert bot.main(["check", *ward]) == 0
+    assert "phường mẫu" not in capsys.readouterr().err  # the ward's own notices only
+    # Those with no topics of the sample's faq.yaml, which this ward's lacks (an error).
+    shipped = [
+        notice
+        for notice in sorted((ROOT / "content").glob("*.md"))
+        if "\ntopics:" not in notice.read_text(encoding="utf-8")
+    ]
+    for notice in shipped[:3]:
+        shutil.copy(notice, tmp_path / "content" / notice.name)
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {tmp_path / 'content'}: {shipped[0].name} và 2 thông báo khác là thông báo "
+        "của phường mẫu đi kèm chương trình"
+    ) in err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+
+
+def test_every_notice_shipped_in_the_sample_is_known_as_the_samples():
+    """The list `check` and `run` recognise the sample by is the content/ folder shipped."""
+    shipped = {notice.stem for notice in (ROOT / "content").glob("*.md")}
+    assert shipped == SAMPLE_NOTICES
 
 
 def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_path, capsys):

@@ -5,6 +5,7 @@ leaves out of the image, and `bot.py run` stopped (docker stop, Ctrl-C) while it
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import re
 import signal
@@ -141,6 +142,61 @@ def test_the_docker_run_shown_stops_gently_and_logs_vietnams_time():
         assert "-e TZ=Asia/Ho_Chi_Minh " in run, run
 
 
+def test_the_readme_restore_can_read_a_backup_only_its_owner_may_read():
+    """A backup's database is its owner's alone (mode 600), and `docker cp` gives the copy
+    to the operator's account: the README's restore, run as the image's user, emptied the
+    volume and then could not read the backup (`cp: Permission denied`), leaving the bot an
+    empty database. It runs as root and hands the files back to the image's user."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (restore,) = re.findall(r"^docker run --rm .*wardbot-data:/app/data.*$", readme, re.M)
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    user = re.search(r"^USER (\S+)$", dockerfile, re.M)
+    assert user, "no USER in the Dockerfile"
+    assert " --user root " in restore, restore
+    script = re.search(r"sh -c '(.+)'$", restore)
+    assert script, restore
+    steps = script.group(1).split(" && ")
+    assert steps[-1] == f"chown -R {user.group(1)}:{user.group(1)} /app/data", steps
+
+
+def _constraints_tool():
+    spec = importlib.util.spec_from_file_location("constraints", ROOT / "tools/constraints.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_image_installs_pinned_versions_on_a_named_debian_release():
+    """`docker build` installed the newest version each range of pyproject.toml allowed on
+    the day (starlette's `<2` spans its 1.0), on whatever Debian `python:3.11-slim` had
+    moved to: an image rebuilt for an upgrade, or from an older checkout to go back to it,
+    ran libraries and a system no test had run. The Dockerfile installs with
+    constraints.txt, which pins every package the bot needs (pyproject's dependencies,
+    theirs, and so on) at a version each requirement on it allows, on a named release."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    base = re.search(r"^FROM (\S+)$", dockerfile, re.M)
+    assert base and re.fullmatch(r"python:3\.\d+-slim-[a-z]+", base.group(1)), base
+    assert re.search(r"^COPY pyproject\.toml constraints\.txt \./$", dockerfile, re.M)
+    (install,) = re.findall(r"pip install [^&]*", dockerfile)
+    assert " -c constraints.txt" in install, install
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name] = version
+    needed = _constraints_tool().installed_closure()
+    assert sorted(needed) == sorted(pins), "run tools/constraints.py (see its docstring)"
+    refused = [
+        f"{name}=={pins[name]} but {requirement}"
+        for name, (_, requirements) in needed.items()
+        for requirement in requirements
+        if not requirement.specifier.contains(pins[name], prereleases=True)
+    ]
+    assert refused == []
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's
@@ -165,6 +221,7 @@ def test_the_image_gets_the_program_and_the_ward_files_without_the_checkouts_lef
     shipped = [
         "bot.py",
         "pyproject.toml",
+        "constraints.txt",
         "faq.yaml",
         "content/2024-07-15-khoi-cong-xay-dung-cong-trinh-cau-sa-dec.md",
         "wardbot/config.py",

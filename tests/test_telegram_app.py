@@ -170,6 +170,26 @@ async def test_polling_answers_and_reports_healthy(
     assert api.token.split(":")[1] not in caplog.text
 
 
+async def test_run_warns_of_the_sample_wards_notices_left_in_content(
+    api: FakeBotApi, ward_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A ward that wrote its own faq.yaml but left the sample's content/ (or a Docker image
+    started without the ward's folder) served another ward's news as its own, in /latest
+    and answers, and the log said nothing: it names them, so the operator deletes them."""
+    shipped = sorted((ROOT / "content").glob("*.md"))[-1]
+    shutil.copy(shipped, ward_settings.content_dir / shipped.name)
+    settings = bot_settings(ward_settings, api)
+    with caplog.at_level(logging.WARNING, logger="wardbot.app"):
+        async with running_app(settings):
+            pass
+    (warning,) = [m for m in caplog.messages if "sample ward" in m]
+    assert warning.startswith(
+        f"{settings.content_dir}: 1 announcement(s), such as {shipped.name}, are the sample "
+        "ward's shipped with the bot"
+    )
+    assert "delete them from CONTENT_DIR" in warning
+
+
 async def test_a_faq_still_being_copied_as_the_bot_starts_is_read_once_whole(
     api: FakeBotApi,
     ward_settings: Settings,

@@ -55,6 +55,7 @@ SAMPLES: dict[str, list[Any]] = {
     "saving": [["faq.yaml", "content/2024-07-05-hop.md"], []],
     "data_dir": ["/srv/wardbot/data"],
     "folder": ["/srv/wardbot/content"],
+    "sample_ids": [["2024-07-16-mttq-phat-hoc-bong"], ["2024-03-04-ao-dai", "2024-07-15-cau"]],
     "backup": ["data/faq.yaml.bak"],
     "again": ["python bot.py announce content/hop.md"],
     "reason": ["hết thời gian chờ"],

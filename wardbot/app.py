@@ -36,6 +36,7 @@ from wardbot.portal import (
     withdrawn_note,
 )
 from wardbot.reply import Link
+from wardbot.sample import sample_notices
 from wardbot.stopping import stop_parts, stopped
 from wardbot.store import ChatRef, Store
 from wardbot.store.base import StoreError
@@ -204,6 +205,15 @@ async def _open_and_serve(
             len(corpus.announcements),
             settings.data_dir,
         )
+        if samples := sample_notices(n.id for n in corpus.announcements):
+            log.warning(
+                "%s: %d announcement(s), such as %s.md, are the sample ward's shipped with "
+                "the bot (another ward's news): residents get them as this ward's (/latest, "
+                "answers); delete them from CONTENT_DIR (README: 'Your own ward, step by step')",
+                settings.content_dir,
+                len(samples),
+                samples[0],
+            )
         await _serve(settings, engine, store, snapshot, stop, restarts)
 
 

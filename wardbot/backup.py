@@ -19,6 +19,7 @@ from pathlib import Path
 
 from wardbot.app import RUN_LOCK
 from wardbot.datadir import DATABASE
+from wardbot.process import create_private
 from wardbot.state import STATE_FILE
 from wardbot.vectors import VECTOR_FILE
 
@@ -76,6 +77,7 @@ def _copy_database(source: Path, target: Path) -> None:
     part = target.with_name(target.name + ".part")
     with contextlib.suppress(FileNotFoundError):
         part.unlink()
+    create_private(part)  # residents' data: for the bot's user only, wherever backups go
     src = sqlite3.connect(source, timeout=BUSY_SECONDS)
     try:
         dst = sqlite3.connect(part)

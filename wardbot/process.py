@@ -104,6 +104,17 @@ def remove_killed_partials(path: Path) -> None:
             continue
 
 
+def create_private(path: Path) -> None:
+    """Make `path` an empty file that only its owner may read or write (0o600), unless
+    something is there already. SQLite takes an empty file for a new database, and gives
+    the write-ahead log and shared memory it makes beside it the database's permissions:
+    a database begun so (residents' chats, subscriptions, questions and tickets) is not
+    readable by every user of the server, as one made under the usual umask (0o644) is.
+    A folder that cannot be written is left for SQLite to report in its own words."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 @contextlib.contextmanager
 def partial_file(path: Path, *, mode: int = 0o644) -> Iterator[BinaryIO]:
     """A file to write `path`'s new content into, moved over `path` when the block ends

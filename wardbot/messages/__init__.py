@@ -61,6 +61,7 @@ from wardbot.messages.admin import announce_unreadable as announce_unreadable
 from wardbot.messages.admin import broadcast_button_stale as broadcast_button_stale
 from wardbot.messages.admin import broadcast_send_button as broadcast_send_button
 from wardbot.messages.admin import check_dated_otherwise as check_dated_otherwise
+from wardbot.messages.admin import check_sample_notices as check_sample_notices
 from wardbot.messages.admin import check_summary as check_summary
 from wardbot.messages.admin import data_not_written as data_not_written
 from wardbot.messages.admin import faq_other_files_copy as faq_other_files_copy

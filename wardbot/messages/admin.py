@@ -435,6 +435,17 @@ def check_summary(topics: int, faq: int, notices: int, problems: int, *, warned:
     return f"Không có lỗi; {loaded}."
 
 
+def check_sample_notices(folder: str, sample_ids: list[str]) -> str:
+    """`bot.py check`: notices in `folder` that are still the sample ward's, shipped with
+    the bot (another ward's news), which residents would read as this ward's."""
+    more = f" và {figure(len(sample_ids) - 1)} thông báo khác" if len(sample_ids) > 1 else ""
+    return (
+        f"cảnh báo: {folder}: {sample_ids[0]}.md{more} là thông báo của phường mẫu đi kèm "
+        "chương trình, không phải của phường mình: người dân sẽ đọc chúng như tin của phường "
+        "(/latest, câu trả lời); hãy xóa chúng khỏi thư mục này"
+    )
+
+
 def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     """A notice whose date: line is not the date its file is named by (`where`: file:line):
     before it, most often copied from an older notice; after it, a year or month mistyped."""

@@ -15,6 +15,7 @@ from typing import Self
 
 import aiosqlite
 
+from wardbot.process import create_private
 from wardbot.schema import MIGRATIONS
 from wardbot.store.turns import BUSY_WAIT, LOCKED_WAIT, PROMPT_WAIT, Turns, no_room
 from wardbot.store.wal_copy import Copy, with_its_log
@@ -116,6 +117,7 @@ class Database:
     async def _open(cls, path: Path | str) -> Self:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(Path(path))
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await db.execute("PRAGMA journal_mode = WAL")
