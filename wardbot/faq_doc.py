@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wardbot import messages as msg
 from wardbot.faq_file import FaqFile, load_faq, same_words
 from wardbot.staff_read import (
     Stamp,
@@ -28,6 +29,7 @@ from wardbot.staff_read import (
     file_stamp,
     without_hidden_breaks,
 )
+from wardbot.text import nearest_ids
 
 # Line breaks as PyYAML (the loader's parser) counts them, so marks and lines agree.
 # As the loader reads lines (staff_read.without_hidden_breaks): Windows', Unix's, old Macs'.
@@ -195,7 +197,9 @@ def find_entry(doc: Doc, entry_id: str, shown: str, before: FaqFile | None = Non
             found_first = found_first or item
     if found_first is not None:
         return found_first
-    raise FaqEditError(f"Không có mục nào có id '{entry_id}' trong {shown}.")
+    ids = [entry.id for entry in before.faq] if before is not None else [*entry_ids(doc)]
+    nearest = nearest_ids(entry_id, dict.fromkeys(ids, ()))
+    raise FaqEditError(msg.unknown_entry(entry_id, shown, nearest))
 
 
 def is_alias(key: Node, value: Node) -> bool:
