@@ -464,7 +464,7 @@ def _cmd_check(settings: Settings) -> int:
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
     last_good = read_last_good(settings.data_dir)
-    faq = load_faq(settings.faq_file)
+    faq = load_faq(settings.faq_file, serving=last_good)
     corpus, problems = load_corpus(
         settings.faq_file,
         settings.content_dir,

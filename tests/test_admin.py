@@ -428,6 +428,17 @@ async def test_broadcast_to_a_topic_queues_one_message_per_follower_that_can_be_
     assert bot.questions() == []  # a staff command is not a resident's question
 
 
+@pytest.mark.parametrize("typed", ["bhty", "BHYT-", "bảo-hiểm-y-tế"])
+async def test_a_broadcast_to_a_mistyped_topic_names_the_nearest_and_sends_nothing(
+    bot: Bot, typed: str
+) -> None:
+    await subscribe_ward(bot.store)
+    reply = await bot.say(ADMIN, f"/broadcast {typed} Họp tổ dân phố tối nay.", ADMIN_ID)
+    assert "Có phải 'bhyt'?" in reply.text and "/broadcast bhyt NỘI DUNG" in reply.text
+    assert reply.buttons == ()
+    assert bot.outbox() == []
+
+
 async def test_a_broadcast_is_shown_for_review_and_sent_once_by_its_button(bot: Bot) -> None:
     """A message to thousands cannot be taken back: /broadcast shows the text and how many
     it reaches, and sends nothing until the admin presses "Gửi"; pressed twice (a slow

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -3297,6 +3298,32 @@ async def test_a_followed_topic_gone_is_not_told_again_at_each_restart(tmp_path:
     ward = await restarted(ward, later=60.0)
     assert ward.channel.sent == []
     await close_ward(ward)
+
+
+async def test_admins_are_told_of_an_entry_copied_under_its_id_by_the_copys_line(
+    ward: Ward, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A clerk copies the first entry above itself to start a new one and forgets its id:
+    the one residents were served keeps serving, the copy is named by its line."""
+    faq = ward.settings.faq_file
+    lines = faq.read_text(encoding="utf-8").split("\n")
+    first = lines.index("faq:") + 2
+    entry_id = lines[first - 1].split("id:")[1].strip()
+    served = ward.engine.document(entry_id)
+    copy = f"  - id: {entry_id}\n    question: Câu hỏi mới?\n    answer: Câu trả lời mới.\n"
+    faq.write_text("\n".join(lines).replace("faq:\n", "faq:\n" + copy, 1), encoding="utf-8")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+
+    ((chat, (reply,), _),) = ward.channel.sent
+    assert chat == ADMIN.chat_id
+    assert (
+        f"faq.yaml:{first}: mã (id) '{entry_id}' đã dùng cho mục ở dòng {first + 3}, mục đó "
+        "vẫn được dùng"
+    ) in reply.text
+    assert ward.engine.document(entry_id) == dataclasses.replace(served, line=first + 3)
+    # The log says the same, at the copy's line in faq.yaml.
+    assert f"{faq}:{first}: mã (id) '{entry_id}' đã dùng cho mục ở dòng {first + 3}" in caplog.text
 
 
 async def test_two_alike_problems_are_both_told(ward: Ward) -> None:

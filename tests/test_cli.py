@@ -30,6 +30,7 @@ import bot
 from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
+from wardbot.faq_file import load_faq
 from wardbot.sample import SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
@@ -598,6 +599,28 @@ def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_
     assert re.search(rf"{re.escape(str(faq))}:\d+: ", captured.out)
     assert "chưa có bản đúng nào" in captured.err
     assert "không có câu hỏi đáp và chủ đề nào" in captured.err
+
+
+def test_check_names_the_copy_of_an_entry_left_out_not_the_entry_the_bot_serves(
+    ward, tmp_path, capsys
+):
+    assert bot.main(["index", *ward]) == 0  # the data folder keeps faq.yaml as served
+    faq = tmp_path / "faq.yaml"
+    first = faq.read_text(encoding="utf-8").split("\n").index("faq:") + 2
+    served = next(e for e in load_faq(faq).faq if e.line == first)
+    # A clerk copies the first entry above itself, edits the copy, forgets its id.
+    copy = f"  - id: {served.id}\n    question: Câu hỏi mới?\n    answer: Câu trả lời mới.\n"
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("faq:\n", "faq:\n" + copy, 1), encoding="utf-8"
+    )
+    capsys.readouterr()
+    assert bot.main(["check", *ward]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"{faq}:{first}: mã (id) '{served.id}' đã dùng cho mục ở dòng {first + 3}, mục đó vẫn "
+        f"được dùng — cả mục này bị bỏ qua; nếu đây là mục mới, hãy đặt cho nó một mã riêng, "
+        f"ví dụ {served.id}-2"
+    ) in out.split("\n")
 
 
 def test_check_says_a_new_wards_broken_faq_is_not_served_from_the_samples_copy(

@@ -2490,6 +2490,25 @@ async def test_admins_turn_tickets_into_faq_from_their_private_chat(
     assert refused.text == msg.admins_only(WARD_NAME, f"{RESIDENT.channel}:u-77")
 
 
+@pytest.mark.parametrize("typed", ["hoc-bong-khuyen-hc", "Học-Bổng-Khuyến-Học"])
+async def test_a_mistyped_entry_id_is_answered_with_the_nearest_ids_and_nothing_written(
+    conversation: Conversation, desk: Desk, staff_files: tuple[Path, Reloads], typed: str
+) -> None:
+    faq, _ = staff_files
+    before = faq.read_bytes()
+    me = ChatRef("telegram", STAFF)
+    await open_ticket(conversation)
+    [said] = await conversation.handle_text(me, f"/variant 1 {typed}", sender=STAFF)
+    assert said.text == msg.faq_edit_failed(
+        msg.unknown_entry(typed, str(faq), ["hoc-bong-khuyen-hoc"])
+    )
+    assert "Có phải 'hoc-bong-khuyen-hoc'?" in said.text
+    assert faq.read_bytes() == before
+    # Resent with the id offered, it is added.
+    [done] = await conversation.handle_text(me, "/variant 1 hoc-bong-khuyen-hoc", sender=STAFF)
+    assert done.text == msg.faq_variant_added("hoc-bong-khuyen-hoc", UNKNOWN)
+
+
 async def test_an_unanswered_group_becomes_a_variant_by_button(
     conversation: Conversation, store: Store, staff_files: tuple[Path, Reloads], clock: Clock
 ) -> None:

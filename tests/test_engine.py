@@ -336,8 +336,8 @@ def test_the_last_good_copy_is_the_faq_that_was_checked_not_the_file_read_again(
     faq.write_bytes(edited)
     read = wardbot.engine.load_faq
 
-    def read_then_saved_again(path):
-        checked = read(path)
+    def read_then_saved_again(path, serving=None):
+        checked = read(path, serving=serving)
         faq.write_bytes(edited[: edited.index(b"  - id: tam-tru")] + b"  - id: [cut")
         return checked
 
@@ -383,6 +383,42 @@ def test_removing_one_entry_is_an_ordinary_edit(tmp_path):
     faq.write_text(full[: full.index("  - id: gio-lam-viec")], encoding="utf-8")
     engine.reload()
     assert engine.faq_shrink is None and engine.document("gio-lam-viec") is None
+    engine.close()
+
+
+# A clerk copies an entry to the top of faq: to start a new one, edits it and forgets its id.
+COPIED_ON_TOP = """\
+faq:
+  - id: gio-lam-viec
+    question: Thứ bảy phường có tiếp dân không?
+    answer: Sáng thứ bảy có cán bộ trực một cửa.
+"""
+
+
+def test_an_entry_copied_under_its_id_leaves_the_one_served_serving(tmp_path):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    served = engine.document("gio-lam-viec")
+    assert served is not None and "7 giờ 30" in served.answer
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("faq:\n", COPIED_ON_TOP, 1), encoding="utf-8"
+    )
+    copy_line = faq.read_text(encoding="utf-8").split("\n").index("  - id: gio-lam-viec") + 1
+    at = faq.read_text(encoding="utf-8").split("\n").index("  - id: gio-lam-viec", copy_line) + 1
+
+    told = [str(p) for p in engine.reload()]
+
+    assert f"{faq}:{copy_line}: mã (id) 'gio-lam-viec' đã dùng cho mục ở dòng {at}" in "\n".join(
+        told
+    )
+    assert "7 giờ 30" in engine.document("gio-lam-viec").answer
+    assert engine.ask("giờ làm việc của ủy ban phường").best.id == "gio-lam-viec"
+    engine.close()
+    # A restart, faq.yaml unchanged: the entry that served before the copy still serves.
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert "7 giờ 30" in engine.document("gio-lam-viec").answer
+    assert any(p.line == copy_line for p in engine.problems)
     engine.close()
 
 

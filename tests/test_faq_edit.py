@@ -290,6 +290,50 @@ def test_an_unrelated_bad_entry_does_not_block_an_edit(faq_file: Path, backups: 
     assert "bhyt cả nhà đóng bao nhiêu" in entry_of(loaded, "bhyt-muc-dong").variants
 
 
+def test_a_variant_goes_to_the_entry_served_not_a_copy_pasted_above_it(
+    faq_file: Path, backups: Path
+) -> None:
+    backups.mkdir()
+    (backups / LAST_GOOD_FAQ_COPIES[0]).write_text(STAFF_FAQ, encoding="utf-8")  # as served
+    copied = STAFF_FAQ.replace(
+        "  - id: bhyt-mat-the\n",
+        "  - id: ho-tich-khai-sinh\n    question: Khai tử cần gì?\n    answer: Tờ khai tử.\n\n"
+        "  - id: bhyt-mat-the\n",
+    )
+    faq_file.write_text(copied, encoding="utf-8")
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cho bé", backup_dir=backups)
+
+    written = faq_file.read_text(encoding="utf-8")
+    assert written.index("giấy khai sinh cho bé") > written.index("làm giấy khai sinh")
+    served = load_faq(faq_file, serving=load_faq(backups / LAST_GOOD_FAQ_COPIES[0]))
+    assert entry_of(served, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "giấy khai sinh cho bé",
+    )
+
+
+def test_a_variant_goes_into_a_variants_line_written_without_brackets(
+    faq_file: Path, backups: Path
+) -> None:
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]",
+        "variants: khai sinh cho bé, làm giấy khai sinh  # hỏi nhiều",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì?", backup_dir=backups)
+
+    assert load_faq(faq_file).problems == []  # the line is now written as it should be
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "giấy khai sinh cần gì?",
+    )
+    assert "# hỏi nhiều" in faq_file.read_text(encoding="utf-8")
+
+
 def entry_of(loaded, entry_id: str):
     return next(e for e in loaded.faq if e.id == entry_id)
 

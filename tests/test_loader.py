@@ -274,24 +274,30 @@ faq: []
         ),
         "faq.yaml:6: chủ đề 'no-name': thiếu dòng name: (tên chủ đề) — cả chủ đề này bị bỏ qua",
         (
-            "faq.yaml:7: mã (id) 'bhyt' đã dùng ở dòng 2 — cả chủ đề này bị bỏ qua; hãy đặt mã "
-            "khác, ví dụ bhyt-2"
+            "faq.yaml:7: mã (id) 'bhyt' đã dùng cho chủ đề ở dòng 2, chủ đề đó vẫn được dùng — "
+            "cả chủ đề này bị bỏ qua; nếu đây là chủ đề mới, hãy đặt cho nó một mã riêng, ví dụ "
+            "bhyt-2"
         ),
         (
             "faq.yaml:11: chủ đề 'kw': 'keyword' viết sai, có phải 'keywords'? — dòng này bị bỏ "
             "qua, chủ đề vẫn được dùng"
         ),
         (
-            "faq.yaml:14: chủ đề 'kw2': dòng keywords: phải là một danh sách trong ngoặc vuông, "
-            "ví dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng keywords:, chủ đề vẫn được dùng"
+            "faq.yaml:14: chủ đề 'kw2': dòng keywords: danh sách phải nằm trong ngoặc vuông, "
+            "viết `keywords: [a, b]` — bot tạm hiểu là 2 từ khóa, chủ đề vẫn được dùng"
         ),
         (
             "faq.yaml:16: chủ đề 'blank': dòng name: còn trống, chưa có tên chủ đề — cả chủ đề "
             "này bị bỏ qua"
         ),
     ]
-    # A typo in a topic's keywords leaves them out, not the topic its residents follow.
-    assert [(t.id, t.keywords) for t in faq.topics] == [("bhyt", ()), ("kw", ()), ("kw2", ())]
+    # A typo in a topic's keywords leaves them out, not the topic its residents follow;
+    # keywords written without their brackets are read as the list meant.
+    assert [(t.id, t.keywords) for t in faq.topics] == [
+        ("bhyt", ()),
+        ("kw", ()),
+        ("kw2", ("a", "b")),
+    ]
 
 
 # Each bad entry starts at line 11, after FAQ_HEAD; `good` must still load.
@@ -374,8 +380,9 @@ BAD_ENTRIES = [
         "  - id: good\n    question: Q2?\n    answer: A2.\n",
         [
             (
-                "faq.yaml:11: mã (id) 'good' đã dùng ở dòng 8 — cả mục này bị bỏ qua; hãy đặt mã "
-                "khác, ví dụ good-2"
+                "faq.yaml:11: mã (id) 'good' đã dùng cho mục ở dòng 8, mục đó vẫn được dùng — "
+                "cả mục này bị bỏ qua; nếu đây là mục mới, hãy đặt cho nó một mã riêng, ví dụ "
+                "good-2"
             )
         ],
     ),
@@ -425,11 +432,12 @@ PARTLY_BAD_ENTRIES = [
         "  - id: bad\n    question: Q?\n    answer: A.\n    variants: mua bhyt, giá\n",
         [
             (
-                "faq.yaml:14: mục 'bad': dòng variants: phải là một danh sách trong ngoặc vuông, ví "
-                "dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng variants:, mục vẫn được dùng"
+                "faq.yaml:14: mục 'bad': dòng variants: danh sách phải nằm trong ngoặc vuông, "
+                "viết `variants: [mua bhyt, giá]` (nếu là một câu có dấu phẩy thì viết "
+                '`variants: ["mua bhyt, giá"]`) — bot tạm hiểu là 2 cách hỏi, mục vẫn được dùng'
             )
         ],
-        {"variants": ()},
+        {"variants": ("mua bhyt", "giá")},
     ),
     (
         "  - id: bad\n    question: Q?\n    answer: A.\n    variants:\n      - a\n      -\n",

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from wardbot.faq_file import load_faq
 from wardbot.loader import load_corpus
@@ -184,6 +185,35 @@ def test_attachments_and_temporary_files_are_not_reported(name: str) -> None:
     assert load_content(Path("content"), TOPICS) == ([], [])
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("giờ làm việc, thứ bảy có làm không", ("giờ làm việc", "thứ bảy có làm không")),
+        ("mua bhyt, - cả nhà, thẻ [cũ]", ("mua bhyt", "- cả nhà", "thẻ [cũ]")),
+        ("giờ làm việc", ("giờ làm việc",)),
+        ('"làm việc, nghỉ trưa"', ("làm việc, nghỉ trưa",)),
+    ],
+)
+def test_variants_written_without_brackets_load_and_are_shown_retyped(
+    typed: str, meant: tuple[str, ...]
+) -> None:
+    Path("faq.yaml").write_text(
+        HEAD
+        + f"  - id: gio\n    question: Giờ làm việc?\n    answer: Sáng.\n    variants: {typed}\n",
+        encoding="utf-8",
+    )
+    faq = load_faq(Path("faq.yaml"))
+
+    # The clerk's obvious intent: the entry is served with those ways of asking.
+    assert [(e.id, e.variants) for e in faq.faq] == [("gio", meant)]
+    (problem,) = faq.problems
+    assert problem.line == 8
+    assert "bot tạm hiểu là" in problem.message and "mục vẫn được dùng" in problem.message
+    # The line shown is what to type: YAML reads it as that same list.
+    retyped = problem.message.split("viết `")[1].split("`")[0]
+    assert yaml.safe_load(retyped) == {"variants": list(meant)}
+
+
 def test_each_problem_says_what_it_costs() -> None:
     problems = faq_problems(
         HEAD + "  - id: khai-sinh\n    question: Q?\n    answer: A.\n    variants: a, b\n"
@@ -192,10 +222,11 @@ def test_each_problem_says_what_it_costs() -> None:
     )
 
     assert problems == [
-        "faq.yaml:8: mục 'khai-sinh': dòng variants: phải là một danh sách trong ngoặc "
-        "vuông, ví dụ [thứ nhất, thứ hai] — chỉ bỏ qua dòng variants:, mục vẫn được dùng",
-        "faq.yaml:9: mã (id) 'khai-sinh' đã dùng ở dòng 5 — cả mục này bị bỏ qua; hãy đặt "
-        "mã khác, ví dụ khai-sinh-2",
+        "faq.yaml:8: mục 'khai-sinh': dòng variants: danh sách phải nằm trong ngoặc vuông, "
+        'viết `variants: [a, b]` (nếu là một câu có dấu phẩy thì viết `variants: ["a, b"]`) '
+        "— bot tạm hiểu là 2 cách hỏi, mục vẫn được dùng",
+        "faq.yaml:9: mã (id) 'khai-sinh' đã dùng cho mục ở dòng 5, mục đó vẫn được dùng — cả "
+        "mục này bị bỏ qua; nếu đây là mục mới, hãy đặt cho nó một mã riêng, ví dụ khai-sinh-2",
         "faq.yaml:14: mục 'cu-tru': 'anwser' viết sai, có phải 'answer'? — cả mục này bị "
         "bỏ qua vì thiếu câu trả lời",
     ]

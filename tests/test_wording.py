@@ -60,6 +60,11 @@ SAMPLES: dict[str, list[Any]] = {
     "again": ["python bot.py announce content/hop.md"],
     "reason": ["hết thời gian chờ"],
     "entry_id": ["bhyt-mat-the"],
+    # The ids most like one an admin mistyped: one, several, none.
+    "nearest": [["bhyt-mat-the"], ["bhyt", "bhyt-muc-dong", "bhxh"], []],
+    "typed": ["bhty", "Bảo hiểm"],
+    "where": ["faq.yaml"],
+    "topic_ids": [["bhyt", "cu-tru"], []],
     # Edits made from chat a hand save of faq.yaml overwrote: time, entry, asked, new entry.
     "lost": [
         [("10:05", "bhyt-mat-the", "quên thẻ bảo hiểm", False)],

@@ -33,7 +33,7 @@ from wardbot.ports import Searcher
 from wardbot.redact import for_faq
 from wardbot.reply import Button, Reply, button_label, digest
 from wardbot.store import ChatRef, Store
-from wardbot.text import fold
+from wardbot.text import fold, nearest_ids
 
 ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq", "undo"}
 # Buttons: under /unanswered, add a group as a variant; under /broadcast's preview, send
@@ -367,7 +367,12 @@ class Admin:
         else:
             topic = next((t for t in topics if t.id == target.lower()), None)
             if topic is None:
-                return Reply(msg.admin_broadcast_usage([t.id for t in topics]))
+                names = {t.id: (t.name,) for t in topics}
+                return Reply(
+                    msg.admin_broadcast_unknown_topic(
+                        target, nearest_ids(target, names), [t.id for t in topics]
+                    )
+                )
             topic_id, label = topic.id, topic.name
         count = len(await self.alerts.broadcast_chats(topic_id))
         if not count:

@@ -353,9 +353,9 @@ class Engine:
             return self._reload()
 
     def _reload(self) -> list[Problem]:
-        faq = load_faq(self.faq_file)
-        problems = [*faq.problems, *conflict_problems(self.faq_file)]
         previous = self._last_good_faq()
+        faq = load_faq(self.faq_file, serving=previous)
+        problems = [*faq.problems, *conflict_problems(self.faq_file)]
         if previous is not None and another_file(faq, previous):
             log.warning(
                 "%s cannot be read, and the last good version is another file's (none of "

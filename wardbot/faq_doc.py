@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from wardbot import messages as msg
 from wardbot.faq_file import FaqFile, load_faq, same_words
 from wardbot.staff_read import (
     Stamp,
@@ -28,6 +29,7 @@ from wardbot.staff_read import (
     file_stamp,
     without_hidden_breaks,
 )
+from wardbot.text import nearest_ids
 
 # Line breaks as PyYAML (the loader's parser) counts them, so marks and lines agree.
 # As the loader reads lines (staff_read.without_hidden_breaks): Windows', Unix's, old Macs'.
@@ -92,8 +94,9 @@ class Splice:
         return 0 if self.at < line <= self.at + len(self.new) else line
 
 
-def read_doc(real: Path, shown: str) -> tuple[Doc, FaqFile]:
-    """The file and what the loader makes of it; refused when it cannot be read or parsed."""
+def read_doc(real: Path, shown: str, serving: FaqFile | None = None) -> tuple[Doc, FaqFile]:
+    """The file and what the loader makes of it (`serving`: see `load_faq`); refused when
+    it cannot be read or parsed."""
     try:
         info = os.stat(real)  # before reading: any write after it changes the stamp
         data = real.read_bytes() if stat.S_ISREG(info.st_mode) else b""
@@ -103,7 +106,7 @@ def read_doc(real: Path, shown: str) -> tuple[Doc, FaqFile]:
         raise FaqEditError(f"Không đọc được {shown} ({exc.strerror}).") from None
     if not stat.S_ISREG(info.st_mode):
         raise FaqEditError(f"{shown} không phải là một tệp bình thường.")
-    before = load_faq(real)
+    before = load_faq(real, serving=serving)
     if not before.ok_syntax:
         raise broken(before, shown)
     encoding = encoding_of(data)
@@ -176,7 +179,11 @@ def entry_ids(doc: Doc) -> dict[str, int]:
     return ids
 
 
-def find_entry(doc: Doc, entry_id: str, shown: str) -> MappingNode:
+def find_entry(doc: Doc, entry_id: str, shown: str, before: FaqFile | None = None) -> MappingNode:
+    """The entry `entry_id`; of several with that id, the one the loader served in
+    `before` (the others are left out: an edit of one would change nothing)."""
+    served = {entry.id: entry.line for entry in before.faq} if before is not None else {}
+    found_first: MappingNode | None = None
     for item in _items(doc, "faq"):
         found = pair(item, "id") if isinstance(item, MappingNode) else None
         if (
@@ -185,8 +192,14 @@ def find_entry(doc: Doc, entry_id: str, shown: str) -> MappingNode:
             and str(found[1].value).strip() == entry_id.strip()
         ):
             assert isinstance(item, MappingNode)
-            return item
-    raise FaqEditError(f"Không có mục nào có id '{entry_id}' trong {shown}.")
+            if served.get(entry_id.strip(), item.start_mark.line + 1) == item.start_mark.line + 1:
+                return item
+            found_first = found_first or item
+    if found_first is not None:
+        return found_first
+    ids = [entry.id for entry in before.faq] if before is not None else [*entry_ids(doc)]
+    nearest = nearest_ids(entry_id, dict.fromkeys(ids, ()))
+    raise FaqEditError(msg.unknown_entry(entry_id, shown, nearest))
 
 
 def is_alias(key: Node, value: Node) -> bool:

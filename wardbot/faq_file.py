@@ -10,8 +10,9 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ class FaqFile:
     # The bytes read: what was checked, so what is kept as the last good copy (the file
     # itself may have changed since: an editor saving it again).
     data: bytes = b""
+    # The ids more than one topic or entry has (one of each served: `_unique_records`).
+    doubled: frozenset[str] = frozenset()
 
 
 _TOPIC = Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
@@ -81,8 +84,13 @@ _ENTRY = Kind("mục", "cả mục này bị bỏ qua", "mục vẫn được d�
 _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.M)
 
 
-def load_faq(path: Path) -> FaqFile:
-    """Read faq.yaml: its topics, FAQ entries and synonyms."""
+def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
+    """Read faq.yaml: its topics, FAQ entries and synonyms.
+
+    `serving`: what the bot serves now (its last good faq.yaml). Of the topics or entries
+    that have one id (one copied to start a new one, its id left as it was), the one most
+    like the one served under that id keeps serving, wherever the copy was pasted; the
+    first in the file when none is served."""
     src = str(path)
     data, problems = read_bytes(path, unread=_FAQ_UNREAD)
     text = None
@@ -133,21 +141,55 @@ def load_faq(path: Path) -> FaqFile:
         problems.append(Problem(src, 1, message))
 
     result = FaqFile(problems=problems, missing_sections=missing, data=data or b"")
-    result.topics = _load_topics(sections.get("topics"), src, problems)
-    result.faq = _load_entries(sections.get("faq"), result.topics, src, problems)
+    doubled: set[str] = set()
+    served_topics = {t.id: _topic_print(t.name) for t in serving.topics} if serving else {}
+    result.topics = _load_topics(sections.get("topics"), src, problems, served_topics, doubled)
+    served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
+    result.faq = _load_entries(
+        sections.get("faq"), result.topics, src, problems, served_faq, doubled
+    )
+    result.doubled = frozenset(doubled)
     result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)
     problems.sort(key=lambda p: p.line)
     return result
 
 
-def _load_topics(node: Node | None, src: str, problems: list[Problem]) -> list[Topic]:
+# What tells a topic or an entry copied under the same id from the one served with it.
+Print = tuple[str, ...]
+
+
+def _topic_print(name: str) -> Print:
+    return (name,)
+
+
+def _entry_print(question: str, answer: str) -> Print:
+    return (question, answer)
+
+
+@dataclass(frozen=True)
+class _Served:
+    """What decides which of the records sharing an id is served (see `load_faq`)."""
+
+    prints: Mapping[str, Print]  # id -> what the one served has
+    print_of: Callable[[dict[str, Any]], Print]
+    doubled: set[str]  # filled with the ids several records have
+
+
+def _load_topics(
+    node: Node | None,
+    src: str,
+    problems: list[Problem],
+    serving: Mapping[str, Print],
+    doubled: set[str],
+) -> list[Topic]:
     fields: dict[str, Parser] = {
         "id": id_field,
         "name": text_field,
-        "keywords": list_field(word_field),
+        "keywords": list_field(word_field, key="keywords"),
     }
+    served = _Served(serving, lambda values: _topic_print(values["name"]), doubled)
     records = _unique_records(
-        node, "topics", _TOPIC, fields, ("id", "name"), src, problems, partial=True
+        node, "topics", _TOPIC, fields, ("id", "name"), src, problems, served, partial=True
     )
     topics = []
     named: dict[str, tuple[str, int]] = {}  # a name as residents type it -> its topic, line
@@ -173,25 +215,52 @@ def _unique_records(
     required: tuple[str, ...],
     src: str,
     problems: list[Problem],
+    served: _Served,
     *,
     partial: bool = False,
 ) -> Iterator[tuple[Node, dict[str, Any]]]:
-    """The valid records of a section, each with a first-seen id; the rest reported.
-    `partial`: see check_record."""
-    first_line: dict[str, int] = {}
-    for item in _items(node, section, kind, src, problems):
-        values = check_record(item, kind, fields, required, src, problems, partial=partial)
-        if values is None:
+    """The valid records of a section, one for each id; the others reported (`served`:
+    which one of those sharing an id is kept). `partial`: see check_record."""
+    records = [
+        (item, values)
+        for item in _items(node, section, kind, src, problems)
+        if (values := check_record(item, kind, fields, required, src, problems, partial=partial))
+        is not None
+    ]
+    sharing: dict[str, list[int]] = {}
+    for at, (_, values) in enumerate(records):
+        sharing.setdefault(values["id"], []).append(at)
+    kept = {ident: _kept(ats, records, served, ident) for ident, ats in sharing.items()}
+    served.doubled.update(ident for ident, ats in sharing.items() if len(ats) > 1)
+    for at, (item, values) in enumerate(records):
+        ident = values["id"]
+        if kept[ident] == at:
+            yield item, values
             continue
-        if values["id"] in first_line:
-            message = (
-                f"mã (id) '{values['id']}' đã dùng ở dòng {first_line[values['id']]} — "
-                f"{kind.skipped}; hãy đặt mã khác, ví dụ {values['id']}-2"
-            )
-            problems.append(Problem(src, node_line(item), message))
-            continue
-        first_line[values["id"]] = node_line(item)
-        yield item, values
+        free = next(f"{ident}-{n}" for n in itertools.count(2) if f"{ident}-{n}" not in sharing)
+        at = node_line(records[kept[ident]][0])
+        message = (
+            f"mã (id) '{ident}' đã dùng cho {kind.noun} ở dòng {at}, "
+            f"{kind.noun} đó vẫn được dùng — {kind.skipped}; nếu đây là {kind.noun} mới, hãy "
+            f"đặt cho nó một mã riêng, ví dụ {free}"
+        )
+        problems.append(Problem(src, node_line(item), message))
+
+
+def _kept(
+    ats: Sequence[int], records: Sequence[tuple[Node, dict[str, Any]]], served: _Served, ident: str
+) -> int:
+    """Of the records at `ats`, all with the id `ident`, the one served: the most like the
+    one served now under that id (the same question and answer, else one of them), the
+    first of those alike."""
+    now = served.prints.get(ident)
+    if now is None:
+        return ats[0]
+
+    def likeness(at: int) -> int:
+        return sum(a == b for a, b in zip(served.print_of(records[at][1]), now, strict=True))
+
+    return max(ats, key=lambda at: (likeness(at), -at))
 
 
 def _items(
@@ -211,19 +280,29 @@ def _items(
 
 
 def _load_entries(
-    node: Node | None, topics: Sequence[Topic], src: str, problems: list[Problem]
+    node: Node | None,
+    topics: Sequence[Topic],
+    src: str,
+    problems: list[Problem],
+    serving: Mapping[str, Print],
+    doubled: set[str],
 ) -> list[FaqEntry]:
     fields: dict[str, Parser] = {
         "id": id_field,
         "question": _question,
         "answer": _answer,
-        "variants": list_field(word_field),
+        "variants": list_field(word_field, key="variants"),
         "topics": topics_field(topics),
         "links": list_field(url_field, single=True),
     }
     entries: list[FaqEntry] = []
     required = ("id", "question", "answer")
-    records = _unique_records(node, "faq", _ENTRY, fields, required, src, problems, partial=True)
+    served = _Served(
+        serving, lambda values: _entry_print(values["question"], values["answer"]), doubled
+    )
+    records = _unique_records(
+        node, "faq", _ENTRY, fields, required, src, problems, served, partial=True
+    )
     asked: dict[str, tuple[str, int, bool]] = {}  # see _asked_before
     for item, values in records:
         problems += _asked_before(item, values, asked, src)
@@ -265,8 +344,13 @@ def _asked_before(
     phrasings = [(values["question"], key_line(item, "question"), True)]
     # The entry read (`values`) is a mapping; its variants' lines are those of its nodes.
     typed = {key_name(key): value for key, value in item.value}
-    nodes = typed["variants"].value if "variants" in values else []
-    lines = [node_line(node) for node in nodes]
+    variants, read = typed.get("variants"), values.get("variants", ())
+    if not read or variants is None:
+        lines = []
+    elif isinstance(variants, SequenceNode):
+        lines = [node_line(node) for node in variants.value]
+    else:  # "variants: a, b" read as a list (`yaml_values.list_field`): all on its line
+        lines = [node_line(variants)] * len(read)
     phrasings += [
         (text, line, False) for text, line in zip(values.get("variants", ()), lines, strict=True)
     ]

@@ -29,6 +29,7 @@ from wardbot.faq_doc import (
     pair,
     style_of,
 )
+from wardbot.yaml_values import unbracketed_items
 
 _STR = "tag:yaml.org,2002:str"
 _WIDE = 1_000_000  # never wrap a long Vietnamese line
@@ -130,6 +131,13 @@ def variant_splice(doc: Doc, entry: MappingNode, entry_id: str, variant: str, sh
         flow = "[" + _item_text(variant, flow=True) + "]"
         edited = text[: start.column] + flow + text[value.end_mark.column :]
         return Splice(start.line, 1, [edited])
+    if isinstance(value, ScalarNode) and value.start_mark.line == value.end_mark.line:
+        # `variants: a, b`, served as [a, b] (yaml_values.list_field): written so, with it.
+        start, end = value.start_mark, value.end_mark
+        text = doc.lines[start.line].rstrip("\r\n")
+        items = [*unbracketed_items(value), variant]
+        flow = "[" + ", ".join(_item_text(item, flow=True) for item in items) + "]"
+        return Splice(start.line, 1, [text[: start.column] + flow + text[end.column :]])
     if not isinstance(value, SequenceNode):
         raise FaqEditError(f"{shown}:{line}: 'variants' của mục '{entry_id}' không phải danh sách.")
     if value.flow_style:  # `[a, b]`: add `, c` after the last item

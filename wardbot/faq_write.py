@@ -121,7 +121,7 @@ def add_variant(
     shown = str(faq_file)
 
     def plan(doc: Doc, before: FaqFile) -> _Plan:
-        entry = find_entry(doc, entry_id, shown)
+        entry = find_entry(doc, entry_id, shown, before)
         if unchanged and not any(
             e.id == entry_id and fingerprint(e) == unchanged for e in before.faq
         ):
@@ -294,12 +294,12 @@ def _unique(base: str, taken: dict[str, int]) -> str:
 # ------------------------------------------------------------------- writing
 
 
-def _refuse_unserved(before: FaqFile, data_dir: Path, shown: str) -> None:
+def _refuse_unserved(before: FaqFile, last_good: FaqFile | None, shown: str) -> None:
     """Refused while the bot serves the last good version (`loader.faq_usable`: a mistyped
     'faq:' header, say), which the data folder (`backup_dir`) keeps: an entry written under
     a new 'faq:' header would make the file usable with that entry alone, every other
     entry gone from the bot's answers."""
-    if not faq_usable(before, read_last_good(data_dir)):
+    if not faq_usable(before, last_good):
         raise broken(before, shown)
 
 
@@ -309,13 +309,14 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
     real = Path(os.path.realpath(faq_file))  # a linked faq.yaml stays a link
     with _LOCK:
         for _ in range(2):
-            doc, before = read_doc(real, shown)
-            _refuse_unserved(before, backup_dir, shown)
+            serving = read_last_good(backup_dir)  # of entries sharing an id, the one edited
+            doc, before = read_doc(real, shown, serving)
+            _refuse_unserved(before, serving, shown)
             edit = plan(doc, before)
             written = apply_splice(doc, edit.splice)
             tmp = _write_temp(real, written, doc, shown)
             try:
-                _validate(doc, before, load_faq(tmp), edit, shown)
+                _validate(doc, before, load_faq(tmp, serving=serving), edit, shown)
                 if stamp_of(real) != doc.stamp:
                     continue
                 backup = _put_in_place(tmp, real, doc, backup_dir, shown)

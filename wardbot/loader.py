@@ -72,11 +72,22 @@ def faq_shrink(before: Sequence[FaqEntry], after: Sequence[FaqEntry]) -> FaqShri
 def read_last_good(data_dir: Path) -> FaqFile | None:
     """The last good faq.yaml kept in the data folder, when it reads: what a bot on that
     folder serves, from its start, while faq.yaml cannot be used (`faq_usable`)."""
-    saved = data_dir / LAST_GOOD_FAQ_COPIES[0]
+    return _read_copy(data_dir, 0)
+
+
+def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
+    """The last good copy `index` (0: the newest), when it reads. One where topics or
+    entries share an id serves the one that served before it (`load_faq`'s `serving`):
+    the copy before it says which, where it has that id once."""
+    saved = data_dir / LAST_GOOD_FAQ_COPIES[index]
     if not saved.exists():
         return None
-    previous = load_faq(saved)
-    return previous if previous.ok_syntax else None
+    copy = load_faq(saved)
+    if copy.ok_syntax and copy.doubled and index + 1 < len(LAST_GOOD_FAQ_COPIES):
+        before = _read_copy(data_dir, index + 1)
+        if before is not None:
+            copy = load_faq(saved, serving=before)
+    return copy if copy.ok_syntax else None
 
 
 def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
@@ -248,7 +259,7 @@ def load_corpus(
     (`faq_usable`), `last_good` is what the bot serves and the notices are read against
     its topics; without a last good copy either, the bot serves the notices alone, their
     topics unknown (`notices.load_announcement`)."""
-    faq = load_faq(faq_file) if faq is None else faq
+    faq = load_faq(faq_file, serving=last_good) if faq is None else faq
     faq_problems = faq.problems + conflict_problems(faq_file)
     serving = served(faq, last_good)
     if serving is None:

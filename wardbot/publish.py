@@ -29,8 +29,8 @@ class PublishError(Exception):
 def served_faq(settings: Settings) -> tuple[FaqFile, str | None]:
     """The FAQ a bot on this data folder serves (as `bot.py check` tells it), and, when
     that is not faq.yaml because faq.yaml cannot be used, a warning saying so."""
-    faq = load_faq(settings.faq_file)
     last_good = read_last_good(settings.data_dir)
+    faq = load_faq(settings.faq_file, serving=last_good)
     serving = served(faq, last_good)
     if serving is faq:
         return faq, None

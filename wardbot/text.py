@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz import fuzz
+
 # Combining marks: the five tones, and the three vowel shapes (â/ê/ô, ơ/ư, ă).
 _TONES = {"\u0301": 1, "\u0300": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
 _TONE_MARK = {tone: mark for mark, tone in _TONES.items()}
@@ -475,6 +477,26 @@ def _word(word: str) -> str:
 @lru_cache(maxsize=100_000)
 def _decoded(word: str) -> str | None:
     return decode_telex(word) or decode_vni(word)
+
+
+# How like an id (or a topic's name) a mistyped one must be to be offered for it.
+NEAR_ID = 70  # rapidfuzz ratio, 0-100
+
+
+def nearest_ids(typed: str, names: Mapping[str, Iterable[str]], *, limit: int = 3) -> list[str]:
+    """The ids `typed` most likely stands for, the likeliest first: an admin's typo in an
+    entry's or a topic's id ('bhty', 'gio lam viec', 'Hộ-Tịch'). `names`: each id and the
+    other names it goes by (a topic's name); compared by their words without accents or
+    capitals (`plain_words`), a typo or two forgiven."""
+    key = plain_words(typed)
+    if not key:
+        return []
+    scores: dict[str, float] = {}
+    for ident, others in names.items():
+        score = max(fuzz.ratio(key, plain_words(name)) for name in (ident, *others))
+        if score >= NEAR_ID:
+            scores[ident] = score
+    return sorted(scores, key=lambda ident: -scores[ident])[:limit]
 
 
 @lru_cache(maxsize=200_000)

@@ -7,9 +7,10 @@ Decisions where the format leaves room:
   bare number, true/false or date there is reported, with a hint to quote it.
   Words in lists (keywords, variants, ids, synonyms) take any scalar as typed.
 - `topics`, `links` and synonym meanings may be one value instead of a list;
-  `keywords` and `variants` must be lists, because `a, b` without brackets
-  would silently become one phrase. `topics: a, b` is two topics (a topic's name
-  with a comma in it stays one).
+  `keywords` and `variants` are lists: `variants: a, b` written without brackets is
+  read as the list the clerk meant ([a, b]; one quoted text, a list of one) and
+  reported with the line retyped as it should be written, the entry still served.
+  `topics: a, b` is two topics (a topic's name with a comma in it stays one).
 - An unknown topic in a `topics` list is reported and left out, and the entry or notice
   still loads: one topic's typo must not take away every answer and notice tagged with it.
 """
@@ -195,8 +196,10 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def list_field(item: Parser, *, single: bool = False) -> Parser:
-    """A parser for a list of items; with `single`, one bare item is accepted too."""
+def list_field(item: Parser, *, single: bool = False, key: str = "") -> Parser:
+    """A parser for a list of items; with `single`, one bare item is accepted too. With
+    `key` (the field's name), a text where the list belongs is read as the list written
+    without its brackets, and reported with its line retyped (`_unbracketed`)."""
 
     def parse(node: Node) -> tuple[Any, ...] | None:
         if is_null(node):
@@ -211,6 +214,8 @@ def list_field(item: Parser, *, single: bool = False) -> Parser:
             children = list(node.value)
         elif single and isinstance(node, ScalarNode):
             children = [node]
+        elif key and isinstance(node, ScalarNode):
+            raise _unbracketed(node, key)
         else:
             raise Invalid(
                 node, "phải là một danh sách trong ngoặc vuông, ví dụ [thứ nhất, thứ hai]"
@@ -225,6 +230,40 @@ def list_field(item: Parser, *, single: bool = False) -> Parser:
         return tuple(parsed)
 
     return parse
+
+
+# What the items of a list field are, for staff.
+_ITEMS = {"variants": "cách hỏi", "keywords": "từ khóa"}
+# What an item in a list in brackets cannot have unquoted.
+_FLOW_SIGN = re.compile(r"[\[\]{},#\"'&*!|>%@`]|: |^[-?:]")
+
+
+def unbracketed_items(node: ScalarNode) -> list[str]:
+    """The items of a list written without its brackets (`variants: a, b`): its parts
+    between commas; text in quotes is one item."""
+    whole = str(node.value).strip()
+    return [whole] if node.style else [p.strip() for p in whole.split(",") if p.strip()]
+
+
+def _unbracketed(node: ScalarNode, key: str) -> Partly:
+    """`variants: a, b`: the list meant, written without brackets, read as [a, b] (text in
+    quotes as one item), told with the line as it should be written."""
+    whole = str(node.value).strip()
+    parts = unbracketed_items(node)
+    typed = ", ".join(_flow_item(part) for part in parts)
+    message = f"danh sách phải nằm trong ngoặc vuông, viết `{key}: [{typed}]`"
+    if len(parts) > 1 and key == "variants":  # a way of asking may have a comma
+        one = _flow_item(whole, quoted=True)
+        message += f" (nếu là một câu có dấu phẩy thì viết `{key}: [{one}]`)"
+    what = _ITEMS.get(key, "mục")
+    return Partly(node, message, tuple(parts), f"bot tạm hiểu là {len(parts)} {what}")
+
+
+def _flow_item(text: str, *, quoted: bool = False) -> str:
+    """`text` as an item of a list in brackets: in quotes when it must be."""
+    if not quoted and not _FLOW_SIGN.search(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _colon_in_item(node: Node) -> None:

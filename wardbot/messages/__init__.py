@@ -26,6 +26,7 @@ from wardbot.messages.admin import UNANSWERED_BUTTONS as UNANSWERED_BUTTONS
 from wardbot.messages.admin import admin_broadcast_queued as admin_broadcast_queued
 from wardbot.messages.admin import admin_broadcast_review as admin_broadcast_review
 from wardbot.messages.admin import admin_broadcast_sent_already as admin_broadcast_sent_already
+from wardbot.messages.admin import admin_broadcast_unknown_topic as admin_broadcast_unknown_topic
 from wardbot.messages.admin import admin_broadcast_usage as admin_broadcast_usage
 from wardbot.messages.admin import admin_content_gone as admin_content_gone
 from wardbot.messages.admin import admin_faq_readable as admin_faq_readable
@@ -72,6 +73,7 @@ from wardbot.messages.admin import faq_unusable as faq_unusable
 from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
 from wardbot.messages.admin import unanswered_button_stale as unanswered_button_stale
 from wardbot.messages.admin import unanswered_choice as unanswered_choice
+from wardbot.messages.admin import unknown_entry as unknown_entry
 from wardbot.messages.alerts import ALERT_BURST_OPEN as ALERT_BURST_OPEN
 from wardbot.messages.alerts import ALERT_STOP as ALERT_STOP
 from wardbot.messages.alerts import LATEST_BUTTON as LATEST_BUTTON

@@ -195,6 +195,34 @@ def admin_ticket_usage(command: str) -> str:
     return "Cách dùng: /newfaq SỐ_PHIẾU [MÃ_MỤC_MỚI], ví dụ /newfaq 12."
 
 
+def _one_of(ids: Sequence[str]) -> str:
+    """'a', 'a' hay 'b', 'a', 'b' hay 'c'."""
+    quoted = [f"'{ident}'" for ident in ids]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} hay {quoted[-1]}"
+
+
+def unknown_entry(entry_id: str, where: str, nearest: Sequence[str]) -> str:
+    """An admin command named an FAQ entry no entry has the id of; `nearest`: the ids
+    most like it (text.nearest_ids), to send the command again with."""
+    said = f"Không có mục nào có id '{entry_id}' trong {where}."
+    if not nearest:
+        return said
+    return f"{said} Có phải {_one_of(nearest)}? Hãy gửi lại lệnh với mã đúng."
+
+
+def admin_broadcast_unknown_topic(
+    typed: str, nearest: Sequence[str], topic_ids: Sequence[str]
+) -> str:
+    """/broadcast named a topic that is none of `topic_ids`; `nearest`: those most like it
+    (none: how to use /broadcast, with every topic's id)."""
+    if not nearest:
+        return admin_broadcast_usage(topic_ids)
+    return (
+        f"Không có chủ đề '{typed}'. Có phải {_one_of(nearest)}? Hãy gửi lại, ví dụ "
+        f"/broadcast {nearest[0]} NỘI DUNG."
+    )
+
+
 def admin_broadcast_usage(topic_ids: Sequence[str]) -> str:
     return (
         "Cách dùng: /broadcast CHỦ_ĐỀ NỘI DUNG, hoặc /broadcast all NỘI DUNG để gửi cho "
