@@ -344,6 +344,26 @@ async def test_a_complaint_is_offered_to_staff_and_reaches_them_as_typed(
     assert f"“{complaint}”" in post.reply.text
 
 
+async def test_displeasure_with_a_no_answer_keeps_the_question_offered_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom, settings: Settings
+) -> None:
+    """ "Em không hài lòng với câu trả lời" right under 'em chưa có thông tin' and the offer
+    is about that reply, as "sai rồi" would be: the question stays what "có" passes on.
+    Before, it was heard as a complaint about the ward, whose offer replaced the question's,
+    and staff got a ticket saying only "em không hài lòng với câu trả lời"."""
+    [no_answer] = await conversation.handle_text(RESIDENT, UNKNOWN)
+    assert ask_button(no_answer)
+    [sorry] = await conversation.handle_text(RESIDENT, "em không hài lòng với câu trả lời")
+    assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
+    assert "chuyển câu hỏi này tới cán bộ phường" in sorry.text and ask_button(sorry)
+    [received] = await conversation.handle_text(RESIDENT, "có")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [topic] = room.topics
+    [post] = room.in_thread(topic)
+    assert f"Câu hỏi: “{UNKNOWN}”" in post.reply.text
+
+
 async def test_with_a_staff_desk_help_offers_hoicanbo(conversation: Conversation) -> None:
     [reply] = await conversation.handle_text(RESIDENT, "/help")
     assert "/hoicanbo [câu hỏi] — Chuyển câu hỏi tới cán bộ phường" in reply.text

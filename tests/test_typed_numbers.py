@@ -262,7 +262,7 @@ BHYT_NOTICE = "Về việc điều chỉnh mức đóng BHYT"
 SCHOLARSHIP = "Thông báo xét học bổng khuyến học năm 2024"
 RATE = "Mức đóng bảo hiểm y tế hộ gia đình là bao nhiêu?"
 LINE = "line"
-# A line's number as words, last in what the resident says ("số hai", "cái đầu tiên").
+# A line's number as words, in what the resident says ("số hai", "cái đầu tiên").
 SPOKEN = {"tiên": 1, "hai": 2, "ba": 3}
 LINES = "lines"  # several numbers typed at once ("1 và 2"): the first one's line opens first
 
@@ -294,6 +294,12 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("số hai", LINE),
         Say("xem cái đầu tiên", LINE),
         Say("chọn số ba", LINE),
+    ],
+    "'thế còn số 2 thì sao' under a list asks for its line 2, not what the answer says of '2'": [
+        Say(BHYT_LOST, "asked"),
+        Say("1", LINE),
+        Say("thế còn số 2 thì sao", LINE),
+        Say("còn cái thứ ba thì sao ạ", LINE),
     ],
     "xem toàn văn under a burst, a ticket open: asks which notice, not sent to staff": [
         Do("ticket"),
@@ -521,7 +527,8 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
     kind, _, title = step.means.partition(":")
     if kind in (LINE, LINES):
         digits = re.findall(r"\d+", step.text)
-        number = int(digits[0]) if digits else SPOKEN[step.text.split()[-1]]  # "số hai"
+        spoken = [SPOKEN[word] for word in step.text.split() if word in SPOKEN]  # "số hai"
+        number = int(digits[0]) if digits else spoken[0]
         kind, title = "open", screen[number].removeprefix("📄 ").rstrip("…")
     if kind == "staff":
         assert text == msg.ticket_follow_up(WARD_NAME, 1), (where, step, text)

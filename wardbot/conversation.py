@@ -488,9 +488,11 @@ class Conversation:
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
                 return [Reply(msg.ask_what(), keeps_choices=True)]
-            case "complaint" if self._answered_lately(chat, sender) and about_the_answer(text):
+            case "complaint" if self._asked_lately(chat, sender) and about_the_answer(text):
                 # "Em không hài lòng với câu trả lời" under an answer: it missed, as "sai
-                # rồi" says; not a complaint about the ward.
+                # rồi" says; not a complaint about the ward. Under "em chưa có thông tin",
+                # so too: the question stays what is offered to staff (as a complaint,
+                # they would get these words without it).
                 await self.memory.keep_context(chat, (), sender)
                 return [await self.questions.wrong(chat, sender)]
             case "complaint" if not await self.questions.answered_outright(text):
@@ -573,6 +575,12 @@ class Conversation:
         enough for "sai rồi" to take the answer back."""
         asked = self.memory.last_asked(chat, sender)
         return asked is not None and asked[1] and asked[2] >= self.clock() - WRONG_WITHIN
+
+    def _asked_lately(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat (in a group, `sender`) asked a question lately enough for "sai
+        rồi" to be about its reply, answered or not."""
+        asked = self.memory.last_asked(chat, sender)
+        return asked is not None and asked[2] >= self.clock() - WRONG_WITHIN
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""

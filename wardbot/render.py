@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
@@ -189,14 +190,18 @@ def typed_number(text: str) -> int | None:
     return None if digits is None else int(digits)
 
 
-def _choice_digits(text: str) -> str | None:
-    """The number `text` picks as typed ("2", "số 2 ạ", "cái thứ hai": "2"), or None (not a
-    choice, or more than MAX_CHOICE_DIGITS digits: a phone number, a year)."""
+def _choice_digits(text: str, *, turned: bool = True) -> str | None:
+    """The number `text` picks as typed ("2", "số 2 ạ", "cái thứ hai", "thế còn số 2 thì
+    sao": "2"), or None (not a choice, or more than MAX_CHOICE_DIGITS digits: a phone
+    number, a year). `turned`: "thế còn X thì sao" may name the line X."""
     folded = fold(text)
     if (match := _CHOICE.fullmatch(folded)) is not None:
         digits = match.group(1)
     elif (counted := counted_choice(folded)) is not None:
         digits = counted
+    elif turned and (other := followup.turned_to(text)) is not None:
+        # "Thế còn số 2 thì sao" under a list: its line 2, not the answer asked of "2".
+        return _choice_digits(other, turned=False)
     else:
         return None
     return digits if len(digits) <= MAX_CHOICE_DIGITS else None
