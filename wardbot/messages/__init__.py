@@ -113,6 +113,8 @@ from wardbot.messages.alerts import unsubscribe_button as unsubscribe_button
 from wardbot.messages.alerts import unsubscribed as unsubscribed
 from wardbot.messages.alerts import unsubscribed_all as unsubscribed_all
 from wardbot.messages.alerts import unsubscribed_several as unsubscribed_several
+from wardbot.messages.alerts import which_topic as which_topic
+from wardbot.messages.alerts import which_topic_menu as which_topic_menu
 from wardbot.messages.common import CHANNEL_NAMES as CHANNEL_NAMES
 from wardbot.messages.common import ELSEWHERE as ELSEWHERE
 from wardbot.messages.common import EXAMPLE_QUESTION as EXAMPLE_QUESTION
