@@ -653,6 +653,21 @@ class Answerer:
         async with self._turn(chat):
             await self._guarded(chat, send, fixed(), sent_at)
 
+    async def unread(
+        self, chat: ChatRef, send: Send, *, voice: bool = False, sent_at: float | None = None
+    ) -> None:
+        """Answer a message the bot cannot read (a sticker, a photo alone, a location, a
+        file, a kind the platform added since) with a line saying what it reads
+        (`Conversation.attachment_note`), in the chat's turn; the list on screen stays.
+        Silence would look like a bot that is down."""
+
+        async def note() -> list[Reply]:
+            said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
+            return [Reply(said, keeps_choices=True)]
+
+        async with self._turn(chat):
+            await self._guarded(chat, send, note(), sent_at)
+
     async def _text(
         self,
         chat: ChatRef,
