@@ -5,6 +5,7 @@ topics share their first words ("Bảo hiểm y tế", "Bảo hiểm xã hội")
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pytest
 from own_ward import own_ward
@@ -15,7 +16,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
-from wardbot.reply import Reply
+from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 
 TODAY = dt.date(2024, 8, 1)
@@ -108,3 +109,48 @@ async def test_a_word_inside_a_name_follows_nothing(
 
 def engine_topics(conversation: Conversation) -> list:  # type: ignore[type-arg]
     return list(conversation.engine.corpus.topics)
+
+
+class Screen:
+    """A chat with numbered lines (Zalo, the terminal): what it was sent, and the buttons
+    it numbered."""
+
+    def __init__(self) -> None:
+        self.shown: list[Reply] = []
+
+    async def send(self, replies: Sequence[Reply]) -> list[Button]:
+        self.shown += replies
+        return [button for reply in replies for button in reply.buttons]
+
+
+async def test_several_numbers_under_the_topics_follow_each_and_name_one_off_the_list(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "/topics", screen.send)
+    await answerer.text(CHAT, "1,3", screen.send)
+    names = ["Bảo hiểm y tế", "Học bổng và khuyến học"]
+    assert screen.shown[-1].text == msg.subscribed_several(WARD, names)
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "hoc-bong"]
+    # Followed already ("1", its line now "Bỏ nhận tin"), it stays followed; 9 is named.
+    await answerer.text(CHAT, "/topics", screen.send)
+    await answerer.text(CHAT, "1 và 4 và 9", screen.send)
+    assert screen.shown[-1].text == (
+        f"{msg.subscribed_several(WARD, ['Bảo hiểm y tế', 'Cư trú'])}\n\n"
+        f"{msg.numbers_not_in_list(['9'])}"
+    )
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru", "hoc-bong"]
+
+
+async def test_several_numbers_under_which_topic_follow_both(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "theo dõi tin bảo hiểm", screen.send)
+    await answerer.text(CHAT, "1 và 2", screen.send)
+    assert screen.shown[-1].text == msg.subscribed_several(
+        WARD, ["Bảo hiểm y tế", "Bảo hiểm xã hội"]
+    )
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhxh", "bhyt"]

@@ -5,6 +5,7 @@ lists of every topic and of the chat's own, stopping some or all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -89,12 +90,23 @@ class Subscriptions:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only(self.settings.ward_name))]
-        if len(named) == 1:
-            return [await self._follow(chat, named[0])]
-        for each in named:
-            await self.store.subscribe(chat, each.id)
-        text = msg.subscribed_several(self.settings.ward_name, [each.name for each in named])
-        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+        return [await self.follow_several(chat, named)]
+
+    async def follow_several(
+        self, chat: ChatRef, topics: Sequence[Topic], off: Sequence[str] = ()
+    ) -> Reply:
+        """`topics` followed (named at once, or picked by their numbers: `off`, the numbers
+        typed that are not on the list, are named after)."""
+        if len(topics) == 1:
+            reply = await self._follow(chat, topics[0])
+        else:
+            for each in topics:
+                await self.store.subscribe(chat, each.id)
+            text = msg.subscribed_several(self.settings.ward_name, [each.name for each in topics])
+            reply = Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+        if off:
+            reply = replace(reply, text=f"{reply.text}\n\n{msg.numbers_not_in_list(off)}")
+        return reply
 
     async def toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
         """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is

@@ -196,6 +196,7 @@ from wardbot.messages.residents import not_stated as not_stated
 from wardbot.messages.residents import nothing_to_take_back as nothing_to_take_back
 from wardbot.messages.residents import number_not_a_button as number_not_a_button
 from wardbot.messages.residents import number_not_in_list as number_not_in_list
+from wardbot.messages.residents import numbers_not_in_list as numbers_not_in_list
 from wardbot.messages.residents import offer as offer
 from wardbot.messages.residents import one_number_at_a_time as one_number_at_a_time
 from wardbot.messages.residents import please_type as please_type
