@@ -40,7 +40,7 @@ from wardbot.delivery import ONCE, ChatClosed, DeliveryError, ReplyRetry
 from wardbot.hours import VIETNAM
 from wardbot.per_chat import LastPerChat
 from wardbot.ports import Typing
-from wardbot.render import numbered_choice, typed_number
+from wardbot.render import Follows, numbered_choice, typed_number
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
@@ -392,7 +392,9 @@ class Menus:
         self.numbered = numbered
         self.clock = clock
 
-    def choice(self, chat_id: str, text: str) -> Button | tuple[Button, ...] | Reply | None:
+    def choice(
+        self, chat_id: str, text: str
+    ) -> Button | tuple[Button, ...] | Follows | Reply | None:
         """The button `text` picks (the entries, for several numbers: "1 và 2"), a reply
         when its number is not on the list, or None (not a number, or no list shown): a
         message like any."""
@@ -653,6 +655,21 @@ class Answerer:
         async with self._turn(chat):
             await self._guarded(chat, send, fixed(), sent_at)
 
+    async def unread(
+        self, chat: ChatRef, send: Send, *, voice: bool = False, sent_at: float | None = None
+    ) -> None:
+        """Answer a message the bot cannot read (a sticker, a photo alone, a location, a
+        file, a kind the platform added since) with a line saying what it reads
+        (`Conversation.attachment_note`), in the chat's turn; the list on screen stays.
+        Silence would look like a bot that is down."""
+
+        async def note() -> list[Reply]:
+            said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
+            return [Reply(said, keeps_choices=True)]
+
+        async with self._turn(chat):
+            await self._guarded(chat, send, note(), sent_at)
+
     async def _text(
         self,
         chat: ChatRef,
@@ -665,7 +682,8 @@ class Answerer:
     ) -> list[Reply]:
         if edit and (corrected := await self.conversation.correction(chat, text)) is not None:
             return corrected  # staff had the message: they get the correction
-        choice: Button | tuple[Button, ...] | Reply | None = await self.recall(chat.chat_id, text)
+        choice: Button | tuple[Button, ...] | Follows | Reply | None
+        choice = await self.recall(chat.chat_id, text)
         if choice is None and self.menus is not None:
             choice = self.menus.choice(chat.chat_id, text)
         if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
@@ -680,6 +698,9 @@ class Answerer:
             for button in choice:
                 replies += await self.conversation.handle_action(chat, button.action, sender=sender)
             return replies
+        if isinstance(choice, Follows):  # "1, 3" under the topics: both followed
+            actions = [button.action for button in choice.buttons]
+            return await self.conversation.follow_picked(chat, actions, choice.off, sender=sender)
         if isinstance(choice, Reply):
             return [choice]
         return await self.conversation.handle_text(

@@ -90,7 +90,9 @@ HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
 # A voice message (its `voice_url`, a .aac file): residents who find typing hard send
 # one, and silence would look like a bot that is down.
 VOICE_EVENT = "message.voice.received"
-NON_TEXT_EVENTS = frozenset({IMAGE_EVENT, "message.sticker.received", VOICE_EVENT, HIDDEN_EVENT})
+# A sticker, a message of any other kind ("message.location.received", a file, one Zalo adds later):
+# answered with what the bot reads, as the Zalo OA channel does. Other events go unread.
+MESSAGE_EVENT = re.compile(r"message\.[a-z_]+\.received")
 CONCURRENT_UPDATES = 32
 MAX_CHOICES = 99
 # Waits between getUpdates after a real failure.
@@ -296,7 +298,7 @@ def _message_in(update: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]] 
     key names the delivery (Zalo may send one again), else is random."""
     event = update.get("event_name")
     message = update.get("message")
-    if event != TEXT_EVENT and event not in NON_TEXT_EVENTS:
+    if not isinstance(event, str) or MESSAGE_EVENT.fullmatch(event) is None:
         log.debug("zalo: ignoring an event %r", event)
         return None
     if not isinstance(message, dict):
@@ -602,13 +604,13 @@ class ZaloChannel:
         if event not in (TEXT_EVENT, IMAGE_EVENT) or not isinstance(text, str):
             # A sticker, an image alone, a voice message; content Zalo does not pass on,
             # which typing again may not help (a protected account): whom to contact too.
-            if event == HIDDEN_EVENT:
-                said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
-            else:
+            sent_at = from_ms(message.get("date"))
+            if event != HIDDEN_EVENT:
                 voice = event == VOICE_EVENT
-                said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
-            please = [Reply(said, keeps_choices=True)]
-            await self.answerer.say(chat, please, send, sent_at=from_ms(message.get("date")))
+                await self.answerer.unread(chat, send, voice=voice, sent_at=sent_at)
+                return
+            said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
+            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)
             return
 
         async def typing() -> None:

@@ -387,9 +387,7 @@ class ZaloOaChannel:
             # itself went unseen, as on the Zalo bot and Telegram.
             send = await under_attachment(self.conversation, chat, send)
         elif name != TEXT_EVENT or not typed:
-            voice = name == VOICE_EVENT
-            said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
-            await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)
+            await self.answerer.unread(chat, send, voice=name == VOICE_EVENT, sent_at=sent_at)
             return
         await self.answerer.text(chat, text, send, sender=chat_id, sent_at=sent_at)
 

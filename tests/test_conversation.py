@@ -836,6 +836,30 @@ async def test_forget_deletes_the_chats_subscriptions(
     assert await store.subscriptions_of(CHAT) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["quên tôi đi", "Quên em đi nhé", "xóa hết thông tin của tôi đi", "đừng lưu gì của tôi"],
+)
+async def test_forget_as_residents_say_it_deletes_the_chats_subscriptions(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    assert (await one(conversation, text)).text == msg.forget_done()
+    assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["quên mật khẩu VNeID", "quên mang căn cước", "em quên mật khẩu tài khoản"]
+)
+async def test_forgetting_something_else_is_a_question_and_deletes_nothing(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    assert parse_intent(text).kind == "question"
+    assert (await one(conversation, text)).text != msg.forget_done()
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
 async def test_forget_leaves_the_questions_nowhere_in_the_database_files(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

@@ -265,6 +265,7 @@ LINE = "line"
 # A line's number as words, in what the resident says ("số hai", "cái đầu tiên").
 SPOKEN = {"tiên": 1, "hai": 2, "ba": 3}
 LINES = "lines"  # several numbers typed at once ("1 và 2"): the first one's line opens first
+FOLLOWS = "follows"  # several topics picked at once, each followed: "follows:NAME|NAME"
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ class Say:
     text: str
     # LINE; LINES; "open:<title>"; "staff" (relayed, and only that); "which" (which
     # notice?); "not on list"; "no list"; "one at a time" (several numbers that each
-    # do something: typed one a message); "asked": a question, answered by the bot (and
+    # do something: typed one a message); FOLLOWS; "asked": a question, answered by the bot (and
     # relayed to staff too with a ticket open).
     means: str
 
@@ -463,9 +464,10 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say(BHYT_LOST, "asked"),
         Say("1 và 2", LINES),
     ],
-    "two numbers typed at once under topics: one at a time, not two topics toggled": [
+    "two numbers typed at once under numbered topics: both followed, none toggled off": [
         Say("/topics", ""),
-        Say("1, 3", "one at a time"),
+        Say("1, 3", f"{FOLLOWS}:Bảo hiểm y tế|Cư trú"),
+        Say("1", ""),  # "📋 Các chủ đề" under it: the topics again
         Say("2", opens(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))),
     ],
     "'sai rồi' after a restart still offers the other matches": [
@@ -543,6 +545,8 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
         assert text.startswith(msg.full_text_which_of()), (where, step, text)
     elif kind == "not on list":
         assert text.startswith(f"Dạ, số {step.text} không có trong"), (where, step, text)
+    elif kind == FOLLOWS:
+        assert text.startswith(msg.subscribed_several(WARD_NAME, title.split("|"))), (where, text)
     elif kind == "one at a time":
         assert text.startswith("Dạ, anh/chị") and "lần lượt" in text, (where, step, text)
     elif kind == "no list":
@@ -556,8 +560,19 @@ async def test_on_zalo(
     await run(ZaloWard(zalo, ward_engine, ward_settings), steps)
 
 
-# Telegram's lists age by the real monotonic clock: not the rows an hour later.
-TELEGRAM = {title: steps for title, steps in SCENARIOS.items() if Do("later") not in steps}
+# Telegram's lists age by the real monotonic clock: not the rows an hour later. Its topics
+# are buttons, each pressed alone: numbers typed at once are one at a time there.
+TELEGRAM = {
+    title: steps
+    for title, steps in SCENARIOS.items()
+    if Do("later") not in steps
+    and not any(isinstance(step, Say) and step.means.startswith(FOLLOWS) for step in steps)
+}
+TELEGRAM["two numbers typed at once under topic buttons: one at a time"] = [
+    Say("/topics", ""),
+    Say("1, 3", "one at a time"),
+    Say("2", opens(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))),
+]
 
 
 @pytest.mark.parametrize("steps", TELEGRAM.values(), ids=TELEGRAM.keys())

@@ -44,6 +44,7 @@ SAMPLES: dict[str, list[Any]] = {
     "page": [1, 2],
     "first": [0, 20],
     "number": ["5"],
+    "numbers": [["9"], ["9", "12"], ["0", "9", "12"]],
     "days": [7],
     "question": ["Đăng ký tạm trú cần giấy tờ gì?"],
     # A message the resident edited once staff had it: short, and long enough to be cut.

@@ -1044,6 +1044,29 @@ async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webh
     assert len(api.sent(ALICE)) == 2
 
 
+async def test_a_location_or_a_message_of_an_unknown_kind_gets_what_the_bot_reads(
+    api: FakeZaloApi, webhook: str
+) -> None:
+    """A location shared, a file, a kind Zalo adds later: not silence (which looks like a
+    bot that is down) but the line the Zalo OA channel sends, once however often Zalo
+    delivers it; one that carries no message is not answered, nor does it stop the next."""
+    location = api.update(
+        "message.location.received", ALICE, location={"latitude": 10.77, "longitude": 106.7}
+    )
+    for wrapped in (True, False):
+        assert (await api.post_webhook(webhook, location, wrapped=wrapped)).status_code == 200
+    (reply,) = await api.replies(ALICE)
+    assert reply.text == msg.please_type()
+    mark = len(api.calls)
+    broken = {"event_name": "message.contact.received", "message": "danh thiếp"}
+    assert (await api.post_webhook(webhook, broken)).status_code == 200
+    later = api.update("message.file.received", ALICE, file_url="https://f.zadn.vn/to-khai.pdf")
+    assert (await api.post_webhook(webhook, later)).status_code == 200
+    (reply,) = await api.replies(ALICE, since=mark)
+    assert reply.text == msg.please_type()
+    assert len(api.sent(ALICE)) == 2
+
+
 async def test_messages_from_bots_are_not_answered(api: FakeZaloApi, webhook: str) -> None:
     """The bot's own message sent back, or another bot's in a group: two bots answering
     each other would never stop."""

@@ -334,6 +334,24 @@ class Conversation:
         self.memory.take_staff_offer(chat)
         return self._noting_staff_offer(chat, await self._act(chat, action, sender))
 
+    async def follow_picked(
+        self, chat: ChatRef, actions: Sequence[str], off: Sequence[str], *, sender: str | None
+    ) -> list[Reply]:
+        """Several topics picked at once by their numbers on a list of topics ("1, 3"; the
+        `actions` of their buttons): each followed, one followed already staying so (a
+        number typed with others never stops a topic, as pressing its button alone does);
+        `off`, numbers typed that are not on the list, named in the reply."""
+        self.memory.take_staff_offer(chat)
+        if chat.channel in self.no_alerts:
+            return [self._alerts_elsewhere()]
+        refs = (action.partition(":")[2] for action in actions)
+        topics = [topic for ref in refs if (topic := self.subscriptions.topic(ref)) is not None]
+        if not topics:
+            return [Reply(msg.not_found())]
+        if not self._manages(chat, sender):
+            return [Reply(msg.group_staff_only(self.settings.ward_name))]
+        return [await self.subscriptions.follow_several(chat, topics, off)]
+
     async def _act(self, chat: ChatRef, action: str, sender: str | None) -> list[Reply]:
         kind, _, ref = action.partition(":")
         await self.memory.take_offered(chat)

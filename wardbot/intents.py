@@ -139,7 +139,14 @@ _FIXED = (
         "forget",
         r"(?:xoa|xoa bo|xoa het|xoa sach|xoa toan bo|xoa tat ca)(?: het| toan bo| tat ca| sach)?"
         r" (?:du lieu|thong tin)(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?"
-        r"|quen (?:toi|minh|em|tui) di|forget(?: me)?",
+        # "Quên tôi đi" ("đi", a softening suffix, is gone by now); never "quên" and what
+        # was forgotten ("quên mật khẩu VNeID", "quên mang căn cước"): those are questions.
+        r"|(?:hay )?quen (?:toi|minh|em|tui)(?: di)?(?: nhe| nha)?|forget(?: me)?"
+        # "Đừng lưu gì của tôi", "đừng lưu thông tin của em nữa".
+        r"|(?:dung|khong can|xin dung) (?:luu|luu lai)"
+        r" (?:(?:gi|bat cu gi|bat ky gi)(?: ca nhan)? (?:cua|ve) (?:toi|minh|em|tui)"
+        r"|(?:thong tin|du lieu)(?: ca nhan)?(?: (?:cua|ve) (?:toi|minh|em|tui))?)"
+        r"(?: (?:ca|het|nua|nhe|nha))*",
     ),
 )
 _FIXED_RE = tuple((kind, re.compile(pattern)) for kind, pattern in _FIXED)

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from wardbot import followup
 from wardbot import messages as msg
@@ -207,6 +207,20 @@ def _choice_digits(text: str, *, turned: bool = True) -> str | None:
     return digits if len(digits) <= MAX_CHOICE_DIGITS else None
 
 
+# A topic's buttons in the lists that offer to follow it (wardbot.subscriptions'
+# TOPIC_ACTIONS): every topic, a topic not found, which of several.
+FOLLOWING = ("sub", "unsub", "follow")
+
+
+@dataclass(frozen=True)
+class Follows:
+    """Several topics picked at once from a numbered list of topics ("1, 3"): each to be
+    followed (`buttons`, theirs on the list); `off`: numbers typed that are not on it."""
+
+    buttons: tuple[Button, ...]
+    off: tuple[str, ...] = ()
+
+
 def typed_numbers(text: str) -> list[str] | None:
     """The numbers a message picks several choices by ("1 và 2", "1, 3", "2 3"), as
     typed; None when it names fewer than two."""
@@ -215,12 +229,13 @@ def typed_numbers(text: str) -> list[str] | None:
 
 def numbered_choice(
     text: str, menu: Sequence[Button], *, numbered: bool = True
-) -> Button | tuple[Button, ...] | Reply | None:
+) -> Button | tuple[Button, ...] | Follows | Reply | None:
     """What `text` means where `menu` was the list of choices shown last: the button its
     number picks; a number not on the list gets a reply saying so, with the list again;
     None when it is not a number or no list is shown (then it is a message like any).
     Several numbers ("1 và 2"): the entries they open, each once, or (not all entries,
-    or too many) a reply asking for one at a time, with the list again.
+    or too many) a reply asking for one at a time, with the list again; topics on numbered
+    lines (`Follows`), each to follow, and the numbers not on the list.
     `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
     several = typed_numbers(text) if menu else None
     if several is not None:
@@ -237,8 +252,14 @@ def numbered_choice(
 
 def _several(
     numbers: list[str], menu: Sequence[Button], *, numbered: bool
-) -> tuple[Button, ...] | Reply:
-    """`numbered_choice` of a message picking several: the entries their numbers open."""
+) -> tuple[Button, ...] | Follows | Reply:
+    """`numbered_choice` of a message picking several: the entries their numbers open, or
+    the topics to follow (a number not on the list named, not in the way of the others)."""
+    on = [number for number in numbers if 1 <= int(number) <= len(menu)]
+    listed = tuple(dict.fromkeys(menu[int(number) - 1] for number in on))
+    if numbered and listed and all(b.action.partition(":")[0] in FOLLOWING for b in listed):
+        off = tuple(dict.fromkeys(number for number in numbers if number not in on))
+        return Follows(listed, off)
     for number in numbers:
         if not 1 <= int(number) <= len(menu):
             if not numbered:

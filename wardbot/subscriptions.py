@@ -5,6 +5,7 @@ lists of every topic and of the chat's own, stopping some or all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
@@ -80,16 +81,32 @@ class Subscriptions:
         strict = not intent.explicit
         topic = self.resolve(intent.arg, strict=strict)
         named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        if not named and intent.explicit:
+            begun = self._begun(intent.arg)
+            if len(begun) > 1:  # "bảo hiểm": "Bảo hiểm y tế" or "Bảo hiểm xã hội"?
+                return [self._which_topic(intent.arg, begun)]
+            named = begun
         if not named:
             return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only(self.settings.ward_name))]
-        if len(named) == 1:
-            return [await self._follow(chat, named[0])]
-        for each in named:
-            await self.store.subscribe(chat, each.id)
-        text = msg.subscribed_several(self.settings.ward_name, [each.name for each in named])
-        return [Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))]
+        return [await self.follow_several(chat, named)]
+
+    async def follow_several(
+        self, chat: ChatRef, topics: Sequence[Topic], off: Sequence[str] = ()
+    ) -> Reply:
+        """`topics` followed (named at once, or picked by their numbers: `off`, the numbers
+        typed that are not on the list, are named after)."""
+        if len(topics) == 1:
+            reply = await self._follow(chat, topics[0])
+        else:
+            for each in topics:
+                await self.store.subscribe(chat, each.id)
+            text = msg.subscribed_several(self.settings.ward_name, [each.name for each in topics])
+            reply = Reply(text, buttons=(Button(msg.TOPICS_BUTTON, "topics"),))
+        if off:
+            reply = replace(reply, text=f"{reply.text}\n\n{msg.numbers_not_in_list(off)}")
+        return reply
 
     async def toggle(self, chat: ChatRef, kind: str, topic: Topic) -> Reply:
         """A topic's button pressed (`kind`: one of TOPIC_ACTIONS). The list it was in is
@@ -208,6 +225,34 @@ class Subscriptions:
         Never by a keyword, which names procedures too (the choices are offered). Else []."""
         topic = self.engine.find_topic(wanted, followed, keywords=False)
         return [topic] if topic else []
+
+    def _begun(self, wanted: str) -> list[Topic]:
+        """The topics whose name (or a part of it: intents.topic_forms), or id, `wanted`
+        begins with whole words ("bảo hiểm": "Bảo hiểm y tế" and "Bảo hiểm xã hội";
+        "khuyến học": "Học bổng và khuyến học"). Never by a keyword, nor by a word inside
+        a name ("y tế" is not "Bảo hiểm y tế")."""
+        words = topic_key(wanted).split()
+        if not words:
+            return []
+        return [
+            topic
+            for topic in self.engine.corpus.topics
+            if any(
+                form.split()[: len(words)] == words for form in topic_forms(topic.id, topic.name)
+            )
+        ]
+
+    def _which_topic(self, wanted: str, topics: Sequence[Topic]) -> Reply:
+        """Asking which of `topics` a resident who typed `wanted` means: a choice to follow
+        each (buttons, or numbered lines where the channel numbers them)."""
+        buttons = tuple(
+            Button(msg.subscribe_button(t.name), make_action("follow", t.id)) for t in topics
+        )
+        return Reply(
+            msg.which_topic(wanted, [t.name for t in topics]),
+            buttons=buttons,
+            numbered_text=msg.which_topic_menu(wanted),
+        )
 
     async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
         """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice

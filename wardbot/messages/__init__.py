@@ -116,6 +116,8 @@ from wardbot.messages.alerts import unsubscribe_button as unsubscribe_button
 from wardbot.messages.alerts import unsubscribed as unsubscribed
 from wardbot.messages.alerts import unsubscribed_all as unsubscribed_all
 from wardbot.messages.alerts import unsubscribed_several as unsubscribed_several
+from wardbot.messages.alerts import which_topic as which_topic
+from wardbot.messages.alerts import which_topic_menu as which_topic_menu
 from wardbot.messages.common import CHANNEL_NAMES as CHANNEL_NAMES
 from wardbot.messages.common import ELSEWHERE as ELSEWHERE
 from wardbot.messages.common import EXAMPLE_QUESTION as EXAMPLE_QUESTION
@@ -197,6 +199,7 @@ from wardbot.messages.residents import not_stated as not_stated
 from wardbot.messages.residents import nothing_to_take_back as nothing_to_take_back
 from wardbot.messages.residents import number_not_a_button as number_not_a_button
 from wardbot.messages.residents import number_not_in_list as number_not_in_list
+from wardbot.messages.residents import numbers_not_in_list as numbers_not_in_list
 from wardbot.messages.residents import offer as offer
 from wardbot.messages.residents import one_number_at_a_time as one_number_at_a_time
 from wardbot.messages.residents import please_type as please_type

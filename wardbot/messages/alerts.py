@@ -136,6 +136,27 @@ def unknown_topic_menu(text: str) -> str:
     )
 
 
+def which_topic(text: str, names: Sequence[str]) -> str:
+    """Following a topic named by the start of several topics' names ("bảo hiểm": "Bảo
+    hiểm y tế", "Bảo hiểm xã hội"): which one, with a choice for each below."""
+    return "\n".join(
+        [
+            f"Dạ, em thấy có {figure(len(names))} chủ đề ứng với “{text}”:",
+            *(f"• {name}" for name in names),
+            "",
+            "Anh/chị muốn nhận tin chủ đề nào thì chọn bên dưới giúp em nhé.",
+        ]
+    )
+
+
+def which_topic_menu(text: str) -> str:
+    """`which_topic` where the topics follow as numbered lines."""
+    return (
+        f"Dạ, em thấy có nhiều chủ đề ứng với “{text}”. Anh/chị muốn nhận tin chủ đề nào thì "
+        "chọn dưới đây giúp em nhé:"
+    )
+
+
 def unknown_topic_to_unsubscribe(text: str, followed: Sequence[str]) -> str:
     """Stopping alerts of a topic not found: `followed` are the ones the chat can stop."""
     if not followed:

@@ -612,6 +612,15 @@ def number_not_in_list(number: str, count: int) -> str:
     )
 
 
+def numbers_not_in_list(numbers: Sequence[str]) -> str:
+    """After what the other numbers typed at once did ("1, 3, 9"): these were not on the
+    list, so nothing was done for them."""
+    if len(numbers) == 1:
+        return f"Số {numbers[0]} không có trong danh sách em vừa gửi nên em bỏ qua ạ."
+    listed = f"{', '.join(numbers[:-1])} và {numbers[-1]}"
+    return f"Các số {listed} không có trong danh sách em vừa gửi nên em bỏ qua ạ."
+
+
 def one_number_at_a_time(*, numbered: bool) -> str:
     """To several numbers typed at once ("1 và 3") where they do not each open an entry
     (topics to follow, a button to press): one at a time, the list follows again."""

@@ -1,0 +1,156 @@
+"""Topics named as residents name them: by the start of a name ("theo dõi tin bảo hiểm")
+and several picked at once from the numbered list of topics ("1, 3"), in a ward whose
+topics share their first words ("Bảo hiểm y tế", "Bảo hiểm xã hội")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pytest
+from own_ward import own_ward
+
+from handlers.base import Answerer
+from handlers.zalo import render_plain
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.reply import Button, Reply
+from wardbot.store import ChatRef, Store
+
+TODAY = dt.date(2024, 8, 1)
+WARD = "UBND Phường 2"
+FAQ = """\
+topics:
+  - id: bhyt
+    name: Bảo hiểm y tế
+    keywords: [bhyt, thẻ bhyt]
+  - id: bhxh
+    name: Bảo hiểm xã hội
+    keywords: [bhxh, lương hưu]
+  - id: hoc-bong
+    name: Học bổng và khuyến học
+    keywords: [học bổng]
+  - id: cu-tru
+    name: Cư trú
+    keywords: [thường trú, tạm trú]
+faq:
+  - id: bhyt-mat-the
+    question: Mất thẻ bảo hiểm y tế thì làm lại ở đâu?
+    answer: Anh/chị làm lại thẻ tại Bộ phận Một cửa, mang theo căn cước.
+    topics: [bhyt]
+"""
+CHAT = ChatRef("zalo", "77")
+
+ward, engine, settings, store = own_ward(FAQ, "topic-names-ward", TODAY)
+
+
+@pytest.fixture
+def conversation(engine: Engine, store: Store, settings: Settings) -> Conversation:
+    return Conversation(engine, store, settings)
+
+
+async def one(conversation: Conversation, text: str) -> Reply:
+    (reply,) = await conversation.handle_text(CHAT, text)
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [("tôi muốn theo dõi tin bảo hiểm", "bảo hiểm"), ("/subscribe bao hiem", "bao hiem")],
+)
+async def test_the_start_of_several_names_asks_which_and_follows_none_yet(
+    conversation: Conversation, store: Store, text: str, wanted: str
+) -> None:
+    reply = await one(conversation, text)
+    assert reply.text == msg.which_topic(wanted, ["Bảo hiểm y tế", "Bảo hiểm xã hội"])
+    assert [b.label for b in reply.buttons] == [
+        msg.subscribe_button("Bảo hiểm y tế"),
+        msg.subscribe_button("Bảo hiểm xã hội"),
+    ]
+    assert await store.subscriptions_of(CHAT) == []
+    # On Zalo, the two as numbered lines; the second picked follows it alone.
+    (shown,), _ = render_plain([reply])
+    assert shown.startswith(msg.which_topic_menu(wanted))
+    assert "1. 🔔 Nhận tin: Bảo hiểm y tế\n2. 🔔 Nhận tin: Bảo hiểm xã hội" in shown
+    (picked,) = await conversation.handle_action(CHAT, reply.buttons[1].action)
+    assert picked.text == msg.subscribed(WARD, "Bảo hiểm xã hội")
+    assert await store.subscriptions_of(CHAT) == ["bhxh"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("tôi muốn theo dõi tin bảo hiểm y", "Bảo hiểm y tế"),
+        ("đăng ký nhận tin học bổng và khuyến", "Học bổng và khuyến học"),
+        ("/subscribe khuyến học", "Học bổng và khuyến học"),
+        ("theo dõi tin bảo hiểm xã", "Bảo hiểm xã hội"),
+    ],
+)
+async def test_the_start_of_one_name_follows_that_topic(
+    conversation: Conversation, store: Store, text: str, topic: str
+) -> None:
+    reply = await one(conversation, text)
+    assert reply.text == msg.subscribed(WARD, topic)
+    followed = await store.subscriptions_of(CHAT)
+    assert [t.name for t in engine_topics(conversation) if t.id in followed] == [topic]
+
+
+@pytest.mark.parametrize("text", ["theo dõi tin y tế", "/subscribe hội", "theo dõi tin tế"])
+async def test_a_word_inside_a_name_follows_nothing(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "y tế" ends "Bảo hiểm y tế" but begins none: the topics there are, nothing followed."""
+    reply = await one(conversation, text)
+    assert reply.text.startswith("Dạ, em chưa tìm thấy chủ đề")
+    assert await store.subscriptions_of(CHAT) == []
+
+
+def engine_topics(conversation: Conversation) -> list:  # type: ignore[type-arg]
+    return list(conversation.engine.corpus.topics)
+
+
+class Screen:
+    """A chat with numbered lines (Zalo, the terminal): what it was sent, and the buttons
+    it numbered."""
+
+    def __init__(self) -> None:
+        self.shown: list[Reply] = []
+
+    async def send(self, replies: Sequence[Reply]) -> list[Button]:
+        self.shown += replies
+        return [button for reply in replies for button in reply.buttons]
+
+
+async def test_several_numbers_under_the_topics_follow_each_and_name_one_off_the_list(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "/topics", screen.send)
+    await answerer.text(CHAT, "1,3", screen.send)
+    names = ["Bảo hiểm y tế", "Học bổng và khuyến học"]
+    assert screen.shown[-1].text == msg.subscribed_several(WARD, names)
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "hoc-bong"]
+    # Followed already ("1", its line now "Bỏ nhận tin"), it stays followed; 9 is named.
+    await answerer.text(CHAT, "/topics", screen.send)
+    await answerer.text(CHAT, "1 và 4 và 9", screen.send)
+    assert screen.shown[-1].text == (
+        f"{msg.subscribed_several(WARD, ['Bảo hiểm y tế', 'Cư trú'])}\n\n"
+        f"{msg.numbers_not_in_list(['9'])}"
+    )
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru", "hoc-bong"]
+
+
+async def test_several_numbers_under_which_topic_follow_both(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "theo dõi tin bảo hiểm", screen.send)
+    await answerer.text(CHAT, "1 và 2", screen.send)
+    assert screen.shown[-1].text == msg.subscribed_several(
+        WARD, ["Bảo hiểm y tế", "Bảo hiểm xã hội"]
+    )
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhxh", "bhyt"]
