@@ -129,11 +129,10 @@ async def test_run_on_the_sample_ward_says_it_serves_the_sample(
     not that the notices are "another ward's" to delete from a ward with no files yet.
     The ward's own faq.yaml beside the sample's notices is told to delete them."""
     caplog.set_level(logging.INFO)
-    root = Path(__file__).resolve().parent.parent
     ward = tmp_path / "ward"
     (ward / "content").mkdir(parents=True)
-    shutil.copy(root / "faq.yaml", ward / "faq.yaml")
-    sample = sorted((root / "content").glob("*.md"))[-1]
+    shutil.copy(ROOT / "faq.yaml", ward / "faq.yaml")
+    sample = sorted((ROOT / "content").glob("*.md"))[-1]
     shutil.copy(sample, ward / "content" / sample.name)
     settings = bot_settings(
         replace(
@@ -150,7 +149,7 @@ async def test_run_on_the_sample_ward_says_it_serves_the_sample(
     assert "FAQ_FILE and CONTENT_DIR" in said[0]
 
     caplog.clear()
-    text = (root / "faq.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "faq.yaml").read_text(encoding="utf-8")
     (ward / "faq.yaml").write_text(
         text.replace("một cửa UBND phường", "một cửa UBND phường Tân Hòa"), encoding="utf-8"
     )
