@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system chat run test lint check eval fit bench bench-full clean FORCE
+.PHONY: setup system chat run test lint check eval fit bench bench-full constraints clean FORCE
 
 setup: $(STAMP)
 
@@ -15,10 +15,22 @@ setup: $(STAMP)
 BROKEN := $(shell $(PY) -c '' >/dev/null 2>&1 || echo FORCE)
 
 # tools/venv.sh checks the Python's version and makes .venv, or remakes one whose pip does not run.
-$(STAMP): pyproject.toml $(BROKEN)
+# The bot's libraries at the versions constraints.txt pins, those the Docker image installs:
+# the tests (CI's on a fresh machine too) run what the image runs, whatever came out since.
+$(STAMP): pyproject.toml constraints.txt $(BROKEN)
 	sh tools/venv.sh $(PYTHON) $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' -c constraints.txt
+	touch $(STAMP)
+
+# Newer libraries (or pyproject.toml's dependencies changed so that a pin no longer fits):
+# the newest each range allows, pinned again in constraints.txt. Then run the tests, and
+# commit both files.
+constraints: FORCE
+	sh tools/venv.sh $(PYTHON) $(VENV)
+	$(PY) -m pip install --quiet --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(PY) tools/constraints.py > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 	touch $(STAMP)
 
 chat: $(STAMP)

@@ -459,7 +459,7 @@ def _cmd_check(settings: Settings) -> int:
         read_last_good,
     )
     from wardbot.notices import dated_otherwise
-    from wardbot.sample import sample_notices
+    from wardbot.sample import left_behind
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
@@ -495,7 +495,7 @@ def _cmd_check(settings: Settings) -> int:
     ]
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
-    samples = sample_notices(n.id for n in corpus.announcements)
+    samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:
         print(msg.check_sample_notices(str(settings.content_dir), samples), file=sys.stderr)
     summary = msg.check_summary(

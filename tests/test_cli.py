@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import json
 import logging
@@ -31,7 +32,7 @@ from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.faq_file import load_faq
-from wardbot.sample import SAMPLE_NOTICES
+from wardbot.sample import SAMPLE_FAQ_SHA256, SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -550,10 +551,43 @@ def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path,
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_of_the_sample_ward_itself_warns_of_nothing(ward, tmp_path, capsys):
+    """The README's first step tries the sample, and `make check` in a fresh checkout checks
+    it: its notices are that ward's own news, not another's left behind, and the new user
+    was told to delete them ("hãy xóa chúng") with no ward of their own yet. A faq.yaml made
+    the ward's own, by editing the sample's in place, still hears of them."""
+    data = ["--data", str(tmp_path / "data")]
+    sample = ["--faq", str(ROOT / "faq.yaml"), "--content", str(ROOT / "content")]
+    assert bot.main(["check", *sample, *data]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo" not in err and "phường mẫu" not in err, err
+    assert "Không có lỗi" in err and "xem cảnh báo" not in err, err
+    # With Windows line endings (git's autocrlf) it is the same sample.
+    faq = tmp_path / "own" / "faq.yaml"
+    faq.parent.mkdir()
+    faq.write_bytes((ROOT / "faq.yaml").read_bytes().replace(b"\n", b"\r\n"))
+    mine = ["--faq", str(faq), "--content", str(ROOT / "content")]
+    assert bot.main(["check", *mine, *data]) == 0
+    assert "phường mẫu" not in capsys.readouterr().err
+    # One answer of its own: this ward's FAQ, serving the sample's news as its own.
+    text = (ROOT / "faq.yaml").read_text(encoding="utf-8")
+    faq.write_text(
+        text.replace("một cửa UBND phường", "một cửa UBND phường Tân Hòa"), encoding="utf-8"
+    )
+    assert bot.main(["check", *mine, *data]) == 0
+    err = capsys.readouterr().err
+    assert "và 19 thông báo khác là thông báo của phường mẫu" in err, err
+
+
 def test_every_notice_shipped_in_the_sample_is_known_as_the_samples():
-    """The list `check` and `run` recognise the sample by is the content/ folder shipped."""
+    """The list `check` and `run` recognise the sample by is the content/ folder shipped,
+    and its faq.yaml the one they tell the sample ward itself by."""
     shipped = {notice.stem for notice in (ROOT / "content").glob("*.md")}
     assert shipped == SAMPLE_NOTICES
+    faq = (ROOT / "faq.yaml").read_bytes().replace(b"\r\n", b"\n")
+    assert hashlib.sha256(faq).hexdigest() == SAMPLE_FAQ_SHA256, (
+        "faq.yaml changed: put its SHA-256 in wardbot/sample.py's SAMPLE_FAQ_SHA256"
+    )
 
 
 def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_path, capsys):

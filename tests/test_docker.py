@@ -197,6 +197,30 @@ def test_the_image_installs_pinned_versions_on_a_named_debian_release():
     assert refused == []
 
 
+def test_the_tests_run_the_versions_the_image_installs():
+    """`make setup` (CI's `make test` on a fresh machine) installed the newest version each
+    range allowed, the image the versions constraints.txt pins: the suite passed on
+    libraries the image never ran, and turned red by itself when a release upstream
+    changed what a library needs. `make setup` installs with the same pins, reinstalling
+    when they change, and this environment holds each at its pinned version."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    stamp = re.search(r"^\$\(STAMP\): (.*)\n((?:\t.*\n)+)", makefile, re.M)
+    assert stamp, "no $(STAMP) rule in the Makefile"
+    assert "constraints.txt" in stamp.group(1).split(), stamp.group(1)
+    (install,) = [line for line in stamp.group(2).splitlines() if "-e '.[dev]'" in line]
+    assert " -c constraints.txt" in install, install
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name] = version
+    installed = {
+        name: version for name, (version, _) in _constraints_tool().installed_closure().items()
+    }
+    assert installed == pins, "run make setup (or make constraints for newer versions)"
+
+
 def _docker_ignores(path: str) -> bool:
     """Whether .dockerignore leaves `path` (relative, with '/') out of the build context,
     by Docker's rules: each pattern is matched against the whole path from the context's

@@ -121,6 +121,44 @@ def test_without_a_channel_run_explains_how_to_get_a_token(
     assert "TELEGRAM_BOT_TOKEN" in err and "python bot.py chat" in err
 
 
+async def test_run_on_the_sample_ward_says_it_serves_the_sample(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A container started without the ward's folder serves the sample as it came, its
+    faq.yaml and notices alike: the log says so, and how to serve the ward's own files,
+    not that the notices are "another ward's" to delete from a ward with no files yet.
+    The ward's own faq.yaml beside the sample's notices is told to delete them."""
+    caplog.set_level(logging.INFO)
+    ward = tmp_path / "ward"
+    (ward / "content").mkdir(parents=True)
+    shutil.copy(ROOT / "faq.yaml", ward / "faq.yaml")
+    sample = sorted((ROOT / "content").glob("*.md"))[-1]
+    shutil.copy(sample, ward / "content" / sample.name)
+    settings = bot_settings(
+        replace(
+            ward_settings,
+            faq_file=ward / "faq.yaml",
+            content_dir=ward / "content",
+            semantic=False,
+        ),
+        api,
+    )
+    async with running_app(settings):
+        said = [m for m in caplog.messages if "sample ward" in m]
+    assert len(said) == 1 and said[0].startswith("serving the sample ward"), said
+    assert "FAQ_FILE and CONTENT_DIR" in said[0]
+
+    caplog.clear()
+    text = (ROOT / "faq.yaml").read_text(encoding="utf-8")
+    (ward / "faq.yaml").write_text(
+        text.replace("một cửa UBND phường", "một cửa UBND phường Tân Hòa"), encoding="utf-8"
+    )
+    async with running_app(settings):
+        said = [m for m in caplog.messages if "sample ward" in m]
+    assert len(said) == 1 and f"such as {sample.stem}.md" in said[0], said
+    assert "delete them from CONTENT_DIR" in said[0]
+
+
 # --- polling --------------------------------------------------------------------------------
 
 

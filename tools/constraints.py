@@ -4,9 +4,11 @@ one the tests passed with. The Dockerfile installs exactly these, so that an ima
 next month or next year, for an upgrade or to go back to an older version, runs what was
 tested, not whatever each range allows that day.
 
-After changing pyproject.toml's dependencies (or to take newer versions):
-    make setup && .venv/bin/python tools/constraints.py > constraints.txt
-then run the tests, and commit both files together.
+`make setup` installs at these versions too, so the tests run what the image runs. To take
+newer versions, or after changing pyproject.toml's dependencies:
+    make constraints
+(the newest each range allows, then this tool), then run the tests, and commit both files
+together.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = """\
 # The versions the Docker image installs (pip install -c): what the tests passed with.
-# Made by tools/constraints.py from an environment set up with `make setup`; see there.
+# `make setup` installs them too. Made by `make constraints` (tools/constraints.py).
 """
 
 

@@ -36,7 +36,7 @@ from wardbot.portal import (
     withdrawn_note,
 )
 from wardbot.reply import Link
-from wardbot.sample import sample_notices
+from wardbot.sample import is_sample_faq, sample_notices
 from wardbot.stopping import stop_parts, stopped
 from wardbot.store import ChatRef, Store
 from wardbot.store.base import StoreError
@@ -205,7 +205,10 @@ async def _open_and_serve(
             len(corpus.announcements),
             settings.data_dir,
         )
-        if samples := sample_notices(n.id for n in corpus.announcements):
+        # Left in content/ beside the ward's own faq.yaml, or the sample ward itself.
+        samples = sample_notices(n.id for n in corpus.announcements)
+        sample = bool(samples) and await asyncio.to_thread(is_sample_faq, settings.faq_file)
+        if samples and not sample:
             log.warning(
                 "%s: %d announcement(s), such as %s.md, are the sample ward's shipped with "
                 "the bot (another ward's news): residents get them as this ward's (/latest, "
@@ -213,6 +216,14 @@ async def _open_and_serve(
                 settings.content_dir,
                 len(samples),
                 samples[0],
+            )
+        elif sample:
+            log.warning(
+                "serving the sample ward shipped with the bot (%s and %s as they came), "
+                "another ward's answers and news: for your ward's, name its files with "
+                "FAQ_FILE and CONTENT_DIR (README: 'Your own ward, step by step')",
+                settings.faq_file,
+                settings.content_dir,
             )
         await _serve(settings, engine, store, snapshot, stop, restarts)
 

@@ -5,11 +5,17 @@ The sample's notices are another ward's news (Tân Quy Đông, Hội Phú...). A
 wrote its own faq.yaml but left content/ as it came, or a Docker image started without the
 ward's folder mounted, serves them to residents as this ward's: in /latest, in answers,
 in the web chat. `bot.py check` and `bot.py run` say so, naming them.
+
+Not while faq.yaml is the sample's too, as shipped: that is the sample ward itself (the
+README's first step, `make check` in a fresh checkout), whose notices are its own news.
+`bot.py run` says, in a line of its own, that it serves the sample ward.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from pathlib import Path
 
 # The file names (without .md) of content/ as shipped; tests/test_sample.py keeps the list
 # the folder's.
@@ -39,6 +45,28 @@ SAMPLE_NOTICES: frozenset[str] = frozenset(
 )
 
 
+# SHA-256 of faq.yaml as shipped (line endings as git writes them on Linux);
+# tests/test_cli.py keeps it the file's.
+SAMPLE_FAQ_SHA256 = "a1b4565bb5af3481e3caa7fce06c97c78718f68264c860adfebab0e48f43a560"
+
+
 def sample_notices(ids: Iterable[str]) -> list[str]:
     """Those of `ids` that are the sample ward's notices, sorted."""
     return sorted(set(ids) & SAMPLE_NOTICES)
+
+
+def is_sample_faq(faq_file: Path) -> bool:
+    """Whether `faq_file` is the sample ward's faq.yaml as shipped (whatever its line
+    endings). One edited in place, or unreadable, is not."""
+    try:
+        text = faq_file.read_bytes().replace(b"\r\n", b"\n")
+    except OSError:
+        return False
+    return hashlib.sha256(text).hexdigest() == SAMPLE_FAQ_SHA256
+
+
+def left_behind(faq_file: Path, ids: Iterable[str]) -> list[str]:
+    """The sample's notices among `ids` in a ward whose faq.yaml is its own (sorted): left
+    in content/, they are another ward's news. None while the FAQ is the sample's too."""
+    samples = sample_notices(ids)
+    return [] if not samples or is_sample_faq(faq_file) else samples
