@@ -422,6 +422,28 @@ def test_an_entry_copied_under_its_id_leaves_the_one_served_serving(tmp_path):
     engine.close()
 
 
+def test_an_entry_copied_under_its_id_keeps_the_one_served_after_later_edits_and_a_restart(
+    tmp_path,
+):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("faq:\n", COPIED_ON_TOP, 1), encoding="utf-8"
+    )
+    engine.reload()
+    # The clerk goes on editing other entries, the copy still there; each edit served.
+    for n in range(3):
+        faq.write_text(faq.read_text(encoding="utf-8") + f"# sửa lần {n}\n", encoding="utf-8")
+        engine.reload()
+        assert "7 giờ 30" in engine.document("gio-lam-viec").answer
+    engine.close()
+
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert "7 giờ 30" in engine.document("gio-lam-viec").answer
+    engine.close()
+
+
 def test_a_bad_entry_is_reported_and_the_rest_still_answer(tmp_path):
     faq, content = write_ward(tmp_path)
     text = faq.read_text(encoding="utf-8").replace(

@@ -53,6 +53,7 @@ from wardbot.loader import (
     faq_usable,
     id_clash,
     keep_copy,
+    keep_served,
     publish_order,
     read_last_good,
     same_notice,
@@ -388,7 +389,7 @@ class Engine:
                     ", ".join(self.faq_shrink.gone),
                     self.data_dir / LAST_GOOD_FAQ_COPIES[1],
                 )
-            self._keep_last_good(faq.data)
+            self._keep_last_good(faq)
         state = self._saved_state()
         # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
         # notice's topics are then neither checked nor reported, as `bot.py check` does).
@@ -425,15 +426,16 @@ class Engine:
             return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
         return read_last_good(self.data_dir)
 
-    def _keep_last_good(self, text: bytes) -> None:
-        """Save faq.yaml as read and found good (`text`, not the file read again: an
+    def _keep_last_good(self, faq: FaqFile) -> None:
+        """Save faq.yaml as read and found good (`faq.data`, not the file read again: an
         editor may be saving it anew) as the last good copy; the copies before it move one
-        place down."""
+        place down. With it, which of the entries sharing an id serve (`keep_served`)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         copies = [self.data_dir / name for name in LAST_GOOD_FAQ_COPIES]
-        if copies[0].exists() and copies[0].read_bytes() == text:
-            return  # a restart or a touch: keep the older copies as they are
-        keep_copy(copies, text)
+        # A restart or a touch keeps the older copies as they are.
+        if not copies[0].exists() or copies[0].read_bytes() != faq.data:
+            keep_copy(copies, faq.data)
+        keep_served(self.data_dir, faq)
 
     def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
         """What the index was built from: the analysis, the synonyms and every document."""

@@ -8,14 +8,17 @@ The files themselves are read elsewhere: faq.yaml in `faq_file`, the notices in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import json
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from wardbot.faq_file import FaqFile, load_faq
-from wardbot.models import Announcement, Corpus, FaqEntry, Problem
+from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.notice_files import NOTICE_SKIPPED, conflict_original
 from wardbot.notices import MAX_NOTICE_BYTES, load_content
 from wardbot.process import partial_file
@@ -23,6 +26,9 @@ from wardbot.process import partial_file
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
 # (an edit that lost entries can be undone from faq.last-good.1.yaml).
 LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-good.2.yaml")
+# Beside them: which of the newest copy's topics and entries sharing an id serve
+# (`keep_served`).
+SERVED_CHOICE = "faq.last-good.served.json"
 
 
 def keep_copy(copies: Sequence[Path], data: bytes) -> None:
@@ -83,11 +89,49 @@ def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     if not saved.exists():
         return None
     copy = load_faq(saved)
+    if copy.ok_syntax and copy.doubled and index == 0:
+        chosen = _served_choice(data_dir, copy.data)
+        if chosen is not None:
+            return load_faq(saved, serving=chosen)
     if copy.ok_syntax and copy.doubled and index + 1 < len(LAST_GOOD_FAQ_COPIES):
         before = _read_copy(data_dir, index + 1)
         if before is not None:
             copy = load_faq(saved, serving=before)
     return copy if copy.ok_syntax else None
+
+
+def keep_served(data_dir: Path, faq: FaqFile) -> None:
+    """Beside the newest last good copy (`faq`, as served: `faq.data` its bytes), which of
+    its topics and entries sharing an id serve (SERVED_CHOICE): the copies before it, which
+    tell it too, are rotated out by the next edits, and a start must serve the same. None
+    kept when no id is shared."""
+    path = data_dir / SERVED_CHOICE
+    if not faq.doubled:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    kept = {
+        "copy": hashlib.sha256(faq.data).hexdigest(),
+        "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
+        "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
+    }
+    with partial_file(path) as out:
+        out.write(json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
+    """What `keep_served` kept for the copy whose bytes are `data`; None when nothing was
+    kept for it (a copy saved before, a crash between the two writes: the copies before
+    it say)."""
+    try:
+        kept = json.loads((data_dir / SERVED_CHOICE).read_bytes())
+        if kept["copy"] != hashlib.sha256(data).hexdigest():
+            return None
+        topics = [Topic(str(ident), str(name)) for ident, name in kept["topics"].items()]
+        faq = [FaqEntry(str(ident), str(q), str(a)) for ident, (q, a) in kept["faq"].items()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return FaqFile(topics, faq)
 
 
 def faq_usable(new: FaqFile, last_good: FaqFile | None) -> bool:
