@@ -334,6 +334,24 @@ def test_a_variant_goes_into_a_variants_line_written_without_brackets(
     assert "# hỏi nhiều" in faq_file.read_text(encoding="utf-8")
 
 
+def test_a_variant_added_to_an_unbracketed_line_keeps_its_quoted_items_as_meant(
+    faq_file: Path, backups: Path
+) -> None:
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]",
+        'variants: khai sinh cho bé, "làm giấy khai sinh"',
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì?", backup_dir=backups)
+
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "giấy khai sinh cần gì?",
+    )
+
+
 def entry_of(loaded, entry_id: str):
     return next(e for e in loaded.faq if e.id == entry_id)
 

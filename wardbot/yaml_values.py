@@ -240,9 +240,19 @@ _FLOW_SIGN = re.compile(r"[\[\]{},#\"'&*!|>%@`]|: |^[-?:]")
 
 def unbracketed_items(node: ScalarNode) -> list[str]:
     """The items of a list written without its brackets (`variants: a, b`): its parts
-    between commas; text in quotes is one item."""
+    between commas; text in quotes is one item, and so is a part in quotes of its own
+    (`a, "b"`: b, the quotes typed to mark it, not words of it)."""
     whole = str(node.value).strip()
-    return [whole] if node.style else [p.strip() for p in whole.split(",") if p.strip()]
+    if node.style:
+        return [whole]
+    parts = [p.strip() for p in whole.split(",")]
+    return [_unquoted(p) for p in parts if _unquoted(p)]
+
+
+def _unquoted(part: str) -> str:
+    if len(part) >= 2 and part[0] == part[-1] and part[0] in "\"'":
+        return part[1:-1].strip()
+    return part
 
 
 def _unbracketed(node: ScalarNode, key: str) -> Partly:
