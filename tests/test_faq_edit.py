@@ -352,6 +352,32 @@ def test_a_variant_added_to_an_unbracketed_line_keeps_its_quoted_items_as_meant(
     )
 
 
+def test_a_new_entry_leaves_free_the_id_a_copy_left_out_is_told_to_take(
+    faq_file: Path, backups: Path
+) -> None:
+    # A clerk copied an entry to start a new one and left its id; check tells them to name
+    # the copy 'gio-lam-viec-2'. An admin's /newfaq whose question makes that same id:
+    copied = STAFF_FAQ.replace(
+        "  - id: bhyt-mat-the\n",
+        "  - id: gio-lam-viec\n    question: Phường làm việc mấy giờ?\n    answer: 7 giờ 30.\n"
+        "  - id: gio-lam-viec\n    question: Thứ bảy có làm không?\n    answer: Sáng có.\n"
+        "  - id: bhyt-mat-the\n",
+    )
+    faq_file.write_text(copied, encoding="utf-8")
+    (told,) = load_faq(faq_file).problems
+    assert told.message.endswith("ví dụ gio-lam-viec-2")
+
+    edit = add_entry(faq_file, "Giờ làm việc", "Từ 7 giờ 30 đến 17 giờ.", backup_dir=backups)
+
+    # Written (not refused for the copy already there), under an id of its own, and the
+    # copy is still told the id it was told before, which nothing has taken.
+    assert edit.entry_id == "gio-lam-viec-3"
+    after = load_faq(faq_file)
+    assert entry_of(after, "gio-lam-viec-3").answer == "Từ 7 giờ 30 đến 17 giờ."
+    (still,) = after.problems
+    assert still.message == told.message and still.line == told.line
+
+
 def entry_of(loaded, entry_id: str):
     return next(e for e in loaded.faq if e.id == entry_id)
 

@@ -193,7 +193,7 @@ def test_attachments_and_temporary_files_are_not_reported(name: str) -> None:
         ("giờ làm việc", ("giờ làm việc",)),
         ('"làm việc, nghỉ trưa"', ("làm việc, nghỉ trưa",)),
         # One item put in quotes of its own: the quotes the clerk typed are not words asked.
-        ('thẻ BHYT, "mất thẻ", \'làm lại\'', ("thẻ BHYT", "mất thẻ", "làm lại")),
+        ("thẻ BHYT, \"mất thẻ\", 'làm lại'", ("thẻ BHYT", "mất thẻ", "làm lại")),
         ('thẻ BHYT, giấy "tạm trú"', ("thẻ BHYT", 'giấy "tạm trú"')),
     ],
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -237,7 +237,7 @@ def _unique_records(
         if kept[ident] == at:
             yield item, values
             continue
-        free = next(f"{ident}-{n}" for n in itertools.count(2) if f"{ident}-{n}" not in sharing)
+        free = free_id(ident, sharing)
         at = node_line(records[kept[ident]][0])
         message = (
             f"mã (id) '{ident}' đã dùng cho {kind.noun} ở dòng {at}, "
@@ -245,6 +245,12 @@ def _unique_records(
             f"đặt cho nó một mã riêng, ví dụ {free}"
         )
         problems.append(Problem(src, node_line(item), message))
+
+
+def free_id(ident: str, taken: Container[str]) -> str:
+    """The id a topic or entry left out for sharing `ident` is told to take (`ident-2`,
+    else `-3`...: the first of the section's ids, `taken`, not yet had)."""
+    return next(f"{ident}-{n}" for n in itertools.count(2) if f"{ident}-{n}" not in taken)
 
 
 def _kept(

@@ -59,7 +59,7 @@ from wardbot.faq_doc import (
     refuse_asked_elsewhere,
     refuse_duplicate,
 )
-from wardbot.faq_file import LINE_REF, FaqFile, load_faq, same_words
+from wardbot.faq_file import LINE_REF, FaqFile, free_id, load_faq, same_words
 from wardbot.faq_guard import fingerprint
 from wardbot.faq_lines import entry_splice, scalar, variant_splice
 from wardbot.loader import faq_usable, keep_copy, read_last_good
@@ -177,7 +177,10 @@ def add_entry(
         taken = entry_ids(doc)
         if entry_id is not None and entry_id in taken:
             raise FaqEditError(f"id '{entry_id}' đã có trong {shown}:{taken[entry_id]}.")
-        new_id = entry_id or _unique(slug(question), taken)
+        # The ids entries left out for sharing one are told to take stay theirs.
+        ids = {entry.id for entry in before.faq}
+        told = {free_id(ident, ids): 0 for ident in before.doubled if ident in ids}
+        new_id = entry_id or _unique(slug(question), {**taken, **told})
         pairs: list[tuple[str, Any]] = [("id", new_id), ("question", scalar(question))]
         if kept:
             pairs.append(("variants", CommentedSeq([scalar(v) for v in kept])))
