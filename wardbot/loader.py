@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
 from wardbot.notice_files import NOTICE_SKIPPED, conflict_original
 from wardbot.notices import MAX_NOTICE_BYTES, load_content
 from wardbot.process import partial_file
+
+log = logging.getLogger(__name__)
 
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
 # (an edit that lost entries can be undone from faq.last-good.1.yaml).
@@ -106,17 +109,24 @@ def keep_served(data_dir: Path, faq: FaqFile) -> None:
     tell it too, are rotated out by the next edits, and a start must serve the same. None
     kept when no id is shared."""
     path = data_dir / SERVED_CHOICE
-    if not faq.doubled:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-        return
-    kept = {
-        "copy": hashlib.sha256(faq.data).hexdigest(),
-        "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
-        "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
-    }
-    with partial_file(path) as out:
-        out.write(json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8"))
+    try:
+        if not faq.doubled:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return
+        kept = {
+            "copy": hashlib.sha256(faq.data).hexdigest(),
+            "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
+            "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
+        }
+        data = json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8")
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == data:
+                return  # a restart: as it was
+        with partial_file(path) as out:
+            out.write(data)
+    except OSError as exc:  # the copies before it still tell, until rotated out
+        log.warning("%s cannot be written (%s)", path, exc)
 
 
 def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
