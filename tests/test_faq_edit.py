@@ -352,6 +352,31 @@ def test_a_variant_added_to_an_unbracketed_line_keeps_its_quoted_items_as_meant(
     )
 
 
+def test_a_variant_goes_into_an_unbracketed_variants_line_carried_on_to_the_next(
+    faq_file: Path, backups: Path
+) -> None:
+    # Read (and told by check) as two ways of asking; /variant adds a third, not refused
+    # as "not a list".
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]",
+        "variants: khai sinh cho bé,\n      làm giấy khai sinh  # hỏi nhiều",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    assert entry_of(load_faq(faq_file), "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+    )
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì?", backup_dir=backups)
+
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "giấy khai sinh cần gì?",
+    )
+    assert "# hỏi nhiều" in faq_file.read_text(encoding="utf-8")
+
+
 def test_a_new_entry_leaves_free_the_id_a_copy_left_out_is_told_to_take(
     faq_file: Path, backups: Path
 ) -> None:

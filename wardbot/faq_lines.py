@@ -131,13 +131,16 @@ def variant_splice(doc: Doc, entry: MappingNode, entry_id: str, variant: str, sh
         flow = "[" + _item_text(variant, flow=True) + "]"
         edited = text[: start.column] + flow + text[value.end_mark.column :]
         return Splice(start.line, 1, [edited])
-    if isinstance(value, ScalarNode) and value.start_mark.line == value.end_mark.line:
-        # `variants: a, b`, served as [a, b] (yaml_values.list_field): written so, with it.
+    if isinstance(value, ScalarNode) and value.style not in ("|", ">"):
+        # `variants: a, b` (maybe carried on to the next lines), served as [a, b]
+        # (yaml_values.list_field): written so, with it, on one line.
         start, end = value.start_mark, value.end_mark
-        text = doc.lines[start.line].rstrip("\r\n")
+        first = doc.lines[start.line].rstrip("\r\n")
+        after = doc.lines[end.line].rstrip("\r\n")
         items = [*unbracketed_items(value), variant]
         flow = "[" + ", ".join(_item_text(item, flow=True) for item in items) + "]"
-        return Splice(start.line, 1, [text[: start.column] + flow + text[end.column :]])
+        edited = first[: start.column] + flow + after[end.column :]
+        return Splice(start.line, end.line - start.line + 1, [edited])
     if not isinstance(value, SequenceNode):
         raise FaqEditError(f"{shown}:{line}: 'variants' của mục '{entry_id}' không phải danh sách.")
     if value.flow_style:  # `[a, b]`: add `, c` after the last item
