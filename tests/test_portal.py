@@ -528,6 +528,23 @@ def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys)
     assert ward.notice(name).topics == ("bhyt", "hoc-bong")
 
 
+def test_imported_notices_are_tagged_by_the_topic_served_not_a_copy_sharing_its_id(
+    ward, portal, capsys
+):
+    assert bot.main(["index", *ward.args]) == 0  # the data folder keeps faq.yaml as served
+    # A clerk copies the bhyt topic above itself to start another, and forgets its id.
+    copy = "  - id: bhyt\n    name: Trật tự đô thị\n    keywords: [lấn chiếm vỉa hè]\n"
+    text = ward.faq.read_text(encoding="utf-8")
+    ward.faq.write_text(text.replace("topics:\n", "topics:\n" + copy, 1), encoding="utf-8")
+
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+
+    # Its followers are alerted: tagged by the keywords of the topic the bot serves.
+    [name] = ward.imported()
+    assert "topics: [bhyt, hoc-bong]" in (ward.content / name).read_text(encoding="utf-8")
+
+
 def test_a_repeated_lead_paragraph_is_written_once(ward, portal, capsys):
     # The Windows-1258 page repeats its lead as the start of the first paragraph.
     url = portal.put_fixture("/tin/1", CP1258_PAGE, WINDOWS_1258)

@@ -42,6 +42,7 @@ from wardbot import portal_items
 from wardbot.config import Settings
 from wardbot.faq_file import load_faq
 from wardbot.hours import vietnam_today
+from wardbot.loader import read_last_good
 from wardbot.models import Announcement
 from wardbot.portal_decide import Decider, edited, moved_from
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
@@ -174,7 +175,8 @@ class Importer:
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
-        faq = load_faq(settings.faq_file)
+        # Of topics sharing an id, the one the bot serves (its keywords tag the notices).
+        faq = load_faq(settings.faq_file, serving=read_last_good(settings.data_dir))
         self.topics = faq.topics
         self.faq_ids = {entry.id for entry in faq.faq}
         self.log_path = settings.data_dir / IMPORT_LOG
