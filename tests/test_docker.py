@@ -167,6 +167,16 @@ def _constraints_tool():
     return module
 
 
+def _pins() -> dict[str, str]:
+    """constraints.txt's pins: each package's name and its version."""
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name] = version
+    return pins
+
+
 def test_the_image_installs_pinned_versions_on_a_named_debian_release():
     """`docker build` installed the newest version each range of pyproject.toml allowed on
     the day (starlette's `<2` spans its 1.0), on whatever Debian `python:3.11-slim` had
@@ -181,11 +191,7 @@ def test_the_image_installs_pinned_versions_on_a_named_debian_release():
     (install,) = re.findall(r"pip install [^&]*", dockerfile)
     assert " -c constraints.txt" in install, install
 
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[name] = version
+    pins = _pins()
     needed = _constraints_tool().installed_closure()
     assert sorted(needed) == sorted(pins), "run tools/constraints.py (see its docstring)"
     refused = [
@@ -210,11 +216,7 @@ def test_the_tests_run_the_versions_the_image_installs():
     (install,) = [line for line in stamp.group(2).splitlines() if "-e '.[dev]'" in line]
     assert " -c constraints.txt" in install, install
 
-    pins = {}
-    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[name] = version
+    pins = _pins()
     installed = {
         name: version for name, (version, _) in _constraints_tool().installed_closure().items()
     }
