@@ -508,4 +508,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE seen_announcements ADD COLUMN copy_of TEXT;
     """,
+    # 38: per question offered to pass on, and per ticket, whether it is a complaint about
+    # the ward's staff or service (wardbot.complaints) rather than a question: the resident
+    # is told the complaint went, and staff read it as one. 0 for what an earlier version
+    # kept: a question, as it was offered.
+    """
+    ALTER TABLE staff_offers ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE tickets ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
+    """,
 )

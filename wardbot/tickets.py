@@ -53,6 +53,8 @@ class Ticket:
     thread_id: int | None
     relay_error: str | None
     staff_chat_id: int | None = None  # the staff group its topic and posts are in
+    # Opened from a complaint about the ward's staff or service, not a question (38).
+    complaint: bool = False
 
     @property
     def closed(self) -> bool:
@@ -71,6 +73,7 @@ class Offer:
 
     question: str
     parts: Parts
+    complaint: bool = False  # a complaint about the ward (wardbot.complaints), no question
 
     @property
     def source(self) -> str | None:
@@ -78,8 +81,11 @@ class Offer:
         return self.parts[0][0] if len(self.parts) == 1 else None
 
     def joined(self, more: Offer) -> Offer:
-        """This question with `more` after it, on a line of its own."""
-        return Offer(f"{self.question}\n{more.question}", (*self.parts, *more.parts))
+        """This question with `more` after it, on a line of its own (what this one is: a
+        complaint stays one)."""
+        return Offer(
+            f"{self.question}\n{more.question}", (*self.parts, *more.parts), self.complaint
+        )
 
 
 def rewritten(text: str, parts: Parts, source: str, new: str) -> tuple[str, Parts] | None:
@@ -144,7 +150,7 @@ class Withdrawal:
 
 _TICKET_COLUMNS = (
     "id, channel, chat_id, state, created_at, active_at, answered_at, closed_at, thread_id, "
-    "relay_error, staff_chat_id"
+    "relay_error, staff_chat_id, complaint"
 )
 _MESSAGE_COLUMNS = (
     "id, ticket_id, author, text, signer, created_at, state, staff_message_id, corrects, "
@@ -173,6 +179,7 @@ def _ticket(row: Sequence[object]) -> Ticket:
         row[8],  # type: ignore[arg-type]
         row[9],  # type: ignore[arg-type]
         row[10],  # type: ignore[arg-type]
+        bool(row[11]),
     )
 
 
@@ -199,31 +206,32 @@ class TicketBook:
         source: str | None = None,
         *,
         parts: Parts | None = None,
+        complaint: bool = False,
     ) -> None:
         """Remember `question` as the one to pass on if the resident accepts; '' means
         'the next message is the question'. `source`: the message it came from; `parts`:
-        the messages it joined, instead."""
+        the messages it joined, instead. `complaint`: it is a complaint, not a question."""
         if parts is not None and len(parts) == 1:
             source, parts = parts[0][0], None
         async with self.store.writing() as db:
             await db.execute(
                 "INSERT OR REPLACE INTO staff_offers (channel, chat_id, question, offered_at, "
-                "source, parts) VALUES (?, ?, ?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, question, now, source, _dumped(parts)),
+                "source, parts, complaint) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, question, now, source, _dumped(parts), complaint),
             )
 
     async def offer_of(self, chat: ChatRef, since: float | None = None) -> Offer | None:
         """The question offered to `chat` (since `since`, if given) with the messages it
         came from ('' when awaiting one), if any."""
         async with self.store.db.execute(
-            "SELECT question, source, parts, offered_at FROM staff_offers "
+            "SELECT question, source, parts, offered_at, complaint FROM staff_offers "
             "WHERE channel = ? AND chat_id = ?",
             (chat.channel, chat.chat_id),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None or (since is not None and row[3] < since):
             return None
-        return Offer(str(row[0]), _loaded(row[1], row[2], str(row[0])))
+        return Offer(str(row[0]), _loaded(row[1], row[2], str(row[0])), bool(row[4]))
 
     async def offered(self, chat: ChatRef, since: float) -> str | None:
         """The question offered to `chat` since `since` ('' when awaiting one), if any."""
@@ -273,14 +281,16 @@ class TicketBook:
         source: str | None = None,
         *,
         parts: Parts | None = None,
+        complaint: bool = False,
     ) -> Ticket:
         """A new ticket with the resident's question waiting to be posted to staff; the
         offer it came from is used up. `source`: the message the question came from;
-        `parts`: the messages it joined, instead."""
+        `parts`: the messages it joined, instead. `complaint`: it is a complaint."""
         async with self.store.writing() as db:
             cursor = await db.execute(
-                "INSERT INTO tickets (channel, chat_id, created_at, active_at) VALUES (?, ?, ?, ?)",
-                (chat.channel, chat.chat_id, now, now),
+                "INSERT INTO tickets (channel, chat_id, created_at, active_at, complaint) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, now, now, complaint),
             )
             ticket_id = int(cursor.lastrowid or 0)
             await db.execute(

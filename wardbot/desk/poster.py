@@ -129,7 +129,9 @@ class Poster(Withdrawals, GroupState):
                 # every forwarded ticket starts with.
                 first = msg.forwarded_words(await self.tickets.question(ticket.id))
                 thread = await room.create_topic(
-                    msg.ticket_topic_name(ticket.id, ticket.chat.channel, first)
+                    msg.ticket_topic_name(
+                        ticket.id, ticket.chat.channel, first, complaint=ticket.complaint
+                    )
                 )
                 if not await self.tickets.set_thread(ticket.id, thread, room.chat_id):
                     await self._take_back(room, thread, ())
@@ -189,7 +191,13 @@ class Poster(Withdrawals, GroupState):
         # Only what the resident was told is shared (msg.staff_offer): the question and
         # the channel; not the topics they follow.
         text = msg.ticket_post(
-            self.settings.ward_name, ticket.id, ticket.chat.channel, asked, message.text, guesses
+            self.settings.ward_name,
+            ticket.id,
+            ticket.chat.channel,
+            asked,
+            message.text,
+            guesses,
+            complaint=ticket.complaint,
         )
         return Reply(text, buttons=self._ticket_buttons(ticket.id, hits, editable=editable))
 

@@ -48,7 +48,7 @@ class ResidentSide(DeskBase):
     async def offer(self, chat: ChatRef, question: str, *, complaint: bool = False) -> str:
         """Keep `question` in case the resident accepts; the sentence explaining the offer
         (`complaint`: of a complaint, not a question)."""
-        await self.tickets.offer(chat, question, self.clock(), chat.message)
+        await self.tickets.offer(chat, question, self.clock(), chat.message, complaint=complaint)
         when = self.when_staff_answer()
         return msg.staff_offer(self.settings.ward_name, chat.channel, when, complaint=complaint)
 
@@ -61,10 +61,13 @@ class ResidentSide(DeskBase):
     async def keep_offer(self, chat: ChatRef, offer: Offer) -> None:
         """`offer` (one joined of several of the resident's messages: `Offer.joined`) is
         now the question offered to pass on."""
-        await self.tickets.offer(chat, offer.question, self.clock(), parts=offer.parts)
+        await self.tickets.offer(
+            chat, offer.question, self.clock(), parts=offer.parts, complaint=offer.complaint
+        )
 
     async def accept(self, chat: ChatRef) -> list[Reply]:
-        """The resident pressed "Hỏi cán bộ": open a ticket with the offered question."""
+        """The resident pressed "Hỏi cán bộ": open a ticket with the offered question (or
+        complaint: told so, and staff read it as one)."""
         offer = await self.tickets.offer_of(chat, self.clock() - OFFER_KEEP)
         question = offer.question if offer is not None else None
         # What staff get came from the message(s) that asked it, not from the press or "có".
@@ -78,7 +81,8 @@ class ResidentSide(DeskBase):
             return [Reply(msg.ticket_already_open(self.settings.ward_name, active.id))]
         if not question:
             return [Reply(msg.staff_offer_gone(self.settings.ward_name))]
-        return [await self._open(chat, question, parts)]
+        complaint = offer is not None and offer.complaint
+        return [await self._open(chat, question, parts, complaint=complaint)]
 
     async def request(self, chat: ChatRef, text: str) -> list[Reply]:
         """/hoicanbo [TEXT], "cho em gặp cán bộ": pass TEXT on, or offer the last
@@ -92,14 +96,13 @@ class ResidentSide(DeskBase):
         if active is not None:
             return [Reply(msg.ticket_already_open(self.settings.ward_name, active.id))]
         when = self.when_staff_answer()
-        question = await self.tickets.offered(chat, now - OFFER_KEEP)
-        if question:
-            return [
-                Reply(
-                    msg.staff_offer_question(self.settings.ward_name, question, chat.channel, when),
-                    buttons=(self.ask_button(),),
-                )
-            ]
+        offer = await self.tickets.offer_of(chat, now - OFFER_KEEP)
+        if offer is not None and offer.question:
+            ward = self.settings.ward_name
+            text = msg.staff_offer_question(
+                ward, offer.question, chat.channel, when, complaint=offer.complaint
+            )
+            return [Reply(text, buttons=(self.ask_button(),))]
         await self.tickets.offer(chat, "", now)
         return [Reply(msg.staff_type_question(self.settings.ward_name, when))]
 
@@ -193,11 +196,15 @@ class ResidentSide(DeskBase):
             )
         ]
 
-    async def _open(self, chat: ChatRef, question: str, parts: Parts | None = None) -> Reply:
+    async def _open(
+        self, chat: ChatRef, question: str, parts: Parts | None = None, *, complaint: bool = False
+    ) -> Reply:
         refused = await self._refused(chat)
         if refused is not None:
             return Reply(refused)
-        ticket = await self.tickets.open(chat, question, self.clock(), chat.message, parts=parts)
+        ticket = await self.tickets.open(
+            chat, question, self.clock(), chat.message, parts=parts, complaint=complaint
+        )
         log.info("ticket %d opened from %s", ticket.id, chat.channel)
         self._wake.set()
         held_up = ""
@@ -210,6 +217,7 @@ class ResidentSide(DeskBase):
                 self.when_staff_answer(),
                 chat.channel,
                 held_up=held_up,
+                complaint=complaint,
             )
         )
 

@@ -29,10 +29,14 @@ def staff_offer(ward_name: str, channel: str, when: str, *, complaint: bool = Fa
     )
 
 
-def staff_offer_question(ward_name: str, question: str, channel: str, when: str) -> str:
-    """After "hỏi cán bộ": offer to pass on the last question the bot could not answer."""
-    return f"Dạ, câu hỏi em chưa trả lời được của anh/chị: “{question}”\n\n" + staff_offer(
-        ward_name, channel, when
+def staff_offer_question(
+    ward_name: str, question: str, channel: str, when: str, *, complaint: bool = False
+) -> str:
+    """After "hỏi cán bộ": offer to pass on the last question the bot could not answer
+    (`complaint`: the complaint the bot offered to pass on)."""
+    said = "ý kiến phản ánh" if complaint else "câu hỏi em chưa trả lời được"
+    return f"Dạ, {said} của anh/chị: “{question}”\n\n" + staff_offer(
+        ward_name, channel, when, complaint=complaint
     )
 
 
@@ -78,12 +82,21 @@ def staff_unavailable(ward_name: str, hotline: str) -> str:
 
 
 def ticket_received(
-    ward_name: str, ticket_id: int, when: str, channel: str, *, held_up: str = ""
+    ward_name: str,
+    ticket_id: int,
+    when: str,
+    channel: str,
+    *,
+    held_up: str = "",
+    complaint: bool = False,
 ) -> str:
     """The ticket is open. On the web chat nothing reaches a closed page: the answer waits
     on this page, in this browser (its storage holds the conversation's only key).
     `held_up`: how to reach the ward instead, when the bot cannot reach the staff group now
-    (the ticket waits, and is passed on once it can)."""
+    (the ticket waits, and is passed on once it can). `complaint`: what went is the
+    resident's complaint about the ward (`staff_offer`'s), not a question."""
+    # A question "đã chuyển câu hỏi"; a complaint, named as the resident's own.
+    what, whose = ("ý kiến phản ánh", " của anh/chị") if complaint else ("câu hỏi", "")
     if channel == "web":
         where = (
             "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
@@ -94,13 +107,14 @@ def ticket_received(
         where = "Câu trả lời sẽ được gửi tới anh/chị ngay trong cuộc trò chuyện này."
     if held_up:
         passed = (
-            f"📝 Em đã ghi lại câu hỏi của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
+            f"📝 Em đã ghi lại {what} của anh/chị (phiếu số {ticket_id}), nhưng hiện em chưa "
             f"chuyển được tới cán bộ {unit(ward_name)} vì {_DESK_HELD_UP}. Nếu việc cần gấp, "
             f"anh/chị vui lòng {held_up}."
         )
     else:
         passed = (
-            f"✅ Em đã chuyển câu hỏi tới cán bộ {unit(ward_name)} (phiếu số {ticket_id}). {when}"
+            f"✅ Em đã chuyển {what}{whose} tới cán bộ {unit(ward_name)} "
+            f"(phiếu số {ticket_id}). {when}"
         )
     return (
         f"{passed} {where}\n\n"

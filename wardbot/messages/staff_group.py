@@ -14,10 +14,19 @@ from wardbot.text import one_line
 _EARLIER_CHARS = 80  # how much of a message a resident corrected staff are reminded of
 
 
-def ticket_topic_name(ticket_id: int, channel: str, question: str) -> str:
-    """A forum topic's name: at most 128 characters (Telegram's limit)."""
-    name = f"#{ticket_id} · {channel_name(channel)} · {' '.join(question.split())}"
+def ticket_topic_name(
+    ticket_id: int, channel: str, question: str, *, complaint: bool = False
+) -> str:
+    """A forum topic's name: at most 128 characters (Telegram's limit). `complaint`: the
+    ticket is a resident's complaint about the ward (`ticket_post`), named as one."""
+    words = " ".join(question.split())
+    if complaint:
+        words = f"{_COMPLAINT}: {words}"
+    name = f"#{ticket_id} · {channel_name(channel)} · {words}"
     return name if len(name) <= 128 else name[:127].rstrip() + "…"
+
+
+_COMPLAINT = "Phản ánh"  # how staff see a resident's complaint about the ward named
 
 
 def ticket_post(
@@ -27,11 +36,16 @@ def ticket_post(
     asked: str,
     question: str,
     guesses: Sequence[str],
+    *,
+    complaint: bool = False,
 ) -> str:
+    """A new ticket in the staff group. `complaint`: the resident complained about the
+    ward's staff or service (and accepted to pass it on), which is no question."""
+    what = _COMPLAINT if complaint else "Câu hỏi"
     lines = [
         f"🙋 Phiếu số {ticket_id} · qua {channel_name(channel)} · {asked}",
         "",
-        f"Câu hỏi: “{question}”",
+        f"{what}: “{question}”",
     ]
     if guesses:
         lines += ["", "Bot tìm được (chưa đủ chắc để tự trả lời):"]
