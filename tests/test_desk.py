@@ -344,6 +344,85 @@ async def test_a_complaint_is_offered_to_staff_and_reaches_them_as_typed(
     assert f"“{complaint}”" in post.reply.text
 
 
+COMPLAINT = "cán bộ phường thái độ quá tệ, hẹn mãi không trả hồ sơ"
+
+
+async def test_a_complaint_passed_on_is_called_one_to_the_resident_and_staff_a_question_not(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """Accepted, the offer under a complaint stays what it said it was: the resident is
+    told their complaint ("ý kiến phản ánh") went, and staff read it marked as one, in
+    the post and in the topic's name; a question passed on beside it stays a question."""
+    [heard] = await conversation.handle_text(RESIDENT, COMPLAINT)
+    assert ask_button(heard)
+    [received] = await conversation.handle_action(RESIDENT, "staff:ask")
+    assert "Em đã chuyển ý kiến phản ánh của anh/chị tới cán bộ phường (phiếu số 1)" in (
+        received.text
+    )
+    assert "câu hỏi" not in received.text
+    [asked] = await conversation.handle_text(OTHER, UNKNOWN)
+    assert ask_button(asked)
+    [passed] = await conversation.handle_text(OTHER, "có")
+    assert "Em đã chuyển câu hỏi tới cán bộ phường (phiếu số 2)" in passed.text
+    await desk.post_pending()
+    complaint_topic, question_topic = room.topics
+    assert room.topics[complaint_topic].startswith("#1 · Zalo · Phản ánh: cán bộ phường")
+    assert "Phản ánh" not in room.topics[question_topic]
+    [complaint_post] = room.in_thread(complaint_topic)
+    [question_post] = room.in_thread(question_topic)
+    assert f"\nPhản ánh: “{COMPLAINT}”\n" in complaint_post.reply.text
+    assert "Câu hỏi" not in complaint_post.reply.text
+    assert f"\nCâu hỏi: “{UNKNOWN}”\n" in question_post.reply.text
+    assert "Phản ánh" not in question_post.reply.text
+
+
+async def test_what_asks_nothing_under_a_complaints_offer_goes_with_it_as_a_complaint(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """The resident adds their name under the offer to pass a complaint on: both go, and
+    still as a complaint, to them and to staff."""
+    await conversation.handle_text(RESIDENT, COMPLAINT)
+    [again] = await conversation.handle_text(RESIDENT, "tên em là Nguyễn Văn An")
+    assert ask_button(again)
+    [received] = await conversation.handle_text(RESIDENT, "có")
+    assert "Em đã chuyển ý kiến phản ánh của anh/chị" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert f"\nPhản ánh: “{COMPLAINT}\ntên em là Nguyễn Văn An”\n" in post.reply.text
+
+
+async def test_a_complaint_offered_before_a_restart_is_passed_on_as_one_after_it(
+    conversation: Conversation,
+    store: Store,
+    settings: Settings,
+    ward_engine: Engine,
+    room: FakeRoom,
+    clock: Clock,
+) -> None:
+    """The bot restarted between the offer under a complaint and the resident's press,
+    and again before the ticket reached staff: still called a complaint both ways; and
+    asked for with /hoicanbo after the restart, the offer still names it one."""
+    [heard] = await conversation.handle_text(RESIDENT, COMPLAINT)
+    assert ask_button(heard)
+
+    def restarted() -> tuple[Desk, Conversation]:
+        desk = Desk(TicketBook(store), settings, ward_engine, clock=clock)
+        desk.room = room
+        return desk, Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+
+    _, after = restarted()
+    [again] = await after.handle_text(RESIDENT, "/hoicanbo")
+    assert f"Dạ, ý kiến phản ánh của anh/chị: “{COMPLAINT}”" in again.text
+    assert "chuyển ý kiến phản ánh này tới cán bộ phường" in again.text
+    [received] = await after.handle_action(RESIDENT, "staff:ask")
+    assert "Em đã chuyển ý kiến phản ánh của anh/chị tới cán bộ phường" in received.text
+    poster, _ = restarted()
+    await poster.post_pending()
+    [topic] = room.topics
+    [post] = room.in_thread(topic)
+    assert f"\nPhản ánh: “{COMPLAINT}”\n" in post.reply.text
+
+
 async def test_displeasure_with_a_no_answer_keeps_the_question_offered_to_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom, settings: Settings
 ) -> None:

@@ -200,6 +200,37 @@ async def test_a_database_from_before_lasting_ticket_numbers_upgrades_in_place(
         assert await book.messages(1) == [] and await book.by_post(900) is None
 
 
+async def test_an_offer_kept_by_a_version_without_complaints_is_passed_on_as_a_question(
+    db_path: Path,
+) -> None:
+    """Migration 38 records whether an offer to pass on (and a ticket) is a complaint:
+    what an earlier version kept was offered as a question, and is accepted as one; a
+    complaint offered after the upgrade is kept as one."""
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    for number, step in enumerate(MIGRATIONS[:37], 1):
+        raw.executescript(f"BEGIN;\n{step}\nPRAGMA user_version = {number};\nCOMMIT;")
+    raw.execute(
+        "INSERT INTO staff_offers (channel, chat_id, question, offered_at) VALUES (?, ?, ?, ?)",
+        (ALICE.channel, ALICE.chat_id, "lớp bơi hè", 10.0),
+    )
+    raw.commit()
+    raw.close()
+    async with await Store.open(db_path) as store:
+        book = TicketBook(store)
+        kept = await book.offer_of(ALICE)
+        assert kept is not None and (kept.question, kept.complaint) == ("lớp bơi hè", False)
+        await book.offer(BINH, "cán bộ thái độ quá tệ", 20.0, complaint=True)
+        offered = await book.offer_of(BINH)
+        assert offered is not None and offered.complaint
+        ticket = await book.open(BINH, offered.question, 30.0, complaint=offered.complaint)
+        assert ticket.complaint
+        reread = await book.get(ticket.id)
+        assert reread is not None and reread.complaint
+        earlier = await book.open(ALICE, kept.question, 40.0, complaint=kept.complaint)
+        assert not earlier.complaint
+
+
 async def test_tickets_posted_before_the_staff_group_was_recorded_are_taken_for_the_current(
     db_path: Path,
 ) -> None:
