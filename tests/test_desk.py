@@ -379,11 +379,16 @@ async def test_a_complaint_passed_on_is_called_one_to_the_resident_and_staff_a_q
 async def test_what_asks_nothing_under_a_complaints_offer_goes_with_it_as_a_complaint(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:
-    """The resident adds their name under the offer to pass a complaint on: both go, and
-    still as a complaint, to them and to staff."""
+    """The resident adds their name under the offer to pass a complaint on: the offer is
+    for both, still named a complaint (and so when "ok" is told it has not gone yet), and
+    both go as a complaint, to them and to staff."""
     await conversation.handle_text(RESIDENT, COMPLAINT)
     [again] = await conversation.handle_text(RESIDENT, "tên em là Nguyễn Văn An")
     assert ask_button(again)
+    assert "chuyển ý kiến phản ánh này tới cán bộ phường" in again.text
+    assert "chuyển câu hỏi này" not in again.text
+    [kept] = await conversation.handle_text(RESIDENT, "ok")
+    assert kept.text.startswith("Dạ vâng ạ. Ý kiến phản ánh của anh/chị chưa được chuyển")
     [received] = await conversation.handle_text(RESIDENT, "có")
     assert "Em đã chuyển ý kiến phản ánh của anh/chị" in received.text
     await desk.post_pending()

@@ -192,7 +192,7 @@ class Conversation:
             chat, intent, text, typing, manages=manages, sender=sender, staff_offered=staff_offered
         )
         if adds_to is not None:
-            await self._add_to_offer(chat, adds_to, replies)
+            replies = await self._add_to_offer(chat, adds_to, replies)
         return self._noting_staff_offer(chat, replies)
 
     async def correction(self, chat: ChatRef, text: str) -> list[Reply] | None:
@@ -234,26 +234,36 @@ class Conversation:
             log.exception("could not read the question offered to staff")
             return None
 
-    async def _add_to_offer(self, chat: ChatRef, before: Offer, replies: list[Reply]) -> None:
+    async def _add_to_offer(
+        self, chat: ChatRef, before: Offer, replies: list[Reply]
+    ) -> list[Reply]:
         """A message asking nothing ("Nguyễn Văn An, 0912 345 678"), sent under the offer
         to pass `before` to staff and not answered either, offered with it: the offer is
-        for both, not for it alone (the question would reach staff without the question)."""
+        for both, not for it alone (the question would reach staff without the question).
+        `replies` to it, their offer naming a complaint when `before` was one."""
         if self.desk is None or not any(
             button == self.desk.ask_button() for reply in replies for button in reply.buttons
         ):
-            return
+            return replies
         now = await self._offered(chat)
         if (
             now is None
             or before.question in now.question
             or len(before.question) + len(now.question) >= MAX_STAFF_MESSAGE_CHARS
         ):
-            return
+            return replies
         try:
             # Of two messages: an edit of either reaches staff as the question rewritten.
             await self.desk.keep_offer(chat, before.joined(now))
         except Exception:  # the offer for the message alone stands
             log.exception("could not add to the question offered to staff")
+            return replies
+        if not before.complaint:
+            return replies
+        # What goes is the complaint, with what was added: the offer says so.
+        said = self.desk.offer_said(chat.channel)
+        meant = self.desk.offer_said(chat.channel, complaint=True)
+        return [replace(reply, text=reply.text.replace(said, meant)) for reply in replies]
 
     def _noting_staff_offer(self, chat: ChatRef, replies: list[Reply]) -> list[Reply]:
         """`replies`; when they offer to pass a question to staff, the chat's next message
@@ -579,7 +589,10 @@ class Conversation:
             return await desk.accept(chat)
         if intent.kind == "ack" and how == STAFF_OFFERED:
             self.memory.staff_offered(chat, STAFF_OFFER_REMINDED)
-            return [Reply(msg.staff_offer_kept(self.settings.ward_name), keeps_choices=True)]
+            offer = await self._offered(chat)
+            complaint = offer is not None and offer.complaint
+            kept = msg.staff_offer_kept(self.settings.ward_name, complaint=complaint)
+            return [Reply(kept, keeps_choices=True)]
         return None
 
     def _just_answered(self, chat: ChatRef, sender: str | None) -> bool:

@@ -49,8 +49,13 @@ class ResidentSide(DeskBase):
         """Keep `question` in case the resident accepts; the sentence explaining the offer
         (`complaint`: of a complaint, not a question)."""
         await self.tickets.offer(chat, question, self.clock(), chat.message, complaint=complaint)
+        return self.offer_said(chat.channel, complaint=complaint)
+
+    def offer_said(self, channel: str, *, complaint: bool = False) -> str:
+        """The sentence explaining the offer to pass a question (`complaint`: a complaint)
+        on, as `offer` says it now."""
         when = self.when_staff_answer()
-        return msg.staff_offer(self.settings.ward_name, chat.channel, when, complaint=complaint)
+        return msg.staff_offer(self.settings.ward_name, channel, when, complaint=complaint)
 
     async def offered(self, chat: ChatRef) -> Offer | None:
         """The question offered to pass on, that the resident may still accept, with the

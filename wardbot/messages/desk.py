@@ -40,13 +40,14 @@ def staff_offer_question(
     )
 
 
-def staff_offer_kept(ward_name: str) -> str:
-    """To "ok", "vâng" under the offer to pass a question to staff: that it has not gone
-    (the resident may have meant yes), and how to send it."""
+def staff_offer_kept(ward_name: str, *, complaint: bool = False) -> str:
+    """To "ok", "vâng" under the offer to pass a question (`complaint`: a complaint) to
+    staff: that it has not gone (the resident may have meant yes), and how to send it."""
     where = unit(ward_name)
+    what, done = ("Ý kiến phản ánh", "xem xét, trả lời") if complaint else ("Câu hỏi", "trả lời")
     return (
-        f"Dạ vâng ạ. Câu hỏi của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
-        f"trả lời, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
+        f"Dạ vâng ạ. {what} của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
+        f"{done}, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
     )
 
 
