@@ -527,6 +527,9 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE ticket_messages DROP COLUMN parts")
         if version < 37:
             raw.execute("ALTER TABLE seen_announcements DROP COLUMN copy_of")
+        if version < 38:
+            raw.execute("ALTER TABLE staff_offers DROP COLUMN complaint")
+            raw.execute("ALTER TABLE tickets DROP COLUMN complaint")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start
