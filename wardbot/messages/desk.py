@@ -9,6 +9,12 @@ from wardbot.messages.common import channel_name, contact_line, unit
 _ASK_STAFF = "Hỏi cán bộ"
 
 
+def _passed_on(complaint: bool) -> tuple[str, str]:
+    """What a resident passes on to staff, and what staff do with it: a question answered,
+    or (`complaint`) a complaint about the ward looked into and answered."""
+    return ("ý kiến phản ánh", "xem xét, trả lời") if complaint else ("câu hỏi", "trả lời")
+
+
 def ask_staff_button(ward_name: str) -> str:
     return f"💬 {_ASK_STAFF} {unit(ward_name)}"
 
@@ -18,9 +24,8 @@ def staff_offer(ward_name: str, channel: str, when: str, *, complaint: bool = Fa
     by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next).
     `complaint`: under a complaint heard, which is no question: the complaint passed on."""
     where = unit(ward_name)
-    what, done, said = ("câu hỏi", "trả lời", "câu hỏi")
-    if complaint:
-        what, done, said = ("ý kiến phản ánh", "xem xét, trả lời", "phản ánh")
+    what, done = _passed_on(complaint)
+    said = "phản ánh" if complaint else what
     return (
         f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển {what} này tới "
         f"cán bộ {where} {done} trực tiếp. Chỉ nội dung {said} như anh/chị đã gõ và kênh "
@@ -44,10 +49,10 @@ def staff_offer_kept(ward_name: str, *, complaint: bool = False) -> str:
     """To "ok", "vâng" under the offer to pass a question (`complaint`: a complaint) to
     staff: that it has not gone (the resident may have meant yes), and how to send it."""
     where = unit(ward_name)
-    what, done = ("Ý kiến phản ánh", "xem xét, trả lời") if complaint else ("Câu hỏi", "trả lời")
+    what, done = _passed_on(complaint)
     return (
-        f"Dạ vâng ạ. {what} của anh/chị chưa được chuyển tới cán bộ {where}; nếu cần cán bộ "
-        f"{done}, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
+        f"Dạ vâng ạ. {what.capitalize()} của anh/chị chưa được chuyển tới cán bộ {where}; "
+        f"nếu cần cán bộ {done}, anh/chị nhắn “có” hoặc chọn “{_ASK_STAFF} {where}” ở trên."
     )
 
 
@@ -97,7 +102,8 @@ def ticket_received(
     (the ticket waits, and is passed on once it can). `complaint`: what went is the
     resident's complaint about the ward (`staff_offer`'s), not a question."""
     # A question "đã chuyển câu hỏi"; a complaint, named as the resident's own.
-    what, whose = ("ý kiến phản ánh", " của anh/chị") if complaint else ("câu hỏi", "")
+    what, _ = _passed_on(complaint)
+    whose = " của anh/chị" if complaint else ""
     if channel == "web":
         where = (
             "Câu trả lời sẽ hiện ngay trên trang này. Trang web không báo được cho anh/chị "
