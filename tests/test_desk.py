@@ -269,6 +269,69 @@ async def test_no_answer_offers_to_ask_staff_saying_what_is_shared_and_when(
     assert "Cán bộ thường trả lời trong giờ làm việc." in reply.text  # Monday 9:00
 
 
+SECOND_UNKNOWN = "Cho hỏi phường có cho mượn sân bóng vào cuối tuần không?"
+
+
+@pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
+async def test_what_is_shared_with_staff_is_said_in_full_once_then_in_a_line(
+    conversation: Conversation, channel: str
+) -> None:
+    """The offer under "no answer" asks the resident's consent: the first time it says in
+    full what goes to staff (the question as typed, the channel, no name or phone); before,
+    every question the bot could not answer repeated it, five paragraphs a time. Shown once
+    in the conversation, the next offer says in a line that the question goes as before
+    and how to read what is shared again (/help, which says it); the button, and "có",
+    still pass it on. The same text on every channel (buttons, numbered lines, web)."""
+    chat = ChatRef(channel, "r-17")
+    notice = msg.shared_with_staff("câu hỏi", channel)
+    [first] = await conversation.handle_text(chat, UNKNOWN)
+    assert ask_button(first) and notice in first.text
+    assert all(len(part) <= 250 for part in first.text.split("\n\n")), first.text
+    [second] = await conversation.handle_text(chat, SECOND_UNKNOWN)
+    assert ask_button(second)
+    assert "không kèm tên" not in second.text and "/help" in second.text
+    offer = second.text.split("\n\n")[-1]
+    assert "\n" not in offer and "như lần trước" in offer and "câu hỏi này" in offer
+    assert len(second.text) < len(first.text) - 100
+    [helped] = await conversation.handle_text(chat, "/help")
+    assert msg.shared_with_staff()[1:] in helped.text
+    [again] = await conversation.handle_text(chat, SECOND_UNKNOWN)
+    [received] = await conversation.handle_text(chat, "có")
+    assert "phiếu số 1" in received.text
+
+
+async def test_a_resident_who_passed_a_question_on_before_gets_the_line_after_a_restart(
+    ward_engine: Engine, store: Store, settings: Settings, desk: Desk, clock: Clock
+) -> None:
+    """Whoever passed a question on before has agreed to what is shared: the line, even
+    once the bot restarted (its memory gone; the chat's ticket is what tells). After
+    /forget, which deletes the ticket, and for another resident: the notice in full."""
+    number = await open_ticket(Conversation(ward_engine, store, settings, desk=desk, clock=clock))
+    clock.now += 86400
+    assert await desk.tickets.close(number, clock.now)  # staff closed it: messages no longer
+    restarted = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    [offered] = await restarted.handle_text(RESIDENT, SECOND_UNKNOWN)
+    assert ask_button(offered) and "như lần trước" in offered.text
+    assert msg.shared_with_staff("câu hỏi", "zalo") not in offered.text
+    [other] = await restarted.handle_text(OTHER, SECOND_UNKNOWN)
+    assert msg.shared_with_staff("câu hỏi", "telegram") in other.text
+    await restarted.handle_text(RESIDENT, "/forget")
+    restarted = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
+    [after] = await restarted.handle_text(RESIDENT, SECOND_UNKNOWN)
+    assert msg.shared_with_staff("câu hỏi", "zalo") in after.text
+
+
+async def test_a_complaint_after_the_notice_was_shown_is_offered_in_a_line_as_one(
+    conversation: Conversation,
+) -> None:
+    """Once shown what is shared, a complaint is offered in the line too, named as one."""
+    await conversation.handle_text(RESIDENT, UNKNOWN)
+    complaint = "cán bộ làm việc thái độ quá, hẹn mãi không trả hồ sơ, tôi rất bức xúc"
+    [heard] = await conversation.handle_text(RESIDENT, complaint)
+    assert ask_button(heard) and "chuyển ý kiến phản ánh này" in heard.text
+    assert "như lần trước" in heard.text and "câu hỏi" not in heard.text
+
+
 async def test_outside_office_hours_the_offer_says_when_staff_answer(
     conversation: Conversation, clock: Clock
 ) -> None:

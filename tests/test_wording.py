@@ -34,7 +34,8 @@ SAMPLES: dict[str, list[Any]] = {
     "ward_name": ["UBND Phường 2", "UBND xã Mỹ Phước", "Ủy ban nhân dân thị trấn Long Thành"],
     "hotline": ["0276 3822 123", ""],
     "alerts": [msg.HERE, msg.ELSEWHERE, msg.NOWHERE],
-    "channel": ["telegram", "zalo", "web", "terminal"],
+    "channel": ["telegram", "zalo", "web", "terminal", None],  # None: any channel
+    "said": ["câu hỏi", "phản ánh"],  # what a resident passes on to staff
     "command": ["variant", "newfaq", "/abc"],
     "own_id": ["telegram:123456789"],
     "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written

@@ -45,6 +45,9 @@ def questions_of(kept: str) -> list[str]:
 
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 GREETED_WITHIN = 10 * 60.0  # a greeting again this soon is answered in a line
+# Shown this recently, what passing a question to staff shares is not said again in full
+# (as long as a question offered to staff can be accepted: wardbot.desk.residents).
+NOTICE_SEEN_WITHIN = 86400.0
 
 
 # How a reply offered to pass a question to staff: alone ("có" takes it); beside close
@@ -98,6 +101,10 @@ class ChatMemory:
         # Per chat, when it was last greeted in full (/start, "chào"): a greeting again
         # soon after gets a line, not the whole greeting again.
         self._greeted: LastPerChat[float] = LastPerChat(ASKED_KEPT)
+        # Per private chat, when it was last shown what passing a question to staff shares
+        # (the offer's notice: the resident's consent): an offer within NOTICE_SEEN_WITHIN
+        # says so in a line. In memory: a restart shows it in full again.
+        self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: the chat's latest question, its subject and a procedure awaited."""
@@ -106,6 +113,7 @@ class ChatMemory:
         self._unnamed.drop((chat.channel, chat.chat_id))
         self._staff_offered.drop((chat.channel, chat.chat_id))
         self._greeted.drop((chat.channel, chat.chat_id))
+        self._notice_shown.drop((chat.channel, chat.chat_id))
 
     async def offer(self, chat: ChatRef, doc_id: str) -> None:
         """The private chat's latest message was asked about the one close match `doc_id`:
@@ -141,6 +149,16 @@ class ChatMemory:
         """The reply to the chat's latest message offered to pass its question to staff,
         `how`: STAFF_OFFERED, STAFF_OFFERED_LISTED or STAFF_OFFER_REMINDED."""
         self._staff_offered.set((chat.channel, chat.chat_id), how)
+
+    def notice_seen(self, chat: ChatRef) -> bool:
+        """Whether the chat was shown what passing a question to staff shares a short while
+        ago (NOTICE_SEEN_WITHIN): `saw_notice`."""
+        shown = self._notice_shown.get((chat.channel, chat.chat_id), None)
+        return shown is not None and shown >= self.clock() - NOTICE_SEEN_WITHIN
+
+    def saw_notice(self, chat: ChatRef) -> None:
+        """The chat was just shown what passing a question to staff shares."""
+        self._notice_shown.set((chat.channel, chat.chat_id), self.clock())
 
     def greeted(self, chat: ChatRef) -> bool:
         """Whether the chat was greeted in full a short while ago (GREETED_WITHIN); if not,

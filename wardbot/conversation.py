@@ -260,10 +260,13 @@ class Conversation:
             return replies
         if not before.complaint:
             return replies
-        # What goes is the complaint, with what was added: the offer says so.
-        said = self.desk.offer_said(chat.channel)
-        meant = self.desk.offer_said(chat.channel, complaint=True)
-        return [replace(reply, text=reply.text.replace(said, meant)) for reply in replies]
+        # What goes is the complaint, with what was added: the offer says so (in full, or
+        # in its line).
+        for seen in (False, True):
+            said = self.desk.offer_said(chat.channel, seen=seen)
+            meant = self.desk.offer_said(chat.channel, complaint=True, seen=seen)
+            replies = [replace(reply, text=reply.text.replace(said, meant)) for reply in replies]
+        return replies
 
     def _noting_staff_offer(self, chat: ChatRef, replies: list[Reply]) -> list[Reply]:
         """`replies`; when they offer to pass a question to staff, the chat's next message

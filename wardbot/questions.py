@@ -522,11 +522,15 @@ class Questions:
         desk = self.desk()
         if desk is None or not chat.private:
             return None
+        # What is shared with staff, once shown, is said in a line at the next offers.
+        seen = self.memory.notice_seen(chat)
         try:
-            return (await desk.offer(chat, question, complaint=complaint), desk.ask_button())
+            said = await desk.offer(chat, question, complaint=complaint, seen=seen)
         except Exception:  # without the offer, the hotline is still there
             log.exception("could not keep the question to offer it to staff")
             return None
+        self.memory.saw_notice(chat)
+        return said, desk.ask_button()
 
     async def wrong(self, chat: ChatRef, sender: str | None) -> Reply:
         """The resident says the last answer missed ("sai rồi", "không phải"): sorry; the

@@ -45,17 +45,27 @@ class ResidentSide(DeskBase):
     def ask_button(self) -> Button:
         return Button(msg.ask_staff_button(self.settings.ward_name), "staff:ask")
 
-    async def offer(self, chat: ChatRef, question: str, *, complaint: bool = False) -> str:
+    async def offer(
+        self, chat: ChatRef, question: str, *, complaint: bool = False, seen: bool = False
+    ) -> str:
         """Keep `question` in case the resident accepts; the sentence explaining the offer
-        (`complaint`: of a complaint, not a question)."""
+        (`complaint`: of a complaint, not a question). `seen`: the resident was shown what
+        is shared lately; so they were if the chat passed a question on before (its
+        tickets, kept anyway): then the sentence says it in a line."""
         await self.tickets.offer(chat, question, self.clock(), chat.message, complaint=complaint)
-        return self.offer_said(chat.channel, complaint=complaint)
+        if not seen:
+            try:
+                seen = await self.tickets.opened_after(chat, 0.0) > 0
+            except Exception:  # a locked database: said in full, as to a first question
+                log.exception("could not count a chat's tickets")
+        return self.offer_said(chat.channel, complaint=complaint, seen=seen)
 
-    def offer_said(self, channel: str, *, complaint: bool = False) -> str:
+    def offer_said(self, channel: str, *, complaint: bool = False, seen: bool = False) -> str:
         """The sentence explaining the offer to pass a question (`complaint`: a complaint)
-        on, as `offer` says it now."""
+        on, as `offer` says it now (`seen`: in a line)."""
         when = self.when_staff_answer()
-        return msg.staff_offer(self.settings.ward_name, channel, when, complaint=complaint)
+        ward = self.settings.ward_name
+        return msg.staff_offer(ward, channel, when, complaint=complaint, seen=seen)
 
     async def offered(self, chat: ChatRef) -> Offer | None:
         """The question offered to pass on, that the resident may still accept, with the

@@ -132,6 +132,7 @@ from wardbot.messages.common import unit as unit
 from wardbot.messages.common import vn_date as vn_date
 from wardbot.messages.desk import STAFF_ANSWER_FOOTER as STAFF_ANSWER_FOOTER
 from wardbot.messages.desk import ask_staff_button as ask_staff_button
+from wardbot.messages.desk import shared_with_staff as shared_with_staff
 from wardbot.messages.desk import staff_answer_revised as staff_answer_revised
 from wardbot.messages.desk import staff_answer_title as staff_answer_title
 from wardbot.messages.desk import staff_correction_title as staff_correction_title

@@ -19,18 +19,36 @@ def ask_staff_button(ward_name: str) -> str:
     return f"💬 {_ASK_STAFF} {unit(ward_name)}"
 
 
-def staff_offer(ward_name: str, channel: str, when: str, *, complaint: bool = False) -> str:
+def staff_offer(
+    ward_name: str, channel: str, when: str, *, complaint: bool = False, seen: bool = False
+) -> str:
     """Under "no answer": what passing the question on means, before the resident agrees
     by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next).
-    `complaint`: under a complaint heard, which is no question: the complaint passed on."""
+    `complaint`: under a complaint heard, which is no question: the complaint passed on.
+    `seen`: the resident has read what is shared (`shared_with_staff`) in this
+    conversation, or passed a question on before: a line, and where to read it again."""
     where = unit(ward_name)
     what, done = _passed_on(complaint)
+    choose = f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới"
+    if seen:
+        return (
+            f"{choose}, em sẽ chuyển {what} này tới cán bộ {where} như lần trước (gõ /help "
+            "để xem lại những gì được chuyển đi)."
+        )
+    offer = f"{choose} để em chuyển {what} này tới cán bộ {where} {done} trực tiếp."
     said = "phản ánh" if complaint else what
+    return "\n\n".join(
+        (" ".join(part for part in (offer, when) if part), shared_with_staff(said, channel))
+    )
+
+
+def shared_with_staff(said: str = "câu hỏi", channel: str | None = None) -> str:
+    """What goes to staff with a question (`said`: what it is) passed on, and what does
+    not: the resident's consent, under the offer and in /help (no `channel`: any)."""
+    how = f" ({channel_name(channel)})" if channel is not None else ""
     return (
-        f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới để em chuyển {what} này tới "
-        f"cán bộ {where} {done} trực tiếp. Chỉ nội dung {said} như anh/chị đã gõ và kênh "
-        f"nhắn tin ({channel_name(channel)}) được chuyển đi, không kèm tên hay số điện thoại. "
-        f"{when}"
+        f"Chỉ nội dung {said} như anh/chị đã gõ và kênh nhắn tin{how} được chuyển đi, không "
+        "kèm tên hay thông tin liên lạc của anh/chị."
     )
 
 

@@ -18,6 +18,7 @@ from wardbot.messages.common import (
     unit,
     vn_date,
 )
+from wardbot.messages.desk import shared_with_staff
 from wardbot.text import one_line
 
 # The chat commands (FORMATS.md) and their menu descriptions, in menu order ("{unit}":
@@ -127,6 +128,10 @@ def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) 
         f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}"
         for name, about in commands(ward_name, staff=staff, alerts=alerts)
     ]
+    if staff:  # what the offer to pass a question on says is shared, to read again
+        shared = shared_with_staff()
+        where = unit(ward_name)
+        lines += ["", f"Khi chuyển câu hỏi tới cán bộ {where}: {shared[0].lower()}{shared[1:]}"]
     if alerts == HERE:
         lines += [
             "",
