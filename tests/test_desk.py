@@ -296,6 +296,7 @@ async def test_what_is_shared_with_staff_is_said_in_full_once_then_in_a_line(
     [helped] = await conversation.handle_text(chat, "/help")
     assert msg.shared_with_staff()[1:] in helped.text
     [again] = await conversation.handle_text(chat, SECOND_UNKNOWN)
+    assert ask_button(again) and "như lần trước" in again.text
     [received] = await conversation.handle_text(chat, "có")
     assert "phiếu số 1" in received.text
 
