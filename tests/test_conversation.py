@@ -1476,6 +1476,25 @@ async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
     assert f"“{number}”" in reply and "gõ câu hỏi" in reply  # not "I only read text"
 
 
+@pytest.mark.parametrize("text", ["một", "Một", "mot", "một ạ", "1", "số một", "hai nhé"])
+async def test_a_number_alone_with_no_list_says_there_is_none_and_asks_for_a_question(
+    conversation: Conversation, text: str
+) -> None:
+    """ "một" alone, with nothing on screen to pick from: before, it was searched as a
+    question and got whichever long entry had the word "một" in it. Now, as "1" and "số
+    một": no list to pick from, type the question; a short line, no entry."""
+    reply = await one(conversation, text)
+    assert reply.text.startswith("Dạ, hiện không có danh sách nào để chọn “")
+    assert "gõ câu hỏi" in reply.text and reply.title is None and len(reply.text) < 160
+
+
+@pytest.mark.parametrize(
+    "text", ["1 năm đóng bhyt bao nhiêu", "một năm đóng bhyt bao nhiêu", "hai vợ chồng"]
+)
+def test_a_question_opening_with_a_number_is_no_choice(text: str) -> None:
+    assert parse_intent(text).kind != "number"
+
+
 async def test_a_very_long_message_is_declined_politely(conversation: Conversation) -> None:
     reply = await one(conversation, "mất thẻ bhyt " * 800)
     assert reply.text == msg.too_long(1500)

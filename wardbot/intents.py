@@ -399,7 +399,11 @@ def parse_intent(text: str) -> Intent:
             return Intent("ack", EMOJI)
         return Intent("empty")
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
-    if numbers := _chosen_number(words) or counted_choice(" ".join(words)):
+    if (
+        numbers := _chosen_number(words)
+        or counted_choice(" ".join(words))
+        or _spelt_alone(original)
+    ):
         return Intent("number", numbers)
     if several_numbers(" ".join(words)) and not {"cau", "muc"} & set(words):
         return Intent("number", text)  # "1 và 2": choices, with no list to pick them from
@@ -570,6 +574,23 @@ _CHOICES = re.compile(
     r"(?:\s*(?:[,;&+]|\s(?:va|voi)\s|\s)\s*(?:(?:cau|muc)\s+)?(?:so\s*)?\d+)+)"
     r"(?:\s+(?:a|nhe|nha|di|luon))*[\s.!]*"
 )
+
+
+# A line's number said alone, in words ("một", "hai ạ"): typed with its accents, or "mot"
+# (one word means nothing else alone); not "ba" (a father), "năm" (a year), "tư" (private).
+_SPELT_ALONE = {
+    "một": "1", "mot": "1", "hai": "2", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
+    "chín": "9", "mười": "10",
+}  # fmt: skip
+_PARTICLES = frozenset("ạ a nhé nhe nha đi".split())
+
+
+def _spelt_alone(original: list[str]) -> str:
+    """The number a message says in a word alone ("một", "hai ạ"), as digits; or ""."""
+    said = [word.lower() for word in original]
+    while len(said) > 1 and said[-1] in _PARTICLES:
+        said.pop()
+    return _SPELT_ALONE.get(said[0], "") if len(said) == 1 else ""
 
 
 def several_numbers(folded: str) -> list[str] | None:

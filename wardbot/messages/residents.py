@@ -599,10 +599,13 @@ def choose_by_number(example: int = 1, *, in_group: bool = False, bot: str | Non
 
 
 def no_list_to_pick(number: str) -> str:
-    return (
-        f"Dạ, em chưa hiểu số “{number}” là gì. Anh/chị vui lòng gõ câu hỏi, "
-        f"ví dụ: “{EXAMPLE_QUESTION}”"
-    )
+    """To a number typed alone ("1", "một", "1 và 2") with no list on screen to pick from
+    (or too long a number to pick with: a phone number, a year)."""
+    if number.isdigit() and len(number) > 3:
+        said = f"em chưa hiểu số “{number}” là gì"
+    else:
+        said = f"hiện không có danh sách nào để chọn “{number}” ạ"
+    return f"Dạ, {said}. Anh/chị vui lòng gõ câu hỏi của mình, ví dụ: “{EXAMPLE_QUESTION}”"
 
 
 def number_not_in_list(number: str, count: int) -> str:
