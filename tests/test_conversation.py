@@ -956,6 +956,32 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     )
 
 
+async def test_in_a_group_each_member_is_greeted_as_themselves(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    """In a group, one member's welcome is no greeting of another: before, member 2's
+    "alo" right after member 1's /start got "greeted back" (as though welcomed), and a
+    member who had just asked got it too, not "em vẫn đang ở đây". Each member is greeted
+    as their own conversation says: welcomed, greeted back, or still there."""
+    now = [1_700_000_000.0]
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+    group = ChatRef("test", "-500", private=False)
+    ward = "UBND Phường 2"
+    await conversation.handle_text(group, "mất thẻ bhyt thì làm sao", sender="3")
+    now[0] += 60
+    [welcome, _topics] = await conversation.handle_text(group, "/start", sender="1")
+    assert welcome.text == msg.greeting(ward)
+    now[0] += 60
+    [first] = await conversation.handle_text(group, "alo", sender="2")
+    assert first.text == msg.greeting(ward)
+    now[0] += 60
+    for sender in ("1", "2"):
+        [back] = await conversation.handle_text(group, "chào ad", sender=sender)
+        assert back.text == msg.greeted_back(ward), sender
+    [still] = await conversation.handle_text(group, "alo có ai không", sender="3")
+    assert still.text == msg.greeted_again(ward)
+
+
 async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
     ward_engine: Engine, store: Store, ward_settings: Settings
 ) -> None:

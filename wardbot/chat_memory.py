@@ -98,9 +98,11 @@ class ChatMemory:
         # question to staff (the "Hỏi cán bộ" button), and how (STAFF_OFFERED...): what
         # "có", "đồng ý" typed next take, as the button does.
         self._staff_offered: LastPerChat[str] = LastPerChat(ASKED_KEPT)
-        # Per chat, when it was last greeted in full (/start, "chào"): a greeting again
-        # soon after gets a line, not the whole greeting again.
-        self._greeted: LastPerChat[float] = LastPerChat(ASKED_KEPT)
+        # Per chat and (in a group) member, when they were last greeted in full (/start,
+        # "chào"): a greeting again soon after gets a line, not the whole greeting again.
+        # In a group, each member's own (the ids `_asked` holds too, in memory only): one
+        # member's welcome is no greeting of another.
+        self._greeted: LastPerChat[dict[str | None, float]] = LastPerChat(ASKED_KEPT)
         # Per private chat, when it was last shown what passing a question to staff shares
         # (the offer's notice: the resident's consent): an offer within NOTICE_SEEN_WITHIN
         # says so in a line. In memory: a restart shows it in full again.
@@ -160,24 +162,33 @@ class ChatMemory:
         """The chat was just shown what passing a question to staff shares."""
         self._notice_shown.set((chat.channel, chat.chat_id), self.clock())
 
-    def greeted(self, chat: ChatRef) -> bool:
-        """Whether the chat was greeted in full a short while ago (GREETED_WITHIN); if not,
-        it is now."""
+    def greeted(self, chat: ChatRef, sender: str | None = None) -> bool:
+        """Whether the chat (in a group, `sender`) was greeted in full a short while ago
+        (GREETED_WITHIN); if not, it is now."""
         key, now = (chat.channel, chat.chat_id), self.clock()
-        last = self._greeted.get(key, None)
+        last = self._welcomed(chat, sender)
         if last is not None and last >= now - GREETED_WITHIN:
             return True
-        self._greeted.set(key, now)
+        kept = {
+            who: at for who, at in self._greeted.get(key, {}).items() if at >= now - GREETED_WITHIN
+        }
+        kept[None if chat.private else sender] = now
+        self._greeted.set(key, kept)
         return False
+
+    def _welcomed(self, chat: ChatRef, sender: str | None) -> float | None:
+        """When the chat (in a group, `sender`) was last greeted in full, if lately kept."""
+        kept = self._greeted.get((chat.channel, chat.chat_id), {})
+        return kept.get(None if chat.private else sender)
 
     def mid_conversation(self, chat: ChatRef, sender: str | None) -> bool:
         """Whether the chat (in a group, `sender`) asked a question a short while ago
-        (GREETED_WITHIN), after the chat was last greeted in full: a greeting now asks
+        (GREETED_WITHIN), after they were last greeted in full: a greeting now asks
         whether the bot is still there, not to be welcomed."""
         asked = self.last_asked(chat, sender)
         if asked is None or asked[2] < self.clock() - GREETED_WITHIN:
             return False
-        welcomed = self._greeted.get((chat.channel, chat.chat_id), None)
+        welcomed = self._welcomed(chat, sender)
         return welcomed is None or asked[2] >= welcomed
 
     def take_staff_offer(self, chat: ChatRef) -> str | None:

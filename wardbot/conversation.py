@@ -471,15 +471,15 @@ class Conversation:
             case "greet" if self.memory.mid_conversation(chat, sender):
                 # "alo có ai không" a while after a question: the bot is still there.
                 return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
-            case "greet" if self.memory.greeted(chat):
+            case "greet" if self.memory.greeted(chat, sender):
                 # "xin chào" right under the welcome, nothing asked since: greeted back.
                 return [Reply(msg.greeted_back(s.ward_name), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
-                self.memory.greeted(chat)
+                self.memory.greeted(chat, sender)
                 alerts, links = self._alerts_where(chat)
                 return [Reply(msg.greeting(s.ward_name, alerts=alerts), links=links)]
             case "start":
-                self.memory.greeted(chat)
+                self.memory.greeted(chat, sender)
                 return [
                     Reply(msg.greeting(s.ward_name)),
                     await self.subscriptions.topics_reply(chat),
