@@ -762,6 +762,25 @@ def test_a_data_folder_that_is_a_file_is_called_so(ward, tmp_path, capsys):
         )
 
 
+def test_a_data_folder_linked_to_a_disk_not_mounted_is_called_so(ward, tmp_path, capsys):
+    """DATA_DIR a symbolic link to a disk that is not mounted (/mnt/data after a reboot):
+    "a file, not a folder" sent the operator looking for a file. The link, where it
+    points and that nothing is there are named instead, with the same exit status."""
+    missing = tmp_path / "mnt" / "disk" / "data"
+    (tmp_path / "data").symlink_to(missing)
+    (tmp_path / "relative").symlink_to("mnt/other")
+    for data, link, shown in (
+        (tmp_path / "data", tmp_path / "data", str(missing)),
+        (tmp_path / "data" / "ward2", tmp_path / "data", str(missing)),
+        (tmp_path / "relative", tmp_path / "relative", f"mnt/other, that is {tmp_path}/mnt/other"),
+    ):
+        assert bot.main(["index", *ward, "--data", str(data)]) == 1
+        assert capsys.readouterr().err == (
+            f"bot.py index: cannot write in {data} ({link} is a symbolic link to {shown}, "
+            "which does not exist: is its disk mounted?)\n"
+        )
+
+
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
     command = [sys.executable, str(ROOT / "bot.py"), "index", *ward]
     for _ in range(2):
