@@ -1947,6 +1947,27 @@ def test_the_readmes_service_unit_runs_the_bot_from_its_folder():
     assert keys["SuccessExitStatus"] == str(128 + signal.SIGTERM)
 
 
+def test_the_readmes_service_unit_does_not_restart_a_configuration_error(
+    tmp_path, monkeypatch, capsys
+):
+    """A mistyped .env made systemd start the bot again every 10 s, forever, filling the
+    journal with the same line: the status a configuration error ends with is the one the
+    unit does not restart."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running as a service (without Docker)") :]
+    unit = re.search(r"```ini\n(.*?)```", section, re.DOTALL)
+    assert unit is not None
+    keys = dict(
+        line.split("=", 1) for line in unit.group(1).splitlines() if "=" in line and "#" not in line
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("WEB_CHAT=maybe\n", encoding="utf-8")
+    monkeypatch.delenv("WEB_CHAT", raising=False)
+    status = bot.main(["run"])
+    assert capsys.readouterr().err.startswith("configuration: WEB_CHAT must be")
+    assert keys["RestartPreventExitStatus"].split() == [str(status)]
+
+
 def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
     """nginx on the host reaches the container from the bridge's gateway, not 127.0.0.1:
     without FORWARDED_ALLOW_IPS every resident counts as the proxy for the web chat."""
@@ -1954,6 +1975,18 @@ def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
     docker = readme[readme.index("## Running with Docker") :]
     docker = docker[: docker.index("\n## ")]
     assert "-e FORWARDED_ALLOW_IPS=172.17.0.1" in docker
+
+
+def test_the_readmes_docker_run_publishes_the_port_to_the_host_only():
+    """nginx on the host serves the bot over HTTPS: `-p 8080:8080` also put its plain HTTP
+    port (the web chat, /healthz, the webhooks) on the internet, past the proxy."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docker = readme[readme.index("## Running with Docker") :]
+    docker = docker[: docker.index("\n## ")]
+    command = re.search(r"```sh\n(docker build.*?)```", docker, re.DOTALL)
+    assert command is not None
+    published = re.findall(r"-p (\S+)", command.group(1))
+    assert published == ["127.0.0.1:8080:8080"]
 
 
 @pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])
