@@ -1960,9 +1960,8 @@ def test_the_readmes_service_unit_does_not_restart_a_configuration_error(
     keys = dict(
         line.split("=", 1) for line in unit.group(1).splitlines() if "=" in line and "#" not in line
     )
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("WEB_CHAT=maybe\n", encoding="utf-8")
-    monkeypatch.delenv("WEB_CHAT", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env: what it would load stays in the environment
+    monkeypatch.setenv("WEB_CHAT", "maybe")
     status = bot.main(["run"])
     assert capsys.readouterr().err.startswith("configuration: WEB_CHAT must be")
     assert keys["RestartPreventExitStatus"].split() == [str(status)]
