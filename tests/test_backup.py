@@ -3,7 +3,9 @@ the bot runs, and a bot restored from it keeping its residents' subscriptions.""
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import os
 import stat
 
@@ -124,3 +126,82 @@ async def test_residents_data_and_its_backups_are_readable_by_the_bots_user_only
     assert stat.S_IMODE((backup / "bot.sqlite3").stat().st_mode) == 0o600
     async with await Store.open(backup / "bot.sqlite3") as restored:
         assert await restored.subscriptions_of(RESIDENT) == ["bhyt"]
+
+
+def _older_versions_database(path, *, wal: bool = False) -> None:
+    """A database as a version before 0o600 left it: made under the usual umask."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("CREATE TABLE kept (x)")
+    db.commit()
+    db.close()
+    path.chmod(0o644)
+    if wal:  # what a bot stopped abruptly leaves beside it
+        (path.parent / f"{path.name}-wal").write_bytes(b"")
+        (path.parent / f"{path.name}-wal").chmod(0o644)
+
+
+def _warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+async def test_a_database_an_older_version_left_readable_by_all_is_made_private(data, caplog):
+    """README told the operator to `chmod 600` it once, by hand; a bot upgraded without it
+    kept residents' chats readable by every user of the server. The bot does it at its
+    start now, says so once, and not again at the next start."""
+    database = data / "bot.sqlite3"
+    _older_versions_database(database, wal=True)
+    caplog.set_level(logging.WARNING)
+    async with await Store.open(database) as store:
+        await store.subscribe(RESIDENT, "bhyt")
+    for name in ("bot.sqlite3", "bot.sqlite3-wal"):
+        if (data / name).exists():
+            assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name
+    (said,) = _warnings(caplog)
+    assert said.startswith(f"{database}, {database}-wal could be read by other users")
+    caplog.clear()
+    async with await Store.open(database) as store:
+        assert await store.subscriptions_of(RESIDENT) == ["bhyt"]
+    assert _warnings(caplog) == []
+
+
+async def test_a_database_that_cannot_be_made_private_is_said_so_and_the_bot_starts(
+    data, caplog, monkeypatch
+):
+    """A file system that refuses the change (some network mounts): one line saying what
+    to do, and the bot saves as before."""
+    database = data / "bot.sqlite3"
+    _older_versions_database(database)
+
+    def refused(path, mode, *args, **kwargs):
+        raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "chmod", refused)
+    caplog.set_level(logging.WARNING)
+    async with await Store.open(database) as store:
+        await store.subscribe(RESIDENT, "bhyt")
+        assert await store.subscriptions_of(RESIDENT) == ["bhyt"]
+    assert _warnings(caplog) == [
+        f"{database} can be read by other users of this server, and could not be made "
+        "private (Operation not permitted): run chmod 600 on it as the bot's user"
+    ]
+
+
+def test_a_backup_makes_the_earlier_backups_beside_it_private(data, tmp_path, caplog):
+    """Last month's nightly copies, taken by an older version, were readable by every user
+    of the server for as long as they were kept: the next backup makes them its user's."""
+    _older_versions_database(data / "bot.sqlite3")
+    (data / "bot.sqlite3").chmod(0o600)
+    backups = tmp_path / "backups"
+    earlier = backups / "2024-05-01"
+    earlier.mkdir(parents=True)
+    _older_versions_database(earlier / "bot.sqlite3")
+    (backups / "notes.txt").write_text("kept as it is", encoding="utf-8")
+    (backups / "notes.txt").chmod(0o644)
+    caplog.set_level(logging.WARNING)
+    assert bot.main(["backup", "--data", str(data), str(backups / "2024-05-02")]) == 0
+    assert stat.S_IMODE((earlier / "bot.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE((backups / "notes.txt").stat().st_mode) == 0o644
+    assert any(str(earlier / "bot.sqlite3") in said for said in _warnings(caplog))

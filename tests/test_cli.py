@@ -762,6 +762,25 @@ def test_a_data_folder_that_is_a_file_is_called_so(ward, tmp_path, capsys):
         )
 
 
+def test_a_data_folder_linked_to_a_disk_not_mounted_is_called_so(ward, tmp_path, capsys):
+    """DATA_DIR a symbolic link to a disk that is not mounted (/mnt/data after a reboot):
+    "a file, not a folder" sent the operator looking for a file. The link, where it
+    points and that nothing is there are named instead, with the same exit status."""
+    missing = tmp_path / "mnt" / "disk" / "data"
+    (tmp_path / "data").symlink_to(missing)
+    (tmp_path / "relative").symlink_to("mnt/other")
+    for data, link, shown in (
+        (tmp_path / "data", tmp_path / "data", str(missing)),
+        (tmp_path / "data" / "ward2", tmp_path / "data", str(missing)),
+        (tmp_path / "relative", tmp_path / "relative", f"mnt/other, that is {tmp_path}/mnt/other"),
+    ):
+        assert bot.main(["index", *ward, "--data", str(data)]) == 1
+        assert capsys.readouterr().err == (
+            f"bot.py index: cannot write in {data} ({link} is a symbolic link to {shown}, "
+            "which does not exist: is its disk mounted?)\n"
+        )
+
+
 def test_concurrent_index_runs_all_succeed_and_leave_a_usable_index(ward, tmp_path, capsys):
     command = [sys.executable, str(ROOT / "bot.py"), "index", *ward]
     for _ in range(2):
@@ -1928,6 +1947,26 @@ def test_the_readmes_service_unit_runs_the_bot_from_its_folder():
     assert keys["SuccessExitStatus"] == str(128 + signal.SIGTERM)
 
 
+def test_the_readmes_service_unit_does_not_restart_a_configuration_error(
+    tmp_path, monkeypatch, capsys
+):
+    """A mistyped .env made systemd start the bot again every 10 s, forever, filling the
+    journal with the same line: the status a configuration error ends with is the one the
+    unit does not restart."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running as a service (without Docker)") :]
+    unit = re.search(r"```ini\n(.*?)```", section, re.DOTALL)
+    assert unit is not None
+    keys = dict(
+        line.split("=", 1) for line in unit.group(1).splitlines() if "=" in line and "#" not in line
+    )
+    monkeypatch.chdir(tmp_path)  # no .env: what it would load stays in the environment
+    monkeypatch.setenv("WEB_CHAT", "maybe")
+    status = bot.main(["run"])
+    assert capsys.readouterr().err.startswith("configuration: WEB_CHAT must be")
+    assert keys["RestartPreventExitStatus"].split() == [str(status)]
+
+
 def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
     """nginx on the host reaches the container from the bridge's gateway, not 127.0.0.1:
     without FORWARDED_ALLOW_IPS every resident counts as the proxy for the web chat."""
@@ -1935,6 +1974,18 @@ def test_the_docker_section_says_how_to_trust_a_proxy_on_the_host():
     docker = readme[readme.index("## Running with Docker") :]
     docker = docker[: docker.index("\n## ")]
     assert "-e FORWARDED_ALLOW_IPS=172.17.0.1" in docker
+
+
+def test_the_readmes_docker_run_publishes_the_port_to_the_host_only():
+    """nginx on the host serves the bot over HTTPS: `-p 8080:8080` also put its plain HTTP
+    port (the web chat, /healthz, the webhooks) on the internet, past the proxy."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    docker = readme[readme.index("## Running with Docker") :]
+    docker = docker[: docker.index("\n## ")]
+    command = re.search(r"```sh\n(docker build.*?)```", docker, re.DOTALL)
+    assert command is not None
+    published = re.findall(r"-p (\S+)", command.group(1))
+    assert published == ["127.0.0.1:8080:8080"]
 
 
 @pytest.mark.parametrize("name", ["WEB_CHAT", "SEMANTIC_MATCHING"])

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from wardbot.app import RUN_LOCK
 from wardbot.datadir import DATABASE
-from wardbot.process import create_private
+from wardbot.process import create_private, keep_private
 from wardbot.state import STATE_FILE
 from wardbot.vectors import VECTOR_FILE
 
@@ -69,7 +69,20 @@ def backup(data_dir: Path, folder: Path) -> list[str]:
             with contextlib.suppress(OSError):
                 left.unlink()
         raise BackupError(f"cannot back up {data_dir} into {folder} ({_why(exc)})") from None
+    _keep_earlier_private(folder)
     return copied
+
+
+def _keep_earlier_private(folder: Path) -> None:
+    """The databases of the earlier backups beside `folder` (a nightly one's
+    /srv/wardbot-backups/DATE) made the bot's user's alone, as this one's is: those taken
+    by an older version were readable by every user of the server for as long as they
+    are kept."""
+    try:
+        beside = [entry for entry in folder.parent.iterdir() if entry != folder]
+    except OSError:  # a folder that cannot be listed: nothing to look at
+        return
+    keep_private(entry / DATABASE for entry in beside if entry.is_dir() and not entry.is_symlink())
 
 
 def _copy_database(source: Path, target: Path) -> None:

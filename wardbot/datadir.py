@@ -75,11 +75,28 @@ def probe(folder: Path) -> Exception | None:
 
 def reason(exc: BaseException) -> str:
     """Why a write failed, in a few words ("No space left on device")."""
-    if isinstance(exc, FileExistsError | NotADirectoryError):  # DATA_DIR naming a file
-        return "a file, not a folder, is on that path"
+    if isinstance(exc, FileExistsError | NotADirectoryError):  # DATA_DIR naming no folder
+        return not_a_folder(exc.filename)
     if isinstance(exc, OSError):
         return exc.strerror or str(exc)
     return str(exc)
+
+
+def not_a_folder(path: str | os.PathLike[str] | None) -> str:
+    """What is on `path` instead of a folder, in a few words: a file (a typo, a backup's
+    name), or a symbolic link whose target is missing (the disk it points to is not
+    mounted), which Python finds "existing" all the same."""
+    if path is not None and os.path.islink(path):
+        with contextlib.suppress(OSError):
+            target = os.readlink(path)
+            if not os.path.exists(path):
+                where = os.path.normpath(os.path.join(os.path.abspath(path), "..", target))
+                shown = target if os.path.isabs(target) else f"{target}, that is {where}"
+                return (
+                    f"{os.fspath(path)} is a symbolic link to {shown}, which does not exist: "
+                    "is its disk mounted?"
+                )
+    return "a file, not a folder, is on that path"
 
 
 def is_write_failure(exc: BaseException) -> bool:

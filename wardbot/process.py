@@ -12,16 +12,20 @@ import contextlib
 import fcntl
 import glob
 import io
+import logging
 import os
 import signal
+import stat
 import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 from typing import BinaryIO, NoReturn
+
+log = logging.getLogger(__name__)
 
 # A partial file younger than this is left alone: its writer may not have locked it yet.
 PARTIAL_GRACE_SECONDS = 60.0
@@ -113,6 +117,44 @@ def create_private(path: Path) -> None:
     A folder that cannot be written is left for SQLite to report in its own words."""
     with contextlib.suppress(OSError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def keep_private(paths: Iterable[Path]) -> None:
+    """Make each of `paths` that other users may read or write (a database made before
+    `create_private`, or restored with `cp` from such a backup: 0o644) its owner's alone,
+    when the owner is the bot's user; a symbolic link, a missing file and another user's
+    file are left as they are. Says in one line what it changed; a file system that refuses
+    (mounted read-only) is said in one line too, and the bot goes on all the same."""
+    tightened: list[str] = []
+    refused: list[str] = []
+    why = ""
+    for path in paths:
+        try:
+            found = os.lstat(path)
+        except OSError:  # not there (no write-ahead log yet), or not ours to look at
+            continue
+        mode = stat.S_IMODE(found.st_mode)
+        if not stat.S_ISREG(found.st_mode) or found.st_uid != os.geteuid() or not mode & 0o077:
+            continue
+        try:
+            os.chmod(path, mode & 0o700)
+        except OSError as exc:
+            refused.append(str(path))
+            why = exc.strerror or str(exc)
+        else:
+            tightened.append(str(path))
+    if tightened:
+        log.warning(
+            "%s could be read by other users of this server: now by the bot's user only",
+            ", ".join(tightened),
+        )
+    if refused:
+        log.warning(
+            "%s can be read by other users of this server, and could not be made private "
+            "(%s): run chmod 600 on it as the bot's user",
+            ", ".join(refused),
+            why,
+        )
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from typing import Self
 
 import aiosqlite
 
-from wardbot.process import create_private
+from wardbot.process import create_private, keep_private
 from wardbot.schema import MIGRATIONS
 from wardbot.store.turns import BUSY_WAIT, LOCKED_WAIT, PROMPT_WAIT, Turns, no_room
 from wardbot.store.wal_copy import Copy, with_its_log
@@ -118,6 +118,8 @@ class Database:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             create_private(Path(path))
+            # Made by an older version, or restored from its backup: as it should be now.
+            keep_private(Path(f"{path}{end}") for end in ("", "-wal", "-shm"))
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
             await db.execute("PRAGMA journal_mode = WAL")
