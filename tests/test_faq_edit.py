@@ -16,9 +16,9 @@ import pytest
 import yaml
 
 from wardbot import faq_edit, faq_lines, faq_write
+from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
 from wardbot.faq_file import FaqFile, load_faq
-from wardbot.engine import Engine
 from wardbot.loader import LAST_GOOD_FAQ_COPIES
 
 # A ward's file as staff keep it: comments at the top, between entries and at line ends,
@@ -1135,3 +1135,67 @@ async def test_a_chat_edit_kept_by_a_hand_save_that_copied_its_entry_above_it_is
         assert await asyncio.to_thread(faq_file.read_text, encoding="utf-8") == copied
     finally:
         engine.close()
+
+
+def test_a_variant_goes_into_a_one_line_variants_block_written_as_a_list(
+    faq_file: Path, backups: Path
+) -> None:
+    """`variants: |` with one way of asking below it, read as that one: the way of asking
+    added beside it, the block written as a list on the key's line, its comment kept and
+    nothing else in the file moved."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n",
+        "variants: |  # hỏi nhiều\n      khai sinh cho bé\n",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    assert entry_of(load_faq(faq_file), "ho-tich-khai-sinh").variants == ("khai sinh cho bé",)
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì?", backup_dir=backups)
+
+    written = faq_file.read_text(encoding="utf-8")
+    assert written == typed.replace(
+        "variants: |  # hỏi nhiều\n      khai sinh cho bé\n",
+        "variants: [khai sinh cho bé, 'giấy khai sinh cần gì?']  # hỏi nhiều\n",
+    )
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (  # no problem left either
+        "khai sinh cho bé",
+        "giấy khai sinh cần gì?",
+    )
+
+
+def test_a_variant_for_a_variants_block_of_several_lines_says_how_to_write_the_list(
+    faq_file: Path, backups: Path
+) -> None:
+    """`variants: |` with a way of asking on each line below it: the bot reads the lines as
+    one way of asking. /variant writes nothing and says so, with the list to write in its
+    place (each line one way of asking, the new one last)."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n",
+        "variants: |\n      khai sinh cho bé\n      làm giấy khai sinh\n",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    line = typed.split("\n").index("    variants: |") + 1
+
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "ho-tich-khai-sinh", "thứ bảy: có làm không", backup_dir=backups)
+
+    told = str(refused.value)
+    assert f"{faq_file}:{line}" in told and "'ho-tich-khai-sinh'" in told
+    assert told.endswith(
+        "/reload:\n- khai sinh cho bé\n- làm giấy khai sinh\n- 'thứ bảy: có làm không'"
+    )
+    assert faq_file.read_text(encoding="utf-8") == typed
+    assert entry_of(load_faq(faq_file), "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé\nlàm giấy khai sinh",
+    )
+    # Written as told, the list reads as those three ways of asking.
+    listed = typed.replace(
+        "variants: |\n      khai sinh cho bé\n      làm giấy khai sinh\n",
+        "variants:\n" + "".join(f"      {row}\n" for row in told.split("\n")[-3:]),
+    )
+    faq_file.write_text(listed, encoding="utf-8")
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "thứ bảy: có làm không",
+    )
