@@ -11,6 +11,7 @@ import contextlib
 import html
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -447,7 +448,22 @@ def _portal_dates(settings: Settings) -> dict[str, str]:
         return {}
 
 
-def _cmd_check(settings: Settings) -> int:
+def _data_serves_faq(args: argparse.Namespace, settings: Settings) -> bool:
+    """Whether the data folder's last good faq.yaml is an earlier version of the one given:
+    the folder named with it (--data), else the FAQ is the configured one ($FAQ_FILE or
+    faq.yaml, the same file once links and `..` are resolved). Not another ward's file
+    checked with --faq beside this folder, whose entries it would call lost."""
+    from wardbot.config import Settings
+
+    if args.faq is None or args.data is not None:
+        return True
+    configured = Settings.from_env().faq_file
+    return os.path.realpath(settings.faq_file) == os.path.realpath(configured)
+
+
+def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
+    """`bot.py check`; `own_data`: the data folder is the FAQ's own (`_data_serves_faq`),
+    whose last good copy it is compared with, else it is checked alone."""
     from wardbot import messages as msg
     from wardbot.faq_file import load_faq
     from wardbot.loader import (
@@ -463,7 +479,7 @@ def _cmd_check(settings: Settings) -> int:
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
-    last_good = read_last_good(settings.data_dir)
+    last_good = read_last_good(settings.data_dir) if own_data else None
     faq = load_faq(settings.faq_file, serving=last_good)
     corpus, problems = load_corpus(
         settings.faq_file,
@@ -952,7 +968,7 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ask":
         return _cmd_ask(args, settings)
     if args.command == "check":
-        return _cmd_check(settings)
+        return _cmd_check(settings, own_data=_data_serves_faq(args, settings))
     if args.command == "index":
         return _cmd_index(settings)
     if args.command == "eval":

@@ -2286,3 +2286,26 @@ def test_a_notice_titled_as_an_faq_question_is_offered_with_its_date(ward, tmp_p
     out = capsys.readouterr().out
     assert f"1. {question}\n" in out or f"2. {question}\n" in out
     assert f"{question} (thông báo ngày 25/11/2026)" in out
+
+
+def test_check_of_another_wards_faq_beside_this_data_folder_warns_of_no_lost_entries(
+    ward, tmp_path, capsys
+):
+    """`check --faq OTHER/faq.yaml` (another ward's file, a draft) with this folder's data/:
+    checked alone, not against the last good copy of the faq.yaml this folder serves, so no
+    entries are said lost. The ward's own faq.yaml, however named, still is compared."""
+    content = ["--content", str(tmp_path / "content")]
+    assert bot.main(["index", *ward]) == 0  # data/ serves ./faq.yaml, the configured one
+    full = (tmp_path / "faq.yaml").read_text(encoding="utf-8")
+    other = tmp_path / "phuong-khac" / "faq.yaml"
+    other.parent.mkdir()
+    other.write_text(full[: full.index("  - id: tam-tru")], encoding="utf-8")
+    capsys.readouterr()
+    assert bot.main(["check", "--faq", str(other), *content]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo" not in err and "Không có lỗi" in err, err
+
+    (tmp_path / "faq.yaml").write_text(other.read_text(encoding="utf-8"), encoding="utf-8")
+    assert bot.main(["check", "--faq", "./faq.yaml", *content]) == 0
+    err = capsys.readouterr().err
+    assert "cảnh báo:" in err and "mất 3 trong số 8 câu hỏi đáp" in err

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from wardbot import faq_edit, faq_lines, faq_write
+from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditError, add_entry, add_variant, slug
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.loader import LAST_GOOD_FAQ_COPIES
@@ -1028,16 +1029,16 @@ async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not
     await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
     read, go_on = threading.Event(), threading.Event()
     calls = itertools.count()
-    real_load = faq_edit.load_faq
+    real_load = faq_edit.load_served
 
-    def reading(path: Path):
-        loaded = real_load(path)
+    def reading(path: Path, data_dir: Path):
+        loaded = real_load(path, data_dir)
         if next(calls) == 0:  # the look for lost edits: held until the second edit is in
             read.set()
             go_on.wait(10)
         return loaded
 
-    monkeypatch.setattr(faq_edit, "load_faq", reading)
+    monkeypatch.setattr(faq_edit, "load_served", reading)
     looking = asyncio.create_task(editor.note_overwritten())
     await asyncio.to_thread(read.wait, 10)
     added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
@@ -1092,3 +1093,109 @@ async def test_a_new_entry_from_chat_reworded_by_hand_is_not_told_lost(
     await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
     await editor.note_overwritten()
     assert len(told.notes) == 1 and f"mục mới {added.entry_id}" in told.notes[0]
+
+
+async def test_a_chat_edit_kept_by_a_hand_save_that_copied_its_entry_above_it_is_not_told_lost(
+    faq_file: Path, backups: Path
+) -> None:
+    """An admin adds a variant from chat; an officer then copies that entry above itself to
+    start a new one, leaving its id, and saves. The bot keeps serving the entry the variant
+    went to (wardbot.loader), so the edit is not lost: admins are not told it was dropped,
+    /redo has nothing to add, and /undo speaks of the hand save, not of nothing to undo."""
+    content = faq_file.parent / "content"
+    content.mkdir()
+    engine = Engine.open(faq_file, content, backups)
+
+    async def reload() -> bool:
+        await asyncio.to_thread(engine.reload)
+        return True
+
+    told, now = _Told(), [1_800_000_000.0]
+    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
+    try:
+        await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+        await editor.note_overwritten()
+        with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+        copied = with_it.replace(
+            "  - id: bhyt-mat-the\n",
+            "  - id: bhyt-mat-the\n    question: Đổi thẻ bảo hiểm y tế ở đâu?\n"
+            "    answer: Tại bưu điện phường.\n\n  - id: bhyt-mat-the\n",
+        )
+        await asyncio.to_thread(faq_file.write_text, copied, encoding="utf-8")
+        await reload()
+        served = engine.document("bhyt-mat-the")
+        assert served is not None and "căn cước" in served.answer  # the one the variant is in
+        await editor.note_overwritten()
+
+        assert told.notes == []
+        assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
+        with pytest.raises(FaqEditError) as refused:
+            await editor.undo()
+        assert str(refused.value) == faq_edit.msg.faq_undo_changed(str(faq_file))
+        assert await asyncio.to_thread(faq_file.read_text, encoding="utf-8") == copied
+    finally:
+        engine.close()
+
+
+def test_a_variant_goes_into_a_one_line_variants_block_written_as_a_list(
+    faq_file: Path, backups: Path
+) -> None:
+    """`variants: |` with one way of asking below it, read as that one: the way of asking
+    added beside it, the block written as a list on the key's line, its comment kept and
+    nothing else in the file moved."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n",
+        "variants: |  # hỏi nhiều\n      khai sinh cho bé\n",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    assert entry_of(load_faq(faq_file), "ho-tich-khai-sinh").variants == ("khai sinh cho bé",)
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì?", backup_dir=backups)
+
+    written = faq_file.read_text(encoding="utf-8")
+    assert written == typed.replace(
+        "variants: |  # hỏi nhiều\n      khai sinh cho bé\n",
+        "variants: [khai sinh cho bé, 'giấy khai sinh cần gì?']  # hỏi nhiều\n",
+    )
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (  # no problem left either
+        "khai sinh cho bé",
+        "giấy khai sinh cần gì?",
+    )
+
+
+def test_a_variant_for_a_variants_block_of_several_lines_says_how_to_write_the_list(
+    faq_file: Path, backups: Path
+) -> None:
+    """`variants: |` with a way of asking on each line below it: the bot reads the lines as
+    one way of asking. /variant writes nothing and says so, with the list to write in its
+    place (each line one way of asking, the new one last)."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n",
+        "variants: |\n      khai sinh cho bé\n      làm giấy khai sinh\n",
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    line = typed.split("\n").index("    variants: |") + 1
+
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "ho-tich-khai-sinh", "thứ bảy: có làm không", backup_dir=backups)
+
+    told = str(refused.value)
+    assert f"{faq_file}:{line}" in told and "'ho-tich-khai-sinh'" in told
+    assert told.endswith(
+        "/reload:\n- khai sinh cho bé\n- làm giấy khai sinh\n- 'thứ bảy: có làm không'"
+    )
+    assert faq_file.read_text(encoding="utf-8") == typed
+    assert entry_of(load_faq(faq_file), "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé\nlàm giấy khai sinh",
+    )
+    # Written as told, the list reads as those three ways of asking.
+    listed = typed.replace(
+        "variants: |\n      khai sinh cho bé\n      làm giấy khai sinh\n",
+        "variants:\n" + "".join(f"      {row}\n" for row in told.split("\n")[-3:]),
+    )
+    faq_file.write_text(listed, encoding="utf-8")
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == (
+        "khai sinh cho bé",
+        "làm giấy khai sinh",
+        "thứ bảy: có làm không",
+    )

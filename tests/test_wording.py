@@ -87,6 +87,8 @@ SAMPLES: dict[str, list[Any]] = {
         [(("10:05", "bhyt-mat-the", "quên thẻ", False), "mục bhyt-mat-the đã được sửa tay")],
         [],
     ],
+    # A `variants: |` block's lines and the way of asking to add, as list items.
+    "ways": [["khai sinh cho bé", "làm giấy khai sinh", "'thứ bảy: có làm không'"]],
     "max_age": [30],
     "max_days": [30],
     "gather": [0, 30],

@@ -27,7 +27,7 @@ from typing import Any
 
 from wardbot import messages as msg
 from wardbot.faq_doc import FaqEditError as FaqEditError
-from wardbot.faq_file import load_faq
+from wardbot.faq_file import FaqFile
 from wardbot.faq_file import same_words as same_words
 from wardbot.faq_guard import JOURNAL as CHAT_EDITS_JOURNAL
 from wardbot.faq_guard import ChatEdit, ChatEdits, fingerprint
@@ -39,7 +39,7 @@ from wardbot.faq_write import one_line, stamp_of
 from wardbot.faq_write import slug as slug
 from wardbot.faq_write import undo as undo
 from wardbot.hours import VIETNAM
-from wardbot.loader import keep_copy
+from wardbot.loader import keep_copy, load_served
 from wardbot.process import partial_file
 from wardbot.staff_read import Stamp
 
@@ -284,6 +284,11 @@ class FaqEditor:
             _write_journal(self._journal, self._recent())
         self._edits.write(snapshot)
 
+    def _read(self) -> FaqFile:
+        """faq.yaml as the bot serves it: of two entries sharing an id (one copied above the
+        other, its id left), the one an edit went to, as the bot chose it (`load_served`)."""
+        return load_served(self.faq_file, self.backup_dir)
+
     async def note_overwritten(self) -> None:
         """After faq.yaml was read again: the edits made from chat that a hand save dropped
         (faq_guard: not yet shown by one, or within UNDO_FOR) are told to admins, once, with
@@ -295,7 +300,7 @@ class FaqEditor:
         looked = self._edits.current()
         if not looked:
             return
-        faq = await asyncio.to_thread(load_faq, self.faq_file)
+        faq = await asyncio.to_thread(self._read)
         if not faq.ok_syntax:
             return
         lost = self._edits.check(looked, faq, recent=UNDO_FOR)
@@ -342,7 +347,7 @@ class FaqEditor:
         already: list[ChatEdit] = []
         refused: list[tuple[ChatEdit, str]] = []
         for edit in lost:
-            faq = await asyncio.to_thread(load_faq, self.faq_file)
+            faq = await asyncio.to_thread(self._read)
             if faq.ok_syntax and edit.in_file(faq):
                 already.append(edit)
                 self._edits.drop(edit.key)

@@ -8,15 +8,17 @@ item must read back as its text with every parser the bot reads faq.yaml with.
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from wardbot import messages as msg
 from wardbot.faq_doc import (
     COMPOSER,
     Doc,
@@ -141,6 +143,8 @@ def variant_splice(doc: Doc, entry: MappingNode, entry_id: str, variant: str, sh
         flow = "[" + ", ".join(_item_text(item, flow=True) for item in items) + "]"
         edited = first[: start.column] + flow + after[end.column :]
         return Splice(start.line, end.line - start.line + 1, [edited])
+    if isinstance(value, ScalarNode):  # `variants: |` (or `>`): a block of text
+        return _block_splice(doc, key, value, entry_id, variant, shown)
     if not isinstance(value, SequenceNode):
         raise FaqEditError(f"{shown}:{line}: 'variants' của mục '{entry_id}' không phải danh sách.")
     if value.flow_style:  # `[a, b]`: add `, c` after the last item
@@ -159,6 +163,37 @@ def variant_splice(doc: Doc, entry: MappingNode, entry_id: str, variant: str, sh
         gap = last_item.start_mark.column - dash
     text = " " * dash + "-" + " " * (gap - 1) + _item_text(variant, flow=False)
     return Splice(line_after(doc, last_item, dash), 0, [text])
+
+
+# What follows `|` or `>` on a block's key line: its indicators, then maybe a comment.
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*([ \t]+#.*)?")
+
+
+def _block_splice(
+    doc: Doc, key: Node, value: ScalarNode, entry_id: str, variant: str, shown: str
+) -> Splice:
+    """`variants: |` (or `>`) and its lines below: the loader serves the whole text as one
+    way of asking (yaml_values.unbracketed_items). One line of it: written as the list it
+    stands for, with `variant`, on the key's line (its comment kept), as `variants: a, b` is.
+    Several lines (staff most likely meant one way of asking a line, which the bot does not
+    read): refused, with the list to write in its place."""
+    start, end = value.start_mark, value.end_mark
+    last = end.line if end.column else end.line - 1  # the block's last line, blank ones too
+    while last > start.line and not doc.lines[last].strip():
+        last -= 1
+    rows = [text.strip() for text in doc.lines[start.line + 1 : last + 1] if text.strip()]
+    if len(rows) > 1:
+        ways = [*(row.removeprefix("- ").strip() for row in rows), variant]
+        where = f"{shown}:{key.start_mark.line + 1}"
+        raise FaqEditError(
+            msg.faq_variants_block(where, entry_id, [_item_text(w, flow=False) for w in ways])
+        )
+    header = doc.lines[start.line].rstrip("\r\n")
+    found = _BLOCK_HEADER.match(header, start.column)
+    comment = (found.group(1) or "") if found else ""
+    items = [item for item in unbracketed_items(value) if item] + [variant]
+    flow = "[" + ", ".join(_item_text(item, flow=True) for item in items) + "]"
+    return Splice(start.line, last - start.line + 1, [header[: start.column] + flow + comment])
 
 
 def entry_splice(doc: Doc, pairs: list[tuple[str, Any]], shown: str) -> Splice:

@@ -84,6 +84,12 @@ def read_last_good(data_dir: Path) -> FaqFile | None:
     return _read_copy(data_dir, 0)
 
 
+def load_served(faq_file: Path, data_dir: Path) -> FaqFile:
+    """`faq_file` read as a bot on `data_dir` reads it: of the topics or entries sharing an
+    id, the one it serves (`load_faq` against `read_last_good`), not merely the first."""
+    return load_faq(faq_file, serving=read_last_good(data_dir))
+
+
 def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     """The last good copy `index` (0: the newest), when it reads. One where topics or
     entries share an id serves the one that served before it (`load_faq`'s `serving`):

@@ -40,9 +40,8 @@ from urllib.parse import urlsplit
 
 from wardbot import portal_items
 from wardbot.config import Settings
-from wardbot.faq_file import load_faq
 from wardbot.hours import vietnam_today
-from wardbot.loader import read_last_good
+from wardbot.loader import load_served
 from wardbot.models import Announcement
 from wardbot.portal_decide import Decider, edited, moved_from
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
@@ -176,7 +175,7 @@ class Importer:
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
         # Of topics sharing an id, the one the bot serves (its keywords tag the notices).
-        faq = load_faq(settings.faq_file, serving=read_last_good(settings.data_dir))
+        faq = load_served(settings.faq_file, settings.data_dir)
         self.topics = faq.topics
         self.faq_ids = {entry.id for entry in faq.faq}
         self.log_path = settings.data_dir / IMPORT_LOG

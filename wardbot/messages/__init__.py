@@ -243,6 +243,7 @@ from wardbot.messages.staff_group import faq_undone_entry as faq_undone_entry
 from wardbot.messages.staff_group import faq_undone_variant as faq_undone_variant
 from wardbot.messages.staff_group import faq_variant_added as faq_variant_added
 from wardbot.messages.staff_group import faq_variant_usage as faq_variant_usage
+from wardbot.messages.staff_group import faq_variants_block as faq_variants_block
 from wardbot.messages.staff_group import forwarded_for_staff as forwarded_for_staff
 from wardbot.messages.staff_group import forwarded_words as forwarded_words
 from wardbot.messages.staff_group import relay_channel_off as relay_channel_off

@@ -403,6 +403,21 @@ def faq_undo_changed(shown: str) -> str:
     )
 
 
+def faq_variants_block(where: str, entry_id: str, ways: Sequence[str]) -> str:
+    """/variant refused: the entry's `variants: |` (or `>`) block has several lines, which
+    the bot reads as one way of asking. `ways`: its lines and the one to add, each written
+    as a list item of faq.yaml (quoted where needed), for staff to put in its place."""
+    rows = "\n".join(f"- {way}" for way in ways)
+    return (
+        f"{where}: cách hỏi khác (variants) của mục '{entry_id}' đang viết thành một khối chữ "
+        f"(dấu | hoặc > sau variants:), nên bot hiểu cả {len(ways) - 1} dòng bên dưới là một "
+        "cách hỏi duy nhất và chưa thêm được cách hỏi mới vào đó. Nếu mỗi dòng là một cách "
+        "hỏi, xin sửa tay: bỏ dấu | hoặc > sau chữ variants rồi đặt các dòng dưới đây vào chỗ các "
+        "dòng cũ của khối, thụt lề như các dòng cũ (cách hỏi mới ở dòng cuối), lưu faq.yaml "
+        f"rồi gõ /reload:\n{rows}"
+    )
+
+
 def faq_undone_variant(entry_id: str, variant: str) -> str:
     return f"đã bỏ cách hỏi “{variant}” khỏi mục {entry_id}"
 
