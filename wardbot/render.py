@@ -16,9 +16,10 @@ from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import counted_choice, several_numbers
+from wardbot.intents import counted_choice, parse_intent, several_numbers
 from wardbot.models import Answer
 from wardbot.reply import DOC_KINDS, Button, Reply
+from wardbot.subscriptions import TOPIC_ACTIONS
 from wardbot.text import fold
 
 Measure = Callable[[str], int]
@@ -248,6 +249,28 @@ def numbered_choice(
     if not numbered:
         return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
+
+
+def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
+    """What "/subscribe 2", "đăng ký nhận tin số 2", "/unsubscribe 1" pick where `menu`, a
+    list of topics, was shown last: its line's topic, as a button that follows it (or, to
+    unsubscribe, stops it), the list shown again as tapping its own button shows it. None
+    when the message names no number, or its line is not a topic: the topic is asked for
+    by name, as before."""
+    intent = parse_intent(text)
+    if intent.kind not in ("subscribe", "unsubscribe") or not intent.arg:
+        return None
+    number = typed_number(intent.arg)
+    if number is None or not 1 <= number <= len(menu):
+        return None
+    kind, _, ref = menu[number - 1].action.partition(":")
+    if kind not in TOPIC_ACTIONS:
+        return None
+    if intent.kind == "subscribe":
+        picked = "sub" if kind in ("sub", "unsub") else "follow"
+    else:
+        picked = "drop" if kind == "drop" else "unsub"
+    return Button(menu[number - 1].label, f"{picked}:{ref}")
 
 
 def _several(
