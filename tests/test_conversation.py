@@ -880,7 +880,13 @@ async def test_forget_leaves_the_questions_nowhere_in_the_database_files(
 
 
 @pytest.mark.parametrize(
-    "text", ["/latest", "tin mới", "thông báo mới nhất", "co tin gi moi khong"]
+    "text",
+    [
+        *("/latest", "tin mới", "thông báo mới nhất", "co tin gi moi khong"),
+        # What's new, said as residents say it: before, "chưa có thông tin" or a guess.
+        *("có gì mới không", "phường có tin gì mới không ạ", "bên phường có gì mới không"),
+        *("dạo này phường có thông báo gì không", "hôm nay có thông báo gì mới không"),
+    ],
 )
 async def test_latest_lists_current_announcements_newest_first(
     conversation: Conversation, text: str
