@@ -499,6 +499,9 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("theo doi hoc bong nhe", "hoc-bong"),
         ("nhan thong bao bhyt", "bhyt"),
         ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
+        # Spelt as the south says it (tr/ch, final ch/t): before, "chưa tìm thấy chủ đề".
+        ("/subscribe cư chú", "cu-tru"),
+        ("đăng ký nhận tin hộ tịt", "ho-tich"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
