@@ -893,3 +893,13 @@ async def test_subscribe_and_unsubscribe_with_a_number_take_that_line_of_the_lis
     assert msg.unsubscribed("Học bổng và khuyến học") in second  # line 1 of the list shown
     assert "“1”" not in out
     assert await conversation.store.subscriptions_of(CHAT) == []
+
+
+async def test_register_with_a_number_under_the_topics_follows_that_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "đăng ký 3" under /topics follows its line 3; before, it was asked as a question
+    ("chưa có thông tin")."""
+    out = await chat(conversation, ward_settings, "/topics", "đăng ký 3", "/quit")
+    assert msg.subscribed(WARD_NAME, "Cư trú") in out.split("> đăng ký 3\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["cu-tru"]

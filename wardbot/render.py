@@ -252,13 +252,14 @@ def numbered_choice(
 
 
 def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
-    """What "/subscribe 2", "đăng ký nhận tin số 2", "/unsubscribe 1" pick where `menu`, a
-    list of topics, was shown last: its line's topic, as a button that follows it (or, to
-    unsubscribe, stops it), the list shown again as tapping its own button shows it. None
-    when the message names no number, or its line is not a topic: the topic is asked for
-    by name, as before."""
+    """What "/subscribe 2", "đăng ký 2", "đăng ký nhận tin số 2", "/unsubscribe 1" pick
+    where `menu`, a list of topics, was shown last: its line's topic, as a button that
+    follows it (or, to unsubscribe, stops it), the list shown again as tapping its own
+    button shows it. None when the message names no number, or its line is not a topic:
+    the topic is asked for by name, as before."""
     intent = parse_intent(text)
-    if intent.kind not in ("subscribe", "unsubscribe") or not intent.arg:
+    # A bare "đăng ký 3" is read as a question about registering (its `arg`, "3").
+    if intent.kind not in ("subscribe", "unsubscribe", "question") or not intent.arg:
         return None
     number = typed_number(intent.arg)
     if number is None or not 1 <= number <= len(menu):
@@ -266,7 +267,7 @@ def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
     kind, _, ref = menu[number - 1].action.partition(":")
     if kind not in TOPIC_ACTIONS:
         return None
-    if intent.kind == "subscribe":
+    if intent.kind != "unsubscribe":
         picked = "sub" if kind in ("sub", "unsub") else "follow"
     else:
         picked = "drop" if kind == "drop" else "unsub"
