@@ -903,3 +903,14 @@ async def test_register_with_a_number_under_the_topics_follows_that_line(
     out = await chat(conversation, ward_settings, "/topics", "đăng ký 3", "/quit")
     assert msg.subscribed(WARD_NAME, "Cư trú") in out.split("> đăng ký 3\n", 1)[1]
     assert await conversation.store.subscriptions_of(CHAT) == ["cu-tru"]
+
+
+async def test_stop_with_a_number_under_mysubs_stops_that_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "hủy 2" under /mysubs stops its line 2, as "hủy đăng ký 2" does; before, it was
+    asked as a question ("chưa có thông tin")."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "/mysubs", "hủy 2", "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    assert msg.unsubscribed("Cư trú") in out.split("> hủy 2\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["bhyt"]

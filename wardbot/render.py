@@ -16,7 +16,7 @@ from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import counted_choice, parse_intent, several_numbers
+from wardbot.intents import Intent, counted_choice, parse_intent, several_numbers
 from wardbot.models import Answer
 from wardbot.reply import DOC_KINDS, Button, Reply
 from wardbot.subscriptions import TOPIC_ACTIONS
@@ -251,6 +251,12 @@ def numbered_choice(
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
 
 
+# Stopping a line of the list by its number, with no other word of alerts: "hủy 2".
+_STOP_LINE = re.compile(
+    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?\d+(?:\s+(?:a|nhe|nha|di))*)[\s.!]*"
+)
+
+
 def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
     """What "/subscribe 2", "đăng ký 2", "đăng ký nhận tin số 2", "/unsubscribe 1" pick
     where `menu`, a list of topics, was shown last: its line's topic, as a button that
@@ -258,6 +264,8 @@ def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
     button shows it. None when the message names no number, or its line is not a topic:
     the topic is asked for by name, as before."""
     intent = parse_intent(text)
+    if (stop := _STOP_LINE.fullmatch(fold(text).strip())) is not None:
+        intent = Intent("unsubscribe", stop.group(1))  # "hủy 2", "bỏ số 2"
     # A bare "đăng ký 3" is read as a question about registering (its `arg`, "3").
     if intent.kind not in ("subscribe", "unsubscribe", "question") or not intent.arg:
         return None
