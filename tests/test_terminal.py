@@ -914,3 +914,14 @@ async def test_stop_with_a_number_under_mysubs_stops_that_line(
     out = await chat(conversation, ward_settings, *lines)
     assert msg.unsubscribed("Cư trú") in out.split("> hủy 2\n", 1)[1]
     assert await conversation.store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+async def test_unsubscribe_with_the_number_of_stop_all_under_mysubs_stops_all(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "/unsubscribe 3" under /mysubs, whose line 3 stops every topic, stops them all."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "/mysubs", "/unsubscribe 3", "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    assert "3. 🔕 Bỏ nhận tin tất cả" in out
+    assert "“3”" not in out
+    assert await conversation.store.subscriptions_of(CHAT) == []

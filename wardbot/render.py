@@ -273,6 +273,8 @@ def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
     if number is None or not 1 <= number <= len(menu):
         return None
     kind, _, ref = menu[number - 1].action.partition(":")
+    if kind == "dropall" and intent.kind == "unsubscribe":
+        return menu[number - 1]  # /mysubs' last line: every topic stopped
     if kind not in TOPIC_ACTIONS:
         return None
     if intent.kind != "unsubscribe":
