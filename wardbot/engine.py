@@ -1251,10 +1251,11 @@ class Engine:
         if match:
             return choices[match[0]]
         # Spelt as said in the south ("cư chú", "hộ tịt"): the same sounds, the same topic.
-        alike: dict[str, Topic] = {}
-        for label, topic in choices.items():
-            alike.setdefault(sounds_alike(label), topic)
-        return alike.get(sounds_alike(wanted))
+        # One topic only: a sound two topics share names neither.
+        alike = {
+            topic for label, topic in choices.items() if sounds_alike(label) == sounds_alike(wanted)
+        }
+        return alike.pop() if len(alike) == 1 else None
 
     def document(self, doc_id: str) -> Doc | None:
         entry = self._entries.get(doc_id)
