@@ -40,7 +40,7 @@ from wardbot.delivery import ONCE, ChatClosed, DeliveryError, ReplyRetry
 from wardbot.hours import VIETNAM
 from wardbot.per_chat import LastPerChat
 from wardbot.ports import Typing
-from wardbot.render import Follows, numbered_choice, typed_number
+from wardbot.render import Follows, numbered_choice, topic_by_number, typed_number
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 from wardbot.text import fold
@@ -686,6 +686,9 @@ class Answerer:
         choice = await self.recall(chat.chat_id, text)
         if choice is None and self.menus is not None:
             choice = self.menus.choice(chat.chat_id, text)
+        if choice is None and self.menus is not None:
+            # "/subscribe 2" under a list of topics: its line 2, as "2" is.
+            choice = topic_by_number(text, self.menus.shown(chat.chat_id))
         if isinstance(choice, Reply) and await self.conversation.ticket_open(chat):
             choice = None  # a number off the list, with a ticket open: for staff, who asked
         if choice is None and asks_full_text(text):

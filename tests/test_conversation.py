@@ -499,6 +499,9 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("theo doi hoc bong nhe", "hoc-bong"),
         ("nhan thong bao bhyt", "bhyt"),
         ("cho em đăng ký nhận thông báo về cư trú với ạ", "cu-tru"),
+        # Spelt as the south says it (tr/ch, final ch/t): before, "chưa tìm thấy chủ đề".
+        ("/subscribe cư chú", "cu-tru"),
+        ("đăng ký nhận tin hộ tịt", "ho-tich"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
@@ -880,7 +883,13 @@ async def test_forget_leaves_the_questions_nowhere_in_the_database_files(
 
 
 @pytest.mark.parametrize(
-    "text", ["/latest", "tin mới", "thông báo mới nhất", "co tin gi moi khong"]
+    "text",
+    [
+        *("/latest", "tin mới", "thông báo mới nhất", "co tin gi moi khong"),
+        # What's new, said as residents say it: before, "chưa có thông tin" or a guess.
+        *("có gì mới không", "phường có tin gì mới không ạ", "bên phường có gì mới không"),
+        *("dạo này phường có thông báo gì không", "hôm nay có thông báo gì mới không"),
+    ],
 )
 async def test_latest_lists_current_announcements_newest_first(
     conversation: Conversation, text: str

@@ -874,3 +874,54 @@ async def test_a_first_chat_waits_for_the_meaning_of_the_wards_documents_before_
     assert await asyncio.wait_for(chatting, 60) == 0
     replies = output.getvalue().split(f"> {question}\n", 1)[1]
     assert replies.split("\n", 2)[1].startswith("Đăng ký thường trú ở đâu?")
+
+
+async def test_subscribe_and_unsubscribe_with_a_number_take_that_line_of_the_list_on_screen(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "/subscribe 2" under /topics follows its line 2, as "2" does; "/unsubscribe 1" under
+    /mysubs stops its line 1; before, each said no topic “2” was found."""
+    out = await chat(conversation, ward_settings, "/topics", "/subscribe 2", "/subscribe bhyt")
+    assert msg.subscribed(WARD_NAME, "Học bổng và khuyến học") in out
+    assert "“2”" not in out
+    assert sorted(await conversation.store.subscriptions_of(CHAT)) == ["bhyt", "hoc-bong"]
+    out = await chat(conversation, ward_settings, "/mysubs", "đăng ký nhận tin số 2")
+    assert msg.already_subscribed("Học bổng và khuyến học") in out
+    out = await chat(conversation, ward_settings, "/mysubs", "/unsubscribe 1", "/unsubscribe 1")
+    first, second = out.split("> /unsubscribe 1\n")[1:]
+    assert msg.unsubscribed("Bảo hiểm y tế") in first
+    assert msg.unsubscribed("Học bổng và khuyến học") in second  # line 1 of the list shown
+    assert "“1”" not in out
+    assert await conversation.store.subscriptions_of(CHAT) == []
+
+
+async def test_register_with_a_number_under_the_topics_follows_that_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "đăng ký 3" under /topics follows its line 3; before, it was asked as a question
+    ("chưa có thông tin")."""
+    out = await chat(conversation, ward_settings, "/topics", "đăng ký 3", "/quit")
+    assert msg.subscribed(WARD_NAME, "Cư trú") in out.split("> đăng ký 3\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["cu-tru"]
+
+
+async def test_stop_with_a_number_under_mysubs_stops_that_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "hủy 2" under /mysubs stops its line 2, as "hủy đăng ký 2" does; before, it was
+    asked as a question ("chưa có thông tin")."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "/mysubs", "hủy 2", "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    assert msg.unsubscribed("Cư trú") in out.split("> hủy 2\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+async def test_unsubscribe_with_the_number_of_stop_all_under_mysubs_stops_all(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "/unsubscribe 3" under /mysubs, whose line 3 stops every topic, stops them all."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "/mysubs", "/unsubscribe 3", "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    assert "3. 🔕 Bỏ nhận tin tất cả" in out
+    assert "“3”" not in out
+    assert await conversation.store.subscriptions_of(CHAT) == []

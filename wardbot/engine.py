@@ -68,7 +68,7 @@ from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
-from wardbot.text import diacritics_share, fold, fold_word
+from wardbot.text import diacritics_share, fold, fold_word, sounds_alike
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
@@ -1248,7 +1248,14 @@ class Engine:
         if wanted in choices:
             return choices[wanted]
         match = process.extractOne(wanted, list(choices), scorer=fuzz.ratio, score_cutoff=85)
-        return choices[match[0]] if match else None
+        if match:
+            return choices[match[0]]
+        # Spelt as said in the south ("cư chú", "hộ tịt"): the same sounds, the same topic.
+        # One topic only: a sound two topics share names neither.
+        alike = {
+            topic for label, topic in choices.items() if sounds_alike(label) == sounds_alike(wanted)
+        }
+        return alike.pop() if len(alike) == 1 else None
 
     def document(self, doc_id: str) -> Doc | None:
         entry = self._entries.get(doc_id)

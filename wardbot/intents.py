@@ -95,6 +95,10 @@ _FIXED = (
         "latest",
         r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
         rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
+        # "(Dạo này bên phường) có gì mới không", "có thông báo gì không": what is new,
+        # said of no subject ("thẻ bhyt có gì mới không" is a question).
+        rf"|(?:(?:dao nay|gan day|hom nay|tuan nay|ben|o|ubnd|{_UNIT}|oi) )*"
+        r"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?|gi moi)(?: khong| ko| chua)"
         r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
     ),
     (

@@ -16,9 +16,10 @@ from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import counted_choice, several_numbers
+from wardbot.intents import Intent, counted_choice, parse_intent, several_numbers
 from wardbot.models import Answer
 from wardbot.reply import DOC_KINDS, Button, Reply
+from wardbot.subscriptions import TOPIC_ACTIONS
 from wardbot.text import fold
 
 Measure = Callable[[str], int]
@@ -248,6 +249,39 @@ def numbered_choice(
     if not numbered:
         return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
+
+
+# Stopping a line of the list by its number, with no other word of alerts: "hủy 2".
+_STOP_LINE = re.compile(
+    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?\d+(?:\s+(?:a|nhe|nha|di))*)[\s.!]*"
+)
+
+
+def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
+    """What "/subscribe 2", "đăng ký 2", "đăng ký nhận tin số 2", "/unsubscribe 1" pick
+    where `menu`, a list of topics, was shown last: its line's topic, as a button that
+    follows it (or, to unsubscribe, stops it), the list shown again as tapping its own
+    button shows it. None when the message names no number, or its line is not a topic:
+    the topic is asked for by name, as before."""
+    intent = parse_intent(text)
+    if (stop := _STOP_LINE.fullmatch(fold(text).strip())) is not None:
+        intent = Intent("unsubscribe", stop.group(1))  # "hủy 2", "bỏ số 2"
+    # A bare "đăng ký 3" is read as a question about registering (its `arg`, "3").
+    if intent.kind not in ("subscribe", "unsubscribe", "question") or not intent.arg:
+        return None
+    number = typed_number(intent.arg)
+    if number is None or not 1 <= number <= len(menu):
+        return None
+    kind, _, ref = menu[number - 1].action.partition(":")
+    if kind == "dropall" and intent.kind == "unsubscribe":
+        return menu[number - 1]  # /mysubs' last line: every topic stopped
+    if kind not in TOPIC_ACTIONS:
+        return None
+    if intent.kind != "unsubscribe":
+        picked = "sub" if kind in ("sub", "unsub") else "follow"
+    else:
+        picked = "drop" if kind == "drop" else "unsub"
+    return Button(menu[number - 1].label, f"{picked}:{ref}")
 
 
 def _several(

@@ -499,6 +499,24 @@ def nearest_ids(typed: str, names: Mapping[str, Iterable[str]], *, limit: int = 
     return sorted(scores, key=lambda ident: -scores[ident])[:limit]
 
 
+# Sounds one region says alike and spells as it says them, in folded words: initials
+# (tr/ch, s/x, gi/r/v/d) and finals (ng/n, ch/c/t). "cư chú" is "cư trú", "hộ tịt" "hộ tịch".
+_ALIKE_INITIAL = re.compile(r"^(?:tr|gi|s|r|v)")
+_ALIKE_FINAL = re.compile(r"(?:ng|ch|c)$")
+_INITIAL_AS = {"tr": "ch", "gi": "d", "s": "x", "r": "d", "v": "d"}
+_FINAL_AS = {"ng": "n", "ch": "t", "c": "t"}
+
+
+def sounds_alike(folded: str) -> str:
+    """`folded` words (no accents) with the sounds regions say alike spelt one way, so
+    that a name written as it is said in the south meets its standard spelling."""
+    words = []
+    for word in folded.split():
+        word = _ALIKE_INITIAL.sub(lambda m: _INITIAL_AS[m.group()], word)
+        words.append(_ALIKE_FINAL.sub(lambda m: _FINAL_AS[m.group()], word))
+    return " ".join(words)
+
+
 @lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     """`fold` for one word, cached: the hot path of indexing and asking."""
