@@ -902,6 +902,72 @@ def test_a_line_indented_unlike_its_neighbours_is_told_by_how_much(entries: str,
     assert faq_problems(HEAD + entries) == [f"{said} — bot chưa đọc được cả tệp này"]
 
 
+GIO = "  - id: gio\n    question: Mấy giờ?\n"
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (  # a way of asking added one space short of the others
+            "    variants:\n      - mấy giờ mở cửa\n     - mấy giờ đóng cửa\n"
+            "      - thứ bảy có làm không\n    answer: Sáng.\n",
+            "faq.yaml:9: dấu '-' ở dòng này thụt lề 5 dấu cách, còn dòng trên (dòng 8) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # ... or under the key, as far in as variants: itself
+            "    variants:\n      - mấy giờ mở cửa\n    - mấy giờ đóng cửa\n    answer: Sáng.\n",
+            "faq.yaml:9: dấu '-' ở dòng này thụt lề 4 dấu cách, còn dòng trên (dòng 8) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # the first one a space deeper than those below it: that one is told
+            "    variants:\n       - mấy giờ mở cửa\n      - mấy giờ đóng cửa\n"
+            "      - thứ bảy có làm không\n    answer: Sáng.\n",
+            "faq.yaml:8: dấu '-' ở dòng này thụt lề 7 dấu cách, còn dòng dưới (dòng 9) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # a line of an answer one space short of the lines above it
+            "    answer: |\n      Sáng từ 7 giờ 30.\n      Chiều từ 13 giờ 30.\n"
+            "     Thứ bảy nghỉ.\n    topics: []\n",
+            "faq.yaml:10: dòng chữ này thụt lề 5 dấu cách, còn dòng trên (dòng 9) 6: các dòng "
+            "chữ của dòng answer: (dòng 7) phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # the answer's first line deeper than the lines below it: that one is told
+            "    answer: |\n        Sáng từ 7 giờ 30.\n      Chiều từ 13 giờ 30.\n"
+            "      Thứ bảy nghỉ.\n    topics: []\n",
+            "faq.yaml:8: dòng chữ này thụt lề 8 dấu cách, còn dòng dưới (dòng 9) 6: các dòng "
+            "chữ của dòng answer: (dòng 7) phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+    ],
+)
+def test_a_way_of_asking_or_a_line_of_an_answer_indented_unlike_its_neighbours_is_told(
+    entry: str, said: str
+) -> None:
+    assert faq_problems(HEAD + GIO + entry) == [f"{said} — bot chưa đọc được cả tệp này"]
+
+
+def test_a_synonym_indented_unlike_the_one_above_is_told_by_how_much() -> None:
+    text = "synonyms:\n  gks: [giấy khai sinh]\n   ct07: [xác nhận cư trú]\n" + HEAD
+    assert faq_problems(text) == [
+        "faq.yaml:3: dòng này thụt lề 3 dấu cách, còn dòng trên (dòng 2) 2: các dòng của "
+        "một mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách — bot chưa đọc được cả tệp "
+        "này"
+    ]
+
+
+@pytest.mark.parametrize("title", ["Họp tổ dân phố", '"Họp tổ dân phố: khu phố 3"'])
+def test_a_notice_line_indented_under_the_title_is_told_to_start_at_the_margin(
+    title: str,
+) -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md", f"---\ntitle: {title}\n  date: 2026-11-25\n---\nHọp.\n"
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:3: dòng này thụt lề 2 dấu cách, còn dòng trên (dòng 2) "
+        "viết sát lề trái: hai dòng phải thẳng hàng với nhau; hãy xóa các dấu cách ở đầu "
+        "dòng này — thông báo này chưa được đăng"
+    ]
+
+
 def test_an_entrys_last_line_against_the_left_margin_is_told_to_be_indented() -> None:
     problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\nanswer: Sáng.\n")
 
