@@ -77,6 +77,19 @@ def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
     ]
 
 
+def test_a_links_line_that_lost_its_colon_is_pointed_at_not_the_lines_below() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+        "    links [https://dichvucong.gov.vn]\n\n  - id: tiep-dan\n    question: Tiếp dân?\n"
+        "    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có thể thiếu dấu hai chấm: viết `links: "
+        "[https://dichvucong.gov.vn]` — bot chưa đọc được cả tệp này"
+    ]
+
+
 def test_a_key_without_its_colon_above_the_lines_of_its_text_is_pointed_at() -> None:
     problems = faq_problems(
         HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer\n      Sáng 7h30 đến 11h30\n"

@@ -406,13 +406,13 @@ def _comment(line: str) -> bool:
 
 def _colonless_key(lines: Sequence[str], index: int) -> int | None:
     """The line above `index` that may lack its key's colon: of the lines without a ':'
-    just above it (blank lines and comments aside), the least indented, the first of
+    (followed by a space or ending the line) just above it (blank lines and comments aside), the least indented, the first of
     those; None when the line just above has a ':'."""
     found: list[int] = []
     for i in range(index - 1, -1, -1):
         if not lines[i].strip() or _comment(lines[i]):
             continue
-        if ":" in lines[i]:
+        if re.search(r":(\s|$)", lines[i]):  # a key's colon, not the one of "https://"
             break
         found.append(i)
     if not found:
