@@ -1042,6 +1042,29 @@ def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # the first '---' deleted: the title: and date: lines are there
+            'title: "Họp tổ dân phố: khu phố 4"\ndate: 2026-11-21\n---\nHọp lúc 19h.\n',
+            "content/2026-11-21-hop.md:1: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 1",
+        ),
+        (  # both left out
+            "\ntitle: Họp tổ dân phố\ndate: 2026-11-21\ntopics: [hanh-chinh]\n\nHọp lúc 19h.\n",
+            "content/2026-11-21-hop.md:2: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 2 và một dòng --- dưới dòng 4",
+        ),
+    ],
+)
+def test_a_front_matter_without_its_first_fence_is_told_to_get_one_not_a_second_title(
+    text: str, said: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", text) == [said]
+
+
+@pytest.mark.parametrize(
     ("text", "line", "typed"),
     [
         ("—\ntitle: Họp\ndate: 2026-11-21\n—\nHọp lúc 19h.\n", 1, "—"),
