@@ -77,6 +77,25 @@ def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
     ]
 
 
+def test_a_title_that_lost_its_colon_before_text_with_one_is_one_problem_with_the_fix() -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md",
+        "---\ntitle Họp tổ dân phố: khu phố 3, tối thứ Sáu\ndate: 2026-11-25\n---\nHọp.\n",
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết `title: "
+        '"Họp tổ dân phố: khu phố 3, tối thứ Sáu"` — thông báo này chưa được đăng vì thiếu '
+        "tiêu đề thông báo"
+    ]
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question Giờ làm việc: sáng mấy giờ?\n    answer: Sáng.\n"
+    )
+    assert problems == [
+        "faq.yaml:6: mục 'gio': dòng này thiếu dấu hai chấm sau question: viết `question: "
+        '"Giờ làm việc: sáng mấy giờ?"` — cả mục này bị bỏ qua vì thiếu câu hỏi'
+    ]
+
+
 def test_a_links_line_that_lost_its_colon_is_pointed_at_not_the_lines_below() -> None:
     problems = faq_problems(
         HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
