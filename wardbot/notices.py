@@ -84,8 +84,8 @@ def load_announcement(
         return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {NOTICE_SKIPPED}")]
     if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
         return refused(start + 1, _not_a_fence(lines[start]))
-    if lines[start].rstrip() != "---" and (fence := _first_fence_missing(lines, start)):
-        return refused(start + 1, fence)
+    if lines[start].rstrip() != "---" and (unfenced := _first_fence_missing(lines, start)):
+        return refused(start + 1, unfenced)
     if lines[start].rstrip() != "---":
         needed = _front_for(lines[start], path.name[:10])  # the date name_problem checked
         message = (

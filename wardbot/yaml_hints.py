@@ -314,8 +314,10 @@ def _misaligned_item(lines: Sequence[str], index: int) -> tuple[int, str] | None
     if here is None or _KEY_LINE.match(lines[index]):
         return None
     above = _nearest(lines, index, -1)
-    if above is None or not (item := _ITEM_LINE.match(lines[above])) or _KEY_LINE.match(
-        lines[above]
+    if (
+        above is None
+        or not (item := _ITEM_LINE.match(lines[above]))
+        or _KEY_LINE.match(lines[above])
     ):
         return None
     ours, theirs = len(here[1]), len(item[1])
@@ -323,9 +325,12 @@ def _misaligned_item(lines: Sequence[str], index: int) -> tuple[int, str] | None
         return None
     first = (before := _nearest(lines, above, -1)) is None or not _ITEM_LINE.match(lines[before])
     below = _nearest(lines, index, 1)
-    if first and below is not None and _ITEM_LINE.match(lines[below]) and _indent(
-        lines[below]
-    ) == ours:
+    if (
+        first
+        and below is not None
+        and _ITEM_LINE.match(lines[below])
+        and _indent(lines[below]) == ours
+    ):
         odd, good, where = above, index, "dưới"
     else:
         odd, good, where = index, above, "trên"
@@ -344,9 +349,9 @@ def _misaligned_text(lines: Sequence[str], index: int) -> tuple[int, str] | None
     ours = _indent(lines[index])
     if not lines[index].strip():
         return None
-    owner = index
-    while (owner := _nearest(lines, owner, -1)) is not None and _indent(lines[owner]) > ours:
-        pass
+    owner = _nearest(lines, index, -1)  # the key the block is under, above its deeper lines
+    while owner is not None and _indent(lines[owner]) > ours:
+        owner = _nearest(lines, owner, -1)
     key = _BLOCK_KEY.match(lines[owner]) if owner is not None else None
     if owner is None or key is None or _column(key, dash=False) >= ours:
         return None
@@ -405,9 +410,10 @@ def _comment(line: str) -> bool:
 
 
 def _colonless_key(lines: Sequence[str], index: int) -> int | None:
-    """The line above `index` that may lack its key's colon: of the lines without a ':'
-    (followed by a space or ending the line) just above it (blank lines and comments aside), the least indented, the first of
-    those; None when the line just above has a ':'."""
+    """The line above `index` that may lack its key's colon: of the lines without a key's
+    ':' (one followed by a space or ending the line) just above it (blank lines and
+    comments aside), the least indented, the first of those; None when the line just
+    above has one."""
     found: list[int] = []
     for i in range(index - 1, -1, -1):
         if not lines[i].strip() or _comment(lines[i]):
