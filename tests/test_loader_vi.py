@@ -977,6 +977,15 @@ def test_a_way_of_asking_or_a_line_of_an_answer_indented_unlike_its_neighbours_i
     assert faq_problems(HEAD + GIO + entry) == [f"{said} — bot chưa đọc được cả tệp này"]
 
 
+@pytest.mark.parametrize("indent", [" ", "  "])
+def test_a_section_header_indented_is_told_to_start_at_the_margin(indent: str) -> None:
+    text = HEAD.replace("faq:", indent + "faq:") + GIO + "    answer: Sáng.\n"
+    assert faq_problems(text) == [
+        "faq.yaml:4: dòng faq: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
+        "các dấu cách ở đầu dòng này — bot chưa đọc được cả tệp này"
+    ]
+
+
 def test_a_synonym_indented_unlike_the_one_above_is_told_by_how_much() -> None:
     text = "synonyms:\n  gks: [giấy khai sinh]\n   ct07: [xác nhận cư trú]\n" + HEAD
     assert faq_problems(text) == [

@@ -34,6 +34,9 @@ _KEYS = (
 )
 
 
+# A section of faq.yaml begun off the left margin.
+_SECTION = re.compile(r" +(topics|faq|synonyms): *(#.*)?")
+
 # Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
 _CURLY_QUOTES = "“”‘’"
 _STRAIGHT = str.maketrans("“”‘’", "\"\"''")
@@ -66,6 +69,11 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (_keyed_above(lines, index), index):
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
+    if section := _SECTION.fullmatch(here.rstrip()):  # " faq:" under the topics' lines
+        return index + 1, (
+            f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
+            "các dấu cách ở đầu dòng này"
+        )
     if index < len(lines) and (misaligned := _misaligned(lines, index)):
         return misaligned
     if mark is not None and (
