@@ -986,6 +986,23 @@ def test_a_section_header_indented_is_told_to_start_at_the_margin(indent: str) -
     ]
 
 
+def test_a_way_of_asking_indented_deeper_than_the_one_above_is_not_merged_into_it() -> None:
+    """YAML reads "- b" indented deeper than "- a" as words of a: the two ways of asking
+    would be one that nobody types, silently."""
+    Path("faq.yaml").write_text(
+        HEAD + GIO + "    variants:\n      - mấy giờ mở cửa\n        - mấy giờ đóng cửa\n"
+        "      - thứ bảy có làm không\n    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:9: mục 'gio': dòng variants: dấu '-' ở dòng này thụt lề sâu hơn dấu '-' ở "
+        "dòng trên (dòng 8), nên bot đọc nó là chữ nối tiếp dòng trên: hãy cho hai dấu '-' "
+        "thẳng hàng với nhau — bot tạm hiểu là 2 cách hỏi riêng, mục vẫn được dùng"
+    ]
+    assert loaded.faq[0].variants == ("mấy giờ mở cửa", "mấy giờ đóng cửa", "thứ bảy có làm không")
+
+
 def test_a_synonym_indented_unlike_the_one_above_is_told_by_how_much() -> None:
     text = "synonyms:\n  gks: [giấy khai sinh]\n   ct07: [xác nhận cư trú]\n" + HEAD
     assert faq_problems(text) == [
