@@ -227,6 +227,23 @@ async def test_admin_commands_do_not_exist_in_a_group_even_for_an_admin(
     assert "Thống kê" in (await bot.say(ADMIN, "/stats", sender=ADMIN_ID)).text  # in private
 
 
+async def test_help_lists_the_admin_commands_to_an_admin_in_private_only(bot: Bot) -> None:
+    """Staff just put in ADMIN_IDS find their commands in /help, as residents find theirs;
+    residents, and a group the admin writes in, never see them."""
+    admin_help = await bot.staff("/help")
+    resident_help = (await bot.say(ALICE, "/help", sender="1001")).text
+    group_help = (await bot.say(GROUP, "/help", sender=ADMIN_ID)).text
+    assert admin_help.startswith(resident_help)
+    for command in ("/stats", "/unanswered", "/broadcast", "/reload", "/undo", "/redo"):
+        assert f"\n{command}" in admin_help, command
+        assert command not in resident_help and command not in group_help
+        word = command.removeprefix("/")
+        reply = await bot.staff(command + (" all" if word == "broadcast" else ""))
+        assert reply != msg.unknown_command(command), command  # each one listed works
+    assert "/tickets" not in admin_help  # no staff group here: no tickets to list
+    assert "tin nhắn riêng" in admin_help  # where they work
+
+
 @pytest.mark.parametrize(
     "text", ["/forget", "/unsubscribe all", "/unsubscribe bhyt", "hủy đăng ký nhận tin bhyt"]
 )

@@ -77,6 +77,38 @@ def test_a_missing_colon_is_pointed_at_on_its_own_line() -> None:
     ]
 
 
+def test_a_title_that_lost_its_colon_before_text_with_one_is_one_problem_with_the_fix() -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md",
+        "---\ntitle Họp tổ dân phố: khu phố 3, tối thứ Sáu\ndate: 2026-11-25\n---\nHọp.\n",
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết `title: "
+        '"Họp tổ dân phố: khu phố 3, tối thứ Sáu"` — thông báo này chưa được đăng vì thiếu '
+        "tiêu đề thông báo"
+    ]
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question Giờ làm việc: sáng mấy giờ?\n    answer: Sáng.\n"
+    )
+    assert problems == [
+        "faq.yaml:6: mục 'gio': dòng này thiếu dấu hai chấm sau question: viết `question: "
+        '"Giờ làm việc: sáng mấy giờ?"` — cả mục này bị bỏ qua vì thiếu câu hỏi'
+    ]
+
+
+def test_a_links_line_that_lost_its_colon_is_pointed_at_not_the_lines_below() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+        "    links [https://dichvucong.gov.vn]\n\n  - id: tiep-dan\n    question: Tiếp dân?\n"
+        "    answer: Thứ Năm.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có thể thiếu dấu hai chấm: viết `links: "
+        "[https://dichvucong.gov.vn]` — bot chưa đọc được cả tệp này"
+    ]
+
+
 def test_a_key_without_its_colon_above_the_lines_of_its_text_is_pointed_at() -> None:
     problems = faq_problems(
         HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer\n      Sáng 7h30 đến 11h30\n"
@@ -902,6 +934,98 @@ def test_a_line_indented_unlike_its_neighbours_is_told_by_how_much(entries: str,
     assert faq_problems(HEAD + entries) == [f"{said} — bot chưa đọc được cả tệp này"]
 
 
+GIO = "  - id: gio\n    question: Mấy giờ?\n"
+
+
+@pytest.mark.parametrize(
+    ("entry", "said"),
+    [
+        (  # a way of asking added one space short of the others
+            "    variants:\n      - mấy giờ mở cửa\n     - mấy giờ đóng cửa\n"
+            "      - thứ bảy có làm không\n    answer: Sáng.\n",
+            "faq.yaml:9: dấu '-' ở dòng này thụt lề 5 dấu cách, còn dòng trên (dòng 8) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # ... or under the key, as far in as variants: itself
+            "    variants:\n      - mấy giờ mở cửa\n    - mấy giờ đóng cửa\n    answer: Sáng.\n",
+            "faq.yaml:9: dấu '-' ở dòng này thụt lề 4 dấu cách, còn dòng trên (dòng 8) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # the first one a space deeper than those below it: that one is told
+            "    variants:\n       - mấy giờ mở cửa\n      - mấy giờ đóng cửa\n"
+            "      - thứ bảy có làm không\n    answer: Sáng.\n",
+            "faq.yaml:8: dấu '-' ở dòng này thụt lề 7 dấu cách, còn dòng dưới (dòng 9) 6: các "
+            "dòng '-' của một danh sách phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # a line of an answer one space short of the lines above it
+            "    answer: |\n      Sáng từ 7 giờ 30.\n      Chiều từ 13 giờ 30.\n"
+            "     Thứ bảy nghỉ.\n    topics: []\n",
+            "faq.yaml:10: dòng chữ này thụt lề 5 dấu cách, còn dòng trên (dòng 9) 6: các dòng "
+            "chữ của dòng answer: (dòng 7) phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+        (  # the answer's first line deeper than the lines below it: that one is told
+            "    answer: |\n        Sáng từ 7 giờ 30.\n      Chiều từ 13 giờ 30.\n"
+            "      Thứ bảy nghỉ.\n    topics: []\n",
+            "faq.yaml:8: dòng chữ này thụt lề 8 dấu cách, còn dòng dưới (dòng 9) 6: các dòng "
+            "chữ của dòng answer: (dòng 7) phải thẳng hàng với nhau; hãy thụt lề 6 dấu cách",
+        ),
+    ],
+)
+def test_a_way_of_asking_or_a_line_of_an_answer_indented_unlike_its_neighbours_is_told(
+    entry: str, said: str
+) -> None:
+    assert faq_problems(HEAD + GIO + entry) == [f"{said} — bot chưa đọc được cả tệp này"]
+
+
+@pytest.mark.parametrize("indent", [" ", "  "])
+def test_a_section_header_indented_is_told_to_start_at_the_margin(indent: str) -> None:
+    text = HEAD.replace("faq:", indent + "faq:") + GIO + "    answer: Sáng.\n"
+    assert faq_problems(text) == [
+        "faq.yaml:4: dòng faq: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
+        "các dấu cách ở đầu dòng này — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_way_of_asking_indented_deeper_than_the_one_above_is_not_merged_into_it() -> None:
+    """YAML reads "- b" indented deeper than "- a" as words of a: the two ways of asking
+    would be one that nobody types, silently."""
+    Path("faq.yaml").write_text(
+        HEAD + GIO + "    variants:\n      - mấy giờ mở cửa\n        - mấy giờ đóng cửa\n"
+        "      - thứ bảy có làm không\n    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:9: mục 'gio': dòng variants: dấu '-' ở dòng này thụt lề sâu hơn dấu '-' ở "
+        "dòng trên (dòng 8), nên bot đọc nó là chữ nối tiếp dòng trên: hãy cho hai dấu '-' "
+        "thẳng hàng với nhau — bot tạm hiểu là 2 cách hỏi riêng, mục vẫn được dùng"
+    ]
+    assert loaded.faq[0].variants == ("mấy giờ mở cửa", "mấy giờ đóng cửa", "thứ bảy có làm không")
+
+
+def test_a_synonym_indented_unlike_the_one_above_is_told_by_how_much() -> None:
+    text = "synonyms:\n  gks: [giấy khai sinh]\n   ct07: [xác nhận cư trú]\n" + HEAD
+    assert faq_problems(text) == [
+        "faq.yaml:3: dòng này thụt lề 3 dấu cách, còn dòng trên (dòng 2) 2: các dòng của "
+        "một mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách — bot chưa đọc được cả tệp "
+        "này"
+    ]
+
+
+@pytest.mark.parametrize("title", ["Họp tổ dân phố", '"Họp tổ dân phố: khu phố 3"'])
+def test_a_notice_line_indented_under_the_title_is_told_to_start_at_the_margin(
+    title: str,
+) -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md", f"---\ntitle: {title}\n  date: 2026-11-25\n---\nHọp.\n"
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:3: dòng này thụt lề 2 dấu cách, còn dòng trên (dòng 2) "
+        "viết sát lề trái: hai dòng phải thẳng hàng với nhau; hãy xóa các dấu cách ở đầu "
+        "dòng này — thông báo này chưa được đăng"
+    ]
+
+
 def test_an_entrys_last_line_against_the_left_margin_is_told_to_be_indented() -> None:
     problems = faq_problems(HEAD + "  - id: gio\n    question: Mấy giờ?\nanswer: Sáng.\n")
 
@@ -960,6 +1084,29 @@ def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
         'này, thêm bốn dòng ở đầu: `---`, `title: "Thông báo: họp tổ dân phố 4"`, '
         "`date: 2026-11-21`, `---`"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (  # the first '---' deleted: the title: and date: lines are there
+            'title: "Họp tổ dân phố: khu phố 4"\ndate: 2026-11-21\n---\nHọp lúc 19h.\n',
+            "content/2026-11-21-hop.md:1: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 1",
+        ),
+        (  # both left out
+            "\ntitle: Họp tổ dân phố\ndate: 2026-11-21\ntopics: [hanh-chinh]\n\nHọp lúc 19h.\n",
+            "content/2026-11-21-hop.md:2: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 2 và một dòng --- dưới dòng 4",
+        ),
+    ],
+)
+def test_a_front_matter_without_its_first_fence_is_told_to_get_one_not_a_second_title(
+    text: str, said: str
+) -> None:
+    assert notice_problems("2026-11-21-hop.md", text) == [said]
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ SAMPLES: dict[str, list[Any]] = {
     "said": ["câu hỏi", "phản ánh"],  # what a resident passes on to staff
     "command": ["variant", "newfaq", "/abc"],
     "own_id": ["telegram:123456789"],
+    "desk": [True, False],  # a staff group answers tickets
     "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written
     "old_id": [-4001234567],  # a group's id before Telegram upgraded it to a supergroup
     "ticket_id": [12],

@@ -490,6 +490,9 @@ class Conversation:
                 staff = self.desk is not None
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
+                admin = sender is not None and s.is_admin(chat.channel, sender)
+                if self.admin is not None and chat.private and admin:
+                    text += "\n\n" + msg.admin_help(desk=staff)  # never residents' /help
                 return [Reply(text, links=links)]
             case "ack" if offered is not None:
                 # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.

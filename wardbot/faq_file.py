@@ -39,6 +39,7 @@ from wardbot.yaml_records import (
 from wardbot.yaml_values import (
     id_field,
     list_field,
+    merged_items,
     text_field,
     topics_field,
     url_field,
@@ -354,7 +355,11 @@ def _asked_before(
     if not read or variants is None:
         lines = []
     elif isinstance(variants, SequenceNode):
-        lines = [node_line(node) for node in variants.value]
+        lines = [  # an item read with the one below it is read as the items meant
+            node_line(node) + n
+            for node in variants.value
+            for n in range(max(1, len(merged_items(node))))
+        ]
     else:  # "variants: a, b" read as a list (`yaml_values.list_field`): all on its line
         lines = [node_line(variants)] * len(read)
     phrasings += [

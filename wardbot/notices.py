@@ -84,6 +84,8 @@ def load_announcement(
         return None, [Problem(src, 1, f"tệp trống, chưa có nội dung — {NOTICE_SKIPPED}")]
     if lines[start].rstrip() != "---" and _FENCE_LIKE.fullmatch(lines[start]):
         return refused(start + 1, _not_a_fence(lines[start]))
+    if lines[start].rstrip() != "---" and (unfenced := _first_fence_missing(lines, start)):
+        return refused(start + 1, unfenced)
     if lines[start].rstrip() != "---":
         needed = _front_for(lines[start], path.name[:10])  # the date name_problem checked
         message = (
@@ -202,6 +204,35 @@ def _not_a_fence(line: str) -> str:
 
 
 _LENIENT = ("topics", "source", "urgent")
+
+
+# The keys a notice's front matter begins with; any key ("người ký:" aside) that goes on it.
+_FRONT_KEY = re.compile(r"(title|date|topics|source|expires|urgent)\s*:(\s|$)", re.I)
+_ANY_KEY = re.compile(r"[A-Za-z][A-Za-z_-]*\s*:(\s|$)")
+
+
+def _first_fence_missing(lines: Sequence[str], start: int) -> str | None:
+    """What to say of a front matter typed without its first `---` (deleted by mistake, or
+    never typed), its `title:` and `date:` lines at the top: where the `---` lines go (not a
+    second front matter, holding these lines as the title). None for a notice that begins
+    otherwise."""
+    if not _FRONT_KEY.match(lines[start]):
+        return None
+    last = start
+    where = None
+    for i in range(start + 1, len(lines)):
+        line = lines[i]
+        if line.rstrip() == "---":
+            where = f"trên dòng {start + 1}"
+            break
+        if not line.strip() or not (_ANY_KEY.match(line) or line[:1] in " \t-#"):
+            break
+        last = i
+    where = where or f"trên dòng {start + 1} và một dòng --- dưới dòng {last + 1}"
+    return (
+        "thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) phải nằm giữa hai dòng --- — "
+        f"{NOTICE_SKIPPED}; hãy thêm một dòng --- {where}"
+    )
 
 
 def _front_for(first: str, date: str) -> str:

@@ -34,6 +34,9 @@ _KEYS = (
 )
 
 
+# A section of faq.yaml begun off the left margin.
+_SECTION = re.compile(r" +(topics|faq|synonyms): *(#.*)?")
+
 # Word and Outlook turn typed quotes into these; YAML does not take them for quotes.
 _CURLY_QUOTES = "“”‘’"
 _STRAIGHT = str.maketrans("“”‘’", "\"\"''")
@@ -66,8 +69,13 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (_keyed_above(lines, index), index):
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
+    if section := _SECTION.fullmatch(here.rstrip()):  # " faq:" under the topics' lines
+        return index + 1, (
+            f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
+            "các dấu cách ở đầu dòng này"
+        )
     if index < len(lines) and (misaligned := _misaligned(lines, index)):
-        return index + 1, misaligned
+        return misaligned
     if mark is not None and (
         hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
     ):
@@ -255,10 +263,25 @@ def _shown(line: str) -> str:
 
 
 # A line that begins a key ("    answer: ..."), or an entry ("  - id: ..."), and its text.
-_KEY_LINE = re.compile(r"( *)(- +)?[A-Za-z][A-Za-z_-]*:(?: |$)")
+_KEY_LINE = re.compile(r"( *)(- +)?[A-Za-z0-9][A-Za-z0-9_-]*:(?: |$)")
+# An item of a list ("      - giờ làm việc"), or a line of text typed as one.
+_ITEM_LINE = re.compile(r"( *)- +\S")
+# A key whose text is the block of lines below it ("answer: |", "answer: >-").
+_BLOCK_KEY = re.compile(r"( *)(- +)?([A-Za-z][A-Za-z_-]*): *[|>][-+0-9]*\s*(#.*)?$")
 
 
-def _misaligned(lines: Sequence[str], index: int) -> str | None:
+def _misaligned(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """The line (numbered from 1) indented unlike its neighbours where YAML gave up at
+    `index`, and what to say of it; None when that is not the mistake."""
+    for told in (_misaligned_text, _misaligned_item):
+        if found := told(lines, index):
+            return found
+    if said := _misaligned_key(lines, index):
+        return index + 1, said
+    return None
+
+
+def _misaligned_key(lines: Sequence[str], index: int) -> str | None:
     """What to say of a key or an entry indented unlike the one above it (5 spaces under
     4, an entry's '-' one space off): YAML reads it as the text above going on, or as the
     end of the list."""
@@ -271,8 +294,16 @@ def _misaligned(lines: Sequence[str], index: int) -> str | None:
         if above is None or (dash and above[2] is None):
             continue  # the text of a key, a list of words, a comment; keys within an entry
         ours, theirs = _column(here, dash), _column(above, dash)
-        if ours == theirs or not above[1] or abs(ours - theirs) > 2:
-            return None  # aligned; a section's header; a block of another depth
+        if ours == theirs or abs(ours - theirs) > 2:
+            return None  # aligned; a block of another depth
+        header = not lines[i][above.end() :].split("#")[0].strip()
+        if not above[1] and (dash or header):
+            return None  # a section's header ("faq:"), its entries below it
+        if not above[1]:  # "title: Họp" then "  date: ..." in a notice's front matter
+            return (
+                f"dòng này thụt lề {ours} dấu cách, còn dòng trên (dòng {i + 1}) viết sát lề "
+                "trái: hai dòng phải thẳng hàng với nhau; hãy xóa các dấu cách ở đầu dòng này"
+            )
         what = "dấu '-' của mục này" if dash else "dòng này"
         other = "mục ở trên" if dash else "dòng trên"
         return (
@@ -280,6 +311,83 @@ def _misaligned(lines: Sequence[str], index: int) -> str | None:
             f"{'mục' if dash else 'dòng của một mục'} phải thẳng hàng với nhau; hãy thụt lề "
             f"{theirs} dấu cách"
         )
+    return None
+
+
+def _misaligned_item(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """An item of a list of words (a way of asking under `variants:`) whose '-' is not
+    under the one above it: YAML takes it for the end of the list. When the list's first
+    item is the one off, and the items below agree with this one, the first is told."""
+    here = _ITEM_LINE.match(lines[index])
+    if here is None or _KEY_LINE.match(lines[index]):
+        return None
+    above = _nearest(lines, index, -1)
+    if (
+        above is None
+        or not (item := _ITEM_LINE.match(lines[above]))
+        or _KEY_LINE.match(lines[above])
+    ):
+        return None
+    ours, theirs = len(here[1]), len(item[1])
+    if ours == theirs or abs(ours - theirs) > 2:
+        return None
+    first = (before := _nearest(lines, above, -1)) is None or not _ITEM_LINE.match(lines[before])
+    below = _nearest(lines, index, 1)
+    if (
+        first
+        and below is not None
+        and _ITEM_LINE.match(lines[below])
+        and _indent(lines[below]) == ours
+    ):
+        odd, good, where = above, index, "dưới"
+    else:
+        odd, good, where = index, above, "trên"
+    return odd + 1, (
+        f"dấu '-' ở dòng này thụt lề {_indent(lines[odd])} dấu cách, còn dòng {where} (dòng "
+        f"{good + 1}) {_indent(lines[good])}: các dòng '-' của một danh sách phải thẳng hàng "
+        f"với nhau; hãy thụt lề {_indent(lines[good])} dấu cách"
+    )
+
+
+def _misaligned_text(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """A line of a key's block of text ("answer: |") indented less than the lines above it
+    but deeper than the key: YAML ends the text at the first line less indented than the
+    block's first line. When only that first line is deeper than the lines below it, it
+    is told."""
+    ours = _indent(lines[index])
+    if not lines[index].strip():
+        return None
+    owner = _nearest(lines, index, -1)  # the key the block is under, above its deeper lines
+    while owner is not None and _indent(lines[owner]) > ours:
+        owner = _nearest(lines, owner, -1)
+    key = _BLOCK_KEY.match(lines[owner]) if owner is not None else None
+    if owner is None or key is None or _column(key, dash=False) >= ours:
+        return None
+    first = _nearest(lines, owner, 1)
+    if first is None or first >= index or _indent(lines[first]) <= ours:
+        return None
+    above = _nearest(lines, index, -1)
+    below = _nearest(lines, index, 1)
+    alike = below is not None and _indent(lines[below]) == ours
+    if above == first and alike and below is not None and not _KEY_LINE.match(lines[below]):
+        odd, good, where = first, index, "dưới"
+    else:
+        odd, good, where = index, above if above is not None else first, "trên"
+    return odd + 1, (
+        f"dòng chữ này thụt lề {_indent(lines[odd])} dấu cách, còn dòng {where} (dòng "
+        f"{good + 1}) {_indent(lines[good])}: các dòng chữ của dòng {key[3]}: (dòng "
+        f"{owner + 1}) phải thẳng hàng với nhau; hãy thụt lề {_indent(lines[good])} dấu cách"
+    )
+
+
+def _nearest(lines: Sequence[str], index: int, step: int) -> int | None:
+    """The nearest line above (step -1) or below (step 1) `index` with something on it,
+    comments aside."""
+    i = index + step
+    while 0 <= i < len(lines):
+        if lines[i].strip() and not _comment(lines[i]):
+            return i
+        i += step
     return None
 
 
@@ -310,14 +418,15 @@ def _comment(line: str) -> bool:
 
 
 def _colonless_key(lines: Sequence[str], index: int) -> int | None:
-    """The line above `index` that may lack its key's colon: of the lines without a ':'
-    just above it (blank lines and comments aside), the least indented, the first of
-    those; None when the line just above has a ':'."""
+    """The line above `index` that may lack its key's colon: of the lines without a key's
+    ':' (one followed by a space or ending the line) just above it (blank lines and
+    comments aside), the least indented, the first of those; None when the line just
+    above has one."""
     found: list[int] = []
     for i in range(index - 1, -1, -1):
         if not lines[i].strip() or _comment(lines[i]):
             continue
-        if ":" in lines[i]:
+        if re.search(r":(\s|$)", lines[i]):  # a key's colon, not the one of "https://"
             break
         found.append(i)
     if not found:

@@ -345,6 +345,22 @@ def closest(name: str, allowed: Sequence[str]) -> str | None:
     return close[0] if close else None
 
 
+def _colon_lost(name: str, value: Node, fields: Mapping[str, Parser]) -> tuple[str, str] | None:
+    """A key read from a line that lost its colon after a field's name, YAML having taken
+    the colon in its text for the key's ("title Họp tổ: khu phố 3"): that field, and the
+    line retyped with its colon (the text in quotes, as it holds one). None otherwise."""
+    field, _, rest = name.partition(" ")
+    field = field.lower()
+    if field not in fields or not rest.strip():
+        return None
+    text = rest.strip()
+    if isinstance(value, ScalarNode) and not is_null(value):
+        text = f"{text}: {value.value.strip()}"
+    words = text.replace('"', "'").split()
+    shown = " ".join(words if len(words) <= 12 else [*words[:10], "…"])
+    return field, f'dòng này thiếu dấu hai chấm sau {field}: viết `{field}: "{shown}"`'
+
+
 def _label(kind: Kind, node: Node) -> str:
     """`mục 'bhyt-gia-han': `, `mục: ` while it has no readable id, nothing for a notice."""
     if not kind.noun:
@@ -395,14 +411,16 @@ def check_record(
     for key, value in node.value:
         name = key_name(key)
         if name not in fields:
-            meant = closest(name, [*fields])
+            colonless = _colon_lost(name, value, fields)
+            meant = colonless[0] if colonless else closest(name, [*fields])
             # A line of the staff's own ("người ký:") or a misspelt lenient field ("topic:")
             # is left out as a bad value of a lenient field is: the record still loads.
             left_out = partial or (bool(lenient) and (meant is None or meant in lenient))
             lost = f"dòng này bị bỏ qua, {kind.kept}" if left_out else kind.skipped
-            message = f"{label}{unknown_name('tên dòng', name, [*fields])} — {lost}"
+            said = colonless[1] if colonless else unknown_name("tên dòng", name, [*fields])
+            message = f"{label}{said} — {lost}"
             if meant is not None and meant in required and meant not in misspelt:
-                misspelt[meant] = (len(problems), name)
+                misspelt[meant] = (len(problems), said)
             told = problems if notes is None or partial or not left_out else notes
             told.append(Problem(src, node_line(key), message))
             ok = ok and left_out
@@ -444,11 +462,11 @@ def check_record(
             continue
         ok = False
         if name in misspelt:
-            index, typo = misspelt[name]
+            index, said = misspelt[name]
             problems[index] = Problem(
                 problems[index].file,
                 problems[index].line,
-                f"{label}{_misspelt(typo, name)} — {kind.skipped} vì thiếu {_what(name, src)}",
+                f"{label}{said} — {kind.skipped} vì thiếu {_what(name, src)}",
             )
             continue
         message = f"{label}thiếu dòng {name}: ({_what(name, src)}) — {kind.skipped}"

@@ -220,16 +220,43 @@ def list_field(item: Parser, *, single: bool = False, key: str = "") -> Parser:
             raise Invalid(
                 node, "phải là một danh sách trong ngoặc vuông, ví dụ [thứ nhất, thứ hai]"
             )
-        parsed = []
+        parsed: list[Any] = []
+        merged: Partly | None = None
         for child in children:
             _colon_in_item(child)
             value = item(child)
             if value is None:
                 raise Invalid(child, "có một mục để trống trong danh sách")
-            parsed.append(value)
+            parts = merged_items(child) if isinstance(node, SequenceNode) else []
+            if len(parts) > 1 and merged is None:
+                merged = _merged(child, len(parts), _ITEMS.get(key, "mục"))
+            parsed.extend(parts if len(parts) > 1 else [value])
+        if merged is not None:
+            merged.kept = tuple(parsed)
+            raise merged
         return tuple(parsed)
 
     return parse
+
+
+def merged_items(node: Node) -> list[str]:
+    """An item of a list in lines ("- a") that YAML read with the item below it, whose '-'
+    was indented deeper ("a - b"): the items meant. One item, or none, otherwise."""
+    if not isinstance(node, ScalarNode) or node.style or node.end_mark.line == node.start_mark.line:
+        return []
+    return [part.strip() for part in str(node.value).split(" - ") if part.strip()]
+
+
+def _merged(node: Node, count: int, what: str) -> Partly:
+    """What to say of an item read with the one below it (`_merged_items`)."""
+    above = node.start_mark.line + 1
+    message = (
+        f"dấu '-' ở dòng này thụt lề sâu hơn dấu '-' ở dòng trên (dòng {above}), nên bot đọc "
+        "nó là chữ nối tiếp dòng trên: hãy cho hai dấu '-' thẳng hàng với nhau"
+    )
+    told = Partly(node, message, (), f"bot tạm hiểu là {count} {what} riêng")
+    told.line = above + 1  # the line of the '-' indented deeper
+    return told
 
 
 # What the items of a list field are, for staff.

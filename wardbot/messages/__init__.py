@@ -31,6 +31,7 @@ from wardbot.messages.admin import admin_broadcast_usage as admin_broadcast_usag
 from wardbot.messages.admin import admin_content_gone as admin_content_gone
 from wardbot.messages.admin import admin_faq_readable as admin_faq_readable
 from wardbot.messages.admin import admin_faq_shrank as admin_faq_shrank
+from wardbot.messages.admin import admin_help as admin_help
 from wardbot.messages.admin import admin_notices_dated_ahead as admin_notices_dated_ahead
 from wardbot.messages.admin import admin_notices_misdated as admin_notices_misdated
 from wardbot.messages.admin import admin_notices_untagged as admin_notices_untagged

@@ -12,6 +12,27 @@ from wardbot.messages.common import _all_of, chat_edit_rows, duration, figure, u
 
 # --- for ward staff (admin commands) ------------------------------------------------
 
+
+def admin_help(*, desk: bool) -> str:
+    """Under /help, to staff in ADMIN_IDS in a private chat with the bot: their commands,
+    which residents never see. `desk`: a staff group answers tickets (/tickets is listed)."""
+    lines = [
+        "Lệnh dành cho cán bộ quản trị (chỉ dùng được trong tin nhắn riêng với bot):",
+        "/stats — số người theo dõi từng chủ đề, số câu hỏi trong 7 ngày qua và bao nhiêu "
+        "câu bot chưa trả lời được, số tin đã gửi",
+        "/unanswered — những câu người dân hỏi mà bot chưa trả lời được, có nút để thêm vào "
+        "faq.yaml",
+        "/broadcast MÃ_CHỦ_ĐỀ NỘI_DUNG — gửi tin cho những người theo dõi chủ đề đó (gõ all "
+        "thay cho mã để gửi cho mọi người theo dõi); bot cho xem trước, bấm nút thì mới gửi",
+        "/reload — đọc lại faq.yaml và thư mục content/ ngay, báo các lỗi nếu có",
+        "/undo — hoàn tác lần sửa faq.yaml gần nhất làm từ chat (trong vòng 30 phút)",
+        "/redo — thêm lại những gì đã thêm từ chat mà một lần lưu faq.yaml từ bản cũ làm mất",
+    ]
+    if desk:
+        lines.append("/tickets — các phiếu hỏi cán bộ đang chờ trả lời hoặc chưa đóng")
+    return "\n".join(lines)
+
+
 FAQ_REDO_NOTHING = (
     "Không có lần thêm nào từ chat bị mất cần thêm lại. Lệnh /redo thêm lại vào faq.yaml "
     "những gì đã thêm từ chat (➕, /variant, /newfaq) mà một lần lưu faq.yaml từ bản cũ đã "
