@@ -5,19 +5,27 @@ tests/test_alerts.py, on its injected clock; SQLite refuses writes as on a full 
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fakes import disk
+from fakes.telegram_api import FakeBotApi, visible_text
 from test_alerts import ADMIN, Ward, close_ward, open_ward
+from test_telegram_app import api, bot_settings, running_app
 
+from wardbot import full_disk
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
+from wardbot.config import Settings
 from wardbot.full_disk import FullDiskWatch
 from wardbot.store import ChatRef
+
+# test_telegram_app's fixture, used here too
+__all__ = ["api"]
 
 
 @pytest.fixture
@@ -159,3 +167,43 @@ async def test_a_full_disk_with_no_admin_chat_to_tell_breaks_nothing(
     await watcher.look()
     assert await notes(ward) == []
     assert not ward.store.full()
+
+
+async def test_the_running_bot_tells_its_admin_on_telegram_of_a_full_disk_and_its_end(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher as `python bot.py run` starts it: the admin's Telegram chat gets the
+    note once while the disk stays full, then the note that the bot writes again."""
+    admin = 4711
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 0.01)
+    ticks = [0]
+    look = FullDiskWatch.look
+
+    async def counted(self: FullDiskWatch) -> None:
+        await look(self)
+        ticks[0] += 1
+
+    monkeypatch.setattr(FullDiskWatch, "look", counted)
+
+    async def until(condition: Callable[[], bool]) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("not by now")
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    async with running_app(settings):
+        with monkeypatch.context() as full:
+            disk.fill(settings.data_dir, full)
+            await until(lambda: len(notes()) == 1)
+            seen = ticks[0]
+            await until(lambda: ticks[0] >= seen + 5)  # ticks on a disk still full
+            assert notes() == [msg.admin_disk_full(settings.ward_name, str(settings.data_dir))]
+        await until(lambda: len(notes()) == 2)
+        seen = ticks[0]
+        await until(lambda: ticks[0] >= seen + 5)
+    assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
