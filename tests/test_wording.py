@@ -56,7 +56,8 @@ SAMPLES: dict[str, list[Any]] = {
     "notice_id": ["2024-07-05-hop"],
     "faq_file": ["faq.yaml"],
     "saving": [["faq.yaml", "content/2024-07-05-hop.md"], []],
-    "data_dir": ["/srv/wardbot/data"],
+    "data_dir": ["/srv/wardbot/data", "data"],
+    "lasted": [30.0, 5400.0, 200000.0],  # how long the data folder's disk was full
     "folder": ["/srv/wardbot/content"],
     "sample_ids": [["2024-07-16-mttq-phat-hoc-bong"], ["2024-03-04-ao-dai", "2024-07-15-cau"]],
     "backup": ["data/faq.yaml.bak"],

@@ -297,6 +297,16 @@ class Alerts:
             if not self.direct:
                 raise
             log.warning("could not queue a note to admins; sending it directly", exc_info=True)
+        told = await self.tell_admins_directly(text)
+        if not told:
+            raise RuntimeError(f"no admin could be told that {task} is failing")
+        return told
+
+    async def tell_admins_directly(self, text: str) -> int:
+        """Send `text` to admins straight through the running channels (`direct`), not
+        through the outbox: for when the database cannot take a note (it fails, its disk is
+        full). Nothing is kept, so nothing is sent again; returns how many admins were told
+        (0 when none is reachable: no admin chat on a running channel, or all failed)."""
         told = 0
         # Without a sound in quiet hours, as a note through the outbox (SILENT_AT_NIGHT).
         quiet = self.settings.quiet_hours
@@ -311,8 +321,6 @@ class Alerts:
                 told += 1
             except Exception as exc:  # one admin unreachable: the others are still told
                 log.warning("could not tell admin %s:%s: %s", chat.channel, chat.chat_id, exc)
-        if not told:
-            raise RuntimeError(f"no admin could be told that {task} is failing")
         return told
 
     async def task_recovered(self, task: str) -> None:

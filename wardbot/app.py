@@ -25,6 +25,7 @@ from wardbot.conversation import Conversation
 from wardbot.desk import Desk
 from wardbot.desk.residents import OFFER_KEEP, WAITING_TICKET_KEEP
 from wardbot.faq_edit import FaqEditor
+from wardbot.full_disk import FullDiskWatch
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
 from wardbot.portal import (
     FeedFollower,
@@ -468,6 +469,9 @@ async def _serve(
         launch(watching)
         if store.writable:  # nothing to purge in a read-only data folder
             launch(retention)
+            # Admins told in chat when the disk fills, and when the bot writes again.
+            watch_disk = FullDiskWatch(store, alerts, alerts.clock)
+            background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
         if portal is not None:
             launch(portal)
         if weekly is not None:

@@ -720,6 +720,31 @@ def admin_task_failing(ward_name: str, task: str) -> str:
     )
 
 
+def admin_disk_full(ward_name: str, data_dir: str) -> str:
+    """The disk holding the data folder filled while the bot runs: what it means for
+    residents and what to do (once per episode, straight through the channels)."""
+    return (
+        f"⚠️ Ổ đĩa của máy chủ chạy bot {unit(ward_name)} đã đầy: bot không ghi thêm được gì "
+        f"vào thư mục dữ liệu ({data_dir}).\n\n"
+        "Người dân nhắn tin vẫn được trả lời theo nội dung bot đang có. Nhưng trong lúc này "
+        "bot không nhận được đăng ký theo dõi chủ đề mới, tin báo về thông báo mới và câu hỏi "
+        "chuyển cho cán bộ có thể phải chờ, nhật ký câu hỏi tạm không được ghi.\n\n"
+        "Vui lòng giải phóng dung lượng trên ổ đĩa của máy chủ (xóa tệp nhật ký, bản sao lưu "
+        "cũ không còn cần). Bot tự ghi lại được khi ổ đĩa có chỗ trống, không cần khởi động "
+        "lại, và sẽ báo tin khi đã ghi được. Trong lúc này, /healthz báo “data”: false."
+    )
+
+
+def admin_disk_room_again(ward_name: str, lasted: float) -> str:
+    """The data folder's disk has room again after admins were told it was full."""
+    return (
+        f"✅ Ổ đĩa của máy chủ chạy bot {unit(ward_name)} đã có chỗ trống, bot ghi dữ liệu "
+        f"bình thường trở lại (gián đoạn khoảng {duration(lasted)}). Đăng ký theo dõi, tin báo "
+        "và câu hỏi chuyển cho cán bộ hoạt động lại; tin báo còn chờ sẽ được gửi tiếp. Người "
+        "dân nào vừa đăng ký không được có thể đăng ký lại."
+    )
+
+
 def admin_zalo_oa_refused(ward_name: str) -> str:
     """Zalo refuses the Official Account's refresh token for good (consent revoked): the
     OA channel is down until staff give the app access again."""

@@ -56,6 +56,13 @@ class Database:
         disk)."""
         return self.writable and self._write.refused is None and self._in_place() and self._room()
 
+    def full(self) -> bool:
+        """Whether what the bot writes fails for lack of room: SQLite refused the last write
+        as on a full disk ("database or disk is full"), or the database's disk has no room
+        (wardbot.full_disk tells admins)."""
+        refused = self._write.refused
+        return (refused is not None and "full" in refused) or (self.writable and not self._room())
+
     def _room(self) -> bool:
         """Whether the database's disk has room; says once when not. An idle bot said all
         was well on a full disk until a resident's subscription was refused."""

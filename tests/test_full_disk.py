@@ -1,0 +1,209 @@
+"""A disk that fills while the bot runs is told to admins in chat, once per episode, and
+so is its end (wardbot.full_disk). The recording channel and the ward of
+tests/test_alerts.py, on its injected clock; SQLite refuses writes as on a full disk
+(max_page_count), and the data folder's disk shows no room (tests/fakes/disk.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fakes import disk
+from fakes.telegram_api import FakeBotApi, visible_text
+from test_alerts import ADMIN, Ward, close_ward, open_ward
+from test_telegram_app import api, bot_settings, running_app
+
+from wardbot import full_disk
+from wardbot import messages as msg
+from wardbot.alerts import Alerts
+from wardbot.config import Settings
+from wardbot.full_disk import FullDiskWatch
+from wardbot.store import ChatRef
+
+# test_telegram_app's fixture, used here too
+__all__ = ["api"]
+
+
+@pytest.fixture
+async def ward(tmp_path: Path) -> AsyncIterator[Ward]:
+    opened = await open_ward(tmp_path)
+    yield opened
+    await close_ward(opened)
+
+
+def watch(ward: Ward) -> FullDiskWatch:
+    """The watcher as the bot runs it: the channel passed for direct notes too."""
+    alerts = Alerts(
+        ward.engine,
+        ward.store,
+        ward.settings,
+        [ward.channel.name],
+        clock=ward.clock,
+        direct={ward.channel.name: ward.channel},
+    )
+    return FullDiskWatch(ward.store, alerts, ward.clock)
+
+
+class Refusing:
+    """SQLite refusing every write that needs a page more ("database or disk is full")."""
+
+    def __init__(self, ward: Ward) -> None:
+        self.ward = ward
+        self.residents = 0
+
+    async def fill(self) -> None:
+        db = self.ward.store.db
+        async with db.execute("PRAGMA page_count") as cursor:
+            (pages,) = await cursor.fetchone()  # type: ignore[misc]
+        await db.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
+            for _ in range(100_000):  # residents subscribing fill what room is left
+                await self.subscribe()
+
+    async def subscribe(self) -> None:
+        self.residents += 1
+        await self.ward.store.subscribe(ChatRef("telegram", str(10_000 + self.residents)), "bhyt")
+
+    async def room(self) -> None:
+        await self.ward.store.db.execute("PRAGMA max_page_count = 1073741823")
+
+
+async def notes(ward: Ward) -> list[tuple[str, str]]:
+    """Every message sent so far, outbox drained: (chat, text)."""
+    await ward.sender.drain()
+    return [(chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies]
+
+
+def full_note(ward: Ward) -> tuple[str, str]:
+    return ADMIN.chat_id, msg.admin_disk_full(ward.settings.ward_name, str(ward.settings.data_dir))
+
+
+async def test_a_full_disk_is_told_once_however_many_writes_fail(ward: Ward) -> None:
+    watcher, refusing = watch(ward), Refusing(ward)
+    await watcher.look()
+    assert await notes(ward) == [], "nothing to tell while writes go through"
+    await refusing.fill()
+    for _ in range(3):  # ticks, with residents' writes refused between them
+        await watcher.look()
+        with pytest.raises(sqlite3.OperationalError):
+            await refusing.subscribe()
+        ward.now[0] += 30
+    # Sent straight through the channel: the outbox is in the database that cannot grow.
+    assert ward.channel.sent and await ward.store.outbox_counts(0) == {}
+    assert await notes(ward) == [full_note(ward)]
+
+
+async def test_admins_are_told_once_the_bot_writes_again_and_of_a_second_episode(
+    ward: Ward,
+) -> None:
+    watcher, refusing = watch(ward), Refusing(ward)
+    await refusing.fill()
+    await watcher.look()
+    ward.now[0] += 5400
+    await watcher.look()  # still full: the note that it writes again cannot be queued
+    assert await notes(ward) == [full_note(ward)]
+    await refusing.room()
+    await watcher.look()  # not known yet: no write went through since
+    await refusing.subscribe()  # a resident's write goes through again
+    for _ in range(3):
+        await watcher.look()
+    back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 5400))
+    assert await notes(ward) == [full_note(ward), back]
+
+    await refusing.fill()  # a second episode is news again
+    await watcher.look()
+    await watcher.look()
+    assert await notes(ward) == [full_note(ward), back, full_note(ward)]
+
+
+async def test_a_disk_that_fills_under_an_idle_bot_is_told_before_a_write_fails(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No write was refused yet: the disk shows no room, and that is told, once; its end
+    too, once the disk has room again."""
+    watcher = watch(ward)
+    with monkeypatch.context() as full:
+        disk.fill(ward.settings.data_dir, full)
+        await watcher.look()
+        ward.now[0] += 600
+        await watcher.look()
+        assert await notes(ward) == [full_note(ward)]
+    await watcher.look()
+    await watcher.look()
+    back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 600))
+    assert await notes(ward) == [full_note(ward), back]
+
+
+async def test_a_full_disk_is_told_at_the_next_tick_when_no_admin_could_be_reached(
+    ward: Ward,
+) -> None:
+    watcher, refusing = watch(ward), Refusing(ward)
+    await refusing.fill()
+    ward.channel.plan[ADMIN.chat_id] = [ConnectionError("Telegram unreachable")]
+    await watcher.look()
+    assert await notes(ward) == []
+    await watcher.look()
+    await watcher.look()
+    assert await notes(ward) == [full_note(ward)]
+
+
+@pytest.mark.parametrize("admin_ids", [frozenset(), frozenset({"zalo:77"})])
+async def test_a_full_disk_with_no_admin_chat_to_tell_breaks_nothing(
+    ward: Ward, admin_ids: frozenset[str]
+) -> None:
+    """No admin configured, or only one on a channel the bot does not run: nothing is sent
+    and the watcher keeps looking, through the episode and its end."""
+    ward.settings = replace(ward.settings, admin_ids=admin_ids)
+    watcher, refusing = watch(ward), Refusing(ward)
+    await refusing.fill()
+    await watcher.look()
+    await watcher.look()
+    await refusing.room()
+    await refusing.subscribe()
+    await watcher.look()
+    assert await notes(ward) == []
+    assert not ward.store.full()
+
+
+async def test_the_running_bot_tells_its_admin_on_telegram_of_a_full_disk_and_its_end(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher as `python bot.py run` starts it: the admin's Telegram chat gets the
+    note once while the disk stays full, then the note that the bot writes again."""
+    admin = 4711
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 0.01)
+    ticks = [0]
+    look = FullDiskWatch.look
+
+    async def counted(self: FullDiskWatch) -> None:
+        await look(self)
+        ticks[0] += 1
+
+    monkeypatch.setattr(FullDiskWatch, "look", counted)
+
+    async def until(condition: Callable[[], bool]) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("not by now")
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    async with running_app(settings):
+        with monkeypatch.context() as full:
+            disk.fill(settings.data_dir, full)
+            await until(lambda: len(notes()) == 1)
+            seen = ticks[0]
+            await until(lambda: ticks[0] >= seen + 5)  # ticks on a disk still full
+            assert notes() == [msg.admin_disk_full(settings.ward_name, str(settings.data_dir))]
+        await until(lambda: len(notes()) == 2)
+        seen = ticks[0]
+        await until(lambda: ticks[0] >= seen + 5)
+    assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")

@@ -1,0 +1,81 @@
+"""Admins told in chat when the data folder's disk fills while the bot runs, and when the
+bot writes again: once per episode, not at each write refused (/healthz and the log say it
+too, wardbot.store.base)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from wardbot import messages as msg
+
+if TYPE_CHECKING:
+    from wardbot.alerts import Alerts
+    from wardbot.store import Store
+
+log = logging.getLogger(__name__)
+
+LOOK_EVERY_SECONDS = 30.0  # how often the store's write state is looked at
+
+
+class FullDiskWatch:
+    """Looks at the store's write state (Store.full) at each tick. A full disk is told
+    straight through the channels (Alerts.tell_admins_directly: the outbox is in the
+    database the disk cannot grow); its end, once a write of the bot's went through again
+    and the disk has room, as a note through the outbox. What was told is kept in memory
+    only (nothing can be saved on a full disk): a restart during an episode tells it once
+    more."""
+
+    name = "full-disk"
+
+    def __init__(self, store: Store, alerts: Alerts, clock: Callable[[], float]) -> None:
+        self.store = store
+        self.alerts = alerts
+        self.clock = clock
+        self.since: float | None = None  # when admins were told the disk is full
+
+    async def look(self) -> None:
+        """One tick: tell admins a full disk once, and its end once."""
+        full = self.store.full()
+        if self.since is None:
+            if full:
+                await self._tell_full()
+            return
+        if not full:
+            await self._tell_room()
+
+    async def _tell_full(self) -> None:
+        settings = self.alerts.settings
+        text = msg.admin_disk_full(settings.ward_name, str(settings.data_dir))
+        # Told when at least one admin was: else tried again at the next tick (a channel
+        # down; with no admin to tell, nothing is sent at any tick).
+        if await self.alerts.tell_admins_directly(text):
+            self.since = self.clock()
+
+    async def _tell_room(self) -> None:
+        """A write went through and the disk has room: the note that the bot writes again
+        is queued; refused after all, the next tick tries again."""
+        assert self.since is not None
+        text = msg.admin_disk_room_again(self.alerts.settings.ward_name, self.clock() - self.since)
+        try:
+            queued = await self.alerts.tell_admins(text)
+        except Exception as exc:
+            log.debug("the disk is still full: %s", exc)
+            return
+        if not queued:  # no admin chat on a channel that pushes: no write to prove it
+            await self.alerts.tell_admins_directly(text)
+        self.since = None
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Look at each tick until `stop`; an error is logged and the next tick looks again
+        (this watcher never stops, nor is told as a failing task: it tells of one)."""
+        while not stop.is_set():
+            try:
+                await self.look()
+            except Exception:
+                log.warning("could not look whether the data folder's disk is full", exc_info=True)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), LOOK_EVERY_SECONDS)
