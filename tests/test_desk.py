@@ -291,14 +291,29 @@ async def test_what_is_shared_with_staff_is_said_in_full_once_then_in_a_line(
     assert ask_button(second)
     assert "không kèm tên" not in second.text and "/help" in second.text
     offer = second.text.split("\n\n")[-1]
-    assert "\n" not in offer and "như lần trước" in offer and "câu hỏi này" in offer
+    assert offer == msg.staff_offer(WARD_NAME, channel, "", seen=True)
+    assert "\n" not in offer and "/help" in offer and "câu hỏi này" in offer
     assert len(second.text) < len(first.text) - 100
     [helped] = await conversation.handle_text(chat, "/help")
     assert msg.shared_with_staff()[1:] in helped.text
     [again] = await conversation.handle_text(chat, SECOND_UNKNOWN)
-    assert ask_button(again) and "như lần trước" in again.text
+    assert ask_button(again) and again.text.endswith(offer)
     [received] = await conversation.handle_text(chat, "có")
     assert "phiếu số 1" in received.text
+
+
+async def test_the_line_offered_after_a_declined_offer_claims_no_question_passed_on_before(
+    conversation: Conversation, desk: Desk
+) -> None:
+    """The resident saw the notice under an offer they did not take: nothing went to staff.
+    The next offer's line must not say the question goes "as last time" (như lần trước),
+    which reads as if the first one had been passed on and staff would answer it."""
+    await conversation.handle_text(RESIDENT, UNKNOWN)
+    [second] = await conversation.handle_text(RESIDENT, SECOND_UNKNOWN)
+    assert await desk.tickets.opened_after(RESIDENT, 0.0) == 0  # none passed on
+    line = second.text.split("\n\n")[-1]
+    assert ask_button(second) and "/help" in line and "câu hỏi này" in line
+    assert "lần trước" not in line
 
 
 async def test_a_resident_who_passed_a_question_on_before_gets_the_line_after_a_restart(
@@ -312,7 +327,7 @@ async def test_a_resident_who_passed_a_question_on_before_gets_the_line_after_a_
     assert await desk.tickets.close(number, clock.now)  # staff closed it: messages no longer
     restarted = Conversation(ward_engine, store, settings, desk=desk, clock=clock)
     [offered] = await restarted.handle_text(RESIDENT, SECOND_UNKNOWN)
-    assert ask_button(offered) and "như lần trước" in offered.text
+    assert ask_button(offered) and "/help để xem lại" in offered.text
     assert msg.shared_with_staff("câu hỏi", "zalo") not in offered.text
     [other] = await restarted.handle_text(OTHER, SECOND_UNKNOWN)
     assert msg.shared_with_staff("câu hỏi", "telegram") in other.text
@@ -330,7 +345,7 @@ async def test_a_complaint_after_the_notice_was_shown_is_offered_in_a_line_as_on
     complaint = "cán bộ làm việc thái độ quá, hẹn mãi không trả hồ sơ, tôi rất bức xúc"
     [heard] = await conversation.handle_text(RESIDENT, complaint)
     assert ask_button(heard) and "chuyển ý kiến phản ánh này" in heard.text
-    assert "như lần trước" in heard.text and "câu hỏi" not in heard.text
+    assert "/help để xem lại" in heard.text and "câu hỏi" not in heard.text
 
 
 async def test_outside_office_hours_the_offer_says_when_staff_answer(

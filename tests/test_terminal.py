@@ -925,3 +925,20 @@ async def test_unsubscribe_with_the_number_of_stop_all_under_mysubs_stops_all(
     assert "3. 🔕 Bỏ nhận tin tất cả" in out
     assert "“3”" not in out
     assert await conversation.store.subscriptions_of(CHAT) == []
+
+
+async def test_a_number_word_alone_under_a_list_picks_its_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "một" under /latest opens its line 1 and "hai ạ" under /topics follows line 2, as
+    "1" and "2" do; before, the resident was told there was no list to pick from, with
+    the list on screen."""
+    lines = ("/latest", "một", "/topics", "hai ạ", "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    opened = out.split("> một\n", 1)[1].split("> /topics\n", 1)[0]
+    assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
+    assert "Thông báo ngày 25/07/2024" in opened
+    followed = out.split("> hai ạ\n", 1)[1]
+    assert msg.subscribed(WARD_NAME, "Học bổng và khuyến học") in followed
+    assert "không có danh sách" not in out
+    assert await conversation.store.subscriptions_of(CHAT) == ["hoc-bong"]

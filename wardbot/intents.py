@@ -403,11 +403,7 @@ def parse_intent(text: str) -> Intent:
             return Intent("ack", EMOJI)
         return Intent("empty")
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
-    if (
-        numbers := _chosen_number(words)
-        or counted_choice(" ".join(words))
-        or _spelt_alone(original)
-    ):
+    if numbers := _chosen_number(words) or counted_choice(" ".join(words)) or spelt_alone(text):
         return Intent("number", numbers)
     if several_numbers(" ".join(words)) and not {"cau", "muc"} & set(words):
         return Intent("number", text)  # "1 và 2": choices, with no list to pick them from
@@ -589,9 +585,10 @@ _SPELT_ALONE = {
 _PARTICLES = frozenset("ạ a nhé nhe nha đi".split())
 
 
-def _spelt_alone(original: list[str]) -> str:
-    """The number a message says in a word alone ("một", "hai ạ"), as digits; or ""."""
-    said = [word.lower() for word in original]
+def spelt_alone(text: str) -> str:
+    """The number a message says in a word alone ("một", "hai ạ"), as digits; or "".
+    With a list on screen, its line (wardbot.render); with none, no question."""
+    said = [word.lower() for word in _WORD.findall(text)]
     while len(said) > 1 and said[-1] in _PARTICLES:
         said.pop()
     return _SPELT_ALONE.get(said[0], "") if len(said) == 1 else ""

@@ -16,7 +16,7 @@ from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import Intent, counted_choice, parse_intent, several_numbers
+from wardbot.intents import Intent, counted_choice, parse_intent, several_numbers, spelt_alone
 from wardbot.models import Answer
 from wardbot.reply import DOC_KINDS, Button, Reply
 from wardbot.subscriptions import TOPIC_ACTIONS
@@ -192,14 +192,16 @@ def typed_number(text: str) -> int | None:
 
 
 def _choice_digits(text: str, *, turned: bool = True) -> str | None:
-    """The number `text` picks as typed ("2", "số 2 ạ", "cái thứ hai", "thế còn số 2 thì
-    sao": "2"), or None (not a choice, or more than MAX_CHOICE_DIGITS digits: a phone
+    """The number `text` picks as typed ("2", "số 2 ạ", "cái thứ hai", "hai ạ", "thế còn số
+    2 thì sao": "2"), or None (not a choice, or more than MAX_CHOICE_DIGITS digits: a phone
     number, a year). `turned`: "thế còn X thì sao" may name the line X."""
     folded = fold(text)
     if (match := _CHOICE.fullmatch(folded)) is not None:
         digits = match.group(1)
     elif (counted := counted_choice(folded)) is not None:
         digits = counted
+    elif alone := spelt_alone(text):  # "một", "hai ạ": as parse_intent reads them
+        digits = alone
     elif turned and (other := followup.turned_to(text)) is not None:
         # "Thế còn số 2 thì sao" under a list: its line 2, not the answer asked of "2".
         return _choice_digits(other, turned=False)

@@ -26,14 +26,15 @@ def staff_offer(
     by choosing the button `ask_staff_button` labels (or typing "có", "đồng ý" next).
     `complaint`: under a complaint heard, which is no question: the complaint passed on.
     `seen`: the resident has read what is shared (`shared_with_staff`) in this
-    conversation, or passed a question on before: a line, and where to read it again."""
+    conversation, or passed a question on before: a line, and where to read it again (not
+    "as last time": the offer they saw may have gone untaken)."""
     where = unit(ward_name)
     what, done = _passed_on(complaint)
     choose = f"Nếu cần, anh/chị chọn “{_ASK_STAFF} {where}” bên dưới"
     if seen:
         return (
-            f"{choose}, em sẽ chuyển {what} này tới cán bộ {where} như lần trước (gõ /help "
-            "để xem lại những gì được chuyển đi)."
+            f"{choose} để em chuyển {what} này tới cán bộ {where} (gõ /help để xem lại "
+            "những gì được chuyển đi)."
         )
     offer = f"{choose} để em chuyển {what} này tới cán bộ {where} {done} trực tiếp."
     said = "phản ánh" if complaint else what
