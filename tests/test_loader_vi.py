@@ -1125,6 +1125,12 @@ def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
             "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
             "trên dòng 1",
         ),
+        (  # and the title's colon lost too: the --- first (that colon is told then)
+            "title Họp tổ dân phố: khu phố 4\ndate: 2026-11-21\n---\nHọp lúc 19h.\n",
+            "content/2026-11-21-hop.md:1: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 1",
+        ),
         (  # both left out
             "\ntitle: Họp tổ dân phố\ndate: 2026-11-21\ntopics: [hanh-chinh]\n\nHọp lúc 19h.\n",
             "content/2026-11-21-hop.md:2: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
