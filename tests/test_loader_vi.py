@@ -1003,6 +1003,36 @@ def test_a_way_of_asking_indented_deeper_than_the_one_above_is_not_merged_into_i
     assert loaded.faq[0].variants == ("mấy giờ mở cửa", "mấy giờ đóng cửa", "thứ bảy có làm không")
 
 
+def test_a_way_of_asking_wrapped_onto_a_second_line_is_one_even_with_a_dash_in_it() -> None:
+    """A dash within a line ("tạm trú - tạm vắng") of a way of asking typed on two lines
+    is no second way of asking: only a line begun with '-' is."""
+    Path("faq.yaml").write_text(
+        HEAD + GIO + "    variants:\n      - đăng ký tạm trú - tạm vắng cho người\n"
+        "        thuê trọ\n      - thứ bảy có làm không\n    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert loaded.problems == []
+    assert loaded.faq[0].variants == (
+        "đăng ký tạm trú - tạm vắng cho người thuê trọ",
+        "thứ bảy có làm không",
+    )
+
+
+def test_a_way_of_asking_indented_deeper_below_a_wrapped_one_is_told_at_its_own_line() -> None:
+    Path("faq.yaml").write_text(
+        HEAD + GIO + "    variants:\n      - mấy giờ mở cửa buổi sáng\n        và buổi chiều\n"
+        "        - giờ đóng cửa - nghỉ trưa\n    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert [p.line for p in loaded.problems] == [10]  # the '-' indented deeper
+    assert loaded.faq[0].variants == (
+        "mấy giờ mở cửa buổi sáng và buổi chiều",
+        "giờ đóng cửa - nghỉ trưa",
+    )
+
+
 def test_a_synonym_indented_unlike_the_one_above_is_told_by_how_much() -> None:
     text = "synonyms:\n  gks: [giấy khai sinh]\n   ct07: [xác nhận cư trú]\n" + HEAD
     assert faq_problems(text) == [
@@ -1091,6 +1121,12 @@ def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
     [
         (  # the first '---' deleted: the title: and date: lines are there
             'title: "Họp tổ dân phố: khu phố 4"\ndate: 2026-11-21\n---\nHọp lúc 19h.\n',
+            "content/2026-11-21-hop.md:1: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
+            "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
+            "trên dòng 1",
+        ),
+        (  # and the title's colon lost too: the --- first (that colon is told then)
+            "title Họp tổ dân phố: khu phố 4\ndate: 2026-11-21\n---\nHọp lúc 19h.\n",
             "content/2026-11-21-hop.md:1: thiếu dòng --- ở đầu tệp: phần đầu (title:, date:) "
             "phải nằm giữa hai dòng --- — thông báo này chưa được đăng; hãy thêm một dòng --- "
             "trên dòng 1",

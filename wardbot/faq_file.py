@@ -356,9 +356,9 @@ def _asked_before(
         lines = []
     elif isinstance(variants, SequenceNode):
         lines = [  # an item read with the one below it is read as the items meant
-            node_line(node) + n
+            line
             for node in variants.value
-            for n in range(max(1, len(merged_items(node))))
+            for line in ([n for n, _ in merged_items(node)] or [node_line(node)])
         ]
     else:  # "variants: a, b" read as a list (`yaml_values.list_field`): all on its line
         lines = [node_line(variants)] * len(read)

@@ -209,6 +209,8 @@ _LENIENT = ("topics", "source", "urgent")
 # The keys a notice's front matter begins with; any key ("người ký:" aside) that goes on it.
 _FRONT_KEY = re.compile(r"(title|date|topics|source|expires|urgent)\s*:(\s|$)", re.I)
 _ANY_KEY = re.compile(r"[A-Za-z][A-Za-z_-]*\s*:(\s|$)")
+# Such a key that lost its colon ("title Họp tổ: khu phố 3"; told once the --- are there).
+_COLON_LOST = re.compile(r"(title|date|topics|source|expires|urgent)\s+\S", re.I)
 
 
 def _first_fence_missing(lines: Sequence[str], start: int) -> str | None:
@@ -216,7 +218,11 @@ def _first_fence_missing(lines: Sequence[str], start: int) -> str | None:
     never typed), its `title:` and `date:` lines at the top: where the `---` lines go (not a
     second front matter, holding these lines as the title). None for a notice that begins
     otherwise."""
-    if not _FRONT_KEY.match(lines[start]):
+    below = lines[start + 1] if start + 1 < len(lines) else ""
+    if not (
+        _FRONT_KEY.match(lines[start])
+        or (_COLON_LOST.match(lines[start]) and _FRONT_KEY.match(below))
+    ):
         return None
     last = start
     where = None

@@ -211,7 +211,9 @@ _COMMENT_AFTER = re.compile(r"\s+#")
 def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
     """Mark each unquoted text followed by ' #' on its line: YAML reads the rest of the
     line as a comment, so "bấm phím #2 để gặp cán bộ" would silently become "bấm phím"
-    (see text_field)."""
+    (see text_field). And give each unquoted text typed on several lines the lines as typed
+    (`typed`): libyaml's nodes do not hold them, and a line begun with '-' is told from a
+    dash within a line by them alone (yaml_values.merged_items)."""
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -225,6 +227,10 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
                 setattr(node, "cut_by_comment", cut)  # noqa: B010 (yaml's nodes declare none)
                 if cut and node.tag == NULL_TAG:  # nothing before the '#': all of it was cut
                     setattr(node, "comment", lines[end.line][end.column :].strip())  # noqa: B010
+            start = node.start_mark
+            if not node.style and start.line < end.line < len(lines):
+                typed = [lines[start.line][start.column :], *lines[start.line + 1 : end.line]]
+                setattr(node, "typed", [*typed, lines[end.line][: end.column]])  # noqa: B010
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):

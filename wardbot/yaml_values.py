@@ -229,8 +229,8 @@ def list_field(item: Parser, *, single: bool = False, key: str = "") -> Parser:
                 raise Invalid(child, "có một mục để trống trong danh sách")
             parts = merged_items(child) if isinstance(node, SequenceNode) else []
             if len(parts) > 1 and merged is None:
-                merged = _merged(child, len(parts), _ITEMS.get(key, "mục"))
-            parsed.extend(parts if len(parts) > 1 else [value])
+                merged = _merged(child, parts[1][0], len(parts), _ITEMS.get(key, "mục"))
+            parsed.extend([text for _, text in parts] if len(parts) > 1 else [value])
         if merged is not None:
             merged.kept = tuple(parsed)
             raise merged
@@ -239,23 +239,38 @@ def list_field(item: Parser, *, single: bool = False, key: str = "") -> Parser:
     return parse
 
 
-def merged_items(node: Node) -> list[str]:
+# A line of a plain text that begins with a list's '-' (the rest of it, the item).
+_DASH_LINE = re.compile(r"\s*-\s+(\S.*)")
+
+
+def merged_items(node: Node) -> list[tuple[int, str]]:
     """An item of a list in lines ("- a") that YAML read with the item below it, whose '-'
-    was indented deeper ("a - b"): the items meant. One item, or none, otherwise."""
-    if not isinstance(node, ScalarNode) or node.style or node.end_mark.line == node.start_mark.line:
+    was indented deeper ("a - b"): the items meant, each with its line (from 1). A dash
+    within a line ("tạm trú - tạm vắng") or an item wrapped onto the next line is no new
+    item: only a line that begins with '-' is. Empty for an item on one line."""
+    typed: list[str] = getattr(node, "typed", [])  # yaml_records.compose keeps them
+    if not isinstance(node, ScalarNode) or node.style or len(typed) < 2:
         return []
-    return [part.strip() for part in str(node.value).split(" - ") if part.strip()]
+    items: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(typed):
+        dash = _DASH_LINE.fullmatch(line) if n else None
+        if n == 0 or dash:
+            items.append((node.start_mark.line + 1 + n, [(dash[1] if dash else line).strip()]))
+        elif line.strip():
+            items[-1][1].append(line.strip())
+    return [(line, " ".join(words)) for line, words in items]
 
 
-def _merged(node: Node, count: int, what: str) -> Partly:
-    """What to say of an item read with the one below it (`_merged_items`)."""
+def _merged(node: Node, line: int, count: int, what: str) -> Partly:
+    """What to say of an item read with the one below it (`merged_items`), whose '-' is
+    on `line`."""
     above = node.start_mark.line + 1
     message = (
         f"dấu '-' ở dòng này thụt lề sâu hơn dấu '-' ở dòng trên (dòng {above}), nên bot đọc "
         "nó là chữ nối tiếp dòng trên: hãy cho hai dấu '-' thẳng hàng với nhau"
     )
     told = Partly(node, message, (), f"bot tạm hiểu là {count} {what} riêng")
-    told.line = above + 1  # the line of the '-' indented deeper
+    told.line = line  # the line of the '-' indented deeper
     return told
 
 
