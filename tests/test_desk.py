@@ -2661,6 +2661,10 @@ async def test_admins_turn_tickets_into_faq_from_their_private_chat(
 ) -> None:
     faq, _ = staff_files
     me = ChatRef("telegram", STAFF)
+    # /help tells an admin, with a staff group, how to do it from here.
+    [helped] = await conversation.handle_text(me, "/help", sender=STAFF)
+    for usage_line in ("\n/tickets", "\n/variant SỐ_PHIẾU MÃ_MỤC", "\n/newfaq SỐ_PHIẾU"):
+        assert usage_line in helped.text
     await open_ticket(conversation)
     [usage] = await conversation.handle_text(me, "/variant 1", sender=STAFF)
     assert usage.text == msg.admin_ticket_usage("variant")

@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from wardbot.messages.common import _all_of, chat_edit_rows, duration, figure, unit, vn_date
+from wardbot.messages.staff_group import UNDO_MINUTES
 
 # --- for ward staff (admin commands) ------------------------------------------------
 
@@ -25,11 +26,18 @@ def admin_help(*, desk: bool) -> str:
         "/broadcast MÃ_CHỦ_ĐỀ NỘI_DUNG — gửi tin cho những người theo dõi chủ đề đó (gõ all "
         "thay cho mã để gửi cho mọi người theo dõi); bot cho xem trước, bấm nút thì mới gửi",
         "/reload — đọc lại faq.yaml và thư mục content/ ngay, báo các lỗi nếu có",
-        "/undo — hoàn tác lần sửa faq.yaml gần nhất làm từ chat (trong vòng 30 phút)",
+        f"/undo — hoàn tác lần sửa faq.yaml gần nhất làm từ chat (trong vòng {UNDO_MINUTES} "
+        "phút)",
         "/redo — thêm lại những gì đã thêm từ chat mà một lần lưu faq.yaml từ bản cũ làm mất",
     ]
     if desk:
-        lines.append("/tickets — các phiếu hỏi cán bộ đang chờ trả lời hoặc chưa đóng")
+        lines += [
+            "/tickets — các phiếu hỏi cán bộ đang chờ trả lời hoặc chưa đóng",
+            "/variant SỐ_PHIẾU MÃ_MỤC — thêm câu hỏi của phiếu đó vào các cách hỏi khác của "
+            "mục FAQ (trong nhóm cán bộ, gõ /variant MÃ_MỤC ngay trong chủ đề của phiếu)",
+            "/newfaq SỐ_PHIẾU [MÃ_MỤC] — tạo mục FAQ mới từ câu hỏi của phiếu và câu trả lời "
+            "của cán bộ (trong nhóm cán bộ, gõ /newfaq ngay trong chủ đề của phiếu)",
+        ]
     return "\n".join(lines)
 
 
