@@ -26,8 +26,7 @@ def admin_help(*, desk: bool) -> str:
         "/broadcast MÃ_CHỦ_ĐỀ NỘI_DUNG — gửi tin cho những người theo dõi chủ đề đó (gõ all "
         "thay cho mã để gửi cho mọi người theo dõi); bot cho xem trước, bấm nút thì mới gửi",
         "/reload — đọc lại faq.yaml và thư mục content/ ngay, báo các lỗi nếu có",
-        f"/undo — hoàn tác lần sửa faq.yaml gần nhất làm từ chat (trong vòng {UNDO_MINUTES} "
-        "phút)",
+        f"/undo — hoàn tác lần sửa faq.yaml gần nhất làm từ chat (trong vòng {UNDO_MINUTES} phút)",
         "/redo — thêm lại những gì đã thêm từ chat mà một lần lưu faq.yaml từ bản cũ làm mất",
     ]
     if desk:
