@@ -87,7 +87,7 @@ def staff_offer_declined(ward_name: str) -> str:
 def staff_type_question(ward_name: str, when: str) -> str:
     return (
         f"Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ {unit(ward_name)} trong tin tiếp theo; "
-        "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay số điện thoại). "
+        "em sẽ chuyển nguyên văn tới cán bộ (không kèm tên hay thông tin liên lạc của anh/chị). "
         f"{when}"
     )
 
