@@ -1199,3 +1199,30 @@ def test_a_variant_for_a_variants_block_of_several_lines_says_how_to_write_the_l
         "làm giấy khai sinh",
         "thứ bảy: có làm không",
     )
+
+
+@pytest.mark.parametrize("block", ["|", "|-", ">  # sẽ thêm"])
+def test_a_variant_goes_into_an_empty_variants_block_as_its_only_way_of_asking(
+    faq_file: Path, backups: Path, block: str
+) -> None:
+    """`variants: |` left empty (staff meant to fill it later): the entry has no way of
+    asking from it, not an empty one, and /variant writes the list with the new one on the
+    key's line (its comment kept), instead of refusing with a bot error."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n", f"variants: {block}\n"
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    loaded = load_faq(faq_file)
+    assert entry_of(loaded, "ho-tich-khai-sinh").variants == ()
+    assert [
+        p.message.endswith("chưa có cách hỏi nào, mục vẫn được dùng") for p in loaded.problems
+    ] == [True]
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì", backup_dir=backups)
+
+    comment = block.partition(" ")[2]
+    written = faq_file.read_text(encoding="utf-8")
+    assert written == typed.replace(
+        f"variants: {block}\n", f"variants: [giấy khai sinh cần gì]{comment and ' ' + comment}\n"
+    )
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == ("giấy khai sinh cần gì",)
