@@ -1029,7 +1029,7 @@ async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not
     await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
     read, go_on = threading.Event(), threading.Event()
     calls = itertools.count()
-    real_load = faq_edit.load_served
+    real_load = faq_edit.load_if_served
 
     def reading(path: Path, data_dir: Path):
         loaded = real_load(path, data_dir)
@@ -1038,7 +1038,7 @@ async def test_a_chat_edit_made_while_faq_yaml_is_looked_at_for_lost_ones_is_not
             go_on.wait(10)
         return loaded
 
-    monkeypatch.setattr(faq_edit, "load_served", reading)
+    monkeypatch.setattr(faq_edit, "load_if_served", reading)
     looking = asyncio.create_task(editor.note_overwritten())
     await asyncio.to_thread(read.wait, 10)
     added = await editor.add_entry("Phường có cho mượn loa không?", "Dạ có, liên hệ văn phòng.")
@@ -1199,3 +1199,67 @@ def test_a_variant_for_a_variants_block_of_several_lines_says_how_to_write_the_l
         "làm giấy khai sinh",
         "thứ bảy: có làm không",
     )
+
+
+@pytest.mark.parametrize("block", ["|", "|-", ">  # sẽ thêm"])
+def test_a_variant_goes_into_an_empty_variants_block_as_its_only_way_of_asking(
+    faq_file: Path, backups: Path, block: str
+) -> None:
+    """`variants: |` left empty (staff meant to fill it later): the entry has no way of
+    asking from it, not an empty one, and /variant writes the list with the new one on the
+    key's line (its comment kept), instead of refusing with a bot error."""
+    typed = STAFF_FAQ.replace(
+        "variants: [khai sinh cho bé, làm giấy khai sinh]\n", f"variants: {block}\n"
+    )
+    faq_file.write_text(typed, encoding="utf-8")
+    loaded = load_faq(faq_file)
+    assert entry_of(loaded, "ho-tich-khai-sinh").variants == ()
+    assert [
+        p.message.endswith("chưa có cách hỏi nào, mục vẫn được dùng") for p in loaded.problems
+    ] == [True]
+
+    add_variant(faq_file, "ho-tich-khai-sinh", "giấy khai sinh cần gì", backup_dir=backups)
+
+    comment = block.partition(" ")[2]
+    written = faq_file.read_text(encoding="utf-8")
+    assert written == typed.replace(
+        f"variants: {block}\n", f"variants: [giấy khai sinh cần gì]{comment and ' ' + comment}\n"
+    )
+    assert entry(faq_file, "ho-tich-khai-sinh").variants == ("giấy khai sinh cần gì",)
+
+
+async def test_a_chat_edit_is_not_told_lost_by_a_save_whose_faq_header_is_mistyped(
+    faq_file: Path, backups: Path
+) -> None:
+    """An admin adds a variant from chat; an officer then saves faq.yaml with its `faq:`
+    header mistyped. The bot keeps serving the last good version, the variant in it
+    (wardbot.loader.faq_usable): admins are not told the edit was dropped, and once the
+    header is put right /undo still takes the variant back."""
+    content = faq_file.parent / "content"
+    content.mkdir()
+    engine = Engine.open(faq_file, content, backups)
+
+    async def reload() -> bool:
+        await asyncio.to_thread(engine.reload)
+        return True
+
+    told, now = _Told(), [1_800_000_000.0]
+    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
+    try:
+        await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+        with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+        mistyped = with_it.replace("\nfaq:\n", "\nfaqs:\n")
+        await asyncio.to_thread(faq_file.write_text, mistyped, encoding="utf-8")
+        await reload()
+        served = engine.document("bhyt-mat-the")
+        assert served is not None and "quên thẻ bảo hiểm" in served.variants
+        await editor.note_overwritten()
+        assert told.notes == []
+
+        await asyncio.to_thread(faq_file.write_text, with_it, encoding="utf-8")
+        await reload()
+        await editor.note_overwritten()
+        assert told.notes == []
+        assert "quên thẻ bảo hiểm" in await editor.undo()
+    finally:
+        engine.close()

@@ -39,7 +39,7 @@ from wardbot.faq_write import one_line, stamp_of
 from wardbot.faq_write import slug as slug
 from wardbot.faq_write import undo as undo
 from wardbot.hours import VIETNAM
-from wardbot.loader import keep_copy, load_served
+from wardbot.loader import keep_copy, load_if_served
 from wardbot.process import partial_file
 from wardbot.staff_read import Stamp
 
@@ -284,24 +284,26 @@ class FaqEditor:
             _write_journal(self._journal, self._recent())
         self._edits.write(snapshot)
 
-    def _read(self) -> FaqFile:
+    def _read(self) -> FaqFile | None:
         """faq.yaml as the bot serves it: of two entries sharing an id (one copied above the
-        other, its id left), the one an edit went to, as the bot chose it (`load_served`)."""
-        return load_served(self.faq_file, self.backup_dir)
+        other, its id left), the one an edit went to, as the bot chose it; None while the bot
+        serves the last good version instead, edits and all (`load_if_served`)."""
+        return load_if_served(self.faq_file, self.backup_dir)
 
     async def note_overwritten(self) -> None:
         """After faq.yaml was read again: the edits made from chat that a hand save dropped
         (faq_guard: not yet shown by one, or within UNDO_FOR) are told to admins, once, with
         /redo to add them again: an officer saved faq.yaml from an editor still holding it
         as it was before them, say. The file is left as saved; those edits leave /undo's
-        journal (/undo cannot take back what is gone). Not while faq.yaml does not read."""
+        journal (/undo cannot take back what is gone). Not while faq.yaml does not read, or
+        lost a whole section (a mistyped `faq:` header): the last good version serves."""
         # Those made before the file is read (one made while it is read is in it or not,
         # as the read fell).
         looked = self._edits.current()
         if not looked:
             return
         faq = await asyncio.to_thread(self._read)
-        if not faq.ok_syntax:
+        if faq is None:
             return
         lost = self._edits.check(looked, faq, recent=UNDO_FOR)
         if not lost:
@@ -348,7 +350,7 @@ class FaqEditor:
         refused: list[tuple[ChatEdit, str]] = []
         for edit in lost:
             faq = await asyncio.to_thread(self._read)
-            if faq.ok_syntax and edit.in_file(faq):
+            if faq is not None and edit.in_file(faq):
                 already.append(edit)
                 self._edits.drop(edit.key)
                 continue

@@ -90,6 +90,16 @@ def load_served(faq_file: Path, data_dir: Path) -> FaqFile:
     return load_faq(faq_file, serving=read_last_good(data_dir))
 
 
+def load_if_served(faq_file: Path, data_dir: Path) -> FaqFile | None:
+    """`faq_file` read as `load_served` reads it, when a bot on `data_dir` serves it; None
+    while that bot serves its last good version instead (`faq_usable`: the file does not
+    read, or lost a whole section, a mistyped `faq:` header), whose entries are not the
+    file's."""
+    last_good = read_last_good(data_dir)
+    faq = load_faq(faq_file, serving=last_good)
+    return faq if faq_usable(faq, last_good) else None
+
+
 def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     """The last good copy `index` (0: the newest), when it reads. One where topics or
     entries share an id serves the one that served before it (`load_faq`'s `serving`):

@@ -283,10 +283,11 @@ _FLOW_SIGN = re.compile(r"[\[\]{},#\"'&*!|>%@`]|: |^[-?:]")
 def unbracketed_items(node: ScalarNode) -> list[str]:
     """The items of a list written without its brackets (`variants: a, b`): its parts
     between commas; text in quotes is one item, and so is a part in quotes of its own
-    (`a, "b"`: b, the quotes typed to mark it, not words of it)."""
+    (`a, "b"`: b, the quotes typed to mark it, not words of it). An empty text (`variants:
+    |` with nothing below it yet, `""`) has none."""
     whole = str(node.value).strip()
     if node.style:
-        return [whole]
+        return [whole] if whole else []
     parts = [p.strip() for p in whole.split(",")]
     return [_unquoted(p) for p in parts if _unquoted(p)]
 
@@ -308,7 +309,8 @@ def _unbracketed(node: ScalarNode, key: str) -> Partly:
         one = _flow_item(whole, quoted=True)
         message += f" (nếu là một câu có dấu phẩy thì viết `{key}: [{one}]`)"
     what = _ITEMS.get(key, "mục")
-    return Partly(node, message, tuple(parts), f"bot tạm hiểu là {len(parts)} {what}")
+    read = f"{len(parts)} {what}" if parts else f"chưa có {what} nào"
+    return Partly(node, message, tuple(parts), f"bot tạm hiểu là {read}")
 
 
 def _flow_item(text: str, *, quoted: bool = False) -> str:
