@@ -545,6 +545,22 @@ def test_imported_notices_are_tagged_by_the_topic_served_not_a_copy_sharing_its_
     assert "topics: [bhyt, hoc-bong]" in (ward.content / name).read_text(encoding="utf-8")
 
 
+def test_imported_notices_are_tagged_by_the_last_good_topics_while_faq_yaml_lost_them(
+    ward, portal, capsys
+):
+    assert bot.main(["index", *ward.args]) == 0  # the data folder keeps faq.yaml as served
+    # A save with the topics header mistyped: the bot keeps serving the last good topics.
+    text = ward.faq.read_text(encoding="utf-8")
+    ward.faq.write_text(text.replace("topics:\n", "topic:\n", 1), encoding="utf-8")
+
+    url = portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
+    assert run_import(ward, capsys, url)[0] == 0
+
+    # Its followers are alerted: tagged by the topics the bot serves, not left untagged.
+    [name] = ward.imported()
+    assert "topics: [bhyt, hoc-bong]" in (ward.content / name).read_text(encoding="utf-8")
+
+
 def test_a_repeated_lead_paragraph_is_written_once(ward, portal, capsys):
     # The Windows-1258 page repeats its lead as the start of the first paragraph.
     url = portal.put_fixture("/tin/1", CP1258_PAGE, WINDOWS_1258)

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 from wardbot import portal_items
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
-from wardbot.loader import load_served
+from wardbot.loader import load_what_serves
 from wardbot.models import Announcement
 from wardbot.portal_decide import Decider, edited, moved_from
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
@@ -174,8 +174,9 @@ class Importer:
         self.today = today
         self.fetcher = fetcher or Fetcher(allowed_hosts)
         self.max_bytes = self.fetcher.max_bytes
-        # Of topics sharing an id, the one the bot serves (its keywords tag the notices).
-        faq = load_served(settings.faq_file, settings.data_dir)
+        # The topics the bot serves tag the notices: of two sharing an id, the one served;
+        # while a mistake keeps faq.yaml from serving ('topic:' for 'topics:'), the last good.
+        faq = load_what_serves(settings.faq_file, settings.data_dir)
         self.topics = faq.topics
         self.faq_ids = {entry.id for entry in faq.faq}
         self.log_path = settings.data_dir / IMPORT_LOG
