@@ -17,6 +17,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from test_admin import ADMIN, ALICE, BINH, CHAU, Bot, db_path, make_bot, settings, store
 from test_telegram_app import api, bot_settings, running_app
 
+from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.engine import Engine
 from wardbot.hours import VIETNAM
@@ -275,3 +276,33 @@ async def test_a_report_that_cannot_be_made_is_told_to_admins_by_name_and_sent_o
     [note] = [text for _, _, text in bot.outbox() if text.startswith("⚠️")]
     assert "báo cáo tuần" in note and "phần weekly" not in note
     assert "“weekly”: false" in note  # what /healthz shows meanwhile
+
+
+async def test_a_resident_who_forgets_leaves_their_question_in_no_report_kept_by_the_bot(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The report quotes residents' unanswered questions, and the bot keeps what it queued
+    (the text of a note) until the question log's retention: a resident's /forget takes
+    their words out of the report kept in the database files too, not only out of the
+    question log (admins have read the report they were sent; another resident's question
+    stays in it)."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(29, 9)
+    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
+    await bot.say(BINH, "cắt điện khu phố 3 đến mấy giờ", sender=BINH.chat_id)
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    [report] = reports(bot)
+    assert "zqxwv" in report and "cắt điện khu phố 3" in report
+
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+
+    files = [db_path, db_path.with_name(db_path.name + "-wal")]
+    for path in files:
+        if path.exists():
+            assert b"zqxwv" not in path.read_bytes(), path.name
+    [report] = reports(bot)
+    assert "zqxwv" not in report and "cắt điện khu phố 3" in report
+    assert msg.weekly_question_forgotten() in report

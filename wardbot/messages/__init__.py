@@ -77,6 +77,10 @@ from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
 from wardbot.messages.admin import unanswered_button_stale as unanswered_button_stale
 from wardbot.messages.admin import unanswered_choice as unanswered_choice
 from wardbot.messages.admin import unknown_entry as unknown_entry
+from wardbot.messages.admin import weekly_question as weekly_question
+from wardbot.messages.admin import (
+    weekly_question_forgotten as weekly_question_forgotten,
+)
 from wardbot.messages.alerts import ALERT_BURST_OPEN as ALERT_BURST_OPEN
 from wardbot.messages.alerts import ALERT_STOP as ALERT_STOP
 from wardbot.messages.alerts import LATEST_BUTTON as LATEST_BUTTON

@@ -193,10 +193,22 @@ def admin_weekly(stats: str, groups: Sequence[tuple[int, str]] | None) -> str:
     elif groups:
         lines += ["", "Câu hỏi bot chưa trả lời được, hỏi nhiều nhất tuần qua:"]
         for number, (count, example) in enumerate(groups, 1):
-            lines.append(f"{number}. “{example}” — {figure(count)} lần")
+            lines.append(f"{number}. {weekly_question(example)} — {figure(count)} lần")
         lines += ["", "Gõ /unanswered để xem đủ và thêm vào faq.yaml bằng một chạm."]
     lines += ["", "(Tắt báo cáo tuần: đặt WEEKLY_REPORT=off trong cấu hình của bot.)"]
     return "\n".join(lines)
+
+
+def weekly_question(question: str) -> str:
+    """A resident's question as logged, as the Monday report quotes it (spaces made
+    single): what a resident's /forget takes out of a report the bot still keeps."""
+    return f"“{' '.join(question.split())}”"
+
+
+def weekly_question_forgotten() -> str:
+    """In the Monday report kept by the bot (while it waits to go, or until the question
+    log's retention), in place of a question whose resident sent /forget since."""
+    return "(câu hỏi đã được xóa theo yêu cầu của người hỏi)"
 
 
 UNANSWERED_BUTTONS = (

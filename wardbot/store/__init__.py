@@ -144,6 +144,7 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
     async def _delete_chat(self, tables: list[str], chat: ChatRef) -> int:
         deleted = 0
         async with self._transaction():
+            await self._unquote(chat)
             for table in tables:
                 cursor = await self._db.execute(
                     f'DELETE FROM "{table}" WHERE channel = ? AND chat_id = ?',  # noqa: S608

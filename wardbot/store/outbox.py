@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wardbot import messages as msg
 from wardbot.store.base import Database
 from wardbot.store.chat_ref import ChatRef
 
@@ -60,6 +61,22 @@ class OutboxRows(Database):
                 [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
             )
         return len(set(chats))
+
+    async def _unquote(self, chat: ChatRef) -> None:
+        """Within /forget's transaction, before the chat's questions go: the notes to admins
+        kept (the Monday report, waiting to go or until retention) quote them no more."""
+        async with self._db.execute(
+            "SELECT DISTINCT text FROM questions WHERE channel = ? AND chat_id = ?",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            quotes = {msg.weekly_question(row[0]) for row in await cursor.fetchall()}
+        gone = msg.weekly_question_forgotten()
+        for quote in quotes:
+            await self._db.execute(
+                "UPDATE messages SET text = replace(text, ?, ?) WHERE instr(text, ?) > 0 "
+                "AND id IN (SELECT CAST(ref AS INTEGER) FROM outbox WHERE kind = 'note')",
+                (quote, gone, quote),
+            )
 
     async def message_text(self, ref: str) -> str | None:
         async with self._db.execute("SELECT text FROM messages WHERE id = ?", (ref,)) as cursor:
