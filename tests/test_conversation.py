@@ -28,6 +28,7 @@ from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.intents import parse_intent, questions_in
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
+from wardbot.per_chat import LastPerChat
 from wardbot.reply import MAX_ACTION_BYTES, MAX_LABEL_CHARS, Button, Reply, make_action
 from wardbot.store import ChatRef, Store
 
@@ -877,6 +878,25 @@ async def test_forget_leaves_the_questions_nowhere_in_the_database_files(
     for path in files:
         if path.exists():
             assert b"zqxwv" not in path.read_bytes(), path.name
+
+
+async def test_forget_leaves_nothing_of_the_chat_in_the_conversations_memory(
+    conversation: Conversation,
+) -> None:
+    """Every per-chat structure the conversation keeps in memory (the latest question, the
+    subject of follow-ups, a procedure awaited, the greeting, what was read back from the
+    database...) lets the chat go at /forget: one added later is checked too."""
+    for text in ("alo", "mất thẻ bhyt", "lệ phí bao nhiêu?", "giấy phép nuôi chim zqxwv"):
+        await say(conversation, text)
+    memory = conversation.memory
+    per_chat = {name: v for name, v in vars(memory).items() if isinstance(v, LastPerChat)}
+    key = (CHAT.channel, CHAT.chat_id)
+    held = [name for name, kept in per_chat.items() if key in kept]
+    assert len(held) >= 5, held  # the chat is remembered in most of them
+
+    assert (await one(conversation, "/forget")).text == msg.forget_done()
+
+    assert [name for name, kept in per_chat.items() if key in kept] == []
 
 
 # --- announcements ------------------------------------------------------------------------

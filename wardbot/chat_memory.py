@@ -109,13 +109,22 @@ class ChatMemory:
         self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
-        """/forget: the chat's latest question, its subject and a procedure awaited."""
-        self._asked.drop((chat.channel, chat.chat_id))
-        self._context.drop((chat.channel, chat.chat_id))
-        self._unnamed.drop((chat.channel, chat.chat_id))
-        self._staff_offered.drop((chat.channel, chat.chat_id))
-        self._greeted.drop((chat.channel, chat.chat_id))
-        self._notice_shown.drop((chat.channel, chat.chat_id))
+        """/forget: everything kept about the chat (its latest question, its subject, a
+        procedure awaited, a close match offered, its greeting, and that its rows were read
+        back from the database): no structure here holds its id any more."""
+        key = (chat.channel, chat.chat_id)
+        for kept in (
+            self._asked,
+            self._offered,
+            self._offer_recalled,
+            self._context,
+            self._unnamed,
+            self._recalled,
+            self._staff_offered,
+            self._greeted,
+            self._notice_shown,
+        ):
+            kept.drop(key)
 
     async def offer(self, chat: ChatRef, doc_id: str) -> None:
         """The private chat's latest message was asked about the one close match `doc_id`:
