@@ -12,6 +12,7 @@ import datetime as dt
 import itertools
 import logging
 import shutil
+import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -1796,6 +1797,43 @@ async def test_forget_deletes_the_tickets_and_their_topics(
         assert (await cursor.fetchone())[0] == 1  # the other resident's question only
     assert await outbox(store) == []  # the answer waiting for the forgotten resident is gone
     assert [t.id for t in await book.listing()] == [2]
+
+
+async def test_forget_leaves_the_residents_id_and_words_in_no_table_nor_database_file(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, settings: Settings
+) -> None:
+    """Every table, found in sqlite_master (so one a later migration adds is looked at too),
+    every column: after /forget nothing holds the resident's chat id or what they typed,
+    their ticket, its messages, the staff answer waiting for them and the question log
+    included; nor do the database files, free pages and write-ahead log."""
+    await conversation.handle_text(RESIDENT, "/subscribe bhyt")
+    await open_ticket(conversation, RESIDENT, "cho em hỏi thủ tục nuôi đà điểu zqxwv ạ")
+    await desk.post_pending()
+    await conversation.handle_text(RESIDENT, "em ở hẻm zqxwv, khu phố 3 ạ")
+    await desk.on_staff_message(staff("Dạ chị chờ nhé.", reply_to=room.posts[0].message_id))
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+
+    def holding() -> list[str]:
+        found = []
+        with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
+            tables = raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for (table,) in tables.fetchall():
+                for row in raw.execute(f'SELECT * FROM "{table}"'):
+                    if any(v == RESIDENT.chat_id or "zqxwv" in str(v) for v in row):
+                        found.append(table)
+        return sorted(set(found))
+
+    assert {"questions", "subscriptions", "ticket_messages", "tickets"} <= set(holding())
+
+    assert (await conversation.handle_text(RESIDENT, "/forget"))[0].text == msg.forget_done()
+
+    assert holding() == []
+    database = settings.data_dir / "bot.sqlite3"
+    for path in (database, database.with_name("bot.sqlite3-wal")):
+        if path.exists():
+            assert b"zqxwv" not in path.read_bytes(), path.name
+    async with store.db.execute("SELECT COUNT(*) FROM tickets") as cursor:
+        assert (await cursor.fetchone())[0] == 1  # the other resident's ticket stays
 
 
 async def test_a_number_forget_or_retention_freed_never_names_another_residents_ticket(
