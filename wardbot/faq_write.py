@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
-from yaml.nodes import Node
 from ruamel.yaml.scalarstring import LiteralScalarString
+from yaml.nodes import Node
 
 from wardbot import messages as msg
 from wardbot.faq_doc import (
