@@ -495,6 +495,8 @@ def test_an_entry_an_edit_breaks_keeps_answering_as_it_last_read(tmp_path, damag
     # ...and staff are told the mistake at its line, and that the old version still serves.
     assert told and all(str(p).endswith(KEPT) for p in told)
     assert "bị bỏ qua" not in str(told)
+    engine.reload()  # reloaded again, still broken: still served
+    assert "VssID" in engine.document("bhyt-mat-the").answer
     engine.close()
     # Restarts with the entry still broken, other edits made meanwhile (the last good
     # copies rotate): the version it had still serves.
