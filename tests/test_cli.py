@@ -657,6 +657,29 @@ def test_check_names_the_copy_of_an_entry_left_out_not_the_entry_the_bot_serves(
     ) in out.split("\n")
 
 
+def test_check_says_an_entry_an_edit_broke_keeps_serving_as_it_last_read(ward, tmp_path, capsys):
+    assert bot.main(["index", *ward]) == 0  # the data folder keeps faq.yaml as served
+    faq = tmp_path / "faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    assert "    answer: Có thể dùng" in text
+    faq.write_text(text.replace("    answer: Có thể dùng", "    anwser: Có thể dùng"), "utf-8")
+    lines = faq.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, typed in enumerate(lines, 1) if typed.startswith("    anwser:"))
+    capsys.readouterr()
+
+    assert bot.main(["check", *ward]) == 1
+    captured = capsys.readouterr()
+
+    told = [typed for typed in captured.out.split("\n") if typed.startswith(f"{faq}:{line}: ")]
+    assert len(told) == 1 and "'bhyt-mat-the'" in told[0] and "'anwser'" in told[0]
+    assert told[0].endswith("bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong")
+    # Counted among the entries loaded, as the bot serves it; residents still get it.
+    served = len(load_faq(faq).faq) + 1
+    assert f"{served} câu hỏi đáp" in captured.err
+    assert bot.main(["ask", "--json", *ward, "làm mất thẻ bhyt"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "bhyt-mat-the"
+
+
 def test_check_says_a_new_wards_broken_faq_is_not_served_from_the_samples_copy(
     ward, tmp_path, capsys
 ):

@@ -457,6 +457,101 @@ def test_a_bad_entry_is_reported_and_the_rest_still_answer(tmp_path):
     engine.close()
 
 
+# An edit to the entry bhyt-mat-the with a mistake that skips it, as staff make them.
+BROKEN_EDITS = {
+    "answer misspelt": ("    answer: Có thể dùng", "    anwser: Có thể dùng"),
+    "question twice": (
+        "    variants: [làm mất thẻ bhyt",
+        "    question: Mất thẻ BHYT thì sao?\n    variants: [làm mất thẻ bhyt",
+    ),
+    "answer emptied": (
+        "    answer: Có thể dùng thẻ căn cước gắn chip hoặc ứng dụng VssID thay cho thẻ giấy.",
+        "    answer:",
+    ),
+}
+KEPT = "bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong"
+
+
+def _edit(faq: Path, old: str, new: str) -> None:
+    text = faq.read_text(encoding="utf-8")
+    assert old in text
+    faq.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", BROKEN_EDITS)
+def test_an_entry_an_edit_breaks_keeps_answering_as_it_last_read(tmp_path, damage):
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    _edit(faq, *BROKEN_EDITS[damage])
+    line = faq.read_text(encoding="utf-8").split("\n").index("  - id: bhyt-mat-the") + 1
+    last = len(faq.read_text(encoding="utf-8").split("\n"))
+
+    told = [p for p in engine.reload() if p.file == str(faq) and line <= p.line < last]
+
+    # Residents still get the answer they got before the edit...
+    assert engine.ask("làm mất thẻ bhyt").best.id == "bhyt-mat-the"
+    assert "VssID" in engine.document("bhyt-mat-the").answer
+    # ...and staff are told the mistake at its line, and that the old version still serves.
+    assert told and all(str(p).endswith(KEPT) for p in told)
+    assert "bị bỏ qua" not in str(told)
+    engine.reload()  # reloaded again, still broken: still served
+    assert "VssID" in engine.document("bhyt-mat-the").answer
+    engine.close()
+    # Restarts with the entry still broken, other edits made meanwhile (the last good
+    # copies rotate): the version it had still serves.
+    for n in range(4):
+        faq.write_text(faq.read_text(encoding="utf-8") + f"# sửa lần {n}\n", encoding="utf-8")
+        engine = Engine.open(faq, content, data, today=TODAY)
+        assert "VssID" in engine.document("bhyt-mat-the").answer
+        assert engine.ask("làm mất thẻ bhyt").best.id == "bhyt-mat-the"
+        engine.close()
+    # Fixed, with a new answer: the new one serves.
+    text = faq.read_text(encoding="utf-8")
+    start = text.index("  - id: bhyt-mat-the")
+    end = text.index("  - id: ", start + 1)
+    fixed = (
+        "  - id: bhyt-mat-the\n    question: Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?\n"
+        "    answer: Dùng ứng dụng VNeID khi đi khám.\n    topics: [bhyt]\n"
+    )
+    faq.write_text(text[:start] + fixed + text[end:], encoding="utf-8")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert engine.document("bhyt-mat-the").answer == "Dùng ứng dụng VNeID khi đi khám."
+    assert not [p for p in engine.problems if KEPT in p.message]
+    engine.close()
+
+
+def test_a_new_entry_with_a_mistake_is_skipped_and_a_deleted_one_is_gone(tmp_path):
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    text = faq.read_text(encoding="utf-8")
+    start = text.index("  - id: bhyt-mat-the")
+    end = text.index("  - id: ", start + 1)
+    # The entry deleted, another one added with its answer misspelt, and one whose id was
+    # changed in the same edit that broke it (a new entry: the old one is deleted).
+    new = (
+        "  - id: bhyt-hoc-sinh\n    question: Học sinh mua bảo hiểm y tế ở đâu?\n"
+        "    anwser: Tại trường học.\n"
+    )
+    text = text[:start] + new + text[end:]
+    text = text.replace(
+        "  - id: cccd-cap-lai\n    question: Bị mất thẻ căn cước thì làm lại ở đâu?",
+        "  - id: can-cuoc-cap-lai\n    question: Bị mất thẻ căn cước thì làm lại ở đâu?\n"
+        "    question: Làm lại căn cước ở đâu?",
+    )
+    faq.write_text(text, encoding="utf-8")
+
+    problems = engine.reload()
+
+    assert engine.document("bhyt-mat-the") is None
+    assert engine.document("bhyt-hoc-sinh") is None
+    assert engine.document("cccd-cap-lai") is None
+    assert engine.document("can-cuoc-cap-lai") is None
+    assert any("anwser" in p.message and "cả mục này bị bỏ qua" in p.message for p in problems)
+    assert not [p for p in problems if KEPT in p.message]
+    engine.close()
+
+
 @pytest.mark.parametrize("question", ["1", "2024", "xin chào", "alo ad ơi", "dạ em cảm ơn ạ"])
 def test_a_question_that_asks_nothing_specific_is_not_answered(engine, question):
     assert not engine.ask(question).answered

@@ -1263,3 +1263,27 @@ async def test_a_chat_edit_is_not_told_lost_by_a_save_whose_faq_header_is_mistyp
         assert "quên thẻ bảo hiểm" in await editor.undo()
     finally:
         engine.close()
+
+
+def test_a_variant_for_an_entry_an_edit_broke_is_refused_naming_its_mistake(
+    faq_file: Path, backups: Path
+) -> None:
+    """The bot serves the entry as it last read (its last good copy in the data folder)
+    until its mistake is fixed: a way of asking added to the broken text would reach no
+    resident, so the admin is told to fix the mistake first, and the file is left alone."""
+    Engine.open(faq_file, faq_file.parent / "content", backups).close()  # keeps the good copy
+    broken = STAFF_FAQ.replace("    answer: |\n      Tờ khai", "    anwser: |\n      Tờ khai")
+    assert broken != STAFF_FAQ
+    faq_file.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("    anwser: |") + 1
+
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "ho-tich-khai-sinh", "giấy tờ làm khai sinh", backup_dir=backups)
+
+    told = str(refused.value)
+    assert "'ho-tich-khai-sinh'" in told and "bot vẫn dùng bản trước đó" in told
+    assert f"{faq_file}:{line}: " in told
+    assert faq_file.read_text(encoding="utf-8") == broken
+    # Another entry is edited as ever.
+    add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
+    assert "bhyt cả nhà đóng bao nhiêu" in faq_file.read_text(encoding="utf-8")

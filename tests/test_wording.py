@@ -123,6 +123,13 @@ SAMPLES: dict[str, list[Any]] = {
     "link": ["https://t.me/c/123/45", None],
     "queued": [None, 0, 1, BIG],
     "why": [None, "chưa ai theo dõi chủ đề Cư trú của thông báo"],
+    # An FAQ entry's mistake, as faq.yaml's check says it, and what the entry lacks for it.
+    "mistake": ["mục 'bhyt-mat-the': dòng answer: còn trống, chưa có câu trả lời"],
+    "because": ["", " vì thiếu câu trả lời"],
+    "mistakes": [
+        ["faq.yaml:28: mục 'bhyt-mat-the': 'anwser' viết sai, có phải 'answer'?"],
+        ["faq.yaml:27: dòng question: lặp lại", "faq.yaml:29: dòng answer: còn trống"],
+    ],
     "morning": [None, "6:30 sáng mai"],
     "saved": [None, "data/faq.last-good.yaml"],
     "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],

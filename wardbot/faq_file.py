@@ -13,12 +13,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from wardbot import messages as msg
 from wardbot.intents import topic_key
 from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_bytes, text_of
@@ -75,6 +76,10 @@ class FaqFile:
     data: bytes = b""
     # The ids more than one topic or entry has (one of each served: `_unique_records`).
     doubled: frozenset[str] = frozenset()
+    # The ids of entries a mistake skips (their id read, no valid entry has it), and of
+    # those among them served as they last read instead (`serving`'s: `_kept_entries`).
+    broken: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
 
 
 _TOPIC = Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
@@ -91,7 +96,9 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     `serving`: what the bot serves now (its last good faq.yaml). Of the topics or entries
     that have one id (one copied to start a new one, its id left as it was), the one most
     like the one served under that id keeps serving, wherever the copy was pasted; the
-    first in the file when none is served."""
+    first in the file when none is served. An entry an edit broke (a mistake that skips
+    it, its id still read) that `serving` has keeps serving as it was there, its problems
+    saying so (`_kept_entries`); a new one, or one whose id cannot be read, is skipped."""
     src = str(path)
     data, problems = read_bytes(path, unread=_FAQ_UNREAD)
     text = None
@@ -146,10 +153,15 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     served_topics = {t.id: _topic_print(t.name) for t in serving.topics} if serving else {}
     result.topics = _load_topics(sections.get("topics"), src, problems, served_topics, doubled)
     served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
+    failed: list[_Failed] = []
     result.faq = _load_entries(
-        sections.get("faq"), result.topics, src, problems, served_faq, doubled
+        sections.get("faq"), result.topics, src, problems, served_faq, doubled, failed
     )
     result.doubled = frozenset(doubled)
+    last = {e.id: e for e in serving.faq} if serving else {}
+    kept, result.broken = _kept_entries(failed, result.faq, result.topics, last, src, problems)
+    result.faq = sorted([*result.faq, *kept], key=lambda entry: entry.line)
+    result.kept = frozenset(entry.id for entry in kept)
     result.synonyms = _load_synonyms(sections.get("synonyms"), src, problems)
     problems.sort(key=lambda p: p.line)
     return result
@@ -219,15 +231,19 @@ def _unique_records(
     served: _Served,
     *,
     partial: bool = False,
+    failed: list[_Failed] | None = None,
 ) -> Iterator[tuple[Node, dict[str, Any]]]:
     """The valid records of a section, one for each id; the others reported (`served`:
-    which one of those sharing an id is kept). `partial`: see check_record."""
-    records = [
-        (item, values)
-        for item in _items(node, section, kind, src, problems)
-        if (values := check_record(item, kind, fields, required, src, problems, partial=partial))
-        is not None
-    ]
+    which one of those sharing an id is kept). `partial`: see check_record. `failed`:
+    filled with the records a mistake skips, with their problems' places."""
+    records = []
+    for item in _items(node, section, kind, src, problems):
+        told = len(problems)
+        values = check_record(item, kind, fields, required, src, problems, partial=partial)
+        if values is not None:
+            records.append((item, values))
+        elif failed is not None:
+            failed.append(_Failed(item, range(told, len(problems))))
     sharing: dict[str, list[int]] = {}
     for at, (_, values) in enumerate(records):
         sharing.setdefault(values["id"], []).append(at)
@@ -293,6 +309,7 @@ def _load_entries(
     problems: list[Problem],
     serving: Mapping[str, Print],
     doubled: set[str],
+    failed: list[_Failed],
 ) -> list[FaqEntry]:
     fields: dict[str, Parser] = {
         "id": id_field,
@@ -308,7 +325,7 @@ def _load_entries(
         serving, lambda values: _entry_print(values["question"], values["answer"]), doubled
     )
     records = _unique_records(
-        node, "faq", _ENTRY, fields, required, src, problems, served, partial=True
+        node, "faq", _ENTRY, fields, required, src, problems, served, partial=True, failed=failed
     )
     asked: dict[str, tuple[str, int, bool]] = {}  # see _asked_before
     for item, values in records:
@@ -325,6 +342,73 @@ def _load_entries(
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A record a mistake skips, and where its check's problems are in the list."""
+
+    item: Node
+    told: range
+
+
+def _kept_entries(
+    failed: Sequence[_Failed],
+    loaded: Sequence[FaqEntry],
+    topics: Sequence[Topic],
+    last: Mapping[str, FaqEntry],
+    src: str,
+    problems: list[Problem],
+) -> tuple[list[FaqEntry], frozenset[str]]:
+    """The entries served as they last read (`last`: id -> entry, what the bot serves)
+    in place of those an edit broke (`failed`), and the ids of all of those broken.
+
+    Only a block with one readable id that no entry `loaded` has: two entries run
+    together are both skipped, as told; a new entry (not in `last`) is skipped. A kept
+    entry keeps its answer, ways of asking and links, the topics still in the file, and
+    takes the broken block's line; the problems of the block say it is kept."""
+    kept: dict[str, FaqEntry] = {}
+    broken: set[str] = set()
+    have = {entry.id for entry in loaded}
+    known = {topic.id for topic in topics}
+    for record in failed:
+        ident = _only_id(record.item)
+        if ident is None or ident in have:
+            continue
+        broken.add(ident)
+        before = last.get(ident)
+        if before is None or ident in kept:
+            continue
+        line = node_line(record.item)
+        mine = [t for t in before.topics if t in known]
+        kept[ident] = replace(before, topics=tuple(mine), line=line)
+        keys = {node_line(key) for key, _ in record.item.value}
+        for at, problem in enumerate(problems):
+            if at in record.told or (problem.file == src and problem.line in keys):
+                problems[at] = _said_kept(problem)
+    return list(kept.values()), frozenset(broken)
+
+
+def _only_id(item: Node) -> str | None:
+    """The id of an entry's block when it has one `id:` line and it reads."""
+    if not isinstance(item, MappingNode):
+        return None
+    ids = [value for key, value in item.value if key_name(key) == "id"]
+    if len(ids) != 1:
+        return None
+    try:
+        return id_field(ids[0])
+    except Invalid:
+        return None
+
+
+def _said_kept(problem: Problem) -> Problem:
+    """`problem` of a broken entry, said as costing what it costs while the entry keeps
+    serving as it last read (msg.faq_entry_kept); one that skips nothing unchanged."""
+    mistake, cost, because = problem.message.partition(f" — {_ENTRY.skipped}")
+    if not cost:
+        return problem
+    return replace(problem, message=msg.faq_entry_kept(mistake, because))
 
 
 def asked_words(text: str) -> str:

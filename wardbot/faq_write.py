@@ -43,6 +43,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.scalarstring import LiteralScalarString
+from yaml.nodes import Node
 
 from wardbot import messages as msg
 from wardbot.faq_doc import (
@@ -122,6 +123,7 @@ def add_variant(
 
     def plan(doc: Doc, before: FaqFile) -> _Plan:
         entry = find_entry(doc, entry_id, shown, before)
+        _refuse_kept(before, entry, entry_id, shown)
         if unchanged and not any(
             e.id == entry_id and fingerprint(e) == unchanged for e in before.faq
         ):
@@ -295,6 +297,17 @@ def _unique(base: str, taken: dict[str, int]) -> str:
 
 
 # ------------------------------------------------------------------- writing
+
+
+def _refuse_kept(before: FaqFile, entry: Node, entry_id: str, shown: str) -> None:
+    """Refused while an edit's mistake has the bot serve the entry as it last read
+    (`load_faq`'s `serving`): a way of asking added to the broken text would reach no
+    resident, nor the bot's own copy of the entry. The entry's mistakes are listed."""
+    if entry_id not in before.kept:
+        return
+    lines = range(entry.start_mark.line + 1, entry.end_mark.line + 2)
+    mistakes = [located(shown, p.line, p.message) for p in before.problems if p.line in lines]
+    raise FaqEditError(msg.faq_entry_kept_not_edited(entry_id, shown, mistakes))
 
 
 def _refuse_unserved(before: FaqFile, last_good: FaqFile | None, shown: str) -> None:

@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 # Kept in the data folder: the last faq.yaml that could be read, then the ones before it
 # (an edit that lost entries can be undone from faq.last-good.1.yaml).
 LAST_GOOD_FAQ_COPIES = ("faq.last-good.yaml", "faq.last-good.1.yaml", "faq.last-good.2.yaml")
-# Beside them: which of the newest copy's topics and entries sharing an id serve
-# (`keep_served`).
+# Beside them: which of the newest copy's topics and entries sharing an id serve, and the
+# entries an edit broke served as they last read (`keep_served`).
 SERVED_CHOICE = "faq.last-good.served.json"
 
 
@@ -106,17 +106,19 @@ def load_if_served(faq_file: Path, data_dir: Path) -> FaqFile | None:
 
 def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     """The last good copy `index` (0: the newest), when it reads. One where topics or
-    entries share an id serves the one that served before it (`load_faq`'s `serving`):
-    the copy before it says which, where it has that id once."""
+    entries share an id serves the one that served before it (`load_faq`'s `serving`),
+    and an entry an edit broke its version served before: SERVED_CHOICE says which, else
+    the copy before it, where it has that id once."""
     saved = data_dir / LAST_GOOD_FAQ_COPIES[index]
     if not saved.exists():
         return None
     copy = load_faq(saved)
-    if copy.ok_syntax and copy.doubled and index == 0:
+    told_before = copy.ok_syntax and (copy.doubled or copy.broken)
+    if told_before and index == 0:
         chosen = _served_choice(data_dir, copy.data)
         if chosen is not None:
             return load_faq(saved, serving=chosen)
-    if copy.ok_syntax and copy.doubled and index + 1 < len(LAST_GOOD_FAQ_COPIES):
+    if told_before and index + 1 < len(LAST_GOOD_FAQ_COPIES):
         before = _read_copy(data_dir, index + 1)
         if before is not None:
             copy = load_faq(saved, serving=before)
@@ -125,12 +127,13 @@ def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
 
 def keep_served(data_dir: Path, faq: FaqFile) -> None:
     """Beside the newest last good copy (`faq`, as served: `faq.data` its bytes), which of
-    its topics and entries sharing an id serve (SERVED_CHOICE): the copies before it, which
-    tell it too, are rotated out by the next edits, and a start must serve the same. None
-    kept when no id is shared."""
+    its topics and entries sharing an id serve, and the entries an edit broke as they are
+    served instead (SERVED_CHOICE): the copies before it, which tell it too, are rotated
+    out by the next edits, and a start must serve the same. None kept when no id is shared
+    and no entry broken is served."""
     path = data_dir / SERVED_CHOICE
     try:
-        if not faq.doubled:
+        if not faq.doubled and not faq.kept:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             return
@@ -138,6 +141,17 @@ def keep_served(data_dir: Path, faq: FaqFile) -> None:
             "copy": hashlib.sha256(faq.data).hexdigest(),
             "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
             "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
+            "kept": {
+                e.id: {
+                    "question": e.question,
+                    "answer": e.answer,
+                    "variants": list(e.variants),
+                    "topics": list(e.topics),
+                    "links": list(e.links),
+                }
+                for e in faq.faq
+                if e.id in faq.kept
+            },
         }
         data = json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8")
         with contextlib.suppress(OSError):
@@ -159,6 +173,17 @@ def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
             return None
         topics = [Topic(str(ident), str(name)) for ident, name in kept["topics"].items()]
         faq = [FaqEntry(str(ident), str(q), str(a)) for ident, (q, a) in kept["faq"].items()]
+        faq += [
+            FaqEntry(
+                str(ident),
+                str(entry["question"]),
+                str(entry["answer"]),
+                tuple(map(str, entry["variants"])),
+                tuple(map(str, entry["topics"])),
+                tuple(map(str, entry["links"])),
+            )
+            for ident, entry in kept.get("kept", {}).items()
+        ]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return FaqFile(topics, faq)

@@ -574,6 +574,30 @@ def announce_refuses_note() -> str:
     return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
 
 
+def faq_entry_kept(mistake: str, because: str) -> str:
+    """A mistake that would skip an FAQ entry the bot served before the edit that brought
+    it: the entry keeps serving as it last read, until fixed (as a notice does). `mistake`:
+    what is wrong, as staff are told it; `because`: what the edited entry lacks, said
+    after it ("" or " vì thiếu câu trả lời")."""
+    return (
+        f"{mistake} — bản sửa này của mục chưa được dùng{because}; "
+        "bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong"
+    )
+
+
+def faq_entry_kept_not_edited(entry_id: str, where: str, mistakes: Sequence[str]) -> str:
+    """A chat edit (/variant, /redo) of an FAQ entry whose last edit has a mistake, so the
+    bot serves its previous version (`faq_entry_kept`): an edit of the file's text would
+    not reach residents, nor would the bot's own copy take it. `mistakes`: `file:line: ...`
+    lines to fix first."""
+    listed = "\n".join(mistakes)
+    return (
+        f"Mục '{entry_id}' trong {where} đang có lỗi nên chưa sửa được: bot vẫn dùng bản "
+        f"trước đó của mục này cho tới khi lỗi được sửa. Hãy sửa lỗi này trước rồi gửi lại "
+        f"lệnh:\n{listed}"
+    )
+
+
 def announce_source_changed(source: str) -> str:
     """`bot.py announce`: the notice changed while it was checked (still being saved)."""
     return (
