@@ -1287,3 +1287,47 @@ def test_a_variant_for_an_entry_an_edit_broke_is_refused_naming_its_mistake(
     # Another entry is edited as ever.
     add_variant(faq_file, "bhyt-muc-dong", "bhyt cả nhà đóng bao nhiêu", backup_dir=backups)
     assert "bhyt cả nhà đóng bao nhiêu" in faq_file.read_text(encoding="utf-8")
+
+
+async def test_a_chat_edit_a_hand_save_dropped_while_breaking_its_entry_is_told_once_fixed(
+    faq_file: Path, backups: Path
+) -> None:
+    """An admin adds a variant from chat; hours later an officer saves faq.yaml from an
+    editor still holding it as before, the entry's answer key misspelt in the same save.
+    The bot serves the entry as it last read (the variant with it) until the mistake is
+    fixed: that copy is not the file's, so the edit is neither told lost (/redo could not
+    add it to the broken entry) nor taken as kept by the save; once the mistake is fixed
+    without it, admins are told, and /redo adds it again."""
+    content = faq_file.parent / "content"
+    content.mkdir()
+    engine = Engine.open(faq_file, content, backups)
+
+    async def reload() -> bool:
+        await asyncio.to_thread(engine.reload)
+        return True
+
+    told, now = _Told(), [1_800_000_000.0]
+    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
+    try:
+        await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+        await editor.note_overwritten()
+        now[0] += 3 * 3600
+        misspelt = STAFF_FAQ.replace("    answer: >\n      Bà con", "    anwser: >\n      Bà con")
+        assert misspelt != STAFF_FAQ
+        await asyncio.to_thread(faq_file.write_text, misspelt, encoding="utf-8")
+        await reload()
+        served = engine.document("bhyt-mat-the")
+        assert served is not None and "quên thẻ bảo hiểm" in served.variants  # as it last read
+        await editor.note_overwritten()
+        assert told.notes == []
+
+        now[0] += 3600
+        fixed = STAFF_FAQ + "# đã sửa\n"
+        await asyncio.to_thread(faq_file.write_text, fixed, encoding="utf-8")
+        await reload()
+        await editor.note_overwritten()
+        assert len(told.notes) == 1 and "quên thẻ bảo hiểm" in told.notes[0]
+        assert "Đã thêm lại" in await editor.redo()
+        assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bảo hiểm",)
+    finally:
+        engine.close()

@@ -137,13 +137,15 @@ class ChatEdits:
         undone meanwhile is left alone). Those a hand save dropped are marked lost and
         returned (each once); a watched edit a hand save has is marked shown; a lost one
         the file has again (added back by hand) goes. `recent`: seconds within which an
-        edit is told lost even once shown (/undo's)."""
+        edit is told lost even once shown (/undo's). One whose entry an edit broke, served
+        as it last read (`FaqFile.kept`: the bot's copy, not the file's), is left as it is
+        until the entry reads again: neither lost (/redo cannot add to it) nor shown."""
         now = self.clock()
         hand = digest(faq.data) not in self.own
         newly: list[ChatEdit] = []
         changed: dict[tuple[float, str, str, bool], ChatEdit | None] = {}
         for edit in looked:
-            if edit not in self.edits:
+            if edit not in self.edits or edit.entry_id in faq.kept:
                 continue
             present = edit.in_file(faq)
             if edit.lost_at is not None:
