@@ -521,6 +521,34 @@ def test_an_entry_an_edit_breaks_keeps_answering_as_it_last_read(tmp_path, damag
     engine.close()
 
 
+def test_a_way_of_asking_moved_out_of_an_entry_the_same_edit_broke_answers_where_it_went(
+    tmp_path,
+):
+    """Staff split 'thẻ bhyt bị rách' out of bhyt-mat-the into an entry of its own and, in
+    the same save, misspell the old entry's answer key: the old entry serves as it last
+    read, but without the way of asking the file now gives to the new entry, which
+    answers it (not two entries offered for it, the resident answered by neither)."""
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    _edit(faq, "    variants: [làm mất thẻ bhyt, thẻ bhyt bị rách]", "    variants: [làm mất thẻ bhyt]")
+    _edit(faq, *BROKEN_EDITS["answer misspelt"])
+    _edit(
+        faq,
+        "  - id: cccd-cap-lai\n",
+        "  - id: bhyt-the-rach\n    question: Thẻ bảo hiểm y tế bị rách thì làm sao?\n"
+        "    variants: [thẻ bhyt bị rách]\n    answer: Đến bưu điện phường để đổi thẻ mới.\n"
+        "    topics: [bhyt]\n  - id: cccd-cap-lai\n",
+    )
+
+    engine.reload()
+
+    answer = engine.ask("thẻ bhyt bị rách")
+    assert answer.answered and answer.best.id == "bhyt-the-rach"
+    assert engine.ask("làm mất thẻ bhyt").best.id == "bhyt-mat-the"  # still kept
+    assert "VssID" in engine.document("bhyt-mat-the").answer
+    engine.close()
+
+
 def test_a_new_entry_with_a_mistake_is_skipped_and_a_deleted_one_is_gone(tmp_path):
     faq, content = write_ward(tmp_path)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)

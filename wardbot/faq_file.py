@@ -366,11 +366,14 @@ def _kept_entries(
     Only a block with one readable id that no entry `loaded` has: two entries run
     together are both skipped, as told; a new entry (not in `last`) is skipped. A kept
     entry keeps its answer, ways of asking and links, the topics still in the file, and
-    takes the broken block's line; the problems of the block say it is kept."""
+    takes the broken block's line; the problems of the block say it is kept. A way of
+    asking the file now gives another entry (moved out of it in the same edit) is that
+    entry's: the kept one no longer asks it."""
     kept: dict[str, FaqEntry] = {}
     broken: set[str] = set()
     have = {entry.id for entry in loaded}
     known = {topic.id for topic in topics}
+    asked = {asked_words(t) for entry in loaded for t in (entry.question, *entry.variants)}
     for record in failed:
         ident = _only_id(record.item)
         if ident is None or ident in have:
@@ -381,7 +384,8 @@ def _kept_entries(
             continue
         line = node_line(record.item)
         mine = [t for t in before.topics if t in known]
-        kept[ident] = replace(before, topics=tuple(mine), line=line)
+        variants = tuple(v for v in before.variants if asked_words(v) not in asked)
+        kept[ident] = replace(before, variants=variants, topics=tuple(mine), line=line)
         keys = {node_line(key) for key, _ in record.item.value}
         for at, problem in enumerate(problems):
             if at in record.told or (problem.file == src and problem.line in keys):
