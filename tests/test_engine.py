@@ -530,7 +530,11 @@ def test_a_way_of_asking_moved_out_of_an_entry_the_same_edit_broke_answers_where
     answers it (not two entries offered for it, the resident answered by neither)."""
     faq, content = write_ward(tmp_path)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
-    _edit(faq, "    variants: [làm mất thẻ bhyt, thẻ bhyt bị rách]", "    variants: [làm mất thẻ bhyt]")
+    _edit(
+        faq,
+        "    variants: [làm mất thẻ bhyt, thẻ bhyt bị rách]",
+        "    variants: [làm mất thẻ bhyt]",
+    )
     _edit(faq, *BROKEN_EDITS["answer misspelt"])
     _edit(
         faq,
