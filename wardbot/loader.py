@@ -84,18 +84,9 @@ def read_last_good(data_dir: Path) -> FaqFile | None:
     return _read_copy(data_dir, 0)
 
 
-def load_what_serves(faq_file: Path, data_dir: Path) -> FaqFile:
-    """What a bot on `data_dir` serves: `faq_file` read as that bot reads it (of topics or
-    entries sharing an id, the one it serves, `load_faq` against `read_last_good`), or its
-    last good version while the file is not served (`served`); the file as read when
-    neither serves (nothing to serve: its topics and entries are as unusable as none)."""
-    last_good = read_last_good(data_dir)
-    faq = load_faq(faq_file, serving=last_good)
-    return served(faq, last_good) or faq
-
-
 def load_if_served(faq_file: Path, data_dir: Path) -> FaqFile | None:
-    """`faq_file` read as `load_what_serves` reads it, when a bot on `data_dir` serves it; None
+    """`faq_file` read as a bot on `data_dir` reads it (of topics or entries sharing an id,
+    the one it serves; an entry an edit broke as it last read), when that bot serves it; None
     while that bot serves its last good version instead (`faq_usable`: the file does not
     read, or lost a whole section, a mistyped `faq:` header), whose entries are not the
     file's."""

@@ -41,7 +41,6 @@ from urllib.parse import urlsplit
 from wardbot import portal_items
 from wardbot.config import Settings
 from wardbot.hours import vietnam_today
-from wardbot.loader import load_what_serves
 from wardbot.models import Announcement
 from wardbot.portal_decide import Decider, edited, moved_from
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article
@@ -92,6 +91,7 @@ from wardbot.portal_outcome import (
 from wardbot.portal_retry import Failing, count, of_backlog, remembered, to_retry, waiting
 from wardbot.portal_sources import clean_url, item_url, source_kind
 from wardbot.portal_withdraw import REMOVED, gone_from, removed_there, withdraw
+from wardbot.publish import served_faq
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ class Importer:
         self.max_bytes = self.fetcher.max_bytes
         # The topics the bot serves tag the notices: of two sharing an id, the one served;
         # while a mistake keeps faq.yaml from serving ('topic:' for 'topics:'), the last good.
-        faq = load_what_serves(settings.faq_file, settings.data_dir)
+        faq, _ = served_faq(settings)
         self.topics = faq.topics
         self.faq_ids = {entry.id for entry in faq.faq}
         self.log_path = settings.data_dir / IMPORT_LOG
