@@ -1172,9 +1172,11 @@ def test_a_small_compressed_answer_that_inflates_to_megabytes_is_refused_before_
 def test_a_compressed_answer_cut_or_garbled_is_said_broken_not_a_connection_failure(portal):
     page = gzip.compress((FIXTURES / BHYT_PAGE).read_bytes())
     url = portal.put("/hong", page[:20] + b"\xff" * 200, headers={"Content-Encoding": "gzip"})
-    with portal_fetch.Fetcher(["127.0.0.1"]) as fetcher:
-        with pytest.raises(portal_fetch.FetchError, match="compressed, and broken"):
-            fetcher.get(url)
+    with (
+        portal_fetch.Fetcher(["127.0.0.1"]) as fetcher,
+        pytest.raises(portal_fetch.FetchError, match="compressed, and broken"),
+    ):
+        fetcher.get(url)
 
 
 def test_a_page_compressed_twice_is_refused_with_why_and_admins_told_in_vietnamese(
