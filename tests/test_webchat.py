@@ -380,6 +380,44 @@ async def test_the_full_page_opened_from_the_widget_continues_its_conversation_o
         ).status_code == 400
 
 
+async def test_a_link_carrying_a_stranger_s_token_does_not_put_a_resident_in_their_conversation(
+    client: httpx.AsyncClient,
+) -> None:
+    """Someone makes a conversation, asks for a 'Mở toàn trang' token for it (their own
+    server can, at each click on a link of theirs) and sends a resident /chat#continue=
+    with it: the resident's page would adopt that conversation, and the stranger, who
+    holds its key, read every question the resident typed there and the ward's answers.
+    A token opens its conversation only from the address it was given to: the widget's
+    frame and the page it opens are one browser."""
+    stranger, resident = "198.51.100.23", "203.0.113.7"
+    await send_from(client, stranger, OTHER, "xin chao")
+    token = (
+        await client.post(
+            "/chat/api/handoff", json={"session": OTHER}, headers=from_address(stranger)
+        )
+    ).json()["token"]
+    joined = await client.post(
+        "/chat/api/join", json={"token": token}, headers=from_address(resident)
+    )
+    assert joined.status_code == 404 and joined.json() == {"error": msg.WEB_HANDOFF_EXPIRED}
+    # Used up: not tried again from elsewhere, nor from the address it was given to.
+    again = await client.post(
+        "/chat/api/join", json={"token": token}, headers=from_address(stranger)
+    )
+    assert again.status_code == 404
+    # The resident's own panel and full page (one browser, one address) still continue.
+    await send_from(client, resident, SESSION, "mat the bhyt")
+    own = (
+        await client.post(
+            "/chat/api/handoff", json={"session": SESSION}, headers=from_address(resident)
+        )
+    ).json()["token"]
+    joined = await client.post(
+        "/chat/api/join", json={"token": own}, headers=from_address(resident)
+    )
+    assert joined.status_code == 200 and joined.json() == {"session": SESSION}
+
+
 async def resume(client: httpx.AsyncClient, **body: Any) -> httpx.Response:
     return await client.post("/chat/api/resume", json=body, headers=HEADERS)
 

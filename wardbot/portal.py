@@ -78,6 +78,11 @@ _REASONS_VI = (
         "bảo mật cũ hoặc sai); cần báo bộ phận kỹ thuật của cổng thông tin",
     ),
     ("too large", "trang quá lớn"),
+    (
+        "compressed",
+        "máy chủ cổng thông tin gửi trang nén theo cách bot không đọc được; cần báo bộ phận "
+        "kỹ thuật của cổng thông tin",
+    ),
     *(
         (
             f"not an HTML page ({media}",

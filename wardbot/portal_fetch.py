@@ -19,7 +19,8 @@ import email.message
 import re
 import ssl
 import time
-from collections.abc import Callable, Collection, Iterable
+import zlib
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,12 @@ REQUEST_INTERVAL = 1.0
 # How many times MAX_BYTES a page may be with the data: URIs it holds (images pasted into
 # the article), which are dropped as they arrive.
 INLINE_SHARE = 10
+# A compressed answer is inflated here, at most this many bytes at a time, so that the
+# caps above stop it within a step: httpx inflates each chunk read whole (60 KB of gzip
+# became 60 MB at once; 1 KB gzipped twice, "Content-Encoding: gzip, gzip", 600 MB).
+INFLATE_STEP = 64 * 1024
+# What the bot asks for and inflates itself; another encoding is refused (FetchError).
+ACCEPT_ENCODING = "gzip, deflate"
 
 
 class FetchError(Exception):
@@ -219,7 +226,7 @@ class Fetcher:
         self.halted: Callable[[], bool] = lambda: False
         read = READ_TIMEOUT if timeout is None else timeout
         self._client = httpx.Client(
-            headers={"User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(read, connect=min(CONNECT_TIMEOUT, read)),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
@@ -307,7 +314,7 @@ class Fetcher:
                 if declared.isdigit() and int(declared) > self.max_bytes * INLINE_SHARE:
                     raise FetchError(self._too_large())
                 body, inline, read = bytearray(), _InlineData(), 0
-                for chunk in response.iter_bytes():
+                for chunk in _inflated(response):
                     read += len(chunk)
                     body += inline.feed(chunk)
                     if len(body) > self.max_bytes or read > self.max_bytes * INLINE_SHARE:
@@ -354,6 +361,55 @@ def _connect_problem(exc: httpx.HTTPError) -> str:
             return f"the portal's HTTPS connection failed ({cause.reason or cause})"
         cause = cause.__cause__ or cause.__context__
     return f"could not connect ({type(exc).__name__})"
+
+
+def _inflated(response: httpx.Response) -> Iterator[bytes]:
+    """The body as sent, inflated when compressed (gzip or deflate), INFLATE_STEP bytes
+    at a time at most: the caller's caps stop a small body that inflates to gigabytes (a
+    compression bomb) before it is held. Any other Content-Encoding, or two of them, is a
+    FetchError (ACCEPT_ENCODING asks for neither)."""
+    if response.is_stream_consumed:  # read whole, inflated, by a transport answering from
+        yield response.content  # memory (httpx.MockTransport): nothing left to stream
+        return
+    named = response.headers.get("content-encoding", "").lower().split(",")
+    codings = [c.strip() for c in named if c.strip() not in ("", "identity")]
+    if not codings:
+        yield from response.iter_raw()
+        return
+    if len(codings) > 1 or codings[0] not in ("gzip", "x-gzip", "deflate"):
+        raise FetchError(f"compressed in a way the bot does not read ({', '.join(codings)})")
+    inflate = _Inflate(gzip=codings[0] != "deflate")
+    try:
+        for chunk in response.iter_raw():
+            yield from inflate.feed(chunk)
+        yield from inflate.feed(b"")
+    except zlib.error:
+        raise FetchError("compressed, and broken: the answer cannot be inflated") from None
+
+
+class _Inflate:
+    """gzip or deflate (zlib's format, or raw as some servers send it), inflated a step at
+    a time (zlib's max_length), never a whole chunk at once."""
+
+    def __init__(self, *, gzip: bool) -> None:
+        self._format_known = gzip  # deflate: zlib's format, or raw when it does not read so
+        self._z = zlib.decompressobj(zlib.MAX_WBITS | 16 if gzip else zlib.MAX_WBITS)
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """What `data` inflates to, in steps; b"" for the end of the body."""
+        if not self._format_known and data:
+            try:  # (its first byte, at most, inflated to tell)
+                zlib.decompressobj().decompress(data, 1)
+            except zlib.error:
+                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
+            self._format_known = True
+        while True:
+            out = self._z.decompress(data, INFLATE_STEP)
+            if out:
+                yield out
+            data = self._z.unconsumed_tail
+            if not data and len(out) < INFLATE_STEP:
+                return
 
 
 _DATA_URI = re.compile(rb"data:[\w.+-]+/[\w.+-]+;base64,", re.I)

@@ -34,6 +34,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 HealthCheck = Callable[[], bool]
+# The folders of an absolute path in what /healthz tells beside its checks (an error naming
+# the file it could not load or write: "...: '/srv/ward/data/index/vectors.npy'"): anyone
+# the proxy lets in reads /healthz, and where the bot keeps its files is none of theirs.
+# The file's own name stays: it tells the operator enough. (Not a web address's path.)
+_FOLDERS = re.compile(r"(?<![\w:/.~-])(?:/[^\s/'\"]+)+/(?=[^\s/'\"])")
 # No poll for updates answered for this long: not receiving. A long poll is answered within
 # its timeout (10 s on Telegram, 30 s on Zalo, plus the client's grace); python-telegram-bot
 # waits at most 30 s between attempts after errors.
@@ -164,7 +169,7 @@ def web_app(
         # What is degraded without being down (matching by words only, say), and what
         # waits on purpose (alerts held for the morning).
         for name, detail in (details or {}).items():
-            body[name] = await asked(f"{name} (detail)", detail, None)
+            body[name] = _without_folders(await asked(f"{name} (detail)", detail, None))
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     async def livez(request: Request) -> Response:
@@ -181,6 +186,18 @@ def web_app(
             *routes,
         ]
     )
+
+
+def _without_folders(value: object) -> object:
+    """`value` (a detail for /healthz) with the folders of each absolute path in its texts
+    left out: '.../vectors.npy'."""
+    if isinstance(value, str):
+        return _FOLDERS.sub("…/", value)
+    if isinstance(value, list | tuple):
+        return [_without_folders(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_folders(item) for key, item in value.items()}
+    return value
 
 
 MAX_UPDATE_BYTES = 1 << 20
