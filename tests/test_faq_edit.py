@@ -4,12 +4,14 @@ file moves (comments, quoting, layout), or that the edit is refused and the file
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import itertools
 import os
 import re
 import stat
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -850,6 +852,28 @@ async def _reloaded() -> bool:
     return True
 
 
+@contextlib.asynccontextmanager
+async def _editing_served(
+    faq_file: Path, backups: Path
+) -> AsyncIterator[tuple[Engine, faq_edit.FaqEditor, _Told, list[float]]]:
+    """A bot's engine serving `faq_file` and the chat editor reloading it, for edits met
+    by hand saves: (engine, editor, what admins were told, the editor's clock to move)."""
+    content = faq_file.parent / "content"
+    content.mkdir()
+    engine = Engine.open(faq_file, content, backups)
+
+    async def reload() -> bool:
+        await asyncio.to_thread(engine.reload)
+        return True
+
+    told, now = _Told(), [1_800_000_000.0]
+    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
+    try:
+        yield engine, editor, told, now
+    finally:
+        engine.close()
+
+
 def _editor(faq_file: Path, backups: Path, told: _Told, now: list[float]) -> faq_edit.FaqEditor:
     return faq_edit.FaqEditor(faq_file, backups, _reloaded, warn_admins=told, clock=lambda: now[0])
 
@@ -1102,17 +1126,7 @@ async def test_a_chat_edit_kept_by_a_hand_save_that_copied_its_entry_above_it_is
     start a new one, leaving its id, and saves. The bot keeps serving the entry the variant
     went to (wardbot.loader), so the edit is not lost: admins are not told it was dropped,
     /redo has nothing to add, and /undo speaks of the hand save, not of nothing to undo."""
-    content = faq_file.parent / "content"
-    content.mkdir()
-    engine = Engine.open(faq_file, content, backups)
-
-    async def reload() -> bool:
-        await asyncio.to_thread(engine.reload)
-        return True
-
-    told, now = _Told(), [1_800_000_000.0]
-    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
-    try:
+    async with _editing_served(faq_file, backups) as (engine, editor, told, _):
         await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
         await editor.note_overwritten()
         with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
@@ -1122,7 +1136,7 @@ async def test_a_chat_edit_kept_by_a_hand_save_that_copied_its_entry_above_it_is
             "    answer: Tại bưu điện phường.\n\n  - id: bhyt-mat-the\n",
         )
         await asyncio.to_thread(faq_file.write_text, copied, encoding="utf-8")
-        await reload()
+        await asyncio.to_thread(engine.reload)
         served = engine.document("bhyt-mat-the")
         assert served is not None and "căn cước" in served.answer  # the one the variant is in
         await editor.note_overwritten()
@@ -1133,8 +1147,6 @@ async def test_a_chat_edit_kept_by_a_hand_save_that_copied_its_entry_above_it_is
             await editor.undo()
         assert str(refused.value) == faq_edit.msg.faq_undo_changed(str(faq_file))
         assert await asyncio.to_thread(faq_file.read_text, encoding="utf-8") == copied
-    finally:
-        engine.close()
 
 
 def test_a_variant_goes_into_a_one_line_variants_block_written_as_a_list(
@@ -1235,34 +1247,22 @@ async def test_a_chat_edit_is_not_told_lost_by_a_save_whose_faq_header_is_mistyp
     header mistyped. The bot keeps serving the last good version, the variant in it
     (wardbot.loader.faq_usable): admins are not told the edit was dropped, and once the
     header is put right /undo still takes the variant back."""
-    content = faq_file.parent / "content"
-    content.mkdir()
-    engine = Engine.open(faq_file, content, backups)
-
-    async def reload() -> bool:
-        await asyncio.to_thread(engine.reload)
-        return True
-
-    told, now = _Told(), [1_800_000_000.0]
-    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
-    try:
+    async with _editing_served(faq_file, backups) as (engine, editor, told, _):
         await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
         with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
         mistyped = with_it.replace("\nfaq:\n", "\nfaqs:\n")
         await asyncio.to_thread(faq_file.write_text, mistyped, encoding="utf-8")
-        await reload()
+        await asyncio.to_thread(engine.reload)
         served = engine.document("bhyt-mat-the")
         assert served is not None and "quên thẻ bảo hiểm" in served.variants
         await editor.note_overwritten()
         assert told.notes == []
 
         await asyncio.to_thread(faq_file.write_text, with_it, encoding="utf-8")
-        await reload()
+        await asyncio.to_thread(engine.reload)
         await editor.note_overwritten()
         assert told.notes == []
         assert "quên thẻ bảo hiểm" in await editor.undo()
-    finally:
-        engine.close()
 
 
 def test_a_variant_for_an_entry_an_edit_broke_is_refused_naming_its_mistake(
@@ -1298,24 +1298,14 @@ async def test_a_chat_edit_a_hand_save_dropped_while_breaking_its_entry_is_told_
     fixed: that copy is not the file's, so the edit is neither told lost (/redo could not
     add it to the broken entry) nor taken as kept by the save; once the mistake is fixed
     without it, admins are told, and /redo adds it again."""
-    content = faq_file.parent / "content"
-    content.mkdir()
-    engine = Engine.open(faq_file, content, backups)
-
-    async def reload() -> bool:
-        await asyncio.to_thread(engine.reload)
-        return True
-
-    told, now = _Told(), [1_800_000_000.0]
-    editor = faq_edit.FaqEditor(faq_file, backups, reload, warn_admins=told, clock=lambda: now[0])
-    try:
+    async with _editing_served(faq_file, backups) as (engine, editor, told, now):
         await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
         await editor.note_overwritten()
         now[0] += 3 * 3600
         misspelt = STAFF_FAQ.replace("    answer: >\n      Bà con", "    anwser: >\n      Bà con")
         assert misspelt != STAFF_FAQ
         await asyncio.to_thread(faq_file.write_text, misspelt, encoding="utf-8")
-        await reload()
+        await asyncio.to_thread(engine.reload)
         served = engine.document("bhyt-mat-the")
         assert served is not None and "quên thẻ bảo hiểm" in served.variants  # as it last read
         await editor.note_overwritten()
@@ -1324,10 +1314,8 @@ async def test_a_chat_edit_a_hand_save_dropped_while_breaking_its_entry_is_told_
         now[0] += 3600
         fixed = STAFF_FAQ + "# đã sửa\n"
         await asyncio.to_thread(faq_file.write_text, fixed, encoding="utf-8")
-        await reload()
+        await asyncio.to_thread(engine.reload)
         await editor.note_overwritten()
         assert len(told.notes) == 1 and "quên thẻ bảo hiểm" in told.notes[0]
         assert "Đã thêm lại" in await editor.redo()
         assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bảo hiểm",)
-    finally:
-        engine.close()
