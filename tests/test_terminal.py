@@ -916,6 +916,38 @@ async def test_stop_with_a_number_under_mysubs_stops_that_line(
     assert await conversation.store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+@pytest.mark.parametrize("stop", ["hủy hai", "bỏ số hai ạ"])
+async def test_stop_with_a_number_word_under_mysubs_stops_that_line(
+    conversation: Conversation, ward_settings: Settings, stop: str
+) -> None:
+    """ "hủy hai", "bỏ số hai ạ" under /mysubs stop its line 2, as "hủy 2" does; before,
+    they were asked as a question ("chưa có thông tin")."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "/mysubs", stop, "/quit")
+    out = await chat(conversation, ward_settings, *lines)
+    assert msg.unsubscribed("Cư trú") in out.split(f"> {stop}\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+async def test_register_with_a_number_word_under_the_topics_follows_that_line(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "đăng ký ba" under /topics follows its line 3, as "đăng ký 3" does."""
+    out = await chat(conversation, ward_settings, "/topics", "đăng ký số ba", "/quit")
+    assert msg.subscribed(WARD_NAME, "Cư trú") in out.split("> đăng ký số ba\n", 1)[1]
+    assert await conversation.store.subscriptions_of(CHAT) == ["cu-tru"]
+
+
+async def test_stop_with_a_number_word_and_no_list_on_screen_is_a_question(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """ "hủy hai thẻ bhyt", and "hủy hai" with no list shown, stop no subscription: they
+    are asked as any message is."""
+    lines = ("/subscribe bhyt", "/subscribe cư trú", "hủy hai", "/mysubs", "hủy hai thẻ bhyt")
+    out = await chat(conversation, ward_settings, *lines, "/quit")
+    assert msg.unsubscribed("Cư trú") not in out
+    assert sorted(await conversation.store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru"]
+
+
 async def test_unsubscribe_with_the_number_of_stop_all_under_mysubs_stops_all(
     conversation: Conversation, ward_settings: Settings
 ) -> None:

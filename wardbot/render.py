@@ -253,9 +253,10 @@ def numbered_choice(
     return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
 
 
-# Stopping a line of the list by its number, with no other word of alerts: "hủy 2".
+# Stopping a line of the list by its number, with no other word of alerts: "hủy 2", or
+# in a word ("hủy hai", "bỏ số hai": read as `typed_number` reads them under a list).
 _STOP_LINE = re.compile(
-    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?\d+(?:\s+(?:a|nhe|nha|di))*)[\s.!]*"
+    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?(?:\d+|[a-z]+)(?:\s+(?:a|nhe|nha|di))*)[\s.!]*"
 )
 
 
@@ -267,7 +268,10 @@ def topic_by_number(text: str, menu: Sequence[Button]) -> Button | None:
     the topic is asked for by name, as before."""
     intent = parse_intent(text)
     if (stop := _STOP_LINE.fullmatch(fold(text).strip())) is not None:
-        intent = Intent("unsubscribe", stop.group(1))  # "hủy 2", "bỏ số 2"
+        # "hủy 2", "bỏ số 2"; a word as typed, with its accents ("bốn", not "bon")
+        said = stop.group(1) if any(c.isdigit() for c in stop.group(1)) else text.split(None, 1)[1]
+        if typed_number(said) is not None:
+            intent = Intent("unsubscribe", said)
     # A bare "đăng ký 3" is read as a question about registering (its `arg`, "3").
     if intent.kind not in ("subscribe", "unsubscribe", "question") or not intent.arg:
         return None
