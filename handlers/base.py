@@ -213,6 +213,10 @@ class AlertParts:
         # (chat, the alert's digest) -> how many of its messages went out
         self._sent: LastPerChat[int] = LastPerChat()
 
+    def forget(self, chat_id: str) -> None:
+        """/forget: what went out of its alerts goes from memory too (the rows are deleted)."""
+        self._sent.drop_where(lambda key: isinstance(key, tuple) and key[0] == chat_id)
+
     async def rest_of(
         self,
         chat_id: str,
@@ -585,6 +589,7 @@ class Answerer:
         self._kept.drop(chat.chat_id)
         self._recalled.drop(chat.chat_id)
         self._apologised.drop(chat.chat_id)
+        self.alert_parts.forget(chat.chat_id)
 
     @contextlib.asynccontextmanager
     async def _turn(self, chat: ChatRef) -> AsyncIterator[None]:

@@ -498,6 +498,43 @@ async def test_a_long_alert_whose_second_part_fails_for_a_moment_arrives_once(
             await telegram.application.shutdown()
 
 
+async def test_forget_drops_the_count_of_parts_of_an_alert_sent_to_the_chat(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A long alert's first part reached the resident, its second keeps failing: the bot
+    remembers, in memory too, that one part went out. /forget deletes that memory with the
+    rows: before, the count stayed in memory under the chat's id."""
+    from handlers.telegram import TelegramChannel
+
+    async def sleep(seconds: float) -> None:
+        pass
+
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as store:
+        conversation = Conversation(ward_engine, store, ward_settings)
+        telegram = TelegramChannel(
+            bot_settings(ward_settings, api),
+            conversation,
+            reply_retry=replace(REPLY_RETRY, sleep=sleep),
+        )
+        await telegram.application.initialize()
+        try:
+            text = "\n\n".join(
+                f"Mục {n}: " + "Lịch cắt điện khu phố trong tuần tới. " * 10 for n in range(12)
+            )
+            text = "\n\n".join(paragraph.strip() for paragraph in text.split("\n\n"))
+            await store.queue_message(text, [CHAT], time.time())
+            api.fail("sendMessage", 502, description="Bad Gateway", times=None, after=1)
+            sender = Sender(store, telegram, Composer(lambda: ward_engine.corpus, store))
+            await sender.drain()
+            assert len(api.sent(int(CHAT.chat_id))) == 1  # its first part only
+            sent = telegram.answerer.alert_parts._sent
+            assert [key[0] for key in sent._last] == [CHAT.chat_id]  # type: ignore[index]
+            await conversation.handle_text(CHAT, "/forget")
+            assert len(sent) == 0
+        finally:
+            await telegram.application.shutdown()
+
+
 async def test_a_group_upgraded_between_the_parts_of_a_long_alert_gets_the_rest_once(
     api: FakeBotApi, ward_engine: Engine, ward_settings: Settings
 ) -> None:

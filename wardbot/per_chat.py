@@ -8,7 +8,7 @@ keep such a value; a bot with many chats lets the oldest go instead of growing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -45,3 +45,8 @@ class LastPerChat(Generic[T]):
 
     def drop(self, chat: Hashable) -> None:
         self._last.pop(chat, None)
+
+    def drop_where(self, test: Callable[[Hashable], bool]) -> None:
+        """Forget every key `test` holds true of (a chat's keys, where a key names more)."""
+        for key in [key for key in self._last if test(key)]:
+            del self._last[key]
