@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from wardbot.alerts import Alerts
 from wardbot.config import Settings
 from wardbot.full_disk import FullDiskWatch
 from wardbot.store import ChatRef
+from wardbot.supervise import Restarts, Supervised
 
 # test_telegram_app's fixture, used here too
 __all__ = ["api"]
@@ -207,3 +208,37 @@ async def test_the_running_bot_tells_its_admin_on_telegram_of_a_full_disk_and_it
         seen = ticks[0]
         await until(lambda: ticks[0] >= seen + 5)
     assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
+
+
+async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_note_of_its_own(
+    ward: Ward,
+) -> None:
+    """One full disk, one message: a background task stopped by a write the full disk
+    refuses is not told as failing too once admins were told of the disk (it is logged);
+    a task failing for another reason meanwhile still is."""
+    watcher, refusing = watch(ward), Refusing(ward)
+    restarts = Restarts(clock=ward.clock, notify=watcher.alerts.task_failing)
+    restarts.told_otherwise = watcher.told_of
+
+    async def once(work: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        """The task run as the bot runs it, until its first failure is dealt with."""
+        stop = asyncio.Event()
+
+        async def wait(seconds: float, stop: asyncio.Event) -> None:
+            stop.set()
+
+        await Supervised(name, work, replace(restarts, wait=wait)).run(stop)
+
+    async def writes(stop: asyncio.Event) -> None:
+        await refusing.subscribe()
+
+    async def breaks(stop: asyncio.Event) -> None:
+        raise RuntimeError("a bug")
+
+    await refusing.fill()
+    await watcher.look()
+    await once(writes, "portal")
+    assert await notes(ward) == [full_note(ward)]
+    await once(breaks, "weekly-report")
+    failing = (ADMIN.chat_id, msg.admin_task_failing(ward.settings.ward_name, "weekly-report"))
+    assert await notes(ward) == [full_note(ward), failing]

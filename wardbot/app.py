@@ -471,6 +471,7 @@ async def _serve(
             launch(retention)
             # Admins told in chat when the disk fills, and when the bot writes again.
             watch_disk = FullDiskWatch(store, alerts, alerts.clock)
+            restarts.told_otherwise = watch_disk.told_of  # one full disk, one message
             background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
         if portal is not None:
             launch(portal)

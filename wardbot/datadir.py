@@ -106,7 +106,7 @@ def is_write_failure(exc: BaseException) -> bool:
     return isinstance(exc, OSError)
 
 
-def _full(folder: Path, exc: BaseException) -> bool:
+def disk_full(folder: Path, exc: BaseException) -> bool:
     """Whether the write failed because the folder's disk is full."""
     if isinstance(exc, OSError) and exc.errno is not None:
         return exc.errno in (errno.ENOSPC, errno.EDQUOT)
@@ -124,7 +124,7 @@ class NoScratch(OSError):
 def _stand_in(settings: Settings, problem: BaseException) -> Iterator[Settings]:
     """`settings` with a temporary data folder seeded with what DATA_DIR holds (the
     database aside: it is opened read-only where it is); says why, in one line."""
-    full = _full(settings.data_dir, problem)
+    full = disk_full(settings.data_dir, problem)
     log.error(FULL if full else READ_ONLY, settings.data_dir, reason(problem))
     try:
         folder = OwnedFolder(STAND_IN, settings.data_dir)

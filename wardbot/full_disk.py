@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardbot import messages as msg
+from wardbot.datadir import disk_full, is_write_failure
 
 if TYPE_CHECKING:
     from wardbot.alerts import Alerts
@@ -36,6 +40,15 @@ class FullDiskWatch:
         self.alerts = alerts
         self.clock = clock
         self.since: float | None = None  # when admins were told the disk is full
+
+    def told_of(self, exc: BaseException) -> bool:
+        """Whether `exc`, a background task's error, is the full disk admins were told of:
+        a write refused for lack of room during the episode (wardbot.supervise tells no
+        note of its own for it, one episode being one message); else False."""
+        if self.since is None:
+            return False
+        folder = self.alerts.settings.data_dir
+        return any(_no_room(folder, cause) for cause in _causes(exc))
 
     async def look(self) -> None:
         """One tick: tell admins a full disk once, and its end once."""
@@ -79,3 +92,26 @@ class FullDiskWatch:
                 log.warning("could not look whether the data folder's disk is full", exc_info=True)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), LOOK_EVERY_SECONDS)
+
+
+def _no_room(folder: Path, exc: BaseException) -> bool:
+    """Whether `exc` is a write refused for lack of room: ENOSPC (or a quota), SQLite's
+    "database or disk is full", or its "disk I/O error" on a disk with no room. Not any
+    other error: a platform unreachable while the disk is full is news of its own."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    return (
+        isinstance(exc, sqlite3.OperationalError)
+        and is_write_failure(exc)
+        and disk_full(folder, exc)
+    )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it was raised from or while handling (a store's error wrapped)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and seen not in chain:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    return chain

@@ -96,6 +96,9 @@ class Restarts:
     clock: Callable[[], float] = time.monotonic
     # Tells admins that the named task is failing; set once the outbox exists (wardbot.app).
     notify: Callable[[str], Awaitable[object]] | None = field(default=None)
+    # Whether a task's error is one admins were told of another way (a full disk:
+    # FullDiskWatch.told_of): logged, not told as the task failing too.
+    told_otherwise: Callable[[BaseException], bool] | None = field(default=None)
     # The named task ran well for `max_delay` after failing: a new failure is news again,
     # even after a restart (Alerts keeps whom it told in the database).
     recovered: Callable[[str], Awaitable[object]] | None = field(default=None)
@@ -164,7 +167,7 @@ class Supervised:
                         logging.ERROR,
                         traceback=True,
                     )
-                await self._tell()
+                await self._tell(exc)
                 await self.restarts.wait(delay, stop)
                 delay = min(delay * 2, self.restarts.max_delay)
             finally:
@@ -187,10 +190,14 @@ class Supervised:
         except Exception:  # the next failure is not told: a lesser evil than a crash here
             log.exception("%s: could not note that it works again", self.name)
 
-    async def _tell(self) -> None:
+    async def _tell(self, exc: BaseException) -> None:
         # Not the error's text: it may hold a request URL, and so a bot token.
         if self._told or self.restarts.notify is None:
             return
+        told_otherwise = self.restarts.told_otherwise
+        if told_otherwise is not None and told_otherwise(exc):
+            log.info("%s: admins were told of this error another way", self.name)
+            return  # not `_told`: a later error of another kind is news
         try:
             await self.restarts.notify(self.name)
             self._told = True
