@@ -96,6 +96,12 @@ ASSETS = "handlers.web_assets"
 # (an office's shared connection, a school) gets more.
 SESSION_LIMIT = (8, 3.0)
 ADDRESS_LIMIT = (40, 0.5)
+# Reading replies (/chat/api/poll) has limits of its own, generous: a page polls about once
+# a second (its long polls answered at once when past LISTENERS_PER_ADDRESS), a reload or
+# a reconnect reads a few pages of history at once; a flood of reads (each a database
+# query) is slowed down, and never eats into what the session may send.
+POLL_SESSION_LIMIT = (30, 0.5)
+POLL_ADDRESS_LIMIT = (200, 0.05)
 # Event streams and long polls held open at once, per address and in all: each holds a
 # connection (a file descriptor: a systemd service has 1,024) for as long as the page is
 # open. A household's phones and tabs fit in the first; past it, a stream is refused (the
@@ -530,6 +536,8 @@ class WebChatChannel:
         self.history = History(conversation.store)
         self.per_session = RateLimit(*SESSION_LIMIT, clock=clock)
         self.per_address = RateLimit(*ADDRESS_LIMIT, clock=clock)
+        self.polls_per_session = RateLimit(*POLL_SESSION_LIMIT, clock=clock)
+        self.polls_per_address = RateLimit(*POLL_ADDRESS_LIMIT, clock=clock)
         self.allowance = DailyAllowance(clock=now)
         self.listening = Slots(LISTENERS_PER_ADDRESS, LISTENERS)
         self.handoffs = Handoffs(clock)
@@ -711,8 +719,15 @@ class WebChatChannel:
         ours = {authority(scheme, h) for h in (request.headers.get("host", ""), forwarded, public)}
         return authority(scheme, netloc) in ours - {""}
 
-    def _limited(self, client: str, session: str) -> Response | None:
-        wait = max(self.per_session.wait(session), self.per_address.wait(client))
+    def _limited(self, client: str, session: str, *, reading: bool = False) -> Response | None:
+        """A 429 when the session or its address goes too fast: in what it sends, or with
+        `reading`, in how often it reads its replies (limits of their own)."""
+        by_session, by_address = (
+            (self.polls_per_session, self.polls_per_address)
+            if reading
+            else (self.per_session, self.per_address)
+        )
+        wait = max(by_session.wait(session), by_address.wait(client))
         if wait <= 0:
             return None
         seconds = max(1, round(wait))
@@ -914,8 +929,11 @@ class WebChatChannel:
         if isinstance(found, Response):
             return found
         session, after = found
-        entries = await self.history.after(session, after)
         client = _client(request)
+        limited = self._limited(client, session, reading=True)
+        if limited is not None:
+            return limited
+        entries = await self.history.after(session, after)
         wait = request.query_params.get("wait") == "1" and self._running
         if not entries and wait and self.listening.take(client):
             try:

@@ -521,6 +521,40 @@ def test_an_entry_an_edit_breaks_keeps_answering_as_it_last_read(tmp_path, damag
     engine.close()
 
 
+def test_an_entry_written_twice_both_copies_broken_says_which_copy_is_kept_at_each_line(
+    tmp_path,
+):
+    """Staff paste the entry bhyt-mat-the a second time and each copy has a mistake: the
+    entry serves as it last read; the first copy's line says so, the second copy's line
+    says it is a second writing of that entry, skipped, not that the whole entry is."""
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    text = faq.read_text(encoding="utf-8")
+    start = text.index("  - id: bhyt-mat-the")
+    end = text.index("  - id: ", start + 1)
+    first = text[start:end].replace("    answer: Có thể dùng", "    anwser: Có thể dùng")
+    second = first.replace("    anwser:", "    answr:")
+    faq.write_text(text[:start] + first + second + text[end:], encoding="utf-8")
+    lines = faq.read_text(encoding="utf-8").split("\n")
+    first_id = lines.index("  - id: bhyt-mat-the") + 1
+
+    problems = engine.reload()
+
+    assert "VssID" in engine.document("bhyt-mat-the").answer
+    [in_first] = [p for p in problems if p.file == str(faq) and "'anwser'" in p.message]
+    [in_second] = [p for p in problems if p.file == str(faq) and "'answr'" in p.message]
+    assert lines[in_first.line - 1].startswith("    anwser:")
+    assert lines[in_second.line - 1].startswith("    answr:")
+    assert in_first.message.endswith(KEPT)
+    assert in_second.message.endswith(
+        f"mục này được viết hai lần trong tệp (lần đầu ở dòng {first_id}), nên lần viết này "
+        "bị bỏ qua; bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong: hãy sửa lỗi "
+        "và chỉ giữ lại một lần viết của mục"
+    )
+    assert "cả mục này bị bỏ qua" not in str(problems)
+    engine.close()
+
+
 def test_a_way_of_asking_moved_out_of_an_entry_the_same_edit_broke_answers_where_it_went(
     tmp_path,
 ):

@@ -2309,6 +2309,61 @@ async def test_a_feed_sending_to_its_www_address_is_followed_there(ward):
     assert failures == [] and len(ward.imported()) == 2
 
 
+async def test_a_redirect_from_https_down_to_http_is_refused_and_admins_told_why(ward):
+    """A portal sending its https feed to plain http (a page there can be altered on its
+    way): not followed, admins told in Vietnamese. Its http feed sent to https is read.
+    (An in-memory portal: no network.)"""
+    pages = {
+        "/rss/tin-tuc.xml": (FIXTURES / "rss.xml").read_bytes(),
+        "/tin-tuc/trao-the-bhyt-hoc-sinh": (FIXTURES / BHYT_PAGE).read_bytes(),
+        "/tin-tuc/tong-ket-phong-trao-2019": (FIXTURES / OLD_PAGE).read_bytes(),
+    }
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        wanted = "http" if downgrading else "https"
+        if request.url.scheme != wanted:
+            return httpx.Response(
+                301, headers={"Location": str(request.url.copy_with(scheme=wanted))}
+            )
+        return httpx.Response(
+            200,
+            content=pages[request.url.path],
+            headers={
+                "Content-Type": "text/html; charset=utf-8"
+                if "tin-tuc/" in request.url.path
+                else "application/rss+xml"
+            },
+        )
+
+    async def told(feed: str) -> list[str]:
+        failures: list[str] = []
+        follower = FeedFollower(
+            ward.settings(portal_feeds=(feed,)),
+            on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
+            fetcher=lambda hosts: portal_fetch.Fetcher(
+                hosts, transport=httpx.MockTransport(answer)
+            ),
+        )
+        await follower.poll()
+        return failures
+
+    downgrading = True
+    feed = "https://phuong5.example.vn/rss/tin-tuc.xml"
+    assert await told(feed) == [
+        "⚠️ Không nhập được tin từ cổng thông tin: trang chuyển từ địa chỉ bảo mật (https) "
+        "sang địa chỉ không bảo mật (http); bot không đọc theo, vì nội dung có thể bị sửa "
+        "trên đường truyền; cần báo bộ phận kỹ thuật của cổng thông tin.\n" + feed
+    ]
+    assert asked == [feed]  # the plain http address never asked
+    assert ward.imported() == []
+
+    downgrading = False
+    assert await told("http://phuong5.example.vn/rss/tin-tuc.xml") == []
+    assert len(ward.imported()) == 2
+
+
 async def test_admins_are_told_when_the_portal_replaces_a_notice_staff_edited(ward, portal):
     page = portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     rss = (

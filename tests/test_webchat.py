@@ -953,6 +953,35 @@ async def test_a_flood_from_one_session_is_slowed_down_with_retry_after(
     assert (await send(client, text="cam on nua")).status_code == 200
 
 
+async def test_a_flood_of_reads_is_slowed_down_but_a_page_polling_its_replies_is_not(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    """Each read of the replies is a database query: a client reading as fast as it can
+    gets 429, while a page polling about once a second (and reading a few pages of its
+    history on a reload) is never refused, nor kept from sending."""
+    assert (await send(client, text="cam on")).status_code == 200
+
+    async def read() -> httpx.Response:
+        return await client.get("/chat/api/poll", params={"after": "0"}, headers=OURS)
+
+    for _ in range(10 * 60):  # ten minutes of a page polling once a second
+        clock.now += 1.0
+        for _ in range(3 if clock.now % 60 == 0 else 1):  # now and then a reload
+            polled = await read()
+            assert polled.status_code == 200 and len(polled.json()["messages"]) == 2
+    flood = [(await read()).status_code for _ in range(100)]
+    assert 429 in flood and flood.count(200) < 40
+    refused = await read()
+    seconds = int(refused.headers["Retry-After"])
+    assert refused.status_code == 429 and seconds >= 1
+    assert refused.json() == {"error": msg.web_slow_down(seconds)}
+    # The flood spent its reads only: the session may still send; another session reads.
+    assert (await send(client, text="cam on nua")).status_code == 200
+    assert len(await history(client, OTHER)) == 0
+    clock.now += 60
+    assert (await read()).status_code == 200
+
+
 async def test_one_address_cannot_hold_open_more_than_its_share_of_event_streams(
     client: httpx.AsyncClient, channel: WebChatChannel, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -55,6 +55,7 @@ SAMPLES: dict[str, list[Any]] = {
     "source": ["content/hop.md"],
     "notice_id": ["2024-07-05-hop"],
     "faq_file": ["faq.yaml"],
+    "kept_line": [28],
     "saving": [["faq.yaml", "content/2024-07-05-hop.md"], []],
     "data_dir": ["/srv/wardbot/data", "data"],
     "lasted": [30.0, 5400.0, 200000.0],  # how long the data folder's disk was full

@@ -366,7 +366,8 @@ def _kept_entries(
     Only a block with one readable id that no entry `loaded` has: two entries run
     together are both skipped, as told; a new entry (not in `last`) is skipped. A kept
     entry keeps its answer, ways of asking and links, the topics still in the file, and
-    takes the broken block's line; the problems of the block say it is kept. A way of
+    takes the broken block's line; the problems of the block say it is kept (those of a
+    second broken copy of it, that this copy is skipped for the first). A way of
     asking the file now gives another entry (moved out of it in the same edit) is that
     entry's: the kept one no longer asks it."""
     kept: dict[str, FaqEntry] = {}
@@ -380,16 +381,18 @@ def _kept_entries(
             continue
         broken.add(ident)
         before = last.get(ident)
-        if before is None or ident in kept:
+        if before is None:
             continue
-        line = node_line(record.item)
-        mine = [t for t in before.topics if t in known]
-        variants = tuple(v for v in before.variants if asked_words(v) not in asked)
-        kept[ident] = replace(before, variants=variants, topics=tuple(mine), line=line)
+        first = kept[ident].line if ident in kept else None
+        if first is None:
+            line = node_line(record.item)
+            mine = [t for t in before.topics if t in known]
+            variants = tuple(v for v in before.variants if asked_words(v) not in asked)
+            kept[ident] = replace(before, variants=variants, topics=tuple(mine), line=line)
         keys = {node_line(key) for key, _ in record.item.value}
         for at, problem in enumerate(problems):
             if at in record.told or (problem.file == src and problem.line in keys):
-                problems[at] = _said_kept(problem)
+                problems[at] = _said_kept(problem, first)
     return list(kept.values()), frozenset(broken)
 
 
@@ -406,12 +409,16 @@ def _only_id(item: Node) -> str | None:
         return None
 
 
-def _said_kept(problem: Problem) -> Problem:
+def _said_kept(problem: Problem, first: int | None = None) -> Problem:
     """`problem` of a broken entry, said as costing what it costs while the entry keeps
-    serving as it last read (msg.faq_entry_kept); one that skips nothing unchanged."""
+    serving as it last read (msg.faq_entry_kept); in a second copy of the entry (`first`:
+    the kept copy's line), as skipped for that one (msg.faq_entry_copy_skipped). One that
+    skips nothing is unchanged."""
     mistake, cost, because = problem.message.partition(f" — {_ENTRY.skipped}")
     if not cost:
         return problem
+    if first is not None:
+        return replace(problem, message=msg.faq_entry_copy_skipped(mistake, first))
     return replace(problem, message=msg.faq_entry_kept(mistake, because))
 
 

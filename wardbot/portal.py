@@ -65,6 +65,12 @@ _REASONS_VI = (
     ("the server answered 429", "cổng thông tin báo đọc quá nhiều lần, tạm từ chối (lỗi 429)"),
     ("the server answered", "máy chủ cổng thông tin báo lỗi"),
     ("too many redirects", "trang chuyển hướng vòng quanh, không dẫn tới bài viết nào"),
+    (
+        "redirected from https to plain http",
+        "trang chuyển từ địa chỉ bảo mật (https) sang địa chỉ không bảo mật (http); bot không "
+        "đọc theo, vì nội dung có thể bị sửa trên đường truyền; cần báo bộ phận kỹ thuật của "
+        "cổng thông tin",
+    ),
     ("could not connect", "không kết nối được với cổng thông tin"),
     (
         "the portal's HTTPS certificate",

@@ -130,6 +130,10 @@ class _HostRefused(Exception):
     pass
 
 
+class _Downgraded(Exception):
+    """A redirect from https to plain http (where a page can be altered on its way)."""
+
+
 _Budget = Callable[[float | None, type[httpcore.TimeoutException]], float | None]
 
 
@@ -234,6 +238,7 @@ class Fetcher:
             transport=transport,
         )
         self._ends_at: float | None = None  # the deadline of the request under way
+        self._secure = False  # whether the request under way went over https at some step
         # The client's own transports (direct, and those of proxies from the environment):
         # their connections are made through a backend that keeps to the deadline. (httpx
         # offers no overall timeout, nor a public way to give its transport a backend.)
@@ -276,6 +281,11 @@ class Fetcher:
         # Runs before every request, the redirected ones too.
         if not self.allowed(str(request.url)):
             raise _HostRefused(request.url.host)
+        # Once on https, a redirect back to plain http is not followed (http to https is).
+        if request.url.scheme == "https":
+            self._secure = True
+        elif self._secure:
+            raise _Downgraded(shown_address(str(request.url)))
 
     def get(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -298,6 +308,7 @@ class Fetcher:
             raise Halted
         started = self.clock()
         self._ends_at = started + self.deadline
+        self._secure = False
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 if response.status_code == 304:
@@ -334,6 +345,10 @@ class Fetcher:
                 )
         except _HostRefused as exc:
             raise FetchError(f"redirected to {exc}, which is not the portal's host") from None
+        except _Downgraded as exc:
+            raise FetchError(
+                f"redirected from https to plain http ({exc}), which the bot does not follow"
+            ) from None
         except httpx.TimeoutException:
             if self.clock() - started >= self.deadline:
                 raise FetchError(f"timed out (no complete answer in {self.deadline:g} s)") from None

@@ -585,6 +585,18 @@ def faq_entry_kept(mistake: str, because: str) -> str:
     )
 
 
+def faq_entry_copy_skipped(mistake: str, kept_line: int) -> str:
+    """A mistake in a second copy of an FAQ entry (the same id written twice, both copies
+    broken) the bot served before: the first copy is the one said kept (faq_entry_kept),
+    this one is skipped, and the entry still serves as it last read. `mistake`: what is
+    wrong, as staff are told it; `kept_line`: the first copy's line."""
+    return (
+        f"{mistake} — mục này được viết hai lần trong tệp (lần đầu ở dòng {kept_line}), nên "
+        "lần viết này bị bỏ qua; bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong: "
+        "hãy sửa lỗi và chỉ giữ lại một lần viết của mục"
+    )
+
+
 def faq_entry_kept_not_edited(entry_id: str, where: str, mistakes: Sequence[str]) -> str:
     """A chat edit (/variant, /redo) of an FAQ entry whose last edit has a mistake, so the
     bot serves its previous version (`faq_entry_kept`): an edit of the file's text would
