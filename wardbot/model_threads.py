@@ -43,6 +43,7 @@ class WidthChooser:
         self._costs: dict[int, deque[float]] = {}  # width -> its last seconds per character
         self._tried: dict[int, tuple[int, float]] = {}  # width -> (texts seen, time) last tried
         self._texts = 0
+        self.used: dict[int, int] = {}  # width -> texts embedded at it (for benchmarks)
 
     def width(self) -> int:
         """The width for the next text."""
@@ -67,6 +68,7 @@ class WidthChooser:
             costs.clear()  # a width not used for a while: the host has changed since
         costs.append(seconds / (chars + FIXED_CHARS))
         self._tried[width] = (self._texts, now)
+        self.used[width] = self.used.get(width, 0) + 1
 
     def _estimate(self, width: int) -> float:
         return statistics.median(self._costs[width])
