@@ -72,8 +72,3 @@ class WidthChooser:
 
     def _estimate(self, width: int) -> float:
         return statistics.median(self._costs[width])
-
-    def estimates(self) -> dict[int, float]:
-        """Milliseconds a 40-character question is expected to take, by width (for logs
-        and benchmarks)."""
-        return {w: self._estimate(w) * (40 + FIXED_CHARS) * 1000 for w in self._costs}
