@@ -210,6 +210,25 @@ async def test_the_running_bot_tells_its_admin_on_telegram_of_a_full_disk_and_it
     assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
 
 
+class Once:
+    """A background task run as the bot runs it (wardbot.app's Restarts: admins told of a
+    task failing, unless `watcher` folds its error into the full disk), until its first
+    failure is dealt with."""
+
+    def __init__(self, watcher: FullDiskWatch) -> None:
+        self.restarts = Restarts(
+            clock=watcher.clock, notify=watcher.alerts.task_failing, told_otherwise=watcher.folds
+        )
+
+    async def __call__(self, work: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        stop = asyncio.Event()
+
+        async def wait(seconds: float, stop: asyncio.Event) -> None:
+            stop.set()
+
+        await Supervised(name, work, replace(self.restarts, wait=wait)).run(stop)
+
+
 async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_note_of_its_own(
     ward: Ward,
 ) -> None:
@@ -217,17 +236,7 @@ async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_not
     refuses is not told as failing too once admins were told of the disk (it is logged);
     a task failing for another reason meanwhile still is."""
     watcher, refusing = watch(ward), Refusing(ward)
-    restarts = Restarts(clock=ward.clock, notify=watcher.alerts.task_failing)
-    restarts.told_otherwise = watcher.told_of
-
-    async def once(work: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
-        """The task run as the bot runs it, until its first failure is dealt with."""
-        stop = asyncio.Event()
-
-        async def wait(seconds: float, stop: asyncio.Event) -> None:
-            stop.set()
-
-        await Supervised(name, work, replace(restarts, wait=wait)).run(stop)
+    once = Once(watcher)
 
     async def writes(stop: asyncio.Event) -> None:
         await refusing.subscribe()
@@ -242,3 +251,25 @@ async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_not
     await once(breaks, "weekly-report")
     failing = (ADMIN.chat_id, msg.admin_task_failing(ward.settings.ward_name, "weekly-report"))
     assert await notes(ward) == [full_note(ward), failing]
+
+
+async def test_a_task_stopped_by_the_full_disk_before_the_first_look_tells_only_the_disk(
+    ward: Ward,
+) -> None:
+    """The disk fills between two looks and a task's write is refused first: admins get
+    the one message that the disk is full, at once, not a note that the task is failing
+    (and the disk's message after it at the next look)."""
+    watcher, refusing = watch(ward), Refusing(ward)
+    once = Once(watcher)
+
+    async def writes(stop: asyncio.Event) -> None:
+        await refusing.subscribe()
+
+    await refusing.fill()
+    await once(writes, "portal")
+    assert await notes(ward) == [full_note(ward)]
+    await once(writes, "weekly-report")
+    for _ in range(2):
+        await watcher.look()
+        ward.now[0] += 30
+    assert await notes(ward) == [full_note(ward)]
