@@ -6,11 +6,13 @@ tests/test_alerts.py, on its injected clock; SQLite refuses writes as on a full 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 
+import httpx
 import pytest
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
@@ -210,6 +212,25 @@ async def test_the_running_bot_tells_its_admin_on_telegram_of_a_full_disk_and_it
     assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
 
 
+class Once:
+    """A background task run as the bot runs it (wardbot.app's Restarts: admins told of a
+    task failing, unless `watcher` folds its error into the full disk), until its first
+    failure is dealt with."""
+
+    def __init__(self, watcher: FullDiskWatch) -> None:
+        self.restarts = Restarts(
+            clock=watcher.clock, notify=watcher.alerts.task_failing, told_otherwise=watcher.folds
+        )
+
+    async def __call__(self, work: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        stop = asyncio.Event()
+
+        async def wait(seconds: float, stop: asyncio.Event) -> None:
+            stop.set()
+
+        await Supervised(name, work, replace(self.restarts, wait=wait)).run(stop)
+
+
 async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_note_of_its_own(
     ward: Ward,
 ) -> None:
@@ -217,17 +238,7 @@ async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_not
     refuses is not told as failing too once admins were told of the disk (it is logged);
     a task failing for another reason meanwhile still is."""
     watcher, refusing = watch(ward), Refusing(ward)
-    restarts = Restarts(clock=ward.clock, notify=watcher.alerts.task_failing)
-    restarts.told_otherwise = watcher.told_of
-
-    async def once(work: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
-        """The task run as the bot runs it, until its first failure is dealt with."""
-        stop = asyncio.Event()
-
-        async def wait(seconds: float, stop: asyncio.Event) -> None:
-            stop.set()
-
-        await Supervised(name, work, replace(restarts, wait=wait)).run(stop)
+    once = Once(watcher)
 
     async def writes(stop: asyncio.Event) -> None:
         await refusing.subscribe()
@@ -242,3 +253,102 @@ async def test_a_task_failing_for_the_full_disk_admins_were_told_of_sends_no_not
     await once(breaks, "weekly-report")
     failing = (ADMIN.chat_id, msg.admin_task_failing(ward.settings.ward_name, "weekly-report"))
     assert await notes(ward) == [full_note(ward), failing]
+
+
+async def test_a_task_stopped_by_the_full_disk_before_the_first_look_tells_only_the_disk(
+    ward: Ward,
+) -> None:
+    """The disk fills between two looks and a task's write is refused first: admins get
+    the one message that the disk is full, at once, not a note that the task is failing
+    (and the disk's message after it at the next look)."""
+    watcher, refusing = watch(ward), Refusing(ward)
+    once = Once(watcher)
+
+    async def writes(stop: asyncio.Event) -> None:
+        await refusing.subscribe()
+
+    await refusing.fill()
+    await once(writes, "portal")
+    assert await notes(ward) == [full_note(ward)]
+    await once(writes, "weekly-report")
+    for _ in range(2):
+        await watcher.look()
+        ward.now[0] += 30
+    assert await notes(ward) == [full_note(ward)]
+
+
+async def until(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(3000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"not by now: {what}")
+
+
+async def test_the_index_stopped_by_the_full_disk_tells_only_the_disk(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff publish a notice as the disk fills, long before the watcher's next look: the
+    index cannot take it, and the admin hears that the disk is full, not that the index
+    cannot be written."""
+    admin = 4712
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 3600.0)  # one look, at the start
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    async with running_app(settings) as base:
+        disk.fill(settings.data_dir, monkeypatch)
+        disk.IndexDisk(settings.data_dir / "index", monkeypatch)
+        today = dt.date.today().isoformat()
+        notice = settings.content_dir / f"{today}-tiem-vac-xin.md"
+        notice.write_text(
+            f"---\ntitle: Tiêm vắc xin sởi\ndate: {today}\n---\nLịch tiêm vắc xin sởi.\n",
+            encoding="utf-8",
+        )
+
+        async def index() -> object:
+            async with httpx.AsyncClient() as client:
+                return (await client.get(f"{base}/healthz")).json()["index"]
+
+        for _ in range(600):
+            if await index() == "behind":
+                break
+            await asyncio.sleep(0.05)
+        assert await index() == "behind"
+        await until(lambda: len(notes()) >= 1, "the admin told")
+        notice.touch()  # tried again: nothing more to tell
+        await asyncio.sleep(1.5)
+    assert notes() == [msg.admin_disk_full(settings.ward_name, str(settings.data_dir))]
+
+
+async def test_a_bot_started_on_a_full_disk_tells_its_admin_and_then_that_it_may_restart(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started read-only because the disk is full: the admin hears it once (answering
+    only, restart once there is room), and once the disk has room, that the bot can be
+    restarted to save again (it does not by itself)."""
+    admin = 4713
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 0.01)
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    with monkeypatch.context() as full:
+        disk.fill(settings.data_dir, full)
+        async with running_app(settings, healthy=False) as base:
+            await until(lambda: len(notes()) == 1, "the full disk told")
+            await asyncio.sleep(0.3)  # many looks on a disk still full
+            assert notes() == [
+                msg.admin_disk_full_at_start(settings.ward_name, str(settings.data_dir))
+            ]
+            full.undo()
+            await until(lambda: len(notes()) == 2, "the room told")
+            await asyncio.sleep(0.3)
+            async with httpx.AsyncClient() as client:
+                checks = (await client.get(f"{base}/healthz")).json()["checks"]
+    assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
+    assert "khởi động lại bot" in notes()[1]
+    assert checks["data"] is False  # read-only until restarted

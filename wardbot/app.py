@@ -322,13 +322,18 @@ async def _serve(
         if hasattr(channel, "tell_admins"):
             channel.tell_admins = alerts.tell_admins_once
     restarts.recovered = alerts.task_recovered
+    # Admins told in chat when the disk fills, and when the bot writes again (or, started
+    # read-only, may be restarted); a part stopped by the full disk tells nothing more.
+    watch_disk = FullDiskWatch(store, alerts, alerts.clock)
+    restarts.told_otherwise = watch_disk.folds  # one full disk, one message
 
     async def index_news(state: str) -> None:
-        """Admins hear once that the search index cannot be written (Alerts.task_failing);
-        once it is well, a later outage is news again."""
+        """Admins hear once that the search index cannot be written (Alerts.task_failing),
+        unless the full disk is why (told as such); once it is well, a later outage is
+        news again."""
         if state == "ok":
             await alerts.task_recovered(INDEX)
-        else:
+        elif not await watch_disk.folds(engine.index_failure()):
             await alerts.task_failing(INDEX)
 
     watcher = ContentWatcher(engine, alerts, settings, snapshot, index_news=index_news)
@@ -469,10 +474,7 @@ async def _serve(
         launch(watching)
         if store.writable:  # nothing to purge in a read-only data folder
             launch(retention)
-            # Admins told in chat when the disk fills, and when the bot writes again.
-            watch_disk = FullDiskWatch(store, alerts, alerts.clock)
-            restarts.told_otherwise = watch_disk.told_of  # one full disk, one message
-            background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
+        background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
         if portal is not None:
             launch(portal)
         if weekly is not None:

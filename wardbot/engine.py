@@ -235,10 +235,11 @@ class Engine:
         self._index: SearchIndex | None = None
         # Why the files' last change is not in the index (its write failed: a full disk, a
         # folder the bot cannot write); None once one succeeds. See index_state().
-        self._index_error: str | None = None
+        self._index_error: OSError | None = None
         # The index serves from here when it was damaged and the data folder refused the
-        # new one; mend_index() brings it back.
+        # new one (`_aside_why`); mend_index() brings it back.
         self._aside: OwnedFolder | None = None
+        self._aside_why: OSError | None = None
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
@@ -537,10 +538,11 @@ class Engine:
                     self._synonyms,
                 )
             log.error("the search index cannot be read (%s): building it again", why)
-            aside = None
+            aside, why_aside = None, None
             try:
                 index = self._build_index(entries, vocab, keys, synonyms)
             except OSError as exc:  # a full disk: every question would fail, and build again
+                why_aside = exc
                 aside = OwnedFolder(INDEX_ASIDE, self.data_dir)
                 try:
                     index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
@@ -557,6 +559,7 @@ class Engine:
             with self._lock:
                 self._index = index
                 previous, self._aside = self._aside, aside
+                self._aside_why = why_aside
             damaged.close()
             if previous is not None:  # the damaged index was a temporary copy
                 previous.cleanup()
@@ -575,6 +578,13 @@ class Engine:
         if self._aside is not None:
             return "temporary"
         return "ok" if self._index_error is None else "behind"
+
+    def index_failure(self) -> OSError | None:
+        """The write refused that keeps the index from the data folder (state "behind" or
+        "temporary"; None else): a full disk is told to admins as such, not as the index
+        failing (wardbot.full_disk)."""
+        with self._lock:
+            return self._aside_why if self._aside is not None else self._index_error
 
     def mend_index(self) -> bool:
         """Build the index again in the data folder when it is not there (deleted, or
@@ -623,7 +633,7 @@ class Engine:
                     "until it can",
                     exc,
                 )
-            self._index_error = exc.strerror or str(exc)
+            self._index_error = exc
             raise
         self._index_error = None
 

@@ -1,6 +1,8 @@
 """Admins told in chat when the data folder's disk fills while the bot runs, and when the
 bot writes again: once per episode, not at each write refused (/healthz and the log say it
-too, wardbot.store.base)."""
+too, wardbot.store.base). A part of the bot stopped by the full disk (a background task,
+the search index) is folded into that one message (FullDiskWatch.folds). A bot started
+read-only on a full disk is told too, and that it can be restarted once there is room."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from wardbot import messages as msg
 from wardbot.datadir import disk_full, is_write_failure
+from wardbot.store.turns import no_room
 
 if TYPE_CHECKING:
     from wardbot.alerts import Alerts
@@ -31,7 +34,9 @@ class FullDiskWatch:
     database the disk cannot grow); its end, once a write of the bot's went through again
     and the disk has room, as a note through the outbox. What was told is kept in memory
     only (nothing can be saved on a full disk): a restart during an episode tells it once
-    more."""
+    more. A bot that started read-only (Store.writable false) looks at the data folder's
+    disk itself: told that it is full, then that it has room and the bot may be restarted
+    (a read-only bot does not write again by itself)."""
 
     name = "full-disk"
 
@@ -40,29 +45,45 @@ class FullDiskWatch:
         self.alerts = alerts
         self.clock = clock
         self.since: float | None = None  # when admins were told the disk is full
+        self._turn = asyncio.Lock()  # a tick and a fold at once tell the disk once
 
-    def told_of(self, exc: BaseException) -> bool:
-        """Whether `exc`, a background task's error, is the full disk admins were told of:
-        a write refused for lack of room during the episode (wardbot.supervise tells no
-        note of its own for it, one episode being one message); else False."""
-        if self.since is None:
+    async def folds(self, exc: BaseException | None) -> bool:
+        """Whether `exc`, the error that stopped a part of the bot (a background task:
+        wardbot.supervise; the search index's write), is the full disk: a write refused
+        for lack of room while the disk is full. Admins are then told of the disk at once
+        if they were not yet (not at the next tick, a part's own note coming first), and
+        the part tells no note of its own: one full disk, one message. False for any other
+        error (or None), and for a refusal while the disk is not found full."""
+        if exc is None:
             return False
         folder = self.alerts.settings.data_dir
-        return any(_no_room(folder, cause) for cause in _causes(exc))
+        if not any(_no_room(folder, cause) for cause in _causes(exc)):
+            return False
+        if self.since is None:
+            await self.look()
+        return self.since is not None or self._full()
 
     async def look(self) -> None:
         """One tick: tell admins a full disk once, and its end once."""
-        full = self.store.full()
-        if self.since is None:
-            if full:
-                await self._tell_full()
-            return
-        if not full:
-            await self._tell_room()
+        async with self._turn:
+            full = self._full()
+            if self.since is None:
+                if full:
+                    await self._tell_full()
+                return
+            if not full:
+                await self._tell_room()
+
+    def _full(self) -> bool:
+        if self.store.writable:
+            return self.store.full()
+        # Started read-only: the database is not written, the data folder's disk is looked at.
+        return no_room(self.alerts.settings.data_dir)
 
     async def _tell_full(self) -> None:
         settings = self.alerts.settings
-        text = msg.admin_disk_full(settings.ward_name, str(settings.data_dir))
+        told = msg.admin_disk_full if self.store.writable else msg.admin_disk_full_at_start
+        text = told(settings.ward_name, str(settings.data_dir))
         # Told when at least one admin was: else tried again at the next tick (a channel
         # down; with no admin to tell, nothing is sent at any tick).
         if await self.alerts.tell_admins_directly(text):
@@ -70,9 +91,12 @@ class FullDiskWatch:
 
     async def _tell_room(self) -> None:
         """A write went through and the disk has room: the note that the bot writes again
-        is queued; refused after all, the next tick tries again."""
+        is queued; refused after all, the next tick tries again. Started read-only: the
+        note that the disk has room and the bot may be restarted, straight through the
+        channels (nothing is queued in a read-only database)."""
         assert self.since is not None
-        text = msg.admin_disk_room_again(self.alerts.settings.ward_name, self.clock() - self.since)
+        told = msg.admin_disk_room_again if self.store.writable else msg.admin_disk_room_restart
+        text = told(self.alerts.settings.ward_name, self.clock() - self.since)
         try:
             queued = await self.alerts.tell_admins(text)
         except Exception as exc:

@@ -96,9 +96,9 @@ class Restarts:
     clock: Callable[[], float] = time.monotonic
     # Tells admins that the named task is failing; set once the outbox exists (wardbot.app).
     notify: Callable[[str], Awaitable[object]] | None = field(default=None)
-    # Whether a task's error is one admins were told of another way (a full disk:
-    # FullDiskWatch.told_of): logged, not told as the task failing too.
-    told_otherwise: Callable[[BaseException], bool] | None = field(default=None)
+    # Whether a task's error is one admins are told of another way (a full disk:
+    # FullDiskWatch.folds, which tells it at once): logged, not told as the task failing too.
+    told_otherwise: Callable[[BaseException], Awaitable[bool]] | None = field(default=None)
     # The named task ran well for `max_delay` after failing: a new failure is news again,
     # even after a restart (Alerts keeps whom it told in the database).
     recovered: Callable[[str], Awaitable[object]] | None = field(default=None)
@@ -195,9 +195,12 @@ class Supervised:
         if self._told or self.restarts.notify is None:
             return
         told_otherwise = self.restarts.told_otherwise
-        if told_otherwise is not None and told_otherwise(exc):
-            log.info("%s: admins were told of this error another way", self.name)
-            return  # not `_told`: a later error of another kind is news
+        try:
+            if told_otherwise is not None and await told_otherwise(exc):
+                log.info("%s: admins are told of this error another way", self.name)
+                return  # not `_told`: a later error of another kind is news
+        except Exception:  # told as the task failing, as without it
+            log.exception("%s: could not tell whether admins hear of it another way", self.name)
         try:
             await self.restarts.notify(self.name)
             self._told = True

@@ -30,7 +30,9 @@ from wardbot.messages.admin import admin_broadcast_unknown_topic as admin_broadc
 from wardbot.messages.admin import admin_broadcast_usage as admin_broadcast_usage
 from wardbot.messages.admin import admin_content_gone as admin_content_gone
 from wardbot.messages.admin import admin_disk_full as admin_disk_full
+from wardbot.messages.admin import admin_disk_full_at_start as admin_disk_full_at_start
 from wardbot.messages.admin import admin_disk_room_again as admin_disk_room_again
+from wardbot.messages.admin import admin_disk_room_restart as admin_disk_room_restart
 from wardbot.messages.admin import admin_faq_readable as admin_faq_readable
 from wardbot.messages.admin import admin_faq_shrank as admin_faq_shrank
 from wardbot.messages.admin import admin_help as admin_help

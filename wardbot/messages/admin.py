@@ -800,6 +800,33 @@ def admin_disk_room_again(ward_name: str, lasted: float) -> str:
     )
 
 
+def admin_disk_full_at_start(ward_name: str, data_dir: str) -> str:
+    """The bot started on a full disk (read-only: answering only): what it means for
+    residents, what to do, and that a restart is needed once there is room."""
+    return (
+        f"⚠️ Bot {unit(ward_name)} vừa khởi động khi ổ đĩa của máy chủ đã đầy: bot không ghi "
+        f"được gì vào thư mục dữ liệu ({data_dir}) nên hiện chỉ trả lời câu hỏi.\n\n"
+        "Người dân nhắn tin vẫn được trả lời theo nội dung bot đang có. Nhưng trong lúc này "
+        "bot không nhận đăng ký theo dõi chủ đề, không gửi tin báo về thông báo mới, không "
+        "chuyển câu hỏi cho cán bộ và không ghi nhật ký câu hỏi.\n\n"
+        "Vui lòng giải phóng dung lượng trên ổ đĩa của máy chủ (xóa tệp nhật ký, bản sao lưu "
+        "cũ không còn cần). Bot sẽ báo tin khi ổ đĩa có chỗ trống; khi đó cần khởi động lại "
+        "bot để bot ghi dữ liệu trở lại. Trong lúc này, /healthz báo “data”: false."
+    )
+
+
+def admin_disk_room_restart(ward_name: str, lasted: float) -> str:
+    """The disk of a bot started on a full disk has room again: a restart makes it write."""
+    return (
+        f"✅ Ổ đĩa của máy chủ chạy bot {unit(ward_name)} đã có chỗ trống. Bot đã chỉ trả lời "
+        f"câu hỏi trong khoảng {duration(lasted)} vừa qua và vẫn chưa ghi dữ liệu được cho "
+        "đến khi được khởi động lại.\n\n"
+        "Vui lòng khởi động lại bot: sau đó đăng ký theo dõi, tin báo và câu hỏi chuyển cho "
+        "cán bộ hoạt động lại, thông báo mới đăng trong lúc này sẽ được báo cho người theo "
+        "dõi. Người dân nào vừa đăng ký không được có thể đăng ký lại."
+    )
+
+
 def admin_zalo_oa_refused(ward_name: str) -> str:
     """Zalo refuses the Official Account's refresh token for good (consent revoked): the
     OA channel is down until staff give the app access again."""
