@@ -1045,6 +1045,7 @@ async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
         "A lô ạ",
         "Chào phường ạ",
         "chào xã ạ",  # a commune's residents greet theirs
+        "chào cháu",  # an older resident, to the bot as to a young officer
         "hello",
         # Is anyone there? The greeting says who is.
         "alo có ai không",
@@ -1137,6 +1138,10 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("đc r", msg.acknowledged()),
         ("hehe cảm ơn ad", msg.thanks()),
         ("dạ con cảm ơn cô chú", msg.thanks()),
+        # An older resident calls the bot "cháu" (grandchild), as they would a young officer.
+        ("cảm ơn cháu", msg.thanks()),
+        ("cam on chau nhieu nhe", msg.thanks()),
+        ("ok cháu", msg.acknowledged()),
         ("cảm ơn xã nhiều", msg.thanks()),
         # The officer who answered, thanked for it.
         ("cảm ơn chị đã hỗ trợ", msg.thanks()),

@@ -701,6 +701,70 @@ async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it
     assert (await one(conversation, then)).title != CARD_FEE
 
 
+# A ward whose entries on health insurance are listed under one another: the one on a lost
+# card names no time nor fee; staff wrote the one on changing clinics as asked "khi nào",
+# and the one on small children's cards asks whether it is free.
+LOST_CARD = "Bị mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?"
+CLINIC = "Muốn đổi nơi đăng ký khám chữa bệnh ban đầu thì làm thế nào?"
+CHILD_CARD = "Trẻ em dưới 6 tuổi có được cấp thẻ bảo hiểm y tế miễn phí không?"
+BHYT_FAQ = f"""\
+topics:
+  - id: bhyt
+    name: Bảo hiểm y tế
+faq:
+  - id: bhyt-mat-the
+    question: {LOST_CARD}
+    variants: [mất thẻ bhyt, làm lại thẻ bảo hiểm y tế bị mất]
+    answer: |
+      Bà con không cần làm lại thẻ giấy: khi đi khám có thể dùng CCCD gắn chip hoặc VNeID.
+    topics: [bhyt]
+  - id: bhyt-doi-noi-kham
+    question: {CLINIC}
+    variants: [đổi nơi khám bhyt, đổi nơi kcb ban đầu khi nào được]
+    answer: |
+      Người tham gia được đổi nơi khám vào tháng đầu của mỗi quý, tại đại lý thu hoặc BHXH.
+    topics: [bhyt]
+  - id: bhyt-tre-em
+    question: {CHILD_CARD}
+    variants: [bhyt cho trẻ dưới 6 tuổi]
+    answer: |
+      Có. Trẻ em dưới 6 tuổi được Nhà nước đóng bảo hiểm y tế.
+    topics: [bhyt]
+"""
+
+
+@pytest.fixture(scope="module")
+def bhyt_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    opened = open_ward(tmp_path_factory.mktemp("bhyt-ward"), BHYT_FAQ, TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("then", "aspects"), [("mat bao lau", ("time",)), ("lệ phí bao nhiêu", ("fee",))]
+)
+async def test_a_follow_up_gets_no_entry_listed_under_the_answer_on_another_procedure(
+    bhyt_engine: Engine,
+    settings: Settings,
+    clock: Clock,
+    store: Store,
+    then: str,
+    aspects: tuple[str, ...],
+) -> None:
+    """Under the lost card, changing clinics ("... khi nào được") and small children's
+    free cards are listed, each asking the time or the fee of its own procedure: asked
+    "mất bao lâu" or "lệ phí bao nhiêu" after the lost card, the resident is told the
+    answer does not say it, not given the clinic's or the child's entry as if it did."""
+    conversation = Conversation(bhyt_engine, store, settings, clock=clock)
+    first = await one(conversation, "mat the bhyt thi lam sao")
+    assert first.title == LOST_CARD
+    listed = [b.action for b in first.buttons]
+    assert "faq:bhyt-doi-noi-kham" in listed and "faq:bhyt-tre-em" in listed
+    reply = await one(conversation, then)
+    assert reply.title is None
+    assert reply.text == msg.not_stated(LOST_CARD, aspects, "UBND Phường 2", "0276 3822 123")
+
+
 async def test_asked_about_close_matches_naming_none_asks_which_leaving_them_to_pick(
     conversation: Conversation, store: Store, settings: Settings
 ) -> None:

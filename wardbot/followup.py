@@ -305,14 +305,24 @@ def mentions(doc: FaqEntry | Announcement, text: str) -> bool:
     return all(word in said for word, _ in _named(text))
 
 
-def asked_by(doc: FaqEntry | Announcement, aspects: tuple[str, ...]) -> bool:
-    """Whether `doc` is an FAQ entry on `aspects` of its procedure: its question, or a way
-    staff wrote it is asked, asks them ("Lệ phí làm thẻ căn cước là bao nhiêu?", "tiêu chí
-    hộ nghèo")."""
+def asked_by(
+    doc: FaqEntry | Announcement, aspects: tuple[str, ...], of: FaqEntry | Announcement
+) -> bool:
+    """Whether `doc` is an FAQ entry on `aspects` of the procedure `of` is about: its
+    question, or a way staff wrote it is asked, asks them and names nothing that one of
+    `of`'s phrasings does not ("Lệ phí làm thẻ căn cước là bao nhiêu?" under "Làm thẻ
+    căn cước lần đầu", "tiêu chí hộ nghèo" under registering a poor household; not "đổi
+    nơi kcb ban đầu khi nào được", the time of another procedure, under a lost health
+    insurance card)."""
     if not isinstance(doc, FaqEntry) or not aspects:
         return False
+    phrasings = (of.question, *of.variants) if isinstance(of, FaqEntry) else (of.title,)
+    subjects = [set(_words(phrasing, folded=True).split()) for phrasing in phrasings]
     return any(
         set(aspects) <= {aspect for aspect, _ in _aspects_asked(_asked(phrasing, folded=True))}
+        and any(
+            _ASPECT_WORDS.union(subject).issuperset(own_words(phrasing)) for subject in subjects
+        )
         for phrasing in (doc.question, *doc.variants)
     )
 

@@ -471,7 +471,9 @@ class Questions:
         if doc is None or not aspects:
             return None
         related = await asyncio.to_thread(self.engine.related, doc.id, 3)
-        return next((hit.doc for hit in related if followup.asked_by(hit.doc, aspects)), None)
+        return next(
+            (hit.doc for hit in related if followup.asked_by(hit.doc, aspects, of=doc)), None
+        )
 
     async def _beside(
         self, doc: FaqEntry | Announcement | None, alone: Answer, together: Answer

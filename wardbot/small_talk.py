@@ -21,8 +21,9 @@ def _words(text: str) -> frozenset[str]:
 
 # A greeting is only greeting words and filler; thanks and acknowledgements likewise.
 _GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
-# How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...
-_PRONOUNS = _words("em anh chi co chu bac con ong ba di cau thim mo toi tui minh ban")
+# How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...,
+# and how older residents name the bot or the young officer: "cháu" ("cảm ơn cháu nhé").
+_PRONOUNS = _words("em anh chi co chu bac con chau ong ba di cau thim mo toi tui minh ban")
 # The unit the office serves, greeted or thanked as its staff are ("chào xã ạ").
 _UNIT_WORDS = _words(fold(" ".join(UNITS)))
 _FILLER = (
