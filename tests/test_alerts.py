@@ -272,6 +272,37 @@ async def test_the_alert_shows_title_date_first_lines_and_opens_the_whole_notice
     assert "Đoạn 7" in full.text
 
 
+async def test_a_topic_an_edit_breaks_still_alerts_its_followers_and_can_be_followed(
+    tmp_path: Path,
+) -> None:
+    """Staff empty the name of the topic bhyt in faq.yaml: it serves as it last read, so a
+    notice tagged with it still alerts its followers, after a restart too, and residents
+    are still offered it to follow."""
+    ward = await open_ward(tmp_path)
+    try:
+        await ward.alerts.sync()
+        await follow(ward, "1", "bhyt")
+        faq = ward.settings.faq_file
+        text = faq.read_text(encoding="utf-8")
+        faq.write_text(text.replace("    name: Bảo hiểm y tế\n", "    name:\n", 1), "utf-8")
+        await ward.watcher.refresh()
+        write_notice(ward.content, "cap-the", "Cấp thẻ bảo hiểm y tế cho học sinh", topics="bhyt")
+        assert await ward.watcher.refresh()
+        await ward.sender.drain()
+        assert residents(ward) == ["1"]
+    finally:
+        await close_ward(ward)
+    ward = await open_ward(tmp_path)  # restarted, the topic still broken
+    try:
+        assert "Bảo hiểm y tế" in [topic.name for topic in ward.engine.corpus.topics]
+        write_notice(ward.content, "gia-han", "Gia hạn thẻ bảo hiểm y tế", topics="bhyt")
+        assert await ward.watcher.refresh()
+        await ward.sender.drain()
+        assert residents(ward) == ["1"]
+    finally:
+        await close_ward(ward)
+
+
 async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(ward: Ward) -> None:
     await follow(ward, "1", "hoc-bong")
     await follow(ward, "2", "bhyt")

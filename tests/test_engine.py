@@ -587,6 +587,159 @@ def test_a_way_of_asking_moved_out_of_an_entry_the_same_edit_broke_answers_where
     engine.close()
 
 
+TOPIC_KEPT = "bot vẫn dùng bản trước đó của chủ đề này cho tới khi sửa xong"
+
+
+def test_a_topic_an_edit_breaks_keeps_serving_as_it_last_read_through_restarts(tmp_path):
+    """Staff empty the name of the topic bhyt: it keeps serving as it was (its entries and
+    notices still tagged with it, residents still able to follow it), and staff are told
+    the mistake at its line, ending as for an entry; through later edits and restarts."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    _edit(faq, "    name: Bảo hiểm y tế\n", "    name:\n")
+    line = faq.read_text(encoding="utf-8").split("\n").index("    name:") + 1
+
+    told = [p for p in engine.reload() if p.file == str(faq) and p.line == line]
+
+    assert [t.name for t in engine.corpus.topics if t.id == "bhyt"] == ["Bảo hiểm y tế"]
+    assert engine.document("bhyt-mat-the").topics == ("bhyt",)
+    [problem] = told
+    assert problem.message.endswith(f"bản sửa này của chủ đề chưa được dùng; {TOPIC_KEPT}"), (
+        problem.message
+    )
+    engine.close()
+    for n in range(4):  # the last good copies all have it broken: still served
+        faq.write_text(faq.read_text(encoding="utf-8") + f"# sửa lần {n}\n", encoding="utf-8")
+        engine = Engine.open(faq, content, data, today=TODAY)
+        assert [t.name for t in engine.corpus.topics if t.id == "bhyt"] == ["Bảo hiểm y tế"]
+        assert any(p.line == line and p.message.endswith(TOPIC_KEPT) for p in engine.problems)
+        engine.close()
+    # Fixed with a new name: the new name serves.
+    _edit(faq, "    name:\n", "    name: Bảo hiểm y tế, bảo hiểm xã hội\n")
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert [t.name for t in engine.corpus.topics if t.id == "bhyt"] == [
+        "Bảo hiểm y tế, bảo hiểm xã hội"
+    ]
+    assert not [p for p in engine.problems if TOPIC_KEPT in p.message]
+    engine.close()
+
+
+def test_a_topic_deleted_or_renamed_in_the_edit_that_breaks_it_is_not_kept(tmp_path):
+    faq, content = write_ward(tmp_path)
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    # hoc-bong deleted; bhyt's id changed (a new topic) in the same edit that broke it.
+    _edit(faq, "  - id: hoc-bong\n    name: Học bổng\n    keywords: [học bổng, khuyến học]\n", "")
+    _edit(faq, "  - id: bhyt\n    name: Bảo hiểm y tế\n", "  - id: bao-hiem\n    name:\n")
+
+    problems = engine.reload()
+
+    assert {t.id for t in engine.corpus.topics} == {"can-cuoc", "cu-tru"}
+    assert not [p for p in problems if TOPIC_KEPT in p.message]
+    assert any("cả chủ đề này bị bỏ qua" in p.message for p in problems)
+    engine.close()
+
+
+def test_a_broken_entry_whose_question_a_new_entry_asks_is_not_kept_and_staff_are_told(
+    tmp_path,
+):
+    """Staff write a new entry for the question of bhyt-mat-the (a new answer, a new id)
+    and, in the same save, break the old entry: the new entry answers that question, not
+    the old version kept beside it (the two would be offered, neither answered), and staff
+    are told at the old entry's line which entry now answers it."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    _edit(faq, *BROKEN_EDITS["answer misspelt"])
+    _edit(
+        faq,
+        "  - id: cccd-cap-lai\n",
+        "  - id: bhyt-mat-the-moi\n"
+        "    question: Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?\n"
+        "    answer: Dùng ứng dụng VNeID hoặc VssID khi đi khám.\n"
+        "    topics: [bhyt]\n  - id: cccd-cap-lai\n",
+    )
+    lines = faq.read_text(encoding="utf-8").split("\n")
+    old_at = lines.index("  - id: bhyt-mat-the") + 1
+    new_at = lines.index("  - id: bhyt-mat-the-moi") + 1
+
+    problems = engine.reload()
+
+    answer = engine.ask("Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?")
+    assert answer.answered and answer.best.id == "bhyt-mat-the-moi"
+    assert engine.document("bhyt-mat-the") is None
+    told = [str(p) for p in problems if p.line == old_at]
+    assert (
+        f"{faq}:{old_at}: mục 'bhyt-mat-the' có lỗi ở bản sửa này, và câu hỏi của bản trước đó "
+        f"trùng với câu hỏi của mục 'bhyt-mat-the-moi' ở dòng {new_at}, nên bot dùng mục "
+        "'bhyt-mat-the-moi' cho câu hỏi này" in "\n".join(told)
+    ), told
+    assert not [p for p in problems if KEPT in p.message]  # the mistake says it is skipped
+    engine.close()
+    engine = Engine.open(faq, content, data, today=TODAY)  # a restart: the same
+    assert engine.ask("Mất thẻ bảo hiểm y tế thì đi khám bệnh bằng gì?").best.id == (
+        "bhyt-mat-the-moi"
+    )
+    assert engine.document("bhyt-mat-the") is None
+    engine.close()
+
+
+class Crash(Exception):
+    """The bot killed while saving the last good copy of faq.yaml."""
+
+
+def test_a_crash_at_any_step_of_saving_the_last_good_copy_still_serves_a_kept_entry(
+    tmp_path, monkeypatch
+):
+    """bhyt-mat-the broken for so many edits that every last good copy has it broken (its
+    last version known only from beside the newest copy); the bot killed at each rename of
+    the next save in turn: at the restart it still answers as it last read."""
+    real_replace = os.replace
+    renames = 0
+    crash_at = None
+
+    def replace(src, dst, *args, **kwargs):
+        nonlocal renames
+        if Path(dst).name.startswith("faq.last-good"):
+            renames += 1
+            if renames == crash_at:
+                raise Crash
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    for step in range(1, 10):
+        root = tmp_path / str(step)
+        root.mkdir()
+        faq, content = write_ward(root)
+        data = root / "data"
+        engine = Engine.open(faq, content, data, today=TODAY)
+        _edit(faq, *BROKEN_EDITS["answer misspelt"])
+        engine.reload()
+        for n in range(3):
+            faq.write_text(faq.read_text(encoding="utf-8") + f"# sửa {n}\n", encoding="utf-8")
+            engine.reload()
+        faq.write_text(faq.read_text(encoding="utf-8") + "# sửa nữa\n", encoding="utf-8")
+        renames, crash_at = 0, step
+        try:
+            engine.reload()
+        except Crash:
+            pass
+        else:  # no more renames in a save: every step tried
+            assert step > 3
+            engine.close()
+            break
+        finally:
+            crash_at = None
+        engine.close()
+
+        engine = Engine.open(faq, content, data, today=TODAY)
+        assert "VssID" in engine.document("bhyt-mat-the").answer, step
+        assert engine.ask("làm mất thẻ bhyt").best.id == "bhyt-mat-the"
+        engine.close()
+    else:
+        raise AssertionError("a save that never ends")
+
+
 def test_a_new_entry_with_a_mistake_is_skipped_and_a_deleted_one_is_gone(tmp_path):
     faq, content = write_ward(tmp_path)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)

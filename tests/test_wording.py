@@ -127,6 +127,9 @@ SAMPLES: dict[str, list[Any]] = {
     # An FAQ entry's mistake, as faq.yaml's check says it, and what the entry lacks for it.
     "mistake": ["mục 'bhyt-mat-the': dòng answer: còn trống, chưa có câu trả lời"],
     "because": ["", " vì thiếu câu trả lời"],
+    "noun": ["mục", "chủ đề"],  # what an edit broke in faq.yaml
+    "other": ["bhyt-the-moi"],  # another FAQ entry's id
+    "other_line": [12],
     "mistakes": [
         ["faq.yaml:28: mục 'bhyt-mat-the': 'anwser' viết sai, có phải 'answer'?"],
         ["faq.yaml:27: dòng question: lặp lại", "faq.yaml:29: dòng answer: còn trống"],

@@ -52,11 +52,10 @@ from wardbot.loader import (
     faq_shrink,
     faq_usable,
     id_clash,
-    keep_copy,
-    keep_served,
     publish_order,
     read_last_good,
     same_notice,
+    save_last_good,
     without_copies,
     without_id_clashes,
 )
@@ -429,14 +428,9 @@ class Engine:
 
     def _keep_last_good(self, faq: FaqFile) -> None:
         """Save faq.yaml as read and found good (`faq.data`, not the file read again: an
-        editor may be saving it anew) as the last good copy; the copies before it move one
-        place down. With it, which of the entries sharing an id serve (`keep_served`)."""
+        editor may be saving it anew) as the last good copy (`save_last_good`)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        copies = [self.data_dir / name for name in LAST_GOOD_FAQ_COPIES]
-        # A restart or a touch keeps the older copies as they are.
-        if not copies[0].exists() or copies[0].read_bytes() != faq.data:
-            keep_copy(copies, faq.data)
-        keep_served(self.data_dir, faq)
+        save_last_good(self.data_dir, faq)
 
     def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
         """What the index was built from: the analysis, the synonyms and every document."""

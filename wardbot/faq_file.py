@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
@@ -80,7 +80,13 @@ class FaqFile:
     # those among them served as they last read instead (`serving`'s: `_kept_entries`).
     broken: frozenset[str] = frozenset()
     kept: frozenset[str] = frozenset()
+    # The same of topics (`_kept_topics`).
+    broken_topics: frozenset[str] = frozenset()
+    kept_topics: frozenset[str] = frozenset()
 
+
+# A topic or an FAQ entry (`_kept_records`).
+R = TypeVar("R", Topic, FaqEntry)
 
 _TOPIC = Kind("chủ đề", "cả chủ đề này bị bỏ qua", "chủ đề vẫn được dùng", "name: Hộ tịch")
 _ENTRY = Kind("mục", "cả mục này bị bỏ qua", "mục vẫn được dùng", "answer: ...")
@@ -151,7 +157,16 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     result = FaqFile(problems=problems, missing_sections=missing, data=data or b"")
     doubled: set[str] = set()
     served_topics = {t.id: _topic_print(t.name) for t in serving.topics} if serving else {}
-    result.topics = _load_topics(sections.get("topics"), src, problems, served_topics, doubled)
+    topic_failed: list[_Failed] = []
+    loaded = _load_topics(
+        sections.get("topics"), src, problems, served_topics, doubled, topic_failed
+    )
+    last_topics = {t.id: t for t in serving.topics} if serving else {}
+    kept_topics, result.broken_topics = _kept_topics(
+        topic_failed, [t for _, t in loaded], last_topics, src, problems
+    )
+    result.topics = [t for _, t in sorted([*loaded, *kept_topics], key=lambda lt: lt[0])]
+    result.kept_topics = frozenset(t.id for _, t in kept_topics)
     served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
     failed: list[_Failed] = []
     result.faq = _load_entries(
@@ -194,7 +209,9 @@ def _load_topics(
     problems: list[Problem],
     serving: Mapping[str, Print],
     doubled: set[str],
-) -> list[Topic]:
+    failed: list[_Failed],
+) -> list[tuple[int, Topic]]:
+    """The topics that load, each with its line; `failed`: filled as `_unique_records`."""
     fields: dict[str, Parser] = {
         "id": id_field,
         "name": text_field,
@@ -202,7 +219,16 @@ def _load_topics(
     }
     served = _Served(serving, lambda values: _topic_print(values["name"]), doubled)
     records = _unique_records(
-        node, "topics", _TOPIC, fields, ("id", "name"), src, problems, served, partial=True
+        node,
+        "topics",
+        _TOPIC,
+        fields,
+        ("id", "name"),
+        src,
+        problems,
+        served,
+        partial=True,
+        failed=failed,
     )
     topics = []
     named: dict[str, tuple[str, int]] = {}  # a name as residents type it -> its topic, line
@@ -216,7 +242,8 @@ def _load_topics(
                 f"{_TOPIC.kept}; hãy đặt tên khác, ví dụ nói rõ chủ đề này dành cho ai"
             )
             problems.append(Problem(src, line, message))
-        topics.append(Topic(values["id"], values["name"], tuple(values.get("keywords", ()))))
+        topic = Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
+        topics.append((node_line(item), topic))
     return topics
 
 
@@ -361,38 +388,92 @@ def _kept_entries(
     problems: list[Problem],
 ) -> tuple[list[FaqEntry], frozenset[str]]:
     """The entries served as they last read (`last`: id -> entry, what the bot serves)
-    in place of those an edit broke (`failed`), and the ids of all of those broken.
+    in place of those an edit broke (`failed`), and the ids of all of those broken
+    (`_kept_records`).
 
-    Only a block with one readable id that no entry `loaded` has: two entries run
-    together are both skipped, as told; a new entry (not in `last`) is skipped. A kept
-    entry keeps its answer, ways of asking and links, the topics still in the file, and
-    takes the broken block's line; the problems of the block say it is kept (those of a
-    second broken copy of it, that this copy is skipped for the first). A way of
-    asking the file now gives another entry (moved out of it in the same edit) is that
-    entry's: the kept one no longer asks it."""
-    kept: dict[str, FaqEntry] = {}
-    broken: set[str] = set()
-    have = {entry.id for entry in loaded}
+    A kept entry keeps its answer, ways of asking and links, the topics still in the file,
+    and takes the broken block's line. A way of asking the file now gives another entry
+    (moved out of it in the same edit) is that entry's: the kept one no longer asks it.
+    One whose question another entry of the file asks (a new entry written to replace it,
+    its question the same) is not kept: that entry, the staff's latest word, answers it,
+    where both would otherwise be offered and neither answered; staff are told at the
+    broken block (msg.faq_entry_kept_asked_elsewhere)."""
     known = {topic.id for topic in topics}
     asked = {asked_words(t) for entry in loaded for t in (entry.question, *entry.variants)}
+    asked_by: dict[str, tuple[str, int, bool]] = {}
+    for entry in loaded:
+        for text, question in ((entry.question, True), *((v, False) for v in entry.variants)):
+            asked_by.setdefault(asked_words(text), (entry.id, entry.line, question))
+
+    def keep(before: FaqEntry, line: int) -> FaqEntry | None:
+        taken = asked_by.get(asked_words(before.question))
+        if taken is not None:
+            other, at, question = taken
+            told = msg.faq_entry_kept_asked_elsewhere(before.id, other, at, as_question=question)
+            problems.append(Problem(src, line, told))
+            return None
+        mine = tuple(t for t in before.topics if t in known)
+        variants = tuple(v for v in before.variants if asked_words(v) not in asked)
+        return replace(before, variants=variants, topics=mine, line=line)
+
+    have = {entry.id for entry in loaded}
+    kept, broken = _kept_records(failed, have, last, keep, _ENTRY, src, problems)
+    return [entry for _, entry in kept], broken
+
+
+def _kept_topics(
+    failed: Sequence[_Failed],
+    loaded: Sequence[Topic],
+    last: Mapping[str, Topic],
+    src: str,
+    problems: list[Problem],
+) -> tuple[list[tuple[int, Topic]], frozenset[str]]:
+    """The topics served as they last read (`last`: id -> topic, what the bot serves) in
+    place of those an edit broke (`failed`), each with the broken block's line, and the
+    ids of all of those broken (`_kept_records`): a topic whose name an edit emptied keeps
+    its followers alerted and its entries and notices tagged."""
+    have = {topic.id for topic in loaded}
+    return _kept_records(failed, have, last, lambda before, _: before, _TOPIC, src, problems)
+
+
+def _kept_records(
+    failed: Sequence[_Failed],
+    have: Container[str],
+    last: Mapping[str, R],
+    keep: Callable[[R, int], R | None],
+    kind: Kind,
+    src: str,
+    problems: list[Problem],
+) -> tuple[list[tuple[int, R]], frozenset[str]]:
+    """Of the records a mistake skips (`failed`), those served as they last read: `keep`
+    (the last version, the broken block's line) makes each, or refuses it (None), telling
+    why. Only a block with one readable id that no record loaded has (`have`): two run
+    together are both skipped, as told; a new one (not in `last`) is skipped. The problems
+    of a kept block say it is kept (those of a second broken copy of it, that this copy is
+    skipped for the first). Returns them with their lines, and the ids of all broken."""
+    kept: dict[str, tuple[int, R]] = {}
+    refused: set[str] = set()
+    broken: set[str] = set()
     for record in failed:
         ident = _only_id(record.item)
         if ident is None or ident in have:
             continue
         broken.add(ident)
         before = last.get(ident)
-        if before is None:
+        if before is None or ident in refused:
             continue
-        first = kept[ident].line if ident in kept else None
+        first = kept[ident][0] if ident in kept else None
         if first is None:
             line = node_line(record.item)
-            mine = [t for t in before.topics if t in known]
-            variants = tuple(v for v in before.variants if asked_words(v) not in asked)
-            kept[ident] = replace(before, variants=variants, topics=tuple(mine), line=line)
+            made = keep(before, line)
+            if made is None:
+                refused.add(ident)
+                continue
+            kept[ident] = (line, made)
         keys = {node_line(key) for key, _ in record.item.value}
         for at, problem in enumerate(problems):
             if at in record.told or (problem.file == src and problem.line in keys):
-                problems[at] = _said_kept(problem, first)
+                problems[at] = _said_kept(problem, kind, first)
     return list(kept.values()), frozenset(broken)
 
 
@@ -409,17 +490,17 @@ def _only_id(item: Node) -> str | None:
         return None
 
 
-def _said_kept(problem: Problem, first: int | None = None) -> Problem:
-    """`problem` of a broken entry, said as costing what it costs while the entry keeps
-    serving as it last read (msg.faq_entry_kept); in a second copy of the entry (`first`:
+def _said_kept(problem: Problem, kind: Kind, first: int | None = None) -> Problem:
+    """`problem` of a broken topic or entry (`kind`), said as costing what it costs while
+    it keeps serving as it last read (msg.faq_entry_kept); in a second copy of it (`first`:
     the kept copy's line), as skipped for that one (msg.faq_entry_copy_skipped). One that
     skips nothing is unchanged."""
-    mistake, cost, because = problem.message.partition(f" — {_ENTRY.skipped}")
+    mistake, cost, because = problem.message.partition(f" — {kind.skipped}")
     if not cost:
         return problem
     if first is not None:
-        return replace(problem, message=msg.faq_entry_copy_skipped(mistake, first))
-    return replace(problem, message=msg.faq_entry_kept(mistake, because))
+        return replace(problem, message=msg.faq_entry_copy_skipped(mistake, first, kind.noun))
+    return replace(problem, message=msg.faq_entry_kept(mistake, because, kind.noun))
 
 
 def asked_words(text: str) -> str:

@@ -17,6 +17,7 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.models import Announcement, Corpus, FaqEntry, Problem, Topic
@@ -104,7 +105,7 @@ def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     if not saved.exists():
         return None
     copy = load_faq(saved)
-    told_before = copy.ok_syntax and (copy.doubled or copy.broken)
+    told_before = copy.ok_syntax and (copy.doubled or copy.broken or copy.broken_topics)
     if told_before and index == 0:
         chosen = _served_choice(data_dir, copy.data)
         if chosen is not None:
@@ -116,34 +117,27 @@ def _read_copy(data_dir: Path, index: int) -> FaqFile | None:
     return copy if copy.ok_syntax else None
 
 
-def keep_served(data_dir: Path, faq: FaqFile) -> None:
+def keep_served(data_dir: Path, faq: FaqFile, replaced: bytes | None = None) -> None:
     """Beside the newest last good copy (`faq`, as served: `faq.data` its bytes), which of
-    its topics and entries sharing an id serve, and the entries an edit broke as they are
-    served instead (SERVED_CHOICE): the copies before it, which tell it too, are rotated
-    out by the next edits, and a start must serve the same. None kept when no id is shared
-    and no entry broken is served."""
+    its topics and entries sharing an id serve, and the topics and entries an edit broke
+    as they are served instead (SERVED_CHOICE): the copies before it, which tell it too,
+    are rotated out by the next edits, and a start must serve the same. None kept when no
+    id is shared and nothing broken is served.
+
+    `replaced`: the bytes of the newest copy `faq` is about to replace. Called so before
+    it is (`save_last_good`), the choice kept for that copy stays beside the new one's, so
+    that a crash before the copy is replaced still finds the old copy's."""
     path = data_dir / SERVED_CHOICE
     try:
-        if not faq.doubled and not faq.kept:
+        choice = _choice(faq)
+        earlier = None if replaced is None else _choice_kept(data_dir, replaced)
+        if choice is None and replaced is not None:
+            return  # the old copy's choice stays until the new copy is in place
+        if choice is None:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
             return
-        kept = {
-            "copy": hashlib.sha256(faq.data).hexdigest(),
-            "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
-            "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
-            "kept": {
-                e.id: {
-                    "question": e.question,
-                    "answer": e.answer,
-                    "variants": list(e.variants),
-                    "topics": list(e.topics),
-                    "links": list(e.links),
-                }
-                for e in faq.faq
-                if e.id in faq.kept
-            },
-        }
+        kept = {**choice, "before": earlier} if earlier is not None else choice
         data = json.dumps(kept, ensure_ascii=False, indent=1).encode("utf-8")
         with contextlib.suppress(OSError):
             if path.read_bytes() == data:
@@ -154,15 +148,76 @@ def keep_served(data_dir: Path, faq: FaqFile) -> None:
         log.warning("%s cannot be written (%s)", path, exc)
 
 
-def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
-    """What `keep_served` kept for the copy whose bytes are `data`; None when nothing was
-    kept for it (a copy saved before, a crash between the two writes: the copies before
-    it say)."""
+def save_last_good(data_dir: Path, faq: FaqFile) -> None:
+    """Save `faq` (read and found good; `faq.data` its bytes) as the newest last good copy,
+    the copies before it moving one place down (`keep_copy`), with which of its topics and
+    entries serve (`keep_served`). In an order that a crash at any point leaves a start
+    serving what served before it or what serves now: the choice for the new copy is
+    written (beside the old copy's) before the copy, and the old copy's dropped after."""
+    copies = [data_dir / name for name in LAST_GOOD_FAQ_COPIES]
+    try:
+        replaced = copies[0].read_bytes()
+    except FileNotFoundError:
+        replaced = b""
+    if replaced != faq.data:  # a restart or a touch keeps the older copies as they are
+        keep_served(data_dir, faq, replaced=replaced)
+        keep_copy(copies, faq.data)
+    keep_served(data_dir, faq)
+
+
+def _choice(faq: FaqFile) -> dict[str, Any] | None:
+    """What `keep_served` keeps for `faq`; None when nothing is to be kept."""
+    if not faq.doubled and not faq.kept and not faq.kept_topics:
+        return None
+    return {
+        "copy": hashlib.sha256(faq.data).hexdigest(),
+        "topics": {t.id: t.name for t in faq.topics if t.id in faq.doubled},
+        "faq": {e.id: [e.question, e.answer] for e in faq.faq if e.id in faq.doubled},
+        "kept": {
+            e.id: {
+                "question": e.question,
+                "answer": e.answer,
+                "variants": list(e.variants),
+                "topics": list(e.topics),
+                "links": list(e.links),
+            }
+            for e in faq.faq
+            if e.id in faq.kept
+        },
+        "kept_topics": {
+            t.id: {"name": t.name, "keywords": list(t.keywords)}
+            for t in faq.topics
+            if t.id in faq.kept_topics
+        },
+    }
+
+
+def _choice_kept(data_dir: Path, data: bytes) -> dict[str, Any] | None:
+    """The choice SERVED_CHOICE holds for the copy whose bytes are `data` (itself, or the
+    one it keeps for the copy before: `keep_served`'s `replaced`), as written."""
     try:
         kept = json.loads((data_dir / SERVED_CHOICE).read_bytes())
-        if kept["copy"] != hashlib.sha256(data).hexdigest():
-            return None
+    except (OSError, ValueError):
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    for choice in (kept, kept.get("before") if isinstance(kept, dict) else None):
+        if isinstance(choice, dict) and choice.get("copy") == digest:
+            return {key: value for key, value in choice.items() if key != "before"}
+    return None
+
+
+def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
+    """What `keep_served` kept for the copy whose bytes are `data`; None when nothing was
+    kept for it (a copy saved before: the copies before it say)."""
+    kept = _choice_kept(data_dir, data)
+    if kept is None:
+        return None
+    try:
         topics = [Topic(str(ident), str(name)) for ident, name in kept["topics"].items()]
+        topics += [
+            Topic(str(ident), str(topic["name"]), tuple(map(str, topic["keywords"])))
+            for ident, topic in kept.get("kept_topics", {}).items()
+        ]
         faq = [FaqEntry(str(ident), str(q), str(a)) for ident, (q, a) in kept["faq"].items()]
         faq += [
             FaqEntry(
@@ -175,7 +230,7 @@ def _served_choice(data_dir: Path, data: bytes) -> FaqFile | None:
             )
             for ident, entry in kept.get("kept", {}).items()
         ]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
     return FaqFile(topics, faq)
 

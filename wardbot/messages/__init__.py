@@ -72,6 +72,9 @@ from wardbot.messages.admin import check_summary as check_summary
 from wardbot.messages.admin import data_not_written as data_not_written
 from wardbot.messages.admin import faq_entry_copy_skipped as faq_entry_copy_skipped
 from wardbot.messages.admin import faq_entry_kept as faq_entry_kept
+from wardbot.messages.admin import (
+    faq_entry_kept_asked_elsewhere as faq_entry_kept_asked_elsewhere,
+)
 from wardbot.messages.admin import faq_entry_kept_not_edited as faq_entry_kept_not_edited
 from wardbot.messages.admin import faq_other_files_copy as faq_other_files_copy
 from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_changed

@@ -574,26 +574,44 @@ def announce_refuses_note() -> str:
     return "announce chưa đăng thông báo này: hãy sửa dòng này rồi chạy lại lệnh"
 
 
-def faq_entry_kept(mistake: str, because: str) -> str:
-    """A mistake that would skip an FAQ entry the bot served before the edit that brought
-    it: the entry keeps serving as it last read, until fixed (as a notice does). `mistake`:
-    what is wrong, as staff are told it; `because`: what the edited entry lacks, said
-    after it ("" or " vì thiếu câu trả lời")."""
+def faq_entry_kept(mistake: str, because: str, noun: str = "mục") -> str:
+    """A mistake that would skip an FAQ entry (`noun` "mục"; or a topic, "chủ đề") the bot
+    served before the edit that brought it: it keeps serving as it last read, until fixed
+    (as a notice does). `mistake`: what is wrong, as staff are told it; `because`: what
+    the edited one lacks, said after it ("" or " vì thiếu câu trả lời")."""
     return (
-        f"{mistake} — bản sửa này của mục chưa được dùng{because}; "
-        "bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong"
+        f"{mistake} — bản sửa này của {noun} chưa được dùng{because}; "
+        f"bot vẫn dùng bản trước đó của {noun} này cho tới khi sửa xong"
     )
 
 
-def faq_entry_copy_skipped(mistake: str, kept_line: int) -> str:
-    """A mistake in a second copy of an FAQ entry (the same id written twice, both copies
-    broken) the bot served before: the first copy is the one said kept (faq_entry_kept),
-    this one is skipped, and the entry still serves as it last read. `mistake`: what is
-    wrong, as staff are told it; `kept_line`: the first copy's line."""
+def faq_entry_copy_skipped(mistake: str, kept_line: int, noun: str = "mục") -> str:
+    """A mistake in a second copy of an FAQ entry (`noun` "mục"; or a topic, "chủ đề"; the
+    same id written twice, both copies broken) the bot served before: the first copy is
+    the one said kept (faq_entry_kept), this one is skipped, and it still serves as it
+    last read. `mistake`: what is wrong, as staff are told it; `kept_line`: the first
+    copy's line."""
     return (
-        f"{mistake} — mục này được viết hai lần trong tệp (lần đầu ở dòng {kept_line}), nên "
-        "lần viết này bị bỏ qua; bot vẫn dùng bản trước đó của mục này cho tới khi sửa xong: "
-        "hãy sửa lỗi và chỉ giữ lại một lần viết của mục"
+        f"{mistake} — {noun} này được viết hai lần trong tệp (lần đầu ở dòng {kept_line}), "
+        f"nên lần viết này bị bỏ qua; bot vẫn dùng bản trước đó của {noun} này cho tới khi "
+        f"sửa xong: hãy sửa lỗi và chỉ giữ lại một lần viết của {noun}"
+    )
+
+
+def faq_entry_kept_asked_elsewhere(
+    entry_id: str, other: str, other_line: int, as_question: bool
+) -> str:
+    """An FAQ entry an edit broke whose previous version would keep serving
+    (faq_entry_kept), but whose question another entry of the file now asks (`other`, at
+    `other_line`; `as_question`: as its question, else as one of its variants): two
+    entries would answer it, so the other one, the staff's latest word, does and the
+    broken one is skipped."""
+    where = "câu hỏi" if as_question else "một cách hỏi (variants)"
+    return (
+        f"mục '{entry_id}' có lỗi ở bản sửa này, và câu hỏi của bản trước đó trùng với {where} "
+        f"của mục '{other}' ở dòng {other_line}, nên bot dùng mục '{other}' cho câu hỏi này — cả "
+        f"mục '{entry_id}' bị bỏ qua; nếu mục '{other}' thay cho mục này thì xóa mục này, "
+        "nếu là hai việc khác nhau thì sửa lỗi và đặt câu hỏi khác"
     )
 
 
