@@ -516,4 +516,21 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE staff_offers ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tickets ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
     """,
+    # 39: per line of a note to admins that quotes residents' words (the Monday report's
+    # questions the bot could not answer), each chat whose words it quotes: the note's
+    # `messages` id, the line's place in it (from 0) and the line as it reads without
+    # them. That chat's /forget puts that line in place of the quoting one, whatever the
+    # question logged reads since (a resident's edit) or whether it is logged still; no
+    # wording is looked for. Per-chat rows, gone with /forget, and with their note.
+    """
+    CREATE TABLE quoted_lines (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        unquoted TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, message, line)
+    );
+    CREATE INDEX quoted_lines_by_message ON quoted_lines (message);
+    """,
 )
