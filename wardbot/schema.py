@@ -522,7 +522,11 @@ MIGRATIONS: tuple[str, ...] = (
     # them. That chat's /forget puts that line in place of the quoting one, whatever the
     # question logged reads since (a resident's edit) or whether it is logged still; no
     # wording is looked for. Per-chat rows, gone with /forget, and with their note.
+    # And per delivery seen (`inbox_seen`), the chat it came from: its key may name the
+    # resident (a follow on a Zalo Official Account is named by the follower's id), and
+    # the chat's /forget deletes it. NULL for one seen before (gone within two days).
     """
+    ALTER TABLE inbox_seen ADD COLUMN chat_id TEXT;
     CREATE TABLE quoted_lines (
         channel TEXT NOT NULL,
         chat_id TEXT NOT NULL,
