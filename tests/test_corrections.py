@@ -530,6 +530,10 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
         if version < 38:
             raw.execute("ALTER TABLE staff_offers DROP COLUMN complaint")
             raw.execute("ALTER TABLE tickets DROP COLUMN complaint")
+        if version < 39:
+            raw.execute("DROP TABLE quoted_lines")
+        if 21 <= version < 39:
+            raw.execute("ALTER TABLE inbox_seen DROP COLUMN chat_id")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -306,3 +306,110 @@ async def test_a_resident_who_forgets_leaves_their_question_in_no_report_kept_by
     [report] = reports(bot)
     assert "zqxwv" not in report and "cắt điện khu phố 3" in report
     assert msg.weekly_question_forgotten() in report
+
+
+def kept_reports(path: Path) -> list[str]:
+    """The weekly reports the bot keeps in its database (waiting to go, or sent)."""
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT text FROM messages WHERE text LIKE '%Báo cáo tuần%'")
+        return [row[0] for row in rows.fetchall()]
+
+
+def holds(path: Path, word: bytes) -> list[str]:
+    """The database files (and write-ahead log) that hold `word` anywhere, free pages too."""
+    files = [path, path.with_name(path.name + "-wal")]
+    return [f.name for f in files if f.exists() and word in f.read_bytes()]
+
+
+async def test_a_question_edited_after_the_report_is_quoted_no_more_once_its_resident_forgets(
+    api: FakeBotApi, ward_settings: Settings
+) -> None:
+    """On Telegram a resident asks what the bot cannot answer and the Monday report quotes
+    it; then they edit that message (the question log now holds only its new wording)
+    and send /forget. The report the bot keeps quotes their words no more, in the database
+    files neither, though those words are nowhere else to be looked for; another
+    resident's question stays quoted."""
+    admin, resident, other = 4711, 5150, 5151
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    path = settings.data_dir / "bot.sqlite3"
+    async with await Store.open(path) as store:  # this week's report is made already
+        await store.set_meta_value(WEEK_KEY, last_due(time.time())[0])
+    async with running_app(settings):
+        mark = len(api.calls)
+        asked = api.send_text(resident, "xin phép nuôi đà điểu zqxwv trong hẻm")
+        await api.replies(resident, since=mark)
+        await api.say(other, "cắt điện khu phố 3 đến mấy giờ")
+    async with await Store.open(path) as store:  # a week later
+        await store.set_meta_value(WEEK_KEY, last_due(time.time() - 7 * DAY)[0])
+
+    def told() -> list[str]:
+        return [visible_text(c.text) for c in api.sent(admin) if "Báo cáo tuần" in c.text]
+
+    async with running_app(settings):
+        await api.wait_until(told, within=10)
+        assert "zqxwv" in told()[0]
+        mark = len(api.calls)
+        api.edit_text(asked, "xin phép nuôi đà điểu trong hẻm nhà mình")
+        await api.replies(resident, since=mark)
+        [done] = await api.say(resident, "/forget")
+        assert visible_text(done.text) == msg.forget_done()
+
+    [report] = kept_reports(path)
+    assert "zqxwv" not in report and "nhà mình" not in report
+    assert msg.weekly_question_forgotten() in report
+    assert "“cắt điện khu phố 3 đến mấy giờ” — 1 lần" in report
+    assert holds(path, b"zqxwv") == []
+
+
+async def test_a_report_kept_past_the_question_logs_retention_is_unquoted_by_forget(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The question log's retention deletes a question before the report quoting it (kept
+    as long from when it went, days later): the resident's /forget takes it out of the
+    report still. At the report's own retention, nothing of which chat it quoted stays."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(24, 9)
+    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    await store.mark_done(await store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+    await store.purge(at(25, 0))  # the question is older than the log keeps
+    assert bot.rows("questions", ALICE) == []
+    assert "zqxwv" in reports(bot)[0]
+
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+
+    [report] = reports(bot)
+    assert "zqxwv" not in report and msg.weekly_question_forgotten() in report
+    assert holds(db_path, b"zqxwv") == []
+
+
+async def test_a_chat_whose_question_a_report_quoted_is_kept_no_longer_than_the_report(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """At the retention of the report (sent a question log's days ago), neither the report
+    nor which chats it quoted stays: no row names the resident who asked."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(24, 9)
+    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    await store.mark_done(await store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+
+    def naming_alice() -> list[str]:
+        with sqlite3.connect(db_path) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            return [
+                table
+                for table in tables
+                for row in db.execute(f'SELECT * FROM "{table}"')
+                if ALICE.chat_id in row
+            ]
+
+    assert naming_alice() != []
+    await store.purge(at(30, 9))  # the report went an hour ago; a question log of no days
+    assert reports(bot) == [] and naming_alice() == []

@@ -48,7 +48,8 @@ SAMPLES: dict[str, list[Any]] = {
     "number": ["5"],
     "numbers": [["9"], ["9", "12"], ["0", "9", "12"]],
     "days": [7],
-    "question": ["Đăng ký tạm trú cần giấy tờ gì?"],
+    # None: a question no more quoted (the Monday report's line, weekly_group).
+    "question": ["Đăng ký tạm trú cần giấy tờ gì?", None],
     # A message the resident edited once staff had it: short, and long enough to be cut.
     "earlier": ["Đăng ký tạm trú cần giấy tờ gì?", "Cho em hỏi thủ tục " * 12],
     "target": ["content/2024-07-05-hop.md"],

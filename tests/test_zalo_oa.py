@@ -279,6 +279,34 @@ async def test_forget_is_confirmed_as_a_free_reply_and_leaves_nothing_of_the_res
             assert (await cursor.fetchone()) == (0,), table
 
 
+async def test_forget_leaves_the_followers_id_in_no_table_not_even_as_a_delivery_seen(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    """A resident follows the OA and asks; Zalo names each delivery of a follow by the
+    follower's id, which the bot keeps a while so that a delivery posted again is not
+    handled twice. After their /forget no table holds that id in any column, nor within
+    another value (a key of a delivery seen)."""
+    assert (await oa.post(bot.webhook, oa.event("follow", ALICE))).status_code == 200
+    await oa.wait_for(ALICE, 2)
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/forget"))).status_code == 200
+    assert (await oa.wait_for(ALICE, 3))[2].text == msg.forget_done()
+    for _ in range(200):  # the inbox takes the handled message off after the answer
+        if not bot.channel.intake.tasks:
+            break
+        await oa_pause()
+
+    async with bot.store.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    ) as cursor:
+        tables = [row[0] for row in await cursor.fetchall()]
+    holding = []
+    for table in tables:
+        async with bot.store.db.execute(f'SELECT * FROM "{table}"') as cursor:
+            if any(ALICE in str(value) for row in await cursor.fetchall() for value in row):
+                holding.append(table)
+    assert holding == []
+
+
 async def oa_pause() -> None:
     await asyncio.sleep(0.01)
 

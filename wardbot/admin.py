@@ -32,7 +32,7 @@ from wardbot.per_chat import LastPerChat
 from wardbot.ports import Searcher
 from wardbot.redact import for_faq
 from wardbot.reply import Button, Reply, button_label, digest
-from wardbot.store import ChatRef, Store
+from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.text import fold, nearest_ids
 
 ADMIN_COMMANDS = PRIVATE_COMMANDS | {"tickets", "variant", "newfaq", "undo"}
@@ -275,19 +275,29 @@ class Admin:
             held=(str(quiet), morning) if morning else None,
         )
 
-    async def weekly_report(self) -> str:
+    async def weekly_report(self) -> tuple[str, list[QuotedLine]]:
         """The report admins get every Monday morning (wardbot.weekly): /stats, and the
         questions asked most in its days that the bot could not answer, as /unanswered
-        groups them (not those faq.yaml now asks)."""
+        groups them (not those faq.yaml now asks); with its lines quoting a question, each
+        with the chats that asked it so (for their /forget: Store.queue_message)."""
         stats = await self._stats()
         if not self.settings.question_log_days:
-            return msg.admin_weekly(stats, None)
+            return msg.admin_weekly(stats, None), []
         days = min(STATS_DAYS, self._unanswered_days())
         asked = self._faq_wordings()
-        logged = await self.store.unanswered(self.clock() - days * DAY)
-        texts = [text for text in logged if same_words(for_faq(text).text) not in asked]
+        logged = await self.store.unanswered_askers(self.clock() - days * DAY)
+        kept = [(t, chat) for t, chat in logged if same_words(for_faq(t).text) not in asked]
+        texts = [text for text, _ in kept]
         groups = [_shown(texts, group, 0)[:2] for group in group_members(texts)[:WEEKLY_GROUPS]]
-        return msg.admin_weekly(stats, groups)
+        text = msg.admin_weekly(stats, groups)
+        lines = text.split("\n")
+        quoted = []
+        for number, (count, example) in enumerate(groups, 1):
+            # The group lines come after the figures, which quote no resident.
+            line = lines.index(msg.weekly_group(number, example, count), stats.count("\n") + 1)
+            askers = frozenset(c for t, c in kept if " ".join(t.split()) == example)
+            quoted.append(QuotedLine(line, askers, msg.weekly_group(number, None, count)))
+        return text, quoted
 
     def _faq_wordings(self) -> set[str]:
         """The wordings faq.yaml asks (same_words): a question logged unanswered that is

@@ -31,7 +31,7 @@ from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import conflict_original, is_misnamed_notice, is_notice_file
 from wardbot.notices import named_date
 from wardbot.reply import Reply
-from wardbot.store import ChatRef, Store
+from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.told import TOLD_KEY, Told, digest
 
 if TYPE_CHECKING:
@@ -250,14 +250,17 @@ class Alerts:
             self.wake()
         return count
 
-    async def tell_admins(self, text: str) -> int:
+    async def tell_admins(self, text: str, quoted: Sequence[QuotedLine] = ()) -> int:
+        """Queue the note `text` for each admin chat on a channel the bot runs; how many.
+        `quoted`: its lines quoting residents (Store.queue_message)."""
         if not self.store.writable:
             log.warning("not sent to admins (the data folder is read-only): %s", text)
             return 0
         chats = [c for c in admin_chats(self.settings) if c.channel in self.channels]
         if not chats:
             return 0
-        count = await self.store.queue_message(text, chats, self.clock(), kind="note")
+        now = self.clock()
+        count = await self.store.queue_message(text, chats, now, kind="note", quoted=quoted)
         if count:
             self.wake()
         return count

@@ -8,7 +8,9 @@ start: a resident's question or a staff member's answer that had just arrived is
 
 The key of every update received lately (its id on the platform, nothing of what it says)
 is kept `SEEN_KEEP`, so that an update the platform sends again (Telegram re-sends what
-was not confirmed; Zalo a webhook delivery not answered 200) is not answered twice.
+was not confirmed; Zalo a webhook delivery not answered 200) is not answered twice; with
+its chat, as a key may name the resident (a follow on a Zalo Official Account), so that
+/forget deletes it too (a delivery posted again after /forget is then handled again).
 
 While the database refuses writes (a full disk, a lock held by another program) an update
 is handled as it comes, unkept, as it would be without an inbox: residents are answered.
@@ -76,9 +78,9 @@ class Inbox:
             # out (the message is handled unkept), the resident is answered promptly.
             async with self.store.writing(synced=True, prompt=True) as db:
                 cursor = await db.execute(
-                    "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
-                    "VALUES (?, ?, ?)",
-                    (self.channel, key, self.clock()),
+                    "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at, chat_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    (self.channel, key, self.clock(), chat_id),
                 )
                 if cursor.rowcount <= 0:
                     return Fate.REPEAT

@@ -516,4 +516,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE staff_offers ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE tickets ADD COLUMN complaint INTEGER NOT NULL DEFAULT 0;
     """,
+    # 39: per line of a note to admins that quotes residents' words (the Monday report's
+    # questions the bot could not answer), each chat whose words it quotes: the note's
+    # `messages` id, the line's place in it (from 0) and the line as it reads without
+    # them. That chat's /forget puts that line in place of the quoting one, whatever the
+    # question logged reads since (a resident's edit) or whether it is logged still; no
+    # wording is looked for. Per-chat rows, gone with /forget, and with their note.
+    # And per delivery seen (`inbox_seen`), the chat it came from: its key may name the
+    # resident (a follow on a Zalo Official Account is named by the follower's id), and
+    # the chat's /forget deletes it. NULL for one seen before (gone within two days).
+    """
+    ALTER TABLE inbox_seen ADD COLUMN chat_id TEXT;
+    CREATE TABLE quoted_lines (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        message INTEGER NOT NULL,
+        line INTEGER NOT NULL,
+        unquoted TEXT NOT NULL,
+        PRIMARY KEY (channel, chat_id, message, line)
+    );
+    CREATE INDEX quoted_lines_by_message ON quoted_lines (message);
+    """,
 )

@@ -15,10 +15,10 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from wardbot.hours import VIETNAM
-from wardbot.store import Store
+from wardbot.store import QuotedLine, Store
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,16 @@ def last_due(now: float) -> tuple[str, float]:
 
 class WeeklyReport:
     """Sends `report()` to admins through `tell` (Alerts.tell_admins: the outbox) once a
-    week. The bot's first week is not reported: it has counted nothing yet."""
+    week, with its lines quoting residents (for their /forget). The bot's first week is
+    not reported: it has counted nothing yet."""
 
     name = "weekly"
 
     def __init__(
         self,
         store: Store,
-        report: Callable[[], Awaitable[str]],
-        tell: Callable[[str], Awaitable[int]],
+        report: Callable[[], Awaitable[tuple[str, Sequence[QuotedLine]]]],
+        tell: Callable[[str, Sequence[QuotedLine]], Awaitable[int]],
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -71,9 +72,10 @@ class WeeklyReport:
         if last is None:  # the bot's first start: nothing counted yet, nothing to make
             await self.store.set_meta_value(WEEK_KEY, week)
             return False
-        text = await self.report()  # before recording: a failure here is tried again
+        # Before recording: a failure here is tried again.
+        text, quoted = await self.report()
         await self.store.set_meta_value(WEEK_KEY, week)
-        told = await self.tell(text)
+        told = await self.tell(text, quoted)
         log.info("weekly report %s queued for %d admin chat(s)", week, told)
         return True
 

@@ -85,6 +85,7 @@ from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
 from wardbot.messages.admin import unanswered_button_stale as unanswered_button_stale
 from wardbot.messages.admin import unanswered_choice as unanswered_choice
 from wardbot.messages.admin import unknown_entry as unknown_entry
+from wardbot.messages.admin import weekly_group as weekly_group
 from wardbot.messages.admin import weekly_question as weekly_question
 from wardbot.messages.admin import (
     weekly_question_forgotten as weekly_question_forgotten,

@@ -193,10 +193,17 @@ def admin_weekly(stats: str, groups: Sequence[tuple[int, str]] | None) -> str:
     elif groups:
         lines += ["", "Câu hỏi bot chưa trả lời được, hỏi nhiều nhất tuần qua:"]
         for number, (count, example) in enumerate(groups, 1):
-            lines.append(f"{number}. {weekly_question(example)} — {figure(count)} lần")
+            lines.append(weekly_group(number, example, count))
         lines += ["", "Gõ /unanswered để xem đủ và thêm vào faq.yaml bằng một chạm."]
     lines += ["", "(Tắt báo cáo tuần: đặt WEEKLY_REPORT=off trong cấu hình của bot.)"]
     return "\n".join(lines)
+
+
+def weekly_group(group: int, question: str | None, count: int) -> str:
+    """The Monday report's line for a group of questions: its number, the question quoted
+    (None: its resident sent /forget since, `weekly_question_forgotten`), how often."""
+    quoted = weekly_question_forgotten() if question is None else weekly_question(question)
+    return f"{group}. {quoted} — {figure(count)} lần"
 
 
 def weekly_question(question: str) -> str:

@@ -28,6 +28,7 @@ from wardbot.store.announcements import AnnouncementRows
 from wardbot.store.chat_ref import ChatRef as ChatRef
 from wardbot.store.chats import ChatRows
 from wardbot.store.outbox import OutboxRows
+from wardbot.store.outbox import QuotedLine as QuotedLine
 from wardbot.store.questions import QuestionLog
 from wardbot.store.shown import ShownRows
 from wardbot.store.windows import ReplyWindows
@@ -100,6 +101,10 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "
                 "AND ref = CAST(messages.id AS TEXT))",
                 (before,),
+            )
+            # Which chats a note's lines quote goes with the note.
+            await self._db.execute(
+                "DELETE FROM quoted_lines WHERE message NOT IN (SELECT id FROM messages)"
             )
         return max(questions.rowcount, 0) + max(finished.rowcount, 0)
 

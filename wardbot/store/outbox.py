@@ -34,6 +34,18 @@ class OutboxItem:
     burst: int | None = None
 
 
+@dataclass(frozen=True)
+class QuotedLine:
+    """A line of a note to admins that quotes residents' words (a question of the Monday
+    report): its place in the note (from 0, as `str.split("\\n")` counts), the chats whose
+    words it quotes, and the line as it reads without them: what the /forget of any of
+    those chats leaves in its place (`_unquote`)."""
+
+    line: int
+    askers: frozenset[ChatRef]
+    unquoted: str
+
+
 def _rows(items: OutboxItem | Sequence[OutboxItem]) -> list[OutboxItem]:
     return [items] if isinstance(items, OutboxItem) else list(items)
 
@@ -46,25 +58,63 @@ class OutboxRows(Database):
     """The outbox (and messages, alert_parts)."""
 
     async def queue_message(
-        self, text: str, chats: Sequence[ChatRef], now: float, *, kind: str = "message"
+        self,
+        text: str,
+        chats: Sequence[ChatRef],
+        now: float,
+        *,
+        kind: str = "message",
+        quoted: Sequence[QuotedLine] = (),
     ) -> int:
         """Queue `text` for each chat, a broadcast ('message') or a note to admins ('note');
-        returns how many."""
+        returns how many. `quoted`: its lines quoting residents, each kept with the chats
+        whose words it quotes, for their /forget (`_unquote`)."""
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             cursor = await self._db.execute(
                 "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
             )
-            ref = str(cursor.lastrowid)
+            message = cursor.lastrowid
+            ref = str(message)
             await self._db.executemany(
                 "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
                 "not_before) VALUES (?, ?, ?, ?, ?, ?)",
                 [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
             )
+            await self._db.executemany(
+                "INSERT OR IGNORE INTO quoted_lines (channel, chat_id, message, line, "
+                "unquoted) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (asker.channel, asker.chat_id, message, quote.line, quote.unquoted)
+                    for quote in quoted
+                    for asker in quote.askers
+                ],
+            )
         return len(set(chats))
 
     async def _unquote(self, chat: ChatRef) -> None:
-        """Within /forget's transaction, before the chat's questions go: the notes to admins
-        kept (the Monday report, waiting to go or until retention) quote them no more."""
+        """Within /forget's transaction, before the chat's rows go: the notes to admins kept
+        (the Monday report, waiting to go or until retention) quote its words no more. Each
+        line the note was queued with as quoting the chat (`quoted_lines`) is put as it
+        reads without them, whatever the chat's question reads now (edited since) or
+        whether it is still logged."""
+        async with self._db.execute(
+            "SELECT q.message, q.line, q.unquoted, m.text FROM quoted_lines q "
+            "JOIN messages m ON m.id = q.message WHERE q.channel = ? AND q.chat_id = ? "
+            "ORDER BY q.message",
+            (chat.channel, chat.chat_id),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        notes: dict[int, list[str]] = {}
+        for message, line, unquoted, text in rows:
+            lines = notes.setdefault(message, text.split("\n"))
+            if 0 <= line < len(lines):
+                lines[line] = unquoted
+        await self._db.executemany(
+            "UPDATE messages SET text = ? WHERE id = ?",
+            [("\n".join(lines), message) for message, lines in notes.items()],
+        )
+        # A report queued by a version that kept no `quoted_lines`: the chat's questions
+        # as logged now are looked for in it.
         async with self._db.execute(
             "SELECT DISTINCT text FROM questions WHERE channel = ? AND chat_id = ?",
             (chat.channel, chat.chat_id),

@@ -144,6 +144,15 @@ class QuestionLog(Database):
         """The latest questions the bot could not answer, newest first."""
         return [text for text, _ in await self.unanswered_choices(since, limit)]
 
+    async def unanswered_askers(self, since: float, limit: int = 500) -> list[tuple[str, ChatRef]]:
+        """`unanswered`, each with the chat that asked it."""
+        async with self._db.execute(
+            "SELECT text, channel, chat_id FROM questions WHERE answered = 0 "
+            "AND asked_at >= ? ORDER BY asked_at DESC, id DESC LIMIT ?",
+            (since, limit),
+        ) as cursor:
+            return [(row[0], ChatRef(row[1], row[2])) for row in await cursor.fetchall()]
+
     async def unanswered_choices(
         self, since: float, limit: int = 500
     ) -> list[tuple[str, str | None]]:
