@@ -35,6 +35,9 @@ topics:
   - id: cu-tru
     name: Cư trú
     keywords: [thường trú, tạm trú]
+  - id: giao-duc
+    name: Giáo dục
+    keywords: [trường học]
 faq:
   - id: bhyt-mat-the
     question: Mất thẻ bảo hiểm y tế thì làm lại ở đâu?
@@ -105,6 +108,19 @@ async def test_a_word_inside_a_name_follows_nothing(
     reply = await one(conversation, text)
     assert reply.text.startswith("Dạ, em chưa tìm thấy chủ đề")
     assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_a_name_said_as_the_south_says_it_follows_that_topic_but_another_word_does_not(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "dáo dục" is "Giáo dục" as the south says it; "đạo đức" (ethics) shares its
+    letters but not its sounds ("đ" is said like no "gi"): the topics are shown instead."""
+    refused = await one(conversation, "/subscribe đạo đức")
+    assert refused.text.startswith("Dạ, em chưa tìm thấy chủ đề")
+    assert await store.subscriptions_of(CHAT) == []
+    followed = await one(conversation, "/subscribe dáo dục")
+    assert followed.text == msg.subscribed(WARD, "Giáo dục")
+    assert await store.subscriptions_of(CHAT) == ["giao-duc"]
 
 
 def engine_topics(conversation: Conversation) -> list:  # type: ignore[type-arg]

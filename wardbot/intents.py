@@ -260,9 +260,12 @@ def topic_list(text: str) -> list[str]:
 def topic_forms(topic_id: str, name: str) -> set[str]:
     """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
     part of the name ("Học bổng và khuyến học": "học bổng" too)."""
-    forms = {topic_id, name}
-    forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
-    return {topic_key(form) for form in forms}
+    return {topic_key(form) for form in topic_form_texts(topic_id, name)}
+
+
+def topic_form_texts(topic_id: str, name: str) -> set[str]:
+    """`topic_forms` as staff wrote them, with their accents."""
+    return {topic_id, name} | {part for part in re.split(r",| và | - |/", name) if part.strip()}
 
 
 @dataclass(frozen=True)
