@@ -46,6 +46,7 @@ SAMPLES: dict[str, list[Any]] = {
     "page": [1, 2],
     "first": [0, 20],
     "number": ["5"],
+    "picked": ["5", "số 5", "1, 3"],  # topics picked by number, no list shown
     "numbers": [["9"], ["9", "12"], ["0", "9", "12"]],
     "days": [7],
     "question": ["Đăng ký tạm trú cần giấy tờ gì?"],

@@ -608,6 +608,13 @@ def several_numbers(folded: str) -> list[str] | None:
     return numbers
 
 
+def only_numbers(text: str) -> bool:
+    """Whether `text` is only the number of a line or several ("5", "số 5", "1, 3"): what
+    picks from a list, and names nothing else."""
+    folded = fold(text).strip()
+    return re.fullmatch(r"(?:so\s*)?\d{1,2}", folded) is not None or bool(several_numbers(folded))
+
+
 def counted_choice(folded: str) -> str | None:
     """The number of a line counted as people count it ("cai thu hai": "2", "cai dau
     tien": "1") or said in words ("so hai": "2"), in `folded` text; or None."""

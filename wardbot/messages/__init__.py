@@ -114,6 +114,7 @@ from wardbot.messages.alerts import subscribed as subscribed
 from wardbot.messages.alerts import subscribed_all as subscribed_all
 from wardbot.messages.alerts import subscribed_several as subscribed_several
 from wardbot.messages.alerts import topic_closed_answered_here as topic_closed_answered_here
+from wardbot.messages.alerts import topic_picked_without_list as topic_picked_without_list
 from wardbot.messages.alerts import topics_list as topics_list
 from wardbot.messages.alerts import topics_menu as topics_menu
 from wardbot.messages.alerts import unknown_topic as unknown_topic
