@@ -43,6 +43,9 @@ from wardbot.messages.admin import admin_reloaded as admin_reloaded
 from wardbot.messages.admin import admin_stats as admin_stats
 from wardbot.messages.admin import admin_task_failing as admin_task_failing
 from wardbot.messages.admin import admin_ticket_usage as admin_ticket_usage
+from wardbot.messages.admin import (
+    admin_topic_followers_moved as admin_topic_followers_moved,
+)
 from wardbot.messages.admin import admin_topics_gone as admin_topics_gone
 from wardbot.messages.admin import admin_unanswered as admin_unanswered
 from wardbot.messages.admin import admin_unanswered_off as admin_unanswered_off
