@@ -2182,13 +2182,17 @@ async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward
 async def test_a_followed_topic_removed_from_the_faq_is_reported_to_admins_once(
     ward: Ward,
 ) -> None:
-    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) cut its followers off every
-    alert: they are told, with how many follow it, and how to undo it."""
+    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) and rename it too cut its
+    followers off every alert (which topic they would want is not plain): they are told,
+    with how many follow it, and how to undo it."""
     await follow(ward, "1", "hoc-bong")
     await follow(ward, "2", "hoc-bong", "bhyt")
     faq = ward.settings.faq_file
     faq.write_text(
-        faq.read_text(encoding="utf-8").replace("hoc-bong", "khuyen-hoc"), encoding="utf-8"
+        faq.read_text(encoding="utf-8")
+        .replace("hoc-bong", "khuyen-hoc")
+        .replace("name: Học bổng và khuyến học", "name: Khuyến học"),
+        encoding="utf-8",
     )
     assert await ward.watcher.refresh()
     await ward.sender.drain()
