@@ -2213,13 +2213,17 @@ async def test_an_edit_that_loses_many_faq_entries_tells_admins_which(ward: Ward
 async def test_a_followed_topic_removed_from_the_faq_is_reported_to_admins_once(
     ward: Ward,
 ) -> None:
-    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) cut its followers off every
-    alert: they are told, with how many follow it, and how to undo it."""
+    """Staff who "fix" a topic's id (hoc-bong -> khuyen-hoc) and rename it too cut its
+    followers off every alert (which topic they would want is not plain): they are told,
+    with how many follow it, and how to undo it."""
     await follow(ward, "1", "hoc-bong")
     await follow(ward, "2", "hoc-bong", "bhyt")
     faq = ward.settings.faq_file
     faq.write_text(
-        faq.read_text(encoding="utf-8").replace("hoc-bong", "khuyen-hoc"), encoding="utf-8"
+        faq.read_text(encoding="utf-8")
+        .replace("hoc-bong", "khuyen-hoc")
+        .replace("name: Học bổng và khuyến học", "name: Khuyến học"),
+        encoding="utf-8",
     )
     assert await ward.watcher.refresh()
     await ward.sender.drain()
@@ -3313,14 +3317,90 @@ async def test_a_followed_topic_gone_is_not_told_again_at_each_restart(tmp_path:
     faq.write_text(
         faq.read_text(encoding="utf-8")
         .replace("hoc-bong]", "khuyen-hoc]")
-        .replace("id: hoc-bong\n", "id: khuyen-hoc\n"),
+        .replace("id: hoc-bong\n", "id: khuyen-hoc\n")
+        # renamed too: which topic its followers would want is for staff to say
+        .replace("name: Học bổng và khuyến học", "name: Khuyến học"),
         encoding="utf-8",
     )
     await ward.watcher.refresh()
     # (and the notice still tagged with it, as a mistake)
     assert msg.admin_topics_gone([("hoc-bong", 1)]) in await admin_notes(ward)
+    assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["hoc-bong"]
     ward = await restarted(ward, later=60.0)
     assert ward.channel.sent == []
+    await close_ward(ward)
+
+
+def change_topic_id(ward: Ward, old: str, new: str) -> None:
+    """Staff change a topic's id in faq.yaml, and in the entries and notices tagged with it."""
+    faq = ward.settings.faq_file
+    faq.write_text(
+        faq.read_text(encoding="utf-8")
+        .replace(f"[{old}]", f"[{new}]")
+        .replace(f"id: {old}\n", f"id: {new}\n"),
+        encoding="utf-8",
+    )
+    for notice in ward.content.glob("*.md"):
+        text = notice.read_text(encoding="utf-8")
+        notice.write_text(text.replace(f"topics: [{old}]", f"topics: [{new}]"), encoding="utf-8")
+
+
+async def test_a_topic_whose_id_staff_changed_keeps_its_followers_and_admins_hear_so(
+    ward: Ward,
+) -> None:
+    """Its name the same, the new id is the old topic: its followers move there, get its
+    next notice once, and not again the ones they had (now tagged with the new id)."""
+    await follow(ward, "5001", "hoc-bong")
+    await follow(ward, "5002", "hoc-bong", "bhyt")
+    await follow(ward, "5003", "bhyt")
+    write_notice(ward.content, "hop-hoc-bong", "Họp xét học bổng", topics="hoc-bong")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(residents(ward)) == ["5001", "5002"]
+    await ward.store.purge(ward.clock() + 60)  # its sent alerts forgotten, as months on
+    ward.channel.sent.clear()
+    change_topic_id(ward, "hoc-bong", "khuyen-hoc")
+    await ward.watcher.refresh()
+    moved = msg.admin_topic_followers_moved("hoc-bong", "khuyen-hoc", "Học bổng và khuyến học", 2)
+    # All that was sent: the note, no alert again of the notice now tagged with the new id.
+    assert await admin_notes(ward) == [moved]
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 2}
+    assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5002")) == [
+        "bhyt",
+        "khuyen-hoc",
+    ]
+    ward.channel.sent.clear()
+    write_notice(ward.content, "hoc-bong-2", "Trao học bổng đợt 2", topics="khuyen-hoc")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(chat for chat, _, _ in ward.channel.sent) == ["5001", "5002"]  # once each
+    ward.channel.sent.clear()
+    ward = await restarted(ward, later=60.0)  # nothing moved or told twice
+    assert ward.channel.sent == []
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 2}
+    await close_ward(ward)
+
+
+async def test_a_topic_id_changed_while_the_bot_was_stopped_moves_its_followers_at_the_start(
+    tmp_path: Path,
+) -> None:
+    """The kept topics outlive the restart: the followers move before the start's alerts
+    are queued, so a notice for the new id written meanwhile reaches them once."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    await follow(ward, "5001", "hoc-bong")
+    change_topic_id(ward, "hoc-bong", "khuyen-hoc")
+    write_notice(ward.content, "hoc-bong-2", "Trao học bổng đợt 2", topics="khuyen-hoc")
+    ward = await restarted(ward, later=60.0)
+    assert residents(ward) == ["5001"]
+    notes = [
+        r.text for chat, replies, _ in ward.channel.sent if chat == ADMIN.chat_id for r in replies
+    ]
+    assert notes == [
+        msg.admin_topic_followers_moved("hoc-bong", "khuyen-hoc", "Học bổng và khuyến học", 1)
+    ]
+    assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["khuyen-hoc"]
     await close_ward(ward)
 
 

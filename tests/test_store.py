@@ -462,3 +462,18 @@ async def test_a_follow_up_subject_goes_with_the_question_log_on_a_quiet_bot(
         await store.purge(250.0)
         assert await store.subject(ALICE, 0.0) is None
         assert await store.subject(BINH, 0.0) == (("cap-lai-can-cuoc",), 300.0)
+
+
+async def test_followers_moved_to_a_topics_new_id_are_each_kept_once(db_path: Path) -> None:
+    """A chat that came to follow the new id too (between the change and the move) is one
+    follower of it; the other topics stay as they were."""
+    both, one = ChatRef("telegram", "1"), ChatRef("zalo", "2")
+    async with await Store.open(db_path) as store:
+        await store.subscribe(both, "hocbong")
+        await store.subscribe(both, "hoc-bong")
+        await store.subscribe(one, "bhyt")
+        await store.subscribe(one, "hocbong")
+        assert await store.move_followers("hocbong", "hoc-bong") == 2
+        assert await store.subscriptions_of(both) == ["hoc-bong"]
+        assert sorted(await store.subscriptions_of(one)) == ["bhyt", "hoc-bong"]
+        assert await store.subscriber_counts() == {"bhyt": 1, "hoc-bong": 2}

@@ -17,6 +17,7 @@ from wardbot.text import (
     fold_word,
     government_tiers,
     normalize,
+    sounds_alike,
     tokens,
 )
 
@@ -316,3 +317,32 @@ def test_a_message_in_another_language_reads_as_foreign(typed: str) -> None:
 )
 def test_vietnamese_however_typed_is_not_read_as_foreign(typed: str) -> None:
     assert not plainly_foreign(typed)
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("cư chú", "Cư trú"),  # tr/ch
+        ("hộ tịt", "Hộ tịch"),  # final ch/t
+        ("cu chu", "cu-tru"),  # without accents, against a topic's id
+        ("dáo dục", "Giáo dục"),  # gi/d, as the south says both
+        ("xắp xếp", "sắp xếp"),  # s/x
+        ("học bỗng", "Học bổng"),  # hỏi/ngã
+    ],
+)
+def test_a_name_spelt_as_a_region_says_it_sounds_like_the_standard_one(said, written):
+    assert sounds_alike(said, written)
+
+
+@pytest.mark.parametrize(
+    ("said", "written"),
+    [
+        ("đạo đức", "Giáo dục"),  # "đ" is said like no "d" or "gi"
+        ("dao duc", "Giáo dục"),  # typed without accents, a "d" may be an "đ": not alike
+        ("đạo đức", "giao-duc"),
+        ("cũ chú", "Cư trú"),  # other vowels and tones, typed with accents
+        ("hộ tịt", "Hộ tịch và khai sinh"),
+    ],
+)
+def test_other_words_with_letters_in_common_do_not_sound_alike(said, written):
+    assert not sounds_alike(said, written)

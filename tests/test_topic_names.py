@@ -35,6 +35,9 @@ topics:
   - id: cu-tru
     name: Cư trú
     keywords: [thường trú, tạm trú]
+  - id: giao-duc
+    name: Giáo dục
+    keywords: [trường học]
 faq:
   - id: bhyt-mat-the
     question: Mất thẻ bảo hiểm y tế thì làm lại ở đâu?
@@ -107,6 +110,19 @@ async def test_a_word_inside_a_name_follows_nothing(
     assert await store.subscriptions_of(CHAT) == []
 
 
+async def test_a_name_said_as_the_south_says_it_follows_that_topic_but_another_word_does_not(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "dáo dục" is "Giáo dục" as the south says it; "đạo đức" (ethics) shares its
+    letters but not its sounds ("đ" is said like no "gi"): the topics are shown instead."""
+    refused = await one(conversation, "/subscribe đạo đức")
+    assert refused.text.startswith("Dạ, em chưa tìm thấy chủ đề")
+    assert await store.subscriptions_of(CHAT) == []
+    followed = await one(conversation, "/subscribe dáo dục")
+    assert followed.text == msg.subscribed(WARD, "Giáo dục")
+    assert await store.subscriptions_of(CHAT) == ["giao-duc"]
+
+
 def engine_topics(conversation: Conversation) -> list:  # type: ignore[type-arg]
     return list(conversation.engine.corpus.topics)
 
@@ -154,3 +170,43 @@ async def test_several_numbers_under_which_topic_follow_both(
         WARD, ["Bảo hiểm y tế", "Bảo hiểm xã hội"]
     )
     assert sorted(await store.subscriptions_of(CHAT)) == ["bhxh", "bhyt"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [("/subscribe 2", "2"), ("theo dõi 2", "2"), ("đăng ký nhận tin số 2", "số 2")],
+)
+async def test_a_number_from_no_list_shown_shows_the_topics_to_pick_again_on_zalo(
+    conversation: Conversation, store: Store, settings: Settings, typed: str, picked: str
+) -> None:
+    """No list was shown in this chat (or it was before a restart): which topic "2" meant
+    is not guessed. The topics come as numbered lines, as /topics shows them, and "2"
+    then picks the second of them."""
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, typed, screen.send)
+    (shown,) = screen.shown
+    assert shown.text.startswith(msg.topic_picked_without_list(picked))
+    assert await store.subscriptions_of(CHAT) == []
+    (lines,), _ = render_plain([shown])
+    assert "2. 🔔 Nhận tin: Bảo hiểm xã hội" in lines
+    await answerer.text(CHAT, "2", screen.send)
+    assert screen.shown[-1].text.startswith(msg.subscribed(WARD, "Bảo hiểm xã hội"))
+    assert await store.subscriptions_of(CHAT) == ["bhxh"]
+
+
+async def test_numbers_from_no_list_shown_show_the_topics_as_buttons_on_telegram(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    chat = ChatRef("telegram", "78")
+    answerer = Answerer("telegram", conversation, settings)
+    screen = Screen()
+    await answerer.text(chat, "/subscribe 1, 3", screen.send)
+    (shown,) = screen.shown
+    assert shown.text.startswith(msg.topic_picked_without_list("1, 3"))
+    assert "• Học bổng và khuyến học" in shown.text
+    assert await store.subscriptions_of(chat) == []
+    tapped = shown.buttons[2]
+    assert tapped.label == msg.subscribe_button("Học bổng và khuyến học")
+    await answerer.action(chat, tapped.action, screen.send)
+    assert await store.subscriptions_of(chat) == ["hoc-bong"]

@@ -46,6 +46,10 @@ SAMPLES: dict[str, list[Any]] = {
     "page": [1, 2],
     "first": [0, 20],
     "number": ["5"],
+    "old_topic": ["hocbong"],  # a topic id staff changed
+    "new_topic": ["hoc-bong"],
+    "followers": [1, BIG],
+    "picked": ["5", "số 5", "1, 3"],  # topics picked by number, no list shown
     "numbers": [["9"], ["9", "12"], ["0", "9", "12"]],
     "days": [7],
     # None: a question no more quoted (the Monday report's line, weekly_group).

@@ -33,6 +33,7 @@ from wardbot.notices import named_date
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.told import TOLD_KEY, Told, digest
+from wardbot.topic_renames import follow_renamed_topics
 
 if TYPE_CHECKING:
     from wardbot.delivery import Deliverer
@@ -149,6 +150,7 @@ class Alerts:
         """
         if not self.store.writable:  # noted once the data folder is writable again
             return {}
+        await self._follow_renamed_topics()  # before alerts: its followers get them
         refs = refs_for(self.engine.corpus.announcements, self.engine.today)
         queued = await self.store.note_announcements(refs, self.clock(), self.channels)
         await self._release_urgent()
@@ -449,6 +451,7 @@ class Alerts:
         every alert about it: staff hear of it once, with how many follow it."""
         if not self.engine.faq_ok:  # what faq.yaml means to have is not known
             return
+        await self._follow_renamed_topics()
         known = {topic.id for topic in self.engine.corpus.topics}
         followed = await self.store.subscriber_counts()
         gone = {topic: count for topic, count in followed.items() if topic not in known}
@@ -461,6 +464,17 @@ class Alerts:
             )
             await self.tell_admins(msg.admin_topics_gone(new))
         self._told.topics_gone = {topic: told.get(topic, now) for topic in gone}
+
+    async def _follow_renamed_topics(self) -> None:
+        """A topic whose id staff changed keeps its followers (wardbot.topic_renames);
+        admins hear what moved. Only from a faq.yaml read whole."""
+        if not self.engine.faq_ok or not self.store.writable:
+            return
+        done = await follow_renamed_topics(self.store, self.engine.corpus.topics)
+        if done is not None:
+            await self.tell_admins(
+                msg.admin_topic_followers_moved(done.old, done.new, done.name, done.followers)
+            )
 
     async def _report_content_gone(self) -> None:
         """Every notice gone at once (content/ deleted or emptied) is news for staff.

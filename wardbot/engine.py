@@ -42,7 +42,7 @@ from wardbot.analysis import (
 )
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.hours import vietnam_today
-from wardbot.intents import topic_forms, topic_key
+from wardbot.intents import topic_form_texts, topic_forms, topic_key
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     FaqShrink,
@@ -1257,7 +1257,16 @@ class Engine:
         # Spelt as said in the south ("cư chú", "hộ tịt"): the same sounds, the same topic.
         # One topic only: a sound two topics share names neither.
         alike = {
-            topic for label, topic in choices.items() if sounds_alike(label) == sounds_alike(wanted)
+            topic
+            for topic in self.corpus.topics
+            if (among is None or topic.id in among)
+            and any(
+                sounds_alike(text, label)
+                for label in (
+                    *topic_form_texts(topic.id, topic.name),
+                    *(topic.keywords if keywords else ()),
+                )
+            )
         }
         return alike.pop() if len(alike) == 1 else None
 

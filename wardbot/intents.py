@@ -260,9 +260,12 @@ def topic_list(text: str) -> list[str]:
 def topic_forms(topic_id: str, name: str) -> set[str]:
     """Keys (topic_key) of the ways to name a topic exactly: its id, its name and each
     part of the name ("Học bổng và khuyến học": "học bổng" too)."""
-    forms = {topic_id, name}
-    forms |= {part for part in re.split(r",| và | - |/", name) if part.strip()}
-    return {topic_key(form) for form in forms}
+    return {topic_key(form) for form in topic_form_texts(topic_id, name)}
+
+
+def topic_form_texts(topic_id: str, name: str) -> set[str]:
+    """`topic_forms` as staff wrote them, with their accents."""
+    return {topic_id, name} | {part for part in re.split(r",| và | - |/", name) if part.strip()}
 
 
 @dataclass(frozen=True)
@@ -603,6 +606,13 @@ def several_numbers(folded: str) -> list[str] | None:
     if not numbers or any(len(n) > 2 or n.startswith("0") for n in numbers):
         return None
     return numbers
+
+
+def only_numbers(text: str) -> bool:
+    """Whether `text` is only the number of a line or several ("5", "số 5", "1, 3"): what
+    picks from a list, and names nothing else."""
+    folded = fold(text).strip()
+    return re.fullmatch(r"(?:so\s*)?\d{1,2}", folded) is not None or bool(several_numbers(folded))
 
 
 def counted_choice(folded: str) -> str | None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.intents import Intent, topic_forms, topic_key, topic_list
+from wardbot.intents import Intent, only_numbers, topic_forms, topic_key, topic_list
 from wardbot.models import Announcement, Topic
 from wardbot.ports import Searcher
 from wardbot.reply import Button, Reply, digest, make_action
@@ -81,6 +81,10 @@ class Subscriptions:
         strict = not intent.explicit
         topic = self.resolve(intent.arg, strict=strict)
         named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        if not named and only_numbers(intent.arg):
+            # A number from no list shown lately (one seen before a restart, or on another
+            # device): the topics now, to pick again, rather than a guess at which it meant.
+            return [await self._topics_to_pick(chat, intent.arg)]
         if not named and intent.explicit:
             begun = self._begun(intent.arg)
             if len(begun) > 1:  # "bảo hiểm": "Bảo hiểm y tế" or "Bảo hiểm xã hội"?
@@ -253,6 +257,14 @@ class Subscriptions:
             buttons=buttons,
             numbered_text=msg.which_topic_menu(wanted),
         )
+
+    async def _topics_to_pick(self, chat: ChatRef, picked: str) -> Reply:
+        """The list of every topic (/topics), under a line saying the number `picked` was
+        from no list the bot knows it showed."""
+        said = msg.topic_picked_without_list(picked)
+        listing = await self.topics_reply(chat)
+        numbered = listing.numbered_text and f"{said}\n\n{listing.numbered_text}"
+        return replace(listing, text=f"{said}\n\n{listing.text}", numbered_text=numbered)
 
     async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
         """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice

@@ -499,22 +499,78 @@ def nearest_ids(typed: str, names: Mapping[str, Iterable[str]], *, limit: int = 
     return sorted(scores, key=lambda ident: -scores[ident])[:limit]
 
 
-# Sounds one region says alike and spells as it says them, in folded words: initials
-# (tr/ch, s/x, gi/r/v/d) and finals (ng/n, ch/c/t). "cư chú" is "cư trú", "hộ tịt" "hộ tịch".
-_ALIKE_INITIAL = re.compile(r"^(?:tr|gi|s|r|v)")
-_ALIKE_FINAL = re.compile(r"(?:ng|ch|c)$")
-_INITIAL_AS = {"tr": "ch", "gi": "d", "s": "x", "r": "d", "v": "d"}
-_FINAL_AS = {"ng": "n", "ch": "t", "c": "t"}
+# Sounds a region says alike and may spell as it says them, each spelt one way: initials
+# (tr/ch, s/x; d/gi/v in the south, d/gi/r in the north) and finals (n/ng/nh, t/c/ch), so
+# "cư chú" is "cư trú" and "hộ tịt" "hộ tịch". "đ" is said alike with none of them, and
+# the tones only hỏi/ngã (3/4) are: "đạo đức" is no "giáo dục".
+_INITIAL_SAID = {"tr": "ch", "s": "x", "gi": "d", "r": "d", "v": "d", "k": "c", "gh": "g"}
+_INITIAL_SAID |= {"ngh": "ng"}
+_FINAL_SAID = {"ng": "n", "nh": "n", "c": "t", "ch": "t"}
+_TONE_SAID = {4: 3}
 
 
-def sounds_alike(folded: str) -> str:
-    """`folded` words (no accents) with the sounds regions say alike spelt one way, so
-    that a name written as it is said in the south meets its standard spelling."""
-    words = []
-    for word in folded.split():
-        word = _ALIKE_INITIAL.sub(lambda m: _INITIAL_AS[m.group()], word)
-        words.append(_ALIKE_FINAL.sub(lambda m: _FINAL_AS[m.group()], word))
-    return " ".join(words)
+@dataclass(frozen=True)
+class _Sound:
+    """A word as said: its initial, vowels, final and tone (for a word that is no
+    syllable, "bhyt", the word as its initial); `bare` when typed without any accent, so
+    its vowels and tone are not known."""
+
+    initial: str
+    vowels: str
+    final: str
+    tone: int
+    bare: bool
+
+
+def _sounds(text: str) -> list[_Sound]:
+    said = []
+    for word in _WORD_RE.findall(nfc(text).casefold()):
+        toneless, tone = _split_tone(word)
+        parts = _parse(toneless) if toneless.isalpha() else None
+        bare = word == fold(word)
+        if parts is None:
+            said.append(_Sound(fold(word), "", "", 0, True))
+        else:
+            initial, vowels, final = parts
+            said.append(_Sound(initial, vowels, final, tone, bare))
+    return said
+
+
+def _initial_alike(said: _Sound, written: _Sound, *, bare: bool) -> bool:
+    """`bare`: `said` comes from a text typed without any accent, where a "d" may stand
+    for "đ": it is then only "d" or "đ", in no region's likeness."""
+    if bare and said.initial == "d":
+        return written.initial in ("d", "đ")
+    return _INITIAL_SAID.get(said.initial, said.initial) == _INITIAL_SAID.get(
+        written.initial, written.initial
+    )
+
+
+def _syllables_alike(said: _Sound, written: _Sound, *, said_bare: bool, written_bare: bool) -> bool:
+    if not _initial_alike(said, written, bare=said_bare):
+        return False
+    if not _initial_alike(written, said, bare=written_bare):
+        return False
+    if _FINAL_SAID.get(said.final, said.final) != _FINAL_SAID.get(written.final, written.final):
+        return False
+    if said.bare or written.bare:  # the accents left out: the letters only
+        return fold(said.vowels) == fold(written.vowels)
+    tones = (_TONE_SAID.get(t, t) for t in (said.tone, written.tone))
+    return said.vowels == written.vowels and len(set(tones)) == 1
+
+
+def sounds_alike(said: str, written: str) -> bool:
+    """Whether `said` is `written` spelt as a region says it ("cư chú" for "Cư trú", "hộ
+    tịt" for "Hộ tịch"), syllable by syllable: each initial, final and (where both are
+    typed with accents) vowel and tone alike. Accents and capitals as typed, or left out."""
+    ours, theirs = _sounds(said), _sounds(written)
+    if not ours or len(ours) != len(theirs):
+        return False
+    said_bare, written_bare = (fold(text) == nfc(text).casefold() for text in (said, written))
+    return all(
+        _syllables_alike(a, b, said_bare=said_bare, written_bare=written_bare)
+        for a, b in zip(ours, theirs, strict=True)
+    )
 
 
 @lru_cache(maxsize=200_000)

@@ -45,6 +45,9 @@ from wardbot.messages.admin import admin_reloaded as admin_reloaded
 from wardbot.messages.admin import admin_stats as admin_stats
 from wardbot.messages.admin import admin_task_failing as admin_task_failing
 from wardbot.messages.admin import admin_ticket_usage as admin_ticket_usage
+from wardbot.messages.admin import (
+    admin_topic_followers_moved as admin_topic_followers_moved,
+)
 from wardbot.messages.admin import admin_topics_gone as admin_topics_gone
 from wardbot.messages.admin import admin_unanswered as admin_unanswered
 from wardbot.messages.admin import admin_unanswered_off as admin_unanswered_off
@@ -120,6 +123,7 @@ from wardbot.messages.alerts import subscribed as subscribed
 from wardbot.messages.alerts import subscribed_all as subscribed_all
 from wardbot.messages.alerts import subscribed_several as subscribed_several
 from wardbot.messages.alerts import topic_closed_answered_here as topic_closed_answered_here
+from wardbot.messages.alerts import topic_picked_without_list as topic_picked_without_list
 from wardbot.messages.alerts import topics_list as topics_list
 from wardbot.messages.alerts import topics_menu as topics_menu
 from wardbot.messages.alerts import unknown_topic as unknown_topic

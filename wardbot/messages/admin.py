@@ -445,6 +445,15 @@ def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
     return "\n".join(lines)
 
 
+def admin_topic_followers_moved(old_topic: str, new_topic: str, name: str, followers: int) -> str:
+    """Staff changed a topic's id in faq.yaml, and its followers were moved to the new id."""
+    return (
+        f"ℹ️ Chủ đề “{name}” trong faq.yaml đã đổi mã (id) từ {old_topic} thành {new_topic}. "
+        f"Em đã chuyển {figure(followers)} người đang theo dõi sang mã mới; họ vẫn nhận tin "
+        "về chủ đề này như trước, không cần đặt lại mã cũ."
+    )
+
+
 def admin_notices_untagged(notices: Sequence[tuple[str, str]]) -> str:
     """New notices in no topic, alerted to nobody: (id, title) each."""
     return "\n".join(

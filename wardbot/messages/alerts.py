@@ -136,6 +136,16 @@ def unknown_topic_menu(text: str) -> str:
     )
 
 
+def topic_picked_without_list(picked: str) -> str:
+    """A topic picked by its number ("/subscribe 5", "theo dõi 1, 3") where no list of
+    topics was shown to the chat lately: the list comes next, to pick from again."""
+    return (
+        f"Dạ, em chưa rõ “{picked}” là chủ đề nào: danh sách anh/chị chọn theo số không còn "
+        "trên màn hình trò chuyện với em, hoặc đã cũ. Anh/chị xem các chủ đề dưới đây và "
+        "chọn lại giúp em nhé."
+    )
+
+
 def which_topic(text: str, names: Sequence[str]) -> str:
     """Following a topic named by the start of several topics' names ("bảo hiểm": "Bảo
     hiểm y tế", "Bảo hiểm xã hội"): which one, with a choice for each below."""
