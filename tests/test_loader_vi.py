@@ -125,8 +125,45 @@ def test_an_entry_whose_id_lost_its_colon_is_told_so_not_to_quote_the_next_line(
     problems = faq_problems(HEAD + "  - id gio\n    question: Mấy giờ?\n    answer: Sáng.\n")
 
     assert problems == [
-        "faq.yaml:5: dòng này có thể thiếu dấu hai chấm: viết `- id: gio` — bot chưa đọc "
+        "faq.yaml:5: dòng này thiếu dấu hai chấm sau id: viết `- id: gio` — bot chưa đọc "
         "được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "date", "said"),
+    [
+        ("Thông báo họp tổ dân phố", "  date: 2026-11-25", "`title: Thông báo họp tổ dân phố`; "),
+        ("Họp tổ 3: tối thứ Sáu", "    date: 25/11/2026", '`title: "Họp tổ 3: tối thứ Sáu"`; '),
+    ],
+)
+def test_a_title_that_lost_its_colon_above_an_indented_date_is_told_not_the_date(
+    title: str, date: str, said: str
+) -> None:
+    problems = notice_problems("2026-11-25-hop.md", f"---\ntitle {title}\n{date}\n---\nHọp.\n")
+    assert problems == [
+        f"content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết {said}"
+        "dòng 3 (date:) cũng phải thẳng hàng với dòng này: hãy xóa các dấu cách ở đầu dòng "
+        "đó — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_title_that_lost_its_colon_above_the_date_is_told_not_the_date() -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md", "---\ntitle Thông báo họp\ndate: 2026-11-25\n---\nHọp.\n"
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết `title: "
+        "Thông báo họp` — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_question_that_lost_its_colon_above_an_answer_indented_deeper_is_told_both() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question Mấy giờ?\n      answer: Sáng.\n")
+    assert problems == [
+        "faq.yaml:6: dòng này thiếu dấu hai chấm sau question: viết `question: Mấy giờ?`; "
+        "dòng 7 (answer:) cũng phải thẳng hàng với dòng này: hãy thụt lề 4 dấu cách — bot "
+        "chưa đọc được cả tệp này"
     ]
 
 

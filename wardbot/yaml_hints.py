@@ -74,6 +74,11 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
             "các dấu cách ở đầu dòng này"
         )
+    if (lost := _lost_colon(lines, index)) and (
+        # Else "could not find expected ':'" is told below, the lines between read too.
+        "mapping values are not allowed" in problem or lost[2]
+    ):
+        return lost[:2]
     if index < len(lines) and (misaligned := _misaligned(lines, index)):
         return misaligned
     if mark is not None and (
@@ -458,6 +463,39 @@ def _unindented_text(lines: Sequence[str], index: int) -> str | None:
             f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó thêm hai dấu cách"
         )
     return None
+
+
+# A key's name and its text, the colon between them lost ("title Thông báo họp").
+_COLONLESS = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*)\s+(\S.*)")
+
+
+def _lost_colon(lines: Sequence[str], index: int) -> tuple[int, str, bool] | None:
+    """A key of the line above `index` that lost its colon, YAML having stopped at the ': '
+    of the key of `index`: it read the name, its text and the key below as one text
+    ("title Thông báo họp" then "date: 2026-11-25"). The line without its colon (numbered from 1), retyped;
+    the key below, when indented deeper than it (where a text going on is indented), told
+    to line up with it too (and True said when it is). None when that is not the mistake."""
+    if index >= len(lines) or not _KEY_LINE.match(lines[index]):
+        return None
+    key = _colonless_key(lines, index)
+    if key is None and (above := _nearest(lines, index, -1)) is not None:
+        key = None if _KEY_LINE.match(lines[above]) else above  # "title Họp tổ 3: tối nay"
+    typed = _COLONLESS.fullmatch(lines[key].rstrip()) if key is not None else None
+    if key is None or typed is None or not difflib.get_close_matches(typed[2].lower(), _KEYS):
+        return None
+    name, text = typed[1].lstrip() + typed[2], typed[3]
+    plain = ": " not in text and " #" not in text
+    said = f"dòng này thiếu dấu hai chấm sau {typed[2]}: " + (
+        f"viết `{_shown(f'{name}: {text}')}`" if plain else _in_quotes(name, text)
+    )
+    column, below = len(typed[1]), _KEY_LINE.match(lines[index])
+    deeper = below is not None and _column(below, dash=False) > column
+    if below is not None and deeper:
+        what = lines[index][below.end(1) + len(below[2] or "") :].split(":")[0]
+        said += f"; dòng {index + 1} ({what}:) cũng phải thẳng hàng với dòng này: " + (
+            f"hãy thụt lề {column} dấu cách" if column else "hãy xóa các dấu cách ở đầu dòng đó"
+        )
+    return key + 1, said, deeper
 
 
 def _missing_colon(line: str) -> str:
