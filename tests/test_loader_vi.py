@@ -1142,6 +1142,63 @@ def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:
     ]
 
 
+GIO = HEAD + "  - id: gio\n    question: Mấy giờ?\n"
+TIEP = "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "line"),
+    [
+        ("    answer: |\n      Sáng 7h30.\n{}\n      Chiều 13h30.\n", 9),
+        ("    answer: Sáng.\n\n{}\n", 9),
+    ],
+)
+@pytest.mark.parametrize("mark", ["---", "..."])
+def test_a_line_of_dashes_or_dots_at_the_margin_is_told_to_end_the_file(
+    lines: str, line: int, mark: str
+) -> None:
+    problems = faq_problems(GIO + lines.format(mark) + TIEP)
+
+    assert problems == [
+        f"faq.yaml:{line}: dòng '{mark}' viết sát lề trái làm bot hiểu là tệp dừng ở đây, các "
+        "dòng bên dưới không được đọc: nếu đó là một dòng của câu trả lời, hãy viết `answer: "
+        "|` rồi xuống dòng, mọi dòng chữ (cả dòng này) thụt lề sâu hơn dòng answer:; nếu "
+        "không, hãy xóa dòng này — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_list_typed_under_an_answer_at_its_depth_is_told_to_go_in_its_block() -> None:
+    problems = faq_problems(GIO + "    answer: Hồ sơ gồm\n    - Tờ khai\n    - CCCD\n" + TIEP)
+
+    assert problems == [
+        "faq.yaml:8: dòng '-' này nằm dưới dòng answer: (dòng 7) mà không thụt lề sâu hơn dòng "
+        "đó: nếu đây là một phần của chữ, hãy viết `answer: |` rồi xuống dòng, mọi dòng chữ "
+        "(cả các dòng '-') thụt lề sâu hơn dòng answer: — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_topic_typed_as_an_item_under_a_notice_date_is_told_to_need_its_list() -> None:
+    problems = hop_problems("Họp.\n", title="Họp\ndate: 2026-11-30\n- hanh-chinh")
+
+    assert problems == [
+        "content/2026-11-30-hop.md:4: dòng '-' này không thuộc danh sách nào: các dòng '-' phải "
+        "viết dưới một dòng như `topics:` hay `variants:` (không có chữ sau dấu hai chấm), thụt "
+        "lề sâu hơn dòng đó — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_mistake_no_hint_knows_is_told_in_vietnamese_at_its_line() -> None:
+    # A list typed in braces and left open: YAML's words for it are English, in its terms.
+    problems = faq_problems(GIO + "    answer: Sáng.\n    variants: {mấy giờ, giờ mở cửa\n")
+
+    assert problems == [
+        "faq.yaml:8: bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu "
+        "dòng), dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ "
+        "bắt đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép — bot "
+        "chưa đọc được cả tệp này"
+    ]
+
+
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
     assert notice_problems(
         "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"

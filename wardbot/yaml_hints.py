@@ -129,10 +129,64 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     if "end of stream" in problem and "quoted" in (exc.context or ""):
         start = exc.context_mark.line + 1 if exc.context_mark else index + 1
         return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
+    if "document" in problem and (stray := _stray_end(lines, index)) is not None:
+        return stray + 1, (
+            f"dòng '{lines[stray].strip()}' viết sát lề trái làm bot hiểu là tệp dừng ở đây, "
+            "các dòng bên dưới không được đọc: nếu đó là một dòng của câu trả lời, hãy viết "
+            "`answer: |` rồi xuống dòng, mọi dòng chữ (cả dòng này) thụt lề sâu hơn dòng "
+            "answer:; nếu không, hãy xóa dòng này"
+        )
+    if "but found '-'" in problem and (item := _item_under_text(lines, index)):
+        return index + 1, item
+    # What PyYAML says otherwise is in its terms and in English: what to look at, in ours,
+    # at a line with something on it (not past the end of a file with a '{' left open).
+    if not here.strip():
+        started = exc.context_mark.line if exc.context_mark else _nearest(lines, index, -1)
+        index = started if started is not None and started < index else index
     return index + 1, (
-        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
-        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+        "bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu dòng), "
+        "dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ bắt "
+        "đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép"
     )
+
+
+def _stray_end(lines: Sequence[str], index: int) -> int | None:
+    """The line, at or above `index`, of a '---' or '...' against the left margin, which
+    YAML takes for the end of the file; None if there is none."""
+    for i in range(min(index, len(lines) - 1), -1, -1):
+        if lines[i].rstrip() in ("---", "..."):
+            return i
+    return None
+
+
+# The keys whose value is a text (a list under them is written in a block of text).
+_TEXTS = ("question", "answer", "title", "name")
+
+
+def _item_under_text(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a '-' line YAML stopped at, against a key above it at its depth: a
+    list meant as part of that key's text, or items whose list key ("topics:") is missing.
+    None when no such key is above it."""
+    depth = _indent(lines[index])
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]) or _indent(lines[i]) > depth:
+            continue
+        typed = _KEY_LINE.match(lines[i])
+        if typed is None or _column(typed, dash=False) != depth:
+            return None
+        key = lines[i][typed.end(1) + len(typed[2] or "") :].split(":")[0]
+        if key in _TEXTS:
+            return (
+                f"dòng '-' này nằm dưới dòng {key}: (dòng {i + 1}) mà không thụt lề sâu hơn "
+                f"dòng đó: nếu đây là một phần của chữ, hãy viết `{key}: |` rồi xuống dòng, "
+                f"mọi dòng chữ (cả các dòng '-') thụt lề sâu hơn dòng {key}:"
+            )
+        return (
+            "dòng '-' này không thuộc danh sách nào: các dòng '-' phải viết dưới một dòng "
+            "như `topics:` hay `variants:` (không có chữ sau dấu hai chấm), thụt lề sâu hơn "
+            "dòng đó"
+        )
+    return None
 
 
 def _tab_hint(line: str, column: int) -> str:
@@ -472,9 +526,10 @@ _COLONLESS = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*)\s+(\S.*)")
 def _lost_colon(lines: Sequence[str], index: int) -> tuple[int, str, bool] | None:
     """A key of the line above `index` that lost its colon, YAML having stopped at the ': '
     of the key of `index`: it read the name, its text and the key below as one text
-    ("title Thông báo họp" then "date: 2026-11-25"). The line without its colon (numbered from 1), retyped;
-    the key below, when indented deeper than it (where a text going on is indented), told
-    to line up with it too (and True said when it is). None when that is not the mistake."""
+    ("title Thông báo họp" then "date: 2026-11-25"). The line without its colon (numbered
+    from 1), retyped; the key below, when indented deeper than it (where a text going on
+    is indented), told to line up with it too, and True, when it is. None when that is
+    not the mistake."""
     if index >= len(lines) or not _KEY_LINE.match(lines[index]):
         return None
     key = _colonless_key(lines, index)
