@@ -1199,6 +1199,35 @@ def test_a_mistake_no_hint_knows_is_told_in_vietnamese_at_its_line() -> None:
     ]
 
 
+def test_a_way_of_asking_that_lost_its_dash_between_two_is_told_at_its_line() -> None:
+    problems = faq_problems(
+        GIO + "    variants:\n      - giá thẻ\n      mua thẻ ở đâu\n      - đóng tiếp\n"
+        "    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:9: dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của "
+        "danh sách là một dòng bắt đầu bằng '- ', viết `- mua thẻ ở đâu` — bot chưa đọc được "
+        "cả tệp này"
+    ]
+
+
+def test_a_first_way_of_asking_that_lost_its_dash_is_told_and_the_others_kept_apart() -> None:
+    Path("faq.yaml").write_text(
+        GIO + "    variants:\n      giá thẻ\n      - mua thẻ ở đâu\n      - đóng tiếp\n"
+        "    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:8: mục 'gio': dòng variants: dòng này thiếu dấu '-' ở đầu, mà các dòng dưới "
+        "có: mỗi cách hỏi là một dòng bắt đầu bằng '- ', viết `- giá thẻ` — bot tạm hiểu là 3 "
+        "cách hỏi, mục vẫn được dùng"
+    ]
+    assert loaded.faq[0].variants == ("giá thẻ", "mua thẻ ở đâu", "đóng tiếp")
+
+
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:
     assert notice_problems(
         "2026-11-21-hop.md", "# Thông báo: họp tổ dân phố 4\n\nHọp lúc 19h tại nhà văn hóa.\n"

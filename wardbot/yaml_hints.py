@@ -85,6 +85,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
     ):
         return index + 1, hint
+    if "could not find expected ':'" in problem and (dashless := _dash_lost(lines, index)):
+        return dashless
     if "could not find expected ':'" in problem:
         # Noticed at the next line that has something on it; the key without its colon
         # is above, before the lines that go on its text (indented deeper).
@@ -147,6 +149,32 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         "bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu dòng), "
         "dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ bắt "
         "đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép"
+    )
+
+
+def _dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """A line of a list that lost its '- ' between two items ("- giá thẻ", "mua thẻ", "- đóng
+    tiếp"), at their depth: YAML stops at the item below it. That line (numbered from 1)
+    and what to say of it; None when that is not the mistake."""
+    here = _ITEM_LINE.match(lines[index]) if index < len(lines) else None
+    if here is None or _KEY_LINE.match(lines[index]):
+        return None
+    lost = None
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if _indent(lines[i]) != len(here[1]) or _KEY_LINE.match(lines[i]):
+            return None
+        if _ITEM_LINE.match(lines[i]):
+            break
+        lost = i
+    else:
+        return None
+    if lost is None:
+        return None
+    return lost + 1, (
+        "dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của danh sách "
+        f"là một dòng bắt đầu bằng '- ', viết `{_shown('- ' + lines[lost])}`"
     )
 
 
