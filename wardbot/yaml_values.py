@@ -315,10 +315,12 @@ def _unbracketed(node: ScalarNode, key: str) -> Partly:
     return Partly(node, message, tuple(parts), f"bot tạm hiểu là {read}")
 
 
-def _first_dash_lost(node: ScalarNode, key: str) -> Partly | None:
+def _first_dash_lost(node: Node, key: str) -> Partly | None:
     """A list whose first item lost its '- ' ("variants:", "  giá thẻ", "  - mua thẻ"):
     YAML reads its lines as one text, the '- ' of the lines below in it. Its items, told
     with the first line retyped; None when the text is on one line or has no '- '."""
+    if not isinstance(node, ScalarNode):
+        return None
     items = re.split(r"\s+-\s+", str(node.value).strip())
     if node.end_mark.line <= node.start_mark.line or len(items) < 2:
         return None
