@@ -1142,7 +1142,7 @@ def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:
     ]
 
 
-GIO = HEAD + "  - id: gio\n    question: Mấy giờ?\n"
+HEAD_GIO = HEAD + GIO
 TIEP = "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
 
 
@@ -1157,7 +1157,7 @@ TIEP = "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
 def test_a_line_of_dashes_or_dots_at_the_margin_is_told_to_end_the_file(
     lines: str, line: int, mark: str
 ) -> None:
-    problems = faq_problems(GIO + lines.format(mark) + TIEP)
+    problems = faq_problems(HEAD_GIO + lines.format(mark) + TIEP)
 
     assert problems == [
         f"faq.yaml:{line}: dòng '{mark}' viết sát lề trái làm bot hiểu là tệp dừng ở đây, các "
@@ -1168,7 +1168,7 @@ def test_a_line_of_dashes_or_dots_at_the_margin_is_told_to_end_the_file(
 
 
 def test_a_list_typed_under_an_answer_at_its_depth_is_told_to_go_in_its_block() -> None:
-    problems = faq_problems(GIO + "    answer: Hồ sơ gồm\n    - Tờ khai\n    - CCCD\n" + TIEP)
+    problems = faq_problems(HEAD_GIO + "    answer: Hồ sơ gồm\n    - Tờ khai\n    - CCCD\n" + TIEP)
 
     assert problems == [
         "faq.yaml:8: dòng '-' này nằm dưới dòng answer: (dòng 7) mà không thụt lề sâu hơn dòng "
@@ -1189,7 +1189,7 @@ def test_a_topic_typed_as_an_item_under_a_notice_date_is_told_to_need_its_list()
 
 def test_a_mistake_no_hint_knows_is_told_in_vietnamese_at_its_line() -> None:
     # A list typed in braces and left open: YAML's words for it are English, in its terms.
-    problems = faq_problems(GIO + "    answer: Sáng.\n    variants: {mấy giờ, giờ mở cửa\n")
+    problems = faq_problems(HEAD_GIO + "    answer: Sáng.\n    variants: {mấy giờ, giờ mở cửa\n")
 
     assert problems == [
         "faq.yaml:8: bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu "
@@ -1201,7 +1201,7 @@ def test_a_mistake_no_hint_knows_is_told_in_vietnamese_at_its_line() -> None:
 
 def test_a_way_of_asking_that_lost_its_dash_between_two_is_told_at_its_line() -> None:
     problems = faq_problems(
-        GIO + "    variants:\n      - giá thẻ\n      mua thẻ ở đâu\n      - đóng tiếp\n"
+        HEAD_GIO + "    variants:\n      - giá thẻ\n      mua thẻ ở đâu\n      - đóng tiếp\n"
         "    answer: Sáng.\n"
     )
 
@@ -1214,7 +1214,7 @@ def test_a_way_of_asking_that_lost_its_dash_between_two_is_told_at_its_line() ->
 
 def test_a_first_way_of_asking_that_lost_its_dash_is_told_and_the_others_kept_apart() -> None:
     Path("faq.yaml").write_text(
-        GIO + "    variants:\n      giá thẻ\n      - mua thẻ ở đâu\n      - đóng tiếp\n"
+        HEAD_GIO + "    variants:\n      giá thẻ\n      - mua thẻ ở đâu\n      - đóng tiếp\n"
         "    answer: Sáng.\n",
         encoding="utf-8",
     )
