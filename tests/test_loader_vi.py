@@ -125,8 +125,45 @@ def test_an_entry_whose_id_lost_its_colon_is_told_so_not_to_quote_the_next_line(
     problems = faq_problems(HEAD + "  - id gio\n    question: Mấy giờ?\n    answer: Sáng.\n")
 
     assert problems == [
-        "faq.yaml:5: dòng này có thể thiếu dấu hai chấm: viết `- id: gio` — bot chưa đọc "
+        "faq.yaml:5: dòng này thiếu dấu hai chấm sau id: viết `- id: gio` — bot chưa đọc "
         "được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "date", "said"),
+    [
+        ("Thông báo họp tổ dân phố", "  date: 2026-11-25", "`title: Thông báo họp tổ dân phố`; "),
+        ("Họp tổ 3: tối thứ Sáu", "    date: 25/11/2026", '`title: "Họp tổ 3: tối thứ Sáu"`; '),
+    ],
+)
+def test_a_title_that_lost_its_colon_above_an_indented_date_is_told_not_the_date(
+    title: str, date: str, said: str
+) -> None:
+    problems = notice_problems("2026-11-25-hop.md", f"---\ntitle {title}\n{date}\n---\nHọp.\n")
+    assert problems == [
+        f"content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết {said}"
+        "dòng 3 (date:) cũng phải thẳng hàng với dòng này: hãy xóa các dấu cách ở đầu dòng "
+        "đó — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_title_that_lost_its_colon_above_the_date_is_told_not_the_date() -> None:
+    problems = notice_problems(
+        "2026-11-25-hop.md", "---\ntitle Thông báo họp\ndate: 2026-11-25\n---\nHọp.\n"
+    )
+    assert problems == [
+        "content/2026-11-25-hop.md:2: dòng này thiếu dấu hai chấm sau title: viết `title: "
+        "Thông báo họp` — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_question_that_lost_its_colon_above_an_answer_indented_deeper_is_told_both() -> None:
+    problems = faq_problems(HEAD + "  - id: gio\n    question Mấy giờ?\n      answer: Sáng.\n")
+    assert problems == [
+        "faq.yaml:6: dòng này thiếu dấu hai chấm sau question: viết `question: Mấy giờ?`; "
+        "dòng 7 (answer:) cũng phải thẳng hàng với dòng này: hãy thụt lề 4 dấu cách — bot "
+        "chưa đọc được cả tệp này"
     ]
 
 
@@ -1103,6 +1140,92 @@ def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:
         "tính là dấu cách: hãy thay bằng một dấu cách, viết `- mấy giờ mở cửa` — bot chưa đọc "
         "được cả tệp này"
     ]
+
+
+HEAD_GIO = HEAD + GIO
+TIEP = "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+
+
+@pytest.mark.parametrize(
+    ("lines", "line"),
+    [
+        ("    answer: |\n      Sáng 7h30.\n{}\n      Chiều 13h30.\n", 9),
+        ("    answer: Sáng.\n\n{}\n", 9),
+    ],
+)
+@pytest.mark.parametrize("mark", ["---", "..."])
+def test_a_line_of_dashes_or_dots_at_the_margin_is_told_to_end_the_file(
+    lines: str, line: int, mark: str
+) -> None:
+    problems = faq_problems(HEAD_GIO + lines.format(mark) + TIEP)
+
+    assert problems == [
+        f"faq.yaml:{line}: dòng '{mark}' viết sát lề trái làm bot hiểu là tệp dừng ở đây, các "
+        "dòng bên dưới không được đọc: nếu đó là một dòng của câu trả lời, hãy viết `answer: "
+        "|` rồi xuống dòng, mọi dòng chữ (cả dòng này) thụt lề sâu hơn dòng answer:; nếu "
+        "không, hãy xóa dòng này — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_list_typed_under_an_answer_at_its_depth_is_told_to_go_in_its_block() -> None:
+    problems = faq_problems(HEAD_GIO + "    answer: Hồ sơ gồm\n    - Tờ khai\n    - CCCD\n" + TIEP)
+
+    assert problems == [
+        "faq.yaml:8: dòng '-' này nằm dưới dòng answer: (dòng 7) mà không thụt lề sâu hơn dòng "
+        "đó: nếu đây là một phần của chữ, hãy viết `answer: |` rồi xuống dòng, mọi dòng chữ "
+        "(cả các dòng '-') thụt lề sâu hơn dòng answer: — bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_topic_typed_as_an_item_under_a_notice_date_is_told_to_need_its_list() -> None:
+    problems = hop_problems("Họp.\n", title="Họp\ndate: 2026-11-30\n- hanh-chinh")
+
+    assert problems == [
+        "content/2026-11-30-hop.md:4: dòng '-' này không thuộc danh sách nào: các dòng '-' phải "
+        "viết dưới một dòng như `topics:` hay `variants:` (không có chữ sau dấu hai chấm), thụt "
+        "lề sâu hơn dòng đó — thông báo này chưa được đăng"
+    ]
+
+
+def test_a_mistake_no_hint_knows_is_told_in_vietnamese_at_its_line() -> None:
+    # A list typed in braces and left open: YAML's words for it are English, in its terms.
+    problems = faq_problems(HEAD_GIO + "    answer: Sáng.\n    variants: {mấy giờ, giờ mở cửa\n")
+
+    assert problems == [
+        "faq.yaml:8: bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu "
+        "dòng), dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ "
+        "bắt đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép — bot "
+        "chưa đọc được cả tệp này"
+    ]
+
+
+def test_a_way_of_asking_that_lost_its_dash_between_two_is_told_at_its_line() -> None:
+    problems = faq_problems(
+        HEAD_GIO + "    variants:\n      - giá thẻ\n      mua thẻ ở đâu\n      - đóng tiếp\n"
+        "    answer: Sáng.\n"
+    )
+
+    assert problems == [
+        "faq.yaml:9: dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của "
+        "danh sách là một dòng bắt đầu bằng '- ', viết `- mua thẻ ở đâu` — bot chưa đọc được "
+        "cả tệp này"
+    ]
+
+
+def test_a_first_way_of_asking_that_lost_its_dash_is_told_and_the_others_kept_apart() -> None:
+    Path("faq.yaml").write_text(
+        HEAD_GIO + "    variants:\n      giá thẻ\n      - mua thẻ ở đâu\n      - đóng tiếp\n"
+        "    answer: Sáng.\n",
+        encoding="utf-8",
+    )
+    loaded = load_faq(Path("faq.yaml"))
+
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:8: mục 'gio': dòng variants: dòng này thiếu dấu '-' ở đầu, mà các dòng dưới "
+        "có: mỗi cách hỏi là một dòng bắt đầu bằng '- ', viết `- giá thẻ` — bot tạm hiểu là 3 "
+        "cách hỏi, mục vẫn được dùng"
+    ]
+    assert loaded.faq[0].variants == ("giá thẻ", "mua thẻ ở đâu", "đóng tiếp")
 
 
 def test_a_notice_without_front_matter_is_shown_the_lines_to_add() -> None:

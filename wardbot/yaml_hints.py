@@ -74,12 +74,19 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
             "các dấu cách ở đầu dòng này"
         )
+    if (lost := _lost_colon(lines, index)) and (
+        # Else "could not find expected ':'" is told below, the lines between read too.
+        "mapping values are not allowed" in problem or lost[2]
+    ):
+        return lost[:2]
     if index < len(lines) and (misaligned := _misaligned(lines, index)):
         return misaligned
     if mark is not None and (
         hint := _indicator(lines[index] if index < len(lines) else "", mark.column)
     ):
         return index + 1, hint
+    if "could not find expected ':'" in problem and (dashless := _dash_lost(lines, index)):
+        return dashless
     if "could not find expected ':'" in problem:
         # Noticed at the next line that has something on it; the key without its colon
         # is above, before the lines that go on its text (indented deeper).
@@ -124,10 +131,90 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     if "end of stream" in problem and "quoted" in (exc.context or ""):
         start = exc.context_mark.line + 1 if exc.context_mark else index + 1
         return start, "ngoặc kép mở ở dòng này chưa được đóng: thêm dấu ngoặc kép ở cuối"
+    if "document" in problem and (stray := _stray_end(lines, index)) is not None:
+        return stray + 1, (
+            f"dòng '{lines[stray].strip()}' viết sát lề trái làm bot hiểu là tệp dừng ở đây, "
+            "các dòng bên dưới không được đọc: nếu đó là một dòng của câu trả lời, hãy viết "
+            "`answer: |` rồi xuống dòng, mọi dòng chữ (cả dòng này) thụt lề sâu hơn dòng "
+            "answer:; nếu không, hãy xóa dòng này"
+        )
+    if "but found '-'" in problem and (item := _item_under_text(lines, index)):
+        return index + 1, item
+    # What PyYAML says otherwise is in its terms and in English: what to look at, in ours,
+    # at a line with something on it (not past the end of a file with a '{' left open).
+    if not here.strip():
+        started = exc.context_mark.line if exc.context_mark else _nearest(lines, index, -1)
+        index = started if started is not None and started < index else index
     return index + 1, (
-        "tệp viết sai cách ở đây: hãy xem lại thụt lề (số dấu cách đầu dòng), dấu hai "
-        f"chấm và ngoặc kép ở dòng này và dòng trên (chi tiết: {problem or 'YAML'})"
+        "bot không đọc được tệp từ dòng này: hãy xem lại thụt lề (số dấu cách đầu dòng), "
+        "dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ bắt "
+        "đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép"
     )
+
+
+def _dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """A line of a list that lost its '- ' between two items ("- giá thẻ", "mua thẻ", "- đóng
+    tiếp"), at their depth: YAML stops at the item below it. That line (numbered from 1)
+    and what to say of it; None when that is not the mistake."""
+    here = _ITEM_LINE.match(lines[index]) if index < len(lines) else None
+    if here is None or _KEY_LINE.match(lines[index]):
+        return None
+    lost = None
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]):
+            continue
+        if _indent(lines[i]) != len(here[1]) or _KEY_LINE.match(lines[i]):
+            return None
+        if _ITEM_LINE.match(lines[i]):
+            break
+        lost = i
+    else:
+        return None
+    if lost is None:
+        return None
+    return lost + 1, (
+        "dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của danh sách "
+        f"là một dòng bắt đầu bằng '- ', viết `{_shown('- ' + lines[lost])}`"
+    )
+
+
+def _stray_end(lines: Sequence[str], index: int) -> int | None:
+    """The line, at or above `index`, of a '---' or '...' against the left margin, which
+    YAML takes for the end of the file; None if there is none."""
+    for i in range(min(index, len(lines) - 1), -1, -1):
+        if lines[i].rstrip() in ("---", "..."):
+            return i
+    return None
+
+
+# The keys whose value is a text (a list under them is written in a block of text).
+_TEXTS = ("question", "answer", "title", "name")
+
+
+def _item_under_text(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a '-' line YAML stopped at, against a key above it at its depth: a
+    list meant as part of that key's text, or items whose list key ("topics:") is missing.
+    None when no such key is above it."""
+    depth = _indent(lines[index])
+    for i in range(index - 1, -1, -1):
+        if not lines[i].strip() or _comment(lines[i]) or _indent(lines[i]) > depth:
+            continue
+        typed = _KEY_LINE.match(lines[i])
+        if typed is None or _column(typed, dash=False) != depth:
+            return None
+        key = lines[i][typed.end(1) + len(typed[2] or "") :].split(":")[0]
+        if key in _TEXTS:
+            return (
+                f"dòng '-' này nằm dưới dòng {key}: (dòng {i + 1}) mà không thụt lề sâu hơn "
+                f"dòng đó: nếu đây là một phần của chữ, hãy viết `{key}: |` rồi xuống dòng, "
+                f"mọi dòng chữ (cả các dòng '-') thụt lề sâu hơn dòng {key}:"
+            )
+        return (
+            "dòng '-' này không thuộc danh sách nào: các dòng '-' phải viết dưới một dòng "
+            "như `topics:` hay `variants:` (không có chữ sau dấu hai chấm), thụt lề sâu hơn "
+            "dòng đó"
+        )
+    return None
 
 
 def _tab_hint(line: str, column: int) -> str:
@@ -458,6 +545,40 @@ def _unindented_text(lines: Sequence[str], index: int) -> str | None:
             f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó thêm hai dấu cách"
         )
     return None
+
+
+# A key's name and its text, the colon between them lost ("title Thông báo họp").
+_COLONLESS = re.compile(r"(\s*(?:-\s+)?)([A-Za-z][A-Za-z_-]*)\s+(\S.*)")
+
+
+def _lost_colon(lines: Sequence[str], index: int) -> tuple[int, str, bool] | None:
+    """A key of the line above `index` that lost its colon, YAML having stopped at the ': '
+    of the key of `index`: it read the name, its text and the key below as one text
+    ("title Thông báo họp" then "date: 2026-11-25"). The line without its colon (numbered
+    from 1), retyped; the key below, when indented deeper than it (where a text going on
+    is indented), told to line up with it too, and True, when it is. None when that is
+    not the mistake."""
+    if index >= len(lines) or not _KEY_LINE.match(lines[index]):
+        return None
+    key = _colonless_key(lines, index)
+    if key is None and (above := _nearest(lines, index, -1)) is not None:
+        key = None if _KEY_LINE.match(lines[above]) else above  # "title Họp tổ 3: tối nay"
+    typed = _COLONLESS.fullmatch(lines[key].rstrip()) if key is not None else None
+    if key is None or typed is None or not difflib.get_close_matches(typed[2].lower(), _KEYS):
+        return None
+    name, text = typed[1].lstrip() + typed[2], typed[3]
+    plain = ": " not in text and " #" not in text
+    said = f"dòng này thiếu dấu hai chấm sau {typed[2]}: " + (
+        f"viết `{_shown(f'{name}: {text}')}`" if plain else _in_quotes(name, text)
+    )
+    column, below = len(typed[1]), _KEY_LINE.match(lines[index])
+    deeper = below is not None and _column(below, dash=False) > column
+    if below is not None and deeper:
+        what = lines[index][below.end(1) + len(below[2] or "") :].split(":")[0]
+        said += f"; dòng {index + 1} ({what}:) cũng phải thẳng hàng với dòng này: " + (
+            f"hãy thụt lề {column} dấu cách" if column else "hãy xóa các dấu cách ở đầu dòng đó"
+        )
+    return key + 1, said, deeper
 
 
 def _missing_colon(line: str) -> str:

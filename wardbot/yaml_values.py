@@ -214,6 +214,8 @@ def list_field(item: Parser, *, single: bool = False, key: str = "") -> Parser:
             children = list(node.value)
         elif single and isinstance(node, ScalarNode):
             children = [node]
+        elif key and plain and (dashless := _first_dash_lost(node, key)):
+            raise dashless
         elif key and isinstance(node, ScalarNode):
             raise _unbracketed(node, key)
         else:
@@ -311,6 +313,23 @@ def _unbracketed(node: ScalarNode, key: str) -> Partly:
     what = _ITEMS.get(key, "mục")
     read = f"{len(parts)} {what}" if parts else f"chưa có {what} nào"
     return Partly(node, message, tuple(parts), f"bot tạm hiểu là {read}")
+
+
+def _first_dash_lost(node: Node, key: str) -> Partly | None:
+    """A list whose first item lost its '- ' ("variants:", "  giá thẻ", "  - mua thẻ"):
+    YAML reads its lines as one text, the '- ' of the lines below in it. Its items, told
+    with the first line retyped; None when the text is on one line or has no '- '."""
+    if not isinstance(node, ScalarNode):
+        return None
+    items = re.split(r"\s+-\s+", str(node.value).strip())
+    if node.end_mark.line <= node.start_mark.line or len(items) < 2:
+        return None
+    what = _ITEMS.get(key, "mục")
+    message = (
+        f"dòng này thiếu dấu '-' ở đầu, mà các dòng dưới có: mỗi {what} là một dòng bắt "
+        f"đầu bằng '- ', viết `- {items[0]}`"
+    )
+    return Partly(node, message, tuple(items), f"bot tạm hiểu là {len(items)} {what}")
 
 
 def _flow_item(text: str, *, quoted: bool = False) -> str:
