@@ -625,6 +625,54 @@ def test_a_topic_an_edit_breaks_keeps_serving_as_it_last_read_through_restarts(t
     engine.close()
 
 
+@pytest.mark.parametrize("written", ["below", "above"])
+def test_a_kept_topic_whose_name_a_new_topic_has_is_told_as_two_topics_of_one_name(
+    tmp_path, written
+):
+    """Staff write a new topic under bhyt's name and, in the same save, empty bhyt's name:
+    bhyt still serves as it last read (its followers still alerted), so residents see two
+    topics "Bảo hiểm y tế" to follow; staff are told so at the later of the two, as for
+    two topics the file names alike, after a restart too."""
+    faq, content = write_ward(tmp_path)
+    data = tmp_path / "data"
+    engine = Engine.open(faq, content, data, today=TODAY)
+    _edit(faq, "    name: Bảo hiểm y tế\n", "    name:\n")
+    new_topic = "  - id: bao-hiem\n    name: Bảo hiểm y tế\n"
+    beside = "  - id: cu-tru\n" if written == "below" else "  - id: bhyt\n"
+    _edit(faq, beside, new_topic + beside)
+    lines = faq.read_text(encoding="utf-8").split("\n")
+    kept_at = lines.index("  - id: bhyt") + 1
+    new_at = lines.index("  - id: bao-hiem") + 2  # its name's line
+    if written == "below":
+        at, message = (
+            new_at,
+            f"chủ đề 'bao-hiem': tên 'Bảo hiểm y tế' trùng với tên chủ đề 'bhyt' ở dòng {kept_at}",
+        )
+    else:
+        at, message = (
+            kept_at,
+            f"chủ đề 'bhyt': tên 'Bảo hiểm y tế' trùng với tên chủ đề 'bao-hiem' ở dòng {new_at}",
+        )
+
+    def told(problems):
+        return [p.message for p in problems if p.line == at and "hai chủ đề cùng tên" in p.message]
+
+    problems = engine.reload()
+
+    assert [t.name for t in engine.corpus.topics if t.id in ("bhyt", "bao-hiem")] == [
+        "Bảo hiểm y tế",
+        "Bảo hiểm y tế",
+    ]
+    assert told(problems) == [
+        f"{message}, nên người dân thấy hai chủ đề cùng tên — chủ đề vẫn được dùng; hãy đặt "
+        "tên khác, ví dụ nói rõ chủ đề này dành cho ai"
+    ]
+    engine.close()
+    engine = Engine.open(faq, content, data, today=TODAY)
+    assert len(told(engine.problems)) == 1
+    engine.close()
+
+
 def test_a_topic_deleted_or_renamed_in_the_edit_that_breaks_it_is_not_kept(tmp_path):
     faq, content = write_ward(tmp_path)
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)

@@ -158,13 +158,16 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     doubled: set[str] = set()
     served_topics = {t.id: _topic_print(t.name) for t in serving.topics} if serving else {}
     topic_failed: list[_Failed] = []
+    named: dict[str, tuple[Topic, int]] = {}  # see _same_name
     loaded = _load_topics(
-        sections.get("topics"), src, problems, served_topics, doubled, topic_failed
+        sections.get("topics"), src, problems, served_topics, doubled, topic_failed, named
     )
     last_topics = {t.id: t for t in serving.topics} if serving else {}
     kept_topics, result.broken_topics = _kept_topics(
         topic_failed, [t for _, t in loaded], last_topics, src, problems
     )
+    for line, topic in kept_topics:
+        _same_name(topic, line, named, src, problems)
     result.topics = [t for _, t in sorted([*loaded, *kept_topics], key=lambda lt: lt[0])]
     result.kept_topics = frozenset(t.id for _, t in kept_topics)
     served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
@@ -210,8 +213,10 @@ def _load_topics(
     serving: Mapping[str, Print],
     doubled: set[str],
     failed: list[_Failed],
+    named: dict[str, tuple[Topic, int]],
 ) -> list[tuple[int, Topic]]:
-    """The topics that load, each with its line; `failed`: filled as `_unique_records`."""
+    """The topics that load, each with its line; `failed`: filled as `_unique_records`;
+    `named`: filled as `_same_name`."""
     fields: dict[str, Parser] = {
         "id": id_field,
         "name": text_field,
@@ -231,20 +236,39 @@ def _load_topics(
         failed=failed,
     )
     topics = []
-    named: dict[str, tuple[str, int]] = {}  # a name as residents type it -> its topic, line
     for item, values in records:
-        line = key_line(item, "name")
-        other, at = named.setdefault(topic_key(values["name"]), (values["id"], line))
-        if other != values["id"]:  # a topic copied for another, its name left as it was
-            message = (
-                f"chủ đề '{values['id']}': tên '{values['name']}' trùng với tên chủ đề "
-                f"'{other}' ở dòng {at}, nên người dân thấy hai chủ đề cùng tên — "
-                f"{_TOPIC.kept}; hãy đặt tên khác, ví dụ nói rõ chủ đề này dành cho ai"
-            )
-            problems.append(Problem(src, line, message))
         topic = Topic(values["id"], values["name"], tuple(values.get("keywords", ())))
+        _same_name(topic, key_line(item, "name"), named, src, problems)
         topics.append((node_line(item), topic))
     return topics
+
+
+def _same_name(
+    topic: Topic,
+    line: int,
+    named: dict[str, tuple[Topic, int]],
+    src: str,
+    problems: list[Problem],
+) -> None:
+    """Tell a topic (its name at `line`) whose name another one has (a topic copied for
+    another, its name left as it was; a new topic under the name of one an edit broke,
+    served as it last read): residents see two topics of one name. `named`: the name as
+    residents type it -> the topic and its line, of those seen so far; the later of the
+    two in the file is told, pointing at the other."""
+    key = topic_key(topic.name)
+    other, at = named.setdefault(key, (topic, line))
+    if other.id == topic.id:
+        return
+    here = topic
+    if line < at:  # a topic kept at its broken block, above the one that has its name
+        named[key] = (topic, line)
+        here, other, line, at = other, topic, at, line
+    message = (
+        f"chủ đề '{here.id}': tên '{here.name}' trùng với tên chủ đề "
+        f"'{other.id}' ở dòng {at}, nên người dân thấy hai chủ đề cùng tên — "
+        f"{_TOPIC.kept}; hãy đặt tên khác, ví dụ nói rõ chủ đề này dành cho ai"
+    )
+    problems.append(Problem(src, line, message))
 
 
 def _unique_records(
