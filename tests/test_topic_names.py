@@ -16,6 +16,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.intents import parse_intent
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
 
@@ -210,3 +211,69 @@ async def test_numbers_from_no_list_shown_show_the_topics_as_buttons_on_telegram
     assert tapped.label == msg.subscribe_button("Học bổng và khuyến học")
     await answerer.action(chat, tapped.action, screen.send)
     assert await store.subscriptions_of(chat) == ["hoc-bong"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "picked"),
+    [
+        ("hủy 1", "1"),
+        ("huy 1", "1"),
+        ("bỏ số 2", "số 2"),
+        ("/unsubscribe 1", "1"),
+        ("bỏ theo dõi 2", "2"),
+        ("hủy 1, 3", "1 3"),
+    ],
+)
+async def test_a_number_to_stop_from_no_list_shown_shows_the_chats_topics_on_zalo(
+    conversation: Conversation, store: Store, settings: Settings, typed: str, picked: str
+) -> None:
+    """ "hủy 1" with no list on screen (one seen before a restart, or on another device):
+    which topic is not guessed, as for "/subscribe 1". The topics the chat follows come
+    as numbered lines to stop, and "1" then stops the first of them alone."""
+    await store.subscribe(CHAT, "bhxh")
+    await store.subscribe(CHAT, "hoc-bong")
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, typed, screen.send)
+    (shown,) = screen.shown
+    assert shown.text.startswith(msg.topic_picked_without_list(picked))
+    assert sorted(await store.subscriptions_of(CHAT)) == ["bhxh", "hoc-bong"]
+    (lines,), _ = render_plain([shown])
+    assert "1. 🔕 Bỏ nhận tin: Bảo hiểm xã hội" in lines
+    assert "2. 🔕 Bỏ nhận tin: Học bổng và khuyến học" in lines
+    await answerer.text(CHAT, "1", screen.send)
+    assert await store.subscriptions_of(CHAT) == ["hoc-bong"]
+
+
+async def test_a_number_to_stop_from_no_list_shows_the_chats_topics_as_buttons_on_telegram(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    chat = ChatRef("telegram", "79")
+    await store.subscribe(chat, "bhyt")
+    await store.subscribe(chat, "cu-tru")
+    answerer = Answerer("telegram", conversation, settings)
+    screen = Screen()
+    await answerer.text(chat, "hủy 2", screen.send)
+    (shown,) = screen.shown
+    assert shown.text.startswith(msg.topic_picked_without_list("2"))
+    assert [b.label for b in shown.buttons[:2]] == [
+        msg.unsubscribe_button("Bảo hiểm y tế"),
+        msg.unsubscribe_button("Cư trú"),
+    ]
+    assert sorted(await store.subscriptions_of(chat)) == ["bhyt", "cu-tru"]
+    await answerer.action(chat, shown.buttons[1].action, screen.send)
+    assert await store.subscriptions_of(chat) == ["bhyt"]
+
+
+async def test_a_number_to_stop_with_nothing_followed_says_there_is_nothing_to_stop(
+    conversation: Conversation, store: Store
+) -> None:
+    reply = await one(conversation, "hủy 1")
+    assert reply.text == msg.unsubscribed_all(0)
+
+
+@pytest.mark.parametrize("text", ["hủy 2026", "bỏ 0912345678", "thôi 10 tuổi", "hủy 2 lần"])
+def test_a_stop_word_before_a_year_a_phone_or_an_age_is_no_number_picked(text: str) -> None:
+    """Only a list's line numbers after "hủy"/"bỏ" pick a topic to stop: a year, a phone
+    number or "10 tuổi" is something else, left to be answered as a message."""
+    assert parse_intent(text).kind != "unsubscribe"

@@ -180,6 +180,9 @@ _UNSUBSCRIBE_ALL = re.compile(
     r"|(?:thoi )?bo (?:het|tat ca|toan bo)(?: het| tat ca)?"
     rf" (?:dang ky|dang ki|dk|theo doi|nhan tin|{_NEWS}|cac chu de|chu de)(?: het)?"
 )
+# "Hủy 1", "bỏ số 2", "hủy 1, 3": a line of a list of topics stopped by its number (with
+# the list on screen, wardbot.render picks it; with none, the topics to stop are shown).
+_STOP_PICKED = re.compile(r"(?:huy|bo|tat|ngung|thoi)\s+(?P<rest>.+)")
 _SUBSCRIBE_EXPLICIT = (
     re.compile(
         r"(?:dang ky|dang ki|dk) (?:nhan|theo doi) (?:tin|thong bao|tin tuc|ban tin)" + _REST
@@ -673,6 +676,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     looks_like_question = "?" in text or ASKING.search(said) is not None
     if _UNSUBSCRIBE_ALL.fullmatch(said) and not looks_like_question:
         return Intent("unsubscribe", "all")
+    if (picked := _STOP_PICKED.fullmatch(said)) and only_numbers(picked.group("rest")):
+        return Intent("unsubscribe", _topic_phrase(picked.group("rest"), original, ())[1])
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:

@@ -200,6 +200,12 @@ class Subscriptions:
         # ("hủy đăng ký tạm trú" asks how to cancel a temporary residence, not Cư trú).
         topic = self.resolve(intent.arg, strict=True, followed=followed)
         named = [topic] if topic else self._resolve_each(intent.arg, strict=True, followed=followed)
+        if not named and intent.explicit and only_numbers(intent.arg):
+            # "hủy 1" from no list shown lately, as for "/subscribe 1": the chat's topics,
+            # to pick again, rather than a guess at which it meant.
+            said = msg.topic_picked_without_list(intent.arg)
+            buttons = self._unsub_buttons(followed)
+            return [Reply(said, buttons=buttons) if followed else Reply(msg.unsubscribed_all(0))]
         if not named and intent.explicit:
             named = self._forgiven(intent.arg, followed)
         if not named and intent.explicit:  # which one? only the chat's own can be meant
