@@ -745,13 +745,15 @@ class ContentWatcher:
         snapshot: Snapshot | None = None,
         *,
         rescan_seconds: float = RESCAN_SECONDS,
-        index_news: Callable[[str], Awaitable[object]] | None = None,
+        index_news: Callable[[str], Awaitable[bool | None]] | None = None,
         settle_seconds: float = SETTLE_SECONDS,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         """`index_news(state)`: told the search index's state (Engine.index_state) when
-        it changes from "ok" or back to it, and at the first look. A change is applied
+        it changes from "ok" or back to it, and at the first look; told again at the next
+        look when it returns False (the state folded into another message, a full disk:
+        a cause that follows is news). A change is applied
         once no file changed for `settle_seconds` (by `clock`; a forced look waits for it
         with `sleep`)."""
         self.engine = engine
@@ -872,11 +874,12 @@ class ContentWatcher:
         if self.index_news is None or ok == self._index_ok:
             return
         try:
-            await self.index_news(state)
+            told = await self.index_news(state)
         except Exception:  # the database may be what fails too: told at the next look
             log.exception("could not tell admins about the search index")
             return
-        self._index_ok = ok
+        if told is not False:
+            self._index_ok = ok
 
     async def run(self, stop: asyncio.Event) -> None:
         """Watch until `stop` is set."""

@@ -327,14 +327,18 @@ async def _serve(
     watch_disk = FullDiskWatch(store, alerts, alerts.clock)
     restarts.told_otherwise = watch_disk.folds  # one full disk, one message
 
-    async def index_news(state: str) -> None:
+    async def index_news(state: str) -> bool:
         """Admins hear once that the search index cannot be written (Alerts.task_failing),
-        unless the full disk is why (told as such); once it is well, a later outage is
-        news again."""
+        unless the full disk is why (told as such: False, so that the watcher asks again
+        and a cause that follows it is told); once it is well, a later outage is news
+        again."""
         if state == "ok":
             await alerts.task_recovered(INDEX)
-        elif not await watch_disk.folds(engine.index_failure()):
+        elif await watch_disk.folds(engine.index_failure()):
+            return False
+        else:
             await alerts.task_failing(INDEX)
+        return True
 
     watcher = ContentWatcher(engine, alerts, settings, snapshot, index_news=index_news)
     follower = _follower(settings, store, alerts)
