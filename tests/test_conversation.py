@@ -1854,6 +1854,30 @@ def test_a_number_that_is_no_phone_number_alone_is_not_taken_for_one(text: str) 
     assert parse_intent(text).kind != "phone"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["số điện thoại phường là gì", "cho em xin sđt ubnd phường", "hotline phường", "sdt phuong a"],
+)
+async def test_asking_for_the_wards_phone_number_gets_the_hotline(
+    ward_engine: Engine, store: Store, ward_settings: Settings, text: str
+) -> None:
+    """Not "em chưa có thông tin" (with the number only in its last line); with no
+    WARD_HOTLINE set, the one-stop desk, saying there is no number to give."""
+    reply = await one(Conversation(ward_engine, store, ward_settings), text)
+    assert reply.text == msg.ward_phone(WARD_NAME, "0276 3822 123")
+    assert reply.text.startswith("Dạ, đường dây nóng") and "0276 3822 123" in reply.text
+    unset = Conversation(ward_engine, store, replace(ward_settings, ward_hotline=""))
+    without = (await one(unset, text)).text
+    assert without == msg.ward_phone(WARD_NAME, "") and "Bộ phận Một cửa" in without
+
+
+@pytest.mark.parametrize(
+    "text", ["số điện thoại", "đổi số điện thoại trên vneid", "số điện thoại công an phường"]
+)
+def test_a_question_about_a_phone_number_is_not_asking_for_the_wards(text: str) -> None:
+    assert parse_intent(text).kind != "contact"
+
+
 async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
     conversation: Conversation,
 ) -> None:

@@ -537,6 +537,9 @@ class Conversation:
                 return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]
+            case "contact" if not await self.questions.answered_outright(text):
+                # "sđt phường là gì": the hotline the bot knows (an FAQ entry on it answers).
+                return [Reply(msg.ward_phone(s.ward_name, s.ward_hotline), keeps_choices=True)]
             case "phone":  # "0909 123 456" alone: to be called back, which the bot cannot
                 staff = self.desk is not None and chat.private
                 text = msg.call_back(s.ward_name, s.ward_hotline, staff=staff)

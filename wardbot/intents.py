@@ -112,6 +112,17 @@ _FIXED = (
         r"|(?:xem )?danh sach (?:theo doi|dang ky)(?: cua (?:toi|minh|em|tui))?",
     ),
     (
+        # The ward's phone number: "số điện thoại phường là gì", "sđt ubnd phường", "cho
+        # xin hotline", "đường dây nóng của xã là số nào" (a number named by whose it is).
+        "contact",
+        r"(?:so )?(?:dien thoai|dt|sdt|hotline|duong day nong)(?: lien he)?(?: cua)?"
+        rf" (?:ubnd(?: {_UNIT})?|uy ban(?: nhan dan)?(?: {_UNIT})?|{_UNIT}|bo phan mot cua"
+        r"|mot cua)(?: (?:la gi|la bao nhieu|la so nao|la so may|bao nhieu|so nao|so may"
+        r"|the nao|nao|gi))?(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k))*"
+        r"|(?:so )?(?:hotline|duong day nong)(?: (?:la gi|la bao nhieu|la so nao|la so may"
+        r"|bao nhieu|so nao|so may|the nao|nao|gi))?(?: (?:vay|the|a|ha|nhi|nhe|nha))*",
+    ),
+    (
         # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
         "staff",
         r"(?:gap|hoi|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi|chat voi"
@@ -380,7 +391,8 @@ def parse_intent(text: str) -> Intent:
     mới"), 'upset' (a displeased or sad emoji alone: `arg` 'angry' or 'sad'),
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
-    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'phone' (a phone
+    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'contact' (the ward's
+    phone number asked: "sđt phường là gì"), 'empty', 'phone' (a phone
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""

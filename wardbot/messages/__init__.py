@@ -233,6 +233,7 @@ from wardbot.messages.residents import unclear as unclear
 from wardbot.messages.residents import unknown_command as unknown_command
 from wardbot.messages.residents import upset as upset
 from wardbot.messages.residents import voice_unheard as voice_unheard
+from wardbot.messages.residents import ward_phone as ward_phone
 from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished
 from wardbot.messages.residents import wrong_answer as wrong_answer

@@ -210,6 +210,21 @@ def call_back(ward_name: str, hotline: str, *, staff: bool) -> str:
     )
 
 
+def ward_phone(ward_name: str, hotline: str) -> str:
+    """To "số điện thoại phường là gì", "cho xin hotline": the hotline (WARD_HOTLINE), or,
+    with none set, where to go instead."""
+    if hotline:
+        return (
+            f"Dạ, đường dây nóng của {ward_name} là {hotline} ạ. Anh/chị cũng có thể nhắn câu "
+            "hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
+        )
+    return (
+        f"Dạ, em chưa có số điện thoại của {unit(ward_name)} để gửi anh/chị ạ. Anh/chị vui "
+        f"lòng {contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ trả "
+        "lời nếu có thông tin."
+    )
+
+
 def wished() -> str:
     """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
     return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
