@@ -1156,6 +1156,18 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
         ("tốt quá", msg.acknowledged()),
         ("tuyệt vời ạ", msg.acknowledged()),
         ("chân thành cảm ơn", msg.thanks()),
+        # Thanked for as politely when said rudely ("mày", "mi") or in English.
+        ("cam on may", msg.thanks()),
+        ("cảm ơn mày", msg.thanks()),
+        ("cảm ơn mi nhé", msg.thanks()),
+        ("tks", msg.thanks()),
+        ("thank you", msg.thanks()),
+        ("ok thanks", msg.thanks()),
+        ("thanks a lot", msg.thanks()),
+        ("many thanks", msg.thanks()),
+        ("thank kiu", msg.thanks()),
+        ("oke", msg.acknowledged()),
+        ("okie", msg.acknowledged()),
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
         ("em chúc cả nhà một ngày tốt lành", msg.wished()),
@@ -1798,6 +1810,74 @@ async def test_one_question_told_in_two_sentences_is_not_split(
     assert len(await say(conversation, text)) == 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0909123456",
+        "0909 123 456",
+        "+84 909123456",
+        "84909123456",
+        "0909.123.456",
+        "028 3823 4567",  # a landline
+        "sđt em 0909123456",
+        "Gọi lại cho chị số 0909-123-456 nhé",
+    ],
+)
+async def test_a_phone_number_alone_is_told_the_bot_cannot_call_and_how_to_reach_staff(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Most likely asking to be called back: not "em chưa hiểu số … là gì", not "no
+    information"; the hotline (no staff desk here), and the number is kept nowhere."""
+    reply = await one(conversation, text)
+    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False)
+    assert "không gọi điện" in reply.text and "0276 3822 123" in reply.text
+    assert "/hoicanbo" not in reply.text  # no staff desk to pass a question to
+    async with store.db.execute("SELECT count(*) FROM questions") as rows:
+        assert (await rows.fetchone()) == (0,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024",
+        "khu phố 4",
+        "1000000",
+        "lệ phí 50000 đồng",
+        "mẹ em 65 tuổi",
+        "079123456789",  # an ID card's twelve digits
+        "0909123456 là số của ai",
+        "sđt 0909123456 có gọi được không",
+        "0909123456 và 0912345678",
+    ],
+)
+def test_a_number_that_is_no_phone_number_alone_is_not_taken_for_one(text: str) -> None:
+    assert parse_intent(text).kind != "phone"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["số điện thoại phường là gì", "cho em xin sđt ubnd phường", "hotline phường", "sdt phuong a"],
+)
+async def test_asking_for_the_wards_phone_number_gets_the_hotline(
+    ward_engine: Engine, store: Store, ward_settings: Settings, text: str
+) -> None:
+    """Not "em chưa có thông tin" (with the number only in its last line); with no
+    WARD_HOTLINE set, the one-stop desk, saying there is no number to give."""
+    reply = await one(Conversation(ward_engine, store, ward_settings), text)
+    assert reply.text == msg.ward_phone(WARD_NAME, "0276 3822 123")
+    assert reply.text.startswith("Dạ, đường dây nóng") and "0276 3822 123" in reply.text
+    unset = Conversation(ward_engine, store, replace(ward_settings, ward_hotline=""))
+    without = (await one(unset, text)).text
+    assert without == msg.ward_phone(WARD_NAME, "") and "Bộ phận Một cửa" in without
+
+
+@pytest.mark.parametrize(
+    "text", ["số điện thoại", "đổi số điện thoại trên vneid", "số điện thoại công an phường"]
+)
+def test_a_question_about_a_phone_number_is_not_asking_for_the_wards(text: str) -> None:
+    assert parse_intent(text).kind != "contact"
+
+
 async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
     conversation: Conversation,
 ) -> None:
@@ -1806,7 +1886,7 @@ async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
     typed in groups, or years, are no such choice."""
     for typed in ("1 và 2", "số 1, số 3", "2 3"):
         assert (await one(conversation, typed)).text == msg.no_list_to_pick(typed)
-    assert parse_intent("0912 345 678").arg == "0912 345 678"  # a number, as before
+    assert parse_intent("0912 345 678").kind == "phone"  # a phone number, no choices
     assert parse_intent("năm 2024 và 2025").kind == "question"
 
 

@@ -898,6 +898,22 @@ async def test_a_yes_with_a_ticket_open_reaches_staff(
     assert room.in_thread(thread)[-1].reply.text == msg.ticket_follow_up_post(1, "có ạ")
 
 
+async def test_a_phone_number_alone_points_to_hoicanbo_and_opens_no_ticket(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """Sent alone, a phone number asks to be called back: the bot cannot, so it says how
+    to have staff answer here (/hoicanbo) and the hotline; the number goes nowhere. In a
+    group, where /hoicanbo does not work, the hotline only."""
+    [reply] = await conversation.handle_text(RESIDENT, "0909 123 456")
+    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=True)
+    assert "/hoicanbo" in reply.text and "0276 3822 123" in reply.text
+    await desk.post_pending()
+    assert room.posts == [] and await desk.active(RESIDENT) is None
+    [in_group] = await conversation.handle_text(GROUP, "0909 123 456")
+    assert in_group.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False)
+    assert "/hoicanbo" not in in_group.text
+
+
 async def test_a_number_alone_with_a_ticket_open_reaches_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

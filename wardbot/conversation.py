@@ -65,6 +65,7 @@ MAX_STAFF_MESSAGE_CHARS = 4096
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
     {"question", "complaint", "greet", "opener", "yes", "huh", "wrong", "upset", "number"}
+    | {"phone"}
     | set(SMALL_TALK)
 )
 
@@ -536,6 +537,13 @@ class Conversation:
                 return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]
+            case "contact" if not await self.questions.answered_outright(text):
+                # "sđt phường là gì": the hotline the bot knows (an FAQ entry on it answers).
+                return [Reply(msg.ward_phone(s.ward_name, s.ward_hotline), keeps_choices=True)]
+            case "phone":  # "0909 123 456" alone: to be called back, which the bot cannot
+                staff = self.desk is not None and chat.private
+                text = msg.call_back(s.ward_name, s.ward_hotline, staff=staff)
+                return [Reply(text, keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one
                 return [Reply(msg.no_list_to_pick(intent.arg), keeps_choices=True)]
             case "unknown_command":

@@ -112,6 +112,17 @@ _FIXED = (
         r"|(?:xem )?danh sach (?:theo doi|dang ky)(?: cua (?:toi|minh|em|tui))?",
     ),
     (
+        # The ward's phone number: "số điện thoại phường là gì", "sđt ubnd phường", "cho
+        # xin hotline", "đường dây nóng của xã là số nào" (a number named by whose it is).
+        "contact",
+        r"(?:so )?(?:dien thoai|dt|sdt|hotline|duong day nong)(?: lien he)?(?: cua)?"
+        rf" (?:ubnd(?: {_UNIT})?|uy ban(?: nhan dan)?(?: {_UNIT})?|{_UNIT}|bo phan mot cua"
+        r"|mot cua)(?: (?:la gi|la bao nhieu|la so nao|la so may|bao nhieu|so nao|so may"
+        r"|the nao|nao|gi))?(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k))*"
+        r"|(?:so )?(?:hotline|duong day nong)(?: (?:la gi|la bao nhieu|la so nao|la so may"
+        r"|bao nhieu|so nao|so may|the nao|nao|gi))?(?: (?:vay|the|a|ha|nhi|nhe|nha))*",
+    ),
+    (
         # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
         "staff",
         r"(?:gap|hoi|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi|chat voi"
@@ -383,8 +394,10 @@ def parse_intent(text: str) -> Intent:
     mới"), 'upset' (a displeased or sad emoji alone: `arg` 'angry' or 'sad'),
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
-    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'empty', 'number' (a bare
-    number: a choice from a list, when none is on screen), 'unknown_command', 'complaint'
+    'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'contact' (the ward's
+    phone number asked: "sđt phường là gì"), 'empty', 'phone' (a phone
+    number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
+    when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""
     if text.startswith("/"):
         command = _command(text)
@@ -408,6 +421,8 @@ def parse_intent(text: str) -> Intent:
         if any(unicodedata.category(ch) == "So" for ch in text):
             return Intent("ack", EMOJI)
         return Intent("empty")
+    if number := phone_number(words):  # "0909 123 456": to be called back
+        return Intent("phone", number)
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
     if numbers := _chosen_number(words) or counted_choice(" ".join(words)) or spelt_alone(text):
         return Intent("number", numbers)
@@ -538,6 +553,30 @@ def _command(text: str) -> Intent | None:
     if name == "hoicanbo":
         return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+
+
+# A Vietnamese phone number: a mobile's 0 and nine digits, a landline's 02 and nine more;
+# "+84" or "84" for the 0. Not a year, a fee, an ID card's twelve digits.
+_PHONE = re.compile(r"(?:84|0)(?:[35789]\d{8}|2\d{9})")
+# What may stand around a phone number sent alone: what names it, whose it is and what it
+# is for ("sđt em 0909123456", "gọi lại cho chị số 0909 123 456 nhé"), and particles.
+_PHONE_WORDS = _words(
+    "sdt dt so dien thoai di dong zalo cua la day goi lai cho giup dum gium lien he qua "
+    "em anh chi co chu bac con chau ong ba toi tui minh ad admin a da vang nhe nha oi voi"
+)
+
+
+def phone_number(words: list[str]) -> str:
+    """The phone number a message (its words, folded) is, as typed ("0909 123 456"), when
+    it says nothing else but whose it is and that it is one; or "". A number inside a
+    question ("cho hỏi sđt 0909123456 của ai") is no such number."""
+    digits = [at for at, word in enumerate(words) if word.isdigit()]
+    if not digits or digits != list(range(digits[0], digits[-1] + 1)):
+        return ""  # no number, or two apart
+    if any(word not in _PHONE_WORDS for word in words if not word.isdigit()):
+        return ""
+    typed = words[digits[0] : digits[-1] + 1]
+    return " ".join(typed) if _PHONE.fullmatch("".join(typed)) else ""
 
 
 def _chosen_number(words: list[str]) -> str:

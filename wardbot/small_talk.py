@@ -35,8 +35,11 @@ _FILLER = (
     )
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
+# Thanks say "mày", "mi" (rude, or between friends) and "kiu" ("thank kiu") too, and are
+# thanked for as politely as any: "cảm ơn mày", "thanks a lot", "many thanks".
 _THANKS_FILLER = _FILLER | _words(
-    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm chan thanh"
+    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm chan thanh "
+    "may mi kiu lot many"
 )
 # What the thanks are for, and whom ("cảm ơn chị đã hỗ trợ", "cảm ơn cán bộ đã trả lời",
 # "cảm ơn ad nhiệt tình"): residents thank the officer who answered them so.

@@ -190,6 +190,7 @@ from wardbot.messages.residents import announcement_source as announcement_sourc
 from wardbot.messages.residents import ask_what as ask_what
 from wardbot.messages.residents import attachment_not_relayed as attachment_not_relayed
 from wardbot.messages.residents import attachment_unread as attachment_unread
+from wardbot.messages.residents import call_back as call_back
 from wardbot.messages.residents import choose_by_number as choose_by_number
 from wardbot.messages.residents import commands as commands
 from wardbot.messages.residents import complaint_heard as complaint_heard
@@ -232,6 +233,7 @@ from wardbot.messages.residents import unclear as unclear
 from wardbot.messages.residents import unknown_command as unknown_command
 from wardbot.messages.residents import upset as upset
 from wardbot.messages.residents import voice_unheard as voice_unheard
+from wardbot.messages.residents import ward_phone as ward_phone
 from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished
 from wardbot.messages.residents import wrong_answer as wrong_answer

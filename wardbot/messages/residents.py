@@ -191,6 +191,40 @@ def upset(ward_name: str, hotline: str, *, angry: bool, staff: bool) -> str:
     return f"{opening} {asked} để em hướng dẫn ạ. Nếu cần gặp cán bộ, anh/chị vui lòng {contact}."
 
 
+def call_back(ward_name: str, hotline: str, *, staff: bool) -> str:
+    """To a phone number sent alone ("0909 123 456", "sđt em 0909123456"): most likely
+    asking to be called back, which the bot cannot do. `staff`: ward staff read questions
+    passed on with /hoicanbo here; else (and for talking in person) the hotline."""
+    opening = "Dạ, em là trợ lý trả lời tự động nên không gọi điện cho anh/chị được ạ."
+    contact = contact_line(ward_name, hotline)
+    if staff:
+        return (
+            f"{opening} Nếu cần cán bộ {unit(ward_name)} hỗ trợ, anh/chị gõ /hoicanbo kèm "
+            f"câu hỏi của mình (ví dụ: “/hoicanbo {EXAMPLE_QUESTION}”), em sẽ chuyển để cán bộ "
+            f"trả lời anh/chị ngay tại đây. Cần trao đổi trực tiếp, anh/chị vui lòng {contact}."
+        )
+    return (
+        f"{opening} Để trao đổi trực tiếp với cán bộ {unit(ward_name)}, anh/chị vui lòng "
+        f"{contact}. Anh/chị cũng có thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có "
+        "thông tin."
+    )
+
+
+def ward_phone(ward_name: str, hotline: str) -> str:
+    """To "số điện thoại phường là gì", "cho xin hotline": the hotline (WARD_HOTLINE), or,
+    with none set, where to go instead."""
+    if hotline:
+        return (
+            f"Dạ, đường dây nóng của {ward_name} là {hotline} ạ. Anh/chị cũng có thể nhắn câu "
+            "hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
+        )
+    return (
+        f"Dạ, em chưa có số điện thoại của {unit(ward_name)} để gửi anh/chị ạ. Anh/chị vui "
+        f"lòng {contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ trả "
+        "lời nếu có thông tin."
+    )
+
+
 def wished() -> str:
     """To good wishes ("chúc mừng năm mới", "chúc ad một ngày tốt lành")."""
     return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi gì về thủ tục, giấy tờ cứ nhắn em nhé."
