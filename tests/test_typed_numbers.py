@@ -272,7 +272,8 @@ FOLLOWS = "follows"  # several topics picked at once, each followed: "follows:NA
 class Say:
     text: str
     # LINE; LINES; "open:<title>"; "staff" (relayed, and only that); "which" (which
-    # notice?); "not on list"; "no list"; "one at a time" (several numbers that each
+    # notice?); "not on list"; "no list"; "call back" (a phone number alone: the bot
+    # cannot call, says where staff answer); "one at a time" (several numbers that each
     # do something: typed one a message); FOLLOWS; "asked": a question, answered by the bot (and
     # relayed to staff too with a ticket open).
     means: str
@@ -355,7 +356,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     "a restart, a phone number: no choice, and the list still works after it": [
         Say(BHYT_LOST, "asked"),
         Do("restart"),
-        Say("0912345678", "no list"),
+        Say("0912345678", "call back"),
         Say("7", "not on list"),
         Say("2", LINE),
     ],
@@ -374,7 +375,7 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     ],
     "a phone number under a list: no choice, and the list still works after it": [
         Say(BHYT_LOST, "asked"),
-        Say("0912345678", "no list"),
+        Say("0912345678", "call back"),
         Say("7", "not on list"),
         Say("2", LINE),
     ],
@@ -551,6 +552,9 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
         assert text.startswith("Dạ, anh/chị") and "lần lượt" in text, (where, step, text)
     elif kind == "no list":
         assert text.startswith(msg.no_list_to_pick(step.text)), (where, step, text)
+    elif kind == "call back":
+        opening = msg.call_back(WARD_NAME, "", staff=False).split(". ")[0]
+        assert text.startswith(opening), (where, step, text)
 
 
 @pytest.mark.parametrize("steps", SCENARIOS.values(), ids=SCENARIOS.keys())
