@@ -48,9 +48,13 @@ class WidthChooser:
     def width(self) -> int:
         """The width for the next text."""
         self._texts += 1
-        for width in self.widths:  # each width is measured before any is preferred
-            if width not in self._costs:
-                return width
+        # Each width is measured RECENT times, in turn, before any is preferred: a first
+        # text is slow at any width (the threads start, pages load), and one sample of
+        # each would have the width measured first lose for that alone.
+        fewest = min(self.widths, key=lambda w: len(self._costs.get(w, ())))
+        measured = len(self._costs.get(fewest, ()))
+        if not measured or (measured < RECENT and self._texts <= RECENT * len(self.widths)):
+            return fewest
         best = min(self.widths, key=self._estimate)
         now = self._clock()
         for width in self.widths:
