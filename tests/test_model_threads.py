@@ -3,6 +3,10 @@ two on an idle host, one once a neighbour holds a core (wardbot.model_threads)."
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from wardbot import model_threads
 from wardbot.model_threads import WidthChooser
 
@@ -153,3 +157,73 @@ def test_a_slow_first_text_does_not_make_its_width_lose() -> None:
         chooser.record(width, 40, ms / 1000)
         first = False
     assert chooser.width() == 2
+
+
+def cgroup(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
+    """A cgroup directory as a container sees it, with `files` (path: content)."""
+    root = tmp_path / name
+    for path, content in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(content + "\n")
+    return root
+
+
+@pytest.fixture
+def eight_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(model_threads.os, "sched_getaffinity", lambda pid: set(range(8)))
+
+
+@pytest.mark.usefixtures("eight_cores")
+def test_a_container_limited_to_one_cpu_never_embeds_on_two_threads(tmp_path: Path) -> None:
+    """`docker run --cpus 1` on an eight-core host: the host's cores are not the
+    container's; two threads spinning at their barriers would spend its quota twice as
+    fast and the container would stand still for the rest of each period."""
+    for name, files in {
+        "v2": {"cpu.max": "100000 100000"},
+        "v2-half": {"cpu.max": "50000 100000"},
+        "v1": {"cpu/cpu.cfs_quota_us": "100000", "cpu/cpu.cfs_period_us": "100000"},
+    }.items():
+        assert model_threads.usable_cpus(cgroup(tmp_path, name, files)) == 1, name
+
+
+@pytest.mark.usefixtures("eight_cores")
+def test_a_fractional_or_absent_cpu_limit_leaves_room_to_measure(tmp_path: Path) -> None:
+    """1.5 CPUs: two threads may be faster, and WidthChooser measures which; no limit
+    (v2 "max", v1 quota -1, no cgroup files at all): the CPUs the process may run on."""
+    for name, files, cpus in (
+        ("v2-1.5", {"cpu.max": "150000 100000"}, 2),
+        ("v1-2", {"cpu/cpu.cfs_quota_us": "200000", "cpu/cpu.cfs_period_us": "100000"}, 2),
+        ("v2-none", {"cpu.max": "max 100000"}, 8),
+        ("v1-none", {"cpu/cpu.cfs_quota_us": "-1", "cpu/cpu.cfs_period_us": "100000"}, 8),
+        ("garbled", {"cpu.max": "unlimited"}, 8),
+        ("absent", {}, 8),
+    ):
+        assert model_threads.usable_cpus(cgroup(tmp_path, name, files)) == cpus, name
+
+
+def test_a_process_pinned_to_one_core_embeds_on_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`taskset -c 0`: one core to run on, whatever the host has."""
+    monkeypatch.setattr(model_threads.os, "sched_getaffinity", lambda pid: {0})
+    assert model_threads.usable_cpus(cgroup(tmp_path, "absent", {})) == 1
+
+
+@pytest.mark.usefixtures("eight_cores")
+def test_the_model_in_a_one_cpu_container_runs_on_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model as the bot loads it (no thread count given), in a container limited to
+    one CPU on an eight-core host: every text on one thread, none tried on two."""
+    from wardbot.semantic import E5Embedder
+
+    monkeypatch.setattr(
+        model_threads, "CGROUP", cgroup(tmp_path, "one", {"cpu.max": "100000 100000"})
+    )
+    model = E5Embedder()
+    omp_threads = model._model._lib.omp_get_max_threads
+    seen = []
+    for question in ["giờ làm việc của phường", "làm căn cước ở đâu"] * 30:
+        model.embed([question], query=True)
+        seen.append(omp_threads())
+    assert set(seen) == {1}

@@ -14,10 +14,13 @@ bench/bench_threads.py shows the figures.
 
 from __future__ import annotations
 
+import math
+import os
 import statistics
 import time
 from collections import deque
 from collections.abc import Callable
+from pathlib import Path
 
 # A text's cost is its time over its length plus this many characters: the model's fixed
 # work per text ("query: ", start and end marks, the pooling), so that a short question
@@ -32,6 +35,37 @@ RECENT = 3
 # rare when questions come fast, and never more than one text in RECHECK_TEXTS.
 RECHECK_TEXTS = 25
 RECHECK_SECONDS = 10.0
+
+
+CGROUP = Path("/sys/fs/cgroup")
+
+
+def usable_cpus(cgroup: Path | None = None) -> int:
+    """The CPUs this process may keep busy: those it may run on, capped by a container's
+    CPU limit (`docker run --cpus 1.5`: cgroup v2's cpu.max, or v1's CFS quota), rounded
+    up. os.cpu_count() sees the host's: under a one-CPU limit two threads that spin at
+    their barriers spend the quota twice as fast and the container is stopped for the
+    rest of each period.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
+    cpus = cpus or os.cpu_count() or 1
+    limit = _cgroup_limit(CGROUP if cgroup is None else cgroup)
+    return max(1, min(cpus, math.ceil(limit))) if limit is not None else cpus
+
+
+def _cgroup_limit(cgroup: Path) -> float | None:
+    """CPUs the cgroup allows (quota over period), or None without a limit."""
+    try:  # cgroup v2: "max 100000" or "150000 100000"
+        quota, period = (cgroup / "cpu.max").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    try:  # cgroup v1: a quota of -1 is none
+        quota_us = int((cgroup / "cpu" / "cpu.cfs_quota_us").read_text())
+        period_us = int((cgroup / "cpu" / "cpu.cfs_period_us").read_text())
+        return quota_us / period_us if quota_us > 0 and period_us > 0 else None
+    except (OSError, ValueError):
+        return None
 
 
 class WidthChooser:

