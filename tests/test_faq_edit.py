@@ -1289,6 +1289,41 @@ def test_a_variant_for_an_entry_an_edit_broke_is_refused_naming_its_mistake(
     assert "bhyt cả nhà đóng bao nhiêu" in faq_file.read_text(encoding="utf-8")
 
 
+def test_a_variant_for_a_new_entry_a_mistake_skips_is_refused_naming_its_mistake(
+    faq_file: Path, backups: Path
+) -> None:
+    """An officer adds an entry by hand with its answer key misspelt: the bot has no
+    earlier version of it, so serves nothing for it. A way of asking added from chat would
+    go into a block the bot does not read: refused, the admin told the entry is broken at
+    its line and to fix the file first; the file is left as the officer saved it."""
+    Engine.open(faq_file, faq_file.parent / "content", backups).close()  # keeps the good copy
+    new = (
+        "  - id: ho-tich-ket-hon\n"
+        "    question: Đăng ký kết hôn cần gì?\n"
+        "    anwser: Giấy xác nhận tình trạng hôn nhân và căn cước của hai bên.\n"
+    )
+    broken = STAFF_FAQ.replace("\n# ----", "\n" + new + "\n# ----", 1)
+    assert broken != STAFF_FAQ
+    faq_file.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index(new.splitlines()[2]) + 1
+
+    with pytest.raises(FaqEditError) as refused:
+        add_variant(faq_file, "ho-tich-ket-hon", "làm giấy kết hôn", backup_dir=backups)
+
+    told = str(refused.value)
+    assert told.startswith(
+        f"Mục 'ho-tich-ket-hon' trong {faq_file} đang có lỗi nên bot chưa dùng mục này, và "
+        "chưa thêm cách hỏi vào được. Hãy sửa lỗi này trước rồi gửi lại lệnh:\n"
+        f"{faq_file}:{line}: "
+    )
+    assert faq_file.read_text(encoding="utf-8") == broken
+    assert not (backups / faq_write.BEFORE_EDIT_COPIES[0]).exists()
+    # Once the officer fixes the key, the same /variant goes in.
+    faq_file.write_text(broken.replace("    anwser:", "    answer:"), encoding="utf-8")
+    add_variant(faq_file, "ho-tich-ket-hon", "làm giấy kết hôn", backup_dir=backups)
+    assert entry(faq_file, "ho-tich-ket-hon").variants == ("làm giấy kết hôn",)
+
+
 async def test_a_chat_edit_a_hand_save_dropped_while_breaking_its_entry_is_told_once_fixed(
     faq_file: Path, backups: Path
 ) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from wardbot.faq_file import load_faq
+from wardbot.faq_file import FaqFile, load_faq
 from wardbot.loader import load_corpus
 from wardbot.models import Topic
 from wardbot.notices import dated_otherwise, load_content
@@ -1676,3 +1676,62 @@ def test_a_notice_line_of_the_clerks_own_or_a_misspelt_topics_is_left_out_not_th
         text.replace("topic: [hanh-chinh]", "expire: 2026-12-05"), encoding="utf-8"
     )
     assert load_content(Path("content"), TOPICS)[0] == []
+
+
+def test_a_backslash_in_double_quotes_yaml_refuses_is_told_with_the_ways_to_write_it() -> None:
+    problems = faq_problems(
+        HEAD + '  - id: ho-so\n    question: Nộp ở đâu?\n    answer: "Nộp tại C:\\hồ sơ"\n'
+    )
+
+    assert problems == [
+        "faq.yaml:7: dòng này có `\\h`: trong ngoặc kép, dấu gạch chéo ngược \\ mở đầu một "
+        "ký tự đặc biệt (như \\n là xuống dòng), nên bot không đọc được: hãy đặt chữ trong "
+        "ngoặc đơn, viết `answer: 'Nộp tại C:\\hồ sơ'`; hoặc viết dấu \\ hai lần, "
+        '`answer: "Nộp tại C:\\\\hồ sơ"`; hoặc bỏ ngoặc kép, `answer: Nộp tại C:\\hồ sơ` '
+        "— bot chưa đọc được cả tệp này"
+    ]
+
+
+def test_each_way_told_for_a_refused_backslash_reads_back_as_typed(tmp_path: Path) -> None:
+    answer = "Mẫu tại D:\\Mau\\to-khai.doc"
+    said = faq_problems(HEAD + f'  - id: mau\n    question: Mẫu ở đâu?\n    answer: "{answer}"\n')
+    ways = [w for w in said[0].split("`") if w.startswith("answer: ")]
+
+    assert len(ways) == 3
+    for way in ways:
+        loaded = load_faq_text(tmp_path, HEAD + f"  - id: mau\n    question: Mẫu?\n    {way}\n")
+        assert [e.answer for e in loaded.faq] == [answer]
+
+
+def load_faq_text(folder: Path, text: str) -> FaqFile:
+    path = folder / "other.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_faq(path)
+
+
+def test_a_backslash_read_as_an_unseen_sign_is_told_and_the_text_kept_as_typed() -> None:
+    Path("faq.yaml").write_text(
+        HEAD + '  - id: mau\n    question: Mẫu ở đâu?\n    answer: "C:\\thu muc\\bieu mau"\n',
+        encoding="utf-8",
+    )
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.answer for e in faq.faq] == ["C:\\thu muc\\bieu mau"]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:7: mục 'mau': dòng answer: có `\\t`, `\\b`: trong ngoặc kép, dấu gạch chéo "
+        "ngược \\ mở đầu một ký tự đặc biệt (như \\n là xuống dòng), ở đây là ký tự người dân "
+        "không thấy; hãy đặt chữ trong ngoặc đơn, viết `'C:\\thu muc\\bieu mau'`; hoặc viết "
+        'dấu \\ hai lần, `"C:\\\\thu muc\\\\bieu mau"`; hoặc bỏ ngoặc kép, '
+        "`C:\\thu muc\\bieu mau` — tạm đọc mỗi dấu \\ như đã gõ, mục vẫn được dùng"
+    ]
+
+
+def test_a_tab_or_line_break_written_with_a_backslash_alone_is_read_silently() -> None:
+    Path("faq.yaml").write_text(
+        HEAD + '  - id: gio\n    question: Mấy giờ?\n    answer: "Sáng\\t7h30\\nChiều 13h30"\n',
+        encoding="utf-8",
+    )
+    faq = load_faq(Path("faq.yaml"))
+
+    assert faq.problems == []
+    assert [e.answer for e in faq.faq] == ["Sáng\t7h30\nChiều 13h30"]

@@ -123,7 +123,7 @@ def add_variant(
 
     def plan(doc: Doc, before: FaqFile) -> _Plan:
         entry = find_entry(doc, entry_id, shown, before)
-        _refuse_kept(before, entry, entry_id, shown)
+        _refuse_broken(before, entry, entry_id, shown)
         if unchanged and not any(
             e.id == entry_id and fingerprint(e) == unchanged for e in before.faq
         ):
@@ -299,15 +299,21 @@ def _unique(base: str, taken: dict[str, int]) -> str:
 # ------------------------------------------------------------------- writing
 
 
-def _refuse_kept(before: FaqFile, entry: Node, entry_id: str, shown: str) -> None:
-    """Refused while an edit's mistake has the bot serve the entry as it last read
-    (`load_faq`'s `serving`): a way of asking added to the broken text would reach no
-    resident, nor the bot's own copy of the entry. The entry's mistakes are listed."""
-    if entry_id not in before.kept:
+def _refuse_broken(before: FaqFile, entry: Node, entry_id: str, shown: str) -> None:
+    """Refused while a mistake skips the entry (`load_faq`'s `broken`): a way of asking
+    added to its block would reach no resident. Whether the bot serves the entry as it
+    last read (`kept`) or not at all, each is told so, with the entry's mistakes: once
+    they are fixed the block reads, and the edit can be checked against what it then is."""
+    if entry_id not in before.broken:
         return
     lines = range(entry.start_mark.line + 1, entry.end_mark.line + 2)
     mistakes = [located(shown, p.line, p.message) for p in before.problems if p.line in lines]
-    raise FaqEditError(msg.faq_entry_kept_not_edited(entry_id, shown, mistakes))
+    told = (
+        msg.faq_entry_kept_not_edited
+        if entry_id in before.kept
+        else msg.faq_entry_broken_not_edited
+    )
+    raise FaqEditError(told(entry_id, shown, mistakes))
 
 
 def _refuse_unserved(before: FaqFile, last_good: FaqFile | None, shown: str) -> None:

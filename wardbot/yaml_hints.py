@@ -48,6 +48,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     index = mark.line if mark else 0
     problem = exc.problem or exc.context or ""
     here = lines[index] if index < len(lines) else ""
+    if "escape" in problem or "hexdecimal" in problem:  # "C:\hồ sơ" in double quotes
+        return index + 1, _escape_hint(here, mark.column if mark else 0)
     if any(quote in here for quote in _CURLY_QUOTES):
         return index + 1, (
             "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
@@ -150,6 +152,63 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         "dấu hai chấm, dấu '-' đầu dòng và ngoặc kép ở dòng này và dòng trên; nếu có chữ bắt "
         "đầu bằng một ký hiệu (như * & % @ ! `), hãy đặt cả chữ đó trong ngoặc kép"
     )
+
+
+# What a backslash means in double quotes, which staff typing a folder ("C:\hồ sơ") or a
+# code do not know: YAML refuses the text, or reads a sign they never see ("\b").
+BACKSLASH_MEANS = (
+    "trong ngoặc kép, dấu gạch chéo ngược \\ mở đầu một ký tự đặc biệt (như \\n là xuống dòng)"
+)
+# A backslash and what follows it, as typed between double quotes.
+_ESCAPE = re.compile(r"\\(.?)")
+
+
+def _escape_hint(line: str, column: int) -> str:
+    """What to say of a backslash YAML could not read as an escape near `column` of
+    `line`: what it means there, and the text written so that it is a backslash."""
+    start = line.rfind("\\", 0, column + 1)
+    typed = line[start : start + 2] if start >= 0 else "\\"
+    said = f"dòng này có `{typed}`: {BACKSLASH_MEANS}, nên bot không đọc được"
+    opened, closed = line.find('"'), line.rfind('"')
+    if opened < 0 or closed <= opened:  # the quoted text goes on over other lines
+        return f"{said}: {backslash_fixes(None)}"
+    head, inner = line[:opened].rstrip(), line[opened + 1 : closed]
+    return f"{said}: {backslash_fixes(inner, head)}"
+
+
+def backslash_fixes(inner: str | None, head: str = "") -> str:
+    """How to write a text typed in double quotes (`inner`, as typed, after `head`: "answer:",
+    "-") so that each backslash in it is one: in single quotes, the backslashes written twice,
+    or without quotes, each retyped when it reads back as meant. None: not retyped."""
+    if inner is None:
+        return (
+            "hãy đặt chữ trong ngoặc đơn ' ' thay cho ngoặc kép, hoặc viết dấu \\ hai lần "
+            "(\\\\), hoặc bỏ ngoặc kép"
+        )
+    # What staff see: each backslash one, but for those they wrote twice, or before a '"'.
+    meant = _ESCAPE.sub(lambda m: m[1] if m[1] in '\\"' else m[0], inner)
+    lead = f"{head} " if head else ""
+    ways = []
+    if "'" not in meant:
+        ways.append(f"đặt chữ trong ngoặc đơn, viết `{_shown(lead + repr_single(meant))}`")
+    doubled = '"' + meant.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    ways.append(f"viết dấu \\ hai lần, `{_shown(lead + doubled)}`")
+    if _reads_plain(meant):
+        ways.append(f"bỏ ngoặc kép, `{_shown(lead + meant)}`")
+    return "hãy " + "; hoặc ".join(ways)
+
+
+def repr_single(text: str) -> str:
+    """`text` in single quotes (it has none), where a backslash is itself."""
+    return f"'{text}'"
+
+
+def _reads_plain(text: str) -> bool:
+    """Whether `text` written without quotes after a key reads back as itself."""
+    try:
+        return bool(yaml.safe_load(f"k: {text}") == {"k": text})
+    except yaml.YAMLError:
+        return False
 
 
 def _dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:

@@ -29,7 +29,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from wardbot.intents import topic_key
 from wardbot.models import Topic
 from wardbot.text import fold
-from wardbot.yaml_hints import ODD_SPACE_HINT, bullet_hint, wrong_bullet
+from wardbot.yaml_hints import (
+    BACKSLASH_MEANS,
+    ODD_SPACE_HINT,
+    backslash_fixes,
+    bullet_hint,
+    wrong_bullet,
+)
 from wardbot.yaml_records import NULL_TAG, Invalid, Parser, Partly, closest, is_null
 
 _STR = "tag:yaml.org,2002:str"
@@ -69,6 +75,8 @@ def text_field(node: Node) -> str | None:
             node, f'phải là chữ; nếu đúng ý là {value}, hãy đặt trong ngoặc kép: "{value}"'
         )
     text = word_field(node)
+    if text is not None and isinstance(node, ScalarNode) and node.style == '"':
+        _unseen_escapes(node, text)
     if text is not None and getattr(node, "cut_by_comment", False):
         words = text.split()
         end = ("…" if len(words) > 4 else "") + " ".join(words[-4:])
@@ -78,6 +86,31 @@ def text_field(node: Node) -> str | None:
         )
         raise Partly(node, message, text, "phần sau dấu # bị mất")
     return text
+
+
+# The signs a backslash typed in double quotes makes that nothing shows (staff typing a
+# folder, "C:\\bieu mau", mean the backslash), and how they were typed. A Tab or a line
+# break ("\\t", "\\n") may be meant, and the bot's own edits write a Tab so.
+_UNSEEN_ESCAPES = {
+    "\0": "\\0", "\a": "\\a", "\b": "\\b", "\v": "\\v", "\f": "\\f",
+    "\r": "\\r", "\x1b": "\\e",
+}  # fmt: skip
+_AS_TYPED = {**_UNSEEN_ESCAPES, "\t": "\\t", "\n": "\\n"}
+
+
+def _unseen_escapes(node: ScalarNode, text: str) -> None:
+    """Text in double quotes where a backslash made a sign residents would not see ("\\b"
+    in "C:\\bieu mau"): reported, the text kept as typed, each backslash one (a Tab or a
+    line break in it too: the same slip, "C:\\thu muc\\bieu mau")."""
+    if not any(sign in text for sign in _UNSEEN_ESCAPES):
+        return
+    typed = "".join(_AS_TYPED.get(ch, ch) for ch in text)
+    signs = ", ".join(dict.fromkeys(f"`{_AS_TYPED[ch]}`" for ch in text if ch in _AS_TYPED))
+    message = (
+        f"có {signs}: {BACKSLASH_MEANS}, ở đây là ký tự người dân không thấy; "
+        + backslash_fixes(typed.replace('"', '\\"'))
+    )
+    raise Partly(node, message, typed, "tạm đọc mỗi dấu \\ như đã gõ")
 
 
 def id_field(node: Node) -> str | None:

@@ -73,6 +73,9 @@ from wardbot.messages.admin import check_dated_otherwise as check_dated_otherwis
 from wardbot.messages.admin import check_sample_notices as check_sample_notices
 from wardbot.messages.admin import check_summary as check_summary
 from wardbot.messages.admin import data_not_written as data_not_written
+from wardbot.messages.admin import (
+    faq_entry_broken_not_edited as faq_entry_broken_not_edited,
+)
 from wardbot.messages.admin import faq_entry_copy_skipped as faq_entry_copy_skipped
 from wardbot.messages.admin import faq_entry_kept as faq_entry_kept
 from wardbot.messages.admin import (

@@ -644,6 +644,18 @@ def faq_entry_kept_not_edited(entry_id: str, where: str, mistakes: Sequence[str]
     )
 
 
+def faq_entry_broken_not_edited(entry_id: str, where: str, mistakes: Sequence[str]) -> str:
+    """A chat edit (/variant, /redo) of an FAQ entry a mistake skips, with no previous
+    version the bot serves instead (a new entry, or none kept yet): the way of asking would
+    go into a block the bot does not read, and reach no resident. `mistakes`: `file:line:
+    ...` lines to fix first."""
+    listed = "\n".join(mistakes)
+    return (
+        f"Mục '{entry_id}' trong {where} đang có lỗi nên bot chưa dùng mục này, và chưa thêm "
+        f"cách hỏi vào được. Hãy sửa lỗi này trước rồi gửi lại lệnh:\n{listed}"
+    )
+
+
 def announce_source_changed(source: str) -> str:
     """`bot.py announce`: the notice changed while it was checked (still being saved)."""
     return (
