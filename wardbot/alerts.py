@@ -258,7 +258,7 @@ class Alerts:
         if not self.store.writable:
             log.warning("not sent to admins (the data folder is read-only): %s", text)
             return 0
-        chats = [c for c in admin_chats(self.settings) if c.channel in self.channels]
+        chats = self._admins_here()
         if not chats:
             return 0
         now = self.clock()
@@ -266,6 +266,10 @@ class Alerts:
         if count:
             self.wake()
         return count
+
+    def _admins_here(self) -> list[ChatRef]:
+        """The admins' chats on a channel the bot runs: where notes to admins go."""
+        return [c for c in admin_chats(self.settings) if c.channel in self.channels]
 
     async def tell_admins_once(self, key: str, text: str) -> None:
         """Tell admins `text` unless the note `key` was told (before a restart too, unless
@@ -466,15 +470,15 @@ class Alerts:
         self._told.topics_gone = {topic: told.get(topic, now) for topic in gone}
 
     async def _follow_renamed_topics(self) -> None:
-        """A topic whose id staff changed keeps its followers (wardbot.topic_renames);
-        admins hear what moved. Only from a faq.yaml read whole."""
+        """A topic whose id staff changed, in one save or over several, keeps its
+        followers (wardbot.topic_renames); admins hear what moved, the note queued with
+        the move. Only from a faq.yaml read whole."""
         if not self.engine.faq_ok or not self.store.writable:
             return
-        done = await follow_renamed_topics(self.store, self.engine.corpus.topics)
-        if done is not None:
-            await self.tell_admins(
-                msg.admin_topic_followers_moved(done.old, done.new, done.name, done.followers)
-            )
+        topics, admins = self.engine.corpus.topics, self._admins_here()
+        done = await follow_renamed_topics(self.store, topics, self.clock(), admins)
+        if any(each.followers for each in done) and admins:
+            self.wake()  # the notes were queued with the moves
 
     async def _report_content_gone(self) -> None:
         """Every notice gone at once (content/ deleted or emptied) is news for staff.

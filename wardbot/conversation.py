@@ -359,7 +359,8 @@ class Conversation:
         if chat.channel in self.no_alerts:
             return [self._alerts_elsewhere()]
         refs = (action.partition(":")[2] for action in actions)
-        topics = [topic for ref in refs if (topic := self.subscriptions.topic(ref)) is not None]
+        found = [await self.subscriptions.topic(ref) for ref in refs]
+        topics = [topic for topic in found if topic is not None]
         if not topics:
             return [Reply(msg.not_found())]
         if not self._manages(chat, sender):
@@ -401,7 +402,7 @@ class Conversation:
             return [await self.subscriptions.drop_all(chat, in_place=True)]
         if kind in TOPIC_ACTIONS:
             stops = kind in ("unsub", "drop")
-            topic = self.subscriptions.topic(
+            topic = await self.subscriptions.topic(
                 ref, await self.store.subscriptions_of(chat) if stops else ()
             )
             if topic is None:

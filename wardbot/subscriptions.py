@@ -14,6 +14,7 @@ from wardbot.models import Announcement, Topic
 from wardbot.ports import Searcher
 from wardbot.reply import Button, Reply, digest, make_action
 from wardbot.store import ChatRef, Store
+from wardbot.topic_renames import renamed_ids, renamed_to
 
 # A topic's buttons, by the list they are in (see Subscriptions.toggle): 'sub' and 'unsub'
 # in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
@@ -28,13 +29,21 @@ class Subscriptions:
         self.store = store
         self.settings = settings
 
-    def topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
+    async def topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
         """The topic a button's `ref` (its id, or '#digest') means; among the `followed`
-        ones faq.yaml no longer has too, so that they can still be stopped."""
+        ones faq.yaml no longer has too, so that they can still be stopped; or, for a
+        button shown before staff changed the topic's id, the topic under its new id
+        (wardbot.topic_renames)."""
         topics = [*self.engine.corpus.topics, *self._retired(followed)]
         if ref.startswith("#"):
-            return next((t for t in topics if digest(t.id) == ref[1:]), None)
-        return next((t for t in topics if t.id == ref), None)
+            found = next((t for t in topics if digest(t.id) == ref[1:]), None)
+            if found is not None:
+                return found
+            old = next((t for t in await renamed_ids(self.store) if digest(t) == ref[1:]), None)
+            ref = old or ref
+        else:
+            found = next((t for t in topics if t.id == ref), None)
+        return found or await renamed_to(self.store, ref, self.engine.corpus.topics)
 
     def _retired(self, followed: Sequence[str]) -> list[Topic]:
         """The topics in `followed` since removed from faq.yaml: named by their id, marked

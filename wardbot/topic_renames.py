@@ -4,11 +4,23 @@ Subscriptions name a topic by its id. When staff change it ("hocbong" to "hoc-bo
 chats following the old id would get no alert about the topic again. At each look at the
 files (wardbot.alerts, before alerts are queued), the topics faq.yaml has are compared with
 those it had at the last look, kept in the `meta` table under SEEN_KEY (ids and names, so
-that a restart between the two looks changes nothing). When exactly one topic that chats
-follow is gone and exactly one new topic has its name (accents and capitals aside), the id
-was changed: its followers move to the new id (`Store.move_followers`: one transaction,
-none lost or doubled). Anything less sure is left to the warning admins get
-(`Alerts._report_topics_gone`): they know which topic they meant.
+that a restart between the two looks changes nothing).
+
+A topic that chats follow gone from faq.yaml is remembered (VANISHED_KEY: its id, its name,
+since when) for REMEMBER_DAYS: staff may remove the old block in one save and add the new
+one in another, minutes or days later, or their new block may not read at first (the old
+id gone, the new one broken) and be fixed later. When a look finds a topic new since the
+last one whose name (accents and capitals aside) is that of exactly one remembered topic,
+and no other new topic has that name, the id was changed: its followers move to the new
+id. The old id put back in faq.yaml is forgotten: its followers never left it, nothing
+moves. Past REMEMBER_DAYS it is forgotten too (staff were told it is gone:
+`Alerts._report_topics_gone`); anything less sure is left to that warning.
+
+The move, the note telling admins of it and what is remembered are one transaction
+(`Store.move_followers`): a crash leaves all or none, and the note, queued in the outbox,
+goes once after it. The old id is remembered as leading to the new one (RENAMED_KEY), so
+that a button or numbered list shown before the change still acts on the topic
+(`renamed_to`).
 """
 
 from __future__ import annotations
@@ -18,13 +30,18 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wardbot import messages as msg
 from wardbot.intents import topic_key
 from wardbot.models import Topic
-from wardbot.store import Store
+from wardbot.store import ChatRef, Store
 
 log = logging.getLogger(__name__)
 
 SEEN_KEY = "topics-seen"
+VANISHED_KEY = "topics-vanished"  # {old id: [name, since]}
+RENAMED_KEY = "topics-renamed"  # {old id: new id}
+# How long a followed topic gone from faq.yaml waits for its new id.
+REMEMBER_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -37,51 +54,113 @@ class Renamed:
     followers: int
 
 
-def _seen(kept: str | None) -> dict[str, str] | None:
-    """The topics (id -> name) at the last look; None when not known (the first look, or
-    what was kept is unreadable)."""
+def _loaded(kept: str | None, what: str) -> dict[str, object] | None:
+    """The JSON object kept under a key; None when nothing or unreadable."""
     if not kept:
         return None
     try:
-        seen = json.loads(kept)
+        value = json.loads(kept)
     except ValueError:
-        log.warning("the topics kept from the last look are unreadable; looked at anew")
+        log.warning("the %s kept are unreadable; looked at anew", what)
         return None
-    if not isinstance(seen, dict):
-        return None
-    return {str(k): str(v) for k, v in seen.items()}
+    return value if isinstance(value, dict) else None
 
 
-def renamed(
-    seen: dict[str, str], topics: Sequence[Topic], followed: Sequence[str]
-) -> tuple[str, Topic] | None:
-    """(old id, new topic) when the change from `seen` to `topics` is one topic that some
-    of the `followed` ids name given a new id and nothing else it could be; else None."""
-    now = {topic.id for topic in topics}
-    vanished = [t for t in followed if t in seen and t not in now]
-    if len(vanished) != 1:
-        return None
-    old = vanished[0]
-    new = [t for t in topics if t.id not in seen and topic_key(t.name) == topic_key(seen[old])]
-    return (old, new[0]) if len(new) == 1 else None
+def _seen(kept: str | None) -> dict[str, str] | None:
+    """The topics (id -> name) at the last look; None when not known (the first look, or
+    what was kept is unreadable)."""
+    seen = _loaded(kept, "topics of the last look")
+    return None if seen is None else {str(k): str(v) for k, v in seen.items()}
 
 
-async def follow_renamed_topics(store: Store, topics: Sequence[Topic]) -> Renamed | None:
-    """Move the followers of a topic whose id was changed to its new id (see the module
-    docstring), and remember `topics` for the next look. Call it only with the topics of
-    a faq.yaml read whole."""
+def _vanished(kept: str | None) -> dict[str, tuple[str, float]]:
+    """The followed topics gone from faq.yaml remembered: id -> (name, since)."""
+    vanished: dict[str, tuple[str, float]] = {}
+    for topic_id, value in (_loaded(kept, "topics gone") or {}).items():
+        if isinstance(value, list) and len(value) == 2 and isinstance(value[1], int | float):
+            vanished[str(topic_id)] = (str(value[0]), float(value[1]))
+    return vanished
+
+
+def _renames(kept: str | None) -> dict[str, str]:
+    return {str(k): str(v) for k, v in (_loaded(kept, "topic renames") or {}).items()}
+
+
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def renamed(vanished: dict[str, str], new: Sequence[Topic]) -> list[tuple[str, Topic]]:
+    """(old id, new topic) for each topic gone (`vanished`: id -> name) whose name is that of
+    exactly one of the topics `new` since the last look, and of no other topic gone."""
+    pairs = []
+    for old, name in sorted(vanished.items()):
+        key = topic_key(name)
+        alike = [t for t, n in vanished.items() if topic_key(n) == key]
+        named = [t for t in new if topic_key(t.name) == key]
+        if len(alike) == 1 and len(named) == 1:
+            pairs.append((old, named[0]))
+    return pairs
+
+
+async def follow_renamed_topics(
+    store: Store, topics: Sequence[Topic], now: float, admins: Sequence[ChatRef] = ()
+) -> list[Renamed]:
+    """Move the followers of each topic whose id was changed to its new id, each move with
+    its note to `admins` (see the module docstring), and remember `topics` (and those gone)
+    for the next look. Call it only with the topics of a faq.yaml read whole."""
     kept = await store.meta_value(SEEN_KEY)
     seen = _seen(kept)
-    done = None
-    if seen is not None:
-        counts = await store.subscriber_counts()
-        change = renamed(seen, topics, sorted(counts))
-        if change is not None:
-            old, new = change
-            moved = await store.move_followers(old, new.id)
-            log.info("topic id %s changed to %s: %d follower(s) moved", old, new.id, moved)
-            done = Renamed(old, new.id, new.name, moved)
-    now = json.dumps({t.id: t.name for t in topics}, ensure_ascii=False, sort_keys=True)
-    if now != kept:
-        await store.set_meta_value(SEEN_KEY, now)
+    kept_vanished = await store.meta_value(VANISHED_KEY)
+    counts = await store.subscriber_counts()
+    ids = {topic.id for topic in topics}
+    vanished = {
+        topic_id: (name, since)
+        for topic_id, (name, since) in _vanished(kept_vanished).items()
+        if now - since <= REMEMBER_DAYS * 86400 and topic_id not in ids and counts.get(topic_id)
+    }
+    for topic_id in counts:
+        if seen is not None and topic_id in seen and topic_id not in ids:
+            vanished.setdefault(topic_id, (seen[topic_id], now))
+    new = [t for t in topics if seen is not None and t.id not in seen]
+    done = []
+    renames = _renames(await store.meta_value(RENAMED_KEY))
+    for old, topic in renamed({t: name for t, (name, _) in vanished.items()}, new):
+        del vanished[old]
+        renames[old] = topic.id
+        keep = {VANISHED_KEY: _dump(vanished), RENAMED_KEY: _dump(renames)}
+
+        def note(moved: int, old: str = old, topic: Topic = topic) -> str | None:
+            if not moved:
+                return None
+            return msg.admin_topic_followers_moved(old, topic.id, topic.name, moved)
+
+        moved = await store.move_followers(old, topic.id, note=note, to=admins, now=now, keep=keep)
+        log.info("topic id %s changed to %s: %d follower(s) moved", old, topic.id, moved)
+        done.append(Renamed(old, topic.id, topic.name, moved))
+        kept_vanished = keep[VANISHED_KEY]
+    if _dump(vanished) != (kept_vanished or _dump({})):
+        await store.set_meta_value(VANISHED_KEY, _dump(vanished))
+    seen_now = _dump({t.id: t.name for t in topics})
+    if seen_now != kept:
+        await store.set_meta_value(SEEN_KEY, seen_now)
     return done
+
+
+async def renamed_to(store: Store, topic_id: str, known: Sequence[Topic]) -> Topic | None:
+    """The topic of `known` that `topic_id`, no longer a topic, was renamed to (through
+    each later rename); None when it was not."""
+    renames = _renames(await store.meta_value(RENAMED_KEY))
+    by_id = {topic.id: topic for topic in known}
+    for _ in range(len(renames)):
+        if topic_id not in renames:
+            return None
+        topic_id = renames[topic_id]
+        if topic_id in by_id:
+            return by_id[topic_id]
+    return None
+
+
+async def renamed_ids(store: Store) -> list[str]:
+    """Every topic id staff changed (`renamed_to` leads on from it)."""
+    return sorted(_renames(await store.meta_value(RENAMED_KEY)))

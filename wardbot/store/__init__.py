@@ -20,7 +20,7 @@ later migrations (a question log, an alerts outbox) are forgotten too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import aiosqlite
 
@@ -73,9 +73,36 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
 
     async def set_meta_value(self, key: str, value: str) -> None:
         async with self._write:
-            await self._db.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
-            )
+            await self._put_meta(key, value)
+
+    async def _put_meta(self, key: str, value: str) -> None:
+        await self._db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
+        )
+
+    async def move_followers(
+        self,
+        old: str,
+        new: str,
+        *,
+        note: Callable[[int], str | None] | None = None,
+        to: Sequence[ChatRef] = (),
+        now: float = 0.0,
+        keep: Mapping[str, str] | None = None,
+    ) -> int:
+        """The chats following topic `old` follow `new` instead (`ChatRows._move_followers`);
+        returns how many followed `old`. In the same transaction, so that a crash leaves
+        all or none of it: the note `note(how many)` says is queued for the chats `to`
+        (admins), and `keep`'s values are written in `meta` (what wardbot.topic_renames
+        remembers of the change)."""
+        async with self._write, self._transaction("BEGIN IMMEDIATE"):
+            moved = await self._move_followers(old, new)
+            text = note(moved) if note is not None else None
+            if text and to:
+                await self._queue_message(text, to, now, kind="note")
+            for key, value in (keep or {}).items():
+                await self._put_meta(key, value)
+        return moved
 
     # --- retention ------------------------------------------------------------------
 

@@ -194,26 +194,26 @@ class ChatRows(Database):
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
 
-    async def move_followers(self, old: str, new: str) -> int:
-        """The chats following topic `old` follow `new` instead (staff changed the topic's
-        id: wardbot.topic_renames), each since it followed `old`; a chat following both
-        stays one follower of `new`. The notices alerted for `old` count as alerted for
-        `new` too, so that its followers are not alerted of them again as of a topic they
-        gained. One transaction. Returns how many chats followed `old`."""
-        async with self._write, self._transaction():
-            await self._db.execute(
-                "INSERT OR IGNORE INTO subscriptions (channel, chat_id, topic_id, since) "
-                "SELECT channel, chat_id, ?, since FROM subscriptions WHERE topic_id = ?",
-                (new, old),
-            )
-            cursor = await self._db.execute("DELETE FROM subscriptions WHERE topic_id = ?", (old,))
-            await self._db.execute(
-                "UPDATE seen_announcements SET topics = (SELECT json_group_array(value) FROM "
-                "(SELECT DISTINCT value FROM json_each(topics) UNION SELECT ? ORDER BY 1)) "
-                "WHERE topics IS NOT NULL "
-                "AND EXISTS (SELECT 1 FROM json_each(topics) WHERE value = ?)",
-                (new, old),
-            )
+    async def _move_followers(self, old: str, new: str) -> int:
+        """Within the caller's transaction (`Store.move_followers`): the chats following
+        topic `old` follow `new` instead (staff changed the topic's id:
+        wardbot.topic_renames), each since it followed `old`; a chat following both stays
+        one follower of `new`. The notices alerted for `old` count as alerted for `new`
+        too, so that its followers are not alerted of them again as of a topic they
+        gained. Returns how many chats followed `old`."""
+        await self._db.execute(
+            "INSERT OR IGNORE INTO subscriptions (channel, chat_id, topic_id, since) "
+            "SELECT channel, chat_id, ?, since FROM subscriptions WHERE topic_id = ?",
+            (new, old),
+        )
+        cursor = await self._db.execute("DELETE FROM subscriptions WHERE topic_id = ?", (old,))
+        await self._db.execute(
+            "UPDATE seen_announcements SET topics = (SELECT json_group_array(value) FROM "
+            "(SELECT DISTINCT value FROM json_each(topics) UNION SELECT ? ORDER BY 1)) "
+            "WHERE topics IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM json_each(topics) WHERE value = ?)",
+            (new, old),
+        )
         return max(cursor.rowcount, 0)
 
     async def subscribed_chats(self) -> list[ChatRef]:

@@ -70,25 +70,38 @@ class OutboxRows(Database):
         returns how many. `quoted`: its lines quoting residents, each kept with the chats
         whose words it quotes, for their /forget (`_unquote`)."""
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
-            cursor = await self._db.execute(
-                "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
-            )
-            message = cursor.lastrowid
-            ref = str(message)
-            await self._db.executemany(
-                "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
-                "not_before) VALUES (?, ?, ?, ?, ?, ?)",
-                [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
-            )
-            await self._db.executemany(
-                "INSERT OR IGNORE INTO quoted_lines (channel, chat_id, message, line, "
-                "unquoted) VALUES (?, ?, ?, ?, ?)",
-                [
-                    (asker.channel, asker.chat_id, message, quote.line, quote.unquoted)
-                    for quote in quoted
-                    for asker in quote.askers
-                ],
-            )
+            return await self._queue_message(text, chats, now, kind=kind, quoted=quoted)
+
+    async def _queue_message(
+        self,
+        text: str,
+        chats: Sequence[ChatRef],
+        now: float,
+        *,
+        kind: str,
+        quoted: Sequence[QuotedLine] = (),
+    ) -> int:
+        """`queue_message` within the caller's transaction (a note queued with the change
+        it tells of: `Store.move_followers`)."""
+        cursor = await self._db.execute(
+            "INSERT INTO messages (text, created_at) VALUES (?, ?)", (text, now)
+        )
+        message = cursor.lastrowid
+        ref = str(message)
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
+            "not_before) VALUES (?, ?, ?, ?, ?, ?)",
+            [(chat.channel, chat.chat_id, kind, ref, now, now) for chat in chats],
+        )
+        await self._db.executemany(
+            "INSERT OR IGNORE INTO quoted_lines (channel, chat_id, message, line, "
+            "unquoted) VALUES (?, ?, ?, ?, ?)",
+            [
+                (asker.channel, asker.chat_id, message, quote.line, quote.unquoted)
+                for quote in quoted
+                for asker in quote.askers
+            ],
+        )
         return len(set(chats))
 
     async def _unquote(self, chat: ChatRef) -> None:

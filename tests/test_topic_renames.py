@@ -1,0 +1,247 @@
+"""A topic whose id staff changed keeps its followers when the change takes more than one
+save: the old block removed, the new one added later (or broken, then fixed); the note
+to admins outlives a crash; buttons shown before the change still act on the topic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from chat_ward import WARD_NAME
+from fakes.telegram_api import FakeBotApi
+from test_alerts import (
+    Ward,
+    admin_notes,
+    close_ward,
+    follow,
+    open_ward,
+    residents,
+    restarted,
+    write_notice,
+)
+from test_telegram import ALICE, BINH, running_bot, shown
+
+from wardbot import messages as msg
+from wardbot.alerts import Alerts
+from wardbot.config import Settings
+from wardbot.engine import Engine
+from wardbot.store import ChatRef
+from wardbot.topic_renames import REMEMBER_DAYS
+
+NAME = "Học bổng và khuyến học"
+OLD_BLOCK = f"  - id: hoc-bong\n    name: {NAME}\n    keywords: [học bổng, khuyến học]\n"
+# The new block, its name typed with other capitals: the same name.
+NEW_BLOCK = "  - id: khuyen-hoc\n    name: Học Bổng và Khuyến Học\n    keywords: [học bổng]\n"
+DAY = 86400.0
+
+
+def edit_faq(ward: Ward, old: str, new: str) -> None:
+    faq = ward.settings.faq_file
+    text = faq.read_text(encoding="utf-8")
+    assert old in text
+    faq.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def moved_note(followers: int) -> str:
+    return msg.admin_topic_followers_moved(
+        "hoc-bong", "khuyen-hoc", "Học Bổng và Khuyến Học", followers
+    )
+
+
+async def removed_then(ward: Ward) -> Ward:
+    """Chats 5001 and 5002 follow hoc-bong; staff delete its block (told it is gone)."""
+    await follow(ward, "5001", "hoc-bong")
+    await follow(ward, "5002", "hoc-bong", "bhyt")
+    edit_faq(ward, OLD_BLOCK, "")
+    await ward.watcher.refresh()
+    assert msg.admin_topics_gone([("hoc-bong", 2)]) in await admin_notes(ward)
+    ward.channel.sent.clear()
+    return ward
+
+
+@pytest.fixture
+async def started(tmp_path: Path) -> AsyncIterator[list[Ward]]:
+    """A ward after its first start; the test puts each restarted one in the list."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    wards = [ward]
+    yield wards
+    await close_ward(wards[-1])
+
+
+async def test_a_topic_deleted_then_added_under_a_new_id_days_later_keeps_its_followers(
+    started: list[Ward],
+) -> None:
+    """Two saves days apart, a restart between: the followers move at the second save,
+    admins hear it once, and the topic's next notice reaches each follower once."""
+    ward = await removed_then(started[0])
+    ward = await restarted(ward, later=3 * DAY)
+    started.append(ward)
+    edit_faq(ward, "topics:\n", "topics:\n" + NEW_BLOCK)
+    await ward.watcher.refresh()
+    assert (await admin_notes(ward)).count(moved_note(2)) == 1
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 1}
+    ward.channel.sent.clear()
+    write_notice(ward.content, "trao-hoc-bong", "Trao học bổng đợt 2", topics="khuyen-hoc")
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert sorted(residents(ward)) == ["5001", "5002"]
+    ward.channel.sent.clear()
+    ward = await restarted(ward, later=60.0)  # nothing moved or told twice
+    started.append(ward)
+    assert ward.channel.sent == []
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 1}
+
+
+async def test_a_topic_deleted_longer_ago_than_the_limit_is_not_taken_for_a_new_one(
+    started: list[Ward],
+) -> None:
+    ward = await removed_then(started[0])
+    ward = await restarted(ward, later=(REMEMBER_DAYS + 1) * DAY)
+    started.append(ward)
+    edit_faq(ward, "topics:\n", "topics:\n" + NEW_BLOCK)
+    await ward.watcher.refresh()
+    assert moved_note(2) not in await admin_notes(ward)
+    assert await ward.store.subscriber_counts() == {"hoc-bong": 2, "bhyt": 1}
+
+
+async def test_the_old_id_put_back_keeps_its_followers_where_they_were(
+    started: list[Ward],
+) -> None:
+    """Staff put the deleted block back: nothing moves; a topic of its name added later is
+    a second topic of that name (told as such), not its new id."""
+    ward = await removed_then(started[0])
+    edit_faq(ward, "topics:\n", "topics:\n" + OLD_BLOCK)
+    await ward.watcher.refresh()
+    edit_faq(ward, "topics:\n", "topics:\n" + NEW_BLOCK)
+    await ward.watcher.refresh()
+    assert moved_note(2) not in await admin_notes(ward)
+    assert await ward.store.subscriber_counts() == {"hoc-bong": 2, "bhyt": 1}
+
+
+async def test_a_new_id_whose_block_is_broken_gets_the_followers_once_fixed(
+    started: list[Ward],
+) -> None:
+    """The id changed and the name left empty in one save: the old topic is gone, the new
+    one does not read (staff are told both). Fixed the next day, its followers move."""
+    ward = started[0]
+    await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, OLD_BLOCK, "  - id: khuyen-hoc\n    name:\n")
+    await ward.watcher.refresh()
+    notes = await admin_notes(ward)
+    assert msg.admin_topics_gone([("hoc-bong", 1)]) in notes
+    ward = await restarted(ward, later=DAY)
+    started.append(ward)
+    edit_faq(ward, "  - id: khuyen-hoc\n    name:\n", NEW_BLOCK)
+    await ward.watcher.refresh()
+    assert moved_note(1) in await admin_notes(ward)
+    assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["khuyen-hoc"]
+
+
+class Crash(BaseException):
+    """The bot killed at this point."""
+
+
+async def test_the_note_of_a_move_outlives_a_crash_right_after_the_move(
+    started: list[Ward], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed once the followers moved, before anything else was written or sent: the
+    note to admins waits in the outbox with the move and goes once after the restart."""
+    ward = await removed_then(started[0])
+    edit_faq(ward, "topics:\n", "topics:\n" + NEW_BLOCK)
+    store = ward.store
+
+    async def crash(key: str, value: str) -> None:
+        raise Crash
+
+    monkeypatch.setattr(store, "set_meta_value", crash)
+    with pytest.raises(Crash):
+        await ward.watcher.refresh()
+    monkeypatch.undo()
+    await close_ward(ward)  # nothing sent before the crash
+    ward = await open_ward(ward.root)
+    started.append(ward)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    assert (await admin_notes(ward)).count(moved_note(2)) == 1
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 1}
+    ward.channel.sent.clear()
+    ward = await restarted(ward, later=60.0)
+    started.append(ward)
+    assert ward.channel.sent == []
+
+
+async def test_a_move_that_fails_half_way_moves_nobody_and_is_done_whole_at_the_next_look(
+    started: list[Ward], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ward = await removed_then(started[0])
+    edit_faq(ward, "topics:\n", "topics:\n" + NEW_BLOCK)
+    store = ward.store
+
+    async def crash(*args: object, **kwargs: object) -> int:
+        raise Crash
+
+    monkeypatch.setattr(store, "_queue_message", crash)
+    with pytest.raises(Crash):
+        await ward.watcher.refresh()
+    monkeypatch.undo()
+    assert await store.subscriber_counts() == {"hoc-bong": 2, "bhyt": 1}
+    ward = await restarted(ward, later=60.0)
+    started.append(ward)
+    assert (await admin_notes(ward)).count(moved_note(2)) == 1
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 2, "bhyt": 1}
+
+
+# --- buttons shown before the change ------------------------------------------------------
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as fake:
+        yield fake
+
+
+async def test_telegram_buttons_shown_before_a_topics_id_changed_act_on_its_new_id(
+    api: FakeBotApi, ward_engine: Engine, ward_settings: Settings, tmp_path: Path
+) -> None:
+    """A list of topics on screen from before the change: "Nhận tin" on it follows the topic
+    under its new id, and "Bỏ nhận tin" stops it, instead of "no such topic"."""
+    faq = tmp_path / "faq.yaml"
+    faq.write_text(ward_settings.faq_file.read_text(encoding="utf-8"), encoding="utf-8")
+    engine = Engine.open(
+        faq, ward_settings.content_dir, tmp_path / "index", today=ward_engine.today
+    )
+    settings = replace(ward_settings, faq_file=faq, admin_ids=frozenset())
+    try:
+        async with running_bot(api, engine, settings) as store:
+            alerts = Alerts(engine, store, settings, ["telegram"])
+            await alerts.sync()
+            (topics,) = await api.say(ALICE, "/topics")
+            assert (msg.subscribe_button(NAME), "sub:hoc-bong") in topics.buttons
+            await api.say(BINH, "/subscribe học bổng")
+            (mine,) = await api.say(BINH, "/mysubs")
+            assert (msg.unsubscribe_button(NAME), "drop:hoc-bong") in mine.buttons
+            text = faq.read_text(encoding="utf-8")
+            faq.write_text(text.replace("id: hoc-bong\n", "id: khuyen-hoc\n"), encoding="utf-8")
+            engine.reload()
+            await alerts.sync()
+            assert await store.subscribers_of("khuyen-hoc") == [ChatRef("telegram", str(BINH))]
+
+            mark = len(api.calls)
+            api.press(ALICE, "sub:hoc-bong", message=topics)
+            await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+            (edit,) = api.of("editMessageText", since=mark)
+            assert shown(edit).startswith(msg.subscribed(WARD_NAME, NAME))
+            assert await store.subscriptions_of(ChatRef("telegram", str(ALICE))) == ["khuyen-hoc"]
+
+            mark = len(api.calls)
+            api.press(BINH, "drop:hoc-bong", message=mine)
+            await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+            (edit,) = api.of("editMessageText", since=mark)
+            assert shown(edit).startswith(msg.unsubscribed(NAME))
+            assert await store.subscriptions_of(ChatRef("telegram", str(BINH))) == []
+    finally:
+        engine.close()
