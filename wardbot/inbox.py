@@ -47,7 +47,7 @@ WAITING_KEEP = 30 * 86400.0
 # dropped (said in the log), so that one that kills the bot cannot do so at every start.
 MAX_ATTEMPTS = 3
 # The `meta` key of the secret the keys of the updates seen are hashed under.
-SECRET_KEY = "inbox-seen-secret"
+HASHED_UNDER = "inbox-seen-hmac"
 
 
 class Fate(enum.Enum):
@@ -118,11 +118,11 @@ class Inbox:
         """What is kept of `key` as seen (in the caller's transaction): its HMAC under the
         database's secret, made with the first update kept (read each time: a secret made
         in a transaction rolled back is no secret of the database's)."""
-        async with db.execute("SELECT value FROM meta WHERE key = ?", (SECRET_KEY,)) as row:
+        async with db.execute("SELECT value FROM meta WHERE key = ?", (HASHED_UNDER,)) as row:
             found = await row.fetchone()
         secret = str(found[0]) if found is not None else secrets.token_hex(32)
         if found is None:
-            await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (SECRET_KEY, secret))
+            await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (HASHED_UNDER, secret))
         return hmac.new(bytes.fromhex(secret), key.encode(), hashlib.sha256).hexdigest()
 
     async def done(self, key: str) -> None:
