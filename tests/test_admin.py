@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from chat_ward import WARD_NAME
@@ -892,3 +893,31 @@ def test_max_notice_kb_must_be_a_positive_whole_number(value: str) -> None:
 def test_question_log_days_must_be_a_non_negative_whole_number(value: str) -> None:
     with pytest.raises(ConfigError, match="QUESTION_LOG_DAYS"):
         Settings.from_env({"QUESTION_LOG_DAYS": value})
+
+
+async def test_after_forget_no_question_the_resident_asked_is_kept_in_memory(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question asked again costs no model call: its vector is kept in memory, by its
+    text. After the resident's /forget their words are kept there no more: the same words
+    asked later by someone else go to the model again."""
+    engine = bot.conversation.engine
+    assert isinstance(engine, Engine) and engine.embedder is not None
+    asked: list[str] = []
+    inner = engine.embedder
+
+    class Counting:
+        name = inner.name
+
+        def embed(self, texts: list[str], *, query: bool) -> Any:
+            asked.extend(texts if query else [])
+            return inner.embed(texts, query=query)
+
+    monkeypatch.setattr(engine, "embedder", Counting())
+    question = "thủ tục xin phép nuôi đà điểu zqxwv trong hẻm"
+    await bot.say(ALICE, question, sender=ALICE.chat_id)
+    await bot.say(BINH, question, sender=BINH.chat_id)
+    assert len([t for t in asked if "zqxwv" in t]) == 1  # kept: the second cost nothing
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+    await bot.say(CHAU, question, sender=CHAU.chat_id)
+    assert len([t for t in asked if "zqxwv" in t]) == 2

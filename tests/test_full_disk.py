@@ -407,3 +407,30 @@ async def test_a_bot_started_on_a_full_disk_tells_its_admin_and_then_that_it_may
     assert len(notes()) == 2 and notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
     assert "khởi động lại bot" in notes()[1]
     assert checks["data"] is False  # read-only until restarted
+
+
+async def test_a_bot_started_past_its_disk_quota_tells_its_admin_as_of_a_full_disk(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot's user has used its disk quota: `df` shows room, yet every write into the
+    data folder fails (EDQUOT) and the bot starts read-only. The admin hears it as of a
+    full disk, once, then that the bot may be restarted once writes go through again."""
+    admin = 4714
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 0.01)
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    with monkeypatch.context() as quota:
+        disk.fill(settings.data_dir, quota, error=errno.EDQUOT)
+        assert not full_disk.no_room(settings.data_dir)  # `df` shows room
+        async with running_app(settings, healthy=False):
+            await until(lambda: len(notes()) == 1, "the quota told")
+            await asyncio.sleep(0.3)  # many looks past the quota still
+            assert notes() == [
+                msg.admin_disk_full_at_start(settings.ward_name, str(settings.data_dir))
+            ]
+            quota.undo()
+            await until(lambda: len(notes()) == 2, "the room told")
+    assert notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")

@@ -413,3 +413,61 @@ async def test_a_chat_whose_question_a_report_quoted_is_kept_no_longer_than_the_
     assert naming_alice() != []
     await store.purge(at(30, 9))  # the report went an hour ago; a question log of no days
     assert reports(bot) == [] and naming_alice() == []
+
+
+async def test_a_retention_killed_midway_leaves_a_later_note_as_it_was_written(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """The report's retention dies between deleting the report and which chats it quoted
+    (the bot killed; here the second delete fails): nothing is deleted, and the next pass
+    deletes both. A note queued after it (which may get the report's id) reads as it was
+    written, even after a resident the report quoted sends /forget."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    bot.clock.now = at(24, 9)
+    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    await store.mark_done(await store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+
+    await store.db.execute(
+        "CREATE TEMP TRIGGER killed BEFORE DELETE ON quoted_lines "
+        "BEGIN SELECT RAISE(ABORT, 'killed'); END"
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="killed"):
+        await store.purge(at(30, 9))
+    assert "zqxwv" in reports(bot)[0]  # all or nothing: kept whole until the next pass
+    await store.db.execute("DROP TRIGGER killed")
+    async with store.db.execute("SELECT max(id) FROM messages") as cursor:
+        (report,) = await cursor.fetchone()  # type: ignore[misc]
+    await store.purge(at(30, 9))
+    assert reports(bot) == []
+
+    lines = "\n".join(f"Dòng {n} của thông báo mới." for n in range(12))
+    await store.queue_message(lines, [BINH], at(30, 10))
+    async with store.db.execute("SELECT max(id) FROM messages") as cursor:
+        assert (await cursor.fetchone()) == (report,)  # the report's id, free again
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+    assert [text for _, chat, text in bot.outbox() if chat == BINH.chat_id] == [lines]
+
+
+async def test_a_note_never_takes_the_quotes_an_older_version_left_of_a_deleted_one(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> None:
+    """A database an older version left with the rows saying which chats a deleted report
+    quoted (its retention killed between the two deletes): a broadcast queued with that
+    report's id reads as written after the resident's /forget, and no row names them."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    async with store.db.execute("SELECT coalesce(max(id), 0) + 1 FROM messages") as cursor:
+        (free,) = await cursor.fetchone()  # type: ignore[misc]
+    await store.db.execute(
+        "INSERT INTO quoted_lines (channel, chat_id, message, line, unquoted) "
+        "VALUES (?, ?, ?, 1, 'một câu hỏi đã xóa')",
+        (ALICE.channel, ALICE.chat_id, free),
+    )
+    lines = "\n".join(f"Dòng {n} của thông báo mới." for n in range(12))
+    await store.queue_message(lines, [BINH], at(30, 10))
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+    assert [text for _, chat, text in bot.outbox() if chat == BINH.chat_id] == [lines]
+    assert bot.rows("quoted_lines", ALICE) == []

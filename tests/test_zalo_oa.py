@@ -307,6 +307,32 @@ async def test_forget_leaves_the_followers_id_in_no_table_not_even_as_a_delivery
     assert holding == []
 
 
+async def test_deliveries_zalo_posts_again_after_forget_are_not_handled_again(
+    oa: FakeZaloOa, bot: Running
+) -> None:
+    """A resident follows the OA and sends /forget; Zalo posts both deliveries again (its
+    retry of a webhook it thinks unanswered) after the /forget was done. Neither is
+    handled again: no second greeting, no second "forgotten". What they write next is
+    answered as usual."""
+    follow, forget = oa.event("follow", ALICE), oa.text(ALICE, "/forget")
+    assert (await oa.post(bot.webhook, follow)).status_code == 200
+    await oa.wait_for(ALICE, 2)
+    assert (await oa.post(bot.webhook, forget)).status_code == 200
+    assert (await oa.wait_for(ALICE, 3))[2].text == msg.forget_done()
+    for _ in range(200):  # the /forget handled to its end
+        if not bot.channel.intake.tasks:
+            break
+        await oa_pause()
+
+    assert (await oa.post(bot.webhook, forget)).status_code == 200
+    assert (await oa.post(bot.webhook, follow)).status_code == 200
+    assert (await oa.post(bot.webhook, oa.text(ALICE, "/help"))).status_code == 200
+    await oa.wait_for(ALICE, 4)
+    for _ in range(20):
+        await oa_pause()
+    assert len(oa.to(ALICE)) == 4 and oa.to(ALICE)[3].text != msg.forget_done()
+
+
 async def oa_pause() -> None:
     await asyncio.sleep(0.01)
 

@@ -138,6 +138,8 @@ class Conversation:
         # Its parts: what it remembers of each chat, answering questions (offering them to
         # `desk`, which wardbot.app sets after the start), and the topics a chat follows.
         self.memory = ChatMemory(engine, store, clock)
+        # At each /forget, what the engine keeps of the questions asked lately goes too.
+        store.forgetting.append(lambda chat: engine.forget_asked())
         self.questions = Questions(engine, store, settings, self.memory, clock, lambda: self.desk)
         self.subscriptions = Subscriptions(engine, store, settings)
         self.forwards = Forwards(

@@ -67,7 +67,7 @@ from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
-from wardbot.text import diacritics_share, fold, fold_word, sounds_alike
+from wardbot.text import diacritics_share, fold, fold_word, forget_words, sounds_alike
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
@@ -937,6 +937,14 @@ class Engine:
                 self._aside = None
 
     # ---------------------------------------------------------------- asking
+    def forget_asked(self) -> None:
+        """A resident's /forget: nothing of the questions asked lately stays in memory
+        (kept by their text, which no chat is tied to: all of them go)."""
+        recent = self._recent
+        if recent is not None:
+            recent.forget()
+        forget_words()
+
     def ask(self, question: str, limit: int = 5) -> Answer:
         """Ranked results for `question`, and whether the best is trusted enough to answer."""
         return self._searching(lambda: self._ask(question, limit))

@@ -2,7 +2,8 @@
 bot writes again: once per episode, not at each write refused (/healthz and the log say it
 too, wardbot.store.base). A part of the bot stopped by the full disk (a background task,
 the search index) is folded into that one message (FullDiskWatch.folds). A bot started
-read-only on a full disk is told too, and that it can be restarted once there is room."""
+read-only on a full disk (or past its disk quota: `df` shows room, writes fail) is told too,
+and that it can be restarted once there is room."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardbot import messages as msg
-from wardbot.datadir import disk_full, is_write_failure
+from wardbot.datadir import disk_full, is_write_failure, probe
 from wardbot.store.turns import no_room
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LOOK_EVERY_SECONDS = 30.0  # how often the store's write state is looked at
+# A write refused for lack of room: the disk is full, or the bot's user used its quota.
+ROOM_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 
 class FullDiskWatch:
@@ -61,12 +64,12 @@ class FullDiskWatch:
             return False
         if self.since is None:
             await self.look()
-        return self.since is not None or self._full()
+        return self.since is not None or await self._full()
 
     async def look(self) -> None:
         """One tick: tell admins a full disk once, and its end once."""
         async with self._turn:
-            full = self._full()
+            full = await self._full()
             if self.since is None:
                 if full:
                     await self._tell_full()
@@ -74,11 +77,17 @@ class FullDiskWatch:
             if not full:
                 await self._tell_room()
 
-    def _full(self) -> bool:
+    async def _full(self) -> bool:
         if self.store.writable:
             return self.store.full()
-        # Started read-only: the database is not written, the data folder's disk is looked at.
-        return no_room(self.alerts.settings.data_dir)
+        # Started read-only: the database is not written, the data folder's disk is looked
+        # at, and written to (a few bytes, flushed): a quota reached shows room in `df`
+        # (statvfs) while every write fails (EDQUOT), as on a full disk.
+        folder = self.alerts.settings.data_dir
+        if no_room(folder):
+            return True
+        refused = await asyncio.to_thread(probe, folder)
+        return isinstance(refused, OSError) and refused.errno in ROOM_ERRORS
 
     async def _tell_full(self) -> None:
         settings = self.alerts.settings
@@ -123,7 +132,7 @@ def _no_room(folder: Path, exc: BaseException) -> bool:
     "database or disk is full", or its "disk I/O error" on a disk with no room. Not any
     other error: a platform unreachable while the disk is full is news of its own."""
     if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT)
+        return exc.errno in ROOM_ERRORS
     return (
         isinstance(exc, sqlite3.OperationalError)
         and is_write_failure(exc)

@@ -8,9 +8,11 @@ start: a resident's question or a staff member's answer that had just arrived is
 
 The key of every update received lately (its id on the platform, nothing of what it says)
 is kept `SEEN_KEEP`, so that an update the platform sends again (Telegram re-sends what
-was not confirmed; Zalo a webhook delivery not answered 200) is not answered twice; with
-its chat, as a key may name the resident (a follow on a Zalo Official Account), so that
-/forget deletes it too (a delivery posted again after /forget is then handled again).
+was not confirmed; Zalo a webhook delivery not answered 200) is not answered twice. A key
+may name the resident (a follow on a Zalo Official Account is named by the follower's
+id): only its keyed digest is kept (HMAC-SHA256 under a random secret in `meta`), with no
+chat, so /forget leaves it and a delivery posted again after /forget is still dropped;
+nothing in it names anyone, and it goes after SEEN_KEEP.
 
 While the database refuses writes (a full disk, a lock held by another program) an update
 is handled as it comes, unkept, as it would be without an inbox: residents are answered.
@@ -20,7 +22,10 @@ Rows are about a chat (`chat_id`), so /forget deletes them with the rest (Store.
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 import logging
+import secrets
 import time
 from collections.abc import Callable
 
@@ -41,6 +46,8 @@ WAITING_KEEP = 30 * 86400.0
 # Starts that took up an update and died before it was handled: the update is then
 # dropped (said in the log), so that one that kills the bot cannot do so at every start.
 MAX_ATTEMPTS = 3
+# The `meta` key of the secret the keys of the updates seen are hashed under.
+HASHED_UNDER = "inbox-seen-hmac"
 
 
 class Fate(enum.Enum):
@@ -78,9 +85,9 @@ class Inbox:
             # out (the message is handled unkept), the resident is answered promptly.
             async with self.store.writing(synced=True, prompt=True) as db:
                 cursor = await db.execute(
-                    "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at, chat_id) "
-                    "VALUES (?, ?, ?, ?)",
-                    (self.channel, key, self.clock(), chat_id),
+                    "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
+                    "VALUES (?, ?, ?)",
+                    (self.channel, await self._digest(db, key), self.clock()),
                 )
                 if cursor.rowcount <= 0:
                     return Fate.REPEAT
@@ -106,6 +113,17 @@ class Inbox:
             log.info("%s: received messages are kept again", self.channel)
         self._refused = False
         return Fate.KEPT
+
+    async def _digest(self, db: aiosqlite.Connection, key: str) -> str:
+        """What is kept of `key` as seen (in the caller's transaction): its HMAC under the
+        database's secret, made with the first update kept (read each time: a secret made
+        in a transaction rolled back is no secret of the database's)."""
+        async with db.execute("SELECT value FROM meta WHERE key = ?", (HASHED_UNDER,)) as row:
+            found = await row.fetchone()
+        secret = str(found[0]) if found is not None else secrets.token_hex(32)
+        if found is None:
+            await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (HASHED_UNDER, secret))
+        return hmac.new(bytes.fromhex(secret), key.encode(), hashlib.sha256).hexdigest()
 
     async def done(self, key: str) -> None:
         """The update is handled: its row goes (its key stays, see SEEN_KEEP)."""

@@ -164,7 +164,10 @@ class E5Embedder:
 class RecentQuestions:
     """The vectors of the last questions embedded: residents ask the same few things
     ("bhyt", "giờ làm việc") over and over, and a repeat then costs no model call (the
-    model is most of an answer's time). Keyed by the question as the engine gives it."""
+    model is most of an answer's time). Keyed by the question as the engine gives it: a
+    resident's words, with nothing of which chat asked them (the engine answers a text),
+    so a /forget cannot pick its chat's out: it drops them all (`forget`), costing one
+    model call for each question asked again."""
 
     def __init__(self, embedder: Embedder, size: int = 1024) -> None:
         self.embedder = embedder
@@ -185,6 +188,11 @@ class RecentQuestions:
             if len(self._vectors) > self._size:
                 self._vectors.popitem(last=False)
         return vector
+
+    def forget(self) -> None:
+        """Drop every question kept (a resident's /forget: theirs are among them)."""
+        with self._lock:
+            self._vectors.clear()
 
 
 def load_embedder(threads: int | None = None) -> Embedder | None:

@@ -579,6 +579,14 @@ def fold_word(word: str) -> str:
     return fold(word)
 
 
+def forget_words() -> None:
+    """Empty the caches of single words above: they hold the words residents typed too (a
+    name, a phone number), with nothing of who typed them; a resident's /forget empties
+    them (refilled as questions and notices are read)."""
+    for cached in (_word, _decoded, fold_word):
+        cached.cache_clear()
+
+
 def diacritics_share(text: str) -> float:
     """The share of `text`'s words (letters only) typed with diacritics, as typed: before
     abbreviations are expanded ('lam cccd o dau' is typed without any, though 'cccd'

@@ -31,33 +31,35 @@ def inside(path: str | os.PathLike[str], folder: Path) -> bool:
         return False
 
 
-def no_space() -> OSError:
-    return OSError(errno.ENOSPC, NO_SPACE)
+def no_space(error: int = errno.ENOSPC) -> OSError:
+    return OSError(error, os.strerror(error))
 
 
-def fill(folder: Path, monkeypatch: pytest.MonkeyPatch, *, flushes: bool = True) -> None:
+def fill(
+    folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    flushes: bool = True,
+    error: int = errno.ENOSPC,
+) -> None:
     """From now on `folder`'s disk is full: SQLite cannot open its database there for
     writing and, with `flushes`, no file written there reaches the disk. Without
-    `flushes`: a disk with a few kilobytes left, where a small file still fits."""
+    `flushes`: a disk with a few kilobytes left, where a small file still fits.
+    `error=errno.EDQUOT`: the bot's user has used its quota there instead; `df` (statvfs)
+    shows room, writes fail all the same, and SQLite says only "disk I/O error"."""
     real_connect = aiosqlite.connect
+    said = "database or disk is full" if error == errno.ENOSPC else "disk I/O error"
 
     def connect(database: Any, *args: Any, **kwargs: Any) -> Any:
         if not kwargs.get("uri") and inside(str(database), folder):
-            raise sqlite3.OperationalError("database or disk is full")
+            raise sqlite3.OperationalError(said)
         return real_connect(database, *args, **kwargs)
 
     monkeypatch.setattr(aiosqlite, "connect", connect)
-    real_statvfs = os.statvfs
-    left = 0 if flushes else 8 * 1024  # bytes: what `df` shows free there
-
-    def statvfs(path: Any) -> os.statvfs_result:
-        found = real_statvfs(path)
-        if not inside(path, folder):
-            return found
-        blocks = left // found.f_frsize
-        return os.statvfs_result((*found[:3], blocks, blocks, *found[5:]))
-
-    monkeypatch.setattr(os, "statvfs", statvfs)
+    if error != errno.ENOSPC:
+        flushes = True  # a quota: no write goes through, whatever `df` shows
+    else:
+        _no_room_shown(folder, monkeypatch, 0 if flushes else 8 * 1024)
     if not flushes:
         return
     real_fsync = os.fsync
@@ -69,10 +71,24 @@ def fill(folder: Path, monkeypatch: pytest.MonkeyPatch, *, flushes: bool = True)
         except OSError:  # not a file of this process's: the real call says what is wrong
             where = ""
         if where and inside(where, folder):
-            raise no_space()
+            raise no_space(error)
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
+
+
+def _no_room_shown(folder: Path, monkeypatch: pytest.MonkeyPatch, left: int) -> None:
+    """`os.statvfs` (`df`) shows `left` bytes free on `folder`'s disk."""
+    real_statvfs = os.statvfs
+
+    def statvfs(path: Any) -> os.statvfs_result:
+        found = real_statvfs(path)
+        if not inside(path, folder):
+            return found
+        blocks = left // found.f_frsize
+        return os.statvfs_result((*found[:3], blocks, blocks, *found[5:]))
+
+    monkeypatch.setattr(os, "statvfs", statvfs)
 
 
 class IndexDisk:

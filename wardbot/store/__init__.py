@@ -35,6 +35,10 @@ from wardbot.store.windows import ReplyWindows
 
 log = logging.getLogger(__name__)
 
+# The rows saying which chats a note's lines quote whose note is gone (an older version's
+# retention stopped between the two deletes): a note queued later may get the same id.
+STALE_QUOTES = "DELETE FROM quoted_lines WHERE message NOT IN (SELECT id FROM messages)"
+
 
 class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, ReplyWindows):
     """Async access to the bot's database. Open with `await Store.open(path)`."""
@@ -110,8 +114,10 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
         """Delete logged questions, finished outbox rows, what a chat was shown last, the
         parts of an alert it got, the subject of its follow-ups and the close match it was
         asked about, older than `before` (a resident's latest message, for the free replies
-        to it, has a retention of its own: `purge_windows`)."""
-        async with self._write:
+        to it, has a retention of its own: `purge_windows`). One transaction: a crash
+        midway deletes nothing, and never a note without the rows saying which chats it
+        quotes (`quoted_lines`, which a later note given the same id would inherit)."""
+        async with self._write, self._transaction("BEGIN IMMEDIATE"):
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
             )
@@ -130,9 +136,7 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
                 (before,),
             )
             # Which chats a note's lines quote goes with the note.
-            await self._db.execute(
-                "DELETE FROM quoted_lines WHERE message NOT IN (SELECT id FROM messages)"
-            )
+            await self._db.execute(STALE_QUOTES)
         return max(questions.rowcount, 0) + max(finished.rowcount, 0)
 
     # --- privacy ------------------------------------------------------------------

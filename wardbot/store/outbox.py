@@ -88,6 +88,9 @@ class OutboxRows(Database):
         )
         message = cursor.lastrowid
         ref = str(message)
+        # A note deleted with the highest id leaves it free for this one: what said
+        # which chats that note quoted, had it outlived it, is not this one's.
+        await self._db.execute("DELETE FROM quoted_lines WHERE message = ?", (message,))
         await self._db.executemany(
             "INSERT OR IGNORE INTO outbox (channel, chat_id, kind, ref, created_at, "
             "not_before) VALUES (?, ?, ?, ?, ?, ?)",
