@@ -227,7 +227,13 @@ def ward_phone(ward_name: str, hotline: str, address: str = "") -> str:
 
 def ward_address(ward_name: str, address: str, hotline: str) -> str:
     """To "địa chỉ phường ở đâu", "ubnd xã nằm ở đâu": the office's address (WARD_ADDRESS),
-    and its hotline when one is set."""
+    and its hotline when one is set (with no address, where to ask instead)."""
+    if not address.strip(" ."):
+        return (
+            f"Dạ, em chưa có địa chỉ trụ sở {ward_name} để gửi anh/chị ạ. Anh/chị vui lòng "
+            f"{contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ trả "
+            "lời nếu có thông tin."
+        )
     call = f" Anh/chị cần hỏi trước khi đến có thể gọi đường dây nóng {hotline}." if hotline else ""
     return (
         f"Dạ, trụ sở {ward_name} ở địa chỉ: {address.rstrip('. ')} ạ.{call} Anh/chị cũng có "
@@ -237,7 +243,9 @@ def ward_address(ward_name: str, address: str, hotline: str) -> str:
 
 def ward_hotline_too(ward_name: str, hotline: str) -> str:
     """One line under an FAQ answer to "số điện thoại phường" that gives no number itself
-    ("được niêm yết tại bảng tin"): the hotline (WARD_HOTLINE)."""
+    ("được niêm yết tại bảng tin"): the hotline (WARD_HOTLINE; with none, the desk)."""
+    if not hotline:
+        return f"Anh/chị cũng có thể {contact_line(ward_name, hotline)}."
     return f"Đường dây nóng của {ward_name}: {hotline}."
 
 
