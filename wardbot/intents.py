@@ -70,7 +70,7 @@ _OFFICE = (
     r"|tru so|(?:bo phan )?mot cua"
 )
 _OFFICE = f"(?:{_OFFICE})"
-_PARTICLES = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"
+_TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
 
 _FIXED = (
     (
@@ -137,11 +137,11 @@ _FIXED = (
         "address",
         r"(?:hoi |xin )?(?:dia chi|cho|vi tri)(?: cua)?"
         rf" {_OFFICE}(?: (?:nam |la )?(?:o )?(?:dau|cho nao|duong nao|so may|so nao|la gi|gi))?"
-        rf"{_PARTICLES}"
+        rf"{_TAIL}"
         rf"|(?:hoi )?{_OFFICE}(?: (?:nam|dat|o))? (?:o )?(?:dau|cho nao|duong nao|cho nao)"
-        rf"{_PARTICLES}"
+        rf"{_TAIL}"
         rf"|(?:hoi )?(?:chi )?duong (?:di )?(?:den|toi|ra|len) {_OFFICE}"
-        rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_PARTICLES}",
+        rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_TAIL}",
     ),
     (
         # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
@@ -202,8 +202,8 @@ _ASKING_NUMBER = (
 _PHONE_NAMED = r"(?:so )?(?:dien thoai|dt|sdt|hotline|duong day nong)"
 _OTHER_PHONE = re.compile(
     rf"{_PHONE_NAMED}(?: lien he| truc ban| truc)?(?: cua)? (?P<office>{_OTHER_OFFICE})"
-    rf"{_ASKING_NUMBER}{_PARTICLES}"
-    rf"|(?P<named>{_OTHER_OFFICE})(?: co)? {_PHONE_NAMED}{_ASKING_NUMBER}{_PARTICLES}"
+    rf"{_ASKING_NUMBER}{_TAIL}"
+    rf"|(?P<named>{_OTHER_OFFICE})(?: co)? {_PHONE_NAMED}{_ASKING_NUMBER}{_TAIL}"
 )
 
 
