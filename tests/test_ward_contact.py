@@ -193,3 +193,14 @@ async def test_the_terminal_tells_the_address_and_another_offices_number_apart(
     out = output.getvalue()
     assert msg.ward_address(WARD_NAME, ADDRESS, HOTLINE) in out
     assert "Dạ, em chưa có số điện thoại của công an phường ạ." in out
+
+
+async def test_ward_address_is_read_from_the_environment(
+    engine: Engine, store: Store, settings: Settings
+) -> None:
+    """WARD_ADDRESS as an operator sets it (spaces around it dropped) is what residents get."""
+    read = Settings.from_env({"WARD_ADDRESS": f"  {ADDRESS} ", "WARD_NAME": WARD_NAME})
+    assert read.ward_address == ADDRESS
+    located = replace(settings, ward_address=read.ward_address)
+    reply = await one(Conversation(engine, store, located), "địa chỉ phường ở đâu")
+    assert ADDRESS in reply.text

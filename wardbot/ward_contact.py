@@ -26,6 +26,8 @@ _EMERGENCIES = (
     (("cong an", "canh sat"), ("khẩn cấp về an ninh, trật tự", "113")),
     (("y te", "benh vien"), ("cần cấp cứu", "115")),
 )
+# Words of an answer that says where a place is.
+_WHERE = ("dia chi", "tru so", "o dau", "dat tai", "nam o", "nam tai", "toa lac")
 # Words that name where an office is, not which office: "công an phường 2" is "công an".
 _PLACE_WORDS = frozenset({"phuong", "xa", "thi", "tran", "dac", "khu", "pho", "to", "dan", "ap"})
 
@@ -72,9 +74,12 @@ class WardContact:
         """ "Phường ở đâu": the address (WARD_ADDRESS) and the hotline, unless an FAQ entry
         answers it outright; with no address set, a question like any."""
         s = self.settings
-        if s.ward_address and not await self.questions.answered_outright(text):
-            text = msg.ward_address(s.ward_name, s.ward_address, s.ward_hotline)
-            return [Reply(text, keeps_choices=True)]
+        if s.ward_address:
+            answer = await self.questions.engine.ask_async(text)
+            best = answer.best if answer.answered else None
+            if best is None or not _tells_where(best.doc):
+                told = msg.ward_address(s.ward_name, s.ward_address, s.ward_hotline)
+                return [Reply(told, keeps_choices=True)]
         return await self.questions.answer(chat, text, typing, follow, sender=sender)
 
     async def other_office_phone(
@@ -121,6 +126,18 @@ def _gives(doc: FaqEntry | Announcement, office: str) -> bool:
     if any(_names(line, office) for line in asked):
         return True
     return _names(said, office) and names_phone_number(said)
+
+
+def _tells_where(doc: FaqEntry | Announcement) -> bool:
+    """Whether `doc` speaks of where something is ("địa chỉ", "trụ sở", "ở đâu")."""
+    words = f" {plain_words(_asked_and_said(doc))} "
+    return any(f" {place} " in words for place in _WHERE)
+
+
+def _asked_and_said(doc: FaqEntry | Announcement) -> str:
+    if isinstance(doc, FaqEntry):
+        return "\n".join((doc.question, *doc.variants, doc.answer))
+    return f"{doc.title}\n{doc.body}"
 
 
 def _names(text: str, office: str) -> bool:
