@@ -33,6 +33,9 @@ DAY = dt.date(2024, 7, 5)
 SAMPLES: dict[str, list[Any]] = {
     "ward_name": ["UBND Phường 2", "UBND xã Mỹ Phước", "Ủy ban nhân dân thị trấn Long Thành"],
     "hotline": ["0276 3822 123", ""],
+    "address": ["Số 12 Nguyễn Huệ, khu phố 3", ""],  # WARD_ADDRESS
+    "office": ["công an phường", "trạm y tế xã"],  # another office whose number is asked
+    "emergency": [("khẩn cấp về an ninh, trật tự", "113"), None],
     "alerts": [msg.HERE, msg.ELSEWHERE, msg.NOWHERE],
     "channel": ["telegram", "zalo", "web", "terminal", None],  # None: any channel
     "said": ["câu hỏi", "phản ánh"],  # what a resident passes on to staff

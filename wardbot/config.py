@@ -167,6 +167,9 @@ class Settings:
     data_dir: Path = Path("data")
     ward_name: str = "UBND phường"
     ward_hotline: str = ""
+    # Where the ward office is ("Số 12 Nguyễn Huệ, khu phố 3"): optional, told to residents
+    # asking where the office is, and beside the one-stop desk they are sent to.
+    ward_address: str = ""
     telegram_token: Secret | None = None
     telegram_base_url: str = DEFAULT_TELEGRAM_BASE_URL
     zalo_token: Secret | None = None
@@ -540,6 +543,7 @@ class Environment(BaseSettings):
     data_dir: Path = Settings.data_dir
     ward_name: str = Settings.ward_name
     ward_hotline: str = Settings.ward_hotline
+    ward_address: str = Settings.ward_address
     telegram_token: Annotated[SecretStr | None, Field(alias="TELEGRAM_BOT_TOKEN")] = None
     telegram_base_url: str = Settings.telegram_base_url
     zalo_token: Annotated[SecretStr | None, Field(alias="ZALO_BOT_TOKEN")] = None

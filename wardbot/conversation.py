@@ -53,6 +53,7 @@ from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_act
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
 from wardbot.tickets import Offer
+from wardbot.ward_contact import WardContact
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +143,7 @@ class Conversation:
         store.forgetting.append(lambda chat: engine.forget_asked())
         self.questions = Questions(engine, store, settings, self.memory, clock, lambda: self.desk)
         self.subscriptions = Subscriptions(engine, store, settings)
+        self.contact = WardContact(self.questions)
         self.forwards = Forwards(
             engine, settings, self.memory, self.questions, self.subscriptions, lambda: self.desk
         )
@@ -540,9 +542,14 @@ class Conversation:
                 return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
                 return [Reply(msg.go_ahead(), keeps_choices=True)]
-            case "contact" if not await self.questions.answered_outright(text):
-                # "sđt phường là gì": the hotline the bot knows (an FAQ entry on it answers).
-                return [Reply(msg.ward_phone(s.ward_name, s.ward_hotline), keeps_choices=True)]
+            case "contact":  # "sđt phường là gì": the hotline (an FAQ entry on it answers)
+                return await self.contact.phone(chat, text, typing, follow, sender)
+            case "address":  # "phường ở đâu": WARD_ADDRESS (an FAQ entry on it answers)
+                return await self.contact.address(chat, text, typing, follow, sender)
+            case "office_phone":  # "sđt công an phường": never the ward's hotline as theirs
+                return await self.contact.other_office_phone(
+                    chat, text, intent.arg, typing, follow, sender
+                )
             case "phone":  # "0909 123 456" alone: to be called back, which the bot cannot
                 staff = self.desk is not None and chat.private
                 text = msg.call_back(s.ward_name, s.ward_hotline, staff=staff)

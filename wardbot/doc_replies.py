@@ -164,7 +164,12 @@ def no_answer_reply(
             buttons=(*doc_buttons(answer.offers), *ask),
         )
     return Reply(
-        "".join((msg.no_answer(settings.ward_name, settings.ward_hotline), *extra)),
+        "".join(
+            (
+                msg.no_answer(settings.ward_name, settings.ward_hotline, settings.ward_address),
+                *extra,
+            )
+        ),
         buttons=ask,
         keeps_choices=not ask,
     )

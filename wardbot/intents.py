@@ -64,6 +64,14 @@ _SUFFIXES = _phrases(
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
 _UNIT = "(?:" + "|".join(fold(name) for name in UNITS) + ")"
 
+# The ward office as a place: "ubnd phường", "ủy ban xã", "trụ sở phường", "phường".
+_OFFICE = (
+    rf"(?:tru so )?(?:(?:ubnd|uy ban(?: nhan dan)?)(?: {_UNIT})?|{_UNIT})(?: \d{{1,2}})?"
+    r"|tru so|(?:bo phan )?mot cua"
+)
+_OFFICE = f"(?:{_OFFICE})"
+_TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
+
 _FIXED = (
     (
         # Is anyone there? "alo có ai không", "có ai trực không ạ": answered by the greeting,
@@ -123,6 +131,19 @@ _FIXED = (
         r"|bao nhieu|so nao|so may|the nao|nao|gi))?(?: (?:vay|the|a|ha|nhi|nhe|nha))*",
     ),
     (
+        # Where the ward office is: "địa chỉ ubnd phường ở đâu", "phường ở đâu vậy", "ubnd xã
+        # nằm ở đâu", "trụ sở phường ở đường nào", "đường đến ubnd phường" (the office named
+        # as a whole: not "công an phường ở đâu", "nộp hồ sơ ở đâu").
+        "address",
+        r"(?:hoi |xin )?(?:dia chi|cho|vi tri)(?: cua)?"
+        rf" {_OFFICE}(?: (?:nam |la )?(?:o )?(?:dau|cho nao|duong nao|so may|so nao|la gi|gi))?"
+        rf"{_TAIL}"
+        rf"|(?:hoi )?{_OFFICE}(?: (?:nam|dat|o))? (?:o )?(?:dau|cho nao|duong nao|cho nao)"
+        rf"{_TAIL}"
+        rf"|(?:hoi )?(?:chi )?duong (?:di )?(?:den|toi|ra|len) {_OFFICE}"
+        rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_TAIL}",
+    ),
+    (
         # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
         "staff",
         r"(?:gap|hoi|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi|chat voi"
@@ -165,6 +186,37 @@ _FIXED = (
     ),
 )
 _FIXED_RE = tuple((kind, re.compile(pattern)) for kind, pattern in _FIXED)
+
+# Offices in the ward that are not the ward office, with their own phone numbers: the
+# ward's hotline is not theirs.
+_OTHER_OFFICE = (
+    r"(?:cong an|canh sat khu vuc|tram y te|y te|benh vien|(?:ban chi huy )?quan su"
+    r"|buu dien|dien luc|cap nuoc|truong(?: hoc| mam non| mau giao| tieu hoc| thcs| thpt)?"
+    r"|to truong(?: to dan pho| khu pho| ap)?|truong (?:khu pho|ap)|mat tran(?: to quoc)?"
+    r"|hoi (?:phu nu|cuu chien binh|nong dan)|doan thanh nien)"
+    rf"(?: {_UNIT}| khu pho| to dan pho| ap)?(?: \d{{1,2}})?"
+)
+_ASKING_NUMBER = (
+    r"(?: (?:la gi|la bao nhieu|la so nao|la so may|bao nhieu|so nao|so may|the nao|nao|gi))?"
+)
+_PHONE_NAMED = r"(?:so )?(?:dien thoai|dt|sdt|hotline|duong day nong)"
+_OTHER_PHONE = re.compile(
+    rf"{_PHONE_NAMED}(?: lien he| truc ban| truc)?(?: cua)? (?P<office>{_OTHER_OFFICE})"
+    rf"{_ASKING_NUMBER}{_TAIL}"
+    rf"|(?P<named>{_OTHER_OFFICE})(?: co)? {_PHONE_NAMED}{_ASKING_NUMBER}{_TAIL}"
+)
+
+
+def _other_office_phone(said: str, original: list[str]) -> str:
+    """The office, as typed, whose phone number `said` asks for when it is another office
+    in the ward ("sđt công an phường", "trạm y tế phường số điện thoại bao nhiêu"), or ""."""
+    match = _OTHER_PHONE.fullmatch(said)
+    if match is None:
+        return ""
+    group = "office" if match.group("office") is not None else "named"
+    start = len(said[: match.start(group)].split())
+    return " ".join(original[start : start + len(match.group(group).split())])
+
 
 _REST = r"(?P<rest>(?: .*)?)"
 # Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
@@ -395,7 +447,9 @@ def parse_intent(text: str) -> Intent:
     'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
     rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'contact' (the ward's
-    phone number asked: "sđt phường là gì"), 'empty', 'phone' (a phone
+    phone number asked: "sđt phường là gì"), 'address' (where the ward office is: "phường
+    ở đâu"), 'office_phone' (another office's number: "sđt công an phường", `arg` that
+    office as typed), 'empty', 'phone' (a phone
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""
@@ -438,6 +492,8 @@ def parse_intent(text: str) -> Intent:
     for kind, pattern in _FIXED_RE:
         if pattern.fullmatch(said):
             return Intent(kind)
+    if office := _other_office_phone(said, original):
+        return Intent("office_phone", office)
     if subscription := _subscription(said, original, text):
         return subscription
     return Intent("complaint") if complains(text) else Intent("question")
@@ -577,6 +633,25 @@ def phone_number(words: list[str]) -> str:
         return ""
     typed = words[digits[0] : digits[-1] + 1]
     return " ".join(typed) if _PHONE.fullmatch("".join(typed)) else ""
+
+
+# Digits as a number is written in a text ("0276 3822 123", "0276.3822.123", "+84 909-123-456").
+_WRITTEN_NUMBER = re.compile(r"\+?\d(?:[ .-]?\d)*")
+# Numbers to call that are no subscriber's: police, fire, ambulance (113-115), the public
+# services' 1022, and 1800/1900 lines.
+_SERVICE_NUMBER = re.compile(r"11[1-5]|1022|1[89]00\d{4,6}")
+
+
+def names_phone_number(text: str) -> bool:
+    """Whether `text` (an answer) gives a phone number to call: a subscriber's, with its
+    area code or without (seven or eight digits), or a service's ("113", "1900 1234")."""
+    for written in _WRITTEN_NUMBER.findall(text):
+        digits = re.sub(r"\D", "", written)
+        if _PHONE.fullmatch(digits) or _SERVICE_NUMBER.fullmatch(digits):
+            return True
+        if len(digits) in (7, 8) and not written.count(".") > 1:  # not 1.000.000 (money)
+            return True
+    return False
 
 
 def _chosen_number(words: list[str]) -> str:

@@ -226,6 +226,7 @@ from wardbot.messages.residents import number_not_a_button as number_not_a_butto
 from wardbot.messages.residents import number_not_in_list as number_not_in_list
 from wardbot.messages.residents import numbers_not_in_list as numbers_not_in_list
 from wardbot.messages.residents import offer as offer
+from wardbot.messages.residents import office_phone_unknown as office_phone_unknown
 from wardbot.messages.residents import one_number_at_a_time as one_number_at_a_time
 from wardbot.messages.residents import please_type as please_type
 from wardbot.messages.residents import related as related
@@ -236,6 +237,8 @@ from wardbot.messages.residents import unclear as unclear
 from wardbot.messages.residents import unknown_command as unknown_command
 from wardbot.messages.residents import upset as upset
 from wardbot.messages.residents import voice_unheard as voice_unheard
+from wardbot.messages.residents import ward_address as ward_address
+from wardbot.messages.residents import ward_hotline_too as ward_hotline_too
 from wardbot.messages.residents import ward_phone as ward_phone
 from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished

@@ -48,10 +48,13 @@ def vn_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def contact_line(ward_name: str, hotline: str) -> str:
+def contact_line(ward_name: str, hotline: str, address: str = "") -> str:
+    """How to reach the ward office: its hotline, or with none set its one-stop desk (at
+    `address`, WARD_ADDRESS, when one is given)."""
     if hotline:
         return f"gọi đường dây nóng {hotline}"
-    return f"liên hệ Bộ phận Một cửa của {ward_name} trong giờ hành chính"
+    at = f" ({address})" if address else ""
+    return f"liên hệ Bộ phận Một cửa của {ward_name}{at} trong giờ hành chính"
 
 
 CHANNEL_NAMES = {

@@ -210,9 +210,9 @@ def call_back(ward_name: str, hotline: str, *, staff: bool) -> str:
     )
 
 
-def ward_phone(ward_name: str, hotline: str) -> str:
+def ward_phone(ward_name: str, hotline: str, address: str = "") -> str:
     """To "số điện thoại phường là gì", "cho xin hotline": the hotline (WARD_HOTLINE), or,
-    with none set, where to go instead."""
+    with none set, where to go instead (at `address`, WARD_ADDRESS, when set)."""
     if hotline:
         return (
             f"Dạ, đường dây nóng của {ward_name} là {hotline} ạ. Anh/chị cũng có thể nhắn câu "
@@ -220,9 +220,51 @@ def ward_phone(ward_name: str, hotline: str) -> str:
         )
     return (
         f"Dạ, em chưa có số điện thoại của {unit(ward_name)} để gửi anh/chị ạ. Anh/chị vui "
-        f"lòng {contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ trả "
-        "lời nếu có thông tin."
+        f"lòng {contact_line(ward_name, hotline, address)}, hoặc nhắn câu hỏi ngay tại đây, "
+        "em sẽ trả lời nếu có thông tin."
     )
+
+
+def ward_address(ward_name: str, address: str, hotline: str) -> str:
+    """To "địa chỉ phường ở đâu", "ubnd xã nằm ở đâu": the office's address (WARD_ADDRESS),
+    and its hotline when one is set (with no address, where to ask instead)."""
+    if not address.strip(" ."):
+        return (
+            f"Dạ, em chưa có địa chỉ trụ sở {ward_name} để gửi anh/chị ạ. Anh/chị vui lòng "
+            f"{contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ trả "
+            "lời nếu có thông tin."
+        )
+    call = f" Anh/chị cần hỏi trước khi đến có thể gọi đường dây nóng {hotline}." if hotline else ""
+    return (
+        f"Dạ, trụ sở {ward_name} ở địa chỉ: {address.rstrip('. ')} ạ.{call} Anh/chị cũng có "
+        "thể nhắn câu hỏi ngay tại đây, em sẽ trả lời nếu có thông tin."
+    )
+
+
+def ward_hotline_too(ward_name: str, hotline: str) -> str:
+    """One line under an FAQ answer to "số điện thoại phường" that gives no number itself
+    ("được niêm yết tại bảng tin"): the hotline (WARD_HOTLINE; with none, the desk)."""
+    if not hotline:
+        return f"Anh/chị cũng có thể {contact_line(ward_name, hotline)}."
+    return f"Đường dây nóng của {ward_name}: {hotline}."
+
+
+def office_phone_unknown(
+    office: str, ward_name: str, hotline: str, emergency: tuple[str, str] | None = None
+) -> str:
+    """To "số điện thoại công an phường", "sđt trạm y tế": another office's number, which
+    the bot does not have (the ward's hotline is not theirs: it is offered as the ward's).
+    `emergency`: when to call which national number instead ("khẩn cấp về an ninh, trật
+    tự", "113")."""
+    reach = f"gọi đường dây nóng của {ward_name} ({hotline})" if hotline else ""
+    parts = [
+        f"Dạ, em chưa có số điện thoại của {office} ạ. Để được hướng dẫn, anh/chị vui lòng "
+        f"{reach or contact_line(ward_name, hotline)}, hoặc nhắn câu hỏi ngay tại đây, em sẽ "
+        "trả lời nếu có thông tin."
+    ]
+    if emergency is not None:
+        parts.append(f"Trường hợp {emergency[0]}, anh/chị gọi ngay {emergency[1]}.")
+    return "\n\n".join(parts)
 
 
 def wished() -> str:
@@ -306,12 +348,15 @@ def rest_elsewhere(ward_name: str, *, has_source: bool) -> str:
     )
 
 
-def no_answer(ward_name: str, hotline: str) -> str:
+def no_answer(ward_name: str, hotline: str, address: str = "") -> str:
+    """Nothing answers the question: how to ask again, and how to reach the office (its
+    one-stop desk at `address`, WARD_ADDRESS, when no hotline is set)."""
+    reach = contact_line(ward_name, hotline, address)
     return "\n\n".join(
         [
             "Dạ, em xin lỗi, hiện em chưa có thông tin về câu hỏi này ạ.",
             "Anh/chị có thể hỏi lại bằng từ ngữ khác, nêu rõ tên thủ tục hoặc giấy tờ cần làm.",
-            f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}.",
+            f"Để được hỗ trợ trực tiếp, anh/chị vui lòng {reach}.",
         ]
     )
 
