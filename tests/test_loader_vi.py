@@ -513,6 +513,55 @@ def test_a_notice_date_in_form_that_is_no_day_is_told_why(
     ]
 
 
+EARLY = (
+    "phần đầu kết thúc sớm ở dòng --- này, nên các dòng sau nó (`{first}`…) bị đọc là nội "
+    "dung thông báo — thông báo này chưa được đăng; hãy xóa dòng --- này: phần đầu chỉ có "
+    "hai dòng ---, một ở trên cùng và một ở sau dòng cuối của phần đầu"
+)
+
+
+def test_a_stray_fence_in_a_notice_front_matter_is_told_where_the_front_matter_ended() -> None:
+    """A '---' pasted between title: and date: ends the front matter there: staff are told
+    that line, not that date: is missing (it is there); the other notices still load."""
+    Path("content/2026-11-20-khac.md").write_text(
+        "---\ntitle: Tiêm chủng\ndate: 2026-11-20\n---\nSáng thứ bảy.\n", encoding="utf-8"
+    )
+    text = "---\ntitle: Họp\n---\ndate: 2026-11-30\n---\nHọp tổ dân phố.\n"
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop.md:3: " + EARLY.format(first="date: 2026-11-30")
+    ]
+    assert [n.id for n in notices] == ["2026-11-20-khac"]
+
+
+def test_the_lines_after_a_stray_fence_are_still_checked_at_their_own_lines() -> None:
+    text = "---\ntitle: Họp\n---\n\ndate: 31/11/2026\n---\nB\n"
+    assert notice_problems("2026-11-30-hop.md", text) == [
+        "content/2026-11-30-hop.md:3: " + EARLY.format(first="date: 31/11/2026"),
+        "content/2026-11-30-hop.md:5: dòng date: ngày 31/11/2026 không có thật: tháng 11 chỉ "
+        "có 30 ngày; hãy xem lại ngày, và viết theo dạng năm-tháng-ngày — thông báo này chưa "
+        "được đăng",
+    ]
+
+
+def test_a_stray_fence_above_a_notice_topics_keeps_its_lines_from_residents() -> None:
+    """title: and date: above the stray '---': the notice is not published with its
+    topics: line and the '---' shown to residents as its text."""
+    text = "---\ntitle: Họp\ndate: 2026-11-30\n---\ntopics: [hanh-chinh]\n---\nB\n"
+    assert notice_problems("2026-11-30-hop.md", text) == [
+        "content/2026-11-30-hop.md:4: " + EARLY.format(first="topics: [hanh-chinh]")
+    ]
+
+
+def test_a_rule_in_a_notice_text_is_no_stray_fence() -> None:
+    text = "---\ntitle: Họp\ndate: 2026-11-30\n---\nZalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---\n"
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert problems == []
+    assert notices[0].body == "Zalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---"
+
+
 def test_a_day_and_month_that_are_no_day_are_told_so_without_a_year_guessed() -> None:
     assert notice_problems("2027-11-30-hop.md", "---\ntitle: Họp\ndate: 31/11\n---\nB\n") == [
         "content/2027-11-30-hop.md:3: dòng date: ngày 31/11 không có thật: tháng 11 chỉ có 30 "
