@@ -129,8 +129,7 @@ async def _end_routes_in_flight() -> None:
     stranded = [
         task
         for task in asyncio.all_tasks()
-        if not task.done()
-        and getattr(task.get_coro(), "__qualname__", "") in _ROUTE_HANDLERS
+        if not task.done() and getattr(task.get_coro(), "__qualname__", "") in _ROUTE_HANDLERS
     ]
     for task in stranded:
         task.cancel()
