@@ -1123,6 +1123,40 @@ async def test_thanks_get_a_short_polite_reply(conversation: Conversation, text:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "c.ơn",
+        "c.on",
+        "c ơn",
+        "C.ơn ad nhiều ạ",
+        "em c.ơn chị",
+        "cám ơn nhiều",
+        "c.ơn, chúc ad sức khỏe",
+    ],
+)
+async def test_thanks_typed_short_after_an_answer_are_thanks(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "c.ơn" ("cảm ơn" typed short) under an answer: a short polite reply, not a search for
+    what "c" may abbreviate ("no information", or another ward's answer on căn cước)."""
+    answered = await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert "VssID" in answered.text
+    reply = await one(conversation, text)
+    assert reply.text == msg.thanks() and reply.buttons == ()
+    async with store.db.execute("SELECT count(*) FROM questions WHERE answered = 0") as rows:
+        assert (await rows.fetchone()) == (0,)  # not logged as an unanswered question
+
+
+@pytest.mark.parametrize("text", ["c ổn không", "c ổn rồi ạ"])
+async def test_a_c_before_another_word_than_on_is_not_thanked_for(
+    conversation: Conversation, text: str
+) -> None:
+    """ "c ổn không" asks "chị ổn không": no "không có gì ạ" to it."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert all(reply.text != msg.thanks() for reply in await say(conversation, text))
+
+
+@pytest.mark.parametrize(
     ("text", "said"),
     [
         ("vâng", msg.acknowledged()),

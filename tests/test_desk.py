@@ -1153,6 +1153,7 @@ async def test_a_no_under_the_offer_is_heard_and_passes_nothing_on(
         "không",
         "không cần đâu ạ",
         "thôi khỏi, em cảm ơn",
+        "thôi khỏi, em c.ơn",
         "dạ không",
         "ko cần",
         "thôi em tự lên phường hỏi",

@@ -758,13 +758,17 @@ BAD_NOTICES = [
     ),
     (
         "---\ntitle: T\ndate: 2024-02-30\n---\nB\n",
-        [f"{F}:3: dòng date: ngày 2024-02-30 không có thật — thông báo này chưa được đăng"],
+        [
+            f"{F}:3: dòng date: ngày 2024-02-30 không có thật: tháng 2 năm 2024 chỉ có 29 ngày "
+            "— thông báo này chưa được đăng"
+        ],
     ),
     (  # the day written before the month, as Vietnamese dates are: the date meant is shown
         "---\ntitle: T\ndate: 2024-15-07\n---\nB\n",
         [
-            f"{F}:3: dòng date: ngày 2024-15-07 không có thật (có phải 2024-07-15? ngày viết "
-            "dạng năm-tháng-ngày) — thông báo này chưa được đăng"
+            f"{F}:3: dòng date: ngày 2024-15-07 không có thật: không có tháng 15, tháng chỉ từ "
+            "1 đến 12 (có phải 2024-07-15? ngày viết dạng năm-tháng-ngày) — thông báo này chưa "
+            "được đăng"
         ],
     ),
     (
@@ -968,7 +972,8 @@ BAD_NAME = (
         ("thong-bao.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
         (
             "2024-02-30-a.md",
-            "ngày 2024-02-30 trong tên tệp không có thật — thông báo này chưa được đăng",
+            "ngày 2024-02-30 trong tên tệp không có thật: tháng 2 năm 2024 chỉ có 29 ngày — "
+            "thông báo này chưa được đăng",
         ),
     ],
 )

@@ -451,13 +451,131 @@ def test_variants_listed_with_bullets_are_shown_with_dashes() -> None:
         ("2026-11-30 08:00", "2026-11-30"),
         ("2026/11/30", "2026-11-30"),
         ("30/11/26", "2026-11-30"),
-        ("31/02/2026", "2026-11-25"),  # no such day: only the form is shown
     ],
 )
 def test_a_notice_date_typed_otherwise_is_shown_as_that_date(typed: str, shown: str) -> None:
     assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
         f"content/2026-11-30-hop.md:3: dòng date: ngày phải viết dạng {shown} "
         f"(năm-tháng-ngày), không phải {typed} — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "wrong"),
+    [
+        ("31/11/2026", "ngày 31/11/2026 không có thật: tháng 11 chỉ có 30 ngày"),
+        (
+            "29/02/2027",
+            "ngày 29/02/2027 không có thật: năm 2027 không phải năm nhuận nên tháng 2 chỉ có 28 "
+            "ngày",
+        ),
+        ("31/02/2028", "ngày 31/02/2028 không có thật: tháng 2 năm 2028 chỉ có 29 ngày"),
+        (
+            "ngày 31 tháng 4 năm 2026",
+            "ngày 31 tháng 4 năm 2026 không có thật: tháng 4 chỉ có 30 ngày",
+        ),
+        ("15/13/2026", "ngày 15/13/2026 không có thật: không có tháng 13, tháng chỉ từ 1 đến 12"),
+        ("0/11/2026", "ngày 0/11/2026 không có thật: không có ngày 0 trong tháng"),
+    ],
+)
+def test_a_notice_date_that_is_no_day_is_told_why_not_its_form(typed: str, wrong: str) -> None:
+    """A date typed the Vietnamese way that is no day: staff are told what is wrong with the
+    day itself, not shown another form to retype it in (nor another day to copy)."""
+    assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
+        f"content/2026-11-30-hop.md:3: dòng date: {wrong}; hãy xem lại ngày, và viết theo dạng "
+        "năm-tháng-ngày — thông báo này chưa được đăng"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "line", "wrong"),
+    [
+        ("2026-11-31", 3, "ngày 2026-11-31 không có thật: tháng 11 chỉ có 30 ngày"),
+        (
+            "2027-02-29",
+            3,
+            "ngày 2027-02-29 không có thật: năm 2027 không phải năm nhuận nên tháng 2 chỉ có 28 "
+            "ngày",
+        ),
+        (
+            "2026-13-01",
+            3,
+            "ngày 2026-13-01 không có thật: không có tháng 13, tháng chỉ từ 1 đến 12 (có phải "
+            "2026-01-13? ngày viết dạng năm-tháng-ngày)",
+        ),
+    ],
+)
+def test_a_notice_date_in_form_that_is_no_day_is_told_why(
+    typed: str, line: int, wrong: str
+) -> None:
+    assert notice_problems("2026-11-30-hop.md", f"---\ntitle: Họp\ndate: {typed}\n---\nB\n") == [
+        f"content/2026-11-30-hop.md:{line}: dòng date: {wrong} — thông báo này chưa được đăng"
+    ]
+
+
+EARLY = (
+    "phần đầu kết thúc sớm ở dòng --- này, nên các dòng sau nó (`{first}`…) bị đọc là nội "
+    "dung thông báo — thông báo này chưa được đăng; hãy xóa dòng --- này: phần đầu chỉ có "
+    "hai dòng ---, một ở trên cùng và một ở sau dòng cuối của phần đầu"
+)
+
+
+def test_a_stray_fence_in_a_notice_front_matter_is_told_where_the_front_matter_ended() -> None:
+    """A '---' pasted between title: and date: ends the front matter there: staff are told
+    that line, not that date: is missing (it is there); the other notices still load."""
+    Path("content/2026-11-20-khac.md").write_text(
+        "---\ntitle: Tiêm chủng\ndate: 2026-11-20\n---\nSáng thứ bảy.\n", encoding="utf-8"
+    )
+    text = "---\ntitle: Họp\n---\ndate: 2026-11-30\n---\nHọp tổ dân phố.\n"
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert [str(p) for p in problems] == [
+        "content/2026-11-30-hop.md:3: " + EARLY.format(first="date: 2026-11-30")
+    ]
+    assert [n.id for n in notices] == ["2026-11-20-khac"]
+
+
+def test_the_lines_after_a_stray_fence_are_still_checked_at_their_own_lines() -> None:
+    text = "---\ntitle: Họp\n---\n\ndate: 31/11/2026\n---\nB\n"
+    assert notice_problems("2026-11-30-hop.md", text) == [
+        "content/2026-11-30-hop.md:3: " + EARLY.format(first="date: 31/11/2026"),
+        "content/2026-11-30-hop.md:5: dòng date: ngày 31/11/2026 không có thật: tháng 11 chỉ "
+        "có 30 ngày; hãy xem lại ngày, và viết theo dạng năm-tháng-ngày — thông báo này chưa "
+        "được đăng",
+    ]
+
+
+def test_a_stray_fence_above_a_notice_topics_keeps_its_lines_from_residents() -> None:
+    """title: and date: above the stray '---': the notice is not published with its
+    topics: line and the '---' shown to residents as its text."""
+    text = "---\ntitle: Họp\ndate: 2026-11-30\n---\ntopics: [hanh-chinh]\n---\nB\n"
+    assert notice_problems("2026-11-30-hop.md", text) == [
+        "content/2026-11-30-hop.md:4: " + EARLY.format(first="topics: [hanh-chinh]")
+    ]
+
+
+def test_a_rule_in_a_notice_text_is_no_stray_fence() -> None:
+    text = "---\ntitle: Họp\ndate: 2026-11-30\n---\nZalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---\n"
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert problems == []
+    assert notices[0].body == "Zalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---"
+
+
+def test_a_day_and_month_that_are_no_day_are_told_so_without_a_year_guessed() -> None:
+    assert notice_problems("2027-11-30-hop.md", "---\ntitle: Họp\ndate: 31/11\n---\nB\n") == [
+        "content/2027-11-30-hop.md:3: dòng date: ngày 31/11 không có thật: tháng 11 chỉ có 30 "
+        "ngày; hãy xem lại ngày, và viết theo dạng năm-tháng-ngày, có cả năm — thông báo này "
+        "chưa được đăng"
+    ]
+
+
+def test_an_expiry_date_that_is_no_day_is_told_why() -> None:
+    text = "---\ntitle: Họp\ndate: 2026-11-30\nexpires: 31/11/2026\n---\nB\n"
+    assert notice_problems("2026-11-30-hop.md", text) == [
+        "content/2026-11-30-hop.md:4: dòng expires: ngày 31/11/2026 không có thật: tháng 11 chỉ "
+        "có 30 ngày; hãy xem lại ngày, và viết theo dạng năm-tháng-ngày — thông báo này chưa "
+        "được đăng"
     ]
 
 

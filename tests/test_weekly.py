@@ -41,6 +41,27 @@ def reports(bot: Bot) -> list[str]:
     return [text for channel, chat, text in bot.outbox() if "Báo cáo tuần" in text]
 
 
+async def ran_last_week(
+    ward_engine: Engine, store: Store, settings: Settings, db_path: Path
+) -> Bot:
+    """A bot that ran the week before Monday 30 November 2026 (its report for that week
+    made then): Monday's report is its next."""
+    bot = make_bot(ward_engine, store, settings, db_path)
+    bot.clock.now = at(23, 12)
+    await weekly(bot).send_due()
+    return bot
+
+
+async def sent_report_quoting_alice(bot: Bot) -> None:
+    """ALICE asks, the Tuesday before, what the bot cannot answer ("zqxwv"); Monday's
+    report quoting it is made and sent."""
+    bot.clock.now = at(24, 9)
+    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
+    bot.clock.now = at(30, 8)
+    assert await weekly(bot).send_due()
+    await bot.store.mark_done(await bot.store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+
+
 def weekly(bot: Bot) -> WeeklyReport:
     """The report as `bot.py run` makes it (another instance: a restart)."""
     admin = bot.conversation.admin
@@ -126,9 +147,7 @@ async def test_the_first_start_makes_no_report_so_admins_hear_of_no_failing_one(
 async def test_a_bot_stopped_on_monday_morning_sends_the_report_when_it_starts(
     ward_engine: Engine, store: Store, settings: Settings, db_path: Path
 ) -> None:
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)  # running the week before
-    await weekly(bot).send_due()
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
     await store.log_question(ALICE, "cắt điện khu phố 3 đến mấy giờ", False, at(29, 9))
     bot.clock.now = at(1, 15, month=12)  # started again on Tuesday afternoon
     assert await weekly(bot).send_due()
@@ -140,9 +159,7 @@ async def test_the_report_says_when_every_question_was_answered_and_lists_no_faq
     ward_engine: Engine, store: Store, settings: Settings, db_path: Path
 ) -> None:
     """A question faq.yaml now asks (added by ➕ since) is not one to add any more."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
     faq_wording = ward_engine.corpus.faq[0].question
     await store.log_question(ALICE, faq_wording, False, at(28, 9))
     await store.log_question(BINH, "mất thẻ bhyt", True, at(28, 10))
@@ -158,9 +175,7 @@ async def test_the_running_report_sends_what_is_due_at_once_and_stops_when_asked
 ) -> None:
     """As `bot.py run` keeps it: started on a Monday after 8:00 with the week not yet
     reported, the report goes; the bot stopping does not wait for the next Monday."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
     bot.clock.now = at(30, 9)
     stop = asyncio.Event()
     running = asyncio.create_task(weekly(bot).run(stop))
@@ -240,9 +255,7 @@ async def test_a_report_that_cannot_be_made_is_told_to_admins_by_name_and_sent_o
     """The database locked as the Monday report is made: the task restarts, and admins
     read, in Vietnamese, that the weekly report is what failed (not the task's code name);
     the report goes once it can be made."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
     bot.clock.now = at(30, 8)
     report = weekly(bot)
     admin = bot.conversation.admin
@@ -286,9 +299,7 @@ async def test_a_resident_who_forgets_leaves_their_question_in_no_report_kept_by
     their words out of the report kept in the database files too, not only out of the
     question log (admins have read the report they were sent; another resident's question
     stays in it)."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
     bot.clock.now = at(29, 9)
     await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
     await bot.say(BINH, "cắt điện khu phố 3 đến mấy giờ", sender=BINH.chat_id)
@@ -367,14 +378,8 @@ async def test_a_report_kept_past_the_question_logs_retention_is_unquoted_by_for
     """The question log's retention deletes a question before the report quoting it (kept
     as long from when it went, days later): the resident's /forget takes it out of the
     report still. At the report's own retention, nothing of which chat it quoted stays."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
-    bot.clock.now = at(24, 9)
-    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
-    bot.clock.now = at(30, 8)
-    assert await weekly(bot).send_due()
-    await store.mark_done(await store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
+    await sent_report_quoting_alice(bot)
     await store.purge(at(25, 0))  # the question is older than the log keeps
     assert bot.rows("questions", ALICE) == []
     assert "zqxwv" in reports(bot)[0]
@@ -391,14 +396,8 @@ async def test_a_chat_whose_question_a_report_quoted_is_kept_no_longer_than_the_
 ) -> None:
     """At the retention of the report (sent a question log's days ago), neither the report
     nor which chats it quoted stays: no row names the resident who asked."""
-    bot = make_bot(ward_engine, store, settings, db_path)
-    bot.clock.now = at(23, 12)
-    await weekly(bot).send_due()
-    bot.clock.now = at(24, 9)
-    await bot.say(ALICE, "xin phép nuôi đà điểu zqxwv trong hẻm", sender=ALICE.chat_id)
-    bot.clock.now = at(30, 8)
-    assert await weekly(bot).send_due()
-    await store.mark_done(await store.due("telegram", bot.clock.now), "sent", at(30, 8, 1))
+    bot = await ran_last_week(ward_engine, store, settings, db_path)
+    await sent_report_quoting_alice(bot)
 
     def naming_alice() -> list[str]:
         with sqlite3.connect(db_path) as db:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.complaints import complains
-from wardbot.small_talk import ASKING, passes_on, small_talk, without_laughter
+from wardbot.small_talk import ASKING, passes_on, small_talk, spelt_out, without_laughter
 from wardbot.text import UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
@@ -541,6 +541,7 @@ def declines_staff_offer(text: str) -> bool:
         return False
     original = _WORD.findall(unicodedata.normalize("NFC", text.lower()))
     words, original = without_laughter([fold(w) for w in original], original)
+    words = spelt_out(words, original)
     if not words or len(words) > MAX_NO_WORDS or words[:2] in (["khong", "co"], ["ko", "co"]):
         return False
     if _ASKING_AFTER & set(original[1:]):
@@ -554,8 +555,12 @@ def declines_staff_offer(text: str) -> bool:
 
 
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
-# ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn.
-_PARTS = re.compile(r"[.,;!\n]+|\s+(?=(?:chúc|chuc)\s)", re.IGNORECASE)
+# ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn. A
+# dot between a lone letter and a word parts nothing: it shortens ("c.ơn", "làm c.c").
+_PARTS = re.compile(
+    r"(?:[,;!\n]|(?<![^\W_])\.|(?<=[^\W_]{2})\.|\.(?![^\W\d_]))+|\s+(?=(?:chúc|chuc)\s)",
+    re.IGNORECASE,
+)
 _CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of these it says
 
 

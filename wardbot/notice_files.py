@@ -20,7 +20,7 @@ from pathlib import Path
 from wardbot.models import Problem
 from wardbot.staff_read import cannot_read, too_large
 from wardbot.text import fold
-from wardbot.yaml_values import parse_date
+from wardbot.yaml_values import no_such_day, parse_date
 
 # A notice's file name: the date, then a short name (2026-11-25-hop-to-dan.md).
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
@@ -45,7 +45,8 @@ def name_problem(path: Path) -> Problem | None:
     if name is None:
         return Problem(src, 1, _conflict_of(path) or _copy_of(path) or _bad_file_name(path.name))
     if parse_date(name.group(1)) is None:
-        message = f"ngày {name.group(1)} trong tên tệp không có thật — {NOTICE_SKIPPED}"
+        wrong = no_such_day(*map(int, name.group(1).split("-")))
+        message = f"ngày {name.group(1)} trong tên tệp không có thật: {wrong} — {NOTICE_SKIPPED}"
         return Problem(src, 1, message)
     return None
 

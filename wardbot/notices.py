@@ -103,6 +103,11 @@ def load_announcement(
             "phần đầu (title:, date:) chưa được đóng bằng một dòng --- ở dưới — " + NOTICE_SKIPPED
         )
         return refused(start + 1, message)
+    early = end
+    end = _stray_fence(lines, early) or early
+    if end != early:  # read as one front matter, the stray '---' blanked, its lines told once
+        problems.append(Problem(src, early + 1, _ended_early(lines[early + 1 : end])))
+        lines[early] = ""
     # Blank lines in place of everything before the YAML keep its line numbers the file's own.
     front = "\n" * (start + 1) + "\n".join(lines[start + 1 : end])
     before = len(problems)
@@ -177,11 +182,42 @@ def _front_bounds(lines: Sequence[str]) -> tuple[int, int | None]:
     )
 
 
+def _stray_fence(lines: Sequence[str], end: int) -> int | None:
+    """The `---` a front matter that ended early at line `end` was meant to end at: a stray
+    `---` pasted among its lines (between `title:` and `date:`), the lines after it front
+    matter lines (the first a notice's key) up to another `---`. None when the lines after
+    `end` are the notice's text."""
+    keys = 0
+    for i in range(end + 1, len(lines)):
+        line = lines[i]
+        if line.rstrip() == "---":
+            return i if keys else None
+        if not line.strip():
+            continue
+        if _FRONT_KEY.match(line):
+            keys += 1
+        elif not keys or not (_ANY_KEY.match(line) or line[:1] in " \t-#"):
+            return None
+    return None
+
+
+def _ended_early(after: Sequence[str]) -> str:
+    """What to say of a stray `---` (`_stray_fence`), the front matter lines `after` it."""
+    first = next(line.strip() for line in after if line.strip())
+    return (
+        f"phần đầu kết thúc sớm ở dòng --- này, nên các dòng sau nó (`{first}`…) bị đọc là nội "
+        f"dung thông báo — {NOTICE_SKIPPED}; hãy xóa dòng --- này: phần đầu chỉ có hai dòng "
+        "---, một ở trên cùng và một ở sau dòng cuối của phần đầu"
+    )
+
+
 def _front_comments(text: str) -> str:
     """A notice with the comments of its front matter blanked out (residents never see
     them); its text, Markdown, has none."""
     lines = text.split("\n")
     start, end = _front_bounds(lines)
+    if end is not None:  # a stray '---' among its lines: up to the '---' meant
+        end = _stray_fence(lines, end) or end
     if end is None and _FENCE_LIKE.fullmatch(lines[start]):  # a '---' Word made '—' (told)
         fences = (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i]))
         end = next(fences, None)

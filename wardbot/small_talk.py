@@ -138,6 +138,7 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     'yes', 'opener', 'huh', 'wrong' for scolding), or None: `words` folded, `original` as
     typed."""
     words, original = _joined_alo(words, original)
+    words = spelt_out(words, original)
     if _only(words, _GREETING_CORE, _FILLER):
         return "greet"
     if _thanks(words, original):
@@ -169,6 +170,22 @@ def _joined_alo(words: list[str], original: list[str]) -> tuple[list[str], list[
         return words, original
     joined = [*words[:at], "alo", *words[at + 2 :]]
     return joined, [*original[:at], original[at] + original[at + 1], *original[at + 2 :]]
+
+
+# "c ơn", "c.ơn", "c.on": "cảm ơn" as typed in a hurry ("c" before "ơn", or "on" typed
+# without accents; not "ổn", "ôn": "c ổn không" asks "chị ổn không").
+_SHORT_THANKS = frozenset({"ơn", "on"})
+
+
+def spelt_out(words: list[str], original: list[str]) -> list[str]:
+    """`words` (folded; `original` as typed) with "cảm ơn" typed short ("c ơn", "c.ơn") as
+    "cam on": thanks, whatever an abbreviation "c" may stand for before other words."""
+    return [
+        "cam"
+        if word == "c" and at + 1 < len(words) and original[at + 1].casefold() in _SHORT_THANKS
+        else word
+        for at, word in enumerate(words)
+    ]
 
 
 def passes_on(words: list[str], original: list[str]) -> bool:

@@ -17,7 +17,7 @@ Decisions where the format leaves room:
 
 from __future__ import annotations
 
-import contextlib
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
@@ -164,7 +164,8 @@ def date_field(node: Node, *, year: int | None = None) -> dt.date | None:
         raise Invalid(node, _typed_otherwise(text, year))
     date = parse_date(text)
     if date is None:
-        raise Invalid(node, f"ngày {text} không có thật{_swapped(text)}")
+        wrong = no_such_day(*map(int, text.split("-")))
+        raise Invalid(node, f"ngày {text} không có thật: {wrong}{_swapped(text)}")
     return date
 
 
@@ -182,16 +183,23 @@ def _typed_otherwise(text: str, year: int | None) -> str:
     """What to say of a date not written yyyy-mm-dd: that date so written when it is plain.
     One typed without its year is shown with `year`, said to be a guess: a day shown as
     the fix is copied as typed."""
-    meant = _meant_date(text)
-    if meant is not None:
+    typed_date = _typed_date(text)
+    if typed_date is not None:
+        wrong = no_such_day(*typed_date)
+        if wrong:
+            return f"{_day_said(text)} không có thật: {wrong}; {_RETYPE}"
+        meant = dt.date(*typed_date)
         return f"ngày phải viết dạng {meant.isoformat()} (năm-tháng-ngày), không phải {text}"
     typed = _YEARLESS.fullmatch(text.lower().strip())
     if typed is None:
         return f"ngày phải viết dạng 2026-11-25 (năm-tháng-ngày), không phải {text}"
     day, month = int(typed[1]), int(typed[2])
+    wrong = no_such_day(2000, month, day)  # in no year (2000 was a leap year: 29/02 is)
+    if wrong:
+        return f"{_day_said(text)} không có thật: {wrong}; {_RETYPE}, có cả năm"
     try:
         guess = dt.date(year, month, day).isoformat() if year else None
-    except ValueError:
+    except ValueError:  # 29/02, the year guessed not a leap year
         guess = None
     shown = f"{guess} nếu là ngày {day} tháng {month} năm {year}" if guess else "ví dụ 2026-11-25"
     return f"ngày phải viết đủ năm, dạng năm-tháng-ngày: {shown}, không phải {text}"
@@ -205,8 +213,9 @@ _YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
 _YEARLESS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)\s*(\d{1,2})")
 
 
-def _meant_date(text: str) -> dt.date | None:
-    """The date a value that is not written yyyy-mm-dd stands for, when it is plain."""
+def _typed_date(text: str) -> tuple[int, int, int] | None:
+    """The year, month and day a value that is not written yyyy-mm-dd stands for, when it
+    is plain (a two-digit year as 20yy); they may make no day (`no_such_day`)."""
     lowered = text.lower()
     for pattern, order in (
         (_DAY_FIRST, (3, 2, 1)),
@@ -216,9 +225,36 @@ def _meant_date(text: str) -> dt.date | None:
         typed = pattern.search(lowered)
         if typed is not None:
             year, month, day = (int(typed[i]) for i in order)
-            with contextlib.suppress(ValueError):
-                return dt.date(year + 2000 if year < 100 else year, month, day)
+            return year + 2000 if year < 100 else year, month, day
     return None
+
+
+def _day_said(text: str) -> str:
+    """A date as typed, in a sentence: 'ngày 31/11/2026', 'ngày 31 tháng 11' as it is."""
+    return text if text.lower().startswith("ngày") else f"ngày {text}"
+
+
+# After what makes a date typed no day: what staff do (the day meant is theirs to say).
+_RETYPE = "hãy xem lại ngày, và viết theo dạng năm-tháng-ngày"
+
+
+def no_such_day(year: int, month: int, day: int) -> str:
+    """Why `year`-`month`-`day` is no day, in staff's words ('' when it is one): the month
+    that is none, the days the month has (a February by the year's leap)."""
+    if not 1 <= month <= 12:
+        return f"không có tháng {month}, tháng chỉ từ 1 đến 12"
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        return f"không có năm {year}"
+    days = calendar.monthrange(year, month)[1]
+    if day < 1:
+        return f"không có ngày {day} trong tháng"
+    if day <= days:
+        return ""
+    if month != 2:
+        return f"tháng {month} chỉ có {days} ngày"
+    if days == 28:
+        return f"năm {year} không phải năm nhuận nên tháng 2 chỉ có 28 ngày"
+    return f"tháng 2 năm {year} chỉ có 29 ngày"
 
 
 def parse_date(text: str) -> dt.date | None:
