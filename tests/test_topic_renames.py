@@ -27,7 +27,9 @@ from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.config import Settings
 from wardbot.engine import Engine
+from wardbot.reply import digest
 from wardbot.store import ChatRef
+from wardbot.subscriptions import Subscriptions
 from wardbot.topic_renames import REMEMBER_DAYS
 
 NAME = "Học bổng và khuyến học"
@@ -245,3 +247,30 @@ async def test_telegram_buttons_shown_before_a_topics_id_changed_act_on_its_new_
             assert await store.subscriptions_of(ChatRef("telegram", str(BINH))) == []
     finally:
         engine.close()
+
+
+async def test_an_old_button_follows_each_later_id_change_past_an_id_reused_by_another_topic(
+    started: list[Ward],
+) -> None:
+    """hoc-bong became khuyen-hoc, then hoc-tap; staff then gave the freed id khuyen-hoc to
+    a topic of its own. A button shown while the topic was hoc-bong acts on hoc-tap, the
+    topic it became, not on the other topic now called khuyen-hoc (nor does one shown for
+    the new khuyen-hoc after it is deleted in turn)."""
+    ward = started[0]
+    await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, "- id: hoc-bong\n", "- id: khuyen-hoc\n")
+    await ward.watcher.refresh()
+    edit_faq(ward, "- id: khuyen-hoc\n", "- id: hoc-tap\n")
+    await ward.watcher.refresh()
+    assert await ward.store.subscriber_counts() == {"hoc-tap": 1}
+    other = "  - id: khuyen-hoc\n    name: Quỹ khuyến học của phường\n    keywords: [quỹ]\n"
+    edit_faq(ward, "topics:\n", "topics:\n" + other)
+    await ward.watcher.refresh()
+    subscriptions = Subscriptions(ward.engine, ward.store, ward.settings)
+    for ref in ("hoc-bong", "#" + digest("hoc-bong")):
+        topic = await subscriptions.topic(ref)
+        assert topic is not None and topic.id == "hoc-tap", ref
+    assert (await subscriptions.topic("khuyen-hoc")).name == "Quỹ khuyến học của phường"
+    edit_faq(ward, other, "")
+    await ward.watcher.refresh()
+    assert await subscriptions.topic("khuyen-hoc") is None

@@ -20,7 +20,8 @@ The move, the note telling admins of it and what is remembered are one transacti
 (`Store.move_followers`): a crash leaves all or none, and the note, queued in the outbox,
 goes once after it. The old id is remembered as leading to the new one (RENAMED_KEY), so
 that a button or numbered list shown before the change still acts on the topic
-(`renamed_to`).
+(`renamed_to`): on its latest id, however many changes later, and never on another topic
+staff later give one of its old ids (an id faq.yaml has again is a topic of its own).
 """
 
 from __future__ import annotations
@@ -103,6 +104,15 @@ def renamed(vanished: dict[str, str], new: Sequence[Topic]) -> list[tuple[str, T
     return pairs
 
 
+def _renamed(renames: dict[str, str], old: str, new: str, ids: set[str]) -> dict[str, str]:
+    """`renames` once `old` became `new`: each id that led to `old` leads to `new` at once
+    (a chain passing through an id staff give to another topic later would end there),
+    and an id faq.yaml has again is a topic of its own, no longer renamed."""
+    renames = {was: new if now == old else now for was, now in renames.items()}
+    renames[old] = new
+    return {was: now for was, now in renames.items() if was not in ids}
+
+
 async def follow_renamed_topics(
     store: Store, topics: Sequence[Topic], now: float, admins: Sequence[ChatRef] = ()
 ) -> list[Renamed]:
@@ -124,10 +134,11 @@ async def follow_renamed_topics(
             vanished.setdefault(topic_id, (seen[topic_id], now))
     new = [t for t in topics if seen is not None and t.id not in seen]
     done = []
-    renames = _renames(await store.meta_value(RENAMED_KEY))
+    kept_renames = await store.meta_value(RENAMED_KEY)
+    renames = _renames(kept_renames)
     for old, topic in renamed({t: name for t, (name, _) in vanished.items()}, new):
         del vanished[old]
-        renames[old] = topic.id
+        renames = _renamed(renames, old, topic.id, ids)
         keep = {VANISHED_KEY: _dump(vanished), RENAMED_KEY: _dump(renames)}
 
         def note(moved: int, old: str = old, topic: Topic = topic) -> str | None:
@@ -138,7 +149,10 @@ async def follow_renamed_topics(
         moved = await store.move_followers(old, topic.id, note=note, to=admins, now=now, keep=keep)
         log.info("topic id %s changed to %s: %d follower(s) moved", old, topic.id, moved)
         done.append(Renamed(old, topic.id, topic.name, moved))
-        kept_vanished = keep[VANISHED_KEY]
+        kept_vanished, kept_renames = keep[VANISHED_KEY], keep[RENAMED_KEY]
+    renames = {was: now_id for was, now_id in renames.items() if was not in ids}
+    if _dump(renames) != (kept_renames or _dump({})):
+        await store.set_meta_value(RENAMED_KEY, _dump(renames))
     if _dump(vanished) != (kept_vanished or _dump({})):
         await store.set_meta_value(VANISHED_KEY, _dump(vanished))
     seen_now = _dump({t.id: t.name for t in topics})
