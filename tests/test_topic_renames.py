@@ -274,3 +274,24 @@ async def test_an_old_button_follows_each_later_id_change_past_an_id_reused_by_a
     edit_faq(ward, other, "")
     await ward.watcher.refresh()
     assert await subscriptions.topic("khuyen-hoc") is None
+
+
+async def test_an_old_stop_button_stops_a_renamed_topic_staff_then_deleted(
+    started: list[Ward],
+) -> None:
+    """hoc-bong became khuyen-hoc (its follower moved), then staff deleted khuyen-hoc: the
+    chat still follows it. "Bỏ nhận tin" on its list from before the change stops it, as
+    that button on a list shown after the change does, instead of "not found"."""
+    ward = started[0]
+    chat = await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, "- id: hoc-bong\n", "- id: khuyen-hoc\n")
+    await ward.watcher.refresh()
+    edit_faq(ward, OLD_BLOCK.replace("hoc-bong", "khuyen-hoc"), "")
+    await ward.watcher.refresh()
+    followed = await ward.store.subscriptions_of(chat)
+    assert followed == ["khuyen-hoc"] and ward.engine.faq_ok
+    subscriptions = Subscriptions(ward.engine, ward.store, ward.settings)
+    for ref in ("hoc-bong", "#" + digest("hoc-bong")):
+        topic = await subscriptions.topic(ref, followed)
+        assert topic is not None and topic.id == "khuyen-hoc", ref
+        assert await subscriptions.topic(ref) is None, "not offered to follow"

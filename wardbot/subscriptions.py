@@ -43,7 +43,8 @@ class Subscriptions:
             ref = old or ref
         else:
             found = next((t for t in topics if t.id == ref), None)
-        return found or await renamed_to(self.store, ref, self.engine.corpus.topics)
+        # Renamed, then removed from faq.yaml: one of the `followed` ones, still stopped.
+        return found or await renamed_to(self.store, ref, topics)
 
     def _retired(self, followed: Sequence[str]) -> list[Topic]:
         """The topics in `followed` since removed from faq.yaml: named by their id, marked
