@@ -556,9 +556,11 @@ def declines_staff_offer(text: str) -> bool:
 
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
 # ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn. A
-# dot between a lone letter and a word parts nothing: it shortens ("c.ơn", "làm c.c").
+# dot between a lone letter and a word parts nothing: it shortens ("c.ơn", "làm c.c"); but
+# a lone particle ending a sentence ("dạ vâng ạ.còn lệ phí thì sao") is no shortening.
 _PARTS = re.compile(
-    r"(?:[,;!\n]|(?<![^\W_])\.|(?<=[^\W_]{2})\.|\.(?![^\W\d_]))+|\s+(?=(?:chúc|chuc)\s)",
+    r"(?:[,;!\n]|(?<![^\W_])\.|(?<=[^\W_]{2})\.|\.(?![^\W\d_])"
+    r"|(?<=(?<![^\W_])[aạàừờ])\.)+|\s+(?=(?:chúc|chuc)\s)",
     re.IGNORECASE,
 )
 _CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of these it says
