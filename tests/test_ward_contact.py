@@ -90,6 +90,20 @@ def test_asking_where_something_else_is_is_no_question_about_the_office() -> Non
         assert parse_intent(text).kind != "address", text
 
 
+@pytest.mark.parametrize("text", ["chợ phường ở đâu", "Chợ xã nằm ở đâu vậy"])
+async def test_asking_where_the_wards_market_is_does_not_get_the_office_address(
+    engine: Engine, store: Store, settings: Settings, text: str
+) -> None:
+    """ "Chợ" (the market) is "chỗ" unaccented, as "chỗ ubnd phường ở đâu" has it: the
+    market's whereabouts are not the office's address (here nothing answers them)."""
+    located = replace(settings, ward_address=ADDRESS)
+    reply = await one(Conversation(engine, store, located), text)
+    assert ADDRESS not in reply.text
+    assert reply.text.startswith(("Dạ, em xin lỗi, hiện em chưa có thông tin", "Dạ, có phải"))
+    place = await one(Conversation(engine, store, located), "chỗ ubnd phường ở đâu")
+    assert place.text == msg.ward_address(WARD_NAME, ADDRESS, HOTLINE)
+
+
 async def test_the_no_answer_reply_sends_residents_to_the_office_at_its_address(
     engine: Engine, store: Store, settings: Settings
 ) -> None:

@@ -71,6 +71,14 @@ _OFFICE = (
 )
 _OFFICE = f"(?:{_OFFICE})"
 _TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
+# "Chợ" (a market) folds as "chỗ" (the place of) does: "chợ phường ở đâu" asks for the
+# ward's market, not for the office.
+_MARKET = "chợ"
+
+
+def _names_a_market(original: list[str]) -> bool:
+    return any(unicodedata.normalize("NFC", word).casefold() == _MARKET for word in original)
+
 
 _FIXED = (
     (
@@ -490,7 +498,7 @@ def parse_intent(text: str) -> Intent:
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
-        if pattern.fullmatch(said):
+        if pattern.fullmatch(said) and not (kind == "address" and _names_a_market(original)):
             return Intent(kind)
     if office := _other_office_phone(said, original):
         return Intent("office_phone", office)
