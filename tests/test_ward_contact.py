@@ -159,6 +159,37 @@ async def test_an_faq_answer_giving_the_wards_number_is_left_alone(
     assert "số 5 Lê Lợi" in where.text and ADDRESS not in where.text
 
 
+ONE_STOP = (
+    "  - id: bo-phan-mot-cua\n    question: Bộ phận một cửa của phường làm những việc gì?\n"
+    "    variants: [bộ phận một cửa, nộp hồ sơ ở đâu trong phường]\n"
+    "    answer: Bộ phận một cửa tiếp nhận hồ sơ và trả kết quả thủ tục hành chính.\n"
+)
+
+
+async def test_an_faq_entry_that_only_mentions_a_place_does_not_hide_the_address(
+    tmp_path: Path, ward_settings: Settings
+) -> None:
+    """ "Bộ phận một cửa ở đâu" answered outright by what the desk does (a way of asking
+    it, "nộp hồ sơ ở đâu", says "ở đâu"): it does not say where the office is, so
+    WARD_ADDRESS does; an entry asked as where the office is still beats it
+    (test_an_faq_answer_giving_the_wards_number_is_left_alone)."""
+    (tmp_path / "ward").mkdir()
+    opened = open_ward(tmp_path / "ward", FAQ + ONE_STOP, TODAY)
+    try:
+        located = replace(
+            ward_settings,
+            faq_file=tmp_path / "ward" / "faq.yaml",
+            content_dir=tmp_path / "ward" / "content",
+            ward_address=ADDRESS,
+        )
+        async with await Store.open(tmp_path / "bot.sqlite3") as own:
+            assert (await opened.ask_async("bộ phận một cửa ở đâu")).answered
+            where = await one(Conversation(opened, own, located), "bộ phận một cửa ở đâu")
+    finally:
+        opened.close()
+    assert where.text == msg.ward_address(WARD_NAME, ADDRESS, HOTLINE)
+
+
 @pytest.mark.parametrize(
     "text",
     [
