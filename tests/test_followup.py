@@ -939,6 +939,8 @@ async def test_after_several_answers_what_none_says_does_not_get_one_again(
         ("ok, còn lệ phí thì sao?", "Lệ phí: 70.000 đồng"),
         ("dạ vâng, mất bao lâu ạ", "Thời gian: 7 ngày làm việc"),
         ("cảm ơn em. Cần mang gì", "mang theo giấy tờ tùy thân"),
+        ("dạ vâng ạ.còn lệ phí thì sao", "Lệ phí: 70.000 đồng"),
+        ("ok ạ.mất bao lâu ạ", "Thời gian: 7 ngày làm việc"),
     ],
 )
 async def test_a_follow_up_after_a_courtesy_is_still_about_the_answer(
@@ -946,7 +948,8 @@ async def test_a_follow_up_after_a_courtesy_is_still_about_the_answer(
 ) -> None:
     """ "Ok, còn lệ phí thì sao?": the "ok" closes the answer, the rest asks more about it,
     as it would alone; not "chưa có thông tin về câu hỏi này" (the "ok" read as what is
-    named), nor a reply saying the entry names no papers ("dạ vâng" sought in its lines)."""
+    named), nor a reply saying the entry names no papers ("dạ vâng" sought in its lines).
+    A dot typed with no space after a particle ("ạ.còn") parts the courtesy off too."""
     await one(conversation, "làm lại cccd bị mất")
     reply = await one(conversation, then)
     assert reply.title == ID_CARD

@@ -90,6 +90,20 @@ def test_asking_where_something_else_is_is_no_question_about_the_office() -> Non
         assert parse_intent(text).kind != "address", text
 
 
+@pytest.mark.parametrize("text", ["chợ phường ở đâu", "Chợ xã nằm ở đâu vậy"])
+async def test_asking_where_the_wards_market_is_does_not_get_the_office_address(
+    engine: Engine, store: Store, settings: Settings, text: str
+) -> None:
+    """ "Chợ" (the market) is "chỗ" unaccented, as "chỗ ubnd phường ở đâu" has it: the
+    market's whereabouts are not the office's address (here nothing answers them)."""
+    located = replace(settings, ward_address=ADDRESS)
+    reply = await one(Conversation(engine, store, located), text)
+    assert ADDRESS not in reply.text
+    assert reply.text.startswith(("Dạ, em xin lỗi, hiện em chưa có thông tin", "Dạ, có phải"))
+    place = await one(Conversation(engine, store, located), "chỗ ubnd phường ở đâu")
+    assert place.text == msg.ward_address(WARD_NAME, ADDRESS, HOTLINE)
+
+
 async def test_the_no_answer_reply_sends_residents_to_the_office_at_its_address(
     engine: Engine, store: Store, settings: Settings
 ) -> None:
@@ -143,6 +157,37 @@ async def test_an_faq_answer_giving_the_wards_number_is_left_alone(
         opened.close()
     assert "0276 3822 999" in phone.text and HOTLINE not in phone.text
     assert "số 5 Lê Lợi" in where.text and ADDRESS not in where.text
+
+
+ONE_STOP = (
+    "  - id: bo-phan-mot-cua\n    question: Bộ phận một cửa của phường làm những việc gì?\n"
+    "    variants: [bộ phận một cửa, nộp hồ sơ ở đâu trong phường]\n"
+    "    answer: Bộ phận một cửa tiếp nhận hồ sơ và trả kết quả thủ tục hành chính.\n"
+)
+
+
+async def test_an_faq_entry_that_only_mentions_a_place_does_not_hide_the_address(
+    tmp_path: Path, ward_settings: Settings
+) -> None:
+    """ "Bộ phận một cửa ở đâu" answered outright by what the desk does (a way of asking
+    it, "nộp hồ sơ ở đâu", says "ở đâu"): it does not say where the office is, so
+    WARD_ADDRESS does; an entry asked as where the office is still beats it
+    (test_an_faq_answer_giving_the_wards_number_is_left_alone)."""
+    (tmp_path / "ward").mkdir()
+    opened = open_ward(tmp_path / "ward", FAQ + ONE_STOP, TODAY)
+    try:
+        located = replace(
+            ward_settings,
+            faq_file=tmp_path / "ward" / "faq.yaml",
+            content_dir=tmp_path / "ward" / "content",
+            ward_address=ADDRESS,
+        )
+        async with await Store.open(tmp_path / "bot.sqlite3") as own:
+            assert (await opened.ask_async("bộ phận một cửa ở đâu")).answered
+            where = await one(Conversation(opened, own, located), "bộ phận một cửa ở đâu")
+    finally:
+        opened.close()
+    assert where.text == msg.ward_address(WARD_NAME, ADDRESS, HOTLINE)
 
 
 @pytest.mark.parametrize(

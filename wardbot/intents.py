@@ -71,6 +71,14 @@ _OFFICE = (
 )
 _OFFICE = f"(?:{_OFFICE})"
 _TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
+# "Chợ" (a market) folds as "chỗ" (the place of) does: "chợ phường ở đâu" asks for the
+# ward's market, not for the office.
+_MARKET = "chợ"
+
+
+def _names_a_market(original: list[str]) -> bool:
+    return any(unicodedata.normalize("NFC", word).casefold() == _MARKET for word in original)
+
 
 _FIXED = (
     (
@@ -490,7 +498,7 @@ def parse_intent(text: str) -> Intent:
     words, original = _strip_politeness(words, original)
     said = " ".join(words)
     for kind, pattern in _FIXED_RE:
-        if pattern.fullmatch(said):
+        if pattern.fullmatch(said) and not (kind == "address" and _names_a_market(original)):
             return Intent(kind)
     if office := _other_office_phone(said, original):
         return Intent("office_phone", office)
@@ -556,9 +564,11 @@ def declines_staff_offer(text: str) -> bool:
 
 # Thanks, a goodbye and good wishes in one message ("em cảm ơn, chúc chị sức khỏe", "cảm
 # ơn cán bộ. tạm biệt"): its parts, each of which may be small talk closing the turn. A
-# dot between a lone letter and a word parts nothing: it shortens ("c.ơn", "làm c.c").
+# dot between a lone letter and a word parts nothing: it shortens ("c.ơn", "làm c.c"); but
+# a lone particle ending a sentence ("dạ vâng ạ.còn lệ phí thì sao") is no shortening.
 _PARTS = re.compile(
-    r"(?:[,;!\n]|(?<![^\W_])\.|(?<=[^\W_]{2})\.|\.(?![^\W\d_]))+|\s+(?=(?:chúc|chuc)\s)",
+    r"(?:[,;!\n]|(?<![^\W_])\.|(?<=[^\W_]{2})\.|\.(?![^\W\d_])"
+    r"|(?<=(?<![^\W_])[aạàừờ])\.)+|\s+(?=(?:chúc|chuc)\s)",
     re.IGNORECASE,
 )
 _CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of these it says

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from wardbot import messages as msg
-from wardbot.intents import names_phone_number
+from wardbot.intents import names_phone_number, parse_intent
 from wardbot.models import Announcement, FaqEntry
 from wardbot.ports import Typing
 from wardbot.questions import Questions
@@ -26,8 +26,9 @@ _EMERGENCIES = (
     (("cong an", "canh sat"), ("khẩn cấp về an ninh, trật tự", "113")),
     (("y te", "benh vien"), ("cần cấp cứu", "115")),
 )
-# Words of an answer that says where a place is.
-_WHERE = ("dia chi", "tru so", "o dau", "dat tai", "nam o", "nam tai", "toa lac")
+# Words of an answer that says where a place is ("trụ sở đặt tại số 5 Lê Lợi"); not "địa
+# chỉ", "trụ sở" alone ("niêm yết tại trụ sở", "ghi rõ địa chỉ người gửi").
+_WHERE = ("dat tai", "nam o", "nam tai", "toa lac")
 # Words that name where an office is, not which office: "công an phường 2" is "công an".
 _PLACE_WORDS = frozenset({"phuong", "xa", "thi", "tran", "dac", "khu", "pho", "to", "dan", "ap"})
 
@@ -129,15 +130,18 @@ def _gives(doc: FaqEntry | Announcement, office: str) -> bool:
 
 
 def _tells_where(doc: FaqEntry | Announcement) -> bool:
-    """Whether `doc` speaks of where something is ("địa chỉ", "trụ sở", "ở đâu")."""
-    words = f" {plain_words(_asked_and_said(doc))} "
-    return any(f" {place} " in words for place in _WHERE)
-
-
-def _asked_and_said(doc: FaqEntry | Announcement) -> str:
+    """Whether `doc` tells where the office is: it is asked as that ("Trụ sở UBND phường ở
+    đâu?" as its question, a way of asking it or its title), or its text says where a place
+    is ("đặt tại", "tọa lạc"). Not an entry that only mentions a place: "nộp hồ sơ ở đâu
+    trong phường" asks for the desk, "niêm yết tại trụ sở" names no address."""
     if isinstance(doc, FaqEntry):
-        return "\n".join((doc.question, *doc.variants, doc.answer))
-    return f"{doc.title}\n{doc.body}"
+        asked, said = (doc.question, *doc.variants), doc.answer
+    else:
+        asked, said = (doc.title,), doc.body
+    if any(parse_intent(line.strip()).kind == "address" for line in asked):
+        return True
+    words = f" {plain_words(said)} "
+    return any(f" {place} " in words for place in _WHERE)
 
 
 def _names(text: str, office: str) -> bool:
