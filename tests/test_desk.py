@@ -366,6 +366,21 @@ async def test_an_answered_question_and_a_group_get_no_offer(conversation: Conve
     assert asked.text == msg.staff_private_only(WARD_NAME)
 
 
+async def test_another_offices_number_the_bot_lacks_is_offered_to_staff(
+    conversation: Conversation, desk: Desk, room: FakeRoom
+) -> None:
+    """ "Sđt công an phường" that no entry gives: the bot says it does not have it, and
+    offers to ask ward staff, who may know it; accepting passes that question on."""
+    [reply] = await conversation.handle_text(RESIDENT, "sđt công an phường là số nào")
+    assert reply.text.startswith("Dạ, em chưa có số điện thoại của công an phường")
+    assert ask_button(reply)
+    [received] = await conversation.handle_action(RESIDENT, "staff:ask")
+    assert "phiếu số 1" in received.text
+    await desk.post_pending()
+    [post] = room.posts
+    assert "sđt công an phường là số nào" in post.reply.text
+
+
 async def test_of_two_questions_the_one_the_bot_cannot_answer_is_offered_to_staff(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

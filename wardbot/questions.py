@@ -212,7 +212,7 @@ class Questions:
             return [with_button(reply, follow)]
         if not keeps:
             await self.memory.keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
-        staff = await self._staff_offer(chat, question)
+        staff = await self.staff_offer(chat, question)
         if len(answer.offers) == 1 and chat.private:
             await self.memory.offer(chat, answer.offers[0].id)
         return [with_button(no_answer_reply(answer, self.settings, staff), follow)]
@@ -287,7 +287,7 @@ class Questions:
         close matches (not the entries `given`, which the resident has just read), those;
         for those with none, one 'no information' naming them all; under the last, one
         offer to pass them all to staff."""
-        staff = await self._staff_offer(chat, "\n".join(part for part, _ in unanswered))
+        staff = await self.staff_offer(chat, "\n".join(part for part, _ in unanswered))
         unanswered = [
             (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
             for part, answer in unanswered
@@ -416,7 +416,7 @@ class Questions:
             await self.record(chat, asked, False, sender, worded=worded)
             if not staff:
                 return []
-            offer = await self._staff_offer(chat, asked)
+            offer = await self.staff_offer(chat, asked)
             return [with_button(not_said_reply(doc.title, turned, self.settings, offer), follow)]
         # Another entry; or, asked of X, still the entry just given and naming X: that
         # entry again (not close matches to X alone).
@@ -446,7 +446,7 @@ class Questions:
         await self.record(chat, asked, False, sender, worded=worded)
         if not staff:
             return []
-        offer = await self._staff_offer(chat, asked)
+        offer = await self.staff_offer(chat, asked)
         if doc is not None and aspects:
             reply = not_stated_reply(doc.title, aspects, self.settings, offer)
         else:
@@ -515,7 +515,7 @@ class Questions:
             return []
         return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
-    async def _staff_offer(
+    async def staff_offer(
         self, chat: ChatRef, question: str, *, complaint: bool = False
     ) -> tuple[str, Button] | None:
         """In a private chat with ward staff set up: `question` (`complaint`: a complaint)
@@ -566,7 +566,7 @@ class Questions:
             offers = await self._other_matches(question)
         # The question came from an earlier message, not from "sai rồi": an edit of this
         # one is no correction of it (Desk.correct).
-        staff = await self._staff_offer(replace(chat, message=None), question)
+        staff = await self.staff_offer(replace(chat, message=None), question)
         text = msg.wrong_answer(
             s.ward_name, s.ward_hotline, offers=len(offers), notices=any_notice(offers)
         )
@@ -585,7 +585,7 @@ class Questions:
         chat, with the desk set up), and the hotline; no FAQ entries, which answer none."""
         s = self.settings
         heard = msg.complaint_heard(s.ward_name, s.ward_hotline)
-        staff = await self._staff_offer(chat, text, complaint=True)
+        staff = await self.staff_offer(chat, text, complaint=True)
         if staff is None:
             return Reply(heard, keeps_choices=True)
         return Reply(f"{heard}\n\n{staff[0]}", buttons=(staff[1],))

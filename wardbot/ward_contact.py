@@ -94,7 +94,8 @@ class WardContact:
     ) -> list[Reply]:
         """ "Sđt công an phường" (`office` as typed): an FAQ entry about that office answers;
         else the bot has no such number (logged unanswered, for staff to add), offers the
-        ward's hotline as the ward's, and for the police or a clinic the emergency number."""
+        ward's hotline as the ward's, for the police or a clinic the emergency number, and
+        in a private chat with ward staff set up, to ask them (they may know it)."""
         s = self.settings
         answer = await self.questions.engine.ask_async(text)
         named = _office_key(office)
@@ -105,7 +106,11 @@ class WardContact:
             (call for keys, call in _EMERGENCIES if any(k in named for k in keys)), None
         )
         told = msg.office_phone_unknown(office.lower(), s.ward_name, s.ward_hotline, emergency)
-        return [Reply(told, keeps_choices=True)]
+        # Ward staff may know the number: offered as for any question nothing answers.
+        staff = await self.questions.staff_offer(chat, text)
+        if staff is None:
+            return [Reply(told, keeps_choices=True)]
+        return [Reply(f"{told}\n\n{staff[0]}", buttons=(staff[1],))]
 
 
 def _office_key(office: str) -> str:
