@@ -562,6 +562,20 @@ def test_a_rule_in_a_notice_text_is_no_stray_fence() -> None:
     assert notices[0].body == "Zalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---"
 
 
+def test_key_lines_opening_a_notice_text_above_a_rule_are_its_text() -> None:
+    """A notice's text that opens with lines like its keys ("Date:", "Time:") and then a
+    '---' rule, under a front matter that already gave its date: a front matter gives a key
+    once, so those lines are the text, the notice published as before, nothing told."""
+    text = (
+        "---\ntitle: Meeting\ndate: 2026-11-30\n---\n"
+        "Date: 30/11/2026\nTime: 8:00\n\n---\n\nHọp tổ dân phố.\n"
+    )
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert problems == []
+    assert [n.body for n in notices] == ["Date: 30/11/2026\nTime: 8:00\n\n---\n\nHọp tổ dân phố."]
+
+
 def test_a_day_and_month_that_are_no_day_are_told_so_without_a_year_guessed() -> None:
     assert notice_problems("2027-11-30-hop.md", "---\ntitle: Họp\ndate: 31/11\n---\nB\n") == [
         "content/2027-11-30-hop.md:3: dòng date: ngày 31/11 không có thật: tháng 11 chỉ có 30 "
