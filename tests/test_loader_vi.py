@@ -1867,3 +1867,24 @@ def test_a_tab_or_line_break_written_with_a_backslash_alone_is_read_silently() -
 
     assert faq.problems == []
     assert [e.answer for e in faq.faq] == ["Sáng\t7h30\nChiều 13h30"]
+
+
+def test_a_paragraph_break_and_a_tab_typed_in_a_text_with_an_unseen_sign_stay_as_typed() -> None:
+    """Text in double quotes over several lines, a blank line between two paragraphs and
+    a Tab typed as itself, with a "\\b" slip: kept as typed means the paragraphs and the
+    Tab as staff typed them, not a "\\n" and a "\\t" shown to residents; staff are told of
+    the `\\b` they typed alone."""
+    Path("faq.yaml").write_text(
+        HEAD + "  - id: mau\n    question: Mẫu ở đâu?\n"
+        '    answer: "Tải mẫu ở C:\\bieu mau.\n\n      Nộp tại\tbộ phận một cửa."\n',
+        encoding="utf-8",
+    )
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.answer for e in faq.faq] == ["Tải mẫu ở C:\\bieu mau.\nNộp tại\tbộ phận một cửa."]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:7: mục 'mau': dòng answer: có `\\b`: trong ngoặc kép, dấu gạch chéo "
+        "ngược \\ mở đầu một ký tự đặc biệt (như \\n là xuống dòng), ở đây là ký tự người dân "
+        "không thấy; hãy đặt chữ trong ngoặc đơn ' ' thay cho ngoặc kép, hoặc viết dấu \\ "
+        "hai lần (\\\\), hoặc bỏ ngoặc kép — tạm đọc mỗi dấu \\ như đã gõ, mục vẫn được dùng"
+    ]
