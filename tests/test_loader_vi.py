@@ -562,6 +562,20 @@ def test_a_rule_in_a_notice_text_is_no_stray_fence() -> None:
     assert notices[0].body == "Zalo: 0912 345 678\n\n---\n\nChiều: dọn.\n---"
 
 
+def test_key_lines_opening_a_notice_text_above_a_rule_are_its_text() -> None:
+    """A notice's text that opens with lines like its keys ("Date:", "Time:") and then a
+    '---' rule, under a front matter that already gave its date: a front matter gives a key
+    once, so those lines are the text, the notice published as before, nothing told."""
+    text = (
+        "---\ntitle: Meeting\ndate: 2026-11-30\n---\n"
+        "Date: 30/11/2026\nTime: 8:00\n\n---\n\nHọp tổ dân phố.\n"
+    )
+    Path("content/2026-11-30-hop.md").write_text(text, encoding="utf-8")
+    notices, problems = load_content(Path("content"), TOPICS)
+    assert problems == []
+    assert [n.body for n in notices] == ["Date: 30/11/2026\nTime: 8:00\n\n---\n\nHọp tổ dân phố."]
+
+
 def test_a_day_and_month_that_are_no_day_are_told_so_without_a_year_guessed() -> None:
     assert notice_problems("2027-11-30-hop.md", "---\ntitle: Họp\ndate: 31/11\n---\nB\n") == [
         "content/2027-11-30-hop.md:3: dòng date: ngày 31/11 không có thật: tháng 11 chỉ có 30 "
@@ -1853,3 +1867,24 @@ def test_a_tab_or_line_break_written_with_a_backslash_alone_is_read_silently() -
 
     assert faq.problems == []
     assert [e.answer for e in faq.faq] == ["Sáng\t7h30\nChiều 13h30"]
+
+
+def test_a_paragraph_break_and_a_tab_typed_in_a_text_with_an_unseen_sign_stay_as_typed() -> None:
+    """Text in double quotes over several lines, a blank line between two paragraphs and
+    a Tab typed as itself, with a "\\b" slip: kept as typed means the paragraphs and the
+    Tab as staff typed them, not a "\\n" and a "\\t" shown to residents; staff are told of
+    the `\\b` they typed alone."""
+    Path("faq.yaml").write_text(
+        HEAD + "  - id: mau\n    question: Mẫu ở đâu?\n"
+        '    answer: "Tải mẫu ở C:\\bieu mau.\n\n      Nộp tại\tbộ phận một cửa."\n',
+        encoding="utf-8",
+    )
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.answer for e in faq.faq] == ["Tải mẫu ở C:\\bieu mau.\nNộp tại\tbộ phận một cửa."]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:7: mục 'mau': dòng answer: có `\\b`: trong ngoặc kép, dấu gạch chéo "
+        "ngược \\ mở đầu một ký tự đặc biệt (như \\n là xuống dòng), ở đây là ký tự người dân "
+        "không thấy; hãy đặt chữ trong ngoặc đơn ' ' thay cho ngoặc kép, hoặc viết dấu \\ "
+        "hai lần (\\\\), hoặc bỏ ngoặc kép — tạm đọc mỗi dấu \\ như đã gõ, mục vẫn được dùng"
+    ]

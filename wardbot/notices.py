@@ -104,7 +104,7 @@ def load_announcement(
         )
         return refused(start + 1, message)
     early = end
-    end = _stray_fence(lines, early) or early
+    end = _stray_fence(lines, start, early) or early
     if end != early:  # read as one front matter, the stray '---' blanked, its lines told once
         problems.append(Problem(src, early + 1, _ended_early(lines[early + 1 : end])))
         lines[early] = ""
@@ -182,11 +182,13 @@ def _front_bounds(lines: Sequence[str]) -> tuple[int, int | None]:
     )
 
 
-def _stray_fence(lines: Sequence[str], end: int) -> int | None:
-    """The `---` a front matter that ended early at line `end` was meant to end at: a stray
-    `---` pasted among its lines (between `title:` and `date:`), the lines after it front
-    matter lines (the first a notice's key) up to another `---`. None when the lines after
-    `end` are the notice's text."""
+def _stray_fence(lines: Sequence[str], start: int, end: int) -> int | None:
+    """The `---` a front matter from line `start` that ended early at line `end` was meant
+    to end at: a stray `---` pasted among its lines (between `title:` and `date:`), the lines
+    after it front matter lines (the first a notice's key) up to another `---`. None when the
+    lines after `end` are the notice's text: among them a key the front matter gave already
+    ("Date: 30/11" opening the text above a rule: a front matter gives a key once)."""
+    given = {m[1].lower() for line in lines[start + 1 : end] if (m := _FRONT_KEY.match(line))}
     keys = 0
     for i in range(end + 1, len(lines)):
         line = lines[i]
@@ -194,7 +196,9 @@ def _stray_fence(lines: Sequence[str], end: int) -> int | None:
             return i if keys else None
         if not line.strip():
             continue
-        if _FRONT_KEY.match(line):
+        if (key := _FRONT_KEY.match(line)) and key[1].lower() in given:
+            return None
+        if key:
             keys += 1
         elif not keys or not (_ANY_KEY.match(line) or line[:1] in " \t-#"):
             return None
@@ -217,7 +221,7 @@ def _front_comments(text: str) -> str:
     lines = text.split("\n")
     start, end = _front_bounds(lines)
     if end is not None:  # a stray '---' among its lines: up to the '---' meant
-        end = _stray_fence(lines, end) or end
+        end = _stray_fence(lines, start, end) or end
     if end is None and _FENCE_LIKE.fullmatch(lines[start]):  # a '---' Word made '—' (told)
         fences = (i for i in range(start + 1, len(lines)) if _FENCE_LIKE.fullmatch(lines[i]))
         end = next(fences, None)

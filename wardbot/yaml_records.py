@@ -213,7 +213,9 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
     line as a comment, so "bấm phím #2 để gặp cán bộ" would silently become "bấm phím"
     (see text_field). And give each unquoted text typed on several lines the lines as typed
     (`typed`): libyaml's nodes do not hold them, and a line begun with '-' is told from a
-    dash within a line by them alone (yaml_values.merged_items)."""
+    dash within a line by them alone (yaml_values.merged_items); each text in double quotes
+    too, its quotes with it: which backslash staff typed is told by them alone (a Tab, a
+    line break, typed or folded, read the same: yaml_values.text_field)."""
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -228,9 +230,12 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
                 if cut and node.tag == NULL_TAG:  # nothing before the '#': all of it was cut
                     setattr(node, "comment", lines[end.line][end.column :].strip())  # noqa: B010
             start = node.start_mark
-            if not node.style and start.line < end.line < len(lines):
-                typed = [lines[start.line][start.column :], *lines[start.line + 1 : end.line]]
-                setattr(node, "typed", [*typed, lines[end.line][: end.column]])  # noqa: B010
+            if (not node.style and start.line < end.line < len(lines)) or (
+                node.style == '"' and end.line < len(lines)
+            ):
+                typed = [*lines[start.line : end.line], lines[end.line][: end.column]]
+                typed[0] = typed[0][start.column :]
+                setattr(node, "typed", typed)  # noqa: B010
         elif isinstance(node, SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, MappingNode):

@@ -101,16 +101,29 @@ _AS_TYPED = {**_UNSEEN_ESCAPES, "\t": "\\t", "\n": "\\n"}
 def _unseen_escapes(node: ScalarNode, text: str) -> None:
     """Text in double quotes where a backslash made a sign residents would not see ("\\b"
     in "C:\\bieu mau"): reported, the text kept as typed, each backslash one (a Tab or a
-    line break in it too: the same slip, "C:\\thu muc\\bieu mau")."""
+    line break in it too: the same slip, "C:\\thu muc\\bieu mau"; not one typed as itself,
+    a Tab key, a blank line between two lines of the text)."""
     if not any(sign in text for sign in _UNSEEN_ESCAPES):
         return
-    typed = "".join(_AS_TYPED.get(ch, ch) for ch in text)
-    signs = ", ".join(dict.fromkeys(f"`{_AS_TYPED[ch]}`" for ch in text if ch in _AS_TYPED))
+    source = getattr(node, "typed", None)  # the lines as typed (yaml_records.compose)
+    slips = set(_ESCAPED.findall("\n".join(source))) if source else set()
+    as_typed = {
+        ch: way
+        for ch, way in _AS_TYPED.items()
+        if ch in _UNSEEN_ESCAPES or not source or way[1] in slips
+    }
+    typed = "".join(as_typed.get(ch, ch) for ch in text)
+    signs = ", ".join(dict.fromkeys(f"`{as_typed[ch]}`" for ch in text if ch in as_typed))
+    inner = None if "\n" in typed else typed.replace('"', '\\"')  # lines: not shown in one
     message = (
         f"có {signs}: {BACKSLASH_MEANS}, ở đây là ký tự người dân không thấy; "
-        + backslash_fixes(typed.replace('"', '\\"'))
+        + backslash_fixes(inner)
     )
     raise Partly(node, message, typed, "tạm đọc mỗi dấu \\ như đã gõ")
+
+
+# A backslash typed in double quotes and the sign after it ("\\\\" is one backslash).
+_ESCAPED = re.compile(r"\\(.)")
 
 
 def id_field(node: Node) -> str | None:
