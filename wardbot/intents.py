@@ -306,6 +306,8 @@ class Intent:
     kind: str
     arg: str = ""
     explicit: bool = True
+    # "hủy bhyt": stopping only a topic the chat follows, named exactly; else a question.
+    followed_only: bool = False
 
 
 def topic_key(text: str) -> str:
@@ -809,6 +811,11 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             # "không" of "không muốn nhận tin" is no question word there.
             asks = "?" in text or ASKING.search(match.group("rest")) is not None
             return Intent("unsubscribe", typed, explicit and not asks)
+    if picked and not looks_like_question and not complains(text):
+        # "hủy bhyt", "bỏ cư trú" under /mysubs, with no verb of alerts: a topic the chat
+        # follows, named exactly, stops; anything else ("hủy kết hôn") is a question.
+        typed = _topic_phrase(picked.group("rest"), original)[1]
+        return Intent("unsubscribe", typed, explicit=False, followed_only=True)
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
         if match:
