@@ -816,6 +816,7 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     if (
         picked
         and original[0].lower() in _STOP_TYPED
+        and not any(c.isdigit() for c in picked.group("rest"))  # "hủy 2026": no topic
         and not looks_like_question
         and not complains(text)
     ):
