@@ -203,6 +203,25 @@ async def test_stopping_all_of_one_topic_names_it(
     assert (await one(conversation, text)).text == msg.unsubscribed_all(2)
 
 
+@pytest.mark.parametrize(("text", "topic"), [("hủy bhyt", "bhyt"), ("bo cu tru", "cu-tru")])
+async def test_stopping_a_followed_topic_by_its_name_alone_stops_it(
+    conversation: Conversation, store: Store, text: str, topic: str
+) -> None:
+    """ "Hủy bhyt" under /mysubs, with no "nhận tin": the topic the chat follows, named
+    exactly, stops (it was read as a question about health insurance). Not followed, or
+    named by a procedure ("hủy kết hôn": a keyword of Hộ tịch), it stays a question."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    await store.subscribe(CHAT, "ho-tich")
+    stopped = await one(conversation, text)
+    assert stopped.title is None and stopped.text.startswith("Dạ, đã hủy nhận tin về “")
+    assert topic not in await store.subscriptions_of(CHAT)
+    again = await one(conversation, text)
+    assert not again.text.startswith(("Dạ, đã hủy", "Dạ, anh/chị chưa đăng ký nhận tin"))
+    await one(conversation, "hủy kết hôn")
+    assert "ho-tich" in await store.subscriptions_of(CHAT)
+
+
 @pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge"])
 async def test_forget_and_admin_commands_are_never_guessed(
     conversation: Conversation, store: Store, text: str

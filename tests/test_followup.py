@@ -1175,3 +1175,20 @@ async def test_what_about_elsewhere_or_a_fact_is_not_the_entry_again(
     assert reply.title is not None and reply.title.startswith(title)
     assert says in reply.text
     assert reply.text != whole.text
+
+
+@pytest.mark.parametrize("then", ["thế còn cho vợ thì sao"])
+async def test_what_about_someone_is_not_answered_by_its_thi_sao(
+    conversation: Conversation, fresh: Conversation, then: str
+) -> None:
+    """ "Thế còn cho vợ thì sao" after the household health insurance: read alone, its
+    "thì sao" finds the entry on copies ("bản sao"); asked after an answer, it is asked
+    of that answer (which names no wife: the resident is told so, and whom to call), not
+    answered with certified copies, which nobody asked about."""
+    alone = await one(fresh, then, ChatRef("test", "alone"))
+    assert alone.title == COPIES_FEE  # the trap: what it would get read alone
+    await one(conversation, "mua bhyt hộ gia đình")
+    reply = await one(conversation, then)
+    assert reply.title != COPIES_FEE
+    said = msg.not_said_of(HEALTH_INSURANCE, "cho vợ", "UBND Phường 2", "0276 3822 123")
+    assert reply.text == said

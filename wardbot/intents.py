@@ -254,6 +254,8 @@ _UNSUBSCRIBE_ALL = re.compile(
 # "Hủy 1", "bỏ số 2", "hủy 1, 3": a line of a list of topics stopped by its number (with
 # the list on screen, wardbot.render picks it; with none, the topics to stop are shown).
 _STOP_PICKED = re.compile(r"(?:huy|bo|tat|ngung|thoi)\s+(?P<rest>.+)")
+# Those verbs as typed, accents or none: "bộ" of "cán bộ" folds to "bo" too.
+_STOP_TYPED = frozenset("huy hủy huỷ bo bỏ tat tắt ngung ngưng thoi thôi".split())
 _SUBSCRIBE_EXPLICIT = (
     re.compile(
         r"(?:dang ky|dang ki|dk) (?:nhan|theo doi) (?:tin|thong bao|tin tuc|ban tin)" + _REST
@@ -314,6 +316,8 @@ class Intent:
     kind: str
     arg: str = ""
     explicit: bool = True
+    # "hủy bhyt": stopping only a topic the chat follows, named exactly; else a question.
+    followed_only: bool = False
 
 
 def topic_key(text: str) -> str:
@@ -819,6 +823,17 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             # "không" of "không muốn nhận tin" is no question word there.
             asks = "?" in text or ASKING.search(match.group("rest")) is not None
             return Intent("unsubscribe", typed, explicit and not asks)
+    if (
+        picked
+        and original[0].lower() in _STOP_TYPED
+        and not any(c.isdigit() for c in picked.group("rest"))  # "hủy 2026": no topic
+        and not looks_like_question
+        and not complains(text)
+    ):
+        # "hủy bhyt", "bỏ cư trú" under /mysubs, with no verb of alerts: a topic the chat
+        # follows, named exactly, stops; anything else ("hủy kết hôn") is a question.
+        typed = _topic_phrase(picked.group("rest"), original)[1]
+        return Intent("unsubscribe", typed, explicit=False, followed_only=True)
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
         if match:

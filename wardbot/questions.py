@@ -336,7 +336,19 @@ class Questions:
         subject = self.memory.subject(chat, sender)
         if subject is None:
             return None, False
-        if not followup.follows_up(question, alone.answered) and not self._narrows(
+        answered_alone = alone.answered
+        if answered_alone and (turned := followup.turned_to(question)) is not None:
+            # "Thế còn cho vợ thì sao": answered alone only by its "thì sao" (which finds
+            # "bản sao"), not by what it turns to, it is asked of the subject before; "còn
+            # đăng ký kết hôn thì sao", whose subject finds the same entry alone, is new.
+            own = await self.engine.ask_async(turned)
+            answered_alone = (
+                own.answered
+                and own.best is not None
+                and alone.best is not None
+                and own.best.id == alone.best.id
+            )
+        if not followup.follows_up(question, answered_alone) and not self._narrows(
             subject[1], alone, question
         ):
             return None, False

@@ -227,7 +227,7 @@ class Subscriptions:
                     numbered_text=msg.unknown_topic_to_unsubscribe_menu(intent.arg, len(names)),
                 )
             ]
-        if not named:
+        if not named or (intent.followed_only and any(t.id not in followed for t in named)):
             return None
         if not manages:
             return [Reply(msg.group_staff_only(self.settings.ward_name))]
