@@ -1060,11 +1060,11 @@ def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
 
     assert problems == [
         "faq.yaml:6: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'question', không phải "
-        "'câu hỏi' — dòng này bị bỏ qua, mục vẫn được dùng",
+        "'câu hỏi' — dòng này bị bỏ qua; hãy sửa cả dòng này",
         "faq.yaml:8: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'answer', không phải "
         "'Trả lời' — cả mục này bị bỏ qua vì thiếu câu trả lời",
         "faq.yaml:9: mục 'gio': tên dòng phải viết bằng tiếng Anh: 'topics', không phải "
-        "'chủ đề' — dòng này bị bỏ qua, mục vẫn được dùng",
+        "'chủ đề' — dòng này bị bỏ qua; hãy sửa cả dòng này",
     ]
     Path("content/2026-11-25-hop.md").write_text(
         "---\ntiêu đề: Họp tổ dân phố\nngày: 2026-11-25\n---\nHọp lúc 19h.\n", "utf-8"
@@ -1888,3 +1888,39 @@ def test_a_paragraph_break_and_a_tab_typed_in_a_text_with_an_unseen_sign_stay_as
         "không thấy; hãy đặt chữ trong ngoặc đơn ' ' thay cho ngoặc kép, hoặc viết dấu \\ "
         "hai lần (\\\\), hoặc bỏ ngoặc kép — tạm đọc mỗi dấu \\ như đã gõ, mục vẫn được dùng"
     ]
+
+
+def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
+    """A mistyped `topic:` alone leaves only its line out and the notice is published; with
+    a date that is no day as well, the notice is not: staff are not told both that it is
+    and that it is not published, but to fix that line too."""
+    alone = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\nX.\n"
+    )
+    assert alone[0].endswith("dòng này bị bỏ qua, thông báo vẫn được đăng"), alone
+    both = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 31/11/2026\ntopic: [y-te]\n---\nX.\n"
+    )
+    assert len(both) == 2, both
+    assert both[0].endswith("thông báo này chưa được đăng"), both
+    assert both[1] == (
+        "content/2026-11-30-tiem.md:4: 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ "
+        "qua; hãy sửa cả dòng này"
+    )
+    # Held back by no line of its front matter: no text under it.
+    empty = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\n"
+    )
+    assert [p.rpartition(" — ")[2] for p in empty] == [
+        "dòng này bị bỏ qua; hãy sửa cả dòng này",
+        "thông báo này chưa được đăng",
+    ], empty
+
+
+def test_a_line_left_out_of_an_entry_a_missing_answer_skips_is_not_said_used() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: cu-tru\n    question: Q?\n    variants: a, b\n    anwser: A.\n"
+    )
+    assert not any("mục vẫn được dùng" in p for p in problems), problems
+    assert problems[0].endswith("bot tạm hiểu là 2 cách hỏi; hãy sửa cả dòng này"), problems
+    assert problems[1].endswith("cả mục này bị bỏ qua vì thiếu câu trả lời"), problems

@@ -39,7 +39,15 @@ from wardbot.staff_read import (
 )
 from wardbot.text import fold
 from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT
-from wardbot.yaml_records import Kind, Parser, blank_comments, check_record, compose, key_line
+from wardbot.yaml_records import (
+    Kind,
+    Parser,
+    blank_comments,
+    check_record,
+    compose,
+    key_line,
+    not_kept,
+)
 from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
 
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
@@ -147,7 +155,7 @@ def load_announcement(
         )
         problems.append(Problem(src, key_line(root, "expires"), message))
     if values is None or problems:
-        return None, sorted(problems + notes, key=lambda p: p.line)
+        return None, sorted(problems + not_kept(notes, _NOTICE), key=lambda p: p.line)
 
     tagged = values.get("topics")
     if tagged is None:  # none given, or none of those given is known
