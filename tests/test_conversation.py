@@ -1355,6 +1355,9 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "bot ngu quá",
         "trả lời vớ vẩn",
         "Đồ vô dụng",
+        # With what the resident went through around it.
+        "hỏi mãi mà không trả lời được, bot ngu quá",
+        "răng hỏi hoài mà bot cứ trả lời sai bét, ngu thế",
     ],
 )
 async def test_saying_the_answer_missed_offers_the_other_close_matches_and_tells_staff(

@@ -119,6 +119,8 @@ _INSULT_FILLER = (
     | _FILLER
     | _words("do may mi bot nay qua vai vc that con cai nhu bo tra loi gi cung khong ko k")
     | _words("biet het luon ghe thiet troi ha ak rua ri ne chu hay hoai va sao sai bet")
+    # Frustration around it: "hỏi mãi mà chẳng được", "răng cứ..." (răng: central "sao").
+    | _words("mai ma chang cu rang")
 )
 
 # Words that ask something: a message without any asks nothing.
