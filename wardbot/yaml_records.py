@@ -412,45 +412,6 @@ def check_record(
     """
     label = _label(kind, node)
     first = (len(problems), len(notes) if notes is not None else 0)
-    values = _check_record(
-        node, kind, fields, required, src, problems, label, partial, lenient, notes
-    )
-    if values is None:  # what its lines said still works does not: the record is skipped
-        problems[first[0] :] = not_kept(problems[first[0] :], kind)
-        if notes is not None:
-            notes[first[1] :] = not_kept(notes[first[1] :], kind)
-    return values
-
-
-def not_kept(told: Sequence[Problem], kind: Kind) -> list[Problem]:
-    """`told` of a record skipped after all: a line said to be left out while the record
-    is still used ("dòng này bị bỏ qua, thông báo vẫn được đăng") asks to be fixed too,
-    not to contradict the line that skips the record."""
-    tail = f", {kind.kept}"
-    return [
-        dataclasses.replace(p, message=f"{p.message.removesuffix(tail)}; {FIX_TOO}")
-        if p.message.endswith(tail)
-        else p
-        for p in told
-    ]
-
-
-# Said of a line left out of a record that another mistake skips whole.
-FIX_TOO = "hãy sửa cả dòng này"
-
-
-def _check_record(
-    node: Node,
-    kind: Kind,
-    fields: Mapping[str, Parser],
-    required: Sequence[str],
-    src: str,
-    problems: list[Problem],
-    label: str,
-    partial: bool,
-    lenient: Collection[str],
-    notes: list[Problem] | None,
-) -> dict[str, Any] | None:
     if not isinstance(node, MappingNode):
         glued = glued_key(node.value) if isinstance(node, ScalarNode) and not node.style else None
         what = glued or f"phải gồm các dòng dạng `tên: nội dung`, ví dụ `{kind.example}`"
@@ -523,4 +484,27 @@ def _check_record(
             continue
         message = f"{label}thiếu dòng {name}: ({_what(name, src)}) — {kind.skipped}"
         problems.append(Problem(src, node_line(node), message))
-    return values if ok else None
+    if ok:
+        return values
+    # What its lines said still works does not: the record is skipped.
+    problems[first[0] :] = not_kept(problems[first[0] :], kind)
+    if notes is not None:
+        notes[first[1] :] = not_kept(notes[first[1] :], kind)
+    return None
+
+
+def not_kept(told: Sequence[Problem], kind: Kind) -> list[Problem]:
+    """`told` of a record skipped after all: a line said to be left out while the record
+    is still used ("dòng này bị bỏ qua, thông báo vẫn được đăng") asks to be fixed too,
+    not to contradict the line that skips the record."""
+    tail = f", {kind.kept}"
+    return [
+        dataclasses.replace(p, message=f"{p.message.removesuffix(tail)}; {FIX_TOO}")
+        if p.message.endswith(tail)
+        else p
+        for p in told
+    ]
+
+
+# Said of a line left out of a record that another mistake skips whole.
+FIX_TOO = "hãy sửa cả dòng này"
