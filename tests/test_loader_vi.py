@@ -1924,3 +1924,36 @@ def test_a_line_left_out_of_an_entry_a_missing_answer_skips_is_not_said_used() -
     assert not any("mục vẫn được dùng" in p for p in problems), problems
     assert problems[0].endswith("bot tạm hiểu là 2 cách hỏi; hãy sửa cả dòng này"), problems
     assert problems[1].endswith("cả mục này bị bỏ qua vì thiếu câu trả lời"), problems
+
+
+@pytest.mark.parametrize(
+    "bare",
+    [
+        "  id: ket-hon\n",  # under the dashes of the entries above
+        "\n  id: ket-hon\n",  # after the blank line that parts entries
+        "id: ket-hon\n",  # against the left margin
+    ],
+)
+def test_an_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent_or_quote(
+    bare: str,
+) -> None:
+    """YAML reads such a line as the end of the list, then blames the indent, or asks for
+    quotes around the next line's text: advice that a clerk follows into a second mistake."""
+    entries = (
+        GIO
+        + "    answer: Sáng.\n"
+        + bare
+        + ("    question: Đăng ký kết hôn cần gì?\n    answer: Hai bên cùng đến.\n")
+    )
+
+    problems = faq_problems(HEAD + entries)
+
+    line = 9 if bare.startswith("\n") else 8
+    assert problems == [
+        f"faq.yaml:{line}: dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục "
+        "mới: hãy thêm '- ' trước id:, viết `- id: ket-hon` với dấu '-' thẳng hàng với dấu "
+        "'-' của mục ở trên (dòng 5), các dòng còn lại của mục giữ nguyên — bot chưa đọc "
+        "được cả tệp này"
+    ]
+    fixed = HEAD + entries.replace("id: ket-hon", "- id: ket-hon").replace("\n- id", "\n  - id")
+    assert faq_problems(fixed) == []

@@ -71,6 +71,9 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (_keyed_above(lines, index), index):
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
+    for near in (index, _above(lines, index)):  # "  id: x" under an entry: a '- ' lost
+        if near is not None and near < len(lines) and (dashless := _entry_dash_lost(lines, near)):
+            return near + 1, dashless
     if section := _SECTION.fullmatch(here.rstrip()):  # " faq:" under the topics' lines
         return index + 1, (
             f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
@@ -235,6 +238,35 @@ def _dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:
         "dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của danh sách "
         f"là một dòng bắt đầu bằng '- ', viết `{_shown('- ' + lines[lost])}`"
     )
+
+
+# An entry's (or topic's) first line typed without its '- ': "  id: x", "id: x".
+_BARE_ID = re.compile(r"( *)id: *(\S.*)")
+
+
+def _entry_dash_lost(lines: Sequence[str], index: int) -> str | None:
+    """What to say of an `id:` line typed without its '- ' at the depth of the entries'
+    dashes or left of it (under the last entry, or against the margin): YAML reads it as
+    the end of the list, and the indent, colon or quoting it then blames is no mistake.
+    None when the line is not one."""
+    bare = _BARE_ID.fullmatch(lines[index].rstrip())
+    if bare is None:
+        return None
+    for i in range(index - 1, -1, -1):
+        key = _KEY_LINE.match(lines[i])
+        if key is None:
+            continue
+        if key[2] is not None:  # the '-' of the entry above
+            if len(bare[1]) > len(key[1]):
+                return None  # deeper than that '-': a second id: within the entry
+            return (
+                "dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục mới: hãy "
+                f"thêm '- ' trước id:, viết `- id: {bare[2]}` với dấu '-' thẳng hàng với dấu "
+                f"'-' của mục ở trên (dòng {i + 1}), các dòng còn lại của mục giữ nguyên"
+            )
+        if not key[1]:
+            return None  # a section's header first: not under an entry
+    return None
 
 
 def _stray_end(lines: Sequence[str], index: int) -> int | None:
