@@ -1957,3 +1957,30 @@ def test_an_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent_or_quot
     ]
     fixed = HEAD + entries.replace("id: ket-hon", "- id: ket-hon").replace("\n- id", "\n  - id")
     assert faq_problems(fixed) == []
+
+
+@pytest.mark.parametrize("saved_as", ["faq.yaml.txt", "FAQ.YAML", "faq.yml"])
+def test_a_missing_faq_yaml_saved_under_another_name_is_told_to_be_renamed(
+    saved_as: str,
+) -> None:
+    """Notepad saves "faq.yaml" as faq.yaml.txt and Windows hides the .txt: "file not
+    found" beside a file that looks just like it leaves a clerk with nothing to try."""
+    Path(saved_as).write_text(HEAD + GIO + "    answer: Sáng.\n", encoding="utf-8")
+
+    problems = [str(p) for p in load_faq(Path("faq.yaml")).problems]
+
+    hidden = " (Windows có thể đang ẩn đuôi .txt của tệp)" if saved_as.endswith(".txt") else ""
+    assert problems == [
+        f"faq.yaml:0: không tìm thấy tệp faq.yaml, nhưng cùng thư mục có tệp {saved_as}: hãy "
+        f"đổi tên tệp đó thành faq.yaml{hidden} — bot chưa đọc được cả tệp này"
+    ]
+    Path(saved_as).rename("faq.yaml")
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == []
+
+
+def test_a_missing_faq_yaml_with_no_copy_beside_it_is_said_not_found() -> None:
+    Path("faq-cu.yaml").write_text(HEAD, encoding="utf-8")  # another file: no guess
+
+    assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
+        "faq.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này"
+    ]

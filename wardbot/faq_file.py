@@ -96,6 +96,27 @@ _ENTRY = Kind("mục", "cả mục này bị bỏ qua", "mục vẫn được d�
 _ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]*)?id[ \t]*:[ \t]*[\"']?([a-z0-9][a-z0-9-]*)", re.M)
 
 
+def _misnamed_copy(path: Path) -> str | None:
+    """The name of a file beside a missing faq.yaml that is it saved under another name:
+    Notepad's faq.yaml.txt (Windows hides the .txt), FAQ.YAML, faq.yml; else None."""
+    stem = path.stem.lower()
+    meant = {path.name.lower(), f"{stem}.yml", f"{stem}.txt"}
+    meant |= {f"{name}.txt" for name in (path.name.lower(), f"{stem}.yml")}
+    try:
+        found = sorted(o.name for o in path.parent.iterdir() if o.name.lower() in meant)
+    except OSError:  # the folder itself missing or unreadable: told as the file is
+        return None
+    return next((name for name in found if name != path.name), None)
+
+
+def _misnamed_hint(path: Path, other: str) -> str:
+    hidden = " (Windows có thể đang ẩn đuôi .txt của tệp)" if other.lower().endswith(".txt") else ""
+    return (
+        f"không tìm thấy tệp {path.name}, nhưng cùng thư mục có tệp {other}: hãy đổi tên tệp "
+        f"đó thành {path.name}{hidden}"
+    )
+
+
 def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     """Read faq.yaml: its topics, FAQ entries and synonyms.
 
@@ -107,6 +128,8 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     saying so (`_kept_entries`); a new one, or one whose id cannot be read, is skipped."""
     src = str(path)
     data, problems = read_bytes(path, unread=_FAQ_UNREAD)
+    if data is None and not path.exists() and (other := _misnamed_copy(path)) is not None:
+        problems = [Problem(src, 0, f"{_misnamed_hint(path, other)} — {_FAQ_UNREAD}")]
     text = None
     if data is not None:
         text, problems = text_of(data, src, unread=_FAQ_UNREAD, comments=blank_comments)
