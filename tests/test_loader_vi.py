@@ -1984,3 +1984,22 @@ def test_a_missing_faq_yaml_with_no_copy_beside_it_is_said_not_found() -> None:
     assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
         "faq.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này"
     ]
+
+
+def test_a_long_line_retyped_in_a_hint_says_what_its_ellipsis_stands_for() -> None:
+    """The line to write is shortened in the middle when long: copied in as shown, the
+    answer residents read would lose its middle words, with no problem reported."""
+    answer = "Nộp tại bộ phận một cửa của xã. Lưu ý: mang theo căn cước và giấy tờ nhà đất."
+
+    problems = faq_problems(HEAD + GIO + f"    answer: {answer}\n")
+
+    assert problems == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        'viết `answer: "Nộp tại bộ phận một cửa của … nhà đất."` (chỗ … là phần chữ ở '
+        "giữa đang có trên dòng, giữ nguyên) — bot chưa đọc được cả tệp này"
+    ]
+    # A short line is shown whole, with nothing to explain.
+    assert faq_problems(HEAD + GIO + "    answer: Lưu ý: mang căn cước.\n") == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        'viết `answer: "Lưu ý: mang căn cước."` — bot chưa đọc được cả tệp này'
+    ]

@@ -54,7 +54,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         return index + 1, (
             "dòng này có ngoặc kép cong “ ” hoặc ‘ ’ (Word tự đổi khi gõ), mà bot không "
             'tính là ngoặc kép: hãy gõ lại bằng ngoặc kép thẳng " ", viết '
-            f"`{_shown(here.translate(_STRAIGHT))}`"
+            f"{_retyped(here.translate(_STRAIGHT))}"
         )
     for near in (_above(lines, index), index):
         # Where YAML looks for spaces: the indent, around the '-' and the key's colon.
@@ -65,7 +65,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         if near is not None and near < len(lines) and (bullet := wrong_bullet(lines[near])):
             typed = _BULLETED_KEY.fullmatch(lines[near].strip()[len(bullet) :].strip())
             if typed is not None:
-                return near + 1, f"{bullet_hint(bullet)}, viết `{_shown('- ' + typed[0])}`"
+                return near + 1, f"{bullet_hint(bullet)}, viết {_retyped('- ' + typed[0])}"
     # "answer:Sáng 7h30": YAML reads a key glued to its text as text (going on over the
     # lines below it), and stops further down, where a key was expected.
     for near in (_keyed_above(lines, index), index):
@@ -131,7 +131,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         # "topics: [bhyt, cu-tru" with its ']' left out: YAML reads on into the next lines.
         start = exc.context_mark.line
         opened = lines[start].rstrip() if start < len(lines) else ""
-        fixed = f"viết `{_shown(opened + ']')}`" if "]" not in opened else "thêm dấu ]"
+        fixed = f"viết {_retyped(opened + ']')}" if "]" not in opened else "thêm dấu ]"
         return start + 1, f"ngoặc vuông [ mở ở dòng này chưa được đóng: {fixed}"
     if "end of stream" in problem and "quoted" in (exc.context or ""):
         start = exc.context_mark.line + 1 if exc.context_mark else index + 1
@@ -193,11 +193,11 @@ def backslash_fixes(inner: str | None, head: str = "") -> str:
     lead = f"{head} " if head else ""
     ways = []
     if "'" not in meant:
-        ways.append(f"đặt chữ trong ngoặc đơn, viết `{_shown(lead + repr_single(meant))}`")
+        ways.append(f"đặt chữ trong ngoặc đơn, viết {_retyped(lead + repr_single(meant))}")
     doubled = '"' + meant.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    ways.append(f"viết dấu \\ hai lần, `{_shown(lead + doubled)}`")
+    ways.append(f"viết dấu \\ hai lần, {_retyped(lead + doubled)}")
     if _reads_plain(meant):
-        ways.append(f"bỏ ngoặc kép, `{_shown(lead + meant)}`")
+        ways.append(f"bỏ ngoặc kép, {_retyped(lead + meant)}")
     return "hãy " + "; hoặc ".join(ways)
 
 
@@ -236,7 +236,7 @@ def _dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:
         return None
     return lost + 1, (
         "dòng này thiếu dấu '-' ở đầu, mà các dòng trên và dưới có: mỗi mục của danh sách "
-        f"là một dòng bắt đầu bằng '- ', viết `{_shown('- ' + lines[lost])}`"
+        f"là một dòng bắt đầu bằng '- ', viết {_retyped('- ' + lines[lost])}"
     )
 
 
@@ -318,7 +318,7 @@ def _tab_hint(line: str, column: int) -> str:
     fixed = line[:indent] + re.sub(r"[ \t]*\t[ \t]*", " ", line[indent:]).rstrip()
     return (
         "dòng này có ký tự Tab ở giữa dòng (phím Tab gõ sau dấu -), mà bot không tính là "
-        f"dấu cách: hãy thay bằng một dấu cách, viết `{_shown(fixed)}`"
+        f"dấu cách: hãy thay bằng một dấu cách, viết {_retyped(fixed)}"
     )
 
 
@@ -333,7 +333,7 @@ def glued_key(line: str) -> str | None:
     if typed is None:
         return None
     fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}"
-    return f"sau dấu hai chấm phải có một dấu cách: viết `{_shown(fixed)}`"
+    return f"sau dấu hai chấm phải có một dấu cách: viết {_retyped(fixed)}"
 
 
 # A line as staff type it: its key, and its text (unquoted).
@@ -350,7 +350,7 @@ def _quoted(line: str) -> str | None:
 def _in_quotes(key: str, text: str) -> str:
     for quote in "\"'":  # a backslash in double quotes starts an escape
         if quote not in text and not (quote == '"' and "\\" in text):
-            return "viết `" + _shown(f"{key}: {quote}{text}{quote}") + "`"
+            return "viết " + _retyped(f"{key}: {quote}{text}{quote}")
     return f"hoặc viết `{key}: |` rồi xuống dòng, viết chữ ở dòng dưới, thụt lề thêm hai dấu cách"
 
 
@@ -371,7 +371,7 @@ def _indicator(line: str, column: int) -> str | None:
         items = ", ".join(i.strip() for i in re.findall(r"[^\[\],]+", text) if i.strip())
         return (
             f"danh sách của dòng {key}: nằm trong một cặp ngoặc vuông, các mục cách nhau bằng "
-            f"dấu phẩy: viết `{_shown(f'{typed[1].lstrip()}{key}: [{items}]')}`"
+            f"dấu phẩy: viết {_retyped(f'{typed[1].lstrip()}{key}: [{items}]')}"
         )
     if re.match(r"[-*]\s", text):  # a list pasted after the key
         return (
@@ -438,6 +438,15 @@ def _shown(line: str) -> str:
     """A line as a message quotes it: its words, long ones shortened."""
     words = line.strip().split()
     return " ".join(words if len(words) <= 12 else [*words[:8], "…", *words[-2:]])
+
+
+def _retyped(line: str) -> str:
+    """A line as a message asks staff to write it, in backquotes: shortened as `_shown`
+    shortens it, with what the '…' stands for, so that no one copies it in as typed."""
+    shown = _shown(line)
+    if len(shown.split()) == len(line.split()):
+        return f"`{shown}`"
+    return f"`{shown}` (chỗ … là phần chữ ở giữa đang có trên dòng, giữ nguyên)"
 
 
 # A line that begins a key ("    answer: ..."), or an entry ("  - id: ..."), and its text.
@@ -660,7 +669,7 @@ def _lost_colon(lines: Sequence[str], index: int) -> tuple[int, str, bool] | Non
     name, text = typed[1].lstrip() + typed[2], typed[3]
     plain = ": " not in text and " #" not in text
     said = f"dòng này thiếu dấu hai chấm sau {typed[2]}: " + (
-        f"viết `{_shown(f'{name}: {text}')}`" if plain else _in_quotes(name, text)
+        f"viết {_retyped(f'{name}: {text}')}" if plain else _in_quotes(name, text)
     )
     column, below = len(typed[1]), _KEY_LINE.match(lines[index])
     deeper = below is not None and _column(below, dash=False) > column
@@ -674,8 +683,8 @@ def _lost_colon(lines: Sequence[str], index: int) -> tuple[int, str, bool] | Non
 
 def _missing_colon(line: str) -> str:
     if "：" in line:  # a Chinese or Japanese keyboard's colon, which YAML does not take
-        fixed = _shown(line.replace("：", ":", 1))
-        return f"dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết `{fixed}`"
+        fixed = _retyped(line.replace("：", ":", 1))
+        return f"dấu hai chấm '：' ở dòng này không phải dấu ':' thường: viết {fixed}"
     typed = re.match(r"\s*(-\s+)?(\S+)\s*(.*)", line)
     fixed = f"{typed[1] or ''}{typed[2]}: {typed[3]}".rstrip() if typed else ""
     return f"dòng này có thể thiếu dấu hai chấm: viết `{fixed}`"
