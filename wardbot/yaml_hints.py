@@ -72,8 +72,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         if near is not None and near < len(lines) and (fixed := glued_key(lines[near])):
             return near + 1, fixed
     for near in (index, _above(lines, index)):  # "  id: x" under an entry: a '- ' lost
-        if near is not None and near < len(lines) and (dashless := _entry_dash_lost(lines, near)):
-            return near + 1, dashless
+        if near is not None and near < len(lines) and (bare_id := _entry_dash_lost(lines, near)):
+            return near + 1, bare_id
     if section := _SECTION.fullmatch(here.rstrip()):  # " faq:" under the topics' lines
         return index + 1, (
             f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
