@@ -167,6 +167,14 @@ async def test_an_unknown_command_points_to_help(conversation: Conversation) -> 
         ("/topic", "/topics"),
         ("/lastest", "/latest"),
         ("/hep", "/help"),
+        # Two letters side by side swapped, the commonest slip on a phone (difflib rates
+        # them low in a short word), and another bot's name misspelt.
+        ("/hlep", "/help"),
+        ("/tpoics", "/topics"),
+        ("/folow hoc bong", "/subscribe hoc bong"),
+        # A full-width slash (a keyboard set to it), a space after the slash.
+        ("／mysubs", "/mysubs"),
+        ("/ latest", "/latest"),
     ],
 )
 async def test_a_command_by_another_bots_name_or_mistyped_does_what_was_meant(

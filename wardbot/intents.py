@@ -43,7 +43,9 @@ _COMMAND_ALIASES = {
 # How alike a mistyped command must be to the one it is taken for (difflib's ratio):
 # "subcribe" 0.94, "topic" 0.91; not "stats" (an admin's, 0.8 to "start").
 NEAR_COMMAND = 0.85
-_COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
+# The slash as phones type it too: full-width ("／topics", from a keyboard set to it), or
+# with a space after it ("/ topics": then only a command's name makes it one).
+_COMMAND = re.compile(r"[/／](\s?)([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 
 _ALL = frozenset(
     {"all", "tat ca", "het", "toan bo", "tat ca chu de", "het tat ca", "ca", "moi chu de"}
@@ -465,7 +467,7 @@ def parse_intent(text: str) -> Intent:
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""
-    if text.startswith("/"):
+    if text.startswith(("/", "／")):
         command = _command(text)
         if command is not None:
             return command
@@ -619,14 +621,15 @@ def _command(text: str) -> Intent | None:
     match = _COMMAND.fullmatch(text.strip())
     if match is None:
         return None
-    name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
+    spaced, typed, rest = match.group(1), match.group(2), match.group(3) or ""
+    name, arg = typed.lower(), " ".join(rest.split())
     name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
-        return Intent("unknown_command", "/" + match.group(1))
+        return None if spaced else Intent("unknown_command", "/" + typed)
     if name in ("subscribe", "unsubscribe") and " ".join(_WORD.findall(fold(arg))) in _ALL:
         arg = "all"
     if name == "hoicanbo":
-        return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
+        return Intent("staff", " ".join(rest.split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
 
 
@@ -768,9 +771,27 @@ def _near_command(name: str) -> str | None:
     Never /forget, which deletes what the chat follows: it must be typed as it is; nor a
     name as near to two commands ("usbscribe": /subscribe or /unsubscribe?), which would
     stop every alert of a resident who meant to follow them all."""
-    commands = sorted(COMMAND_NAMES - {"forget"})
-    near = difflib.get_close_matches(name, commands, n=2, cutoff=NEAR_COMMAND)
-    return near[0] if len(near) == 1 else None
+    meant = {command: command for command in COMMAND_NAMES - {"forget"}}
+    meant |= {alias: command for alias, command in _COMMAND_ALIASES.items() if len(alias) > 3}
+    near = difflib.get_close_matches(name, sorted(meant), n=3, cutoff=NEAR_COMMAND)
+    near += [typed for typed in meant if _swapped(name, typed)]
+    commands = {meant[typed] for typed in near}
+    return commands.pop() if len(commands) == 1 else None
+
+
+def _swapped(name: str, command: str) -> bool:
+    """Whether `name` is `command` with two letters side by side swapped ("hepl", "strat",
+    "tpoics": the commonest slip on a phone, which difflib's ratio rates low in a short
+    word)."""
+    if len(name) != len(command) or len(name) < 4:
+        return False
+    differ = [at for at, (a, b) in enumerate(zip(name, command, strict=True)) if a != b]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and name[differ[0]] == command[differ[1]]
+        and name[differ[1]] == command[differ[0]]
+    )
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
