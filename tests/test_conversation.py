@@ -1258,6 +1258,11 @@ async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
         "đừng gửi tin nữa",
         "thôi nhận tin",
         "em không muốn nhận thông báo nữa ạ",
+        # Naming no news ("gửi" alone), "khỏi" (no need), the south's "hông".
+        "thôi khỏi gửi nữa nha",
+        "dung nhan nua",
+        "đừng gửi cho tui nữa",
+        "hông nhận tin nữa đâu",
     ],
 )
 async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_yet(

@@ -229,20 +229,29 @@ def _other_office_phone(said: str, original: list[str]) -> str:
 
 
 _REST = r"(?P<rest>(?: .*)?)"
+# "Không" as the south says it too: "hông", "hổng", "hem".
+_NOT = r"(?:khong|ko|k|hong|hem|chang)"
 # Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
-_STOP = r"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|(?:khong|ko|k|chang)(?: muon| can)?)"
+_STOP = rf"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|{_NOT}(?: muon| can)?)"
+# ...and of what is sent: "khỏi gửi" (no need to send), not a bare "không gửi" ("(phường)
+# không gửi tin", a complaint that alerts do not come).
+_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|thoi|khoi|{_NOT} (?:muon|can))"
 _NEWS = r"(?:tin|thong bao|tin nhan|tin tuc|ban tin)"
+_ME = r"(?:toi|em|minh|tui|tao|tau|con|chau|bac|chu|co|anh|chi|ong|ba)"
 _UNSUBSCRIBE = (
     re.compile(_STOP + r" (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST),
-    re.compile(_STOP + rf" (?P<verb>nhan) {_NEWS}" + _REST),
-    # "đừng gửi tin nữa", "không muốn gửi thông báo cho em": not a bare "không gửi tin"
-    # ("(phường) không gửi tin", a complaint that alerts do not come).
-    re.compile(
-        r"(?:thoi )?(?:ngung|dung|thoi|(?:khong|ko|k|chang) (?:muon|can))"
-        rf" (?P<verb>gui) {_NEWS}" + _REST
-    ),
+    re.compile(rf"(?:{_STOP}|{_STOP_SENDING}) (?P<verb>nhan) {_NEWS}" + _REST),
+    # "đừng gửi tin nữa", "không muốn gửi thông báo cho em".
+    re.compile(_STOP_SENDING + rf" (?P<verb>gui) {_NEWS}" + _REST),
     re.compile(r"(?:tat|bo|ngung|dung|huy) (?P<verb>tin|thong bao)" + _REST),
+    # "Đừng gửi nữa", "khỏi nhắn cho em nữa", "hông nhận nữa đâu": the alerts meant, unnamed
+    # ("nữa" is gone by now: a politeness suffix).
+    re.compile(
+        _STOP_SENDING + rf" (?P<verb>gui|nhan)(?: (?:cho|toi) {_ME})?(?: (?:nua|dau))*(?P<rest>)"
+    ),
 )
+# Said after a request to stop, naming no topic: "... nữa đâu", "... nữa nha".
+_NO_MORE = _words("nua dau nha nhe a nghe nghen")
 # Stopping everything with no verb of alerts, as residents say it under /mysubs' list:
 # "hủy hết", "hủy tất cả", "tắt hết", "thôi hủy hết đăng ký" (the verb after "hết"). Not a
 # bare "bỏ hết", "thôi hết", "dừng hết" ("đúng hết", "dùng hết" fold alike): said of
@@ -835,7 +844,11 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:
-            folded, typed = _topic_phrase(match.group("rest"), original)
+            rest = match.group("rest").split()
+            while rest and rest[-1] in _NO_MORE:
+                rest.pop()
+            kept = original[: len(original) - (len(match.group("rest").split()) - len(rest))]
+            folded, typed = _topic_phrase(" ".join(rest), kept)
             explicit = match.group("verb") not in ("dang ky", "dang ki", "dk")
             explicit = explicit or match.group("rest").split()[:1] in (["nhan"], ["tin"])
             if folded in _ALL:
