@@ -530,6 +530,11 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         # Spelt as the south says it (tr/ch, final ch/t): before, "chưa tìm thấy chủ đề".
         ("/subscribe cư chú", "cu-tru"),
         ("đăng ký nhận tin hộ tịt", "ho-tich"),
+        # Asking to be told a topic's news: before, an answer about scholarships.
+        ("có tin học bổng thì báo em nhé", "hoc-bong"),
+        ("neu co thong bao ve cu tru thi nhan tui nghen", "cu-tru"),
+        ("báo cho bác biết khi có tin bhyt", "bhyt"),
+        ("gửi tin hộ tịch cho mình với", "ho-tich"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
@@ -581,6 +586,8 @@ async def test_several_topics_one_of_them_unknown_follow_none(
         "nhận tin học bổng ở đâu?",
         "theo dõi thẻ bhyt",
         "theo dõi hồ sơ cư trú",
+        "gửi thông báo cho tổ trưởng khu phố",
+        "có thông báo học bổng thì nộp hồ sơ ở đâu",
     ],
 )
 async def test_texting_the_ward_is_no_subscription(

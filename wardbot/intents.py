@@ -60,7 +60,7 @@ _PREFIXES = _phrases(
 )
 _SUFFIXES = _phrases(
     "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
-    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua"
+    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua|cho tao|cho tau"
 )
 
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
@@ -282,6 +282,20 @@ _SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|b
 # names exactly ("theo dõi hồ sơ" is no topic, and stays a question).
 _SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
 _SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
+# Asking to be sent or told a topic's news: "gửi tin học bổng cho em" (only a topic named
+# exactly: "gửi thông báo cho cán bộ" is no topic), "có tin bhyt thì báo em nhé", "báo cho
+# tôi khi có thông báo học bổng", "khi nào có tin cư trú thì nhắn em" (plainly about news:
+# a topic's start, "bảo hiểm", asks which).
+_TELL = (
+    rf"(?:bao|gui|nhan|nhan tin)(?: (?:cho|toi|lai|ngay))?(?: {_ME})?"
+    r"(?: (?:biet|voi|ngay|nghen|nhen|nghe|nha|nhe|luon))*"
+)
+_ANY_NEWS = frozenset({"gi", "nao", "gi moi", "moi", "gi do", "gi nua"})
+_SUBSCRIBE_SENT = re.compile(rf"gui {_NEWS}" + _REST)
+_SUBSCRIBE_TOLD = (
+    re.compile(rf"(?:khi nao |khi |neu |he )?co {_NEWS}(?P<rest> .+?) thi {_TELL}"),
+    re.compile(rf"{_TELL} (?:khi nao|khi|neu|moi khi|moi lan) co {_NEWS}" + _REST),
+)
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
 
@@ -868,6 +882,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
         # follows, named exactly, stops; anything else ("hủy kết hôn") is a question.
         typed = _topic_phrase(picked.group("rest"), original)[1]
         return Intent("unsubscribe", typed, explicit=False, followed_only=True)
+    if "?" not in text and (told := _told_news_of(said, original)) is not None:
+        return told
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
         if match:
@@ -894,4 +910,25 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             folded, typed = _topic_phrase(match.group("rest"), original, ("chu de",))
             if folded:
                 return Intent("question", typed, explicit=False)
+    return None
+
+
+def _told_news_of(said: str, original: list[str]) -> Intent | None:
+    """A topic to follow when the resident asks to be sent or told its news (see
+    _SUBSCRIBE_TOLD); None when `said` asks no such thing."""
+    asked = [(_SUBSCRIBE_SENT, False), *((told, True) for told in _SUBSCRIBE_TOLD)]
+    for pattern, explicit in asked:
+        match = pattern.fullmatch(said)
+        if match is None:
+            continue
+        rest = match.group("rest")
+        # The topic's words as typed: those of `rest`, wherever it stands in the message.
+        start = len(said[: match.start("rest")].split())
+        typed = original[start : start + len(rest.split())]
+        folded, named = _topic_phrase(rest, typed)
+        if folded in _ALL:
+            return Intent("subscribe", "all")
+        if explicit and folded in _ANY_NEWS:  # "có tin gì thì báo em": the topics, to pick
+            return Intent("subscribe")
+        return Intent("subscribe", named, explicit=explicit) if folded else None
     return None
