@@ -167,6 +167,14 @@ async def test_an_unknown_command_points_to_help(conversation: Conversation) -> 
         ("/topic", "/topics"),
         ("/lastest", "/latest"),
         ("/hep", "/help"),
+        # Two letters side by side swapped, the commonest slip on a phone (difflib rates
+        # them low in a short word), and another bot's name misspelt.
+        ("/hlep", "/help"),
+        ("/tpoics", "/topics"),
+        ("/folow hoc bong", "/subscribe hoc bong"),
+        # A full-width slash (a keyboard set to it), a space after the slash.
+        ("／mysubs", "/mysubs"),
+        ("/ latest", "/latest"),
     ],
 )
 async def test_a_command_by_another_bots_name_or_mistyped_does_what_was_meant(
@@ -522,6 +530,11 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         # Spelt as the south says it (tr/ch, final ch/t): before, "chưa tìm thấy chủ đề".
         ("/subscribe cư chú", "cu-tru"),
         ("đăng ký nhận tin hộ tịt", "ho-tich"),
+        # Asking to be told a topic's news: before, an answer about scholarships.
+        ("có tin học bổng thì báo em nhé", "hoc-bong"),
+        ("neu co thong bao ve cu tru thi nhan tui nghen", "cu-tru"),
+        ("báo cho bác biết khi có tin bhyt", "bhyt"),
+        ("gửi tin hộ tịch cho mình với", "ho-tich"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
@@ -573,6 +586,8 @@ async def test_several_topics_one_of_them_unknown_follow_none(
         "nhận tin học bổng ở đâu?",
         "theo dõi thẻ bhyt",
         "theo dõi hồ sơ cư trú",
+        "gửi thông báo cho tổ trưởng khu phố",
+        "có thông báo học bổng thì nộp hồ sơ ở đâu",
     ],
 )
 async def test_texting_the_ward_is_no_subscription(
@@ -1250,6 +1265,11 @@ async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
         "đừng gửi tin nữa",
         "thôi nhận tin",
         "em không muốn nhận thông báo nữa ạ",
+        # Naming no news ("gửi" alone), "khỏi" (no need), the south's "hông".
+        "thôi khỏi gửi nữa nha",
+        "dung nhan nua",
+        "đừng gửi cho tui nữa",
+        "hông nhận tin nữa đâu",
     ],
 )
 async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_yet(

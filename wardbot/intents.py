@@ -43,7 +43,9 @@ _COMMAND_ALIASES = {
 # How alike a mistyped command must be to the one it is taken for (difflib's ratio):
 # "subcribe" 0.94, "topic" 0.91; not "stats" (an admin's, 0.8 to "start").
 NEAR_COMMAND = 0.85
-_COMMAND = re.compile(r"/([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
+# The slash as phones type it too: full-width ("／topics", from a keyboard set to it), or
+# with a space after it ("/ topics": then only a command's name makes it one).
+_COMMAND = re.compile(r"[/／](\s?)([A-Za-z0-9_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 
 _ALL = frozenset(
     {"all", "tat ca", "het", "toan bo", "tat ca chu de", "het tat ca", "ca", "moi chu de"}
@@ -58,7 +60,7 @@ _PREFIXES = _phrases(
 )
 _SUFFIXES = _phrases(
     "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
-    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua"
+    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua|cho tao|cho tau"
 )
 
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
@@ -227,20 +229,29 @@ def _other_office_phone(said: str, original: list[str]) -> str:
 
 
 _REST = r"(?P<rest>(?: .*)?)"
+# "Không" as the south says it too: "hông", "hổng", "hem".
+_NOT = r"(?:khong|ko|k|hong|hem|chang)"
 # Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
-_STOP = r"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|(?:khong|ko|k|chang)(?: muon| can)?)"
+_STOP = rf"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|{_NOT}(?: muon| can)?)"
+# ...and of what is sent: "khỏi gửi" (no need to send), not a bare "không gửi" ("(phường)
+# không gửi tin", a complaint that alerts do not come).
+_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|thoi|khoi|{_NOT} (?:muon|can))"
 _NEWS = r"(?:tin|thong bao|tin nhan|tin tuc|ban tin)"
+_ME = r"(?:toi|em|minh|tui|tao|tau|con|chau|bac|chu|co|anh|chi|ong|ba)"
 _UNSUBSCRIBE = (
     re.compile(_STOP + r" (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST),
-    re.compile(_STOP + rf" (?P<verb>nhan) {_NEWS}" + _REST),
-    # "đừng gửi tin nữa", "không muốn gửi thông báo cho em": not a bare "không gửi tin"
-    # ("(phường) không gửi tin", a complaint that alerts do not come).
-    re.compile(
-        r"(?:thoi )?(?:ngung|dung|thoi|(?:khong|ko|k|chang) (?:muon|can))"
-        rf" (?P<verb>gui) {_NEWS}" + _REST
-    ),
+    re.compile(rf"(?:{_STOP}|{_STOP_SENDING}) (?P<verb>nhan) {_NEWS}" + _REST),
+    # "đừng gửi tin nữa", "không muốn gửi thông báo cho em".
+    re.compile(_STOP_SENDING + rf" (?P<verb>gui) {_NEWS}" + _REST),
     re.compile(r"(?:tat|bo|ngung|dung|huy) (?P<verb>tin|thong bao)" + _REST),
+    # "Đừng gửi nữa", "khỏi nhắn cho em nữa", "hông nhận nữa đâu": the alerts meant, unnamed
+    # ("nữa" is gone by now: a politeness suffix).
+    re.compile(
+        _STOP_SENDING + rf" (?P<verb>gui|nhan)(?: (?:cho|toi) {_ME})?(?: (?:nua|dau))*(?P<rest>)"
+    ),
 )
+# Said after a request to stop, naming no topic: "... nữa đâu", "... nữa nha".
+_NO_MORE = _words("nua dau nha nhe a nghe nghen")
 # Stopping everything with no verb of alerts, as residents say it under /mysubs' list:
 # "hủy hết", "hủy tất cả", "tắt hết", "thôi hủy hết đăng ký" (the verb after "hết"). Not a
 # bare "bỏ hết", "thôi hết", "dừng hết" ("đúng hết", "dùng hết" fold alike): said of
@@ -271,6 +282,20 @@ _SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|b
 # names exactly ("theo dõi hồ sơ" is no topic, and stays a question).
 _SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
 _SUBSCRIBE_BARE = (re.compile(r"(?:dang ky|dang ki|dk) (?P<rest>.+)"),)
+# Asking to be sent or told a topic's news: "gửi tin học bổng cho em" (only a topic named
+# exactly: "gửi thông báo cho cán bộ" is no topic), "có tin bhyt thì báo em nhé", "báo cho
+# tôi khi có thông báo học bổng", "khi nào có tin cư trú thì nhắn em" (plainly about news:
+# a topic's start, "bảo hiểm", asks which).
+_TELL = (
+    rf"(?:bao|gui|nhan|nhan tin)(?: (?:cho|toi|lai|ngay))?(?: {_ME})?"
+    r"(?: (?:biet|voi|ngay|nghen|nhen|nghe|nha|nhe|luon))*"
+)
+_ANY_NEWS = frozenset({"gi", "nao", "gi moi", "moi", "gi do", "gi nua"})
+_SUBSCRIBE_SENT = re.compile(rf"gui {_NEWS}" + _REST)
+_SUBSCRIBE_TOLD = (
+    re.compile(rf"(?:khi nao |khi |neu |he )?co {_NEWS}(?P<rest> .+?) thi {_TELL}"),
+    re.compile(rf"{_TELL} (?:khi nao|khi|neu|moi khi|moi lan) co {_NEWS}" + _REST),
+)
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
 
@@ -465,7 +490,7 @@ def parse_intent(text: str) -> Intent:
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""
-    if text.startswith("/"):
+    if text.startswith(("/", "／")):
         command = _command(text)
         if command is not None:
             return command
@@ -619,14 +644,15 @@ def _command(text: str) -> Intent | None:
     match = _COMMAND.fullmatch(text.strip())
     if match is None:
         return None
-    name, arg = match.group(1).lower(), " ".join((match.group(2) or "").split())
+    spaced, typed, rest = match.group(1), match.group(2), match.group(3) or ""
+    name, arg = typed.lower(), " ".join(rest.split())
     name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
-        return Intent("unknown_command", "/" + match.group(1))
+        return None if spaced else Intent("unknown_command", "/" + typed)
     if name in ("subscribe", "unsubscribe") and " ".join(_WORD.findall(fold(arg))) in _ALL:
         arg = "all"
     if name == "hoicanbo":
-        return Intent("staff", " ".join((match.group(2) or "").split(" ")).strip())
+        return Intent("staff", " ".join(rest.split(" ")).strip())
     return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
 
 
@@ -768,9 +794,27 @@ def _near_command(name: str) -> str | None:
     Never /forget, which deletes what the chat follows: it must be typed as it is; nor a
     name as near to two commands ("usbscribe": /subscribe or /unsubscribe?), which would
     stop every alert of a resident who meant to follow them all."""
-    commands = sorted(COMMAND_NAMES - {"forget"})
-    near = difflib.get_close_matches(name, commands, n=2, cutoff=NEAR_COMMAND)
-    return near[0] if len(near) == 1 else None
+    meant = {command: command for command in COMMAND_NAMES - {"forget"}}
+    meant |= {alias: command for alias, command in _COMMAND_ALIASES.items() if len(alias) > 3}
+    near = difflib.get_close_matches(name, sorted(meant), n=3, cutoff=NEAR_COMMAND)
+    near += [typed for typed in meant if _swapped(name, typed)]
+    commands = {meant[typed] for typed in near}
+    return commands.pop() if len(commands) == 1 else None
+
+
+def _swapped(name: str, command: str) -> bool:
+    """Whether `name` is `command` with two letters side by side swapped ("hepl", "strat",
+    "tpoics": the commonest slip on a phone, which difflib's ratio rates low in a short
+    word)."""
+    if len(name) != len(command) or len(name) < 4:
+        return False
+    differ = [at for at, (a, b) in enumerate(zip(name, command, strict=True)) if a != b]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and name[differ[0]] == command[differ[1]]
+        and name[differ[1]] == command[differ[0]]
+    )
 
 
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
@@ -814,7 +858,11 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
     for pattern in _UNSUBSCRIBE:
         match = pattern.fullmatch(said)
         if match:
-            folded, typed = _topic_phrase(match.group("rest"), original)
+            rest = match.group("rest").split()
+            while rest and rest[-1] in _NO_MORE:
+                rest.pop()
+            kept = original[: len(original) - (len(match.group("rest").split()) - len(rest))]
+            folded, typed = _topic_phrase(" ".join(rest), kept)
             explicit = match.group("verb") not in ("dang ky", "dang ki", "dk")
             explicit = explicit or match.group("rest").split()[:1] in (["nhan"], ["tin"])
             if folded in _ALL:
@@ -834,6 +882,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
         # follows, named exactly, stops; anything else ("hủy kết hôn") is a question.
         typed = _topic_phrase(picked.group("rest"), original)[1]
         return Intent("unsubscribe", typed, explicit=False, followed_only=True)
+    if "?" not in text and (told := _told_news_of(said, original)) is not None:
+        return told
     for pattern in _SUBSCRIBE_EXPLICIT:
         match = pattern.fullmatch(said)
         if match:
@@ -860,4 +910,25 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             folded, typed = _topic_phrase(match.group("rest"), original, ("chu de",))
             if folded:
                 return Intent("question", typed, explicit=False)
+    return None
+
+
+def _told_news_of(said: str, original: list[str]) -> Intent | None:
+    """A topic to follow when the resident asks to be sent or told its news (see
+    _SUBSCRIBE_TOLD); None when `said` asks no such thing."""
+    asked = [(_SUBSCRIBE_SENT, False), *((told, True) for told in _SUBSCRIBE_TOLD)]
+    for pattern, explicit in asked:
+        match = pattern.fullmatch(said)
+        if match is None:
+            continue
+        rest = match.group("rest")
+        # The topic's words as typed: those of `rest`, wherever it stands in the message.
+        start = len(said[: match.start("rest")].split())
+        typed = original[start : start + len(rest.split())]
+        folded, named = _topic_phrase(rest, typed)
+        if folded in _ALL:
+            return Intent("subscribe", "all")
+        if explicit and folded in _ANY_NEWS:  # "có tin gì thì báo em": the topics, to pick
+            return Intent("subscribe")
+        return Intent("subscribe", named, explicit=explicit) if folded else None
     return None
