@@ -1128,6 +1128,44 @@ async def test_saying_it_was_not_understood_asks_what_was_unclear(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "ko hiu",  # "không hiểu" typed the phone way
+        "e hok hỉu j hết",
+        "hổng hiểu gì hết trơn",  # southern
+        "khum hiuuu",
+        "chưa hiểu lắm ạ",
+        "vậy là sao ad",
+        "nghĩa là chi rứa",  # central
+        "dị là sao ta",  # southern
+    ],
+)
+async def test_puzzlement_as_phones_and_regions_say_it_asks_what_was_unclear(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Under an answer, "không hiểu" however it is typed or said, and "là sao" (what
+    does that mean), get what was unclear: not 'no information about this question',
+    and nothing for staff's /unanswered."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, text)).text == msg.unclear()
+    assert await store.unanswered(0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "không hiểu sao thẻ bhyt bị khóa",
+        "ko hiu sao dang ky tam tru bi tu choi",
+        "tạm vắng là sao",
+        "thẻ bhyt nghĩa là gì",
+    ],
+)
+def test_a_question_with_puzzled_words_in_it_is_still_a_question(text: str) -> None:
+    """Words of puzzlement around a subject of its own ask about that subject."""
+    assert parse_intent(text).kind == "question"
+
+
+@pytest.mark.parametrize(
     "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
 )
 def test_a_question_about_who_is_no_greeting(text: str) -> None:
