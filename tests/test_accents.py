@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from wardbot.accents import AccentModel
 
 
@@ -35,6 +37,16 @@ def test_a_rare_spelling_wins_where_its_neighbour_says_so() -> None:
 def test_words_typed_with_diacritics_or_unknown_to_the_ward_stay_as_typed() -> None:
     assert WARD.restore("mức dong xyz".split()) == "mức đóng xyz".split()
     assert WARD.restore([]) == []
+
+
+def test_spellings_are_put_back_surely_only_where_the_texts_make_each_choice_plain() -> None:
+    """ "ly hon" is plainly "ly hôn" and "bao hiem" "bảo hiểm"; "bao" alone is "bảo" (in
+    "bảo hiểm"), "bão" and "báo" about as often: no sure choice."""
+    surely = math.log(2)
+    assert WARD.restore_surely("thu tuc ly hon".split(), surely) == "thủ tục ly hôn".split()
+    assert WARD.restore_surely("dong bao hiem".split(), surely) == "đóng bảo hiểm".split()
+    assert WARD.restore_surely(["bao"], surely) is None
+    assert WARD.restore_surely([], surely) == []
 
 
 def test_a_notice_counted_in_later_changes_the_spelling() -> None:

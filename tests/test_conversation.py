@@ -26,7 +26,7 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
-from wardbot.intents import parse_intent, questions_in
+from wardbot.intents import paired_parts, parse_intent, questions_in
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.per_chat import LastPerChat
 from wardbot.reply import MAX_ACTION_BYTES, MAX_LABEL_CHARS, Button, Reply, make_action
@@ -1143,6 +1143,44 @@ async def test_saying_it_was_not_understood_asks_what_was_unclear(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "ko hiu",  # "không hiểu" typed the phone way
+        "e hok hỉu j hết",
+        "hổng hiểu gì hết trơn",  # southern
+        "khum hiuuu",
+        "chưa hiểu lắm ạ",
+        "vậy là sao ad",
+        "nghĩa là chi rứa",  # central
+        "dị là sao ta",  # southern
+    ],
+)
+async def test_puzzlement_as_phones_and_regions_say_it_asks_what_was_unclear(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """Under an answer, "không hiểu" however it is typed or said, and "là sao" (what
+    does that mean), get what was unclear: not 'no information about this question',
+    and nothing for staff's /unanswered."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, text)).text == msg.unclear()
+    assert await store.unanswered(0) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "không hiểu sao thẻ bhyt bị khóa",
+        "ko hiu sao dang ky tam tru bi tu choi",
+        "tạm vắng là sao",
+        "thẻ bhyt nghĩa là gì",
+    ],
+)
+def test_a_question_with_puzzled_words_in_it_is_still_a_question(text: str) -> None:
+    """Words of puzzlement around a subject of its own ask about that subject."""
+    assert parse_intent(text).kind == "question"
+
+
+@pytest.mark.parametrize(
     "text", ["có ai được miễn học phí không", "ai ký xác nhận không", "BHYT là gì"]
 )
 def test_a_question_about_who_is_no_greeting(text: str) -> None:
@@ -1707,6 +1745,51 @@ async def test_of_two_questions_the_one_without_an_answer_is_named_not_dropped(
     sorry = await one(conversation, "sai rồi")
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert "mất thẻ bhyt thì làm sao" in await store.unanswered(0)
+
+
+async def test_two_lost_papers_in_one_question_are_answered_or_the_other_is_said_unknown(
+    conversation: Conversation, store: Store
+) -> None:
+    """One sentence naming two papers: the ward's answer about the one it has, then,
+    for the other, that the bot has no information and whom to ask (not silence); two
+    papers the ward has: both answered.
+    """
+    answer, other = await say(conversation, "em bi mat ca the bhyt va bang lai xe thi lam sao")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert other.text.startswith("Về câu")
+    assert other.text.endswith(msg.no_answer(WARD_NAME, "0276 3822 123"))
+    assert await store.unanswered(0) == ["em bi mat ca bang lai xe thi lam sao"]
+    first, second = await say(conversation, "làm lại thẻ bhyt với giấy khai sinh ở đâu ạ")
+    assert first.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert second.title == "Đăng ký khai sinh cho con cần giấy tờ gì?"
+
+
+async def test_a_question_quoted_back_has_its_diacritics_put_back_or_is_not_quoted(
+    conversation: Conversation,
+) -> None:
+    """The question of several nothing answers is named by the resident's words: typed
+    without diacritics, quoted with them where the ward's texts spell each word plainly;
+    with a word they never spell ("buyt"), not quoted (unaccented in an accented reply,
+    it reads oddly) but called the question left."""
+    answer, other = await say(conversation, "mat the bhyt thi lam sao? nop ho so ket hon o dau?")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert other.text.startswith("Về câu “Nộp hồ sơ kết hôn ở đâu”:")
+    asked = "mat the bhyt thi lam sao? gia ve xe buyt len thanh pho la bao nhieu?"
+    _, other = await say(conversation, asked)
+    assert other.text.startswith("Về câu hỏi còn lại:")
+    assert "buyt" not in other.text
+
+
+def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
+    """ "Và" between what the resident did and wants, or between two questions, is no
+    pair of papers: such a message is asked whole (or as its questions)."""
+    assert paired_parts("em mới chuyển về và muốn đăng ký tạm trú thì làm sao") == []
+    assert paired_parts("tạm trú cần giấy tờ gì và lệ phí bao nhiêu") == []
+    assert paired_parts("em bị mất ví và cccd") == []  # asks nothing
+    assert [part.text for part in paired_parts("mất cccd + thẻ bhyt thì làm lại ở đâu")] == [
+        "mất cccd thì làm lại ở đâu",
+        "mất thẻ bhyt thì làm lại ở đâu",
+    ]
 
 
 async def test_two_questions_of_three_without_an_answer_get_one_reply_naming_both(

@@ -117,3 +117,30 @@ class AccentModel:
                 step[option] = (score, [*path, option])
             best = step
         return max(best.values(), key=lambda item: item[0])[1]
+
+    def restore_surely(self, words: Sequence[str], margin: float) -> list[str] | None:
+        """`restore`, when each spelling it picks is likelier than any other for that
+        word by `margin` (a log ratio: the best spelling of the rest of the sentence
+        given each); else None. A word the texts never use is taken as typed."""
+        if not words:
+            return []
+        options = [self._options(word) for word in words]
+        # Max-product forward and backward passes: the best path through each option.
+        ahead = [{o: math.log(self._prior(o)) for o in options[0]}]
+        for choices in options[1:]:
+            last = ahead[-1]
+            ahead.append({o: max(s + self._step(p, o) for p, s in last.items()) for o in choices})
+        behind = [{o: 0.0 for o in options[-1]}]
+        for at in range(len(words) - 2, -1, -1):
+            after = behind[0]
+            behind.insert(
+                0, {o: max(self._step(o, n) + s for n, s in after.items()) for o in options[at]}
+            )
+        picked = []
+        for before, after in zip(ahead, behind, strict=True):
+            ranked = sorted(before, key=lambda o: before[o] + after[o], reverse=True)
+            best = before[ranked[0]] + after[ranked[0]]
+            if len(ranked) > 1 and best - (before[ranked[1]] + after[ranked[1]]) < margin:
+                return None
+            picked.append(ranked[0])
+        return picked

@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+import math
 import os
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -67,7 +68,15 @@ from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
-from wardbot.text import diacritics_share, fold, fold_word, forget_words, sounds_alike
+from wardbot.text import (
+    diacritics_share,
+    fold,
+    fold_word,
+    forget_words,
+    sounds_alike,
+    spells_a_syllable,
+    tokens,
+)
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 
 log = logging.getLogger(__name__)
@@ -108,6 +117,9 @@ SEMANTIC_CANDIDATES = 10
 # A message mostly typed with diacritics meant its unaccented syllables as typed ('ly
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
+# A resident's words are quoted back with their diacritics put back only when each spelling
+# chosen is at least this many times likelier than the next (`Engine.accented`).
+QUOTE_SURETY = 2.0
 # A first build of this many documents is opened again from what it saved (Engine.open):
 # a smaller one leaves little garbage behind; a larger one peaks at several times what it
 # keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening
@@ -1197,6 +1209,22 @@ class Engine:
         return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
 
     # ---------------------------------------------------------------- browsing
+    def accented(self, text: str) -> str | None:
+        """`text` (a resident's words) as a reply may quote it back: lower case, Telex
+        decoded, diacritics put back where the ward's texts make each choice plain
+        ("bang lai xe": "bằng lái xe"); abbreviations ("sdt") as typed, and all of a text
+        typed mostly with diacritics (its unaccented words meant so). None when unsure: a
+        choice the texts leave open, or an unaccented syllable they never use."""
+        words = tokens(text, known=self._analyzer.known, regional=False)
+        if diacritics_share(text) >= ACCENTED_SHARE:
+            return " ".join(words)
+        model = self._accents
+        for word in words:
+            if word == fold_word(word) and word not in model.spellings and spells_a_syllable(word):
+                return None
+        restored = model.restore_surely(words, math.log(QUOTE_SURETY))
+        return None if restored is None else " ".join(restored)
+
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries on the subject of `doc_id`, for 'related questions' buttons:
         ranked with `doc_id`'s phrasing as the question (by meaning once it has vectors),

@@ -460,6 +460,55 @@ def _follows_up(part: str) -> bool:
     return not own_words(part)
 
 
+# Two papers named in one question ("mất cả cccd và bằng lái xe thì làm sao", "làm lại
+# thẻ bhyt với giấy khai sinh ở đâu"): the word joining them, "+" and "&" too.
+_AND = _words("và va với voi lẫn")
+_AND_SIGN = re.compile(r"\s*[+&]\s*")
+# What ends the papers named: what is done with them, what happens to them, who asks (the
+# paper named before the joining word starts after these; the one after it ends before).
+_NOT_A_PAPER = _words(
+    "thi phai can co o lam nhu duoc dc nop xin de la ra bi mat het khi bao muon chuyen "
+    "cap doi mang dung thieu hong rach giu di den ve cho cua ca ma nen dang ky"
+)
+MAX_PAPER_WORDS = 4  # "giấy xác nhận cư trú"; more is a clause, not a paper's name
+MAX_PAIRED_WORDS = 20
+
+
+def paired_parts(text: str) -> list[Part]:
+    """The two questions of one asking the same of two papers it names ("em bị mất cả cccd
+    và bằng lái xe thì làm sao"): the question asked of each ("em bị mất cả cccd thì làm
+    sao", "em bị mất cả bằng lái xe thì làm sao"), as typed. [] for any other: a word
+    joining clauses ("em mới chuyển về và muốn đăng ký tạm trú"), or questions ("cần giấy
+    tờ gì và lệ phí bao nhiêu"), not papers."""
+    typed = _WORD.findall(_AND_SIGN.sub(" và ", text))
+    words = [fold(word) for word in typed]
+    joins = [at for at, word in enumerate(typed) if word.casefold() in _AND]
+    if len(joins) != 1 or len(words) > MAX_PAIRED_WORDS:
+        return []
+    join = joins[0]
+    end = next((at for at in range(join + 1, len(words)) if _ends_paper(words, at)), len(words))
+    start = join
+    while start > 0 and not _ends_paper(words, start - 1) and words[start - 1] not in _PERSONAL:
+        start -= 1
+    first, second, tail = typed[start:join], typed[join + 1 : end], typed[end:]
+    if not (0 < len(first) <= MAX_PAPER_WORDS and 0 < len(second) <= MAX_PAPER_WORDS):
+        return []
+    asks = "?" in text or ASKING.search(" ".join(words[end:])) is not None
+    if _PERSONAL & {w.casefold() for w in second} or not asks:
+        return []
+    head = typed[:start]
+    asked = [" ".join([*head, *paper, *tail]) for paper in (first, second)]
+    return [Part(part, True) for part in asked] if all(map(_plainly_asks, asked)) else []
+
+
+def _ends_paper(words: list[str], at: int) -> bool:
+    """Whether `words[at]` is no word of a paper's name: see _NOT_A_PAPER, question words
+    ("ở đâu", "bao nhiêu"), and "lại" after a verb."""
+    if words[at] == "lai" and at > 0 and words[at - 1] in _NOT_A_PAPER:
+        return True  # "làm lại", "cấp lại" (but "bằng lái")
+    return words[at] in _NOT_A_PAPER or ASKING.fullmatch(words[at]) is not None
+
+
 def own_words(text: str) -> list[str]:
     """What `text` names of its own: its words (folded) besides question words and words
     any procedure has (its fee, papers, time, place)."""

@@ -27,7 +27,7 @@ from wardbot.doc_replies import (
     not_said_reply,
     not_stated_reply,
 )
-from wardbot.intents import EMOJI, Intent, after_courtesies, question_parts
+from wardbot.intents import EMOJI, Intent, after_courtesies, paired_parts, question_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -300,7 +300,8 @@ class Questions:
         replies = []
         for at, (parts, answer) in enumerate(groups, 1):
             reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
-            replies.append(replace(reply, text=f"{msg.about_parts(parts)}\n\n{reply.text}"))
+            about = msg.about_parts([self.engine.accented(part) for part in parts])
+            replies.append(replace(reply, text=f"{about}\n\n{reply.text}"))
         offers = [hit for _, answer in listed for hit in answer.offers]
         if len(unanswered) == 1 and len(offers) == 1 and chat.private:
             await self.memory.offer(chat, offers[0].id)  # "có" opens it, as after a question
@@ -508,8 +509,14 @@ class Questions:
         plainly ask something (a subject named alone, or a sentence of the story around
         the question, is no question when nothing answers it); else []: it is asked whole
         (the engine would answer it with the entry best covering both, often neither's).
+        One sentence asking the same of two papers ("mất cả cccd và bằng lái xe thì làm
+        sao") is two questions so too, unless one entry answers it whole that neither
+        part finds (one procedure for both): else the answer about one paper would say
+        nothing of the other.
         """
         parts = question_parts(question)
+        paired = not parts
+        parts = parts or paired_parts(question)
         if not parts:
             return []
 
@@ -525,6 +532,10 @@ class Questions:
             return []
         if any(not a.answered and not part.plain for part, a in zip(parts, answers, strict=True)):
             return []
+        if paired:  # an entry answering the pair whole that neither part finds: asked whole
+            whole = _answered_with(await self.engine.ask_async(question))
+            if whole is not None and whole.id not in {doc.id for doc in docs}:
+                return []
         return [(part.text, answer) for part, answer in zip(parts, answers, strict=True)]
 
     async def staff_offer(

@@ -89,12 +89,22 @@ _HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 # Lost, said in words: "không hiểu", "em chưa hiểu lắm", "k hiểu gì cả", "khó hiểu quá",
 # "chưa rõ ạ" (once pronouns and particles are out): puzzled, as "hả?" is; asked for no
-# ward document ("không hiểu" is no question the bot has no information about).
+# ward document ("không hiểu" is no question the bot has no information about). "Không"
+# as phones type it ("ko", "k", "kh", "kg", "hk", "hok", southern "hông", "hổng", "hem",
+# "khum"), "chẳng", "chả"; "hiểu" said "hỉu" or typed with its letters held ("hiuuu").
+_NOT = r"(?:khong|ko|k|kh|kg|khg|hk|hok|hong|hem|khum|chang|chua|cha|kho)"
 _LOST = re.compile(
-    r"(?:van |that su |thuc su )?(?:khong|ko|k|hong|hok|chua|cha|kho) (?:hieu|ro|hieu ro)"
-    r"(?: (?:gi|j|lam|luon|het|ca|cho nao|y|cau nay|cai nay|doan nay|the nao|sao|may))*"
+    rf"(?:van |that su |thuc su |cung )?{_NOT} (?:hie?u+|ro)(?: (?:hie?u+|ro))?"
+    r"(?: (?:gi|j|chi|lam|luon|lun|het|tron|ca|cho nao|cho mo|y|cau nay|cai nay|doan nay"
+    r"|the nao|sao|rang|may|la))*"
 )
-_LOST_FILLER = _PRONOUNS | _words("a ah nhe nha oi ad admin bot qua vay the nua")
+# "Là sao", "nghĩa là sao", "vậy là sao", "ý là gì", central "là răng", "nghĩa là chi",
+# southern "dị là sao ta": what the answer means, nothing named to ask about.
+_MEANS = re.compile(
+    r"(?:(?:vay|z|the|di|rua|y|nghia|y nghia|cai do|cai nay|cho nay|cho do|doan nay|vay thi"
+    r"|the thi) )*(?:la|nghia la|co nghia la) (?:sao|rang|gi|j|chi|the nao|ri|ntn)"
+)
+_LOST_FILLER = _PRONOUNS | _words("e a ah nhe nha oi ad admin bot qua vay the nua ta z di rua ha")
 
 # Agreeing to have the question passed to staff, said under the offer to ("đồng ý", "dạ
 # cần ạ", "chuyển giúp em", "gửi cán bộ giúp em nhé"): a word that passes it on, and
@@ -241,9 +251,13 @@ def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) 
 
 
 def _lost(words: list[str]) -> bool:
-    """Whether the message only says the resident did not understand ("em chưa hiểu lắm")."""
-    said = " ".join(w for w in words if w not in _LOST_FILLER)
-    return _LOST.fullmatch(said) is not None
+    """Whether the message only says the resident did not understand ("em chưa hiểu lắm",
+    "ko hỉu", "vậy là sao")."""
+    # After "là", "chi" is central "gì" ("nghĩa là chi"), not "chị": kept.
+    said = " ".join(
+        w for at, w in enumerate(words) if w not in _LOST_FILLER or words[at - 1 : at] == ["la"]
+    )
+    return _LOST.fullmatch(said) is not None or _MEANS.fullmatch(said) is not None
 
 
 def _opens(words: list[str]) -> bool:

@@ -606,12 +606,14 @@ def tokens(
     known: frozenset[str] | set[str] = frozenset(),
     *,
     decode: bool = True,
+    regional: bool = True,
 ) -> list[str]:
     """Normalised syllables of `text`, ready to match: see the module docstring.
 
     `known` holds accent-folded words the corpus uses; a word in it is never read as
     Telex ('boong' stays 'boong' when a notice talks about a ship's deck). Staff texts
-    are analysed with `decode=False`: what they wrote is what they meant.
+    are analysed with `decode=False`: what they wrote is what they meant. `regional`:
+    regional words in their standard form (not in a resident's words quoted back).
     """
     words = _basic_tokens(text)
     if not decode:
@@ -624,7 +626,8 @@ def tokens(
                 decoded.append(better)
                 continue
         decoded.append(word)
-    decoded = standard_words(decoded)
+    if regional:
+        decoded = standard_words(decoded)
     return synonyms.rewrite(decoded) if synonyms else decoded
 
 

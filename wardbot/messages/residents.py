@@ -390,11 +390,16 @@ MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed 
 _TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)
 
 
-def about_parts(parts: Sequence[str]) -> str:
+def about_parts(parts: Sequence[str | None]) -> str:
     """Above the reply to questions of a message asking several that the bot cannot
-    answer (the others answered above it): which ones the reply is about."""
+    answer (the others answered above it): which ones the reply is about, quoted (each
+    with its diacritics put back: wardbot.engine.Engine.accented), or, when one is None
+    (typed so that its diacritics cannot be put back surely), not quoted: a resident's
+    own words without them read oddly in a reply that has them."""
+    if any(part is None for part in parts):
+        return "Về câu hỏi còn lại:" if len(parts) == 1 else "Về các câu hỏi còn lại:"
     quoted = []
-    for part in parts:
+    for part in filter(None, parts):
         asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
         quoted.append(f"“{asked[:1].upper()}{asked[1:]}”")
     if len(quoted) == 1:
