@@ -1192,3 +1192,29 @@ async def test_what_about_someone_is_not_answered_by_its_thi_sao(
     assert reply.title != COPIES_FEE
     said = msg.not_said_of(HEALTH_INSURANCE, "cho vợ", "UBND Phường 2", "0276 3822 123")
     assert reply.text == said
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "bộ phận một cửa ở đâu",  # northern, with accents
+        "ubnd phuong o dau",  # without accents
+        "ủy ban phường mình ở mô rứa",  # central
+        "ubnd phường nằm chỗ nào dzậy",  # southern
+    ],
+)
+async def test_where_the_office_is_is_never_a_follow_up(
+    conversation: Conversation, settings: Settings, where: str
+) -> None:
+    """Right under an answer whose line says to file "tại bộ phận một cửa của phường",
+    asking where the office is gets no line of that answer: with no WARD_ADDRESS, that the
+    bot does not have the address, and the hotline; a bare follow-up after it is about no
+    answer before it (which procedure?)."""
+    await one(conversation, "xin trợ cấp người cao tuổi")
+    reply = await one(conversation, where)
+    assert settings.ward_address == ""
+    assert reply.title is None
+    assert reply.text == msg.ward_address(settings.ward_name, "", settings.ward_hotline)
+    assert "chưa có địa chỉ" in reply.text and settings.ward_hotline in reply.text
+    fee = await one(conversation, "con le phi?")
+    assert fee.text == msg.which_procedure(("fee",))
