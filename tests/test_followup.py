@@ -1218,3 +1218,27 @@ async def test_where_the_office_is_is_never_a_follow_up(
     assert "chưa có địa chỉ" in reply.text and settings.ward_hotline in reply.text
     fee = await one(conversation, "con le phi?")
     assert fee.text == msg.which_procedure(("fee",))
+
+
+@pytest.mark.parametrize(
+    ("first", "moved_to", "then"),
+    [
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "lệ phí bao nhiêu ạ"),  # northern
+        ("lam lai cccd bi mat", "lam thu tuc cho be", "con le phi?"),  # without accents
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "mất mấy ngày rứa"),  # central
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "còn phí nhiêu vậy"),  # southern
+    ],
+)
+async def test_a_follow_up_after_moving_on_is_not_about_the_older_answer(
+    conversation: Conversation, first: str, moved_to: str, then: str
+) -> None:
+    """After the ID card's answer, the resident asks about something else, which gets close
+    matches: a bare follow-up next is about what they moved on to (which of those
+    procedures?), never the ID card's fee or time, which the entry would give."""
+    assert (await one(conversation, first)).title == ID_CARD
+    offered = await one(conversation, moved_to)
+    assert offered.title is None and offered.buttons
+    reply = await one(conversation, then)
+    assert reply.title != ID_CARD
+    assert "70.000" not in reply.text and "7 ngày" not in reply.text
+    assert reply.text.startswith("Dạ, anh/chị đang hỏi về thủ tục nào ạ?")

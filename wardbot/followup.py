@@ -29,8 +29,10 @@ _WORD = re.compile(r"[^\W_]+")
 # "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
 # turn a message into "and what about ..." of the subject before, naming nothing.
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
-# "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either.
-_POLITE = frozenset("da vang hoi ad admin oi chao xin va voi".split())
+# "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either; nor do
+# the particles of central and southern speech ("rứa", "hè", "hỉ", "răng": thế, nhỉ, sao;
+# "z", "dzậy": vậy) nor "nhiêu" (bao nhiêu: "phí nhiêu vậy").
+_POLITE = frozenset("da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu".split())
 # The words `_names_nothing` passes over, as typed with their accents: a word folding to
 # one of them but typed otherwise is another word ("nhà" is no "nha").
 _SAID_SO = frozenset(
@@ -38,7 +40,7 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục điều kiện tiêu chuẩn chí".split()
+    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu mô".split()
 )
 # Where to go, as a line says it (folded): "nơi", "tại", the public service portal, or an
 # office named after going, filing or asking ("đến Công an phường", "hỏi cán bộ UBND").
@@ -64,7 +66,7 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             "",
             r"\d+ (?:ngay|tuan|thang|nam|tuoi)|vinh vien|suot doi|khong (?:co )?thoi han",
         ),
-        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", _PLACE),
+        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau|o mo|cho mo", _PLACE),
         (
             "online",
             "online|truc tuyen|qua mang|tren mang",

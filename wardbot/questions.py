@@ -358,7 +358,15 @@ class Questions:
         ):
             return None, False
         more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
-        return more, more is None and subject[1] is not None
+        doc = subject[1]
+        # Close matches of its own, none the entry: the resident moved on ("làm lại giấy
+        # khai sinh" after the elderly allowance); "còn lệ phí?" next is about them.
+        moved_on = (
+            doc is not None
+            and bool(alone.offers)
+            and all(hit.id != doc.id for hit in alone.offers)
+        )
+        return more, more is None and doc is not None and not moved_on
 
     async def _follow_up(
         self,
