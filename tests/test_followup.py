@@ -1242,3 +1242,41 @@ async def test_a_follow_up_after_moving_on_is_not_about_the_older_answer(
     assert reply.title != ID_CARD
     assert "70.000" not in reply.text and "7 ngày" not in reply.text
     assert reply.text.startswith("Dạ, anh/chị đang hỏi về thủ tục nào ạ?")
+
+
+ALLOWANCE = "Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?"
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "được bao nhiêu tiền một tháng ạ",  # northern
+        "bao nhieu tien 1 thang",  # without accents
+        "nhiêu tiền 1 tháng rứa",  # central
+        "mỗi tháng được mấy tiền vậy",  # southern
+    ],
+)
+async def test_how_much_after_an_answer_naming_no_amount_is_told_so(
+    conversation: Conversation, settings: Settings, then: str
+) -> None:
+    """The allowance's entry names no amount: "bao nhiêu tiền 1 tháng" under it is about
+    it, told plainly that it does not say, and whom to ask; not another entry's amount,
+    nor close matches about contributions."""
+    assert (await one(conversation, "xin trợ cấp người cao tuổi")).title == ALLOWANCE
+    reply = await one(conversation, then)
+    assert reply.title is None
+    assert reply.text == msg.not_stated(
+        ALLOWANCE, ("amount",), settings.ward_name, settings.ward_hotline
+    )
+    assert "chưa nêu số tiền" in reply.text and settings.ward_hotline in reply.text
+
+
+@pytest.mark.parametrize("then", ["hết bao nhiêu tiền z", "tốn mấy tiền vậy", "mat bao nhieu tien"])
+async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
+    conversation: Conversation, then: str
+) -> None:
+    """The ID card's entry names its fee: "hết bao nhiêu tiền" under it gets that line."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert reply.text.startswith("• Lệ phí: 70.000 đồng")

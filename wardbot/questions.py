@@ -362,9 +362,7 @@ class Questions:
         # Close matches of its own, none the entry: the resident moved on ("làm lại giấy
         # khai sinh" after the elderly allowance); "còn lệ phí?" next is about them.
         moved_on = (
-            doc is not None
-            and bool(alone.offers)
-            and all(hit.id != doc.id for hit in alone.offers)
+            doc is not None and bool(alone.offers) and all(hit.id != doc.id for hit in alone.offers)
         )
         return more, more is None and doc is not None and not moved_on
 
