@@ -1192,3 +1192,91 @@ async def test_what_about_someone_is_not_answered_by_its_thi_sao(
     assert reply.title != COPIES_FEE
     said = msg.not_said_of(HEALTH_INSURANCE, "cho vợ", "UBND Phường 2", "0276 3822 123")
     assert reply.text == said
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "bộ phận một cửa ở đâu",  # northern, with accents
+        "ubnd phuong o dau",  # without accents
+        "ủy ban phường mình ở mô rứa",  # central
+        "ubnd phường nằm chỗ nào dzậy",  # southern
+    ],
+)
+async def test_where_the_office_is_is_never_a_follow_up(
+    conversation: Conversation, settings: Settings, where: str
+) -> None:
+    """Right under an answer whose line says to file "tại bộ phận một cửa của phường",
+    asking where the office is gets no line of that answer: with no WARD_ADDRESS, that the
+    bot does not have the address, and the hotline; a bare follow-up after it is about no
+    answer before it (which procedure?)."""
+    await one(conversation, "xin trợ cấp người cao tuổi")
+    reply = await one(conversation, where)
+    assert settings.ward_address == ""
+    assert reply.title is None
+    assert reply.text == msg.ward_address(settings.ward_name, "", settings.ward_hotline)
+    assert "chưa có địa chỉ" in reply.text and settings.ward_hotline in reply.text
+    fee = await one(conversation, "con le phi?")
+    assert fee.text == msg.which_procedure(("fee",))
+
+
+@pytest.mark.parametrize(
+    ("first", "moved_to", "then"),
+    [
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "lệ phí bao nhiêu ạ"),  # northern
+        ("lam lai cccd bi mat", "lam thu tuc cho be", "con le phi?"),  # without accents
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "mất mấy ngày rứa"),  # central
+        ("làm lại cccd bị mất", "làm thủ tục cho bé", "còn phí nhiêu vậy"),  # southern
+    ],
+)
+async def test_a_follow_up_after_moving_on_is_not_about_the_older_answer(
+    conversation: Conversation, first: str, moved_to: str, then: str
+) -> None:
+    """After the ID card's answer, the resident asks about something else, which gets close
+    matches: a bare follow-up next is about what they moved on to (which of those
+    procedures?), never the ID card's fee or time, which the entry would give."""
+    assert (await one(conversation, first)).title == ID_CARD
+    offered = await one(conversation, moved_to)
+    assert offered.title is None and offered.buttons
+    reply = await one(conversation, then)
+    assert reply.title != ID_CARD
+    assert "70.000" not in reply.text and "7 ngày" not in reply.text
+    assert reply.text.startswith("Dạ, anh/chị đang hỏi về thủ tục nào ạ?")
+
+
+ALLOWANCE = "Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?"
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "được bao nhiêu tiền một tháng ạ",  # northern
+        "bao nhieu tien 1 thang",  # without accents
+        "nhiêu tiền 1 tháng rứa",  # central
+        "mỗi tháng được mấy tiền vậy",  # southern
+    ],
+)
+async def test_how_much_after_an_answer_naming_no_amount_is_told_so(
+    conversation: Conversation, settings: Settings, then: str
+) -> None:
+    """The allowance's entry names no amount: "bao nhiêu tiền 1 tháng" under it is about
+    it, told plainly that it does not say, and whom to ask; not another entry's amount,
+    nor close matches about contributions."""
+    assert (await one(conversation, "xin trợ cấp người cao tuổi")).title == ALLOWANCE
+    reply = await one(conversation, then)
+    assert reply.title is None
+    assert reply.text == msg.not_stated(
+        ALLOWANCE, ("amount",), settings.ward_name, settings.ward_hotline
+    )
+    assert "chưa nêu số tiền" in reply.text and settings.ward_hotline in reply.text
+
+
+@pytest.mark.parametrize("then", ["hết bao nhiêu tiền z", "tốn mấy tiền vậy", "mat bao nhieu tien"])
+async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
+    conversation: Conversation, then: str
+) -> None:
+    """The ID card's entry names its fee: "hết bao nhiêu tiền" under it gets that line."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert reply.text.startswith("• Lệ phí: 70.000 đồng")

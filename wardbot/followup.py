@@ -29,8 +29,12 @@ _WORD = re.compile(r"[^\W_]+")
 # "thế còn ... thì sao", "vậy nếu ... thì sao", "trường hợp ...", "cho ...": words that
 # turn a message into "and what about ..." of the subject before, naming nothing.
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
-# "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either.
-_POLITE = frozenset("da vang hoi ad admin oi chao xin va voi".split())
+# "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either; nor do
+# the particles of central and southern speech ("rứa", "hè", "hỉ", "răng": thế, nhỉ, sao;
+# "z", "dzậy": vậy) nor "nhiêu" (bao nhiêu: "phí nhiêu vậy").
+_POLITE = frozenset(
+    "da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu".split()
+)
 # The words `_names_nothing` passes over, as typed with their accents: a word folding to
 # one of them but typed otherwise is another word ("nhà" is no "nha").
 _SAID_SO = frozenset(
@@ -38,8 +42,12 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục điều kiện tiêu chuẩn chí".split()
+    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu mô tháng tuần quý một "
+    "mỗi hằng tốn".split()
 )
+# How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
+# any allowance or contribution has, naming nothing of its own.
+_PER = re.compile(r"\b(?:1|mot|moi|hang) (?:thang|tuan|quy)\b")
 # Where to go, as a line says it (folded): "nơi", "tại", the public service portal, or an
 # office named after going, filing or asking ("đến Công an phường", "hỏi cán bộ UBND").
 _OFFICE = r"cong an|ubnd|uy ban nhan dan|bo phan mot cua|tru so"
@@ -54,6 +62,13 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (aspect, tuple(t for t in triggers.split("|") if t), re.compile(rf"\b(?:{says})\b"))
     for aspect, triggers, says in (
         ("fee", "phi|tien|mien phi", r"phi|tien|\d+ ?(?:dong|d|vnd)"),
+        # How much money, "phí" unsaid ("bao nhiêu tiền 1 tháng" under an allowance): any
+        # amount a line names, paid or received, or that nothing is paid.
+        (
+            "amount",
+            "bao nhieu tien|may tien|nhieu tien",
+            r"\d+ ?(?:dong|d|vnd|trieu|nghin|ngan)|mien phi|khong (?:mat|phai nop|thu) (?:le )?phi",
+        ),
         (
             "time",
             "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
@@ -64,7 +79,7 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             "",
             r"\d+ (?:ngay|tuan|thang|nam|tuoi)|vinh vien|suot doi|khong (?:co )?thoi han",
         ),
-        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau", _PLACE),
+        ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau|o mo|cho mo", _PLACE),
         (
             "online",
             "online|truc tuyen|qua mang|tren mang",
@@ -182,7 +197,8 @@ _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
 _NOT_ASKED = frozenset(
     "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
-    "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton".split()
+    "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
+    "rang z zay dzay nhieu".split()
 )
 
 
@@ -235,7 +251,7 @@ def turned_to(text: str) -> str | None:
 
 
 def _names_nothing(text: str) -> bool:
-    said = _ASKS_VALIDITY.sub(" ", _words(text, folded=True))
+    said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _words(text, folded=True)))
     return all(word in _NAMING_NOTHING for word in own_words(said))
 
 
@@ -254,11 +270,17 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
     """The aspects `said` (folded words) asks of a procedure, and how a line says each;
     the "bao lâu" of "có giá trị bao lâu" asks the validity, not the time it takes."""
     rest = " ".join(_ASKS_VALIDITY.sub(" ", said).split())
-    return [
+    asked = [
         (aspect, says)
         for aspect, triggers, says in _ASPECTS
         if (rest != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
     ]
+    # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
+    # of any kind: an allowance's as well as a fee.
+    dropped = "amount" if _has(rest, "phi") else "fee"
+    if any(aspect == "amount" for aspect, _ in asked):
+        asked = [(aspect, says) for aspect, says in asked if aspect != dropped]
+    return asked
 
 
 def _typed_as_named(text: str) -> bool:
@@ -277,7 +299,7 @@ def _typed_as_named(text: str) -> bool:
 
 
 def asks_only(text: str) -> tuple[str, ...]:
-    """What `text` asks of any procedure ('fee', 'time', 'place', 'online', 'papers'),
+    """What `text` asks of any procedure ('fee', 'amount', 'time', 'place', 'papers'...),
     when it names nothing else ("mất bao lâu?", "lệ phí bao nhiêu ạ"); else ()."""
     if not _names_nothing(text) or _typed_as_named(text):
         return ()
@@ -316,10 +338,15 @@ def asked_by(
     insurance card)."""
     if not isinstance(doc, FaqEntry) or not aspects:
         return False
+    aspects = tuple("fee" if aspect == "amount" else aspect for aspect in aspects)  # how much
     phrasings = (of.question, *of.variants) if isinstance(of, FaqEntry) else (of.title,)
     subjects = [set(_words(phrasing, folded=True).split()) for phrasing in phrasings]
     return any(
-        set(aspects) <= {aspect for aspect, _ in _aspects_asked(_asked(phrasing, folded=True))}
+        set(aspects)
+        <= {
+            "fee" if aspect == "amount" else aspect
+            for aspect, _ in _aspects_asked(_asked(phrasing, folded=True))
+        }
         and any(
             _ASPECT_WORDS.union(subject).issuperset(own_words(phrasing)) for subject in subjects
         )
@@ -376,6 +403,9 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     benefit claims (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
     clause by clause, each fact of a clause on its own:
     "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
+    if aspect == "amount":  # any money named, or a fee ("phí thu theo số trang")
+        fee = next(pattern for name, _, pattern in _ASPECTS if name == "fee")
+        return bool(says.search(_words(line, folded=True))) or _says(line, "fee", fee, said)
     if aspect not in ("time", "validity", "fee", "place"):
         return bool(says.search(_words(line, folded=True)))
     accented = _words(line, folded=False) != _words(line, folded=True)

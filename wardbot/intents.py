@@ -73,6 +73,8 @@ _OFFICE = (
 )
 _OFFICE = f"(?:{_OFFICE})"
 _TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
+# ...and after asking where: "em", "z"/"dzậy" (vậy), "rứa" (central: thế).
+_WHERE_TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi|em|z|zay|dzay|rua))*"
 # "Chợ" (a market) folds as "chỗ" (the place of) does: "chợ phường ở đâu" asks for the
 # ward's market, not for the office.
 _MARKET = "chợ"
@@ -144,14 +146,15 @@ _FIXED = (
         # Where the ward office is: "địa chỉ ubnd phường ở đâu", "phường ở đâu vậy", "ubnd xã
         # nằm ở đâu", "trụ sở phường ở đường nào", "đường đến ubnd phường" (the office named
         # as a whole: not "công an phường ở đâu", "nộp hồ sơ ở đâu").
+        # "Ủy ban phường mình ở mô rứa" (central: "mô", where), "ubnd phuong o dau z".
         "address",
         r"(?:hoi |xin )?(?:dia chi|cho|vi tri)(?: cua)?"
-        rf" {_OFFICE}(?: (?:nam |la )?(?:o )?(?:dau|cho nao|duong nao|so may|so nao|la gi|gi))?"
-        rf"{_TAIL}"
-        rf"|(?:hoi )?{_OFFICE}(?: (?:nam|dat|o))? (?:o )?(?:dau|cho nao|duong nao|cho nao)"
-        rf"{_TAIL}"
+        rf" {_OFFICE}(?: minh)?(?: (?:nam |la )?(?:o )?(?:dau|cho nao|duong nao|so may|so nao"
+        rf"|la gi|gi|mo|cho mo))?{_WHERE_TAIL}"
+        rf"|(?:hoi )?{_OFFICE}(?: minh)?(?: (?:nam|dat|o))? (?:o )?(?:dau|cho nao|duong nao"
+        rf"|mo|cho mo){_WHERE_TAIL}"
         rf"|(?:hoi )?(?:chi )?duong (?:di )?(?:den|toi|ra|len) {_OFFICE}"
-        rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_TAIL}",
+        rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_WHERE_TAIL}",
     ),
     (
         # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".

@@ -183,9 +183,12 @@ class Questions:
         follow: Button | None = None,
         *,
         sender: str | None = None,
+        follows: bool = True,
     ) -> list[Reply]:
         """The answer, or the close matches, or 'no information yet'; `follow` (a topic to
-        follow) last under any of them. `sender`: who asked, in a group. A message asking
+        follow) last under any of them. `sender`: who asked, in a group. `follows`: False
+        for what is never a follow-up of the answer before it (where the office is). A
+        message asking
         two or three questions gets an answer to each, when each has one. One asking only
         what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
         about, is asked which procedure it means: alone, it would get whichever procedure's
@@ -201,7 +204,9 @@ class Questions:
         if each:
             return each
         answer = await self._search(question, typing)
-        more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
+        more, keeps = None, False
+        if follows:
+            more, keeps = await self._try_follow_up(chat, question, answer, follow, sender)
         if more is not None:
             return more
         answer = self._not_again(chat, sender, answer)
@@ -354,7 +359,13 @@ class Questions:
         ):
             return None, False
         more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
-        return more, more is None and subject[1] is not None
+        doc = subject[1]
+        # Close matches of its own, none the entry: the resident moved on ("làm lại giấy
+        # khai sinh" after the elderly allowance); "còn lệ phí?" next is about them.
+        moved_on = (
+            doc is not None and bool(alone.offers) and all(hit.id != doc.id for hit in alone.offers)
+        )
+        return more, more is None and doc is not None and not moved_on
 
     async def _follow_up(
         self,

@@ -52,12 +52,12 @@ class WardContact:
         answering it outright answers, with the hotline under it when it gives no number."""
         s = self.settings
         if not await self.questions.answered_outright(text):
-            return [
-                Reply(
-                    msg.ward_phone(s.ward_name, s.ward_hotline, s.ward_address), keeps_choices=True
-                )
-            ]
-        replies = await self.questions.answer(chat, text, typing, follow, sender=sender)
+            await self._moved_on(chat, sender)
+            told = msg.ward_phone(s.ward_name, s.ward_hotline, s.ward_address)
+            return [Reply(told, keeps_choices=True)]
+        replies = await self.questions.answer(
+            chat, text, typing, follow, sender=sender, follows=False
+        )
         if not s.ward_hotline or any(names_phone_number(reply.text) for reply in replies):
             return replies
         first, *rest = replies
@@ -72,16 +72,28 @@ class WardContact:
         follow: Button | None,
         sender: str | None,
     ) -> list[Reply]:
-        """ "Phường ở đâu": the address (WARD_ADDRESS) and the hotline, unless an FAQ entry
-        answers it outright; with no address set, a question like any."""
+        """ "Phường ở đâu": an FAQ entry telling where the office is, when one answers it
+        outright; else the address (WARD_ADDRESS) and the hotline; with no address set,
+        that the bot does not have it, the hotline (or the one-stop desk), and in a private
+        chat with ward staff set up, to ask them. Never a follow-up of the answer before
+        it: the office's address is no line of a procedure's ("nộp tại UBND phường")."""
         s = self.settings
+        answer = await self.questions.engine.ask_async(text)
+        best = answer.best if answer.answered else None
+        if best is not None and _tells_where(best.doc):
+            return await self.questions.answer(
+                chat, text, typing, follow, sender=sender, follows=False
+            )
+        told = msg.ward_address(s.ward_name, s.ward_address, s.ward_hotline)
         if s.ward_address:
-            answer = await self.questions.engine.ask_async(text)
-            best = answer.best if answer.answered else None
-            if best is None or not _tells_where(best.doc):
-                told = msg.ward_address(s.ward_name, s.ward_address, s.ward_hotline)
-                return [Reply(told, keeps_choices=True)]
-        return await self.questions.answer(chat, text, typing, follow, sender=sender)
+            await self._moved_on(chat, sender)
+            return [Reply(told, keeps_choices=True)]
+        return await self._not_known(chat, text, told, sender)
+
+    async def _moved_on(self, chat: ChatRef, sender: str | None) -> None:
+        """Asking how to reach an office is a subject of its own: a bare follow-up after it
+        ("còn lệ phí?") is about no answer before it (wardbot.followup)."""
+        await self.questions.memory.keep_context(chat, (), sender)
 
     async def other_office_phone(
         self,
@@ -100,13 +112,23 @@ class WardContact:
         answer = await self.questions.engine.ask_async(text)
         named = _office_key(office)
         if answer.answered and answer.best is not None and _gives(answer.best.doc, named):
-            return await self.questions.answer(chat, text, typing, follow, sender=sender)
-        await self.questions.record(chat, text, False, sender)
+            return await self.questions.answer(
+                chat, text, typing, follow, sender=sender, follows=False
+            )
         emergency = next(
             (call for keys, call in _EMERGENCIES if any(k in named for k in keys)), None
         )
         told = msg.office_phone_unknown(office.lower(), s.ward_name, s.ward_hotline, emergency)
-        # Ward staff may know the number: offered as for any question nothing answers.
+        return await self._not_known(chat, text, told, sender)
+
+    async def _not_known(
+        self, chat: ChatRef, text: str, told: str, sender: str | None
+    ) -> list[Reply]:
+        """`told` (what the bot does not have, and whom to call) to `text`, logged
+        unanswered for staff to add; ward staff may know it: offered as for any question
+        nothing answers."""
+        await self.questions.record(chat, text, False, sender)
+        await self._moved_on(chat, sender)
         staff = await self.questions.staff_offer(chat, text)
         if staff is None:
             return [Reply(told, keeps_choices=True)]

@@ -423,6 +423,7 @@ def in_vietnamese_only(ward_name: str, hotline: str) -> str:
 # What a follow-up asks of a procedure (wardbot.followup's aspects), as `not_stated` names it.
 _ASPECT_NAMES = {
     "fee": "lệ phí",
+    "amount": "số tiền cụ thể",
     "time": "thời gian giải quyết",
     "validity": "thời hạn sử dụng của giấy tờ được cấp",
     "place": "nơi làm thủ tục",
@@ -455,6 +456,7 @@ def not_said_of(title: str, what: str, ward_name: str, hotline: str) -> str:
 # ward office handles), for `which_procedure`.
 _ASPECT_EXAMPLES = {
     "fee": "Lệ phí đăng ký khai sinh là bao nhiêu?",
+    "amount": "Trợ cấp người cao tuổi được bao nhiêu tiền một tháng?",
     "time": "Đăng ký khai sinh mất bao lâu?",
     "validity": "Giấy xác nhận tình trạng hôn nhân có giá trị bao lâu?",
     "place": "Đăng ký khai sinh làm ở đâu?",
