@@ -1924,3 +1924,33 @@ def test_a_line_left_out_of_an_entry_a_missing_answer_skips_is_not_said_used() -
     assert not any("mục vẫn được dùng" in p for p in problems), problems
     assert problems[0].endswith("bot tạm hiểu là 2 cách hỏi; hãy sửa cả dòng này"), problems
     assert problems[1].endswith("cả mục này bị bỏ qua vì thiếu câu trả lời"), problems
+
+
+def test_a_line_left_out_of_an_entry_skipped_for_its_id_asks_to_be_fixed_too() -> None:
+    """A copied entry keeps the id of the one it was copied from: it is skipped, so a line
+    of it left out is not said left out of an entry still used; the same line in the entry
+    kept is."""
+    line = "    topic: [hanh-chinh]\n"
+    problems = faq_problems(
+        HEAD
+        + f"  - id: cu-tru\n    question: Đăng ký tạm trú?\n    answer: Ở công an phường.\n{line}"
+        + f"  - id: cu-tru\n    question: Đăng ký thường trú?\n    answer: Cũng vậy.\n{line}"
+    )
+    kept, doubled, copy = problems
+    assert kept.startswith("faq.yaml:8: ") and kept.endswith(", mục vẫn được dùng"), problems
+    assert doubled.startswith("faq.yaml:9: mã (id) 'cu-tru' đã dùng cho mục ở dòng 5"), problems
+    assert copy == (
+        "faq.yaml:12: mục 'cu-tru': 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ qua; "
+        "hãy sửa cả dòng này"
+    )
+
+
+def test_a_topic_skipped_for_its_id_does_not_say_a_line_of_it_still_used() -> None:
+    problems = faq_problems(
+        "topics:\n  - id: y-te\n    name: Y tế\n"
+        "  - id: y-te\n    name: Tiêm chủng\n    keyword: [tiêm]\nfaq:\n"
+    )
+    assert problems[-1] == (
+        "faq.yaml:6: chủ đề 'y-te': 'keyword' viết sai, có phải 'keywords'? — dòng này bị bỏ "
+        "qua; hãy sửa cả dòng này"
+    ), problems

@@ -35,6 +35,7 @@ from wardbot.yaml_records import (
     key_line,
     key_name,
     node_line,
+    not_kept,
     unknown_name,
 )
 from wardbot.yaml_values import (
@@ -287,12 +288,13 @@ def _unique_records(
     """The valid records of a section, one for each id; the others reported (`served`:
     which one of those sharing an id is kept). `partial`: see check_record. `failed`:
     filled with the records a mistake skips, with their problems' places."""
-    records = []
+    records, notes = [], []
     for item in _items(node, section, kind, src, problems):
         told = len(problems)
         values = check_record(item, kind, fields, required, src, problems, partial=partial)
         if values is not None:
             records.append((item, values))
+            notes.append(slice(told, len(problems)))
         elif failed is not None:
             failed.append(_Failed(item, range(told, len(problems))))
     sharing: dict[str, list[int]] = {}
@@ -305,6 +307,8 @@ def _unique_records(
         if kept[ident] == at:
             yield item, values
             continue
+        # Its lines said left out while it is used: it is not, they are to be fixed too.
+        problems[notes[at]] = not_kept(problems[notes[at]], kind)
         free = free_id(ident, sharing)
         at = node_line(records[kept[ident]][0])
         message = (
