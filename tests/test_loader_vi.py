@@ -1954,3 +1954,35 @@ def test_a_topic_skipped_for_its_id_does_not_say_a_line_of_it_still_used() -> No
         "faq.yaml:6: chủ đề 'y-te': 'keyword' viết sai, có phải 'keywords'? — dòng này bị bỏ "
         "qua; hãy sửa cả dòng này"
     ), problems
+
+
+ANSWER_ON_TWO_LINES = (
+    "  - id: gio\n    question: Mấy giờ làm việc?\n"
+    "    answer: Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.\n"
+)
+
+
+def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_used() -> None:
+    Path("faq.yaml").write_text(HEAD + ANSWER_ON_TWO_LINES, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == ["Sáng từ 7h30 đến 11h30. Chiều từ 13h30 đến 17h."]
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:7: mục 'gio': dòng answer: câu trả lời viết trên nhiều dòng mà không có "
+        "`answer: |`, nên người dân thấy các dòng liền nhau nối thành một dòng; muốn giữ xuống "
+        "dòng như đã gõ, hãy viết `answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng "
+        "answer: — tạm nối các dòng, mục vẫn được dùng"
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "|\n      Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.",
+        '"Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h."',
+        "'Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.'",
+        "Sáng từ 7h30 đến 11h30.\n\n      Chiều từ 13h30 đến 17h.",  # a blank line keeps a break
+        "Sáng từ 7h30 đến 11h30, chiều từ 13h30 đến 17h.",
+    ],
+)
+def test_an_answer_whose_lines_are_not_joined_unseen_is_not_told_of(answer: str) -> None:
+    assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n") == []

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wardbot import messages as msg
 from wardbot.intents import topic_key
@@ -28,6 +28,7 @@ from wardbot.yaml_records import (
     Invalid,
     Kind,
     Parser,
+    Partly,
     blank_comments,
     check_record,
     compose,
@@ -635,4 +636,20 @@ def _answer(node: Node) -> str | None:
         )
     # Trailing spaces are invisible to staff but would show in chat layouts.
     text = text_field(node)
-    return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))
+    if text is None:
+        return None
+    answer = "\n".join(line.rstrip() for line in text.split("\n"))
+    # Unquoted text typed on several lines: YAML joins two lines that follow each other
+    # with a space (a blank line between keeps a break), so the lines staff typed show as
+    # one; the lines as typed (yaml_records.compose) tell whether any were joined.
+    typed = getattr(node, "typed", ()) if isinstance(node, ScalarNode) and not node.style else ()
+    if any(above.strip() and below.strip() for above, below in itertools.pairwise(typed)):
+        raise Partly(
+            node,
+            "câu trả lời viết trên nhiều dòng mà không có `answer: |`, nên người dân thấy các "
+            "dòng liền nhau nối thành một dòng; muốn giữ xuống dòng như đã gõ, hãy viết "
+            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:",
+            answer,
+            "tạm nối các dòng",
+        )
+    return answer
