@@ -58,7 +58,7 @@ async def removed_then(ward: Ward) -> Ward:
     await follow(ward, "5002", "hoc-bong", "bhyt")
     edit_faq(ward, OLD_BLOCK, "")
     await ward.watcher.refresh()
-    assert msg.admin_topics_gone([("hoc-bong", 2)]) in await admin_notes(ward)
+    assert msg.admin_topics_gone([("hoc-bong", 2)], REMEMBER_DAYS) in await admin_notes(ward)
     ward.channel.sent.clear()
     return ward
 
@@ -134,13 +134,28 @@ async def test_a_new_id_whose_block_is_broken_gets_the_followers_once_fixed(
     edit_faq(ward, OLD_BLOCK, "  - id: khuyen-hoc\n    name:\n")
     await ward.watcher.refresh()
     notes = await admin_notes(ward)
-    assert msg.admin_topics_gone([("hoc-bong", 1)]) in notes
+    assert msg.admin_topics_gone([("hoc-bong", 1)], REMEMBER_DAYS) in notes
     ward = await restarted(ward, later=DAY)
     started.append(ward)
     edit_faq(ward, "  - id: khuyen-hoc\n    name:\n", NEW_BLOCK)
     await ward.watcher.refresh()
     assert moved_note(1) in await admin_notes(ward)
     assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["khuyen-hoc"]
+
+
+async def test_the_topics_gone_warning_says_a_new_id_under_the_same_name_keeps_followers(
+    started: list[Ward],
+) -> None:
+    """Staff told a followed topic is gone learn both ways to keep its followers: the old
+    id put back, or the topic added under its new id with the same name within the days
+    it is remembered."""
+    ward = started[0]
+    await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, OLD_BLOCK, "")
+    await ward.watcher.refresh()
+    (warning,) = [note for note in await admin_notes(ward) if note.startswith("⚠️ faq.yaml không")]
+    assert "đặt lại mã cũ" in warning
+    assert f"mã mới nhưng giữ nguyên tên trong vòng {REMEMBER_DAYS} ngày" in warning
 
 
 class Crash(BaseException):
