@@ -1890,42 +1890,6 @@ def test_a_paragraph_break_and_a_tab_typed_in_a_text_with_an_unseen_sign_stay_as
     ]
 
 
-def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
-    """A mistyped `topic:` alone leaves only its line out and the notice is published; with
-    a date that is no day as well, the notice is not: staff are not told both that it is
-    and that it is not published, but to fix that line too."""
-    alone = notice_problems(
-        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\nX.\n"
-    )
-    assert alone[0].endswith("dòng này bị bỏ qua, thông báo vẫn được đăng"), alone
-    both = notice_problems(
-        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 31/11/2026\ntopic: [y-te]\n---\nX.\n"
-    )
-    assert len(both) == 2, both
-    assert both[0].endswith("thông báo này chưa được đăng"), both
-    assert both[1] == (
-        "content/2026-11-30-tiem.md:4: 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ "
-        "qua; hãy sửa cả dòng này"
-    )
-    # Held back by no line of its front matter: no text under it.
-    empty = notice_problems(
-        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\n"
-    )
-    assert [p.rpartition(" — ")[2] for p in empty] == [
-        "dòng này bị bỏ qua; hãy sửa cả dòng này",
-        "thông báo này chưa được đăng",
-    ], empty
-
-
-def test_a_line_left_out_of_an_entry_a_missing_answer_skips_is_not_said_used() -> None:
-    problems = faq_problems(
-        HEAD + "  - id: cu-tru\n    question: Q?\n    variants: a, b\n    anwser: A.\n"
-    )
-    assert not any("mục vẫn được dùng" in p for p in problems), problems
-    assert problems[0].endswith("bot tạm hiểu là 2 cách hỏi; hãy sửa cả dòng này"), problems
-    assert problems[1].endswith("cả mục này bị bỏ qua vì thiếu câu trả lời"), problems
-
-
 def test_a_line_left_out_of_an_entry_skipped_for_its_id_asks_to_be_fixed_too() -> None:
     """A copied entry keeps the id of the one it was copied from: it is skipped, so a line
     of it left out is not said left out of an entry still used; the same line in the entry
@@ -1986,3 +1950,39 @@ def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_use
 )
 def test_an_answer_whose_lines_are_not_joined_unseen_is_not_told_of(answer: str) -> None:
     assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n") == []
+
+
+def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
+    """A mistyped `topic:` alone leaves only its line out and the notice is published; with
+    a date that is no day as well, the notice is not: staff are not told both that it is
+    and that it is not published, but to fix that line too."""
+    alone = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\nX.\n"
+    )
+    assert alone[0].endswith("dòng này bị bỏ qua, thông báo vẫn được đăng"), alone
+    both = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 31/11/2026\ntopic: [y-te]\n---\nX.\n"
+    )
+    assert len(both) == 2, both
+    assert both[0].endswith("thông báo này chưa được đăng"), both
+    assert both[1] == (
+        "content/2026-11-30-tiem.md:4: 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ "
+        "qua; hãy sửa cả dòng này"
+    )
+    # Held back by no line of its front matter: no text under it.
+    empty = notice_problems(
+        "2026-11-30-tiem.md", "---\ntitle: Tiêm chủng\ndate: 2026-11-30\ntopic: [y-te]\n---\n"
+    )
+    assert [p.rpartition(" — ")[2] for p in empty] == [
+        "dòng này bị bỏ qua; hãy sửa cả dòng này",
+        "thông báo này chưa được đăng",
+    ], empty
+
+
+def test_a_line_left_out_of_an_entry_a_missing_answer_skips_is_not_said_used() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: cu-tru\n    question: Q?\n    variants: a, b\n    anwser: A.\n"
+    )
+    assert not any("mục vẫn được dùng" in p for p in problems), problems
+    assert problems[0].endswith("bot tạm hiểu là 2 cách hỏi; hãy sửa cả dòng này"), problems
+    assert problems[1].endswith("cả mục này bị bỏ qua vì thiếu câu trả lời"), problems
