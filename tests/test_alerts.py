@@ -68,6 +68,7 @@ from wardbot.store import ChatRef, Store
 from wardbot.store.chats import UNREACHABLE_KEEP
 from wardbot.supervise import MAX_DELAY, Restarts, Supervised
 from wardbot.told import REMIND_AFTER
+from wardbot.topic_renames import REMEMBER_DAYS
 
 ADMIN = ChatRef("telegram", "42")
 
@@ -3324,7 +3325,7 @@ async def test_a_followed_topic_gone_is_not_told_again_at_each_restart(tmp_path:
     )
     await ward.watcher.refresh()
     # (and the notice still tagged with it, as a mistake)
-    assert msg.admin_topics_gone([("hoc-bong", 1)]) in await admin_notes(ward)
+    assert msg.admin_topics_gone([("hoc-bong", 1)], REMEMBER_DAYS) in await admin_notes(ward)
     assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["hoc-bong"]
     ward = await restarted(ward, later=60.0)
     assert ward.channel.sent == []

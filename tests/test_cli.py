@@ -490,6 +490,19 @@ def test_check_fails_with_file_and_line(ward, tmp_path, capsys):
     assert any("ghi-chu.md:1:" in line for line in out)
 
 
+def test_check_tells_staff_an_answer_typed_on_two_lines_is_read_as_one(ward, tmp_path, capsys):
+    """Without `answer: |` YAML joins the next line on: staff see two lines, residents one."""
+    faq = tmp_path / "faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    typed = "    answer: Có thể dùng thẻ căn cước gắn chip\n      hoặc ứng dụng VssID"
+    faq.write_text(text.replace("    answer: Có thể dùng thẻ căn cước gắn chip hoặc", typed))
+    line = faq.read_text(encoding="utf-8").split("\n").index(typed.split("\n")[0]) + 1
+    assert bot.main(["check", *ward]) == 1
+    (told,) = [out for out in capsys.readouterr().out.splitlines() if "answer: |" in out]
+    assert told.startswith(f"{faq}:{line}: mục 'bhyt-mat-the': dòng answer: ")
+    assert told.endswith("tạm nối các dòng, mục vẫn được dùng")
+
+
 def test_check_reports_a_sync_tools_conflict_copy_of_the_faq(ward, tmp_path, capsys):
     """Two officers saved faq.yaml at once through a shared folder: the copy the sync tool
     kept is read by nobody, and `check` says so, where it said all was well."""

@@ -1890,6 +1890,68 @@ def test_a_paragraph_break_and_a_tab_typed_in_a_text_with_an_unseen_sign_stay_as
     ]
 
 
+def test_a_line_left_out_of_an_entry_skipped_for_its_id_asks_to_be_fixed_too() -> None:
+    """A copied entry keeps the id of the one it was copied from: it is skipped, so a line
+    of it left out is not said left out of an entry still used; the same line in the entry
+    kept is."""
+    line = "    topic: [hanh-chinh]\n"
+    problems = faq_problems(
+        HEAD
+        + f"  - id: cu-tru\n    question: Đăng ký tạm trú?\n    answer: Ở công an phường.\n{line}"
+        + f"  - id: cu-tru\n    question: Đăng ký thường trú?\n    answer: Cũng vậy.\n{line}"
+    )
+    kept, doubled, copy = problems
+    assert kept.startswith("faq.yaml:8: ") and kept.endswith(", mục vẫn được dùng"), problems
+    assert doubled.startswith("faq.yaml:9: mã (id) 'cu-tru' đã dùng cho mục ở dòng 5"), problems
+    assert copy == (
+        "faq.yaml:12: mục 'cu-tru': 'topic' viết sai, có phải 'topics'? — dòng này bị bỏ qua; "
+        "hãy sửa cả dòng này"
+    )
+
+
+def test_a_topic_skipped_for_its_id_does_not_say_a_line_of_it_still_used() -> None:
+    problems = faq_problems(
+        "topics:\n  - id: y-te\n    name: Y tế\n"
+        "  - id: y-te\n    name: Tiêm chủng\n    keyword: [tiêm]\nfaq:\n"
+    )
+    assert problems[-1] == (
+        "faq.yaml:6: chủ đề 'y-te': 'keyword' viết sai, có phải 'keywords'? — dòng này bị bỏ "
+        "qua; hãy sửa cả dòng này"
+    ), problems
+
+
+ANSWER_ON_TWO_LINES = (
+    "  - id: gio\n    question: Mấy giờ làm việc?\n"
+    "    answer: Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.\n"
+)
+
+
+def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_used() -> None:
+    Path("faq.yaml").write_text(HEAD + ANSWER_ON_TWO_LINES, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == ["Sáng từ 7h30 đến 11h30. Chiều từ 13h30 đến 17h."]
+    assert [str(p) for p in loaded.problems] == [
+        "faq.yaml:7: mục 'gio': dòng answer: câu trả lời viết trên nhiều dòng mà không có "
+        "`answer: |`, nên người dân thấy các dòng liền nhau nối thành một dòng; muốn giữ xuống "
+        "dòng như đã gõ, hãy viết `answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng "
+        "answer: — tạm nối các dòng, mục vẫn được dùng"
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "|\n      Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.",
+        '"Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h."',
+        "'Sáng từ 7h30 đến 11h30.\n      Chiều từ 13h30 đến 17h.'",
+        "Sáng từ 7h30 đến 11h30.\n\n      Chiều từ 13h30 đến 17h.",  # a blank line keeps a break
+        "Sáng từ 7h30 đến 11h30, chiều từ 13h30 đến 17h.",
+    ],
+)
+def test_an_answer_whose_lines_are_not_joined_unseen_is_not_told_of(answer: str) -> None:
+    assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n") == []
+
+
 def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
     """A mistyped `topic:` alone leaves only its line out and the notice is published; with
     a date that is no day as well, the notice is not: staff are not told both that it is

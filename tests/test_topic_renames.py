@@ -30,7 +30,7 @@ from wardbot.engine import Engine
 from wardbot.reply import digest
 from wardbot.store import ChatRef
 from wardbot.subscriptions import Subscriptions
-from wardbot.topic_renames import REMEMBER_DAYS
+from wardbot.topic_renames import REMEMBER_DAYS, RENAMED_KEY, renamed_ids
 
 NAME = "Học bổng và khuyến học"
 OLD_BLOCK = f"  - id: hoc-bong\n    name: {NAME}\n    keywords: [học bổng, khuyến học]\n"
@@ -58,7 +58,7 @@ async def removed_then(ward: Ward) -> Ward:
     await follow(ward, "5002", "hoc-bong", "bhyt")
     edit_faq(ward, OLD_BLOCK, "")
     await ward.watcher.refresh()
-    assert msg.admin_topics_gone([("hoc-bong", 2)]) in await admin_notes(ward)
+    assert msg.admin_topics_gone([("hoc-bong", 2)], REMEMBER_DAYS) in await admin_notes(ward)
     ward.channel.sent.clear()
     return ward
 
@@ -134,13 +134,28 @@ async def test_a_new_id_whose_block_is_broken_gets_the_followers_once_fixed(
     edit_faq(ward, OLD_BLOCK, "  - id: khuyen-hoc\n    name:\n")
     await ward.watcher.refresh()
     notes = await admin_notes(ward)
-    assert msg.admin_topics_gone([("hoc-bong", 1)]) in notes
+    assert msg.admin_topics_gone([("hoc-bong", 1)], REMEMBER_DAYS) in notes
     ward = await restarted(ward, later=DAY)
     started.append(ward)
     edit_faq(ward, "  - id: khuyen-hoc\n    name:\n", NEW_BLOCK)
     await ward.watcher.refresh()
     assert moved_note(1) in await admin_notes(ward)
     assert await ward.store.subscriptions_of(ChatRef(ward.channel.name, "5001")) == ["khuyen-hoc"]
+
+
+async def test_the_topics_gone_warning_says_a_new_id_under_the_same_name_keeps_followers(
+    started: list[Ward],
+) -> None:
+    """Staff told a followed topic is gone learn both ways to keep its followers: the old
+    id put back, or the topic added under its new id with the same name within the days
+    it is remembered."""
+    ward = started[0]
+    await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, OLD_BLOCK, "")
+    await ward.watcher.refresh()
+    (warning,) = [note for note in await admin_notes(ward) if note.startswith("⚠️ faq.yaml không")]
+    assert "đặt lại mã cũ" in warning
+    assert f"mã mới nhưng giữ nguyên tên trong vòng {REMEMBER_DAYS} ngày" in warning
 
 
 class Crash(BaseException):
@@ -295,3 +310,62 @@ async def test_an_old_stop_button_stops_a_renamed_topic_staff_then_deleted(
         topic = await subscriptions.topic(ref, followed)
         assert topic is not None and topic.id == "khuyen-hoc", ref
         assert await subscriptions.topic(ref) is None, "not offered to follow"
+
+
+async def renamed_then(ward: Ward) -> Subscriptions:
+    """Chat 5001 follows hoc-bong; staff change its id to khuyen-hoc in one save."""
+    await follow(ward, "5001", "hoc-bong")
+    edit_faq(ward, "- id: hoc-bong\n", "- id: khuyen-hoc\n")
+    await ward.watcher.refresh()
+    assert await ward.store.subscriber_counts() == {"khuyen-hoc": 1}
+    return Subscriptions(ward.engine, ward.store, ward.settings)
+
+
+async def test_an_old_button_acts_on_the_renamed_topic_for_the_days_remembered_then_not(
+    started: list[Ward],
+) -> None:
+    """What a topic's old id leads to is not kept for ever: a button shown before the
+    change still acts on the topic REMEMBER_DAYS on, and is forgotten after."""
+    await renamed_then(started[0])
+    ward = await restarted(started[0], later=(REMEMBER_DAYS - 1) * DAY)
+    started.append(ward)
+    subscriptions = Subscriptions(ward.engine, ward.store, ward.settings)
+    assert (await subscriptions.topic("hoc-bong")).id == "khuyen-hoc"
+    ward = await restarted(ward, later=2 * DAY)
+    started.append(ward)
+    subscriptions = Subscriptions(ward.engine, ward.store, ward.settings)
+    assert await subscriptions.topic("hoc-bong") is None
+    assert await renamed_ids(ward.store) == []
+
+
+async def test_a_rename_leading_to_a_topic_nobody_follows_any_more_is_forgotten_at_once(
+    started: list[Ward],
+) -> None:
+    """Its follower stopped it, then staff deleted it: no button can act on it any more."""
+    ward = started[0]
+    await renamed_then(ward)
+    await ward.store.unsubscribe(ChatRef(ward.channel.name, "5001"), "khuyen-hoc")
+    edit_faq(ward, OLD_BLOCK.replace("hoc-bong", "khuyen-hoc"), "")
+    await ward.watcher.refresh()
+    assert await renamed_ids(ward.store) == []
+
+
+async def test_a_rename_kept_by_the_last_release_still_leads_on_and_is_forgotten_in_time(
+    started: list[Ward],
+) -> None:
+    """The last release kept {old id: new id}, without when: read as changed at the first
+    look since, and forgotten REMEMBER_DAYS after it."""
+    ward = started[0]
+    edit_faq(ward, "- id: hoc-bong\n", "- id: khuyen-hoc\n")
+    await ward.watcher.refresh()
+    await ward.store.set_meta_value(RENAMED_KEY, '{"hoc-bong": "khuyen-hoc"}')
+    ward = await restarted(ward, later=DAY)
+    started.append(ward)
+    subscriptions = Subscriptions(ward.engine, ward.store, ward.settings)
+    assert (await subscriptions.topic("hoc-bong")).id == "khuyen-hoc"
+    ward = await restarted(ward, later=(REMEMBER_DAYS - 1) * DAY)
+    started.append(ward)
+    assert await renamed_ids(ward.store) == ["hoc-bong"]
+    ward = await restarted(ward, later=2 * DAY)
+    started.append(ward)
+    assert await renamed_ids(ward.store) == []

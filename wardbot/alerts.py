@@ -33,7 +33,7 @@ from wardbot.notices import named_date
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.told import TOLD_KEY, Told, digest
-from wardbot.topic_renames import follow_renamed_topics
+from wardbot.topic_renames import REMEMBER_DAYS, follow_renamed_topics
 
 if TYPE_CHECKING:
     from wardbot.delivery import Deliverer
@@ -466,7 +466,7 @@ class Alerts:
                 "faq.yaml no longer has topic(s) that chats follow: %s",
                 ", ".join(f"{topic} ({count})" for topic, count in new),
             )
-            await self.tell_admins(msg.admin_topics_gone(new))
+            await self.tell_admins(msg.admin_topics_gone(new, REMEMBER_DAYS))
         self._told.topics_gone = {topic: told.get(topic, now) for topic in gone}
 
     async def _follow_renamed_topics(self) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wardbot import messages as msg
 from wardbot.intents import topic_key
@@ -28,6 +28,7 @@ from wardbot.yaml_records import (
     Invalid,
     Kind,
     Parser,
+    Partly,
     blank_comments,
     check_record,
     compose,
@@ -35,6 +36,7 @@ from wardbot.yaml_records import (
     key_line,
     key_name,
     node_line,
+    not_kept,
     unknown_name,
 )
 from wardbot.yaml_values import (
@@ -310,12 +312,13 @@ def _unique_records(
     """The valid records of a section, one for each id; the others reported (`served`:
     which one of those sharing an id is kept). `partial`: see check_record. `failed`:
     filled with the records a mistake skips, with their problems' places."""
-    records = []
+    records, notes = [], []
     for item in _items(node, section, kind, src, problems):
         told = len(problems)
         values = check_record(item, kind, fields, required, src, problems, partial=partial)
         if values is not None:
             records.append((item, values))
+            notes.append(slice(told, len(problems)))
         elif failed is not None:
             failed.append(_Failed(item, range(told, len(problems))))
     sharing: dict[str, list[int]] = {}
@@ -328,6 +331,8 @@ def _unique_records(
         if kept[ident] == at:
             yield item, values
             continue
+        # Its lines said left out while it is used: it is not, they are to be fixed too.
+        problems[notes[at]] = not_kept(problems[notes[at]], kind)
         free = free_id(ident, sharing)
         at = node_line(records[kept[ident]][0])
         message = (
@@ -654,4 +659,20 @@ def _answer(node: Node) -> str | None:
         )
     # Trailing spaces are invisible to staff but would show in chat layouts.
     text = text_field(node)
-    return None if text is None else "\n".join(line.rstrip() for line in text.split("\n"))
+    if text is None:
+        return None
+    answer = "\n".join(line.rstrip() for line in text.split("\n"))
+    # Unquoted text typed on several lines: YAML joins two lines that follow each other
+    # with a space (a blank line between keeps a break), so the lines staff typed show as
+    # one; the lines as typed (yaml_records.compose) tell whether any were joined.
+    typed = getattr(node, "typed", ()) if isinstance(node, ScalarNode) and not node.style else ()
+    if any(above.strip() and below.strip() for above, below in itertools.pairwise(typed)):
+        raise Partly(
+            node,
+            "câu trả lời viết trên nhiều dòng mà không có `answer: |`, nên người dân thấy các "
+            "dòng liền nhau nối thành một dòng; muốn giữ xuống dòng như đã gõ, hãy viết "
+            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:",
+            answer,
+            "tạm nối các dòng",
+        )
+    return answer

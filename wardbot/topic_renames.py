@@ -22,6 +22,9 @@ goes once after it. The old id is remembered as leading to the new one (RENAMED_
 that a button or numbered list shown before the change still acts on the topic
 (`renamed_to`): on its latest id, however many changes later, and never on another topic
 staff later give one of its old ids (an id faq.yaml has again is a topic of its own).
+That is remembered with when the id changed, for REMEMBER_DAYS too (what was shown before
+is at least that old by then), and forgotten sooner once the topic it leads to is neither
+in faq.yaml nor followed by any chat: no button can act on it any more.
 """
 
 from __future__ import annotations
@@ -40,9 +43,13 @@ log = logging.getLogger(__name__)
 
 SEEN_KEY = "topics-seen"
 VANISHED_KEY = "topics-vanished"  # {old id: [name, since]}
-RENAMED_KEY = "topics-renamed"  # {old id: new id}
+# {old id: [new id, since]}; a release before kept {old id: new id}, read as changed now.
+RENAMED_KEY = "topics-renamed"
 # How long a followed topic gone from faq.yaml waits for its new id.
 REMEMBER_DAYS = 30
+
+# The topic ids changed: old id -> (new id, since when).
+Renames = dict[str, tuple[str, float]]
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,19 @@ def _vanished(kept: str | None) -> dict[str, tuple[str, float]]:
     return vanished
 
 
-def _renames(kept: str | None) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (_loaded(kept, "topic renames") or {}).items()}
+def _renames(kept: str | None, now: float = 0.0) -> Renames:
+    """The topic ids changed kept; since `now` where a release before kept no time."""
+    renames: Renames = {}
+    for old, value in (_loaded(kept, "topic renames") or {}).items():
+        if isinstance(value, str):
+            renames[str(old)] = (value, now)
+        elif isinstance(value, list) and len(value) == 2 and isinstance(value[1], int | float):
+            renames[str(old)] = (str(value[0]), float(value[1]))
+    return renames
+
+
+def _dump_renames(renames: Renames) -> str:
+    return _dump({old: [new, since] for old, (new, since) in renames.items()})
 
 
 def _dump(value: object) -> str:
@@ -104,13 +122,25 @@ def renamed(vanished: dict[str, str], new: Sequence[Topic]) -> list[tuple[str, T
     return pairs
 
 
-def _renamed(renames: dict[str, str], old: str, new: str, ids: set[str]) -> dict[str, str]:
-    """`renames` once `old` became `new`: each id that led to `old` leads to `new` at once
-    (a chain passing through an id staff give to another topic later would end there),
-    and an id faq.yaml has again is a topic of its own, no longer renamed."""
-    renames = {was: new if now == old else now for was, now in renames.items()}
-    renames[old] = new
-    return {was: now for was, now in renames.items() if was not in ids}
+def _renamed(renames: Renames, old: str, new: str, ids: set[str], now: float) -> Renames:
+    """`renames` once `old` became `new` at `now`: each id that led to `old` leads to `new`
+    at once, since it changed first (a chain passing through an id staff give to another
+    topic later would end there), and an id faq.yaml has again is a topic of its own, no
+    longer renamed."""
+    renames = {was: (new if to == old else to, since) for was, (to, since) in renames.items()}
+    renames[old] = (new, now)
+    return {was: value for was, value in renames.items() if was not in ids}
+
+
+def _still_of_use(renames: Renames, ids: set[str], counts: dict[str, int], now: float) -> Renames:
+    """The `renames` a button shown before may still carry: changed less than
+    REMEMBER_DAYS ago, leading to a topic faq.yaml has (`ids`) or chats follow (`counts`:
+    else nothing would act on it), and not an id faq.yaml has again."""
+    return {
+        was: (to, since)
+        for was, (to, since) in renames.items()
+        if was not in ids and (to in ids or counts.get(to)) and now - since <= REMEMBER_DAYS * 86400
+    }
 
 
 async def follow_renamed_topics(
@@ -135,11 +165,11 @@ async def follow_renamed_topics(
     new = [t for t in topics if seen is not None and t.id not in seen]
     done = []
     kept_renames = await store.meta_value(RENAMED_KEY)
-    renames = _renames(kept_renames)
+    renames = _renames(kept_renames, now)
     for old, topic in renamed({t: name for t, (name, _) in vanished.items()}, new):
         del vanished[old]
-        renames = _renamed(renames, old, topic.id, ids)
-        keep = {VANISHED_KEY: _dump(vanished), RENAMED_KEY: _dump(renames)}
+        renames = _renamed(renames, old, topic.id, ids, now)
+        keep = {VANISHED_KEY: _dump(vanished), RENAMED_KEY: _dump_renames(renames)}
 
         def note(moved: int, old: str = old, topic: Topic = topic) -> str | None:
             if not moved:
@@ -150,9 +180,9 @@ async def follow_renamed_topics(
         log.info("topic id %s changed to %s: %d follower(s) moved", old, topic.id, moved)
         done.append(Renamed(old, topic.id, topic.name, moved))
         kept_vanished, kept_renames = keep[VANISHED_KEY], keep[RENAMED_KEY]
-    renames = {was: now_id for was, now_id in renames.items() if was not in ids}
-    if _dump(renames) != (kept_renames or _dump({})):
-        await store.set_meta_value(RENAMED_KEY, _dump(renames))
+    renames = _still_of_use(renames, ids, counts, now)
+    if _dump_renames(renames) != (kept_renames or _dump({})):
+        await store.set_meta_value(RENAMED_KEY, _dump_renames(renames))
     if _dump(vanished) != (kept_vanished or _dump({})):
         await store.set_meta_value(VANISHED_KEY, _dump(vanished))
     seen_now = _dump({t.id: t.name for t in topics})
@@ -169,7 +199,7 @@ async def renamed_to(store: Store, topic_id: str, known: Sequence[Topic]) -> Top
     for _ in range(len(renames)):
         if topic_id not in renames:
             return None
-        topic_id = renames[topic_id]
+        topic_id = renames[topic_id][0]
         if topic_id in by_id:
             return by_id[topic_id]
     return None

@@ -432,15 +432,18 @@ def admin_faq_shrank(gone: Sequence[str], before: int, after: int, backup: str) 
     return "\n".join(lines)
 
 
-def admin_topics_gone(followed: Sequence[tuple[str, int]]) -> str:
-    """Topics faq.yaml no longer has that chats follow: (topic id, how many follow it)."""
+def admin_topics_gone(followed: Sequence[tuple[str, int]], days: int) -> str:
+    """Topics faq.yaml no longer has that chats follow: (topic id, how many follow it).
+    Added again within `days` under a new id with the same name, one keeps its followers
+    (wardbot.topic_renames)."""
     lines = [
         "⚠️ faq.yaml không còn các chủ đề dưới đây, nhưng vẫn có người dân đang theo dõi: "
         "họ sẽ không nhận được tin báo nào về các chủ đề này nữa.",
         *(f"• {topic_id}: {figure(count)} người theo dõi" for topic_id, count in followed),
         "",
-        "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml để người "
-        "theo dõi vẫn nhận được tin. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
+        "Nếu chỉ định đổi mã (id) của chủ đề, vui lòng đặt lại mã cũ trong faq.yaml, hoặc "
+        f"thêm chủ đề với mã mới nhưng giữ nguyên tên trong vòng {days} ngày: em sẽ tự chuyển "
+        "người theo dõi sang mã mới. Nếu cố ý bỏ chủ đề thì không cần làm gì thêm.",
     ]
     return "\n".join(lines)
 
