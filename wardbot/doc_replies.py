@@ -185,10 +185,11 @@ def not_stated_reply(
 
 
 def not_said_reply(
-    title: str, what: str, settings: Settings, staff: tuple[str, Button] | None
+    title: str, what: str | None, settings: Settings, staff: tuple[str, Button] | None
 ) -> Reply:
-    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`): that
-    it does not, whom to call, and `staff` (as `no_answer_reply`)."""
+    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`, or
+    None not to quote it): that it does not, whom to call, and `staff` (as
+    `no_answer_reply`)."""
     text = msg.not_said_of(title, what, settings.ward_name, settings.ward_hotline)
     return _offered(text, staff)
 

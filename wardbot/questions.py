@@ -441,7 +441,8 @@ class Questions:
             if not staff:
                 return []
             offer = await self.staff_offer(chat, asked)
-            return [with_button(not_said_reply(doc.title, turned, self.settings, offer), follow)]
+            what = self.engine.accented(turned)
+            return [with_button(not_said_reply(doc.title, what, self.settings, offer), follow)]
         # Another entry; or, asked of X, still the entry just given and naming X: that
         # entry again (not close matches to X alone).
         if best is not None and (doc is None or best.id != doc.id or turned is not None):

@@ -443,11 +443,13 @@ def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str)
     )
 
 
-def not_said_of(title: str, what: str, ward_name: str, hotline: str) -> str:
-    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`, as
-    typed): it says plainly that the entry does not speak of X, and whom to ask."""
+def not_said_of(title: str, what: str | None, ward_name: str, hotline: str) -> str:
+    """ "Thế còn X thì sao" after the entry `title`, which names nothing of X (`what`, with
+    its diacritics; None when they could not be put back surely, and X is not quoted): it
+    says plainly that the entry does not speak of X, and whom to ask."""
+    said = f"“{what}”" if what else "trường hợp anh/chị hỏi"
     return (
-        f"Dạ, thông tin em có về “{title}” chưa nói riêng về “{what}” ạ.\n\n"
+        f"Dạ, thông tin em có về “{title}” chưa nói riêng về {said} ạ.\n\n"
         f"Để biết chính xác, anh/chị vui lòng {contact_line(ward_name, hotline)}."
     )
 
