@@ -1786,9 +1786,25 @@ def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
     assert paired_parts("em mới chuyển về và muốn đăng ký tạm trú thì làm sao") == []
     assert paired_parts("tạm trú cần giấy tờ gì và lệ phí bao nhiêu") == []
     assert paired_parts("em bị mất ví và cccd") == []  # asks nothing
+    # Two papers weighed against each other: one question about both.
+    assert paired_parts("bhyt và bhxh khác nhau thế nào") == []
+    assert paired_parts("the bhyt voi cccd cai nao can mang theo") == []
     assert [part.text for part in paired_parts("mất cccd + thẻ bhyt thì làm lại ở đâu")] == [
         "mất cccd thì làm lại ở đâu",
         "mất thẻ bhyt thì làm lại ở đâu",
+    ]
+
+
+def test_what_is_asked_of_both_papers_before_the_first_is_asked_of_each() -> None:
+    """ "Lệ phí" before the first paper is asked of the second too: not "khai sinh bao
+    nhiêu", quoted back as a question of its own."""
+    assert [part.text for part in paired_parts("lệ phí cccd và khai sinh bao nhiêu")] == [
+        "lệ phí cccd bao nhiêu",
+        "lệ phí khai sinh bao nhiêu",
+    ]
+    assert [part.text for part in paired_parts("thu tuc khai sinh va khai tu o dau")] == [
+        "thu tuc khai sinh o dau",
+        "thu tuc khai tu o dau",
     ]
 
 
