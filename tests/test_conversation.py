@@ -1780,6 +1780,25 @@ async def test_a_question_quoted_back_has_its_diacritics_put_back_or_is_not_quot
     assert "buyt" not in other.text
 
 
+async def test_unquoted_questions_left_in_two_replies_are_named_by_their_place(
+    conversation: Conversation,
+) -> None:
+    """Two questions of three nothing answers, one with close matches and one without,
+    neither quotable: each reply says which question it is about ("the question left",
+    twice, would not)."""
+    asked = (
+        "mat the bhyt thi lam sao? gia vang hom nay bao nhieu?"
+        " hoc bong cho sinh vien ngoai tinh thi sao?"
+    )
+    answer, *others = await say(conversation, asked)
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert sorted(other.text.split("\n")[0] for other in others) == [
+        "Về câu hỏi thứ ba:",
+        "Về câu hỏi thứ hai:",
+    ]
+    assert msg.about_parts([None, None], [2, 3]) == "Về các câu hỏi thứ hai và thứ ba:"
+
+
 def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
     """ "Và" between what the resident did and wants, or between two questions, is no
     pair of papers: such a message is asked whole (or as its questions)."""
