@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from wardbot.accents import AccentModel
+from wardbot.engine import QUOTE_SURETY
 
 
 def model(*sentences: str) -> AccentModel:
@@ -47,6 +48,27 @@ def test_spellings_are_put_back_surely_only_where_the_texts_make_each_choice_pla
     assert WARD.restore_surely("dong bao hiem".split(), surely) == "đóng bảo hiểm".split()
     assert WARD.restore_surely(["bao"], surely) is None
     assert WARD.restore_surely([], surely) == []
+
+
+# News of the ward's associations: "hội" is common; "hỏi" rare, never after "muốn".
+NEWS = model(
+    "hội khuyến học phường trao học bổng",
+    "hội phụ nữ phường họp",
+    "hội nghị tổng kết năm",
+    "đại hội hội cựu chiến binh",
+    "cán bộ trả lời câu hỏi của bà con",
+    "bà con muốn đăng ký tạm trú",
+    "thủ tục ly hôn",
+)
+
+
+def test_a_question_is_quoted_back_only_when_no_word_is_likely_misspelt() -> None:
+    """The ward's news says "hội" far more often than "hỏi": "em muon hoi ve ly hon" is
+    not quoted back as "em muốn hội về ly hôn"; a question its texts spell plainly is."""
+    quoting = math.log(QUOTE_SURETY)
+    assert NEWS.restore_surely("em muon hoi ve ly hon".split(), quoting) is None
+    restored = NEWS.restore_surely("muon dang ky tam tru".split(), quoting)
+    assert restored == "muốn đăng ký tạm trú".split()
 
 
 def test_a_notice_counted_in_later_changes_the_spelling() -> None:

@@ -1780,15 +1780,50 @@ async def test_a_question_quoted_back_has_its_diacritics_put_back_or_is_not_quot
     assert "buyt" not in other.text
 
 
+async def test_unquoted_questions_left_in_two_replies_are_named_by_their_place(
+    conversation: Conversation,
+) -> None:
+    """Two questions of three nothing answers, one with close matches and one without,
+    neither quotable: each reply says which question it is about ("the question left",
+    twice, would not)."""
+    asked = (
+        "mat the bhyt thi lam sao? gia vang hom nay bao nhieu?"
+        " hoc bong cho sinh vien ngoai tinh thi sao?"
+    )
+    answer, *others = await say(conversation, asked)
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert sorted(other.text.split("\n")[0] for other in others) == [
+        "Về câu hỏi thứ ba:",
+        "Về câu hỏi thứ hai:",
+    ]
+    assert msg.about_parts([None, None], [2, 3]) == "Về các câu hỏi thứ hai và thứ ba:"
+
+
 def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
     """ "Và" between what the resident did and wants, or between two questions, is no
     pair of papers: such a message is asked whole (or as its questions)."""
     assert paired_parts("em mới chuyển về và muốn đăng ký tạm trú thì làm sao") == []
     assert paired_parts("tạm trú cần giấy tờ gì và lệ phí bao nhiêu") == []
     assert paired_parts("em bị mất ví và cccd") == []  # asks nothing
+    # Two papers weighed against each other: one question about both.
+    assert paired_parts("bhyt và bhxh khác nhau thế nào") == []
+    assert paired_parts("the bhyt voi cccd cai nao can mang theo") == []
     assert [part.text for part in paired_parts("mất cccd + thẻ bhyt thì làm lại ở đâu")] == [
         "mất cccd thì làm lại ở đâu",
         "mất thẻ bhyt thì làm lại ở đâu",
+    ]
+
+
+def test_what_is_asked_of_both_papers_before_the_first_is_asked_of_each() -> None:
+    """ "Lệ phí" before the first paper is asked of the second too: not "khai sinh bao
+    nhiêu", quoted back as a question of its own."""
+    assert [part.text for part in paired_parts("lệ phí cccd và khai sinh bao nhiêu")] == [
+        "lệ phí cccd bao nhiêu",
+        "lệ phí khai sinh bao nhiêu",
+    ]
+    assert [part.text for part in paired_parts("thu tuc khai sinh va khai tu o dau")] == [
+        "thu tuc khai sinh o dau",
+        "thu tuc khai tu o dau",
     ]
 
 

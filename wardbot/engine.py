@@ -118,8 +118,11 @@ SEMANTIC_CANDIDATES = 10
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
 # A resident's words are quoted back with their diacritics put back only when each spelling
-# chosen is at least this many times likelier than the next (`Engine.accented`).
-QUOTE_SURETY = 2.0
+# chosen is at least this many times likelier than the next (`Engine.accented`). The parts
+# quoted are those the ward's texts do not answer, where their spellings guide least: at
+# 2, 6 of the 19 quoted (of 40 such questions, over this repository's ward) came out
+# misspelt ("em muốn hội về ly hôn", "bộ em mất"); at 20, 1 of the 8 quoted.
+QUOTE_SURETY = 20.0
 # A first build of this many documents is opened again from what it saved (Engine.open):
 # a smaller one leaves little garbage behind; a larger one peaks at several times what it
 # keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening

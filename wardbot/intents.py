@@ -475,6 +475,14 @@ _NOT_A_PAPER = _words(
 )
 MAX_PAPER_WORDS = 4  # "giấy xác nhận cư trú"; more is a clause, not a paper's name
 MAX_PAIRED_WORDS = 20
+# What is asked of both, before the first paper named ("lệ phí cccd và khai sinh bao
+# nhiêu"): asked of the second too, not taken for a word of the first's name.
+_OF_BOTH = re.compile(r"(?:le phi|phi|thu tuc|ho so|muc dong|muc phi|thoi gian|dieu kien) ")
+# Two things weighed against each other ("bhyt và bhxh khác nhau thế nào", "... cái nào
+# rẻ hơn"): one question about both, not the same one asked of each.
+_COMPARING = re.compile(
+    r"\b(?:khac|giong|so sanh|so voi|cai nao|loai nao|phan biet|bang nhau|hay la)\b"
+)
 
 
 def paired_parts(text: str) -> list[Part]:
@@ -488,11 +496,15 @@ def paired_parts(text: str) -> list[Part]:
     joins = [at for at, word in enumerate(typed) if word.casefold() in _AND]
     if len(joins) != 1 or len(words) > MAX_PAIRED_WORDS:
         return []
+    if _COMPARING.search(" ".join(words)):
+        return []
     join = joins[0]
     end = next((at for at in range(join + 1, len(words)) if _ends_paper(words, at)), len(words))
     start = join
     while start > 0 and not _ends_paper(words, start - 1) and words[start - 1] not in _PERSONAL:
         start -= 1
+    while (of_both := _OF_BOTH.match(" ".join(words[start:join]) + " ")) and start < join:
+        start += len(of_both.group().split())
     first, second, tail = typed[start:join], typed[join + 1 : end], typed[end:]
     if not (0 < len(first) <= MAX_PAPER_WORDS and 0 < len(second) <= MAX_PAPER_WORDS):
         return []

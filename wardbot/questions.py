@@ -282,16 +282,21 @@ class Questions:
         if unanswered and relayed is not None:
             replies.append(relayed)
         elif unanswered:
-            replies.extend(await self._unanswered_parts(chat, unanswered, given))
+            asked = [part for part, _ in each]
+            replies.extend(await self._unanswered_parts(chat, unanswered, given, asked))
         return [*replies[:-1], with_button(replies[-1], follow)]
 
     async def _unanswered_parts(
-        self, chat: ChatRef, unanswered: list[tuple[str, Answer]], given: set[str]
+        self,
+        chat: ChatRef,
+        unanswered: list[tuple[str, Answer]],
+        given: set[str],
+        asked: list[str],
     ) -> list[Reply]:
         """The replies to the questions of a message that nothing answers: for each with
         close matches (not the entries `given`, which the resident has just read), those;
         for those with none, one 'no information' naming them all; under the last, one
-        offer to pass them all to staff."""
+        offer to pass them all to staff. `asked`: the message's questions, in order."""
         staff = await self.staff_offer(chat, "\n".join(part for part, _ in unanswered))
         unanswered = [
             (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
@@ -305,7 +310,9 @@ class Questions:
         replies = []
         for at, (parts, answer) in enumerate(groups, 1):
             reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
-            about = msg.about_parts([self.engine.accented(part) for part in parts])
+            # Several replies: an unquoted one says which questions by their places.
+            places = [asked.index(part) + 1 for part in parts] if len(groups) > 1 else []
+            about = msg.about_parts([self.engine.accented(part) for part in parts], places)
             replies.append(replace(reply, text=f"{about}\n\n{reply.text}"))
         offers = [hit for _, answer in listed for hit in answer.offers]
         if len(unanswered) == 1 and len(offers) == 1 and chat.private:

@@ -390,14 +390,24 @@ MAX_PART_CHARS = 80  # a part quoted longer is cut: the resident has just typed 
 _TURNING = re.compile(r"^(?:còn|với lại|ngoài ra|thêm nữa)\s+", re.IGNORECASE)
 
 
-def about_parts(parts: Sequence[str | None]) -> str:
+_ORDINALS = ("thứ nhất", "thứ hai", "thứ ba", "thứ tư")
+
+
+def about_parts(parts: Sequence[str | None], places: Sequence[int] = ()) -> str:
     """Above the reply to questions of a message asking several that the bot cannot
     answer (the others answered above it): which ones the reply is about, quoted (each
     with its diacritics put back: wardbot.engine.Engine.accented), or, when one is None
     (typed so that its diacritics cannot be put back surely), not quoted: a resident's
-    own words without them read oddly in a reply that has them."""
+    own words without them read oddly in a reply that has them. Unquoted, they are "the
+    questions left" when no other reply names some of those; else they are named by
+    their `places` in the message (1 for the first asked): "Về câu hỏi thứ hai:"."""
     if any(part is None for part in parts):
-        return "Về câu hỏi còn lại:" if len(parts) == 1 else "Về các câu hỏi còn lại:"
+        if not places:
+            return "Về câu hỏi còn lại:" if len(parts) == 1 else "Về các câu hỏi còn lại:"
+        named = [_ORDINALS[place - 1] for place in places]
+        if len(named) == 1:
+            return f"Về câu hỏi {named[0]}:"
+        return f"Về các câu hỏi {', '.join(named[:-1])} và {named[-1]}:"
     quoted = []
     for part in filter(None, parts):
         asked = _TURNING.sub("", one_line(part, MAX_PART_CHARS))
