@@ -92,7 +92,7 @@ def test_ask_says_why_the_ward_files_give_it_nothing(ward, tmp_path, capsys):
     assert bot.main(["ask", "--json", *args, "khoi cong cau sa dec"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["question"] == "khoi cong cau sa dec"  # stdout: JSON only
-    assert f"{tmp_path / 'contnet'}:0: không tìm thấy thư mục thông báo" in captured.err
+    assert f"{tmp_path / 'contnet'}:1: không tìm thấy thư mục thông báo" in captured.err
 
 
 def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
@@ -496,7 +496,7 @@ def test_check_reports_a_sync_tools_conflict_copy_of_the_faq(ward, tmp_path, cap
     copy = tmp_path / "faq.sync-conflict-20261130-101500-ABCDEFG.yaml"
     copy.write_text((tmp_path / "faq.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert bot.main(["check", *ward]) == 1
-    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in capsys.readouterr().out
+    assert f"{copy}:1: tệp này là bản xung đột của faq.yaml" in capsys.readouterr().out
 
 
 def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, capsys):
@@ -1311,7 +1311,7 @@ def test_announce_of_a_file_that_is_not_there_says_so(ward, tmp_path, capsys, na
     name, as if the file were there."""
     assert bot.main(["announce", str(tmp_path / name), *ward]) == 1
     assert capsys.readouterr().err == (
-        f"{tmp_path / name}:0: không tìm thấy tệp — thông báo này chưa được đăng\n"
+        f"{tmp_path / name}:1: không tìm thấy tệp — thông báo này chưa được đăng\n"
     )
 
 
@@ -2290,7 +2290,7 @@ def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
 
     assert result.returncode == 1
     assert (
-        f"{notice}:0: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
+        f"{notice}:1: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
         "hãy cho mọi người quyền đọc tệp, ví dụ chmod a+r <tên tệp> — thông báo này chưa "
         "được đăng" in result.stdout.splitlines()
     )

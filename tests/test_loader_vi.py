@@ -1971,7 +1971,7 @@ def test_a_missing_faq_yaml_saved_under_another_name_is_told_to_be_renamed(
 
     hidden = " (Windows có thể đang ẩn đuôi .txt của tệp)" if saved_as.endswith(".txt") else ""
     assert problems == [
-        f"faq.yaml:0: không tìm thấy tệp faq.yaml, nhưng cùng thư mục có tệp {saved_as}: hãy "
+        f"faq.yaml:1: không tìm thấy tệp faq.yaml, nhưng cùng thư mục có tệp {saved_as}: hãy "
         f"đổi tên tệp đó thành faq.yaml{hidden} — bot chưa đọc được cả tệp này"
     ]
     Path(saved_as).rename("faq.yaml")
@@ -1982,7 +1982,7 @@ def test_a_missing_faq_yaml_with_no_copy_beside_it_is_said_not_found() -> None:
     Path("faq-cu.yaml").write_text(HEAD, encoding="utf-8")  # another file: no guess
 
     assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
-        "faq.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này"
+        "faq.yaml:1: không tìm thấy tệp — bot chưa đọc được cả tệp này"
     ]
 
 

@@ -129,7 +129,7 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     src = str(path)
     data, problems = read_bytes(path, unread=_FAQ_UNREAD)
     if data is None and not path.exists() and (other := _misnamed_copy(path)) is not None:
-        problems = [Problem(src, 0, f"{_misnamed_hint(path, other)} — {_FAQ_UNREAD}")]
+        problems = [Problem(src, 1, f"{_misnamed_hint(path, other)} — {_FAQ_UNREAD}")]
     text = None
     if data is not None:
         text, problems = text_of(data, src, unread=_FAQ_UNREAD, comments=blank_comments)

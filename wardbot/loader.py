@@ -290,7 +290,7 @@ def conflict_problems(faq_file: Path) -> list[Problem]:
     return [
         Problem(
             str(copy),
-            0,
+            1,
             f"tệp này là bản xung đột của {name}: hai người cùng sửa {name} và công cụ đồng bộ "
             f"giữ cả hai bản — bot không đọc tệp này, những gì sửa trong đó chưa được dùng; "
             f"hãy so với {name}, chép vào đó những gì cần giữ rồi xóa tệp này",

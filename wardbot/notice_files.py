@@ -258,7 +258,7 @@ def subfolder_problem(path: Path) -> Problem | None:
         f"thư mục con này có {count} tệp thông báo mà bot không đọc: thông báo phải nằm "
         f"ngay trong thư mục {where}/ — các thông báo này chưa được đăng"
     )
-    return Problem(str(path), 0, message)
+    return Problem(str(path), 1, message)
 
 
 def unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | None:
@@ -271,9 +271,9 @@ def unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | 
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return problem(0, "không tìm thấy tệp")
+        return problem(1, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, cannot_read(exc))
+        return problem(1, cannot_read(exc))
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)

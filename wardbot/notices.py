@@ -366,10 +366,10 @@ def load_content(
         paths = sorted(content_dir.iterdir())
     except FileNotFoundError:
         message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
-        return [], [Problem(str(content_dir), 0, message)]
+        return [], [Problem(str(content_dir), 1, message)]
     except OSError as exc:
         message = f"{cannot_read(exc, folder=True)} — bot chưa có thông báo nào"
-        return [], [Problem(str(content_dir), 0, message)]
+        return [], [Problem(str(content_dir), 1, message)]
     notices: list[Announcement] = []
     problems: list[Problem] = []
     kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
