@@ -32,6 +32,7 @@ from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.faq_file import load_faq
+from wardbot.plaintext import plain
 from wardbot.sample import SAMPLE_FAQ_SHA256, SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
@@ -623,6 +624,49 @@ def test_check_says_a_date_after_its_file_names_is_mistyped_not_copied(ward, tmp
         "gõ nhầm năm hay tháng, hãy sửa dòng date:"
     ) in err
     assert "chép từ một thông báo cũ" not in err
+
+
+def test_check_warns_at_its_line_of_a_picture_residents_will_not_see(ward, tmp_path, capsys):
+    """A sample form put in an answer and a notice as Markdown pictures: every channel
+    sends text only, so residents read the text without it, and `check`, which said all
+    was well, tells staff at the picture's line, with the link that would show."""
+    faq = tmp_path / "faq.yaml"
+    typed = (
+        faq.read_text(encoding="utf-8")
+        .replace(
+            "    answer: Cần tờ khai thay đổi thông tin cư trú",
+            '    answer: "![mẫu CT01](hinh/ct01.png) Cần tờ khai thay đổi thông tin cư trú',
+        )
+        .replace("văn bản đồng ý của chủ hộ.\n", 'văn bản đồng ý của chủ hộ."\n')
+    )
+    faq.write_text(typed, encoding="utf-8")
+    line = typed.splitlines().index(next(t for t in typed.splitlines() if "![" in t)) + 1
+    notice = tmp_path / "content" / "2026-11-30-mau-to-khai-moi.md"
+    notice.write_text(
+        "---\ntitle: Mẫu tờ khai cư trú mới\ndate: 2026-11-30\n---\nTừ tháng 12 dùng mẫu "
+        "mới.\n\n![](https://phuong.example.vn/ct01-moi.png)\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {faq}:{line}: người dân không thấy hình 'mẫu CT01' (hinh/ct01.png): bot "
+        "chỉ gửi chữ nên bỏ hình đi, cùng chữ 'mẫu CT01' trong [ ]; muốn người dân xem được "
+        "hình, hãy đăng hình lên trang web của phường rồi thay hình bằng đường dẫn tới nó, "
+        '[mẫu CT01](địa chỉ của hình, bắt đầu bằng https://): người dân sẽ đọc "mẫu CT01 '
+        '(địa chỉ đó)" và bấm vào để xem — mục này vẫn được dùng'
+    ) in err
+    address = "https://phuong.example.vn/ct01-moi.png"
+    assert (
+        f"cảnh báo: {notice}:7: người dân không thấy hình {address}: bot chỉ gửi chữ nên bỏ "
+        f"hình đi; muốn người dân xem được hình, hãy bỏ dấu ! ở đầu để hình thành đường dẫn, "
+        f'[xem hình]({address}): người dân sẽ đọc "xem hình ({address})" và bấm vào để xem '
+        "— thông báo này vẫn được dùng"
+    ) in err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+    # What the warning promises: the link is read as its label and its address.
+    assert plain(f"[xem hình]({address})") == f"xem hình ({address})"
+    assert plain("![mẫu CT01](hinh/ct01.png) Cần tờ khai").strip() == "Cần tờ khai"
 
 
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
