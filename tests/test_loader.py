@@ -964,12 +964,12 @@ BAD_NAME = (
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("2024-7-15-a.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
-        ("2024-07-15.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("2024-7-15-a.md", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
+        ("2024-07-15.md", BAD_NAME + "đổi tên thành 2024-07-15-thong-bao.md"),
         ("2024-07-15-Tiêu-đề.md", BAD_NAME + "đổi tên thành 2024-07-15-tieu-de.md"),
         ("2024-07-15 a.md", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
         ("2024-07-15-a.MD", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
-        ("thong-bao.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("thong-bao.md", BAD_NAME + "đổi tên thành 2024-07-15-thong-bao.md"),
         (
             "2024-02-30-a.md",
             "ngày 2024-02-30 trong tên tệp không có thật: tháng 2 năm 2024 chỉ có 29 ngày — "

@@ -223,7 +223,7 @@ def test_a_repeated_line_says_what_it_costs_where_it_is() -> None:
             "Thông báo họp.docx",
             "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
             "hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, "
-            "rồi đổi tên tệp thành một tên như 2026-11-25-hop-to-dan.md",
+            "rồi đổi tên tệp thành 2026-11-26-thong-bao-hop.md",
         ),
         (
             "2026-11-28-thong-bao.docx",
@@ -1577,6 +1577,41 @@ def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name
         f"content/{name}:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ "
         "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
         "2026-11-30-hop-to.md"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "front", "meant"),
+    [
+        # Named as the title is said: its own date and its name, accents folded.
+        ("Thông báo tuyển quân.md", "date: 2026-11-29", "2026-11-29-thong-bao-tuyen-quan.md"),
+        # Only a date: the title's first words make the short name.
+        ("2026-11-28.md", "date: 28/11/2026", "2026-11-28-lich-tiem-chung-cho-tre-duoi.md"),
+    ],
+)
+def test_a_notice_named_without_its_date_is_told_the_name_its_own_date_gives(
+    name: str, front: str, meant: str
+) -> None:
+    """Not a name of some other notice to copy ("2026-11-25-hop-to-dan.md"), which staff
+    would rename theirs to, dated a day it is not."""
+    text = f"---\ntitle: Lịch tiêm chủng cho trẻ dưới 5 tuổi tháng 12\n{front}\n---\nB\n"
+    problems = notice_problems(name, text)
+
+    assert problems == [
+        f"content/{name}:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ "
+        "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        f"{meant}"
+    ]
+
+
+def test_a_notice_named_without_a_date_and_with_none_readable_is_told_how_to_write_it() -> None:
+    problems = notice_problems("Họp tổ dân phố.md", "---\ntitle: Họp\n---\nB\n")
+
+    assert problems == [
+        "content/Họp tổ dân phố.md:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ "
+        "dùng chữ thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên "
+        "thành NGÀY-hop-to-dan-pho.md, với NGÀY là ngày đăng viết dạng năm-tháng-ngày, ví dụ "
+        "2026-11-25"
     ]
 
 

@@ -226,6 +226,14 @@ _YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
 _YEARLESS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)\s*(\d{1,2})")
 
 
+def typed_day(text: str) -> dt.date | None:
+    """The day `text` writes, yyyy-mm-dd or as staff type it (25/11/2026); None if none."""
+    typed = _typed_date(text) if not _DATE.fullmatch(text) else tuple(map(int, text.split("-")))
+    if typed is None or no_such_day(*typed):
+        return None
+    return dt.date(*typed)
+
+
 def _typed_date(text: str) -> tuple[int, int, int] | None:
     """The year, month and day a value that is not written yyyy-mm-dd stands for, when it
     is plain (a two-digit year as 20yy); they may make no day (`no_such_day`)."""
