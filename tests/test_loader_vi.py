@@ -1615,6 +1615,36 @@ def test_a_notice_named_without_a_date_and_with_none_readable_is_told_how_to_wri
     ]
 
 
+def test_entries_and_notices_tagged_with_a_topic_skipped_for_its_id_are_told_why() -> None:
+    """`id: đất đai` typed as the topic's name: the topic is skipped at its line, and an
+    entry or a notice tagged with it was told the topic is not in topics:, where staff
+    can see it is; they are told its id at that line is what keeps it off."""
+    Path("faq.yaml").write_text(
+        "topics:\n  - id: đất đai\n    name: Đất đai\n  - id: cu-tru\n    name: Cư trú\n"
+        "  - id: ho-tich\nfaq:\n  - id: so-do\n    question: Làm sổ đỏ ở đâu?\n"
+        "    answer: Nộp hồ sơ ở bộ phận một cửa.\n    topics: [đất đai, cu-tru]\n"
+        "  - id: khai-sinh\n    question: Khai sinh cần gì?\n    answer: Giấy chứng sinh.\n"
+        "    topics: [ho-tich]\n",
+        encoding="utf-8",
+    )
+    Path("content", "2026-11-20-do-dac.md").write_text(
+        "---\ntitle: Lịch đo đạc\ndate: 2026-11-20\ntopics: [Đất đai]\n---\nThứ hai.\n",
+        encoding="utf-8",
+    )
+    corpus, problems = load_corpus(Path("faq.yaml"), Path("content"))
+
+    unread = "nên chủ đề đó chưa được nạp, chưa gắn vào đây được cho tới khi sửa xong"
+    assert [str(p) for p in problems if "dòng topics:" in p.message] == [
+        "faq.yaml:11: mục 'so-do': dòng topics: mã (id) của chủ đề 'đất đai' ở dòng 2 của "
+        f"faq.yaml chưa hợp lệ {unread} — chủ đề này bị bỏ qua, mục vẫn được dùng",
+        "faq.yaml:15: mục 'khai-sinh': dòng topics: chủ đề 'ho-tich' ở dòng 6 của faq.yaml có lỗi "
+        f"(xem lỗi ở dòng đó) {unread} — chủ đề này bị bỏ qua, mục vẫn được dùng",
+        "content/2026-11-20-do-dac.md:4: dòng topics: mã (id) của chủ đề 'Đất đai' ở dòng 2 "
+        f"của faq.yaml chưa hợp lệ {unread} — chủ đề này bị bỏ qua, thông báo vẫn được đăng",
+    ]
+    assert [(e.id, e.topics) for e in corpus.faq] == [("so-do", ("cu-tru",)), ("khai-sinh", ())]
+
+
 def test_a_wide_colon_is_named_not_doubled() -> None:
     problems = faq_problems(
         HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer： Sáng.\n    topics: []\n"

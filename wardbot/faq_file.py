@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from wardbot import messages as msg
 from wardbot.intents import topic_key
@@ -38,6 +38,7 @@ from wardbot.yaml_records import (
     unknown_name,
 )
 from wardbot.yaml_values import (
+    UnreadTopic,
     id_field,
     list_field,
     merged_items,
@@ -83,6 +84,9 @@ class FaqFile:
     # The same of topics (`_kept_topics`).
     broken_topics: frozenset[str] = frozenset()
     kept_topics: frozenset[str] = frozenset()
+    # The topics a mistake skips (none served instead), by their id as typed: an entry
+    # or a notice tagged with one is told so (`yaml_values.topics_field`).
+    unread_topics: dict[str, UnreadTopic] = field(default_factory=dict)
 
 
 # A topic or an FAQ entry (`_kept_records`).
@@ -193,10 +197,18 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
         _same_name(topic, line, named, src, problems)
     result.topics = [t for _, t in sorted([*loaded, *kept_topics], key=lambda lt: lt[0])]
     result.kept_topics = frozenset(t.id for _, t in kept_topics)
+    result.unread_topics = _unread_topics(topic_failed, result.topics)
     served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
     failed: list[_Failed] = []
     result.faq = _load_entries(
-        sections.get("faq"), result.topics, src, problems, served_faq, doubled, failed
+        sections.get("faq"),
+        result.topics,
+        src,
+        problems,
+        served_faq,
+        doubled,
+        failed,
+        result.unread_topics,
     )
     result.doubled = frozenset(doubled)
     last = {e.id: e for e in serving.faq} if serving else {}
@@ -384,13 +396,14 @@ def _load_entries(
     serving: Mapping[str, Print],
     doubled: set[str],
     failed: list[_Failed],
+    unread_topics: Mapping[str, UnreadTopic],
 ) -> list[FaqEntry]:
     fields: dict[str, Parser] = {
         "id": id_field,
         "question": _question,
         "answer": _answer,
         "variants": list_field(word_field, key="variants"),
-        "topics": topics_field(topics),
+        "topics": topics_field(topics, unread_topics),
         "links": list_field(url_field, single=True),
     }
     entries: list[FaqEntry] = []
@@ -522,6 +535,30 @@ def _kept_records(
             if at in record.told or (problem.file == src and problem.line in keys):
                 problems[at] = _said_kept(problem, kind, first)
     return list(kept.values()), frozenset(broken)
+
+
+def _unread_topics(failed: Sequence[_Failed], loaded: Sequence[Topic]) -> dict[str, UnreadTopic]:
+    """The topics a mistake skips (`failed`) and none loaded replaces, by their one `id:`
+    as typed, valid or not (`id: đất đai`)."""
+    have = {topic.id for topic in loaded}
+    unread: dict[str, UnreadTopic] = {}
+    for record in failed:
+        item = record.item
+        ids = (
+            [v for k, v in item.value if key_name(k) == "id"]
+            if isinstance(item, MappingNode)
+            else []
+        )
+        if len(ids) != 1 or not isinstance(ids[0], ScalarNode) or not ids[0].value.strip():
+            continue
+        typed = ids[0].value.strip()
+        try:
+            bad_id = id_field(ids[0]) is None
+        except Invalid:
+            bad_id = True
+        if typed not in have:
+            unread.setdefault(typed, UnreadTopic(node_line(ids[0]), bad_id))
+    return unread
 
 
 def _only_id(item: Node) -> str | None:

@@ -411,7 +411,10 @@ def load_corpus(
         notices, problems = load_content(content_dir, None, max_bytes=max_bytes)
         notices, copies = without_copies(notices)
         return Corpus(announcements=notices), faq_problems + problems + copies
-    notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
+    unread = serving.unread_topics  # a last good copy's are none: it loaded whole
+    notices, problems = load_content(
+        content_dir, serving.topics, max_bytes=max_bytes, unread_topics=unread
+    )
     kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
     kept, copies = without_copies(kept)
     corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)
