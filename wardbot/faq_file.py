@@ -543,35 +543,33 @@ def _unread_topics(failed: Sequence[_Failed], loaded: Sequence[Topic]) -> dict[s
     have = {topic.id for topic in loaded}
     unread: dict[str, UnreadTopic] = {}
     for record in failed:
-        item = record.item
-        ids = (
-            [v for k, v in item.value if key_name(k) == "id"]
-            if isinstance(item, MappingNode)
-            else []
-        )
-        if len(ids) != 1 or not isinstance(ids[0], ScalarNode) or not ids[0].value.strip():
+        node = _id_node(record.item)
+        if not isinstance(node, ScalarNode) or not (typed := node.value.strip()):
             continue
-        typed = ids[0].value.strip()
-        try:
-            bad_id = id_field(ids[0]) is None
-        except Invalid:
-            bad_id = True
         if typed not in have:
-            unread.setdefault(typed, UnreadTopic(node_line(ids[0]), bad_id))
+            unread.setdefault(typed, UnreadTopic(node_line(node), _read_id(node) is None))
     return unread
+
+
+def _id_node(item: Node) -> Node | None:
+    """The value of a block's `id:` line, when it has one."""
+    if not isinstance(item, MappingNode):
+        return None
+    ids = [value for key, value in item.value if key_name(key) == "id"]
+    return ids[0] if len(ids) == 1 else None
+
+
+def _read_id(node: Node) -> str | None:
+    try:
+        return id_field(node)
+    except Invalid:
+        return None
 
 
 def _only_id(item: Node) -> str | None:
     """The id of an entry's block when it has one `id:` line and it reads."""
-    if not isinstance(item, MappingNode):
-        return None
-    ids = [value for key, value in item.value if key_name(key) == "id"]
-    if len(ids) != 1:
-        return None
-    try:
-        return id_field(ids[0])
-    except Invalid:
-        return None
+    node = _id_node(item)
+    return None if node is None else _read_id(node)
 
 
 def _said_kept(problem: Problem, kind: Kind, first: int | None = None) -> Problem:
