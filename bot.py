@@ -475,6 +475,7 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
         read_last_good,
     )
     from wardbot.notices import dated_otherwise
+    from wardbot.pictures import unseen_pictures
     from wardbot.sample import left_behind
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
@@ -511,6 +512,10 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     ]
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
+    unseen = list(unseen_pictures(settings.faq_file, corpus))
+    for where, picture, in_faq in unseen:
+        told = msg.check_unseen_picture(where, picture.label, picture.address, in_faq=in_faq)
+        print(told, file=sys.stderr)
     samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:
         print(msg.check_sample_notices(str(settings.content_dir), samples), file=sys.stderr)
@@ -519,7 +524,7 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
         len(corpus.faq),
         len(corpus.announcements),
         len(problems),
-        warned=shrink is not None or bool(dated) or bool(samples),
+        warned=shrink is not None or bool(dated) or bool(unseen) or bool(samples),
     )
     print(summary, file=sys.stderr)
     return 1 if problems else 0

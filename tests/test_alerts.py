@@ -1488,7 +1488,7 @@ async def test_a_notice_moved_into_a_sub_folder_is_reported_while_running(ward: 
     assert problem.file == str(ward.content / "2024") and "bot không đọc" in problem.message
     await ward.sender.drain()
     note = next(r[0].text for chat, r, _ in ward.channel.sent if chat == ADMIN.chat_id)
-    assert f"{ward.content.name}/2024:0:" in note
+    assert f"{ward.content.name}/2024:1:" in note
     # Moved back: served again, and the problem is gone.
     (ward.content / "2024" / f"{moved}.md").rename(ward.content / f"{moved}.md")
     await ward.watcher.refresh()
@@ -2150,7 +2150,7 @@ async def test_a_sync_tools_conflict_copy_of_the_faq_is_told_to_admins_until_del
     await ward.sender.drain()
     ((chat, (told,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
-    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in told.text
+    assert f"{copy}:1: tệp này là bản xung đột của faq.yaml" in told.text
     copy.unlink()
     assert not await watcher.refresh()
     now[0] += SETTLE_SECONDS

@@ -32,6 +32,7 @@ from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
 from wardbot.config import Settings, read_dotenv, unknown_time_zone
 from wardbot.faq_file import load_faq
+from wardbot.plaintext import plain
 from wardbot.sample import SAMPLE_FAQ_SHA256, SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
@@ -92,7 +93,7 @@ def test_ask_says_why_the_ward_files_give_it_nothing(ward, tmp_path, capsys):
     assert bot.main(["ask", "--json", *args, "khoi cong cau sa dec"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["question"] == "khoi cong cau sa dec"  # stdout: JSON only
-    assert f"{tmp_path / 'contnet'}:0: không tìm thấy thư mục thông báo" in captured.err
+    assert f"{tmp_path / 'contnet'}:1: không tìm thấy thư mục thông báo" in captured.err
 
 
 def test_ask_answers_from_a_data_folder_it_cannot_write(ward, tmp_path, capsys):
@@ -509,7 +510,7 @@ def test_check_reports_a_sync_tools_conflict_copy_of_the_faq(ward, tmp_path, cap
     copy = tmp_path / "faq.sync-conflict-20261130-101500-ABCDEFG.yaml"
     copy.write_text((tmp_path / "faq.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert bot.main(["check", *ward]) == 1
-    assert f"{copy}:0: tệp này là bản xung đột của faq.yaml" in capsys.readouterr().out
+    assert f"{copy}:1: tệp này là bản xung đột của faq.yaml" in capsys.readouterr().out
 
 
 def test_check_reports_a_notice_over_max_notice_kb(ward, tmp_path, monkeypatch, capsys):
@@ -636,6 +637,49 @@ def test_check_says_a_date_after_its_file_names_is_mistyped_not_copied(ward, tmp
         "gõ nhầm năm hay tháng, hãy sửa dòng date:"
     ) in err
     assert "chép từ một thông báo cũ" not in err
+
+
+def test_check_warns_at_its_line_of_a_picture_residents_will_not_see(ward, tmp_path, capsys):
+    """A sample form put in an answer and a notice as Markdown pictures: every channel
+    sends text only, so residents read the text without it, and `check`, which said all
+    was well, tells staff at the picture's line, with the link that would show."""
+    faq = tmp_path / "faq.yaml"
+    typed = (
+        faq.read_text(encoding="utf-8")
+        .replace(
+            "    answer: Cần tờ khai thay đổi thông tin cư trú",
+            '    answer: "![mẫu CT01](hinh/ct01.png) Cần tờ khai thay đổi thông tin cư trú',
+        )
+        .replace("văn bản đồng ý của chủ hộ.\n", 'văn bản đồng ý của chủ hộ."\n')
+    )
+    faq.write_text(typed, encoding="utf-8")
+    line = typed.splitlines().index(next(t for t in typed.splitlines() if "![" in t)) + 1
+    notice = tmp_path / "content" / "2026-11-30-mau-to-khai-moi.md"
+    notice.write_text(
+        "---\ntitle: Mẫu tờ khai cư trú mới\ndate: 2026-11-30\n---\nTừ tháng 12 dùng mẫu "
+        "mới.\n\n![](https://phuong.example.vn/ct01-moi.png)\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {faq}:{line}: người dân không thấy hình 'mẫu CT01' (hinh/ct01.png): bot "
+        "chỉ gửi chữ nên bỏ hình đi, cùng chữ 'mẫu CT01' trong [ ]; muốn người dân xem được "
+        "hình, hãy đăng hình lên trang web của phường rồi thay hình bằng đường dẫn tới nó, "
+        '[mẫu CT01](địa chỉ của hình, bắt đầu bằng https://): người dân sẽ đọc "mẫu CT01 '
+        '(địa chỉ đó)" và bấm vào để xem — mục này vẫn được dùng'
+    ) in err
+    address = "https://phuong.example.vn/ct01-moi.png"
+    assert (
+        f"cảnh báo: {notice}:7: người dân không thấy hình {address}: bot chỉ gửi chữ nên bỏ "
+        f"hình đi; muốn người dân xem được hình, hãy bỏ dấu ! ở đầu để hình thành đường dẫn, "
+        f'[xem hình]({address}): người dân sẽ đọc "xem hình ({address})" và bấm vào để xem '
+        "— thông báo này vẫn được dùng"
+    ) in err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+    # What the warning promises: the link is read as its label and its address.
+    assert plain(f"[xem hình]({address})") == f"xem hình ({address})"
+    assert plain("![mẫu CT01](hinh/ct01.png) Cần tờ khai").strip() == "Cần tờ khai"
 
 
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
@@ -1324,7 +1368,7 @@ def test_announce_of_a_file_that_is_not_there_says_so(ward, tmp_path, capsys, na
     name, as if the file were there."""
     assert bot.main(["announce", str(tmp_path / name), *ward]) == 1
     assert capsys.readouterr().err == (
-        f"{tmp_path / name}:0: không tìm thấy tệp — thông báo này chưa được đăng\n"
+        f"{tmp_path / name}:1: không tìm thấy tệp — thông báo này chưa được đăng\n"
     )
 
 
@@ -2303,7 +2347,7 @@ def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
 
     assert result.returncode == 1
     assert (
-        f"{notice}:0: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
+        f"{notice}:1: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
         "hãy cho mọi người quyền đọc tệp, ví dụ chmod a+r <tên tệp> — thông báo này chưa "
         "được đăng" in result.stdout.splitlines()
     )

@@ -1139,3 +1139,30 @@ def test_related_entries_are_on_the_entry_s_subject_not_only_its_words(tmp_path)
         assert {"ly-hon", "doc-than", f"{recent}-ket-hon-luu-dong"} <= related
     finally:
         engine.close()
+
+
+def test_notices_tagged_with_a_topic_skipped_for_its_id_are_told_so_while_running(tmp_path):
+    """The running bot tells admins what `check` tells: the topic's id at its line keeps
+    it off, at a reload and when a notice is saved while it runs."""
+    faq, content = write_ward(tmp_path)
+    text = faq.read_text(encoding="utf-8")
+    faq.write_text(text.replace("  - id: cu-tru\n", "  - id: Cư trú\n"), encoding="utf-8")
+    line = text.splitlines().index("  - id: cu-tru") + 1
+    said = (
+        f"dòng topics: mã (id) của chủ đề 'cư trú' ở dòng {line} của faq.yaml chưa hợp lệ nên "
+        "chủ đề đó chưa được nạp, chưa gắn vào đây được cho tới khi sửa xong"
+    )
+    first = content / "2025-01-10-tam-tru.md"
+    first.write_text(
+        "---\ntitle: Khai báo tạm trú\ndate: 2025-01-10\ntopics: [cư trú]\n---\nTại công an.\n",
+        encoding="utf-8",
+    )
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        assert any(p.file == str(first) and said in p.message for p in engine.problems)
+        second = content / "2025-01-12-thuong-tru.md"
+        second.write_text(first.read_text(encoding="utf-8"), encoding="utf-8")
+        problems = engine.update_announcements([second]).problems
+        assert any(p.file == str(second) and said in p.message for p in problems)
+    finally:
+        engine.close()

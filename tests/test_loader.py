@@ -138,7 +138,7 @@ def test_missing_faq_file() -> None:
     faq = load_faq(Path("nowhere.yaml"))
     assert not faq.ok_syntax
     assert report(faq.problems) == [
-        ("nowhere.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này")
+        ("nowhere.yaml:1: không tìm thấy tệp — bot chưa đọc được cả tệp này")
     ]
 
 
@@ -964,12 +964,12 @@ BAD_NAME = (
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("2024-7-15-a.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
-        ("2024-07-15.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("2024-7-15-a.md", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
+        ("2024-07-15.md", BAD_NAME + "đổi tên thành 2024-07-15-thong-bao.md"),
         ("2024-07-15-Tiêu-đề.md", BAD_NAME + "đổi tên thành 2024-07-15-tieu-de.md"),
         ("2024-07-15 a.md", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
         ("2024-07-15-a.MD", BAD_NAME + "đổi tên thành 2024-07-15-a.md"),
-        ("thong-bao.md", BAD_NAME + "ví dụ 2026-11-25-hop-to-dan.md"),
+        ("thong-bao.md", BAD_NAME + "đổi tên thành 2024-07-15-thong-bao.md"),
         (
             "2024-02-30-a.md",
             "ngày 2024-02-30 trong tên tệp không có thật: tháng 2 năm 2024 chỉ có 29 ngày — "
@@ -1052,7 +1052,7 @@ def test_notices_moved_into_a_sub_folder_are_reported_as_not_read() -> None:
     assert [n.id for n in notices] == ["2024-07-16-ok"]
     assert report(problems) == [
         (
-            "content/2024:0: thư mục con này có 2 tệp thông báo mà bot không đọc: thông báo phải "
+            "content/2024:1: thư mục con này có 2 tệp thông báo mà bot không đọc: thông báo phải "
             "nằm ngay trong thư mục content/ — các thông báo này chưa được đăng"
         )
     ]
@@ -1121,7 +1121,7 @@ def test_announcements_are_newest_first_then_by_id() -> None:
 
 def test_missing_content_folder() -> None:
     assert report(load_content(Path("nowhere"), TOPICS)[1]) == [
-        ("nowhere:0: không tìm thấy thư mục thông báo — bot chưa có thông báo nào")
+        ("nowhere:1: không tìm thấy thư mục thông báo — bot chưa có thông báo nào")
     ]
 
 

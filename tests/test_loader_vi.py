@@ -223,7 +223,7 @@ def test_a_repeated_line_says_what_it_costs_where_it_is() -> None:
             "Thông báo họp.docx",
             "tệp .docx (soạn bằng Word) bot không đọc được — thông báo này chưa được đăng; "
             "hãy mở tệp, chọn Lưu thành (Save As) kiểu Plain Text (.txt) với bảng mã UTF-8, "
-            "rồi đổi tên tệp thành một tên như 2026-11-25-hop-to-dan.md",
+            "rồi đổi tên tệp thành 2026-11-26-thong-bao-hop.md",
         ),
         (
             "2026-11-28-thong-bao.docx",
@@ -1580,6 +1580,71 @@ def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name
     ]
 
 
+@pytest.mark.parametrize(
+    ("name", "front", "meant"),
+    [
+        # Named as the title is said: its own date and its name, accents folded.
+        ("Thông báo tuyển quân.md", "date: 2026-11-29", "2026-11-29-thong-bao-tuyen-quan.md"),
+        # Only a date: the title's first words make the short name.
+        ("2026-11-28.md", "date: 28/11/2026", "2026-11-28-lich-tiem-chung-cho-tre-duoi.md"),
+    ],
+)
+def test_a_notice_named_without_its_date_is_told_the_name_its_own_date_gives(
+    name: str, front: str, meant: str
+) -> None:
+    """Not a name of some other notice to copy ("2026-11-25-hop-to-dan.md"), which staff
+    would rename theirs to, dated a day it is not."""
+    text = f"---\ntitle: Lịch tiêm chủng cho trẻ dưới 5 tuổi tháng 12\n{front}\n---\nB\n"
+    problems = notice_problems(name, text)
+
+    assert problems == [
+        f"content/{name}:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ "
+        "thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên thành "
+        f"{meant}"
+    ]
+
+
+def test_a_notice_named_without_a_date_and_with_none_readable_is_told_how_to_write_it() -> None:
+    problems = notice_problems("Họp tổ dân phố.md", "---\ntitle: Họp\n---\nB\n")
+
+    assert problems == [
+        "content/Họp tổ dân phố.md:1: tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ "
+        "dùng chữ thường không dấu, số và dấu '-' — thông báo này chưa được đăng; đổi tên "
+        "thành NGÀY-hop-to-dan-pho.md, với NGÀY là ngày đăng viết dạng năm-tháng-ngày, ví dụ "
+        "2026-11-25"
+    ]
+
+
+def test_entries_and_notices_tagged_with_a_topic_skipped_for_its_id_are_told_why() -> None:
+    """`id: đất đai` typed as the topic's name: the topic is skipped at its line, and an
+    entry or a notice tagged with it was told the topic is not in topics:, where staff
+    can see it is; they are told its id at that line is what keeps it off."""
+    Path("faq.yaml").write_text(
+        "topics:\n  - id: đất đai\n    name: Đất đai\n  - id: cu-tru\n    name: Cư trú\n"
+        "  - id: ho-tich\nfaq:\n  - id: so-do\n    question: Làm sổ đỏ ở đâu?\n"
+        "    answer: Nộp hồ sơ ở bộ phận một cửa.\n    topics: [đất đai, cu-tru]\n"
+        "  - id: khai-sinh\n    question: Khai sinh cần gì?\n    answer: Giấy chứng sinh.\n"
+        "    topics: [ho-tich]\n",
+        encoding="utf-8",
+    )
+    Path("content", "2026-11-20-do-dac.md").write_text(
+        "---\ntitle: Lịch đo đạc\ndate: 2026-11-20\ntopics: [Đất đai]\n---\nThứ hai.\n",
+        encoding="utf-8",
+    )
+    corpus, problems = load_corpus(Path("faq.yaml"), Path("content"))
+
+    unread = "nên chủ đề đó chưa được nạp, chưa gắn vào đây được cho tới khi sửa xong"
+    assert [str(p) for p in problems if "dòng topics:" in p.message] == [
+        "faq.yaml:11: mục 'so-do': dòng topics: mã (id) của chủ đề 'đất đai' ở dòng 2 của "
+        f"faq.yaml chưa hợp lệ {unread} — chủ đề này bị bỏ qua, mục vẫn được dùng",
+        "faq.yaml:15: mục 'khai-sinh': dòng topics: chủ đề 'ho-tich' ở dòng 6 của faq.yaml có lỗi "
+        f"(xem lỗi ở dòng đó) {unread} — chủ đề này bị bỏ qua, mục vẫn được dùng",
+        "content/2026-11-20-do-dac.md:4: dòng topics: mã (id) của chủ đề 'Đất đai' ở dòng 2 "
+        f"của faq.yaml chưa hợp lệ {unread} — chủ đề này bị bỏ qua, thông báo vẫn được đăng",
+    ]
+    assert [(e.id, e.topics) for e in corpus.faq] == [("so-do", ("cu-tru",)), ("khai-sinh", ())]
+
+
 def test_a_wide_colon_is_named_not_doubled() -> None:
     problems = faq_problems(
         HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer： Sáng.\n    topics: []\n"
@@ -2033,7 +2098,7 @@ def test_a_missing_faq_yaml_saved_under_another_name_is_told_to_be_renamed(
 
     hidden = " (Windows có thể đang ẩn đuôi .txt của tệp)" if saved_as.endswith(".txt") else ""
     assert problems == [
-        f"faq.yaml:0: không tìm thấy tệp faq.yaml, nhưng cùng thư mục có tệp {saved_as}: hãy "
+        f"faq.yaml:1: không tìm thấy tệp faq.yaml, nhưng cùng thư mục có tệp {saved_as}: hãy "
         f"đổi tên tệp đó thành faq.yaml{hidden} — bot chưa đọc được cả tệp này"
     ]
     Path(saved_as).rename("faq.yaml")
@@ -2044,7 +2109,7 @@ def test_a_missing_faq_yaml_with_no_copy_beside_it_is_said_not_found() -> None:
     Path("faq-cu.yaml").write_text(HEAD, encoding="utf-8")  # another file: no guess
 
     assert [str(p) for p in load_faq(Path("faq.yaml")).problems] == [
-        "faq.yaml:0: không tìm thấy tệp — bot chưa đọc được cả tệp này"
+        "faq.yaml:1: không tìm thấy tệp — bot chưa đọc được cả tệp này"
     ]
 
 

@@ -78,6 +78,7 @@ from wardbot.text import (
     tokens,
 )
 from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
+from wardbot.yaml_values import UnreadTopic
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -239,6 +240,8 @@ class Engine:
         self.problems: list[Problem] = []
         self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
         self.faq_missing = False  # ...and there is no last good one: no FAQ, no topics
+        # faq.yaml's topics its own mistake skips, told as such to notices tagged with one.
+        self._unread_topics: dict[str, UnreadTopic] = {}
         self.faq_shrink: FaqShrink | None = None  # the last reload lost many FAQ entries
         # Notice files not published as the same notice as another's (`without_copies`):
         # read again when a notice leaves or changes, as one of them may then be published.
@@ -382,8 +385,10 @@ class Engine:
         self.faq_ok = faq_usable(faq, previous)
         self.faq_missing = not faq.ok_syntax and previous is None
         self.faq_shrink = None
+        self._unread_topics = faq.unread_topics
         if previous is not None and not self.faq_ok:
             faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
+            self._unread_topics = {}
             log.warning("%s is unreadable; serving the last good version", self.faq_file)
         elif not faq.ok_syntax:
             log.warning(
@@ -409,11 +414,16 @@ class Engine:
         # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
         # notice's topics are then neither checked nor reported, as `bot.py check` does).
         topics = None if self.faq_missing else faq.topics
-        parsing = repr((topics, self.max_notice_bytes))
+        parsing = repr((topics, self.max_notice_bytes, self._unread_topics))
         files = dict(state.files) if state is not None and state.parsing == parsing else {}
         served = {notice.path: notice for notice in self.corpus.announcements if notice.path}
         notices, content_problems = load_content(
-            self.content_dir, topics, max_bytes=self.max_notice_bytes, parsed=files, served=served
+            self.content_dir,
+            topics,
+            max_bytes=self.max_notice_bytes,
+            parsed=files,
+            served=served,
+            unread_topics=self._unread_topics,
         )
         problems += content_problems
         kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
@@ -796,6 +806,7 @@ class Engine:
                     None if self.faq_missing else corpus.topics,
                     folder=self.content_dir,
                     max_bytes=self.max_notice_bytes,
+                    unread_topics=self._unread_topics,
                 )
                 if notice is None:  # an edit with a mistake: served as it last read
                     notice, problems = as_last_read(path, problems, current.get(doc_id))

@@ -40,6 +40,7 @@ from wardbot.yaml_records import (
     unknown_name,
 )
 from wardbot.yaml_values import (
+    UnreadTopic,
     id_field,
     list_field,
     merged_items,
@@ -85,6 +86,9 @@ class FaqFile:
     # The same of topics (`_kept_topics`).
     broken_topics: frozenset[str] = frozenset()
     kept_topics: frozenset[str] = frozenset()
+    # The topics a mistake skips (none served instead), by their id as typed: an entry
+    # or a notice tagged with one is told so (`yaml_values.topics_field`).
+    unread_topics: dict[str, UnreadTopic] = field(default_factory=dict)
 
 
 # A topic or an FAQ entry (`_kept_records`).
@@ -131,7 +135,7 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
     src = str(path)
     data, problems = read_bytes(path, unread=_FAQ_UNREAD)
     if data is None and not path.exists() and (other := _misnamed_copy(path)) is not None:
-        problems = [Problem(src, 0, f"{_misnamed_hint(path, other)} — {_FAQ_UNREAD}")]
+        problems = [Problem(src, 1, f"{_misnamed_hint(path, other)} — {_FAQ_UNREAD}")]
     text = None
     if data is not None:
         text, problems = text_of(data, src, unread=_FAQ_UNREAD, comments=blank_comments)
@@ -195,10 +199,18 @@ def load_faq(path: Path, serving: FaqFile | None = None) -> FaqFile:
         _same_name(topic, line, named, src, problems)
     result.topics = [t for _, t in sorted([*loaded, *kept_topics], key=lambda lt: lt[0])]
     result.kept_topics = frozenset(t.id for _, t in kept_topics)
+    result.unread_topics = _unread_topics(topic_failed, result.topics)
     served_faq = {e.id: _entry_print(e.question, e.answer) for e in serving.faq} if serving else {}
     failed: list[_Failed] = []
     result.faq = _load_entries(
-        sections.get("faq"), result.topics, src, problems, served_faq, doubled, failed
+        sections.get("faq"),
+        result.topics,
+        src,
+        problems,
+        served_faq,
+        doubled,
+        failed,
+        result.unread_topics,
     )
     result.doubled = frozenset(doubled)
     last = {e.id: e for e in serving.faq} if serving else {}
@@ -389,13 +401,14 @@ def _load_entries(
     serving: Mapping[str, Print],
     doubled: set[str],
     failed: list[_Failed],
+    unread_topics: Mapping[str, UnreadTopic],
 ) -> list[FaqEntry]:
     fields: dict[str, Parser] = {
         "id": id_field,
         "question": _question,
         "answer": _answer,
         "variants": list_field(word_field, key="variants"),
-        "topics": topics_field(topics),
+        "topics": topics_field(topics, unread_topics),
         "links": list_field(url_field, single=True),
     }
     entries: list[FaqEntry] = []
@@ -529,17 +542,39 @@ def _kept_records(
     return list(kept.values()), frozenset(broken)
 
 
-def _only_id(item: Node) -> str | None:
-    """The id of an entry's block when it has one `id:` line and it reads."""
+def _unread_topics(failed: Sequence[_Failed], loaded: Sequence[Topic]) -> dict[str, UnreadTopic]:
+    """The topics a mistake skips (`failed`) and none loaded replaces, by their one `id:`
+    as typed, valid or not (`id: đất đai`)."""
+    have = {topic.id for topic in loaded}
+    unread: dict[str, UnreadTopic] = {}
+    for record in failed:
+        node = _id_node(record.item)
+        if not isinstance(node, ScalarNode) or not (typed := node.value.strip()):
+            continue
+        if typed not in have:
+            unread.setdefault(typed, UnreadTopic(node_line(node), _read_id(node) is None))
+    return unread
+
+
+def _id_node(item: Node) -> Node | None:
+    """The value of a block's `id:` line, when it has one."""
     if not isinstance(item, MappingNode):
         return None
     ids = [value for key, value in item.value if key_name(key) == "id"]
-    if len(ids) != 1:
-        return None
+    return ids[0] if len(ids) == 1 else None
+
+
+def _read_id(node: Node) -> str | None:
     try:
-        return id_field(ids[0])
+        return id_field(node)
     except Invalid:
         return None
+
+
+def _only_id(item: Node) -> str | None:
+    """The id of an entry's block when it has one `id:` line and it reads."""
+    node = _id_node(item)
+    return None if node is None else _read_id(node)
 
 
 def _said_kept(problem: Problem, kind: Kind, first: int | None = None) -> Problem:

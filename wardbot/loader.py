@@ -290,7 +290,7 @@ def conflict_problems(faq_file: Path) -> list[Problem]:
     return [
         Problem(
             str(copy),
-            0,
+            1,
             f"tệp này là bản xung đột của {name}: hai người cùng sửa {name} và công cụ đồng bộ "
             f"giữ cả hai bản — bot không đọc tệp này, những gì sửa trong đó chưa được dùng; "
             f"hãy so với {name}, chép vào đó những gì cần giữ rồi xóa tệp này",
@@ -411,7 +411,10 @@ def load_corpus(
         notices, problems = load_content(content_dir, None, max_bytes=max_bytes)
         notices, copies = without_copies(notices)
         return Corpus(announcements=notices), faq_problems + problems + copies
-    notices, problems = load_content(content_dir, serving.topics, max_bytes=max_bytes)
+    unread = serving.unread_topics  # a last good copy's are none: it loaded whole
+    notices, problems = load_content(
+        content_dir, serving.topics, max_bytes=max_bytes, unread_topics=unread
+    )
     kept, clashes = without_id_clashes(notices, serving.faq, faq_file)
     kept, copies = without_copies(kept)
     corpus = Corpus(serving.topics, serving.faq, kept, serving.synonyms)

@@ -12,7 +12,9 @@ DocType = Literal["faq", "announcement"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a staff-edited file, reported as `file:line: message`."""
+    """One thing wrong in a staff-edited file, reported as `file:line: message`. A
+    problem with a whole file or folder (missing, unreadable, misnamed) is at line 1:
+    FORMATS.md's `file:line:` has no form without a line, and line 0 reads as a bug."""
 
     file: str
     line: int

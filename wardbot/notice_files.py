@@ -18,9 +18,9 @@ import unicodedata
 from pathlib import Path
 
 from wardbot.models import Problem
-from wardbot.staff_read import cannot_read, too_large
+from wardbot.staff_read import cannot_read, staff_text, too_large
 from wardbot.text import fold
-from wardbot.yaml_values import no_such_day, parse_date
+from wardbot.yaml_values import no_such_day, parse_date, typed_day
 
 # A notice's file name: the date, then a short name (2026-11-25-hop-to-dan.md).
 _FILE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-[a-z0-9-]+\.md")
@@ -43,7 +43,7 @@ def name_problem(path: Path) -> Problem | None:
     src = str(path)
     name = _FILE_NAME.fullmatch(path.name)
     if name is None:
-        return Problem(src, 1, _conflict_of(path) or _copy_of(path) or _bad_file_name(path.name))
+        return Problem(src, 1, _conflict_of(path) or _copy_of(path) or _bad_file_name(path))
     if parse_date(name.group(1)) is None:
         wrong = no_such_day(*map(int, name.group(1).split("-")))
         message = f"ngày {name.group(1)} trong tên tệp không có thật: {wrong} — {NOTICE_SKIPPED}"
@@ -115,24 +115,72 @@ def _conflict_of(path: Path) -> str | None:
     )
 
 
-def _bad_file_name(name: str) -> str:
-    """What is wrong with a notice's file name, with the right name when it is plain."""
-    stem = re.sub(r"(?:\.md)+$", "", name, flags=re.IGNORECASE)  # x.md.md: an editor's .md
-    fixed = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-") + ".md"
+def _bad_file_name(path: Path) -> str:
+    """What is wrong with a notice's file name, with the right name when it is plain: a
+    name without its date is given the one of its date: line (`_own_name`)."""
+    stem = re.sub(r"(?:\.md)+$", "", path.name, flags=re.IGNORECASE)  # x.md.md: an editor's
+    fixed = _slug(stem) + ".md"
     # Dated the Vietnamese way, day first (30-11-2026-hop.md, 30.11.2026 hop.md).
     day_first = re.match(r"(\d{1,2})-(\d{1,2})-(\d{4})-", fixed)
     if day_first is not None:
         day, month, year = day_first.groups()
         fixed = f"{year}-{int(month):02}-{int(day):02}-{fixed[day_first.end() :]}"
-    how = (
-        f"đổi tên thành {fixed}"
-        if _FILE_NAME.fullmatch(fixed)
-        else "ví dụ 2026-11-25-hop-to-dan.md"
-    )
+    fixed = fixed if _FILE_NAME.fullmatch(fixed) else _own_name(path, stem)
     return (
         "tên tệp phải có dạng năm-tháng-ngày-tên-ngắn.md, chỉ dùng chữ thường không dấu, "
-        f"số và dấu '-' — {NOTICE_SKIPPED}; {how}"
+        f"số và dấu '-' — {NOTICE_SKIPPED}; đổi tên thành {fixed}"
     )
+
+
+def _slug(text: str) -> str:
+    """`text` as a file name's short name: accents folded, words joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+# A date however typed at the start of a file name ("2024-7-15-", "2024-07-15"), and a
+# notice's date: and title: lines in its front matter.
+_NAMED_DATE = re.compile(r"\d{1,4}[-.]\d{1,2}[-.]\d{1,4}(?:-|$)")
+_FRONT_LINE = re.compile(r"(title|date)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+# A title's first words make a short name: the title itself is long.
+_SLUG_WORDS = 6
+
+
+def _own_name(path: Path, stem: str) -> str:
+    """The name to give a notice whose file name (`stem`, without .md) has no date: its
+    date: line's date and its file name (else its title) as the short name; without a
+    date readable, that name with how to write the date in it."""
+    front = _front_lines(path)
+    slug = _slug(stem)
+    slug = slug[m.end() :] if (m := _NAMED_DATE.match(slug)) else slug
+    slug = slug or "-".join(_slug(front.get("title", "")).split("-")[:_SLUG_WORDS])
+    slug = slug or "thong-bao"
+    day = typed_day(front.get("date", ""))
+    if day is None:
+        return f"NGÀY-{slug}.md, với NGÀY là ngày đăng viết dạng năm-tháng-ngày, ví dụ 2026-11-25"
+    return f"{day.isoformat()}-{slug}.md"
+
+
+def _front_lines(path: Path) -> dict[str, str]:
+    """The title: and date: a notice's first lines give, as typed, by lower-case key; none
+    when it cannot be read. Reads only a regular file, never waiting (a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return {}
+    with os.fdopen(fd, "rb") as file:
+        try:
+            data = file.read(8192) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+        except OSError:
+            return {}
+    try:
+        text = staff_text(data)
+    except UnicodeDecodeError:  # another code, or a letter cut at the end of what was read
+        text = data.decode("utf-8", errors="replace")
+    found: dict[str, str] = {}
+    for line in text.splitlines()[:20]:
+        if (typed := _FRONT_LINE.match(line.strip())) is not None:
+            found.setdefault(typed[1].lower(), typed[2].strip("\"'"))
+    return found
 
 
 # A notice saved in another format: Notepad's .txt (shown without it when Windows hides
@@ -208,8 +256,8 @@ def _misnamed_problem(path: Path) -> Problem | None:
     if _scan_named_as_notice(lower):
         return _scan_problem(path, target)
     if not _FILE_NAME.fullmatch(target):  # "Thông báo họp.docx": a name as the loader wants
-        plain = re.sub(r"[^a-z0-9]+", "-", fold(target[: -len(".md")])).strip("-") + ".md"
-        target = plain if _FILE_NAME.fullmatch(plain) else "một tên như 2026-11-25-hop-to-dan.md"
+        plain = _slug(target[: -len(".md")]) + ".md"
+        target = plain if _FILE_NAME.fullmatch(plain) else _own_name(path, target[: -len(".md")])
     extension = "." + lower.rpartition(".")[2]
     if lower.endswith(_WORD_FORMATS):
         message = (
@@ -258,7 +306,7 @@ def subfolder_problem(path: Path) -> Problem | None:
         f"thư mục con này có {count} tệp thông báo mà bot không đọc: thông báo phải nằm "
         f"ngay trong thư mục {where}/ — các thông báo này chưa được đăng"
     )
-    return Problem(str(path), 0, message)
+    return Problem(str(path), 1, message)
 
 
 def unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | None:
@@ -271,9 +319,9 @@ def unusable_file(path: Path, folder: Path | None, max_bytes: int) -> Problem | 
     try:
         info = os.lstat(path)
     except FileNotFoundError:
-        return problem(0, "không tìm thấy tệp")
+        return problem(1, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, cannot_read(exc))
+        return problem(1, cannot_read(exc))
     if stat.S_ISLNK(info.st_mode):
         try:
             info = os.stat(path)

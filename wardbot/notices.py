@@ -48,7 +48,14 @@ from wardbot.yaml_records import (
     key_line,
     not_kept,
 )
-from wardbot.yaml_values import date_field, flag_field, text_field, topics_field, url_field
+from wardbot.yaml_values import (
+    UnreadTopic,
+    date_field,
+    flag_field,
+    text_field,
+    topics_field,
+    url_field,
+)
 
 # A notice is read whole into memory and indexed: a pasted 50 MB file must not be.
 MAX_NOTICE_BYTES = 200 * 1024
@@ -62,6 +69,7 @@ def load_announcement(
     *,
     folder: Path | None = None,
     max_bytes: int = MAX_NOTICE_BYTES,
+    unread_topics: Mapping[str, UnreadTopic] | None = None,
 ) -> tuple[Announcement | None, list[Problem]]:
     """Read one content/YYYY-MM-DD-slug.md file; None if anything is wrong with it,
     except an unknown topic: that is reported and left out, and the notice loads (tagged
@@ -70,7 +78,7 @@ def load_announcement(
     `topics` None: faq.yaml's topics are not known (it cannot be read and there is no
     good copy of it): a notice's topics cannot be checked, so none is reported as unknown
     and none is kept. With `folder` (the content folder), a link is only followed to a
-    file inside it.
+    file inside it. `unread_topics`: see `load_content`.
     """
     src = str(path)
     # A path that is not there (mistyped to `bot.py announce`) is said so, not to be renamed.
@@ -135,7 +143,7 @@ def load_announcement(
     fields: dict[str, Parser] = {
         "title": text_field,
         "date": dated,
-        "topics": topics_field(topics),
+        "topics": topics_field(topics, unread_topics),
         "source": url_field,
         "expires": dated,
         "urgent": flag_field,
@@ -351,10 +359,12 @@ def load_content(
     max_bytes: int = MAX_NOTICE_BYTES,
     parsed: dict[str, tuple[Stamp, Announcement]] | None = None,
     served: Mapping[str, Announcement] | None = None,
+    unread_topics: Mapping[str, UnreadTopic] | None = None,
 ) -> tuple[list[Announcement], list[Problem]]:
     """Read every announcement in content_dir, newest first (then by id).
 
     `topics` None: faq.yaml's topics are not known (see `load_announcement`).
+    `unread_topics`: faq.yaml's topics its own mistake skips (`FaqFile.unread_topics`).
 
     `parsed` holds notices read before, by path, with their file's stamp: a regular file
     whose stamp is unchanged is taken from it instead of being read again. It must come
@@ -366,10 +376,10 @@ def load_content(
         paths = sorted(content_dir.iterdir())
     except FileNotFoundError:
         message = "không tìm thấy thư mục thông báo — bot chưa có thông báo nào"
-        return [], [Problem(str(content_dir), 0, message)]
+        return [], [Problem(str(content_dir), 1, message)]
     except OSError as exc:
         message = f"{cannot_read(exc, folder=True)} — bot chưa có thông báo nào"
-        return [], [Problem(str(content_dir), 0, message)]
+        return [], [Problem(str(content_dir), 1, message)]
     notices: list[Announcement] = []
     problems: list[Problem] = []
     kept: dict[str, tuple[Stamp, Announcement]] = {}  # what `parsed` becomes
@@ -391,7 +401,9 @@ def load_content(
                 notices.append(before[1])
                 kept[str(path)] = before
                 continue
-        notice, found = load_announcement(path, topics, folder=content_dir, max_bytes=max_bytes)
+        notice, found = load_announcement(
+            path, topics, folder=content_dir, max_bytes=max_bytes, unread_topics=unread_topics
+        )
         if notice is None and parsed is not None:
             earlier = (served or {}).get(str(path)) or parsed.get(str(path), (_STALE, None))[1]
             notice, found = as_last_read(path, found, earlier)

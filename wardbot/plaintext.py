@@ -118,7 +118,7 @@ def _inline(tokens: Sequence[Token]) -> str:
         elif token.type == "link_close":
             link, start = links.pop()
             out[start:] = [_link(link, "".join(out[start:]))]
-    return "".join(out)  # images, ~~ marks: nothing
+    return "".join(out)  # images (see `pictures`), ~~ marks: nothing
 
 
 def blocks(markdown: str) -> list[Block]:
@@ -180,6 +180,24 @@ def blocks(markdown: str) -> list[Block]:
         elif token.type == "table_close":
             cells = None
     end_paragraph()
+    return found
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image in staff Markdown (`![label](address)`): no channel shows it."""
+
+    label: str
+    address: str
+
+
+def pictures(markdown: str) -> list[Picture]:
+    """The images in the text, in order: `blocks` leaves them out, label and all."""
+    found = []
+    for token in _MARKDOWN.parse(markdown):
+        for child in token.children or ():
+            if child.type == "image":
+                found.append(Picture(child.content.strip(), str(child.attrs.get("src", ""))))
     return found
 
 

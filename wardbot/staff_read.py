@@ -81,16 +81,16 @@ def read_bytes(
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        return problem(0, "không tìm thấy tệp")
+        return problem(1, "không tìm thấy tệp")
     except OSError as exc:
-        return problem(0, cannot_read(exc))
+        return problem(1, cannot_read(exc))
     try:
         with os.fdopen(fd, "rb") as file:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 return problem(1, "không phải tệp bình thường: hãy lưu lại thành tệp văn bản")
             data = file.read() if max_bytes is None else file.read(max_bytes + 1)
     except OSError as exc:
-        return problem(0, cannot_read(exc))
+        return problem(1, cannot_read(exc))
     if max_bytes is not None and len(data) > max_bytes:
         return None, [too_large(src, len(data), max_bytes, unread=unread)]
     return data, []

@@ -20,7 +20,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -224,6 +225,14 @@ _DAY_FIRST = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|
 _IN_WORDS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:năm|,|/)?\s*(\d{4})")
 _YEAR_FIRST = re.compile(r"(\d{4})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})")
 _YEARLESS = re.compile(r"(?:ngày\s+)?(\d{1,2})\s*(?:[/.-]|\s+tháng\s+)\s*(\d{1,2})")
+
+
+def typed_day(text: str) -> dt.date | None:
+    """The day `text` writes, yyyy-mm-dd or as staff type it (25/11/2026); None if none."""
+    typed = _typed_date(text) if not _DATE.fullmatch(text) else tuple(map(int, text.split("-")))
+    if typed is None or no_such_day(*typed):
+        return None
+    return dt.date(*typed)
 
 
 def _typed_date(text: str) -> tuple[int, int, int] | None:
@@ -457,11 +466,16 @@ def _names_with_commas(
     return joined, at
 
 
-def topics_field(topics: Sequence[Topic] | None) -> Parser:
+def topics_field(
+    topics: Sequence[Topic] | None, unread: Mapping[str, UnreadTopic] | None = None
+) -> Parser:
     """A list of topic ids (or one id), each declared in faq.yaml's topics. A topic
     written as its name ("Bảo hiểm y tế") or its id otherwise typed ("BHYT") is taken
     for that topic, and reported: staff write what residents see. `topics` None: the
-    topics are not known; the ids are read, none is checked and none kept."""
+    topics are not known; the ids are read, none is checked and none kept. `unread`: the
+    topics a mistake of their own skips, by their id as typed: one of them is told as
+    such, not as missing from faq.yaml."""
+    skipped = {topic_key(typed): topic for typed, topic in (unread or {}).items()}
     words = list_field(code_field, single=True)
     known = {topic.id for topic in topics or ()}
     named: dict[str, str] = {}  # topic_key of a topic's name or id -> its id
@@ -483,12 +497,14 @@ def topics_field(topics: Sequence[Topic] | None) -> Parser:
         meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
         kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
         for topic, same, child in zip(parsed, meant, children, strict=True):
+            if same is None and (broken := skipped.get(topic_key(topic))) is not None:
+                raise Partly(child, _unread_topic(topic, broken), kept or None, _TOPIC_LEFT)
             if same is None:  # one topic's typo must not hide what is tagged with it
                 message = f"chủ đề '{topic}' không có trong phần topics: của faq.yaml"
                 close = closest(topic, sorted(known))
                 if close:
                     message += f", có phải '{close}'?"
-                raise Partly(child, message, kept or None, "chủ đề này bị bỏ qua")
+                raise Partly(child, message, kept or None, _TOPIC_LEFT)
             if same != topic:
                 line = ", ".join(kept)
                 message = f"hãy viết mã chủ đề: '{same}' thay cho '{topic}' (topics: [{line}])"
@@ -496,3 +512,25 @@ def topics_field(topics: Sequence[Topic] | None) -> Parser:
         return kept
 
     return parse
+
+
+_TOPIC_LEFT = "chủ đề này bị bỏ qua"
+
+
+@dataclass(frozen=True)
+class UnreadTopic:
+    """A topic of faq.yaml a mistake of its own skips: the line of its `id:` and whether
+    that id is the mistake (`id: đất đai`)."""
+
+    line: int
+    bad_id: bool
+
+
+def _unread_topic(typed: str, topic: UnreadTopic) -> str:
+    """What to say of a topic tagged that faq.yaml has, but skipped for its own mistake."""
+    where = f"dòng {topic.line} của faq.yaml"
+    if topic.bad_id:
+        why = f"mã (id) của chủ đề '{typed}' ở {where} chưa hợp lệ"
+    else:
+        why = f"chủ đề '{typed}' ở {where} có lỗi (xem lỗi ở dòng đó)"
+    return f"{why} nên chủ đề đó chưa được nạp, chưa gắn vào đây được cho tới khi sửa xong"

@@ -72,6 +72,7 @@ from wardbot.messages.admin import broadcast_send_button as broadcast_send_butto
 from wardbot.messages.admin import check_dated_otherwise as check_dated_otherwise
 from wardbot.messages.admin import check_sample_notices as check_sample_notices
 from wardbot.messages.admin import check_summary as check_summary
+from wardbot.messages.admin import check_unseen_picture as check_unseen_picture
 from wardbot.messages.admin import data_not_written as data_not_written
 from wardbot.messages.admin import (
     faq_entry_broken_not_edited as faq_entry_broken_not_edited,

@@ -543,6 +543,29 @@ def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     )
 
 
+def check_unseen_picture(where: str, label: str, address: str, *, in_faq: bool) -> str:
+    """A picture in an answer or a notice (`where`: file:line): every channel shows text
+    only, and drops it with its label; a link to it is shown as "label (address)"."""
+    named = f"hình '{label}' ({address})" if label else f"hình {address}"
+    lost = f", cùng chữ '{label}' trong [ ]" if label else ""
+    label = label or "xem hình"
+    if address.startswith(("http://", "https://")):
+        how = f"bỏ dấu ! ở đầu để hình thành đường dẫn, [{label}]({address})"
+        shown = f"{label} ({address})"
+    else:
+        how = (
+            "đăng hình lên trang web của phường rồi thay hình bằng đường dẫn tới nó, "
+            f"[{label}](địa chỉ của hình, bắt đầu bằng https://)"
+        )
+        shown = f"{label} (địa chỉ đó)"
+    used = "mục này" if in_faq else "thông báo này"
+    return (
+        f"cảnh báo: {where}: người dân không thấy {named}: bot chỉ gửi chữ nên bỏ hình đi"
+        f"{lost}; muốn người dân xem được hình, hãy {how}: người dân sẽ đọc "
+        f'"{shown}" và bấm vào để xem — {used} vẫn được dùng'
+    )
+
+
 def faq_unusable(faq_file: str, saved: str | None) -> str:
     """faq.yaml cannot be used; `saved`: the last good copy the bot keeps serving, if any."""
     if saved is None:

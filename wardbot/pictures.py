@@ -1,0 +1,51 @@
+"""Pictures staff put in an FAQ answer or a notice's text (`![mẫu CT01](hinh/ct01.png)`):
+every channel shows residents text only, so the picture and its label are left out of
+what they read (`plaintext.blocks`). `bot.py check` warns of each, at its line."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from wardbot.models import Corpus
+from wardbot.plaintext import Picture, pictures
+from wardbot.staff_read import staff_text, without_hidden_breaks
+
+
+def unseen_pictures(faq_file: Path, corpus: Corpus) -> Iterator[tuple[str, Picture, bool]]:
+    """`file:line` of each picture in an FAQ answer, then in a notice, with the picture
+    and whether it is in faq.yaml (else in a notice)."""
+    lines = _lines(faq_file)
+    starts = sorted(entry.line for entry in corpus.faq)
+    for entry in sorted(corpus.faq, key=lambda e: e.line):
+        found = pictures(entry.answer)
+        if found:
+            end = next((line for line in starts if line > entry.line), len(lines) + 1)
+            for line, picture in _placed(found, lines, entry.line, end):
+                yield f"{faq_file}:{line}", picture, True
+    for notice in corpus.announcements:
+        found = pictures(notice.body)
+        if found and notice.path:
+            for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
+                yield f"{notice.path}:{line}", picture, False
+
+
+def _lines(path: Path) -> list[str]:
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        return without_hidden_breaks(staff_text(path.read_bytes())).splitlines()
+    return []
+
+
+def _placed(
+    found: list[Picture], lines: list[str], start: int, end: int | None
+) -> Iterator[tuple[int, Picture]]:
+    """Each picture with its line: the n-th "![" from line `start` (up to `end`), else the
+    last one seen (or `start`: a picture written by reference or the file changed)."""
+    marks = [
+        number
+        for number, text in enumerate(lines[start - 1 : None if end is None else end - 1], start)
+        for _ in range(text.count("!["))
+    ]
+    for at, picture in enumerate(found):
+        yield (marks[min(at, len(marks) - 1)] if marks else start), picture
