@@ -1,12 +1,12 @@
 """What a webhook or poll brings in, kept before it is handled (the Zalo channels').
 
 An update goes into the inbox (wardbot.inbox) before the platform hears it arrived, then
-is handled in a task of its own; a repeated delivery is dropped (by the inbox, or, while
-the database refuses to keep updates, by memory); what a stopped or killed bot left in
-the inbox is handled at the next start, once. One chat's updates are handled one after
-another, in the order they came (or, left over, were sent): what a channel does with one
-before the chat's turn to be answered (keeping its id, asking whether it goes to staff)
-must not let a later one be answered first.
+is handled in a task of its own; a repeated delivery is dropped (by the inbox, from the
+database or, while the database refuses to keep updates, from memory); what a stopped or
+killed bot left in the inbox is handled at the next start, once. One chat's updates are
+handled one after another, in the order they came (or, left over, were sent): what a
+channel does with one before the chat's turn to be answered (keeping its id, asking
+whether it goes to staff) must not let a later one be answered first.
 """
 
 from __future__ import annotations
@@ -19,11 +19,8 @@ from typing import Any
 
 from wardbot.conversation import ChatLocks
 from wardbot.inbox import Fate, Inbox
-from wardbot.web import Recent
 
 log = logging.getLogger(__name__)
-
-SEEN_MAX = 4096  # recent update keys kept to drop repeated deliveries
 
 # (key naming the delivery, chat id) of an update to handle; None for one to ignore.
 Parse = Callable[[dict[str, Any]], tuple[str, str] | None]
@@ -40,7 +37,6 @@ class Intake:
         self.handle = handle
         self.name = name
         self.tasks: set[asyncio.Task[None]] = set()
-        self._seen = Recent(SEEN_MAX)
         self._replayed = False
         self._order = ChatLocks()  # each chat's updates, one after another
 
@@ -52,7 +48,7 @@ class Intake:
             return False
         key, chat_id = found
         fate = await self.inbox.keep(key, chat_id, json.dumps(update, ensure_ascii=False))
-        if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
+        if fate is Fate.REPEAT:
             log.debug("%s: a repeated delivery dropped", self.name)
             return False
         self.spawn(self._handled(key, chat_id, update))

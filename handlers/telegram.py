@@ -106,7 +106,7 @@ MAX_TITLE_CHARS = 600
 # longer for alerts, where giving up on a slow answer means sending the alert again.
 READ_TIMEOUT = 5.0
 ALERT_READ_TIMEOUT = 30.0
-SEEN_MAX = 4096  # recent update ids kept to drop repeated webhook deliveries
+SEEN_MAX = 4096  # recent albums, and chats closed, kept in memory
 # getUpdates refused (401/404): ask again after this wait, doubled each time, capped.
 REFUSED_RETRY_FIRST = 5.0
 REFUSED_RETRY_MAX = 300.0
@@ -493,13 +493,12 @@ class _KeptUpdates(asyncio.Queue[object]):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
-        self._seen = Recent(SEEN_MAX)  # while the database refuses to keep updates
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
             key = str(item.update_id)
             fate = await self.inbox.keep(key, _chat_of(item), item.to_json())
-            if fate is Fate.REPEAT or (fate is Fate.UNKEPT and self._seen.seen(key)):
+            if fate is Fate.REPEAT:
                 log.debug("telegram: a repeated update dropped")
                 return
         await super().put(item)

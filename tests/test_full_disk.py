@@ -434,3 +434,105 @@ async def test_a_bot_started_past_its_disk_quota_tells_its_admin_as_of_a_full_di
             quota.undo()
             await until(lambda: len(notes()) == 2, "the room told")
     assert notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
+
+
+def quota_reached(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot's user reaches its disk quota while the bot runs: `df` shows room, files
+    written in `folder` fail (EDQUOT), and SQLite says only "disk I/O error"."""
+    disk.fill(folder, monkeypatch, error=errno.EDQUOT)
+    disk.sqlite_io_errors(monkeypatch)
+    assert not full_disk.no_room(folder)
+
+
+async def test_a_disk_quota_reached_while_the_bot_runs_is_told_as_a_full_disk(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Admins hear of it once as of a full disk, /healthz says `data` down meanwhile, and
+    they hear once the bot writes again."""
+    watcher, refusing = watch(ward), Refusing(ward)
+    with monkeypatch.context() as quota:
+        quota_reached(ward.settings.data_dir, quota)
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+            await refusing.subscribe()
+        for _ in range(3):
+            await watcher.look()
+            ward.now[0] += 30
+        assert [
+            (chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies
+        ] == [full_note(ward)]
+        assert not ward.store.saves()
+    await watcher.look()
+    back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 90))
+    assert await notes(ward) == [full_note(ward), back]
+    assert ward.store.saves()
+
+
+async def test_a_part_stopped_by_the_disk_quota_while_the_database_writes_tells_only_the_disk(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vectors' cache or the index fails past the quota before the database does (it
+    reuses room it has): the part's failure is folded into the full disk's note."""
+    watcher = watch(ward)
+    with monkeypatch.context() as quota:
+        disk.fill(ward.settings.data_dir, quota, error=errno.EDQUOT)
+        failure = OSError(errno.EDQUOT, "Disk quota exceeded")
+        assert await watcher.folds(failure)
+        assert not ward.store.saves()
+    assert await notes(ward) == [full_note(ward)]
+
+
+async def test_a_task_stopped_by_the_disk_quota_before_the_first_look_tells_only_the_disk(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher, refusing = watch(ward), Refusing(ward)
+    once = Once(watcher)
+
+    async def writes(stop: asyncio.Event) -> None:
+        await refusing.subscribe()
+
+    with monkeypatch.context() as quota:
+        quota_reached(ward.settings.data_dir, quota)
+        await once(writes, "portal")
+        await once(writes, "weekly-report")
+    assert await notes(ward) == [full_note(ward)]
+
+
+async def test_a_failing_disk_is_not_told_as_a_full_one(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite says "disk I/O error" of a failing disk too: a write tried in the data folder
+    goes through, so no note of a full disk (the failing part is told as such)."""
+    watcher, refusing = watch(ward), Refusing(ward)
+    with monkeypatch.context() as failing:
+        disk.sqlite_io_errors(failing)
+        with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+            await refusing.subscribe()
+        await watcher.look()
+        assert not await watcher.folds(sqlite3.OperationalError("disk I/O error"))
+        assert ward.channel.sent == []
+
+
+async def test_the_running_bot_past_its_disk_quota_answers_and_tells_its_admin(
+    api: FakeBotApi, ward_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python bot.py run`, and the quota is reached while it runs: a resident's question is
+    answered all the same, the admin hears of a full disk once, /healthz says `data` down;
+    once the quota is raised, the admin hears that the bot writes again."""
+    admin, resident = 4716, 7316
+    settings = bot_settings(ward_settings, api, admin_ids=frozenset({f"telegram:{admin}"}))
+    monkeypatch.setattr(full_disk, "LOOK_EVERY_SECONDS", 0.01)
+
+    def notes() -> list[str]:
+        return [visible_text(call.text) for call in api.sent(admin)]
+
+    async with running_app(settings) as base, httpx.AsyncClient() as client:
+        with monkeypatch.context() as quota:
+            quota_reached(settings.data_dir, quota)
+            (answer,) = await api.say(resident, "mất thẻ bhyt")
+            assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+            await until(lambda: len(notes()) == 1, "the quota told")
+            assert notes() == [msg.admin_disk_full(settings.ward_name, str(settings.data_dir))]
+            health = await client.get(f"{base}/healthz")
+            assert health.json()["checks"]["data"] is False
+        await until(lambda: len(notes()) == 2, "the room told")
+        assert notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -484,3 +484,92 @@ async def test_without_a_question_log_a_message_waiting_over_a_long_stop_is_stil
             (answer,) = await api.replies(RESIDENT)
             assert visible_text(answer.text).startswith(ANSWER)
         assert inbox_rows(bot) == 0
+
+
+FOLLOWER = "8812004455667788990"  # a Zalo OA follower's id, in the key of their follow
+FOLLOW = f"follow:{FOLLOWER}:1800000000000"
+
+
+def strings_in(value: object, seen: set[int] | None = None) -> list[str]:
+    """Every string an object holds, however deep (its attributes, containers, keys)."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return []
+    seen.add(id(value))
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, bytes | int | float | bool) or value is None:
+        return []
+    if isinstance(value, dict):
+        return [s for pair in value.items() for part in pair for s in strings_in(part, seen)]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [s for item in value for s in strings_in(item, seen)]
+    return strings_in(getattr(value, "__dict__", {}), seen)
+
+
+@contextlib.contextmanager
+def database_locked(path: Path) -> Iterator[None]:
+    """Another program holds the database's write lock ("DB Browser for SQLite")."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        yield
+    finally:
+        holder.close()
+
+
+async def test_a_delivery_handled_unkept_is_dropped_when_sent_again_and_kept_only_as_a_digest(
+    tmp_path: Path,
+) -> None:
+    """A resident follows the OA while another program holds the database: the follow is
+    handled unkept. Zalo posts it again, meanwhile and once the lock is gone: dropped both
+    times. What the inbox holds in memory meanwhile names no follower."""
+    async with await Store.open(tmp_path / DATABASE) as store:
+        store._write.patience = 0.05
+        inbox = Inbox(store, "zalo-oa")
+        with database_locked(tmp_path / DATABASE):
+            assert await inbox.keep(FOLLOW, FOLLOWER, "{}") is Fate.UNKEPT
+            assert not any(FOLLOWER in held for held in strings_in(inbox))
+            assert await inbox.keep(FOLLOW, FOLLOWER, "{}") is Fate.REPEAT
+        assert await inbox.keep(FOLLOW, FOLLOWER, "{}") is Fate.REPEAT
+        assert await inbox.keep("message:9", FOLLOWER, "{}") is Fate.KEPT
+
+
+async def test_a_delivery_kept_is_dropped_when_sent_again_while_the_database_is_locked(
+    tmp_path: Path,
+) -> None:
+    async with await Store.open(tmp_path / DATABASE) as store:
+        store._write.patience = 0.05
+        inbox = Inbox(store, "telegram")
+        assert await inbox.keep("41", "7301", "{}") is Fate.KEPT
+        await inbox.done("41")
+        with database_locked(tmp_path / DATABASE):
+            assert await inbox.keep("41", "7301", "{}") is Fate.REPEAT
+            assert await inbox.keep("42", "7301", "{}") is Fate.UNKEPT
+
+
+async def test_deliveries_seen_by_a_version_before_are_still_dropped_and_kept_as_digests(
+    tmp_path: Path,
+) -> None:
+    """A version before kept the keys of the deliveries seen as they came, some with their
+    chat. After the upgrade, one sent again is still dropped (not answered twice), on any
+    channel; and the table no longer holds any key as it came, nor a chat."""
+    clock = Clock()
+    async with await Store.open(tmp_path / DATABASE) as store:
+        await store.db.executemany(
+            "INSERT INTO inbox_seen (channel, update_key, seen_at, chat_id) VALUES (?, ?, ?, ?)",
+            [
+                ("telegram", "41", clock.now - 60, None),
+                ("zalo-oa", FOLLOW, clock.now - 60, FOLLOWER),
+            ],
+        )
+        assert await Inbox(store, "telegram", clock=clock).keep("41", "7301", "{}") is Fate.REPEAT
+        async with store.db.execute("SELECT update_key, chat_id FROM inbox_seen") as rows:
+            kept = await rows.fetchall()
+        assert len(kept) == 2
+        assert all(len(key) == 64 and FOLLOWER not in key and chat is None for key, chat in kept)
+        oa = Inbox(store, "zalo-oa", clock=clock)
+        assert await oa.keep(FOLLOW, FOLLOWER, "{}") is Fate.REPEAT
+        # Digested, they go SEEN_KEEP after they were seen, as before.
+        await inbox_purge(store, clock.now - 86400 * 90, clock.now + SEEN_KEEP)
+        assert await Inbox(store, "zalo-oa", clock=clock).keep(FOLLOW, FOLLOWER, "{}") is Fate.KEPT

@@ -1,9 +1,13 @@
 """Admins told in chat when the data folder's disk fills while the bot runs, and when the
 bot writes again: once per episode, not at each write refused (/healthz and the log say it
 too, wardbot.store.base). A part of the bot stopped by the full disk (a background task,
-the search index) is folded into that one message (FullDiskWatch.folds). A bot started
-read-only on a full disk (or past its disk quota: `df` shows room, writes fail) is told too,
-and that it can be restarted once there is room."""
+the search index) is folded into that one message (FullDiskWatch.folds). A disk quota
+reached while the bot runs is a full disk too: `df` (statvfs) shows room, SQLite says only
+"disk I/O error" (SQLITE_IOERR_WRITE: EDQUOT is no ENOSPC to it) and other files' writes
+fail with EDQUOT; after such an error the data folder is tried with a write
+(datadir.probe), and /healthz says `data` down (Store.over_quota) until one goes through.
+A bot started read-only on a full disk (or past its disk quota) is told too, and that it
+can be restarted once there is room."""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wardbot import messages as msg
-from wardbot.datadir import disk_full, is_write_failure, probe
+from wardbot.datadir import disk_full, is_write_failure, probe, reason
 from wardbot.store.turns import no_room
 
 if TYPE_CHECKING:
@@ -63,13 +67,17 @@ class FullDiskWatch:
         if not any(_no_room(folder, cause) for cause in _causes(exc)):
             return False
         if self.since is None:
-            await self.look()
-        return self.since is not None or await self._full()
+            await self._look(refused=True)
+        return self.since is not None or await self._full(refused=True)
 
     async def look(self) -> None:
         """One tick: tell admins a full disk once, and its end once."""
+        await self._look()
+
+    async def _look(self, *, refused: bool = False) -> None:
+        """`refused`: a write failed as for lack of room (folds): the data folder is tried."""
         async with self._turn:
-            full = await self._full()
+            full = await self._full(refused=refused)
             if self.since is None:
                 if full:
                     await self._tell_full()
@@ -77,17 +85,27 @@ class FullDiskWatch:
             if not full:
                 await self._tell_room()
 
-    async def _full(self) -> bool:
-        if self.store.writable:
-            return self.store.full()
-        # Started read-only: the database is not written, the data folder's disk is looked
-        # at, and written to (a few bytes, flushed): a quota reached shows room in `df`
-        # (statvfs) while every write fails (EDQUOT), as on a full disk.
+    async def _full(self, *, refused: bool = False) -> bool:
+        """Whether the bot's writes fail for lack of room. A quota reached shows room in
+        `df` (statvfs) while every write fails (EDQUOT), as on a full disk: the data folder
+        is written to (a few bytes, flushed) by a bot started read-only, and by a running
+        one after a write failed so (`refused`; SQLite's "disk I/O error") and until one
+        goes through again."""
         folder = self.alerts.settings.data_dir
-        if no_room(folder):
-            return True
-        refused = await asyncio.to_thread(probe, folder)
-        return isinstance(refused, OSError) and refused.errno in ROOM_ERRORS
+        if not self.store.writable:
+            return no_room(folder) or await _past_quota(folder) is not None
+        if refused or self.store.over_quota or self.store.refused_io():
+            over = not no_room(folder) and await _past_quota(folder)
+            if over and not self.store.over_quota:
+                log.error(
+                    "writes in the data folder %s fail for lack of room (%s) while its disk "
+                    "shows room: the bot's disk quota is reached; it saves nothing new until "
+                    "it has room",
+                    folder,
+                    over,
+                )
+            self.store.over_quota = bool(over)
+        return self.store.full()
 
     async def _tell_full(self) -> None:
         settings = self.alerts.settings
@@ -127,16 +145,26 @@ class FullDiskWatch:
                 await asyncio.wait_for(stop.wait(), LOOK_EVERY_SECONDS)
 
 
+async def _past_quota(folder: Path) -> str | None:
+    """Why a write in `folder` fails for lack of room ("Disk quota exceeded"), tried with
+    one; None when it goes through, or fails for another cause."""
+    refused = await asyncio.to_thread(probe, folder)
+    if isinstance(refused, OSError) and refused.errno in ROOM_ERRORS:
+        return reason(refused)
+    return None
+
+
 def _no_room(folder: Path, exc: BaseException) -> bool:
-    """Whether `exc` is a write refused for lack of room: ENOSPC (or a quota), SQLite's
-    "database or disk is full", or its "disk I/O error" on a disk with no room. Not any
-    other error: a platform unreachable while the disk is full is news of its own."""
+    """Whether `exc` may be a write refused for lack of room: ENOSPC (or a quota), SQLite's
+    "database or disk is full", or its "disk I/O error" (on a disk with no room, or past a
+    quota: the caller tries a write). Not any other error: a platform unreachable while the
+    disk is full is news of its own."""
     if isinstance(exc, OSError):
         return exc.errno in ROOM_ERRORS
     return (
         isinstance(exc, sqlite3.OperationalError)
         and is_write_failure(exc)
-        and disk_full(folder, exc)
+        and (disk_full(folder, exc) or "disk I/O" in str(exc))
     )
 
 

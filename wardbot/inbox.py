@@ -12,10 +12,15 @@ was not confirmed; Zalo a webhook delivery not answered 200) is not answered twi
 may name the resident (a follow on a Zalo Official Account is named by the follower's
 id): only its keyed digest is kept (HMAC-SHA256 under a random secret in `meta`), with no
 chat, so /forget leaves it and a delivery posted again after /forget is still dropped;
-nothing in it names anyone, and it goes after SEEN_KEEP.
+nothing in it names anyone, and it goes after SEEN_KEEP. A version before kept the keys as
+they came (some with their chat): an inbox's first write digests what such a version left
+(`_digest_raw`), in the transaction of its first look-up, so a delivery seen before the
+upgrade is still found (dropping them instead would let one be handled again).
 
 While the database refuses writes (a full disk, a lock held by another program) an update
 is handled as it comes, unkept, as it would be without an inbox: residents are answered.
+The keys of the updates taken in lately are kept in memory too (`SEEN_MAX`), as digests
+under a secret of the process's own, so that one sent again meanwhile, or after, is dropped.
 Rows are about a chat (`chat_id`), so /forget deletes them with the rest (Store.forget).
 """
 
@@ -27,6 +32,7 @@ import hmac
 import logging
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 import aiosqlite
@@ -48,6 +54,20 @@ WAITING_KEEP = 30 * 86400.0
 MAX_ATTEMPTS = 3
 # The `meta` key of the secret the keys of the updates seen are hashed under.
 HASHED_UNDER = "inbox-seen-hmac"
+# Updates taken in lately whose keys (digests) are kept in memory, per channel.
+SEEN_MAX = 4096
+# The keys seen that are no digest as `digest` writes them: kept as they came by a version
+# before (none is one: Telegram's are numbers, Zalo's name their event, "follow:...").
+_RAW = (
+    "SELECT channel, update_key, seen_at FROM inbox_seen "
+    "WHERE NOT (length(update_key) = 64 AND update_key NOT GLOB '*[^0-9a-f]*')"
+)
+
+
+def digest(secret: bytes, key: str) -> str:
+    """What is kept of an update's `key`, in the database or in memory: its HMAC-SHA256
+    under `secret`, in hex."""
+    return hmac.new(secret, key.encode(), hashlib.sha256).hexdigest()
 
 
 class Fate(enum.Enum):
@@ -70,6 +90,11 @@ class Inbox:
         # Handled, but the database refused the delete (another program's lock): deleted
         # with the next write that goes through, not handled again at the next start.
         self._handled: set[str] = set()
+        # The digests of the keys taken in lately (kept or not): one sent again while the
+        # database refuses writes, or once it takes them again, is dropped.
+        self._taken: OrderedDict[str, float] = OrderedDict()  # digest: when, oldest first
+        self._in_memory = secrets.token_bytes(32)  # what they are digested under
+        self._upgraded = False  # keys a version before left digested (_digest_raw)
 
     @property
     def enabled(self) -> bool:
@@ -77,6 +102,26 @@ class Inbox:
 
     async def keep(self, key: str, chat_id: str, payload: str) -> Fate:
         """Write an update down before the platform is told it arrived."""
+        taken = digest(self._in_memory, key)
+        if self._taken_lately(taken):
+            return Fate.REPEAT
+        fate = await self._keep(key, chat_id, payload)
+        if fate is not Fate.REPEAT:  # noted once its fate is known: a cancelled keep is not
+            self._taken[taken] = self.clock()
+            self._taken.move_to_end(taken)
+        return fate
+
+    def _taken_lately(self, taken: str) -> bool:
+        """Whether the update of digest `taken` was taken in within SEEN_KEEP (and among the
+        SEEN_MAX last), as the database keeps it."""
+        oldest = self.clock() - SEEN_KEEP
+        while self._taken and (
+            len(self._taken) > SEEN_MAX or next(iter(self._taken.values())) < oldest
+        ):
+            self._taken.popitem(last=False)
+        return taken in self._taken
+
+    async def _keep(self, key: str, chat_id: str, payload: str) -> Fate:
         if not self.enabled:
             return Fate.UNKEPT
         try:
@@ -84,10 +129,12 @@ class Inbox:
             # Every message waits for this: a lock another program holds is not waited
             # out (the message is handled unkept), the resident is answered promptly.
             async with self.store.writing(synced=True, prompt=True) as db:
+                if not self._upgraded:
+                    await _digest_raw(db)
                 cursor = await db.execute(
                     "INSERT OR IGNORE INTO inbox_seen (channel, update_key, seen_at) "
                     "VALUES (?, ?, ?)",
-                    (self.channel, await self._digest(db, key), self.clock()),
+                    (self.channel, digest(await _secret(db), key), self.clock()),
                 )
                 if cursor.rowcount <= 0:
                     return Fate.REPEAT
@@ -107,23 +154,13 @@ class Inbox:
                 )
             self._refused = True
             return Fate.UNKEPT
+        self._upgraded = True
         self._kept.add(key)
         self._handled -= handled
         if self._refused:
             log.info("%s: received messages are kept again", self.channel)
         self._refused = False
         return Fate.KEPT
-
-    async def _digest(self, db: aiosqlite.Connection, key: str) -> str:
-        """What is kept of `key` as seen (in the caller's transaction): its HMAC under the
-        database's secret, made with the first update kept (read each time: a secret made
-        in a transaction rolled back is no secret of the database's)."""
-        async with db.execute("SELECT value FROM meta WHERE key = ?", (HASHED_UNDER,)) as row:
-            found = await row.fetchone()
-        secret = str(found[0]) if found is not None else secrets.token_hex(32)
-        if found is None:
-            await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (HASHED_UNDER, secret))
-        return hmac.new(bytes.fromhex(secret), key.encode(), hashlib.sha256).hexdigest()
 
     async def done(self, key: str) -> None:
         """The update is handled: its row goes (its key stays, see SEEN_KEEP)."""
@@ -203,6 +240,39 @@ class Inbox:
                 (self.channel,),
             ) as rows:
                 return [(str(key), str(payload)) for key, payload in await rows.fetchall()]
+
+
+async def _secret(db: aiosqlite.Connection) -> bytes:
+    """The database's secret the keys seen are digested under (in the caller's
+    transaction), made with the first update kept (read each time: a secret made in a
+    transaction rolled back is no secret of the database's)."""
+    async with db.execute("SELECT value FROM meta WHERE key = ?", (HASHED_UNDER,)) as row:
+        found = await row.fetchone()
+    secret = str(found[0]) if found is not None else secrets.token_hex(32)
+    if found is None:
+        await db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (HASHED_UNDER, secret))
+    return bytes.fromhex(secret)
+
+
+async def _digest_raw(db: aiosqlite.Connection) -> None:
+    """Digest the keys seen that a version before kept as they came (every channel's, in
+    the caller's transaction), with no chat: each is still found as seen (SEEN_KEEP after
+    it was), and nothing kept names a resident."""
+    async with db.execute(_RAW) as rows:
+        raw = list(await rows.fetchall())
+    if not raw:
+        return
+    secret = await _secret(db)
+    await db.executemany(
+        "INSERT INTO inbox_seen (channel, update_key, seen_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO UPDATE SET seen_at = max(seen_at, excluded.seen_at)",
+        [(channel, digest(secret, str(key)), seen_at) for channel, key, seen_at in raw],
+    )
+    await db.executemany(
+        "DELETE FROM inbox_seen WHERE channel = ? AND update_key = ?",
+        [(channel, key) for channel, key, _ in raw],
+    )
+    log.info("%d delivery key(s) kept by a version before digested", len(raw))
 
 
 async def purge(store: Store, before: float, now: float) -> int:

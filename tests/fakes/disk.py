@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ import aiosqlite
 import pytest
 
 NO_SPACE = os.strerror(errno.ENOSPC)  # "No space left on device"
+# The statements that ask SQLite for room.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
 def inside(path: str | os.PathLike[str], folder: Path) -> bool:
@@ -126,3 +129,19 @@ class IndexDisk:
 
     def room(self) -> None:
         self.full = False
+
+
+def sqlite_io_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on the open database refuses every write with "disk I/O error": what
+    SQLite (3.40, WAL or not) says of a write the file system refuses with EDQUOT, a disk
+    quota reached (SQLITE_IOERR_WRITE: only ENOSPC is "full" to it), or with EIO. Reads go
+    on."""
+    for name in ("execute", "executemany"):
+        real = getattr(aiosqlite.Connection, name)
+
+        def refusing(self: aiosqlite.Connection, sql: str, *args: Any, _real: Any = real) -> Any:
+            if _WRITES.match(sql):
+                raise sqlite3.OperationalError("disk I/O error")
+            return _real(self, sql, *args)
+
+        monkeypatch.setattr(aiosqlite.Connection, name, refusing)

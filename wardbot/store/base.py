@@ -43,6 +43,9 @@ class Database:
         self._file: tuple[Path, tuple[int, int]] | None = None
         self._gone_told = False
         self._full_told = False
+        # Writes in the data folder fail for lack of room while its disk shows room (a
+        # disk quota reached): found, and found over, by wardbot.full_disk (a write tried).
+        self.over_quota = False
 
     writable = True
     # How long a resident's own change (following a topic, /forget) waits at most for the
@@ -53,15 +56,29 @@ class Database:
         """For /healthz: the data folder can be written (the bot did not start read-only),
         SQLite did not refuse the last write (a disk that filled while the bot runs), the
         database is still where it was opened, and its disk has room (two looks at the
-        disk)."""
-        return self.writable and self._write.refused is None and self._in_place() and self._room()
+        disk), and no disk quota is reached (`over_quota`)."""
+        return (
+            self.writable
+            and self._write.refused is None
+            and not self.over_quota
+            and self._in_place()
+            and self._room()
+        )
 
     def full(self) -> bool:
         """Whether what the bot writes fails for lack of room: SQLite refused the last write
-        as on a full disk ("database or disk is full"), or the database's disk has no room
-        (wardbot.full_disk tells admins)."""
+        as on a full disk ("database or disk is full"), or the database's disk has no room,
+        or the bot's disk quota is reached (wardbot.full_disk tells admins)."""
         refused = self._write.refused
-        return (refused is not None and "full" in refused) or (self.writable and not self._room())
+        return (refused is not None and "full" in refused) or (
+            self.writable and (self.over_quota or not self._room())
+        )
+
+    def refused_io(self) -> bool:
+        """Whether SQLite refused the last write with "disk I/O error": what it says of a
+        write past a disk quota (EDQUOT, unlike ENOSPC, is no "full" to it), and of a
+        failing disk (wardbot.full_disk tells the two apart)."""
+        return self._write.refused is not None and "disk I/O" in self._write.refused
 
     def _room(self) -> bool:
         """Whether the database's disk has room; says once when not. An idle bot said all
