@@ -1280,3 +1280,15 @@ async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
     reply = await one(conversation, then)
     assert reply.title == ID_CARD
     assert reply.text.startswith("• Lệ phí: 70.000 đồng")
+
+
+@pytest.mark.parametrize("then", ["làm ở mô", "ở mô?", "lam o mo"])
+async def test_where_asked_in_central_speech_is_no_ok(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Ở mô" is the centre's "ở đâu": under the ID card's answer it gets the place line,
+    not "Dạ vâng ạ" as if the resident had said "ờ" (ok) to a "mợ"."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert reply.text.startswith("• Nơi làm: Công an phường")
