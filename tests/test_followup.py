@@ -1292,3 +1292,15 @@ async def test_where_asked_in_central_speech_is_no_ok(
     reply = await one(conversation, then)
     assert reply.title == ID_CARD
     assert reply.text.startswith("• Nơi làm: Công an phường")
+
+
+@pytest.mark.parametrize(
+    "then", ["mỗi tháng mấy tiền", "bao nhieu tien 1 thang", "hàng tháng đóng bao nhiêu tiền"]
+)
+def test_how_much_a_month_gets_the_line_naming_the_amount_a_year(then: str) -> None:
+    """How often the money is asked for is no word the line must hold: the line naming
+    the amount a year answers "mỗi tháng mấy tiền" (not "chưa nêu số tiền cụ thể")."""
+    line = "Người thứ nhất đóng 1.263.600 đồng/năm."
+    entry = FaqEntry("x", "Mức đóng X là bao nhiêu?", f"Đóng tại đại lý thu.\n{line}\n")
+    found = excerpt(entry, then)
+    assert found is not None and found.lines == (line,)
