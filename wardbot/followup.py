@@ -375,6 +375,16 @@ def _how_said(aspect: str) -> re.Pattern[str]:
     return next(pattern for name, _, pattern in _ASPECTS if name == aspect)
 
 
+def names_no_amount(part: Excerpt, aspects: tuple[str, ...]) -> bool:
+    """Whether `part`, the lines answering a follow-up asking only how much (`aspects`:
+    'fee' or 'amount'), names no amount of money, nor that nothing is paid: "Lệ phí
+    theo quy định hiện hành"."""
+    if not aspects or not set(aspects) <= {"fee", "amount"}:
+        return False
+    says = _how_said("amount")
+    return not any(says.search(_words(line, folded=True)) for line in part.lines)
+
+
 def _body(doc: FaqEntry | Announcement) -> str:
     return plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
 
