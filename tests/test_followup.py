@@ -1289,3 +1289,59 @@ async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
     reply = await one(conversation, then)
     assert reply.title == ID_CARD
     assert reply.text.startswith("• Lệ phí: 70.000 đồng")
+
+
+@pytest.mark.parametrize("then", ["làm ở mô", "ở mô?", "lam o mo"])
+async def test_where_asked_in_central_speech_is_no_ok(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Ở mô" is the centre's "ở đâu": under the ID card's answer it gets the place line,
+    not "Dạ vâng ạ" as if the resident had said "ờ" (ok) to a "mợ"."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert reply.text.startswith("• Nơi làm: Công an phường")
+
+
+@pytest.mark.parametrize(
+    "then", ["mỗi tháng mấy tiền", "bao nhieu tien 1 thang", "hàng tháng đóng bao nhiêu tiền"]
+)
+def test_how_much_a_month_gets_the_line_naming_the_amount_a_year(then: str) -> None:
+    """How often the money is asked for is no word the line must hold: the line naming
+    the amount a year answers "mỗi tháng mấy tiền" (not "chưa nêu số tiền cụ thể")."""
+    line = "Người thứ nhất đóng 1.263.600 đồng/năm."
+    entry = FaqEntry("x", "Mức đóng X là bao nhiêu?", f"Đóng tại đại lý thu.\n{line}\n")
+    found = excerpt(entry, then)
+    assert found is not None and found.lines == (line,)
+
+
+# The first ID card's entry with a fee line of its own that names no amount.
+VAGUE_FEE = "Lệ phí cấp theo quy định hiện hành."
+VAGUE_CARD_FAQ = CARD_FAQ.replace(
+    "hoặc đăng ký qua VNeID.\n", f"hoặc đăng ký qua VNeID.\n      {VAGUE_FEE}\n", 1
+)
+
+
+@pytest.fixture(scope="module")
+def vague_card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    opened = open_ward(tmp_path_factory.mktemp("vague-card-ward"), VAGUE_CARD_FAQ, TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("then", ["còn lệ phí?", "con le phi", "hết bao nhiêu tiền z"])
+async def test_a_fee_line_naming_no_amount_gives_way_to_the_fee_entry_listed_under_it(
+    vague_card_engine: Engine, store: Store, settings: Settings, clock: Clock, then: str
+) -> None:
+    """The first ID card's line "Lệ phí cấp theo quy định hiện hành" names no amount; the
+    fee entry listed under it does: asked the fee, the resident gets that entry, not the
+    line that tells them nothing. Asked where, the entry's own line still answers."""
+    conversation = Conversation(vague_card_engine, store, settings, clock=clock)
+    first = await one(conversation, "làm căn cước cho con")
+    assert first.title == CARD_FIRST and VAGUE_FEE in first.text
+    assert "faq:le-phi-can-cuoc" in [b.action for b in first.buttons]  # listed under it
+    fee = await one(conversation, then)
+    assert fee.title == CARD_FEE and "70.000 đồng" in fee.text
+    await one(conversation, "làm căn cước cho con")
+    place = await one(conversation, "làm ở đâu")
+    assert place.title == CARD_FIRST and place.text.startswith("Cha mẹ đưa trẻ đến Công an")

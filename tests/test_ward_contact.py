@@ -69,6 +69,8 @@ async def one(conversation: Conversation, text: str) -> Reply:
         "ubnd xã nằm ở đâu",
         "phuong o dau vay",
         "cho em hỏi trụ sở phường ở đường nào ạ",
+        "phường ở mô",  # central: no "ờ" (ok) to a "mợ"
+        "ubnd phường ở đâu hè",
     ],
 )
 async def test_asking_where_the_office_is_gets_ward_address_with_the_hotline(

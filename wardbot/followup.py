@@ -255,11 +255,12 @@ def _names_nothing(text: str) -> bool:
     return all(word in _NAMING_NOTHING for word in own_words(said))
 
 
-def _asking_at(said: str) -> set[int]:
+def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
-    question word, or how long what one gets is valid ("có giá trị bao lâu")."""
+    question word, or how long what one gets is valid ("có giá trị bao lâu"); with
+    `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    for pattern in (ASKING, _ASKS_VALIDITY):
+    for pattern in (ASKING, _ASKS_VALIDITY, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
             asking.update(range(first, first + found.group().count(" ") + 1))
@@ -369,6 +370,21 @@ class Excerpt:
         )
 
 
+def _how_said(aspect: str) -> re.Pattern[str]:
+    """How a line says `aspect` (`_ASPECTS`)."""
+    return next(pattern for name, _, pattern in _ASPECTS if name == aspect)
+
+
+def names_no_amount(part: Excerpt, aspects: tuple[str, ...]) -> bool:
+    """Whether `part`, the lines answering a follow-up asking only how much (`aspects`:
+    'fee' or 'amount'), names no amount of money, nor that nothing is paid: "Lệ phí
+    theo quy định hiện hành"."""
+    if not aspects or not set(aspects) <= {"fee", "amount"}:
+        return False
+    says = _how_said("amount")
+    return not any(says.search(_words(line, folded=True)) for line in part.lines)
+
+
 def _body(doc: FaqEntry | Announcement) -> str:
     return plaintext.plain(doc.answer if isinstance(doc, FaqEntry) else doc.body)
 
@@ -381,8 +397,13 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     asked = _aspects_asked(said)
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = said != _asked(text, folded=False)
+    # How often money is asked for ("mỗi tháng mấy tiền") is no word its line must hold: a
+    # line naming the amount a year answers it too.
+    money = any(aspect in ("fee", "amount") for aspect, _ in asked)
     named = [
-        typed if accented else word for word, typed in _named(text) if word not in _ASPECT_WORDS
+        typed if accented else word
+        for word, typed in _named(text, how_often=money)
+        if word not in _ASPECT_WORDS
     ]
     if not asked and not named:
         return None
@@ -404,8 +425,9 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     clause by clause, each fact of a clause on its own:
     "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
     if aspect == "amount":  # any money named, or a fee ("phí thu theo số trang")
-        fee = next(pattern for name, _, pattern in _ASPECTS if name == "fee")
-        return bool(says.search(_words(line, folded=True))) or _says(line, "fee", fee, said)
+        return bool(says.search(_words(line, folded=True))) or _says(
+            line, "fee", _how_said("fee"), said
+        )
     if aspect not in ("time", "validity", "fee", "place"):
         return bool(says.search(_words(line, folded=True)))
     accented = _words(line, folded=False) != _words(line, folded=True)
@@ -529,13 +551,13 @@ def _asked(text: str, *, folded: bool) -> str:
     return said
 
 
-def _named(text: str) -> list[tuple[str, str]]:
+def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:
     """The words of `text` (folded, and as typed) besides question words, particles and
-    "what about" words."""
+    "what about" words (and, `how_often`, words saying how often: `_asking_at`)."""
     typed = _asked(text, folded=False).split()
     folded = [fold(word) for word in typed]
     said = " ".join(folded)
-    asking = _asking_at(said)
+    asking = _asking_at(said, how_often=how_often)
     return [
         (word, as_typed)
         for at, (word, as_typed) in enumerate(zip(folded, typed, strict=True))

@@ -73,8 +73,8 @@ _OFFICE = (
 )
 _OFFICE = f"(?:{_OFFICE})"
 _TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi))*"  # particles after a question
-# ...and after asking where: "em", "z"/"dzậy" (vậy), "rứa" (central: thế).
-_WHERE_TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi|em|z|zay|dzay|rua))*"
+# ...and after asking where: "em", "z"/"dzậy" (vậy), "rứa" (central: thế), "hè", "hỉ" (nhỉ).
+_WHERE_TAIL = r"(?: (?:vay|the|a|ha|nhi|nhe|nha|khong|ko|k|ah|oi|em|z|zay|dzay|rua|he|hi))*"
 # "Chợ" (a market) folds as "chỗ" (the place of) does: "chợ phường ở đâu" asks for the
 # ward's market, not for the office.
 _MARKET = "chợ"

@@ -402,7 +402,13 @@ class Questions:
         asked = f"{about} {question}"
         worded = doc is None  # "<the entry's question> mất bao lâu?" is no resident's
         part = followup.excerpt(doc, question) if doc is not None else None
-        if doc is not None and part is not None:
+        aspects = followup.asks_only(question) if doc is not None else ()
+        # "Lệ phí theo quy định hiện hành": a fee line naming no amount, where the entry
+        # listed under the answer on its fee says it ("Lệ phí làm thẻ căn cước").
+        on_it = None
+        if part is not None and followup.names_no_amount(part, aspects):
+            on_it = await self._related_on(doc, aspects)
+        if doc is not None and part is not None and on_it is None:
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (doc.id,), sender)
             reply = excerpt_reply(part, self.settings, self.engine.today)
@@ -419,7 +425,7 @@ class Questions:
             replies = [excerpt_reply(part, self.settings, self.engine.today) for part in parts]
             last = with_button(with_button(replies[-1], wrong(asked)), follow)
             return [*replies[:-1], last]
-        if (on_it := await self._related_on(doc, followup.asks_only(question))) is not None:
+        if on_it is not None or (on_it := await self._related_on(doc, aspects)) is not None:
             await self.record(chat, asked, True, sender, worded=worded)
             await self.memory.keep_context(chat, (on_it.id,), sender)
             reply = with_button(await self.document_reply(on_it), wrong(asked))
@@ -472,7 +478,6 @@ class Questions:
             return None
         # Asking only what the entry does not say ("mất bao lâu?"): read alone, it would
         # get whatever fits its few words (a death's registration, for "mất").
-        aspects = followup.asks_only(question) if doc is not None else ()
         if not alone.answered and not aspects:
             return None
         await self.record(chat, asked, False, sender, worded=worded)

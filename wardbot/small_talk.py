@@ -54,6 +54,9 @@ _ACK_CORE = _words(
     "vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro nhan xong "
     "tot tuyet"
 )
+# Central "ở mô" (where), typed so or without accents: a question, no "ờ" (ok) to a "mợ"
+# ("phường ở mô", "làm ở mô", "ở mô?").
+_WHERE = re.compile(r"\b(?:ở|o) (?:mô|mo)\b")
 # Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
 _LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
 _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
@@ -156,9 +159,10 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     if _thanks(words, original):
         return "thanks"
     closing = all(w in _SMALL_TALK_FILLER for w in words)
+    asked = " ".join(original).casefold()
     if closing and _BYE.search(" ".join(words)):
         return "bye"
-    if closing and any(w in _ACK_CORE for w in words):
+    if closing and any(w in _ACK_CORE for w in words) and not _WHERE.search(asked):
         return "ack"
     if _wishes(words, original):
         return "wish"
