@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -1950,6 +1951,60 @@ def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_use
 )
 def test_an_answer_whose_lines_are_not_joined_unseen_is_not_told_of(answer: str) -> None:
     assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n") == []
+
+
+# One paragraph, in words of our own, to be wrapped as an editor wraps it.
+LONG_ANSWER = (
+    "Người dân mang căn cước đến bộ phận một cửa của phường vào giờ hành chính để nộp hồ sơ "
+    "xin xác nhận, cán bộ tiếp nhận kiểm tra giấy tờ và hẹn ngày trả kết quả trong vòng ba "
+    "ngày làm việc, hoặc nộp trực tuyến trên Cổng dịch vụ công quốc gia."
+)
+
+
+def wrapped(text: str, width: int, first: str, rest: str) -> str:
+    """`text` broken into lines as an editor wraps it at `width` columns."""
+    return "\n".join(textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        wrapped(LONG_ANSWER, 80, "    answer: ", "      "),  # "Wrap at column 80"
+        "    answer:\n" + wrapped(LONG_ANSWER, 72, "      ", "      "),  # on the lines below
+        "    answer: " + "\n      ".join(textwrap.wrap(LONG_ANSWER, 60)),  # pasted wrapped
+    ],
+)
+def test_a_long_answer_an_editor_wrapped_is_read_as_the_paragraph_it_is_untold(
+    answer: str,
+) -> None:
+    """The lines an editor wrapped a long answer into are one paragraph: joined as YAML
+    joins them, which is what staff meant, so `check` has nothing to say of them."""
+    Path("faq.yaml").write_text(
+        HEAD + f"  - id: xac-nhan\n    question: Xin xác nhận ở đâu?\n{answer}\n", encoding="utf-8"
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == [LONG_ANSWER]
+    assert loaded.problems == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a break where the next word would have fit: typed so
+        "Người dân mang căn cước đến bộ phận một cửa của phường.\n"
+        "      Cán bộ tiếp nhận kiểm tra giấy tờ và hẹn ngày trả kết quả trong vòng ba ngày.",
+        # a long line, then an item of a list: typed to be seen apart
+        "Người dân mang theo các giấy tờ sau đến bộ phận một cửa của phường\n"
+        "      - căn cước hoặc giấy tờ tùy thân còn hạn có ảnh của người nộp hồ sơ",
+        "Người dân làm theo các bước sau trên ứng dụng định danh điện tử VNeID\n"
+        "      1) đăng nhập, chọn mục thủ tục hành chính rồi chọn việc cần làm",
+    ],
+)
+def test_lines_of_an_answer_typed_apart_are_told_joined_long_as_they_are(lines: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: giay-to\n    question: Giấy tờ?\n    answer: {lines}\n"
+    )
+    assert len(problems) == 1 and "`answer: |`" in problems[0], problems
 
 
 def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
