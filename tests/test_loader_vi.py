@@ -2076,6 +2076,37 @@ def test_an_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent_or_quot
     assert faq_problems(fixed) == []
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "faq:\n  id: ket-hon\n    question: Kết hôn cần gì?\n    answer: CCCD.\n",
+        # its other lines at its depth: a new entry added on top, typed as the next one reads
+        "faq: # các mục\n  id: ket-hon\n  question: Kết hôn cần gì?\n  answer: CCCD.\n",
+    ],
+)
+def test_the_first_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent(
+    typed: str,
+) -> None:
+    """YAML reads a section's first lines without a '-' as keys of the section itself,
+    then blames the next lines' indent, or takes the next entry's '- id:' for text of the
+    answer above it: advice that a clerk follows into a second mistake."""
+    topics = "topics:\n  - id: ho-tich\n    name: Hộ tịch\n"
+    others = GIO + "    answer: Sáng.\n"
+
+    problems = faq_problems(topics + typed + others)
+
+    assert problems == [
+        "faq.yaml:5: dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục mới: "
+        "hãy thêm '- ' trước id:, viết `- id: ket-hon` (dấu '-' ở chỗ chữ id đang đứng), rồi "
+        "thụt lề các dòng còn lại của mục cho thẳng hàng với chữ id — bot chưa đọc được cả "
+        "tệp này"
+    ]
+    # as told: the dash where id was, the other lines under the id
+    fixed = typed.replace("  id:", "  - id:").replace("\n  question", "\n    question")
+    fixed = fixed.replace("\n  answer", "\n    answer")
+    assert faq_problems(topics + fixed + others) == []
+
+
 @pytest.mark.parametrize("saved_as", ["faq.yaml.txt", "FAQ.YAML", "faq.yml"])
 def test_a_missing_faq_yaml_saved_under_another_name_is_told_to_be_renamed(
     saved_as: str,
