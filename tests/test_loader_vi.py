@@ -1935,8 +1935,15 @@ def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_use
         "faq.yaml:7: mục 'gio': dòng answer: câu trả lời viết trên nhiều dòng mà không có "
         "`answer: |`, nên người dân thấy các dòng liền nhau nối thành một dòng; muốn giữ xuống "
         "dòng như đã gõ, hãy viết `answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng "
-        "answer: — tạm nối các dòng, mục vẫn được dùng"
+        "answer:; muốn nối thành một đoạn như bây giờ thì viết `answer: >` rồi các dòng đó "
+        "bên dưới — tạm nối các dòng, mục vẫn được dùng"
     ]
+    # Meant as one paragraph, said so as told: the same answer, nothing more to fix.
+    folded = ANSWER_ON_TWO_LINES.replace("answer: Sáng", "answer: >\n      Sáng")
+    Path("faq.yaml").write_text(HEAD + folded, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == ["Sáng từ 7h30 đến 11h30. Chiều từ 13h30 đến 17h."]
+    assert loaded.problems == []
 
 
 @pytest.mark.parametrize(

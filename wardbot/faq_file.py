@@ -702,7 +702,8 @@ def _answer(node: Node) -> str | None:
             node,
             "câu trả lời viết trên nhiều dòng mà không có `answer: |`, nên người dân thấy các "
             "dòng liền nhau nối thành một dòng; muốn giữ xuống dòng như đã gõ, hãy viết "
-            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:",
+            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:; muốn nối thành "
+            "một đoạn như bây giờ thì viết `answer: >` rồi các dòng đó bên dưới",
             answer,
             "tạm nối các dòng",
         )
