@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -1999,8 +2000,15 @@ def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_use
         "faq.yaml:7: mục 'gio': dòng answer: câu trả lời viết trên nhiều dòng mà không có "
         "`answer: |`, nên người dân thấy các dòng liền nhau nối thành một dòng; muốn giữ xuống "
         "dòng như đã gõ, hãy viết `answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng "
-        "answer: — tạm nối các dòng, mục vẫn được dùng"
+        "answer:; muốn nối thành một đoạn như bây giờ thì viết `answer: >` rồi các dòng đó "
+        "bên dưới — tạm nối các dòng, mục vẫn được dùng"
     ]
+    # Meant as one paragraph, said so as told: the same answer, nothing more to fix.
+    folded = ANSWER_ON_TWO_LINES.replace("answer: Sáng", "answer: >\n      Sáng")
+    Path("faq.yaml").write_text(HEAD + folded, encoding="utf-8")
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == ["Sáng từ 7h30 đến 11h30. Chiều từ 13h30 đến 17h."]
+    assert loaded.problems == []
 
 
 @pytest.mark.parametrize(
@@ -2015,6 +2023,60 @@ def test_an_answer_typed_on_two_lines_without_a_bar_is_told_joined_and_still_use
 )
 def test_an_answer_whose_lines_are_not_joined_unseen_is_not_told_of(answer: str) -> None:
     assert faq_problems(HEAD + f"  - id: gio\n    question: Mấy giờ?\n    answer: {answer}\n") == []
+
+
+# One paragraph, in words of our own, to be wrapped as an editor wraps it.
+LONG_ANSWER = (
+    "Người dân mang căn cước đến bộ phận một cửa của phường vào giờ hành chính để nộp hồ sơ "
+    "xin xác nhận, cán bộ tiếp nhận kiểm tra giấy tờ và hẹn ngày trả kết quả trong vòng ba "
+    "ngày làm việc, hoặc nộp trực tuyến trên Cổng dịch vụ công quốc gia."
+)
+
+
+def wrapped(text: str, width: int, first: str, rest: str) -> str:
+    """`text` broken into lines as an editor wraps it at `width` columns."""
+    return "\n".join(textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest))
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        wrapped(LONG_ANSWER, 80, "    answer: ", "      "),  # "Wrap at column 80"
+        "    answer:\n" + wrapped(LONG_ANSWER, 72, "      ", "      "),  # on the lines below
+        "    answer: " + "\n      ".join(textwrap.wrap(LONG_ANSWER, 60)),  # pasted wrapped
+    ],
+)
+def test_a_long_answer_an_editor_wrapped_is_read_as_the_paragraph_it_is_untold(
+    answer: str,
+) -> None:
+    """The lines an editor wrapped a long answer into are one paragraph: joined as YAML
+    joins them, which is what staff meant, so `check` has nothing to say of them."""
+    Path("faq.yaml").write_text(
+        HEAD + f"  - id: xac-nhan\n    question: Xin xác nhận ở đâu?\n{answer}\n", encoding="utf-8"
+    )
+    loaded = load_faq(Path("faq.yaml"))
+    assert [e.answer for e in loaded.faq] == [LONG_ANSWER]
+    assert loaded.problems == []
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a break where the next word would have fit: typed so
+        "Người dân mang căn cước đến bộ phận một cửa của phường.\n"
+        "      Cán bộ tiếp nhận kiểm tra giấy tờ và hẹn ngày trả kết quả trong vòng ba ngày.",
+        # a long line, then an item of a list: typed to be seen apart
+        "Người dân mang theo các giấy tờ sau đến bộ phận một cửa của phường\n"
+        "      - căn cước hoặc giấy tờ tùy thân còn hạn có ảnh của người nộp hồ sơ",
+        "Người dân làm theo các bước sau trên ứng dụng định danh điện tử VNeID\n"
+        "      1) đăng nhập, chọn mục thủ tục hành chính rồi chọn việc cần làm",
+    ],
+)
+def test_lines_of_an_answer_typed_apart_are_told_joined_long_as_they_are(lines: str) -> None:
+    problems = faq_problems(
+        HEAD + f"  - id: giay-to\n    question: Giấy tờ?\n    answer: {lines}\n"
+    )
+    assert len(problems) == 1 and "`answer: |`" in problems[0], problems
 
 
 def test_a_line_left_out_of_a_notice_another_mistake_holds_back_is_not_said_published() -> None:
@@ -2084,6 +2146,37 @@ def test_an_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent_or_quot
     ]
     fixed = HEAD + entries.replace("id: ket-hon", "- id: ket-hon").replace("\n- id", "\n  - id")
     assert faq_problems(fixed) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "faq:\n  id: ket-hon\n    question: Kết hôn cần gì?\n    answer: CCCD.\n",
+        # its other lines at its depth: a new entry added on top, typed as the next one reads
+        "faq: # các mục\n  id: ket-hon\n  question: Kết hôn cần gì?\n  answer: CCCD.\n",
+    ],
+)
+def test_the_first_entry_typed_without_its_dash_is_told_to_add_it_not_to_indent(
+    typed: str,
+) -> None:
+    """YAML reads a section's first lines without a '-' as keys of the section itself,
+    then blames the next lines' indent, or takes the next entry's '- id:' for text of the
+    answer above it: advice that a clerk follows into a second mistake."""
+    topics = "topics:\n  - id: ho-tich\n    name: Hộ tịch\n"
+    others = GIO + "    answer: Sáng.\n"
+
+    problems = faq_problems(topics + typed + others)
+
+    assert problems == [
+        "faq.yaml:5: dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục mới: "
+        "hãy thêm '- ' trước id:, viết `- id: ket-hon` (dấu '-' ở chỗ chữ id đang đứng), rồi "
+        "thụt lề các dòng còn lại của mục cho thẳng hàng với chữ id — bot chưa đọc được cả "
+        "tệp này"
+    ]
+    # as told: the dash where id was, the other lines under the id
+    fixed = typed.replace("  id:", "  - id:").replace("\n  question", "\n    question")
+    fixed = fixed.replace("\n  answer", "\n    answer")
+    assert faq_problems(topics + fixed + others) == []
 
 
 @pytest.mark.parametrize("saved_as", ["faq.yaml.txt", "FAQ.YAML", "faq.yml"])

@@ -685,6 +685,31 @@ def _question(node: Node) -> str | None:
     return text_field(node)
 
 
+# A line of a list or of numbered steps: never where an editor's wrap breaks a paragraph.
+_LISTED = re.compile(r"\s*(?:[-+*•]|\d{1,2}[.)])\s")
+# Editors wrap long lines at 72 or 80 columns ("Wrap at column", a YAML formatter), 60 at
+# the narrowest; a wrapped line ends a word short of it.
+_WRAP_FROM = 55
+
+
+def _wrapped(lines: Sequence[str]) -> bool:
+    """Whether `lines` (an unquoted text's, as YAML joins them) are a long paragraph an
+    editor wrapped, meant joined: each line followed by another (not blank) breaks where
+    the next word would have gone past the longest one, at least _WRAP_FROM wide. Lines
+    typed to be seen apart are shorter, break where more would have fit, or begin a list's
+    item."""
+    widths = [len(line.rstrip()) for line in lines]
+    width = max(widths)
+    if width < _WRAP_FROM:
+        return False
+    for at, below in enumerate(lines[1:]):
+        if not (lines[at].strip() and below.strip()):
+            continue  # a blank line keeps a break: nothing joined there
+        if _LISTED.match(below) or widths[at] + 1 + len(below.split()[0]) <= width:
+            return False
+    return True
+
+
 def _answer(node: Node) -> str | None:
     if isinstance(node, SequenceNode):  # steps listed under answer: with '- '
         raise Invalid(
@@ -700,13 +725,20 @@ def _answer(node: Node) -> str | None:
     # Unquoted text typed on several lines: YAML joins two lines that follow each other
     # with a space (a blank line between keeps a break), so the lines staff typed show as
     # one; the lines as typed (yaml_records.compose) tell whether any were joined.
-    typed = getattr(node, "typed", ()) if isinstance(node, ScalarNode) and not node.style else ()
-    if any(above.strip() and below.strip() for above, below in itertools.pairwise(typed)):
+    typed: Sequence[str] = ()
+    if isinstance(node, ScalarNode) and not node.style:
+        typed = getattr(node, "typed", ())
+    if any(above.strip() and below.strip() for above, below in itertools.pairwise(typed)) and not (
+        # wrapped at a column of the file, or as pasted from where it was wrapped
+        _wrapped([" " * node.start_mark.column + typed[0], *typed[1:]])
+        or _wrapped([line.strip() for line in typed])
+    ):
         raise Partly(
             node,
             "câu trả lời viết trên nhiều dòng mà không có `answer: |`, nên người dân thấy các "
             "dòng liền nhau nối thành một dòng; muốn giữ xuống dòng như đã gõ, hãy viết "
-            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:",
+            "`answer: |` rồi các dòng bên dưới, thụt lề sâu hơn dòng answer:; muốn nối thành "
+            "một đoạn như bây giờ thì viết `answer: >` rồi các dòng đó bên dưới",
             answer,
             "tạm nối các dòng",
         )

@@ -74,6 +74,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
     for near in (index, _above(lines, index)):  # "  id: x" under an entry: a '- ' lost
         if near is not None and near < len(lines) and (bare_id := _entry_dash_lost(lines, near)):
             return near + 1, bare_id
+    if first_entry := _first_dash_lost(lines, index):  # "faq:" then "  id: x"
+        return first_entry
     if section := _SECTION.fullmatch(here.rstrip()):  # " faq:" under the topics' lines
         return index + 1, (
             f"dòng {section[1]}: là đầu một phần của tệp nên phải viết sát lề trái: hãy xóa "
@@ -260,13 +262,51 @@ def _entry_dash_lost(lines: Sequence[str], index: int) -> str | None:
             if len(bare[1]) > len(key[1]):
                 return None  # deeper than that '-': a second id: within the entry
             return (
-                "dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục mới: hãy "
-                f"thêm '- ' trước id:, viết `- id: {bare[2]}` với dấu '-' thẳng hàng với dấu "
-                f"'-' của mục ở trên (dòng {i + 1}), các dòng còn lại của mục giữ nguyên"
+                f"{_dash_lost_hint(bare[2])} với dấu '-' thẳng hàng với dấu '-' của mục ở "
+                f"trên (dòng {i + 1}), các dòng còn lại của mục giữ nguyên"
             )
         if not key[1]:
             return None  # a section's header first: not under an entry
     return None
+
+
+def _dash_lost_hint(ident: str) -> str:
+    return (
+        "dòng id: này thiếu '- ' ở đầu nên bot không biết đây là một mục mới: hãy thêm '- ' "
+        f"trước id:, viết `- id: {ident}`"
+    )
+
+
+# The header of a section that is a list ("faq:"), against the left margin.
+_LIST_HEADER = re.compile(r"(topics|faq): *(#.*)?")
+
+
+def _first_dash_lost(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """The first entry (or topic) of its section typed without its '- ' ("faq:" then
+    "  id: x"), with nothing but its own lines down to `index`: YAML reads it as keys of
+    the section itself, and stops where the next entry's '-' comes or its lines go
+    deeper; the indent it then blames is no mistake. (its line, what to say), or None."""
+    first = None
+    for i in range(min(index, len(lines) - 1), -1, -1):
+        if _LIST_HEADER.fullmatch(lines[i].rstrip()):
+            break
+        key = _KEY_LINE.match(lines[i])
+        if key is None:
+            continue
+        if key[2] is not None and i == index:
+            continue  # the next entry's '-', where YAML stops
+        if key[2] is not None or not key[1]:
+            return None  # an entry with its '-' above, or a key against the margin
+        first = i
+    else:
+        return None
+    bare = None if first is None else _BARE_ID.fullmatch(lines[first].rstrip())
+    if first is None or bare is None:
+        return None
+    return first + 1, (
+        f"{_dash_lost_hint(bare[2])} (dấu '-' ở chỗ chữ id đang đứng), rồi thụt lề các dòng "
+        "còn lại của mục cho thẳng hàng với chữ id"
+    )
 
 
 def _stray_end(lines: Sequence[str], index: int) -> int | None:
