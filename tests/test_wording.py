@@ -166,7 +166,12 @@ SAMPLES: dict[str, list[Any]] = {
     "parts": [
         ["nuôi chó có phải đăng ký không"],
         ["còn giá vé xe buýt lên thành phố là bao nhiêu", "xin giấy phép sửa nhà " * 8],
+        # Typed so that its diacritics cannot be put back surely: not quoted.
+        [None],
+        ["còn giá vé xe buýt lên thành phố là bao nhiêu", None],
     ],
+    # Where those questions stand in the message (1 for the first asked).
+    "places": [[], [2], [2, 3]],
 }
 
 
