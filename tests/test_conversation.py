@@ -230,7 +230,7 @@ async def test_stopping_a_followed_topic_by_its_name_alone_stops_it(
     assert "ho-tich" in await store.subscriptions_of(CHAT)
 
 
-@pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge"])
+@pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge", "/froget", "/ofrget"])
 async def test_forget_and_admin_commands_are_never_guessed(
     conversation: Conversation, store: Store, text: str
 ) -> None:
@@ -1327,6 +1327,21 @@ async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_
     assert await store.subscriptions_of(CHAT) == []
     nothing = await one(conversation, text)
     assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["thôi gửi cho em đi", "thoi gui di", "sao phường không gửi tin nữa", "không gửi tin"]
+)
+async def test_asking_to_be_sent_or_saying_alerts_stopped_coming_offers_no_stopping(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Thôi gửi cho em đi" is "well, send it to me then"; "(phường) không gửi tin" says
+    alerts do not come: neither is asked to stop them (the topics to stop came)."""
+    await store.subscribe(CHAT, "bhyt")
+    replies = await say(conversation, text)
+    stop = msg.unsubscribe_button("Bảo hiểm y tế")
+    assert all(b.label != stop for r in replies for b in r.buttons)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "?!...", "?", "hả?", "Gì vậy", "ủa", "mô rứa"])

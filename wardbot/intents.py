@@ -237,8 +237,9 @@ _NOT = r"(?:khong|ko|k|hong|hem|chang)"
 # Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
 _STOP = rf"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|{_NOT}(?: muon| can)?)"
 # ...and of what is sent: "khỏi gửi" (no need to send), not a bare "không gửi" ("(phường)
-# không gửi tin", a complaint that alerts do not come).
-_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|thoi|khoi|{_NOT} (?:muon|can))"
+# không gửi tin", a complaint that alerts do not come), nor a bare "thôi gửi" ("thôi gửi
+# cho em đi": "well, send it to me then").
+_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|khoi|{_NOT} (?:muon|can))"
 _NEWS = r"(?:tin|thong bao|tin nhan|tin tuc|ban tin)"
 _ME = r"(?:toi|em|minh|tui|tao|tau|con|chau|bac|chu|co|anh|chi|ong|ba)"
 _UNSUBSCRIBE = (
