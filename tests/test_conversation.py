@@ -588,6 +588,7 @@ async def test_several_topics_one_of_them_unknown_follow_none(
         "theo dõi hồ sơ cư trú",
         "gửi thông báo cho tổ trưởng khu phố",
         "có thông báo học bổng thì nộp hồ sơ ở đâu",
+        "báo cho tôi khi có thông báo học bổng năm nay cần những giấy tờ gì",
     ],
 )
 async def test_texting_the_ward_is_no_subscription(
@@ -629,7 +630,7 @@ async def test_registering_for_a_topic_is_a_question_with_following_one_tap_away
 
 
 async def test_subscribe_without_a_topic_offers_the_list(conversation: Conversation) -> None:
-    for text in ("/subscribe", "đăng ký nhận tin"):
+    for text in ("/subscribe", "đăng ký nhận tin", "báo cho em khi có thông báo mới nhé"):
         reply = await one(conversation, text)
         assert len(reply.buttons) == 4 and all(b.action.startswith("sub:") for b in reply.buttons)
 

@@ -981,7 +981,11 @@ def _told_news_of(said: str, original: list[str]) -> Intent | None:
         folded, named = _topic_phrase(rest, typed)
         if folded in _ALL:
             return Intent("subscribe", "all")
-        if explicit and folded in _ANY_NEWS:  # "có tin gì thì báo em": the topics, to pick
+        # "có tin gì thì báo em", "báo em khi có thông báo": the topics, to pick.
+        if explicit and (not folded or folded in _ANY_NEWS):
             return Intent("subscribe")
+        # Asking more ("... học bổng năm nay cần những gì"): a question, unless it names a
+        # topic exactly.
+        explicit = explicit and ASKING.search(rest) is None
         return Intent("subscribe", named, explicit=explicit) if folded else None
     return None
