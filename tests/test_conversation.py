@@ -535,6 +535,11 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("neu co thong bao ve cu tru thi nhan tui nghen", "cu-tru"),
         ("báo cho bác biết khi có tin bhyt", "bhyt"),
         ("gửi tin hộ tịch cho mình với", "ho-tich"),
+        # "Tin tức" whole (not "tức học bổng"), the south's "nghen" closing, a phone's
+        # "tb" and "e": before, a search, or "chưa tìm thấy chủ đề".
+        ("nhận tin tức học bổng", "hoc-bong"),
+        ("báo tui với nếu có tin cư trú nghen", "cu-tru"),
+        ("co tb hoc bong thi bao e nhe", "hoc-bong"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
