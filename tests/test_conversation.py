@@ -230,7 +230,7 @@ async def test_stopping_a_followed_topic_by_its_name_alone_stops_it(
     assert "ho-tich" in await store.subscriptions_of(CHAT)
 
 
-@pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge"])
+@pytest.mark.parametrize("text", ["/forgit", "/stats", "/forge", "/froget", "/ofrget"])
 async def test_forget_and_admin_commands_are_never_guessed(
     conversation: Conversation, store: Store, text: str
 ) -> None:
@@ -535,6 +535,11 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("neu co thong bao ve cu tru thi nhan tui nghen", "cu-tru"),
         ("báo cho bác biết khi có tin bhyt", "bhyt"),
         ("gửi tin hộ tịch cho mình với", "ho-tich"),
+        # "Tin tức" whole (not "tức học bổng"), the south's "nghen" closing, a phone's
+        # "tb" and "e": before, a search, or "chưa tìm thấy chủ đề".
+        ("nhận tin tức học bổng", "hoc-bong"),
+        ("báo tui với nếu có tin cư trú nghen", "cu-tru"),
+        ("co tb hoc bong thi bao e nhe", "hoc-bong"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
@@ -588,6 +593,7 @@ async def test_several_topics_one_of_them_unknown_follow_none(
         "theo dõi hồ sơ cư trú",
         "gửi thông báo cho tổ trưởng khu phố",
         "có thông báo học bổng thì nộp hồ sơ ở đâu",
+        "báo cho tôi khi có thông báo học bổng năm nay cần những giấy tờ gì",
     ],
 )
 async def test_texting_the_ward_is_no_subscription(
@@ -629,7 +635,7 @@ async def test_registering_for_a_topic_is_a_question_with_following_one_tap_away
 
 
 async def test_subscribe_without_a_topic_offers_the_list(conversation: Conversation) -> None:
-    for text in ("/subscribe", "đăng ký nhận tin"):
+    for text in ("/subscribe", "đăng ký nhận tin", "báo cho em khi có thông báo mới nhé"):
         reply = await one(conversation, text)
         assert len(reply.buttons) == 4 and all(b.action.startswith("sub:") for b in reply.buttons)
 
@@ -1327,6 +1333,21 @@ async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_
     assert await store.subscriptions_of(CHAT) == []
     nothing = await one(conversation, text)
     assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
+
+
+@pytest.mark.parametrize(
+    "text", ["thôi gửi cho em đi", "thoi gui di", "sao phường không gửi tin nữa", "không gửi tin"]
+)
+async def test_asking_to_be_sent_or_saying_alerts_stopped_coming_offers_no_stopping(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Thôi gửi cho em đi" is "well, send it to me then"; "(phường) không gửi tin" says
+    alerts do not come: neither is asked to stop them (the topics to stop came)."""
+    await store.subscribe(CHAT, "bhyt")
+    replies = await say(conversation, text)
+    stop = msg.unsubscribe_button("Bảo hiểm y tế")
+    assert all(b.label != stop for r in replies for b in r.buttons)
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
 @pytest.mark.parametrize("text", ["", "   ", "?!...", "?", "hả?", "Gì vậy", "ủa", "mô rứa"])

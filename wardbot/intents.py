@@ -60,7 +60,7 @@ _PREFIXES = _phrases(
 )
 _SUFFIXES = _phrases(
     "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
-    "duoc khong|dc khong|duoc ko|duoc k|nghe|vay|nua|cho tao|cho tau"
+    "duoc khong|dc khong|duoc ko|duoc k|nghe|nghen|nhen|vay|nua|cho tao|cho tau"
 )
 
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
@@ -237,10 +237,13 @@ _NOT = r"(?:khong|ko|k|hong|hem|chang)"
 # Stopping: "hủy", "bỏ", "thôi", "đừng"/"dừng", "không muốn", "thôi không" ...
 _STOP = rf"(?:thoi )?(?:huy|bo|ngung|dung|thoi|tat|ngat|{_NOT}(?: muon| can)?)"
 # ...and of what is sent: "khỏi gửi" (no need to send), not a bare "không gửi" ("(phường)
-# không gửi tin", a complaint that alerts do not come).
-_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|thoi|khoi|{_NOT} (?:muon|can))"
-_NEWS = r"(?:tin|thong bao|tin nhan|tin tuc|ban tin)"
-_ME = r"(?:toi|em|minh|tui|tao|tau|con|chau|bac|chu|co|anh|chi|ong|ba)"
+# không gửi tin", a complaint that alerts do not come), nor a bare "thôi gửi" ("thôi gửi
+# cho em đi": "well, send it to me then").
+_STOP_SENDING = rf"(?:thoi )?(?:ngung|dung|khoi|{_NOT} (?:muon|can))"
+# News as residents name it ("tb": thông báo as typed on a phone); the longest first, so
+# that "tin tức cư trú" names "cư trú", not "tức cư trú".
+_NEWS = r"(?:tin tuc|tin nhan|thong bao|ban tin|tin|tb)"
+_ME = r"(?:toi|em|e|minh|tui|tao|tau|con|chau|bac|chu|co|anh|chi|ong|ba)"
 _UNSUBSCRIBE = (
     re.compile(_STOP + r" (?P<verb>dang ky|dang ki|dk|theo doi)" + _REST),
     re.compile(rf"(?:{_STOP}|{_STOP_SENDING}) (?P<verb>nhan) {_NEWS}" + _REST),
@@ -271,16 +274,14 @@ _STOP_PICKED = re.compile(r"(?:huy|bo|tat|ngung|thoi)\s+(?P<rest>.+)")
 # Those verbs as typed, accents or none: "bộ" of "cán bộ" folds to "bo" too.
 _STOP_TYPED = frozenset("huy hủy huỷ bo bỏ tat tắt ngung ngưng thoi thôi".split())
 _SUBSCRIBE_EXPLICIT = (
-    re.compile(
-        r"(?:dang ky|dang ki|dk) (?:nhan|theo doi) (?:tin|thong bao|tin tuc|ban tin)" + _REST
-    ),
+    re.compile(rf"(?:dang ky|dang ki|dk) (?:nhan|theo doi) {_NEWS}" + _REST),
     re.compile(r"(?:dang ky|dang ki|dk) (?:tin|thong bao|ban tin)" + _REST),
     re.compile(r"(?:dang ky|dang ki|dk) theo doi" + _REST),
-    re.compile(r"theo doi (?:tin|thong bao|tin tuc|chu de)" + _REST),
+    re.compile(r"theo doi (?:tin tuc|tin|thong bao|chu de)" + _REST),
 )
 # "nhận tin học bổng": to get a topic's news, but unaccented "nhan tin" is also "nhắn tin"
 # (to text someone): only a topic named exactly makes it a subscription.
-_SUBSCRIBE_RECEIVE = re.compile(r"(?:xin |muon )?nhan (?:tin|thong bao|tin tuc|ban tin)" + _REST)
+_SUBSCRIBE_RECEIVE = re.compile(rf"(?:xin |muon )?nhan {_NEWS}" + _REST)
 # "theo dõi bhyt", as the bot's own "tôi đang theo dõi gì" words it: to follow a topic it
 # names exactly ("theo dõi hồ sơ" is no topic, and stays a question).
 _SUBSCRIBE_FOLLOW = re.compile(r"theo doi" + _REST)
@@ -992,7 +993,11 @@ def _told_news_of(said: str, original: list[str]) -> Intent | None:
         folded, named = _topic_phrase(rest, typed)
         if folded in _ALL:
             return Intent("subscribe", "all")
-        if explicit and folded in _ANY_NEWS:  # "có tin gì thì báo em": the topics, to pick
+        # "có tin gì thì báo em", "báo em khi có thông báo": the topics, to pick.
+        if explicit and (not folded or folded in _ANY_NEWS):
             return Intent("subscribe")
+        # Asking more ("... học bổng năm nay cần những gì"): a question, unless it names a
+        # topic exactly.
+        explicit = explicit and ASKING.search(rest) is None
         return Intent("subscribe", named, explicit=explicit) if folded else None
     return None
