@@ -87,6 +87,8 @@ from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_chan
 from wardbot.messages.admin import faq_redone as faq_redone
 from wardbot.messages.admin import faq_shrank_warning as faq_shrank_warning
 from wardbot.messages.admin import faq_unusable as faq_unusable
+from wardbot.messages.admin import terminal_intro as terminal_intro
+from wardbot.messages.admin import terminal_meaning as terminal_meaning
 from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
 from wardbot.messages.admin import unanswered_button_stale as unanswered_button_stale
 from wardbot.messages.admin import unanswered_choice as unanswered_choice
