@@ -148,7 +148,7 @@ def test_the_channel_is_on_with_its_settings_and_says_what_is_missing() -> None:
             Settings.from_env({k: v for k, v in env.items() if k != name})
     with pytest.raises(ConfigError, match="ZALO_OA_APP_ID") as refused:
         Settings.from_env(env | {"ZALO_OA_APP_ID": "my-app"})
-    with pytest.raises(ConfigError, match="a number such as zalo-oa"):
+    with pytest.raises(ConfigError, match="mã người dùng Zalo OA phải là một dãy chữ số"):
         Settings.from_env(env | {"ADMIN_IDS": "zalo-oa:abc"})
     assert zalo_oa.APP_SECRET not in str(refused.value)
 
