@@ -1757,10 +1757,11 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
     missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
     assert bot.main(["run", *ward, *missing]) == 2
     assert capsys.readouterr().err == (
-        f"bot.py run: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
-        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from: "
-        "check FAQ_FILE and CONTENT_DIR (or --faq and --content; with Docker, that the ward's "
-        "folder is mounted where they point)\n"
+        f"bot.py run: Cài đặt FAQ_FILE chưa đúng: không có tệp hỏi đáp "
+        f"{tmp_path / 'ward' / 'faq.yaml'}, cũng không có thư mục thông báo {tmp_path / 'ward'}, "
+        "nên bot không có gì để trả lời: hãy kiểm tra FAQ_FILE và CONTENT_DIR (hoặc --faq và "
+        "--content; nếu chạy bằng Docker, kiểm tra thư mục của phường đã được gắn vào đúng chỗ "
+        "chúng chỉ tới). Ví dụ viết đúng: FAQ_FILE=faq.yaml\n"
     )
 
 
@@ -1778,8 +1779,9 @@ def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith(
-        f"bot.py {command}: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
-        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from"
+        f"bot.py {command}: Cài đặt FAQ_FILE chưa đúng: không có tệp hỏi đáp "
+        f"{tmp_path / 'ward' / 'faq.yaml'}, cũng không có thư mục thông báo {tmp_path / 'ward'}, "
+        "nên bot không có gì để trả lời"
     )
     assert not (tmp_path / "data").exists()
 
