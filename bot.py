@@ -931,6 +931,7 @@ def _start(args: argparse.Namespace) -> int:
     # Request URLs carry the bot token: never log them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    from wardbot import messages as msg
     from wardbot.config import (
         ConfigError,
         misnamed,
@@ -945,10 +946,10 @@ def _start(args: argparse.Namespace) -> int:
         tidy_time_zone()
         time.tzset()  # a TZ of the .env's is the log's too
         for warning in [*warnings, *unknown_time_zone()]:
-            print(f"configuration: {warning}", file=sys.stderr)
+            print(msg.config_warned(warning), file=sys.stderr)
         settings = _settings(args)
     except ConfigError as exc:
-        print(f"configuration: {exc}", file=sys.stderr)
+        print(msg.config_stopped(str(exc)), file=sys.stderr)
         return 2
 
     from wardbot.datadir import NoScratch

@@ -60,7 +60,7 @@ from telegram.request import HTTPXRequest
 
 from handlers.base import AlertWay, Answerer, Part, Rendered, Send, send_parts, stop_line
 from wardbot import messages as msg
-from wardbot.config import ConfigError, Settings
+from wardbot.config import ConfigError, Settings, setting_error
 from wardbot.conversation import ChatLocks, Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
@@ -642,8 +642,9 @@ class TelegramChannel:
         try:
             await app.initialize()
         except InvalidToken as exc:
-            raise ConfigError(
-                "Telegram refused TELEGRAM_BOT_TOKEN: copy it again from @BotFather (/token)"
+            raise setting_error(
+                "TELEGRAM_BOT_TOKEN",
+                "Telegram từ chối mã bot này: hãy chép lại mã từ @BotFather (lệnh /token)",
             ) from exc
         except NetworkError as exc:
             raise ConnectionError(

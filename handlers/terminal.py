@@ -167,7 +167,7 @@ async def run_chat(
     stop = stop or asyncio.Event()
     interactive = source.isatty()
     lines = _Lines(source, pasted=interactive)  # a file piped in: a question a line
-    sink.write("Type a question as a resident would; a number opens a listed item; /quit exits.\n")
+    sink.write(f"{msg.terminal_intro()}\n")
     # Output piped to a reader that has gone (`bot.py chat < questions.txt | head`): the
     # chat ends at its next line (bot.main), with no apology written to nowhere.
     answerer = Answerer("terminal", conversation, settings, numbered=True, quiet=(BrokenPipeError,))
@@ -266,16 +266,9 @@ async def _meaning_ready(engine: Engine, stop: asyncio.Event) -> bool:
         return True
     about = max(1, round(missing * SECONDS_PER_DOCUMENT))
     if missing > WAIT_FOR_MEANING_AT_MOST:
-        print(
-            f"Computing the meaning of {missing} documents in the background (about "
-            f"{-(-about // 60)} min, once): until then answers match words only.",
-            file=sys.stderr,
-        )
+        print(msg.terminal_meaning(missing, about, waiting=False), file=sys.stderr)
         return True
-    print(
-        f"Computing the meaning of {missing} documents (about {about} s, once)...",
-        file=sys.stderr,
-    )
+    print(msg.terminal_meaning(missing, about, waiting=True), file=sys.stderr)
     while engine.vectors.computing:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), MEANING_POLL_SECONDS)

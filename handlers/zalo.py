@@ -47,7 +47,8 @@ from handlers.zalo_api import (
     ZaloError,
 )
 from wardbot import messages as msg
-from wardbot.config import ConfigError, Settings
+from wardbot.channels import zalo_secret_error
+from wardbot.config import ConfigError, Settings, setting_error
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
@@ -362,9 +363,7 @@ class ZaloChannel:
         self.webhook_mode = bool(settings.public_url)
         secret = settings.zalo_webhook_secret or ""
         if self.webhook_mode and not 8 <= len(secret) <= 256:
-            raise ConfigError(
-                "PUBLIC_URL is set: ZALO_WEBHOOK_SECRET must be 8 to 256 characters long"
-            )
+            raise zalo_secret_error()
         self.settings = settings
         self.conversation = conversation
         self.poll_timeout = poll_timeout
@@ -434,9 +433,10 @@ class ZaloChannel:
                 log.info("zalo: polling as %s", me.get("account_name") or me.get("id"))
         except InvalidToken as exc:
             await self.api.aclose()
-            raise ConfigError(
-                "Zalo refused ZALO_BOT_TOKEN: copy it again from Zalo Bot Creator "
-                "(it changes when the token is reset)"
+            raise setting_error(
+                "ZALO_BOT_TOKEN",
+                "Zalo từ chối mã bot này: hãy chép lại mã từ Zalo Bot Creator (mã đổi mỗi khi "
+                "được cấp lại)",
             ) from exc
         except Unavailable as exc:
             await self.api.aclose()

@@ -46,7 +46,7 @@ from handlers.zalo import alert_texts, from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
 from wardbot import messages as msg
-from wardbot.config import ConfigError, Settings
+from wardbot.config import ConfigError, Settings, setting_error
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
     REPLY_RETRY,
@@ -234,10 +234,11 @@ class ZaloOaChannel:
         except RefreshRefused as exc:
             await self._refused(exc)
             await self.api.aclose()
-            raise ConfigError(
-                "Zalo refused the Official Account's refresh token (the consent was revoked, "
-                "or the token is wrong or used up): give the app access again on "
-                "developers.zalo.me, set the new ZALO_OA_REFRESH_TOKEN and restart"
+            raise setting_error(
+                "ZALO_OA_REFRESH_TOKEN",
+                "Zalo từ chối refresh token của Official Account (quyền truy cập đã bị thu hồi, "
+                "hoặc mã sai hay đã dùng hết): hãy cấp lại quyền cho ứng dụng trên "
+                "developers.zalo.me, đặt ZALO_OA_REFRESH_TOKEN mới rồi khởi động lại bot",
             ) from exc
         except ZaloError as exc:
             await self.api.aclose()

@@ -9,6 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import yaml
+
+from wardbot import messages as msg
+
 TODAY = dt.date(2024, 8, 1)
 WARD_NAME = "UBND Phường 2"  # the tests' ward: a phường
 
@@ -129,6 +133,16 @@ expires: 2024-06-30
 Các hộ gia đình dọn dẹp vật chứa nước đọng.
 """,
 }
+
+
+def topic_names() -> list[str]:
+    """The ward's topics, as the greeting and /help name a couple of them."""
+    return [topic["name"] for topic in yaml.safe_load(FAQ)["topics"]]
+
+
+def ward_greeting(ward_name: str = WARD_NAME) -> str:
+    """The greeting this ward's residents get where alerts reach their chat."""
+    return msg.greeting(ward_name, topics=topic_names())
 
 
 def write_chat_ward(root: Path) -> tuple[Path, Path]:

@@ -30,13 +30,16 @@ from test_telegram_app import read_only_folder
 import bot
 from index.whoosh_index import SearchIndex
 from wardbot import alerts, publish
-from wardbot.config import Settings, read_dotenv, unknown_time_zone
+from wardbot.config import ConfigError, Environment, Settings, read_dotenv, unknown_time_zone
 from wardbot.faq_file import load_faq
 from wardbot.plaintext import plain
 from wardbot.sample import SAMPLE_FAQ_SHA256, SAMPLE_NOTICES
 from wardbot.store import ChatRef, Store
 
 ROOT = Path(__file__).resolve().parent.parent
+# How bot.py says a setting stops it, and how a problem with PUBLIC_URL starts.
+STOPPED = "Lỗi cấu hình, bot chưa chạy được: "
+PUBLIC_URL_WRONG = "Cài đặt PUBLIC_URL chưa đúng: "
 # Every command bot.py has, from its own parser: a new one is held to --help and the README.
 PARSERS = next(
     a for a in bot._parser()._actions if isinstance(a, argparse._SubParsersAction)
@@ -266,7 +269,8 @@ def test_a_dotenv_file_not_in_utf8_is_one_configuration_line_naming_it(ward, tmp
     )
     assert bot.main(["check", *ward]) == 2
     assert capsys.readouterr().err == (
-        f"configuration: {tmp_path / '.env'}:2: not UTF-8 text; save the file as UTF-8\n"
+        f"Lỗi cấu hình, bot chưa chạy được: {tmp_path / '.env'}:2: tệp không phải văn bản "
+        "UTF-8; hãy lưu lại tệp với bảng mã UTF-8\n"
     )
 
 
@@ -280,7 +284,10 @@ def test_a_dotenv_line_that_is_no_setting_stops_the_bot_naming_its_line(ward, tm
     )
     assert bot.main(["check", *ward]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"configuration: {tmp_path / '.env'}:4: not a setting: write each ")
+    assert err.startswith(
+        f"Lỗi cấu hình, bot chưa chạy được: {tmp_path / '.env'}:4: dòng này không phải một "
+        "cài đặt: mỗi cài đặt viết trên một dòng, dạng TÊN=giá trị"
+    )
     assert len(err.splitlines()) == 1 and "UBND" not in err
 
 
@@ -300,10 +307,10 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
     env = tmp_path / ".env"
     assert capsys.readouterr().err.splitlines() == [
-        f"configuration: {env}:2: warning: the bot has no setting ward_hotline, and leaves "
-        "this line aside: write WARD_HOTLINE",
-        f"configuration: {env}:3: warning: the bot has no setting TELEGRAM_TOKEN, and leaves "
-        "this line aside: write TELEGRAM_BOT_TOKEN",
+        f"Cảnh báo cấu hình: {env}:2: bot không có cài đặt ward_hotline nên bỏ qua dòng "
+        "này; có lẽ anh/chị muốn viết WARD_HOTLINE",
+        f"Cảnh báo cấu hình: {env}:3: bot không có cài đặt TELEGRAM_TOKEN nên bỏ qua dòng "
+        "này; có lẽ anh/chị muốn viết TELEGRAM_BOT_TOKEN",
     ]
 
 
@@ -319,10 +326,10 @@ def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, mon
     assert bot.main(["check", *ward]) == 0
     err = capsys.readouterr().err
     assert err.splitlines()[:-1] == [  # then check's summary
-        "configuration: warning: the bot has no setting TELEGRAM_TOKEN (set in its "
-        "environment), and leaves it aside: write TELEGRAM_BOT_TOKEN",
-        "configuration: warning: the bot has no setting WARD_HOTLNE (set in its "
-        "environment), and leaves it aside: write WARD_HOTLINE",
+        "Cảnh báo cấu hình: bot không có cài đặt TELEGRAM_TOKEN (đặt trong biến môi trường) "
+        "nên bỏ qua nó; có lẽ anh/chị muốn viết TELEGRAM_BOT_TOKEN",
+        "Cảnh báo cấu hình: bot không có cài đặt WARD_HOTLNE (đặt trong biến môi trường) nên "
+        "bỏ qua nó; có lẽ anh/chị muốn viết WARD_HOTLINE",
     ]
     assert "s3cret" not in err
 
@@ -337,8 +344,8 @@ def test_a_time_zone_the_system_does_not_know_is_warned_of(ward, monkeypatch, ca
         monkeypatch.undo()
         time.tzset()  # this process's zone as it was
     assert capsys.readouterr().err.splitlines()[:-1] == [  # then check's summary
-        "configuration: warning: TZ=Asia/Hanoi is no time zone this system knows, so the "
-        "log's times are UTC (+0000): for Vietnam's time write TZ=Asia/Ho_Chi_Minh"
+        "Cảnh báo cấu hình: TZ=Asia/Hanoi không phải múi giờ máy này biết, nên giờ trong nhật "
+        "ký là giờ UTC (+0000): để dùng giờ Việt Nam, hãy viết TZ=Asia/Ho_Chi_Minh"
     ]
 
 
@@ -349,8 +356,8 @@ def test_without_time_zone_files_vietnams_time_is_spelt_out(monkeypatch):
 
     monkeypatch.setattr(zoneinfo, "TZPATH", ())
     assert unknown_time_zone({"TZ": "Asia/Ho_Chi_Minh"}) == [
-        "warning: TZ=Asia/Ho_Chi_Minh is no time zone this system knows, so the log's times "
-        "are UTC (+0000): for Vietnam's time write TZ=ICT-7"
+        "TZ=Asia/Ho_Chi_Minh không phải múi giờ máy này biết, nên giờ trong nhật ký là giờ UTC "
+        "(+0000): để dùng giờ Việt Nam, hãy viết TZ=ICT-7"
     ]
 
 
@@ -359,8 +366,9 @@ def test_vietnams_offset_with_posixs_sign_is_warned_of(zone):
     """POSIX counts hours west of Greenwich: `TZ=UTC+7`, written for Vietnam's UTC+7, is
     7 hours behind UTC (-0700), and the log's times were 14 hours off without a word."""
     assert unknown_time_zone({"TZ": zone}) == [
-        f"warning: TZ={zone} is 7 hours behind UTC (-0700) in this notation, which counts "
-        "the other way: for Vietnam's time (+0700) write TZ=ICT-7 or TZ=Asia/Ho_Chi_Minh"
+        f"TZ={zone} theo cách viết này là chậm hơn UTC 7 giờ (-0700), vì cách viết này đếm "
+        "theo chiều ngược lại: để dùng giờ Việt Nam (+0700), hãy viết TZ=ICT-7 hoặc "
+        "TZ=Asia/Ho_Chi_Minh"
     ]
 
 
@@ -466,13 +474,79 @@ def test_a_value_without_words_of_its_own_is_still_one_line_naming_the_variable(
         Wider.model_validate({"RETRIES": "s3cret"})
     error = config._config_error(refused.value)
     assert isinstance(error, config.ConfigError)
-    assert str(error).startswith("RETRIES: ") and "s3cret" not in str(error)
+    assert str(error) == "Cài đặt RETRIES chưa đúng: phải là một số nguyên."
+    assert "s3cret" not in str(error)
 
     with pytest.raises(ValidationError) as refused:
         Wider.model_validate({"HTTP_PORT": "70000"})
     assert str(config._config_error(refused.value)) == (
-        "HTTP_PORT must be between 1 and 65535, got 70000"
+        "Cài đặt HTTP_PORT chưa đúng: phải là số cổng từ 1 đến 65535, không phải 70000. "
+        "Ví dụ viết đúng: HTTP_PORT=8080"
     )
+
+
+def test_a_wrong_admin_id_stops_the_bot_with_a_vietnamese_line_and_a_right_value(
+    ward, monkeypatch, capsys
+):
+    """Ward staff set the .env: `ADMIN_IDS=local:staff` stopped the bot with an English
+    line ("ADMIN_IDS entry 'local:staff' must be ..."). Now it says, in Vietnamese, which
+    setting is wrong, why, and a value to copy."""
+    monkeypatch.setenv("ADMIN_IDS", "local:staff")
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{STOPPED}Cài đặt ADMIN_IDS chưa đúng: “local:staff” phải có dạng ")
+    assert err.endswith("Ví dụ viết đúng: ADMIN_IDS=telegram:123456789,zalo:8a1b2c3d4e5f\n")
+
+
+# Words of the English messages these replaced: none is left in what staff read.
+ENGLISH = re.compile(r"\b(must|should|entry|got|example|write|setting|required|between)\b")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ADMIN_IDS", "telegram:12ab"),
+        ("ADMIN_IDS", "telegram:1087968824"),
+        ("HTTP_PORT", "tám nghìn"),
+        ("QUESTION_LOG_DAYS", "-3"),
+        ("WEB_CHAT", "bật"),
+        ("STAFF_CHAT_ID", "nhóm cán bộ"),
+        ("STAFF_SIGNATURE", "cán bộ"),
+        ("OFFICE_HOURS", "T2-T6"),
+        ("OFFICE_HOURS", "T2-T9 7:30-11:30"),
+        ("OFFICE_CLOSED", "31/2"),
+        ("QUIET_HOURS", "22h"),
+        ("FORWARDED_ALLOW_IPS", "proxy"),
+        ("WEB_ALLOWED_ORIGINS", "phuong2.gov.vn/chat"),
+        ("PORTAL_FEEDS", "phuong2.gov.vn/rss"),
+        ("ZALO_BOT_URL", "zalo bot"),
+        ("WARD_NAME", "'UBND Phường 2'"),
+        ("WARD_HOTLINE", "0276 3822 123 # gọi giờ hành chính"),
+    ],
+)
+def test_every_wrong_setting_says_which_what_and_a_right_value_in_vietnamese(name, value):
+    """One shape for every problem a setting has: which setting, what is wrong (in
+    Vietnamese, none of the English it was written in), and a right value to copy."""
+    env = {name: value, **({"OFFICE_HOURS": "T2-T6 7:30-17:00"} if name == "OFFICE_CLOSED" else {})}
+    with pytest.raises(ConfigError) as refused:
+        Settings.from_env(env)
+    message = str(refused.value)
+    assert message.startswith(f"Cài đặt {name} chưa đúng: "), message
+    right = message.partition(f". Ví dụ viết đúng: {name}=")[2]
+    assert right, message
+    assert not ENGLISH.search(message), message
+    Environment.model_validate({**env, name: right})  # a right value is accepted as written
+
+
+def test_every_setting_has_a_right_value_to_show_and_it_is_accepted():
+    """SETTING_EXAMPLES is what a problem with a setting offers to copy: a setting added
+    without one would be told with no example, and a wrong example would stop the bot."""
+    from wardbot import config, messages
+
+    assert set(messages.SETTING_EXAMPLES) == config.Environment.variables()
+    for name, value in messages.SETTING_EXAMPLES.items():
+        needs = {"OFFICE_HOURS": "T2-T6 7:30-17:00"} if name == "OFFICE_CLOSED" else {}
+        config.Environment.model_validate({**needs, name: value})
 
 
 def test_check_passes_on_good_files(ward, capsys):
@@ -1740,10 +1814,11 @@ def test_run_with_neither_the_faq_nor_the_content_folder_says_so_and_does_not_st
     missing = ["--faq", str(tmp_path / "ward" / "faq.yaml"), "--content", str(tmp_path / "ward")]
     assert bot.main(["run", *ward, *missing]) == 2
     assert capsys.readouterr().err == (
-        f"bot.py run: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
-        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from: "
-        "check FAQ_FILE and CONTENT_DIR (or --faq and --content; with Docker, that the ward's "
-        "folder is mounted where they point)\n"
+        f"bot.py run: Cài đặt FAQ_FILE chưa đúng: không có tệp hỏi đáp "
+        f"{tmp_path / 'ward' / 'faq.yaml'}, cũng không có thư mục thông báo {tmp_path / 'ward'}, "
+        "nên bot không có gì để trả lời: hãy kiểm tra FAQ_FILE và CONTENT_DIR (hoặc --faq và "
+        "--content; nếu chạy bằng Docker, kiểm tra thư mục của phường đã được gắn vào đúng chỗ "
+        "chúng chỉ tới). Ví dụ viết đúng: FAQ_FILE=faq.yaml\n"
     )
 
 
@@ -1761,8 +1836,9 @@ def test_ask_or_chat_with_neither_the_faq_nor_the_content_folder_says_so(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith(
-        f"bot.py {command}: neither the FAQ file {tmp_path / 'ward' / 'faq.yaml'} nor the "
-        f"announcements folder {tmp_path / 'ward'} exists, so there is nothing to answer from"
+        f"bot.py {command}: Cài đặt FAQ_FILE chưa đúng: không có tệp hỏi đáp "
+        f"{tmp_path / 'ward' / 'faq.yaml'}, cũng không có thư mục thông báo {tmp_path / 'ward'}, "
+        "nên bot không có gì để trả lời"
     )
     assert not (tmp_path / "data").exists()
 
@@ -2043,7 +2119,7 @@ def test_the_readmes_service_unit_does_not_restart_a_configuration_error(
     monkeypatch.chdir(tmp_path)  # no .env: what it would load stays in the environment
     monkeypatch.setenv("WEB_CHAT", "maybe")
     status = bot.main(["run"])
-    assert capsys.readouterr().err.startswith("configuration: WEB_CHAT must be")
+    assert capsys.readouterr().err.startswith(f"{STOPPED}Cài đặt WEB_CHAT chưa đúng")
     assert keys["RestartPreventExitStatus"].split() == [str(status)]
 
 
@@ -2075,7 +2151,10 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
     monkeypatch.setenv(name, "maybe")
     assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
     captured = capsys.readouterr()
-    assert captured.err == f"configuration: {name} must be 'on' or 'off', got 'maybe'\n"
+    assert captured.err == (
+        f"{STOPPED}Cài đặt {name} chưa đúng: phải là on (bật) hoặc off (tắt), không phải "
+        f"“maybe”. Ví dụ viết đúng: {name}=on\n"
+    )
     assert captured.out == ""
 
 
@@ -2085,25 +2164,31 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
         (
             "ADMIN_IDS",
             "telegram:42,telgram:43",
-            "ADMIN_IDS entry 'telgram:43' must be 'telegram:<user id>' or 'zalo:<user id>'",
+            "Cài đặt ADMIN_IDS chưa đúng: “telgram:43” phải có dạng telegram:<mã người dùng>, "
+            "zalo:<mã người dùng>",
         ),
         # Two ids in one entry: told to use commas, not that a Telegram id is a number.
         *(
             (
                 "ADMIN_IDS",
                 ids,
-                f"ADMIN_IDS entry {ids!r}: separate the ids with commas, such as "
-                "telegram:123456789,zalo:8a1b2c3d4e5f (whoever sends",
+                f"Cài đặt ADMIN_IDS chưa đúng: “{ids}” gồm nhiều mã: các mã phải cách nhau bằng "
+                "dấu phẩy (cán bộ nhắn /stats",
             )
             for ids in ("telegram:42;telegram:43", "telegram:42 zalo:8a1b", "zalo:8a1b telegram:42")
         ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
             "mật khẩu của phường!",
-            "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters, each a letter A-Z or a-z, "
-            "a digit, _ or - (Telegram's rule)",
+            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256 ký tự, mỗi ký "
+            "tự là chữ A-Z hoặc a-z (không dấu), chữ số, dấu _ hoặc dấu - (quy định của "
+            "Telegram). Ví dụ viết đúng: TELEGRAM_WEBHOOK_SECRET=",
         ),
-        ("TELEGRAM_WEBHOOK_SECRET", "x" * 257, "TELEGRAM_WEBHOOK_SECRET must be 1 to 256"),
+        (
+            "TELEGRAM_WEBHOOK_SECRET",
+            "x" * 257,
+            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256",
+        ),
     ],
 )
 def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
@@ -2115,7 +2200,7 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
     monkeypatch.setenv(name, value)
     assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.startswith(f"{STOPPED}{line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
 
@@ -2123,8 +2208,8 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
 @pytest.mark.parametrize(
     ("url", "line"),
     [
-        ("https://bot.phuong2.vn:8080", "PUBLIC_URL's port 8080: Telegram posts to webhooks on"),
-        ("https://bot.phuong2.vn:99999", "PUBLIC_URL's port must be a number from 1 to 65535"),
+        ("https://bot.phuong2.vn:8080", f"{PUBLIC_URL_WRONG}cổng 8080: Telegram chỉ gửi tin"),
+        ("https://bot.phuong2.vn:99999", f"{PUBLIC_URL_WRONG}cổng (số sau dấu hai chấm) phải"),
     ],
 )
 def test_a_webhook_address_telegram_cannot_post_to_stops_the_bot_at_start(
@@ -2136,7 +2221,7 @@ def test_a_webhook_address_telegram_cannot_post_to_stops_the_bot_at_start(
     monkeypatch.setenv("PUBLIC_URL", url)
     assert bot.main(["check", *ward]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.startswith(f"{STOPPED}{line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     for port in ("", ":443", ":8443", ":88"):  # the ports Telegram posts to are taken
         monkeypatch.setenv("PUBLIC_URL", f"https://bot.phuong2.vn{port}/ward")
@@ -2155,7 +2240,10 @@ def test_a_webhook_address_with_no_port_number_stops_a_zalo_only_bot_at_start(
     monkeypatch.setenv("PUBLIC_URL", f"https://bot.phuong2.vn{port}/ward")
     assert bot.main(["check", *ward]) == 2
     captured = capsys.readouterr()
-    assert captured.err == "configuration: PUBLIC_URL's port must be a number from 1 to 65535\n"
+    assert captured.err == (
+        f"{STOPPED}{PUBLIC_URL_WRONG}cổng (số sau dấu hai chấm) phải là một số từ 1 đến "
+        "65535. Ví dụ viết đúng: PUBLIC_URL=https://bot.phuong2.gov.vn\n"
+    )
     monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.vn:8443/ward")
     assert bot.main(["check", *ward]) == 0, capsys.readouterr().err
 
@@ -2164,25 +2252,54 @@ def test_a_webhook_address_with_no_port_number_stops_a_zalo_only_bot_at_start(
     ("name", "value", "line"),
     [
         # `docker run --env-file` keeps the quotes of TELEGRAM_BOT_TOKEN="..." in the value.
-        ("TELEGRAM_BOT_TOKEN", '"123456789:Tk-s3cret"', "TELEGRAM_BOT_TOKEN has quotes"),
-        ("TELEGRAM_BOT_TOKEN", "123456789:Tk-s3cret'", "TELEGRAM_BOT_TOKEN has quotes"),
-        ("ZALO_BOT_TOKEN", "'1234567890:z4lo-s3cret'", "ZALO_BOT_TOKEN has quotes"),
-        ("TELEGRAM_BOT_TOKEN", "Tk-s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
-        ("TELEGRAM_BOT_TOKEN", "123456789:Tk s3cret", "TELEGRAM_BOT_TOKEN is not a bot token"),
-        ("ZALO_BOT_TOKEN", "z4lo-s3cret", "ZALO_BOT_TOKEN is not a bot token"),
-        ("TELEGRAM_BASE_URL", "api.telegram.org/bot1:s3cret", "TELEGRAM_BASE_URL must be a web"),
-        ("ZALO_BOT_API_BASE", "bot-api.zaloplatforms.com", "ZALO_BOT_API_BASE must be a web"),
-        ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL must be a web address"),
-        ("PUBLIC_URL", "http://bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
-        ("PUBLIC_URL", "https://", "PUBLIC_URL must be the https:// address"),
-        ("PUBLIC_URL", "https:// bot.phuong2.vn", "PUBLIC_URL must be the https:// address"),
+        (
+            "TELEGRAM_BOT_TOKEN",
+            '"123456789:Tk-s3cret"',
+            "TELEGRAM_BOT_TOKEN chưa đúng: giá trị có dấu ngoặc",
+        ),
+        (
+            "TELEGRAM_BOT_TOKEN",
+            "123456789:Tk-s3cret'",
+            "TELEGRAM_BOT_TOKEN chưa đúng: giá trị có dấu ngoặc",
+        ),
+        (
+            "ZALO_BOT_TOKEN",
+            "'1234567890:z4lo-s3cret'",
+            "ZALO_BOT_TOKEN chưa đúng: giá trị có dấu ngoặc",
+        ),
+        ("TELEGRAM_BOT_TOKEN", "Tk-s3cret", "TELEGRAM_BOT_TOKEN chưa đúng: không phải mã bot"),
+        (
+            "TELEGRAM_BOT_TOKEN",
+            "123456789:Tk s3cret",
+            "TELEGRAM_BOT_TOKEN chưa đúng: không phải mã bot",
+        ),
+        ("ZALO_BOT_TOKEN", "z4lo-s3cret", "ZALO_BOT_TOKEN chưa đúng: không phải mã bot"),
+        (
+            "TELEGRAM_BASE_URL",
+            "api.telegram.org/bot1:s3cret",
+            "TELEGRAM_BASE_URL chưa đúng: phải là một địa chỉ web",
+        ),
+        (
+            "ZALO_BOT_API_BASE",
+            "bot-api.zaloplatforms.com",
+            "ZALO_BOT_API_BASE chưa đúng: phải là một địa chỉ web",
+        ),
+        ("ZALO_BOT_URL", "zalo.me/4213657089", "ZALO_BOT_URL chưa đúng: phải là địa chỉ web"),
+        ("PUBLIC_URL", "http://bot.phuong2.vn", "PUBLIC_URL chưa đúng: phải là địa chỉ https://"),
+        ("PUBLIC_URL", "https://", "PUBLIC_URL chưa đúng: phải là địa chỉ https://"),
+        ("PUBLIC_URL", "https:// bot.phuong2.vn", "PUBLIC_URL chưa đúng: phải là địa chỉ https://"),
         # uvicorn takes what is no address for a name, and trusts no proxy at all.
         (
             "FORWARDED_ALLOW_IPS",
             "172.17.0.1/16",
-            "FORWARDED_ALLOW_IPS entry '172.17.0.1/16' is not a network: write 172.17.0.0/16",
+            "FORWARDED_ALLOW_IPS chưa đúng: “172.17.0.1/16” không phải một dải mạng; hãy viết "
+            "172.17.0.0/16",
         ),
-        ("FORWARDED_ALLOW_IPS", "nginx", "FORWARDED_ALLOW_IPS entry 'nginx' must be an IP"),
+        (
+            "FORWARDED_ALLOW_IPS",
+            "nginx",
+            "FORWARDED_ALLOW_IPS chưa đúng: “nginx” phải là địa chỉ IP",
+        ),
     ],
 )
 def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
@@ -2194,7 +2311,7 @@ def test_a_token_or_address_that_cannot_work_stops_every_command_at_once(
     monkeypatch.setenv(name, value)
     assert bot.main(["check", *ward]) == 2
     captured = capsys.readouterr()
-    assert captured.err.startswith(f"configuration: {line}")
+    assert captured.err.startswith(f"{STOPPED}Cài đặt {line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
     assert "s3cret" not in captured.err  # a token is never shown
 
@@ -2215,9 +2332,10 @@ def test_a_setting_in_quotes_as_docker_env_file_keeps_them_is_refused(
     greeting named '"UBND Phường 2"', with its quotes. Now one line says to drop them."""
     monkeypatch.setenv(name, value)
     assert bot.main(["check", *ward]) == 2
-    assert capsys.readouterr().err == (
-        f"configuration: {name} has quotes around it: write the value without them "
-        f'(`docker run --env-file` keeps the quotes of {name}="..." as part of the value)\n'
+    assert capsys.readouterr().err.startswith(
+        f"{STOPPED}Cài đặt {name} chưa đúng: giá trị có dấu ngoặc kép: hãy viết không có dấu "
+        "ngoặc (`docker run --env-file` giữ dấu ngoặc như một phần của giá trị). Ví dụ viết "
+        f"đúng: {name}="
     )
 
 
@@ -2239,10 +2357,12 @@ def test_a_comment_after_a_setting_as_docker_env_file_keeps_it_is_refused(
     monkeypatch.setenv(name, value)
     assert bot.main(["check", *ward]) == 2
     err = capsys.readouterr().err
-    assert err == (
-        f"configuration: {name} ends in a comment: write it on a line of its own (`docker "
-        f"run --env-file` keeps what follows {name}= to the end of the line as the value)\n"
+    assert err.startswith(
+        f"{STOPPED}Cài đặt {name} chưa đúng: cuối giá trị có ghi chú (sau dấu #): hãy viết "
+        f"ghi chú trên một dòng riêng (`docker run --env-file` lấy mọi thứ sau {name}= đến "
+        "hết dòng làm giá trị). Ví dụ viết đúng: "
     )
+    assert err.count("\n") == 1
     assert "s3cret" not in err
 
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from chat_ward import NOTICES, WARD_NAME
+from chat_ward import NOTICES, WARD_NAME, ward_greeting
 
 from handlers.base import Answerer
 from handlers.telegram import render_html
@@ -1008,7 +1008,7 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     the list on screen stays; ten minutes later, the greeting again."""
     now = [1_700_000_000.0]
     conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
-    full = msg.greeting("UBND Phường 2")
+    full = ward_greeting()
     assert (await one(conversation, "alo")).text == full
     for again in ("alo có ai không", "bạn là ai", "xin chao", "chào ad"):
         now[0] += 60
@@ -1039,10 +1039,10 @@ async def test_in_a_group_each_member_is_greeted_as_themselves(
     await conversation.handle_text(group, "mất thẻ bhyt thì làm sao", sender="3")
     now[0] += 60
     [welcome, _topics] = await conversation.handle_text(group, "/start", sender="1")
-    assert welcome.text == msg.greeting(ward)
+    assert welcome.text == ward_greeting(ward)
     now[0] += 60
     [first] = await conversation.handle_text(group, "alo", sender="2")
-    assert first.text == msg.greeting(ward)
+    assert first.text == ward_greeting(ward)
     now[0] += 60
     for sender in ("1", "2"):
         [back] = await conversation.handle_text(group, "chào ad", sender=sender)
@@ -1070,7 +1070,7 @@ async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
         assert reply.text == again and reply.keeps_choices
     now[0] += 3600
     (reply,) = await conversation.handle_text(CHAT, "alo có ai không")
-    assert reply.text == msg.greeting("UBND Phường 2")
+    assert reply.text == ward_greeting()
 
 
 @pytest.mark.parametrize(
@@ -1097,7 +1097,7 @@ async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
     ],
 )
 async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, text: str) -> None:
-    assert (await one(conversation, text)).text == msg.greeting("UBND Phường 2")
+    assert (await one(conversation, text)).text == ward_greeting()
 
 
 @pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤", "👎"])

@@ -3146,10 +3146,10 @@ def test_the_staff_group_from_the_environment() -> None:
     assert Settings.from_env({**env, "STAFF_SIGNATURE": "Name"}).staff_signature == "name"
     assert Settings.from_env({}).staff_chat_id is None
     for wrong, complaint in [
-        ({**env, "STAFF_CHAT_ID": "nhom-can-bo"}, "numeric id"),
-        ({**env, "STAFF_CHAT_ID": "12345"}, "negative"),
-        ({"STAFF_CHAT_ID": "-100123"}, "TELEGRAM_BOT_TOKEN is required"),
-        ({**env, "STAFF_SIGNATURE": "officer"}, "'ward' or 'name'"),
+        ({**env, "STAFF_CHAT_ID": "nhom-can-bo"}, "STAFF_CHAT_ID chưa đúng: phải là mã số"),
+        ({**env, "STAFF_CHAT_ID": "12345"}, "là một số âm"),
+        ({"STAFF_CHAT_ID": "-100123"}, "TELEGRAM_BOT_TOKEN chưa đúng: đang để trống"),
+        ({**env, "STAFF_SIGNATURE": "officer"}, "phải là ward .* hoặc name"),
     ]:
         with pytest.raises(ConfigError, match=complaint):
             Settings.from_env(wrong)

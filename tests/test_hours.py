@@ -58,21 +58,21 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("", "no days or times given"),
-        (" ; ", "no days or times given"),
-        ("T8 7:30-11:30", "unknown day 'T8' in 'T8 7:30-11:30'"),
-        ("Thứ 2 7:30-11:30", "unknown day 'Thứ'"),
-        ("T2-T6", "'T2-T6' has no opening times"),
-        ("7:30-11:30", "'7:30-11:30' names no days"),
-        ("T2-T6 7:30", "time '7:30' in 'T2-T6 7:30' must be a range"),
-        ("T2-T6 11:30-7:30", "time range '11:30-7:30' in 'T2-T6 11:30-7:30' ends before it starts"),
-        ("T2-T6 7:30-7:30", "'7:30-7:30' in 'T2-T6 7:30-7:30' ends before it starts"),
-        ("T6-T2 7:30-11:30", "day range 'T6-T2' in 'T6-T2 7:30-11:30' runs backwards"),
-        ("T2-T6 7:60-11:30", "'7:60' in '7:60-11:30'"),
-        ("T2-T6 7:30-25:00", "'25:00' in '7:30-25:00'"),
-        ("T2-T6 7.30-11.30", "'7.30' in '7.30-11.30'"),
-        ("T2 7:30-11:30 T3", "days must come before the times, got 'T3'"),
-        ("T2-T6 7:30-11:30; T7", "'T7' has no opening times"),
+        ("", "chưa có ngày và giờ nào"),
+        (" ; ", "chưa có ngày và giờ nào"),
+        ("T8 7:30-11:30", "không hiểu ngày “T8” trong “T8 7:30-11:30”"),
+        ("Thứ 2 7:30-11:30", "không hiểu ngày “Thứ”"),
+        ("T2-T6", "“T2-T6” chưa ghi giờ làm việc"),
+        ("7:30-11:30", "“7:30-11:30” chưa ghi ngày nào"),
+        ("T2-T6 7:30", "giờ “7:30” trong “T2-T6 7:30” phải là một khoảng"),
+        ("T2-T6 11:30-7:30", "khoảng giờ “11:30-7:30” trong “T2-T6 11:30-7:30” kết thúc trước"),
+        ("T2-T6 7:30-7:30", "“7:30-7:30” trong “T2-T6 7:30-7:30” kết thúc trước khi bắt đầu"),
+        ("T6-T2 7:30-11:30", "khoảng ngày “T6-T2” trong “T6-T2 7:30-11:30” bị ngược"),
+        ("T2-T6 7:60-11:30", "“7:60” trong “7:60-11:30”"),
+        ("T2-T6 7:30-25:00", "“25:00” trong “7:30-25:00”"),
+        ("T2-T6 7.30-11.30", "“7.30” trong “7.30-11.30”"),
+        ("T2 7:30-11:30 T3", "ngày phải viết trước giờ, nhưng “T3”"),
+        ("T2-T6 7:30-11:30; T7", "“T7” chưa ghi giờ làm việc"),
     ],
 )
 def test_a_wrong_setting_says_which_part_is_wrong(text: str, problem: str) -> None:
@@ -244,7 +244,9 @@ def test_office_hours_from_the_environment() -> None:
 
 
 def test_a_wrong_office_hours_setting_stops_start_up() -> None:
-    with pytest.raises(ConfigError, match=re.escape("OFFICE_HOURS: unknown day 'T8'")):
+    with pytest.raises(
+        ConfigError, match=re.escape("OFFICE_HOURS chưa đúng: không hiểu ngày “T8”")
+    ):
         Settings.from_env({"OFFICE_HOURS": "T2-T8 7:30-11:30"})
 
 
@@ -331,16 +333,19 @@ def test_a_holiday_every_year_and_a_dated_one() -> None:
 @pytest.mark.parametrize(
     ("env", "problem"),
     [
-        ({"OFFICE_CLOSED": "1/1"}, "OFFICE_CLOSED needs OFFICE_HOURS"),
-        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "Tết"}, "'Tết' is not a day such as 30/4"),
-        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "31/2"}, "'31/2' in '31/2' is no day"),
+        (
+            {"OFFICE_CLOSED": "1/1"},
+            "OFFICE_HOURS chưa đúng: đang để trống, trong khi đã đặt OFFICE_CLOSED",
+        ),
+        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "Tết"}, "“Tết” không phải một ngày dạng 30/4"),
+        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "31/2"}, "“31/2” trong “31/2” không có trên"),
         (
             {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "13/2/2027-5/2/2027"},
-            "'13/2/2027-5/2/2027' ends before it starts",
+            "“13/2/2027-5/2/2027” có ngày kết thúc trước ngày bắt đầu",
         ),
         (
             {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "5/2/2027-30/4"},
-            "give both ends with a year, or neither",
+            "hai đầu khoảng ngày cùng ghi năm, hoặc cùng không ghi",
         ),
     ],
 )

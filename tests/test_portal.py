@@ -2779,11 +2779,11 @@ def test_portal_settings_come_from_the_environment():
     [
         (
             {"PORTAL_FEEDS": "phuong5.example.vn/rss.xml"},
-            "PORTAL_FEEDS entry 'phuong5.example.vn/rss.xml' must be the web address "
-            r"\(http:// or https://\) of a feed or of a news list page",
+            "PORTAL_FEEDS chưa đúng: “phuong5.example.vn/rss.xml” phải là địa chỉ web "
+            r"\(http:// hoặc https://\) của một nguồn tin RSS hoặc một trang danh sách tin",
         ),
-        ({"PORTAL_POLL_MINUTES": "15 phút"}, "PORTAL_POLL_MINUTES must be a number of minutes"),
-        ({"PORTAL_POLL_MINUTES": "0"}, "PORTAL_POLL_MINUTES must be at least 1"),
+        ({"PORTAL_POLL_MINUTES": "15 phút"}, "PORTAL_POLL_MINUTES chưa đúng: phải là số phút"),
+        ({"PORTAL_POLL_MINUTES": "0"}, "PORTAL_POLL_MINUTES chưa đúng: phải là số phút từ 1 trở"),
     ],
 )
 def test_bad_portal_settings_are_refused_with_a_clear_message(env, message):

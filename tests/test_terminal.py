@@ -7,6 +7,7 @@ import contextlib
 import io
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.faq_file import load_faq
 from wardbot.store import Store
+from wardbot.text import diacritics_share
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,20 @@ async def chat(conversation: Conversation, settings: Settings, *lines: str) -> s
     source = io.StringIO("".join(f"{line}\n" for line in lines))
     await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
     return output.getvalue()
+
+
+async def test_the_chat_opens_in_vietnamese_saying_how_to_ask_pick_and_leave(
+    conversation: Conversation, ward_settings: Settings
+) -> None:
+    """Staff try the bot in `bot.py chat` as residents meet it: before, its first line was
+    English ("Type a question as a resident would; ..."). Every line it shows, from the
+    first, is Vietnamese: each with words has some written with diacritics."""
+    out = await chat(conversation, ward_settings, "/quit")
+    first = out.splitlines()[0]
+    assert "gõ /quit để thoát" in first and "số thứ tự" in first
+    shown = [line for line in out.splitlines() if not line.startswith("> ")]  # not typed
+    worded = [line for line in shown if re.search(r"[a-z]{3}", line.lower())]
+    assert worded and all(diacritics_share(line) > 0 for line in worded), worded
 
 
 async def test_a_question_shows_answer_source_and_numbered_related_questions(
@@ -867,7 +883,7 @@ async def test_a_first_chat_waits_for_the_meaning_of_the_wards_documents_before_
     monkeypatch.setattr(sys, "stdout", output)
     chatting = asyncio.create_task(terminal.main(ward_settings))
     try:
-        await _stderr_shows(capsys, "Computing the meaning of")
+        await _stderr_shows(capsys, "để hiểu câu hỏi theo nghĩa")
         await asyncio.sleep(0.5)
         assert "Đăng ký thường trú" not in output.getvalue(), "answered before the meaning"
     finally:

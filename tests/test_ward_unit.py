@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from chat_ward import ward_greeting
 from test_desk import STAFF_GROUP, Clock, FakeRoom
 
 from wardbot import messages as msg
@@ -116,7 +117,7 @@ async def test_residents_who_name_the_unit_are_understood(
         conversation = Conversation(ward_engine, store, settings, clock=Clock())
         [latest] = await conversation.handle_text(RESIDENT, "/latest")
         greeting, *_ = await conversation.handle_text(RESIDENT, "/start")
-        assert greeting.text == msg.greeting(ward_name)
+        assert greeting.text == ward_greeting(ward_name)
         said = {
             f"Hỏi cán bộ {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"thông báo mới nhất của {word}": latest.text,

@@ -562,7 +562,7 @@ def test_a_site_at_an_ipv6_address_is_refused_saying_why_and_what_to_use(origin:
     with pytest.raises(ConfigError) as refused:
         Settings.from_env({"WEB_CHAT": "on", "WEB_ALLOWED_ORIGINS": f"https://x.vn,{origin}"})
     assert "IPv6" in str(refused.value) and "host name" in str(refused.value)
-    assert "scheme and host, no path" not in str(refused.value)
+    assert "không có đường dẫn phía sau" not in str(refused.value)
 
 
 async def test_a_ward_name_with_markup_cannot_break_out_of_the_page(

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import WARD_NAME, ward_greeting
 from fakes import zalo_oa
 from fakes.zalo_oa import FakeZaloOa
 
@@ -148,7 +148,7 @@ def test_the_channel_is_on_with_its_settings_and_says_what_is_missing() -> None:
             Settings.from_env({k: v for k, v in env.items() if k != name})
     with pytest.raises(ConfigError, match="ZALO_OA_APP_ID") as refused:
         Settings.from_env(env | {"ZALO_OA_APP_ID": "my-app"})
-    with pytest.raises(ConfigError, match="a number such as zalo-oa"):
+    with pytest.raises(ConfigError, match="mã người dùng Zalo OA phải là một dãy chữ số"):
         Settings.from_env(env | {"ADMIN_IDS": "zalo-oa:abc"})
     assert zalo_oa.APP_SECRET not in str(refused.value)
 
@@ -165,7 +165,7 @@ async def test_an_event_without_the_right_signature_is_refused(
     # A right one afterwards proves the refused one was not handled.
     assert (await oa.post(bot.webhook, oa.text(ALICE, "/start"))).status_code == 200
     (greeting, *_) = await oa.wait_for(ALICE)
-    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert greeting.text.startswith(ward_greeting())
     assert not any(sent.text.startswith("Cách hỏi") for sent in oa.sent)
 
 
@@ -191,7 +191,7 @@ async def test_a_signed_event_replayed_days_later_is_refused(oa: FakeZaloOa, bot
     # One of today is taken (Zalo's own retries come within hours).
     assert (await oa.post(bot.webhook, oa.text(ALICE, "/start"))).status_code == 200
     (greeting, *_) = await oa.wait_for(ALICE)
-    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert greeting.text.startswith(ward_greeting())
     assert await bot.store.subscriptions_of(chat) == ["bhyt"]
     assert len(oa.sent) == len(oa.to(ALICE))
 
@@ -210,7 +210,7 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
 ) -> None:
     assert (await oa.post(bot.webhook, oa.event("follow", ALICE))).status_code == 200
     greeting, topics = await oa.wait_for(ALICE, 2)
-    assert greeting.text.startswith(msg.greeting(WARD_NAME))
+    assert greeting.text.startswith(ward_greeting())
     assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics.text  # numbered: a typed number picks
     assert (await oa.post(bot.webhook, oa.text(ALICE, "1"))).status_code == 200
     await oa.wait_for(ALICE, 3)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
 
-from wardbot.config import ConfigError, Settings, web_address
+from wardbot.config import ConfigError, Settings, quoted_setting, setting_error, web_address
 from wardbot.delivery import Deliverer
 
 if TYPE_CHECKING:
@@ -72,21 +72,20 @@ def _token_check(name: str, token: str, shape: re.Pattern[str], example: str) ->
     """ConfigError (never showing the token) when `token` cannot be a bot token: the
     platform would refuse it at every try, and the bot would say to copy it again."""
     if "'" in token or '"' in token:
-        raise ConfigError(
-            f"{name} has quotes in it: write the token without them (`docker run --env-file` "
-            f'keeps the quotes of {name}="..." as part of the value)'
-        )
+        raise quoted_setting(name)
     if not shape.fullmatch(token):
-        raise ConfigError(
-            f"{name} is not a bot token: one looks like {example} (the bot's id, a "
-            "colon, then its secret, with no space); copy it again whole"
+        raise setting_error(
+            name,
+            "không phải mã bot: mã bot gồm số hiệu của bot, dấu hai chấm rồi phần bí mật, "
+            "không có dấu cách; hãy chép lại cả mã",
+            example,
         )
 
 
 def _base_check(name: str, base: str) -> None:
     """Not shown: a token pasted into it by mistake would be."""
     if not web_address(base):
-        raise ConfigError(f"{name} must be a web address starting with http:// or https://")
+        raise setting_error(name, "phải là một địa chỉ web bắt đầu bằng http:// hoặc https://")
 
 
 # The only ports Telegram's setWebhook accepts in a webhook's address.
@@ -100,18 +99,20 @@ def _telegram_checks(settings: Settings) -> None:
         )
     _base_check("TELEGRAM_BASE_URL", settings.telegram_base_url)
     if settings.public_url and not settings.telegram_webhook_secret:
-        raise ConfigError("PUBLIC_URL is set: TELEGRAM_WEBHOOK_SECRET is required too")
+        raise _needed_with_public_url("TELEGRAM_WEBHOOK_SECRET")
     port = urlsplit(settings.public_url or "").port  # a number: Settings.validate
     if port is not None and port not in TELEGRAM_WEBHOOK_PORTS:
-        raise ConfigError(
-            f"PUBLIC_URL's port {port}: Telegram posts to webhooks on ports 443, 80, 88 or "
-            "8443 only (put the bot behind a proxy on one of them)"
+        raise setting_error(
+            "PUBLIC_URL",
+            f"cổng {port}: Telegram chỉ gửi tin tới các cổng 443, 80, 88 hoặc 8443 (hãy đặt "
+            "bot sau một proxy ở một trong các cổng đó)",
         )
     secret = settings.telegram_webhook_secret
     if secret and not _TELEGRAM_SECRET.fullmatch(secret):
-        raise ConfigError(
-            "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters, each a letter A-Z or a-z, "
-            "a digit, _ or - (Telegram's rule)"
+        raise setting_error(
+            "TELEGRAM_WEBHOOK_SECRET",
+            "phải dài từ 1 đến 256 ký tự, mỗi ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, "
+            "dấu _ hoặc dấu - (quy định của Telegram)",
         )
 
 
@@ -120,9 +121,22 @@ def _zalo_checks(settings: Settings) -> None:
         _token_check("ZALO_BOT_TOKEN", settings.zalo_token, _ZALO_TOKEN, "1234567890:abcdef...")
     _base_check("ZALO_BOT_API_BASE", settings.zalo_api_base)
     if settings.public_url and not settings.zalo_webhook_secret:
-        raise ConfigError("PUBLIC_URL is set: ZALO_WEBHOOK_SECRET is required too")
+        raise _needed_with_public_url("ZALO_WEBHOOK_SECRET")
     if settings.zalo_webhook_secret and not 8 <= len(settings.zalo_webhook_secret) <= 256:
-        raise ConfigError("ZALO_WEBHOOK_SECRET must be 8 to 256 characters long (Zalo's rule)")
+        raise zalo_secret_error()
+
+
+def zalo_secret_error() -> ConfigError:
+    """ZALO_WEBHOOK_SECRET of a length Zalo refuses."""
+    return setting_error("ZALO_WEBHOOK_SECRET", "phải dài từ 8 đến 256 ký tự (quy định của Zalo)")
+
+
+def _needed_with_public_url(name: str) -> ConfigError:
+    return setting_error(
+        name,
+        "đang để trống, trong khi đã đặt PUBLIC_URL: bot nhận tin qua địa chỉ đó cần có cả"
+        " chuỗi bí mật này",
+    )
 
 
 # The settings the Zalo Official Account channel needs, all of them: the channel is on when
@@ -147,30 +161,31 @@ def _zalo_oa_partly(settings: Settings) -> None:
     given = [name for name, field in ZALO_OA_SETTINGS.items() if getattr(settings, field)]
     if given and len(given) < len(ZALO_OA_SETTINGS):
         missing = ", ".join(name for name in ZALO_OA_SETTINGS if name not in given)
-        raise ConfigError(
-            f"{given[0]} is set: the Zalo Official Account channel needs {missing} too"
+        raise setting_error(
+            missing.partition(",")[0],
+            f"đang để trống, trong khi đã đặt {given[0]}: kênh Zalo Official Account cần đủ "
+            f"cả {missing}",
         )
 
 
 def _zalo_oa_checks(settings: Settings) -> None:
     if not settings.public_url:
-        raise ConfigError(
-            "the Zalo Official Account channel (ZALO_OA_APP_ID ...) needs PUBLIC_URL: Zalo "
-            "posts the OA's messages to PUBLIC_URL/zalo-oa"
+        raise setting_error(
+            "PUBLIC_URL",
+            "đang để trống, trong khi kênh Zalo Official Account (ZALO_OA_APP_ID...) cần nó: "
+            "Zalo gửi tin nhắn của OA tới PUBLIC_URL/zalo-oa",
         )
     if not _ZALO_OA_APP_ID.fullmatch(str(settings.zalo_oa_app_id)):
-        raise ConfigError(
-            "ZALO_OA_APP_ID must be the app's id as developers.zalo.me shows it (digits only)"
+        raise setting_error(
+            "ZALO_OA_APP_ID",
+            "phải là mã ứng dụng như trang developers.zalo.me hiển thị (chỉ gồm chữ số)",
         )
     for name, field in ZALO_OA_SETTINGS.items():
         value = str(getattr(settings, field))
         if "'" in value or '"' in value:
-            raise ConfigError(
-                f"{name} has quotes in it: write the value without them (`docker run "
-                f'--env-file` keeps the quotes of {name}="..." as part of the value)'
-            )
+            raise quoted_setting(name)
         if not _NO_SPACE.fullmatch(value):
-            raise ConfigError(f"{name} has a space in it: copy it again whole")
+            raise setting_error(name, "giá trị có dấu cách: hãy chép lại cả giá trị")
     _base_check("ZALO_OA_API_BASE", settings.zalo_oa_api_base)
     _base_check("ZALO_OA_OAUTH_BASE", settings.zalo_oa_oauth_base)
 

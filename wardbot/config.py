@@ -33,6 +33,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from wardbot import messages as msg
 from wardbot.hours import Closures, OfficeHours, QuietHours
 
 # Alerts composed from 21:30 to 6:30 Vietnam time wait for the morning (QUIET_HOURS).
@@ -41,6 +42,12 @@ DEFAULT_QUIET_HOURS = QuietHours(21 * 60 + 30, 6 * 60 + 30)
 
 class ConfigError(ValueError):
     """A configuration value is missing or wrong; the message says which and how to fix it."""
+
+
+def setting_error(name: str, problem: str, example: str | None = None) -> ConfigError:
+    """The ConfigError of a wrong setting, in the words of ward staff, who set the .env:
+    `name`, `problem` (a Vietnamese clause), a right value (messages.wrong_setting)."""
+    return ConfigError(msg.wrong_setting(name, problem, example))
 
 
 class Secret(str):
@@ -104,13 +111,16 @@ def trusted_proxy(entry: str, alone: bool) -> None:
             with contextlib.suppress(ValueError):
                 network = ipaddress.ip_network(entry, strict=False)
     if network is not None:
-        raise ConfigError(
-            f"FORWARDED_ALLOW_IPS entry {entry!r} is not a network: write {network} (or the "
-            f"proxy's own address, {entry.partition('/')[0]})"
+        raise setting_error(
+            "FORWARDED_ALLOW_IPS",
+            f"“{entry}” không phải một dải mạng; hãy viết {network}, hoặc chính địa chỉ của "
+            f"proxy là {entry.partition('/')[0]}",
+            str(network),
         )
-    raise ConfigError(
-        f"FORWARDED_ALLOW_IPS entry {entry!r} must be an IP address (the reverse proxy's, "
-        "such as 172.17.0.1), a network such as 172.17.0.0/16, or * alone for any"
+    raise setting_error(
+        "FORWARDED_ALLOW_IPS",
+        f"“{entry}” phải là địa chỉ IP của proxy ngược (như 172.17.0.1), một dải mạng (như "
+        "172.17.0.0/16), hoặc chỉ một dấu * để tin mọi địa chỉ",
     )
 
 
@@ -119,10 +129,10 @@ def trusted_proxy(entry: str, alone: bool) -> None:
 # have no users to name. An admin who sends an admin command in a private chat is told
 # their own id in this form (wardbot.admin).
 ADMIN_CHANNELS = {
-    "telegram": (re.compile(r"[0-9]{1,20}"), "a number such as telegram:123456789"),
-    "zalo": (re.compile(r"[A-Za-z0-9_-]{1,64}"), "letters and digits such as zalo:8a1b2c3d4e5f"),
+    "telegram": (re.compile(r"[0-9]{1,20}"), "một dãy chữ số", "telegram:123456789"),
+    "zalo": (re.compile(r"[A-Za-z0-9_-]{1,64}"), "một dãy chữ và số", "zalo:8a1b2c3d4e5f"),
     # A Zalo Official Account's follower: a number, as the OA's webhook names them.
-    "zalo-oa": (re.compile(r"[0-9]{1,25}"), "a number such as zalo-oa:2512523625412515"),
+    "zalo-oa": (re.compile(r"[0-9]{1,25}"), "một dãy chữ số", "zalo-oa:2512523625412515"),
 }
 
 
@@ -136,26 +146,31 @@ def admin_id(entry: str) -> str:
     such an entry would never match anyone."""
     channel, colon, user = entry.partition(":")
     channel, user = channel.strip().lower(), user.strip()
-    how = "whoever sends the bot /stats in a private chat is told their own id"
+    how = "cán bộ nhắn /stats cho bot trong tin nhắn riêng sẽ được bot cho biết mã của mình"
     if not colon or channel not in ADMIN_CHANNELS:
-        raise ConfigError(
-            f"ADMIN_IDS entry {entry!r} must be 'telegram:<user id>' or 'zalo:<user id>' (or "
-            f"'zalo-oa:<user id>' for a Zalo Official Account), separated by commas ({how})"
+        raise setting_error(
+            "ADMIN_IDS",
+            f"“{entry}” phải có dạng telegram:<mã người dùng>, zalo:<mã người dùng> hoặc "
+            f"zalo-oa:<mã người dùng> (Zalo Official Account), các mã cách nhau bằng dấu phẩy "
+            f"({how})",
         )
-    pattern, shape = ADMIN_CHANNELS[channel]
+    pattern, shape, example = ADMIN_CHANNELS[channel]
     if re.search(r";|telegram:|zalo:|zalo-oa:", user, re.IGNORECASE):  # two ids, no commas
-        raise ConfigError(
-            f"ADMIN_IDS entry {entry!r}: separate the ids with commas, such as "
-            f"telegram:123456789,zalo:8a1b2c3d4e5f ({how})"
+        raise setting_error(
+            "ADMIN_IDS", f"“{entry}” gồm nhiều mã: các mã phải cách nhau bằng dấu phẩy ({how})"
         )
     if not pattern.fullmatch(user):
-        raise ConfigError(
-            f"ADMIN_IDS entry {entry!r}: a {channel.capitalize()} user id is {shape} ({how})"
+        raise setting_error(
+            "ADMIN_IDS",
+            f"trong “{entry}”, mã người dùng {msg.channel_name(channel)} phải là {shape} ({how})",
+            example,
         )
     if channel == "telegram" and user == TELEGRAM_ANONYMOUS_ADMIN:
-        raise ConfigError(
-            f"ADMIN_IDS entry {entry!r} is the id Telegram shows for any group administrator "
-            f"writing anonymously, not a person: use the admin's own id ({how})"
+        raise setting_error(
+            "ADMIN_IDS",
+            f"“{entry}” là mã Telegram dùng chung cho mọi quản trị viên nhóm nhắn ẩn danh, "
+            f"không phải mã của một người: hãy dùng mã riêng của cán bộ ({how})",
+            example,
         )
     return f"{channel}:{user}"
 
@@ -248,24 +263,29 @@ class Settings:
         from wardbot import channels  # the registry reads these settings
 
         if self.public_url and not web_address(self.public_url, ("https",)):
-            raise ConfigError(
-                "PUBLIC_URL must be the https:// address of this bot, such as "
-                "https://bot.phuong2.gov.vn (Telegram and Zalo require https)"
+            raise setting_error(
+                "PUBLIC_URL",
+                "phải là địa chỉ https:// của bot này (Telegram và Zalo chỉ gửi tin tới "
+                "địa chỉ https)",
             )
         try:
             _port = urlsplit(self.public_url or "").port  # parsed when read
         except ValueError:  # "https://bot.example.vn:99999", "https://bot.example.vn:443a"
-            raise ConfigError("PUBLIC_URL's port must be a number from 1 to 65535") from None
+            raise setting_error(
+                "PUBLIC_URL", "cổng (số sau dấu hai chấm) phải là một số từ 1 đến 65535"
+            ) from None
         channels.check(self)
         if self.staff_chat_id is not None and not self.telegram_token:
-            raise ConfigError(
-                "STAFF_CHAT_ID is set, but ward staff answer in a Telegram group: "
-                "TELEGRAM_BOT_TOKEN is required too"
+            raise setting_error(
+                "TELEGRAM_BOT_TOKEN",
+                "đang để trống, trong khi đã đặt STAFF_CHAT_ID: cán bộ trả lời người dân "
+                "trong một nhóm Telegram nên cần có mã bot Telegram",
             )
         if self.staff_chat_id is not None and self.staff_chat_id >= 0:
-            raise ConfigError(
-                f"STAFF_CHAT_ID must be a group's id, which is negative "
-                f"(like -1001234567890), got {self.staff_chat_id}"
+            raise setting_error(
+                "STAFF_CHAT_ID",
+                f"phải là mã của nhóm cán bộ trên Telegram, là một số âm, không phải "
+                f"{self.staff_chat_id}",
             )
 
     def open_engine(  # type: ignore[no-untyped-def]
@@ -309,10 +329,12 @@ def check_ward_files(settings: Settings) -> None:
     it knows nothing, while its log showed two warnings among the lines of a normal start."""
     faq, content = settings.faq_file, settings.content_dir
     if not os.path.lexists(faq) and not os.path.lexists(content):
-        raise ConfigError(
-            f"neither the FAQ file {faq} nor the announcements folder {content} exists, so "
-            "there is nothing to answer from: check FAQ_FILE and CONTENT_DIR (or --faq and "
-            "--content; with Docker, that the ward's folder is mounted where they point)"
+        raise setting_error(
+            "FAQ_FILE",
+            f"không có tệp hỏi đáp {faq}, cũng không có thư mục thông báo {content}, nên bot "
+            "không có gì để trả lời: hãy kiểm tra FAQ_FILE và CONTENT_DIR (hoặc --faq và "
+            "--content; nếu chạy bằng Docker, kiểm tra thư mục của phường đã được gắn vào "
+            "đúng chỗ chúng chỉ tới)",
         )
 
 
@@ -338,12 +360,14 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"{path} cannot be read ({exc.strerror or exc})") from None
+        raise ConfigError(f"không đọc được tệp {path} ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8-sig")  # a byte order mark, as Notepad may write
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{path}:{line}: not UTF-8 text; save the file as UTF-8") from None
+        raise ConfigError(
+            f"{path}:{line}: tệp không phải văn bản UTF-8; hãy lưu lại tệp với bảng mã UTF-8"
+        ) from None
     warnings = []
     for binding in parse_stream(io.StringIO(text)):
         written = binding.original.string
@@ -351,13 +375,14 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
         line = binding.original.line + written[: len(written) - len(written.lstrip())].count("\n")
         if binding.error:
             raise ConfigError(
-                f"{path}:{line}: not a setting: write each as NAME=value on its own line, "
-                "such as WARD_HOTLINE=0276 3822 123 (a line starting with # is a comment)"
+                f"{path}:{line}: dòng này không phải một cài đặt: mỗi cài đặt viết trên một "
+                "dòng, dạng TÊN=giá trị, ví dụ WARD_HOTLINE=0276 3822 123 (dòng bắt đầu bằng "
+                "# là ghi chú)"
             )
         if binding.key is not None and (meant := _meant(binding.key)) is not None:
             warnings.append(
-                f"{path}:{line}: warning: the bot has no setting {binding.key}, and leaves "
-                f"this line aside: write {meant}"
+                f"{path}:{line}: bot không có cài đặt {binding.key} nên bỏ qua dòng này; "
+                f"có lẽ anh/chị muốn viết {meant}"
             )
     for name, value in dotenv_values(stream=io.StringIO(text)).items():
         if value is not None and not environ.get(name, "").strip():
@@ -380,8 +405,8 @@ def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
             continue
         if name.upper().partition("_")[0] == meant.partition("_")[0]:
             warnings.append(
-                f"warning: the bot has no setting {name} (set in its environment), and "
-                f"leaves it aside: write {meant}"
+                f"bot không có cài đặt {name} (đặt trong biến môi trường) nên bỏ qua nó; có "
+                f"lẽ anh/chị muốn viết {meant}"
             )
     return warnings
 
@@ -413,8 +438,8 @@ def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
     name = environ.get("TZ", "").strip().removeprefix(":")
     if _VIETNAM_WESTWARD.fullmatch(name):
         return [
-            f"warning: TZ={name} is 7 hours behind UTC (-0700) in this notation, which "
-            "counts the other way: for Vietnam's time (+0700) write TZ=ICT-7 or "
+            f"TZ={name} theo cách viết này là chậm hơn UTC 7 giờ (-0700), vì cách viết này "
+            "đếm theo chiều ngược lại: để dùng giờ Việt Nam (+0700), hãy viết TZ=ICT-7 hoặc "
             "TZ=Asia/Ho_Chi_Minh"
         ]
     if not name or name in ("UTC", "GMT") or _POSIX_TZ.match(name):
@@ -429,8 +454,8 @@ def unknown_time_zone(environ: Mapping[str, str] | None = None) -> list[str]:
     # Without the zone files (no tzdata installed) Vietnam's time is still UTC+7 spelt out.
     vietnam = "Asia/Ho_Chi_Minh" if known("Asia/Ho_Chi_Minh") else "ICT-7"
     return [
-        f"warning: TZ={name} is no time zone this system knows, so the log's times are UTC "
-        f"(+0000): for Vietnam's time write TZ={vietnam}"
+        f"TZ={name} không phải múi giờ máy này biết, nên giờ trong nhật ký là giờ UTC "
+        f"(+0000): để dùng giờ Việt Nam, hãy viết TZ={vietnam}"
     ]
 
 
@@ -454,10 +479,16 @@ def _unquoted(name: str, value: str) -> None:
     it may be a secret."""
     quote = value[0]
     if quote in "'\"" and len(value) >= 2 and value[-1] == quote and quote not in value[1:-1]:
-        raise ConfigError(
-            f"{name} has quotes around it: write the value without them (`docker run "
-            f'--env-file` keeps the quotes of {name}="..." as part of the value)'
-        )
+        raise quoted_setting(name)
+
+
+def quoted_setting(name: str) -> ConfigError:
+    """A value with quotes in it, which `docker run --env-file` keeps."""
+    return setting_error(
+        name,
+        "giá trị có dấu ngoặc kép: hãy viết không có dấu ngoặc (`docker run --env-file` giữ "
+        "dấu ngoặc như một phần của giá trị)",
+    )
 
 
 def _uncommented(name: str, value: str) -> None:
@@ -466,9 +497,10 @@ def _uncommented(name: str, value: str) -> None:
     part of the value. Only a '#' after a space and before one: `Tổ dân phố #3` is a
     value. The value is not shown: it may be a secret."""
     if re.search(r"\s#(\s|$)", value):
-        raise ConfigError(
-            f"{name} ends in a comment: write it on a line of its own (`docker run "
-            f"--env-file` keeps what follows {name}= to the end of the line as the value)"
+        raise setting_error(
+            name,
+            "cuối giá trị có ghi chú (sau dấu #): hãy viết ghi chú trên một dòng riêng "
+            f"(`docker run --env-file` lấy mọi thứ sau {name}= đến hết dòng làm giá trị)",
         )
 
 
@@ -479,17 +511,18 @@ def _variable(info: ValidationInfo) -> str:
 
 
 def _whole(what: str, least: int, most: int | None = None) -> BeforeValidator:
-    """A whole number from `least` to `most` (None: no most), `what` the setting is."""
+    """A whole number from `least` to `most` (None: no most), `what` the setting is (in
+    Vietnamese: "số ngày")."""
 
     def read(raw: str, info: ValidationInfo) -> int:
         name = _variable(info)
         try:
             value = int(raw)
         except ValueError:
-            raise ConfigError(f"{name} must be {what}, got {raw!r}") from None
+            raise setting_error(name, f"phải là {what} (số nguyên), không phải “{raw}”") from None
         if value < least or (most is not None and value > most):
-            bound = f"between {least} and {most}" if most is not None else f"at least {least}"
-            raise ConfigError(f"{name} must be {bound}, got {value}")
+            bound = f"từ {least} đến {most}" if most is not None else f"từ {least} trở lên"
+            raise setting_error(name, f"phải là {what} {bound}, không phải {value}")
         return value
 
     return BeforeValidator(read)
@@ -499,7 +532,7 @@ def _switch(raw: str, info: ValidationInfo) -> bool:
     """An on/off setting: on, yes, true, 1 or off, no, false, 0 (any case)."""
     value = raw.lower()
     if value not in ON | OFF:
-        raise ConfigError(f"{_variable(info)} must be 'on' or 'off', got {raw!r}")
+        raise setting_error(_variable(info), f"phải là on (bật) hoặc off (tắt), không phải “{raw}”")
     return value in ON
 
 
@@ -512,15 +545,26 @@ Switch = Annotated[bool, BeforeValidator(_switch)]
 Items = Annotated[tuple[str, ...], BeforeValidator(_items)]
 
 
+# What pydantic's own checks found, in words for staff; any other: _UNREADABLE.
+_PYDANTIC_PROBLEMS = {
+    "int_parsing": "phải là một số nguyên",
+    "int_from_float": "phải là một số nguyên",
+    "string_type": "phải là một đoạn chữ",
+    "path_type": "phải là đường dẫn tới một tệp hoặc thư mục",
+}
+_UNREADABLE = "bot không đọc được giá trị này"
+
+
 def _config_error(error: ValidationError) -> ConfigError:
     """The first problem pydantic found, as the ConfigError a check raised or naming the
-    variable (never its value: it may be a token)."""
+    variable (never its value: it may be a token): the one place a validation error
+    becomes what staff read."""
     problem = error.errors(include_url=False)[0]
     cause = problem.get("ctx", {}).get("error")
     if isinstance(cause, ConfigError):
         return cause
     name = ".".join(str(part) for part in problem["loc"])
-    return ConfigError(f"{name}: {problem['msg']}")
+    return setting_error(name, _PYDANTIC_PROBLEMS.get(problem["type"], _UNREADABLE))
 
 
 class Environment(BaseSettings):
@@ -557,11 +601,11 @@ class Environment(BaseSettings):
     public_url: str | None = None
     telegram_webhook_secret: SecretStr | None = None
     zalo_webhook_secret: SecretStr | None = None
-    http_port: Annotated[int, _whole("a port number", 1, 65535)] = Settings.http_port
+    http_port: Annotated[int, _whole("số cổng", 1, 65535)] = Settings.http_port
     admin_ids: frozenset[str] = frozenset()
-    question_log_days: Annotated[int, _whole("a number of days", 0)] = Settings.question_log_days
+    question_log_days: Annotated[int, _whole("số ngày", 0)] = Settings.question_log_days
     semantic: Annotated[Switch, Field(alias="SEMANTIC_MATCHING")] = Settings.semantic
-    max_notice_kb: Annotated[int, _whole("a size in kilobytes", 1)] = Settings.max_notice_kb
+    max_notice_kb: Annotated[int, _whole("dung lượng tính bằng KB", 1)] = Settings.max_notice_kb
     staff_chat_id: int | None = None
     staff_signature: str = Settings.staff_signature
     # Read before office_hours, which holds it (its validator sees it).
@@ -570,16 +614,12 @@ class Environment(BaseSettings):
     forwarded_allow_ips: Items = Settings.forwarded_allow_ips
     web_chat: Switch = Settings.web_chat
     web_allowed_origins: Items = ()
-    web_history_days: Annotated[int, _whole("a number of days", 1)] = Settings.web_history_days
+    web_history_days: Annotated[int, _whole("số ngày", 1)] = Settings.web_history_days
     zalo_bot_url: str | None = None
     zalo_bot_name: str | None = None
     portal_feeds: Items = ()
-    portal_poll_minutes: Annotated[int, _whole("a number of minutes", 1)] = (
-        Settings.portal_poll_minutes
-    )
-    alert_gather_seconds: Annotated[int, _whole("a number of seconds", 0, 600)] = (
-        Settings.alert_gather_seconds
-    )
+    portal_poll_minutes: Annotated[int, _whole("số phút", 1)] = Settings.portal_poll_minutes
+    alert_gather_seconds: Annotated[int, _whole("số giây", 0, 600)] = Settings.alert_gather_seconds
     quiet_hours: QuietHours | None = Settings.quiet_hours
     weekly_report: Switch = Settings.weekly_report
 
@@ -630,9 +670,9 @@ class Environment(BaseSettings):
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(
-                f"STAFF_CHAT_ID must be the staff group's numeric id (like -1001234567890), "
-                f"got {raw!r}"
+            raise setting_error(
+                "STAFF_CHAT_ID",
+                f"phải là mã số của nhóm cán bộ trên Telegram (một số âm), không phải “{raw}”",
             ) from None
 
     @field_validator("staff_signature")
@@ -640,7 +680,11 @@ class Environment(BaseSettings):
     def _signature(cls, value: str) -> str:
         signature = value.lower()
         if signature not in ("ward", "name"):
-            raise ConfigError(f"STAFF_SIGNATURE must be 'ward' or 'name', got {signature!r}")
+            raise setting_error(
+                "STAFF_SIGNATURE",
+                "phải là ward (câu trả lời ký tên phường) hoặc name (ký tên cán bộ), không "
+                f"phải “{value}”",
+            )
         return signature
 
     @field_validator("office_closed", mode="plain")
@@ -663,9 +707,10 @@ class Environment(BaseSettings):
     @model_validator(mode="after")
     def _closed_needs_hours(self) -> Environment:
         if self.office_closed is not None and self.office_hours is None:
-            raise ConfigError(
-                "OFFICE_CLOSED needs OFFICE_HOURS: the days the office is closed are told "
-                "to residents with its working hours"
+            raise setting_error(
+                "OFFICE_HOURS",
+                "đang để trống, trong khi đã đặt OFFICE_CLOSED: ngày nghỉ được báo cho người "
+                "dân cùng với giờ làm việc",
             )
         return self
 
@@ -684,15 +729,17 @@ class Environment(BaseSettings):
             if "[" in origin:
                 # Chromium drops such a source from CSP frame-ancestors (its grammar takes
                 # host names and IPv4 addresses only): the frame would be refused there.
-                raise ConfigError(
-                    f"WEB_ALLOWED_ORIGINS entry {origin!r}: browsers cannot allow a site at "
-                    "an IPv6 address to show the chat in a frame; name the site by its host "
-                    "name (from DNS or the hosts file), e.g. 'http://localhost:8080'"
+                raise setting_error(
+                    "WEB_ALLOWED_ORIGINS",
+                    f"“{origin}”: trình duyệt không cho trang ở một địa chỉ IPv6 hiện khung "
+                    "chat; hãy gọi trang bằng tên máy (host name, từ DNS hoặc tệp hosts)",
+                    "http://localhost:8080",
                 )
             if not _ORIGIN.fullmatch(origin):
-                raise ConfigError(
-                    f"WEB_ALLOWED_ORIGINS entry {origin!r} must be an origin such as "
-                    "'https://phuong2.gov.vn' (scheme and host, no path)"
+                raise setting_error(
+                    "WEB_ALLOWED_ORIGINS",
+                    f"“{origin}” phải là địa chỉ gốc của trang web: giao thức và tên miền, "
+                    "không có đường dẫn phía sau",
                 )
         # As browsers spell an origin (the widget compares it with location.origin).
         return tuple(dict.fromkeys(normal_origin(origin) for origin in origins))
@@ -702,9 +749,10 @@ class Environment(BaseSettings):
     def _feeds(cls, feeds: tuple[str, ...]) -> tuple[str, ...]:
         for feed in feeds:
             if not web_address(feed):
-                raise ConfigError(
-                    f"PORTAL_FEEDS entry {feed!r} must be the web address (http:// or "
-                    "https://) of a feed or of a news list page, several separated by commas"
+                raise setting_error(
+                    "PORTAL_FEEDS",
+                    f"“{feed}” phải là địa chỉ web (http:// hoặc https://) của một nguồn tin "
+                    "RSS hoặc một trang danh sách tin; nhiều địa chỉ cách nhau bằng dấu phẩy",
                 )
         return feeds
 
@@ -717,8 +765,9 @@ class Environment(BaseSettings):
     @classmethod
     def _zalo_bot(cls, url: str | None) -> str | None:
         if url is not None and not web_address(url):
-            raise ConfigError(
-                f"ZALO_BOT_URL must be a web address such as https://zalo.me/1234567890 "
-                f"(the ward's Zalo bot, offered to web chat visitors), got {url!r}"
+            raise setting_error(
+                "ZALO_BOT_URL",
+                f"phải là địa chỉ web của bot Zalo của phường (giới thiệu cho người dùng khung "
+                f"chat trên web), không phải “{url}”",
             )
         return url

@@ -473,6 +473,8 @@ class Conversation:
                 return replies
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
+        # The ward's topics (faq.yaml, as reloaded), named as examples in the greeting and /help.
+        topics = [topic.name for topic in self.engine.corpus.topics]
         match intent.kind:
             case "greet" if self.memory.mid_conversation(chat, sender):
                 # "alo có ai không" a while after a question: the bot is still there.
@@ -483,19 +485,24 @@ class Conversation:
             case "start" | "greet" if chat.channel in self.no_alerts:
                 self.memory.greeted(chat, sender)
                 alerts, links = self._alerts_where(chat)
-                return [Reply(msg.greeting(s.ward_name, alerts=alerts), links=links)]
-            case "start":
+                return [Reply(msg.greeting(s.ward_name, alerts=alerts, topics=topics), links=links)]
+            case "start" if topics:
                 self.memory.greeted(chat, sender)
                 return [
-                    Reply(msg.greeting(s.ward_name)),
+                    Reply(msg.greeting(s.ward_name, topics=topics)),
                     await self.subscriptions.topics_reply(chat),
                 ]
-            case "greet":
+            case "start":  # no topics to offer
+                self.memory.greeted(chat, sender)
                 return [Reply(msg.greeting(s.ward_name))]
+            case "greet":
+                return [Reply(msg.greeting(s.ward_name, topics=topics))]
             case "help":
                 staff = self.desk is not None
                 alerts, links = self._alerts_where(chat)
-                text = msg.help_text(s.ward_name, s.ward_hotline, staff=staff, alerts=alerts)
+                text = msg.help_text(
+                    s.ward_name, s.ward_hotline, staff=staff, alerts=alerts, topics=topics
+                )
                 admin = sender is not None and s.is_admin(chat.channel, sender)
                 if self.admin is not None and chat.private and admin:
                     text += "\n\n" + msg.admin_help(desk=staff)  # never residents' /help

@@ -63,9 +63,9 @@ Period = tuple[int, int]  # opening and closing minute of the day, closing exclu
 
 
 def _config_error(message: str) -> Exception:
-    from wardbot.config import ConfigError  # config imports this module
+    from wardbot.config import setting_error  # config imports this module
 
-    return ConfigError(f"OFFICE_HOURS: {message} (example: {EXAMPLE!r})")
+    return setting_error("OFFICE_HOURS", message, EXAMPLE)
 
 
 CLOSED_EXAMPLE = "1/1, 30/4-1/5, 2/9, 5/2/2027-13/2/2027"
@@ -74,9 +74,9 @@ MonthDay = tuple[int, int]
 
 
 def _closed_error(message: str) -> Exception:
-    from wardbot.config import ConfigError  # config imports this module
+    from wardbot.config import setting_error  # config imports this module
 
-    return ConfigError(f"OFFICE_CLOSED: {message} (example: {CLOSED_EXAMPLE!r})")
+    return setting_error("OFFICE_CLOSED", message, CLOSED_EXAMPLE)
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,20 @@ class Closures:
         yearly: list[tuple[MonthDay, MonthDay]] = []
         entries = [e.strip() for e in re.split(r"[,;\n]", text) if e.strip()]
         if not entries:
-            raise _closed_error("no dates given")
+            raise _closed_error("chưa có ngày nào")
         for entry in entries:
             first, dash, last = re.sub(r"\s*[-–—]\s*", "-", entry).partition("-")
             start, end = _closed_day(first, entry), _closed_day(last if dash else first, entry)
             if isinstance(start, date) and isinstance(end, date):
                 if end < start:
-                    raise _closed_error(f"{entry!r} ends before it starts")
+                    raise _closed_error(f"“{entry}” có ngày kết thúc trước ngày bắt đầu")
                 dated.append((start, end))
             elif isinstance(start, tuple) and isinstance(end, tuple):
                 yearly.append((start, end))
             else:
-                raise _closed_error(f"{entry!r}: give both ends with a year, or neither")
+                raise _closed_error(
+                    f"“{entry}”: hai đầu khoảng ngày cùng ghi năm, hoặc cùng không ghi"
+                )
         return cls(tuple(dated), tuple(yearly))
 
     def __contains__(self, day: object) -> bool:
@@ -125,13 +127,13 @@ def _closed_day(text: str, entry: str) -> date | MonthDay:
     """'5/2/2027' as a date, '30/4' as (4, 30); ConfigError otherwise."""
     match = _DAY.fullmatch(text)
     if match is None:
-        raise _closed_error(f"{entry!r} is not a day such as 30/4 or 5/2/2027")
+        raise _closed_error(f"“{entry}” không phải một ngày dạng 30/4 hoặc 5/2/2027")
     day, month = int(match[1]), int(match[2])
     try:
         # A day every year is checked against a leap year: 29/2 is a day.
         found = date(int(match[3]) if match[3] else 2024, month, day)
     except ValueError:
-        raise _closed_error(f"{text!r} in {entry!r} is no day of the calendar") from None
+        raise _closed_error(f"“{text}” trong “{entry}” không có trên lịch") from None
     return found if match[3] else (month, day)
 
 
@@ -149,7 +151,7 @@ class OfficeHours:
         days: list[list[Period]] = [[] for _ in range(7)]
         groups = [group.strip() for group in re.split(r"[;\n]", text) if group.strip()]
         if not groups:
-            raise _config_error("no days or times given")
+            raise _config_error("chưa có ngày và giờ nào")
         for group in groups:
             group_days, periods = _parse_group(group)
             for day in group_days:
@@ -219,20 +221,23 @@ class QuietHours:
     @classmethod
     def parse(cls, text: str) -> QuietHours:
         """Read a QUIET_HOURS range such as `21:30-6:30`; ConfigError saying what is wrong."""
-        from wardbot.config import ConfigError  # config imports this module
+        from wardbot.config import setting_error  # config imports this module
 
         first, dash, last = re.sub(r"\s*[-–—]\s*", "-", text.strip()).partition("-")
         start, end = _minute_of(first), _minute_of(last)
         if not dash or start is None or end is None or start >= 24 * 60 or end > 24 * 60:
-            raise ConfigError(
-                f"QUIET_HOURS must be a range of Vietnam time such as {QUIET_EXAMPLE!r} "
-                f"(alerts about new notices composed then wait until its end), or 'off', "
-                f"got {text!r}"
+            raise setting_error(
+                "QUIET_HOURS",
+                "phải là một khoảng giờ Việt Nam (tin báo về thông báo mới soạn trong khoảng "
+                f"này chờ đến hết khoảng mới gửi), hoặc off, không phải “{text}”",
+                QUIET_EXAMPLE,
             )
         if start == end % (24 * 60):
-            raise ConfigError(
-                f"QUIET_HOURS {text!r} starts when it ends: give a range such as "
-                f"{QUIET_EXAMPLE!r}, or 'off' to send alerts at any hour"
+            raise setting_error(
+                "QUIET_HOURS",
+                f"“{text}” bắt đầu và kết thúc cùng một giờ: hãy ghi một khoảng giờ, hoặc off "
+                "để gửi tin báo vào bất cứ giờ nào",
+                QUIET_EXAMPLE,
             )
         return cls(start, end % (24 * 60))
 
@@ -305,13 +310,15 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
         if token[0].isdigit():
             periods.append(_parse_period(token, group))
         elif periods:
-            raise _config_error(f"days must come before the times, got {token!r} in {group!r}")
+            raise _config_error(
+                f"ngày phải viết trước giờ, nhưng “{token}” trong “{group}” thì không"
+            )
         else:
             days.extend(_parse_days(token, group))
     if not days:
-        raise _config_error(f"{group!r} names no days (T2..T7, CN or Mon..Sun)")
+        raise _config_error(f"“{group}” chưa ghi ngày nào (T2 đến T7, CN hoặc Mon đến Sun)")
     if not periods:
-        raise _config_error(f"{group!r} has no opening times such as 7:30-11:30")
+        raise _config_error(f"“{group}” chưa ghi giờ làm việc, dạng 7:30-11:30")
     return days, periods
 
 
@@ -323,7 +330,7 @@ def _parse_days(token: str, group: str) -> list[int]:
     end = _day(last, group)
     if end < start:
         raise _config_error(
-            f"day range {token!r} in {group!r} runs backwards (the week is Monday to Sunday)"
+            f"khoảng ngày “{token}” trong “{group}” bị ngược (tuần tính từ thứ Hai đến Chủ nhật)"
         )
     return list(range(start, end + 1))
 
@@ -331,28 +338,32 @@ def _parse_days(token: str, group: str) -> list[int]:
 def _day(name: str, group: str) -> int:
     day = _DAY_NAMES.get(name.lower())
     if day is None:
-        raise _config_error(f"unknown day {name!r} in {group!r} (use T2..T7, CN or Mon..Sun)")
+        raise _config_error(
+            f"không hiểu ngày “{name}” trong “{group}” (hãy dùng T2 đến T7, CN hoặc Mon đến Sun)"
+        )
     return day
 
 
 def _parse_period(token: str, group: str) -> Period:
     first, dash, last = token.partition("-")
     if not dash:
-        raise _config_error(f"time {token!r} in {group!r} must be a range such as 7:30-11:30")
+        raise _config_error(f"giờ “{token}” trong “{group}” phải là một khoảng, dạng 7:30-11:30")
     start, end = _time(first, token, group), _time(last, token, group)
     if start >= end:
-        raise _config_error(f"time range {token!r} in {group!r} ends before it starts")
+        raise _config_error(f"khoảng giờ “{token}” trong “{group}” kết thúc trước khi bắt đầu")
     if start >= 24 * 60:
-        raise _config_error(f"time range {token!r} in {group!r} starts after 23:59")
+        raise _config_error(f"khoảng giờ “{token}” trong “{group}” bắt đầu sau 23:59")
     return start, end
 
 
 def _time(text: str, token: str, group: str) -> int:
     if _TIME.fullmatch(text) is None:
-        raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time such as 7:30 or 7h30")
+        raise _config_error(
+            f"“{text}” trong “{token}” (“{group}”) không phải giờ dạng 7:30 hoặc 7h30"
+        )
     minute = _minute_of(text)
     if minute is None or minute > 24 * 60:
-        raise _config_error(f"{text!r} in {token!r} ({group!r}) is not a time of day")
+        raise _config_error(f"“{text}” trong “{token}” (“{group}”) không phải một giờ trong ngày")
     return minute
 
 

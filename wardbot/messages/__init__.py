@@ -13,6 +13,7 @@ in the imports below; tests/test_wording.py fails on one left out):
 - staff_group: what ward staff read in the staff group (tickets, relays, FAQ edits);
 - admin: admin commands (in a private chat), and the staff files on the command line
   (bot.py check, bot.py announce) with the bot's failing tasks;
+- settings: a wrong setting (.env), as ward staff read it when the bot will not start;
 - webchat: the web chat's page, widget and limits;
 - common: what they share (the ward's unit, counts, dates, durations, channel names, the
   ward office's contact).
@@ -88,6 +89,8 @@ from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_chan
 from wardbot.messages.admin import faq_redone as faq_redone
 from wardbot.messages.admin import faq_shrank_warning as faq_shrank_warning
 from wardbot.messages.admin import faq_unusable as faq_unusable
+from wardbot.messages.admin import terminal_intro as terminal_intro
+from wardbot.messages.admin import terminal_meaning as terminal_meaning
 from wardbot.messages.admin import terminal_reloaded as terminal_reloaded
 from wardbot.messages.admin import unanswered_button_stale as unanswered_button_stale
 from wardbot.messages.admin import unanswered_choice as unanswered_choice
@@ -245,6 +248,10 @@ from wardbot.messages.residents import which_procedure as which_procedure
 from wardbot.messages.residents import wished as wished
 from wardbot.messages.residents import wrong_answer as wrong_answer
 from wardbot.messages.residents import wrong_button_stale as wrong_button_stale
+from wardbot.messages.settings import SETTING_EXAMPLES as SETTING_EXAMPLES
+from wardbot.messages.settings import config_stopped as config_stopped
+from wardbot.messages.settings import config_warned as config_warned
+from wardbot.messages.settings import wrong_setting as wrong_setting
 from wardbot.messages.staff_group import CLOSE_TICKET_BUTTON as CLOSE_TICKET_BUTTON
 from wardbot.messages.staff_group import FAQ_EDIT_OFF as FAQ_EDIT_OFF
 from wardbot.messages.staff_group import FAQ_NOT_RELOADED_YET as FAQ_NOT_RELOADED_YET

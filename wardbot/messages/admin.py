@@ -361,6 +361,26 @@ def admin_reloaded(
     return "\n".join(lines)
 
 
+def terminal_intro() -> str:
+    """The first line of `bot.py chat`, where ward staff try the bot as residents meet it."""
+    return (
+        "Anh/chị gõ câu hỏi như người dân sẽ hỏi; gõ số thứ tự để mở một mục trong danh "
+        "sách; gõ /quit để thoát."
+    )
+
+
+def terminal_meaning(documents: int, seconds: float, *, waiting: bool) -> str:
+    """Before `bot.py chat` opens while the meaning of `documents` is computed, in about
+    `seconds`: `waiting` for it (a few), or going on meanwhile (many)."""
+    doing = (
+        f"Em đang xử lý {figure(documents)} văn bản để hiểu câu hỏi theo nghĩa (mất "
+        f"{duration(seconds)}, chỉ làm một lần)"
+    )
+    if waiting:
+        return f"{doing}, anh/chị chờ em một chút nhé."
+    return f"{doing}; trong lúc đó, em trả lời theo từ ngữ của câu hỏi."
+
+
 def terminal_reloaded(
     faq: int, announcements: int, problems: int, *, faq_broken: bool, no_good_version: bool
 ) -> str:

@@ -13,13 +13,14 @@ from wardbot.messages.common import (
     ELSEWHERE,
     EXAMPLE_QUESTION,
     HERE,
+    NOWHERE,
     contact_line,
     figure,
     unit,
     vn_date,
 )
 from wardbot.messages.desk import shared_with_staff
-from wardbot.text import one_line
+from wardbot.text import fold, one_line
 
 # The chat commands (FORMATS.md) and their menu descriptions, in menu order ("{unit}":
 # `unit`, filled in by `commands`).
@@ -62,9 +63,26 @@ def commands(ward_name: str, *, staff: bool, alerts: str = HERE) -> tuple[tuple[
 # --- greeting and help ------------------------------------------------------------
 
 
-def _alerts_note(ward_name: str, alerts: str) -> str:
-    """Where a chat that gets no alerts here (ELSEWHERE, NOWHERE) can follow the news."""
-    if alerts == ELSEWHERE:
+def _topic_examples(names: Sequence[str], most: int = 2) -> tuple[str, ...]:
+    """A couple of the ward's topic names (faq.yaml, in its order) to give as examples
+    where a sentence names them: the shortest read best there ("Hộ tịch" before "Giảm
+    nghèo và trợ giúp xã hội"), each lower-cased unless its first word is an abbreviation
+    ("BHYT")."""
+    shortest = sorted(names, key=lambda name: len(name.split()))[:most]
+    return tuple(_in_sentence(name) for name in names if name in shortest)[:most]
+
+
+def _in_sentence(name: str) -> str:
+    first = name.split(maxsplit=1)[0] if name.strip() else ""
+    if len(first) > 1 and first.isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _alerts_note(ward_name: str, alerts: str, *, topics: bool = True) -> str:
+    """Where a chat that gets no alerts here (ELSEWHERE, NOWHERE) can follow the news
+    (`topics`: whether the ward has topics to follow; without, /latest only)."""
+    if alerts == ELSEWHERE and topics:
         return (
             "Để nhận thông báo mới theo chủ đề anh/chị quan tâm, anh/chị vui lòng mở đường dẫn "
             f"bên dưới để nhắn cho bot của {unit(ward_name)}, vì trang web không gửi tin được "
@@ -76,19 +94,25 @@ def _alerts_note(ward_name: str, alerts: str) -> str:
     )
 
 
-def greeting(ward_name: str, *, alerts: str = HERE) -> str:
-    """`alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
+def greeting(ward_name: str, *, alerts: str = HERE, topics: Sequence[str] = ()) -> str:
+    """`alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the
+    names of the ward's topics (faq.yaml), a couple of which are given as examples of what
+    the bot answers about (none: following topics is not promised)."""
     where = unit(ward_name)
-    if alerts == HERE:
+    examples = _topic_examples(topics)
+    about = f" ({', '.join(examples)}…)" if examples else ""
+    if alerts == HERE and topics:
         promise = (
             f"• Nhắn tin cho anh/chị khi {where} có thông báo mới về chủ đề anh/chị quan tâm\n\n"
         )
+    elif alerts == HERE:
+        promise = "\n"
     else:
-        promise = f"\n{_alerts_note(ward_name, alerts)}\n\n"
+        promise = f"\n{_alerts_note(ward_name, alerts, topics=bool(topics))}\n\n"
     return (
         f"Dạ, xin chào anh/chị! Đây là trợ lý tự động của {ward_name}.\n\n"
         "Em có thể:\n"
-        "• Giải đáp các thủ tục, giấy tờ thường gặp (cư trú, hộ tịch, BHYT, căn cước…)\n"
+        f"• Giải đáp các thủ tục, giấy tờ thường gặp{about}\n"
         f"• Gửi các thông báo mới nhất của {where}\n"
         f"{promise}"
         f"Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ {where}, có dấu hay không dấu đều được, "
@@ -114,37 +138,44 @@ def greeted_back(ward_name: str) -> str:
     )
 
 
-def help_text(ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE) -> str:
+def help_text(
+    ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE, topics: Sequence[str] = ()
+) -> str:
     """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed);
-    `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE)."""
+    `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the names
+    of the ward's topics (faq.yaml), the examples of following one (none: following topics
+    is not offered)."""
+    follow = alerts == HERE and bool(topics)
     lines = [
         "Cách hỏi: anh/chị nhắn câu hỏi bằng tiếng Việt, có dấu hoặc không dấu đều được "
-        "(ví dụ: “muc dong bhyt ho gia dinh”). Hỏi càng cụ thể (nêu tên thủ tục, giấy tờ), "
-        "câu trả lời càng sát.",
+        f"(ví dụ: “{fold(EXAMPLE_QUESTION).rstrip('?')}”). Hỏi càng cụ thể (nêu tên thủ tục, "
+        "giấy tờ), câu trả lời càng sát.",
         "",
         "Các lệnh:",
     ]
     lines += [
         f"{_COMMAND_USAGE.get(name, '/' + name)} — {about}"
-        for name, about in commands(ward_name, staff=staff, alerts=alerts)
+        for name, about in commands(ward_name, staff=staff, alerts=alerts if topics else NOWHERE)
     ]
     if staff:  # what the offer to pass a question on says is shared, to read again
         shared = shared_with_staff()
         where = unit(ward_name)
         lines += ["", f"Khi chuyển câu hỏi tới cán bộ {where}: {shared[0].lower()}{shared[1:]}"]
-    if alerts == HERE:
+    if follow:
+        first, *rest = _topic_examples(topics)
         lines += [
             "",
-            "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin bhyt”, "
-            "“hủy đăng ký học bổng”, “tin mới”, “tôi đang theo dõi gì”, “xóa dữ liệu của tôi”.",
+            f"Không cần gõ lệnh, anh/chị cũng có thể nhắn: “đăng ký nhận tin {first}”, "
+            f"“hủy đăng ký {(rest or [first])[0]}”, “tin mới”, “tôi đang theo dõi gì”, "
+            "“xóa dữ liệu của tôi”.",
         ]
     else:
         lines += [
             "",
             "Không cần gõ lệnh, anh/chị cũng có thể nhắn: “tin mới”, “xóa dữ liệu của tôi”.",
-            "",
-            _alerts_note(ward_name, alerts),
         ]
+    if alerts != HERE:
+        lines += ["", _alerts_note(ward_name, alerts, topics=bool(topics))]
     lines += ["", f"Cần hỗ trợ trực tiếp, anh/chị vui lòng {contact_line(ward_name, hotline)}."]
     return "\n".join(lines)
 

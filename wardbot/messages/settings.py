@@ -1,0 +1,67 @@
+"""What ward staff read when a setting (the .env file, the environment) is wrong: which
+setting, what is wrong with it, and a right value to copy. The checks themselves
+(wardbot.config, wardbot.hours, wardbot.channels) say the middle part; this module gives
+every problem the same shape."""
+
+from __future__ import annotations
+
+# A right value of each setting, to show beside a problem with it (what staff copy).
+SETTING_EXAMPLES: dict[str, str] = {
+    "FAQ_FILE": "faq.yaml",
+    "CONTENT_DIR": "content",
+    "DATA_DIR": "data",
+    "WARD_NAME": "UBND Phường 2",
+    "WARD_HOTLINE": "0276 3822 123",
+    "WARD_ADDRESS": "Số 12 Nguyễn Huệ, khu phố 3",
+    "TELEGRAM_BOT_TOKEN": "123456789:AAE... (mã @BotFather gửi)",
+    "TELEGRAM_BASE_URL": "https://api.telegram.org/bot",
+    "ZALO_BOT_TOKEN": "1234567890:abcdef... (mã Zalo Bot Creator gửi)",
+    "ZALO_BOT_API_BASE": "https://bot-api.zaloplatforms.com",
+    "ZALO_OA_APP_ID": "1234567890123456789",
+    "ZALO_OA_APP_SECRET": "aBcD1234eFgH5678 (khóa bí mật của ứng dụng trên developers.zalo.me)",
+    "ZALO_OA_SECRET_KEY": "aBcD1234eFgH5678 (khóa bí mật của OA trên developers.zalo.me)",
+    "ZALO_OA_REFRESH_TOKEN": "aBcD1234eFgH5678 (refresh token lấy trên developers.zalo.me)",
+    "ZALO_OA_API_BASE": "https://openapi.zalo.me",
+    "ZALO_OA_OAUTH_BASE": "https://oauth.zaloapp.com",
+    "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+    "TELEGRAM_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
+    "ZALO_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
+    "HTTP_PORT": "8080",
+    "ADMIN_IDS": "telegram:123456789,zalo:8a1b2c3d4e5f",
+    "QUESTION_LOG_DAYS": "90",
+    "SEMANTIC_MATCHING": "on",
+    "MAX_NOTICE_KB": "200",
+    "STAFF_CHAT_ID": "-1001234567890",
+    "STAFF_SIGNATURE": "ward",
+    "OFFICE_CLOSED": "1/1, 30/4-1/5, 2/9, 5/2/2027-13/2/2027",
+    "OFFICE_HOURS": "T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30",
+    "FORWARDED_ALLOW_IPS": "172.17.0.1",
+    "WEB_CHAT": "on",
+    "WEB_ALLOWED_ORIGINS": "https://phuong2.gov.vn",
+    "WEB_HISTORY_DAYS": "30",
+    "ZALO_BOT_URL": "https://zalo.me/1234567890",
+    "ZALO_BOT_NAME": "Bot Phường 2",
+    "PORTAL_FEEDS": "https://phuong2.gov.vn/rss/thong-bao.rss",
+    "PORTAL_POLL_MINUTES": "15",
+    "ALERT_GATHER_SECONDS": "30",
+    "QUIET_HOURS": "21:30-6:30",
+    "WEEKLY_REPORT": "on",
+}
+
+
+def wrong_setting(name: str, problem: str, example: str | None = None) -> str:
+    """A problem with the setting `name`: `problem` says what is wrong (a clause, no full
+    stop), `example` a right value (default: SETTING_EXAMPLES'; "" for none)."""
+    right = SETTING_EXAMPLES.get(name, "") if example is None else example
+    text = f"Cài đặt {name} chưa đúng: {problem}."
+    return f"{text} Ví dụ viết đúng: {name}={right}" if right else text
+
+
+def config_stopped(problem: str) -> str:
+    """What `bot.py` prints, then stops, when a setting is wrong."""
+    return f"Lỗi cấu hình, bot chưa chạy được: {problem}"
+
+
+def config_warned(warning: str) -> str:
+    """What `bot.py` prints, and goes on, for a setting that is likely a mistake."""
+    return f"Cảnh báo cấu hình: {warning}"
