@@ -564,6 +564,8 @@ class Conversation:
                 return [await self.subscriptions.mysubs_reply(chat)]
             case "latest":
                 return [self._latest_reply()]
+            case "why_no_alerts":  # "sao không thấy gửi tin gì": what it follows, and when
+                return [await self.subscriptions.alerts_status(chat)]
             case "forget":
                 if not manages:
                     return [Reply(msg.group_staff_only(self.settings.ward_name))]
@@ -639,7 +641,7 @@ class Conversation:
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
-        if intent.kind in ("topics", "mysubs"):
+        if intent.kind in ("topics", "mysubs", "why_no_alerts"):
             return True
         if intent.kind not in ("subscribe", "unsubscribe"):
             return False

@@ -346,3 +346,16 @@ class Subscriptions:
             buttons=self._unsub_buttons(followed),
             numbered_text=msg.mysubs_menu(len(names)),
         )
+
+    async def alerts_status(self, chat: ChatRef) -> Reply:
+        """Why no alert came: what the chat follows, and when alerts come (a new notice on
+        one of those topics, after the quiet hours), with the latest notices a tap away."""
+        names = [self._topic_name(t) for t in await self._followed(chat)]
+        quiet = self.settings.quiet_hours
+        text = msg.alerts_status(
+            self.settings.ward_name, names, str(quiet) if quiet else None, group=not chat.private
+        )
+        buttons = (Button(msg.LATEST_BUTTON, "latest"),)
+        if not names:
+            buttons = (Button(msg.TOPICS_BUTTON, "topics"), *buttons)
+        return Reply(text, buttons=buttons)

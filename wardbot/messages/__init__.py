@@ -103,6 +103,7 @@ from wardbot.messages.alerts import TOPICS_BUTTON as TOPICS_BUTTON
 from wardbot.messages.alerts import UNSUBSCRIBE_ALL_BUTTON as UNSUBSCRIBE_ALL_BUTTON
 from wardbot.messages.alerts import admin_group_closed as admin_group_closed
 from wardbot.messages.alerts import alert_burst_item as alert_burst_item
+from wardbot.messages.alerts import alerts_status as alerts_status
 from wardbot.messages.alerts import alert_burst_title as alert_burst_title
 from wardbot.messages.alerts import alert_footer as alert_footer
 from wardbot.messages.alerts import alert_stop_in_group as alert_stop_in_group

@@ -226,6 +226,38 @@ def mysubs(names: Sequence[str]) -> str:
     )
 
 
+def alerts_status(
+    ward_name: str, names: Sequence[str], quiet: str | None = None, *, group: bool = False
+) -> str:
+    """Why no alert came ("sao không thấy gửi tin gì"): what the chat follows (`names`),
+    that alerts come only for a new notice on those topics, held by the quiet hours `quiet`
+    ('21:30–6:30') if any; and what to choose (the latest notices, the topics)."""
+    who = "nhóm" if group else "anh/chị"
+    if not names:
+        return (
+            f"Dạ, hiện {who} chưa đăng ký nhận tin chủ đề nào nên em chưa gửi tin nào ạ. Em "
+            f"chỉ nhắn khi {unit(ward_name)} đăng thông báo mới về chủ đề đã đăng ký nhận "
+            f"tin. Chọn “Các chủ đề” bên dưới (hoặc gõ /topics) để chọn chủ đề muốn nhận "
+            "tin, hoặc “Thông báo mới” để xem ngay các thông báo mới nhất."
+        )
+    which = "chủ đề này" if len(names) == 1 else "các chủ đề này"
+    lines = [
+        f"Dạ, {who} đang nhận tin về:",
+        *(f"• {name}" for name in names),
+        "",
+        f"Em chỉ nhắn khi {unit(ward_name)} đăng thông báo mới về {which}; chưa có thông "
+        "báo mới thì chưa có tin ạ.",
+    ]
+    if quiet:
+        lines[-1] += f" Thông báo đăng ban đêm ({quiet}) em chờ đến sáng mới nhắn."
+    lines += [
+        "",
+        "Muốn xem ngay các thông báo mới nhất, chọn “Thông báo mới” bên dưới (hoặc gõ "
+        "/latest); muốn nhận tin thêm chủ đề khác, gõ /topics.",
+    ]
+    return "\n".join(lines)
+
+
 def mysubs_menu(count: int) -> str:
     """`mysubs` where the chat's `count` topics follow as numbered lines ("🔕 Bỏ nhận tin:
     …")."""

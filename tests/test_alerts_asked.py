@@ -1,0 +1,134 @@
+"""What residents ask about alerts and notices in their own words: why nothing was sent,
+the newest notices, "xem toàn văn" under /latest, topics gone from faq.yaml in /mysubs,
+and /forget with nothing left to delete."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import replace
+
+import pytest
+
+from handlers.base import Answerer
+from handlers.zalo import render_plain
+from wardbot import messages as msg
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.hours import QuietHours
+from wardbot.intents import parse_intent
+from wardbot.reply import Button, Reply
+from wardbot.store import ChatRef, Store
+
+CHAT = ChatRef("zalo", "31")
+
+
+@pytest.fixture
+async def store(ward_settings: Settings) -> AsyncIterator[Store]:
+    async with await Store.open(ward_settings.data_dir / "bot.sqlite3") as opened:
+        yield opened
+
+
+@pytest.fixture
+def conversation(ward_engine: Engine, store: Store, ward_settings: Settings) -> Conversation:
+    return Conversation(ward_engine, store, ward_settings)
+
+
+class Screen:
+    """A chat with numbered lines (Zalo, the terminal): what it was sent."""
+
+    def __init__(self) -> None:
+        self.shown: list[Reply] = []
+
+    async def send(self, replies: Sequence[Reply]) -> list[Button]:
+        self.shown += replies
+        return [button for reply in replies for button in reply.buttons]
+
+    def lines(self) -> str:
+        """The last message as the resident reads it, numbered lines and all."""
+        (text,), _ = render_plain([self.shown[-1]])
+        return text
+
+
+async def one(conversation: Conversation, text: str) -> Reply:
+    (reply,) = await conversation.handle_text(CHAT, text)
+    return reply
+
+
+# --- why no alert came ------------------------------------------------------------------
+
+WHY_NOTHING_SENT = [
+    "răng không thấy gửi tin chi cho tui hết rứa",  # central
+    "sao không thấy gửi tin gì cho tôi",  # northern
+    "sao hổng thấy gửi tin gì hết vậy",  # southern
+    "sao em khong nhan duoc thong bao nao ca tuan nay",
+    "tại sao phường không gửi tin nữa",
+    "mấy hôm nay sao không thấy phường gửi thông báo gì",
+]
+
+
+@pytest.mark.parametrize("text", WHY_NOTHING_SENT)
+async def test_why_nothing_was_sent_says_what_the_chat_follows_and_when_alerts_come(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert "Bảo hiểm y tế" in reply.text
+    assert "thông báo mới" in reply.text
+    assert "chưa có thông tin" not in reply.text
+    assert "latest" in [button.action for button in reply.buttons]
+
+
+async def test_why_nothing_was_sent_following_nothing_says_so_and_how_to_follow(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "sao hổng thấy gửi tin gì hết vậy")
+    assert "chưa đăng ký nhận tin chủ đề nào" in reply.text
+    assert [button.action for button in reply.buttons] == ["topics", "latest"]
+
+
+async def test_why_nothing_was_sent_names_the_quiet_hours_when_set(
+    ward_engine: Engine, store: Store, ward_settings: Settings
+) -> None:
+    night = replace(ward_settings, quiet_hours=QuietHours.parse("21:30-6:30"))
+    await store.subscribe(CHAT, "hoc-bong")
+    reply = await one(Conversation(ward_engine, store, night), "sao không thấy gửi tin gì")
+    assert "21:30–6:30" in reply.text
+    assert "Học bổng và khuyến học" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sao chưa gửi giấy hẹn",
+        "sao chưa nhận được thông báo nộp thuế",
+        "sao không nhận được tin nhắn otp",
+        "lâu rồi không thấy cán bộ",
+    ],
+)
+def test_what_was_not_sent_besides_news_stays_a_question(text: str) -> None:
+    assert parse_intent(text).kind == "question"
+
+
+# --- the newest notices -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "tui muốn coi mấy cái tin mới",
+        "cho xem thông báo mới nhất",
+        "có tin gì mới không",
+        "có thông báo mới nào không",
+        "co gi moi hong",
+        "xem giúp em các tin mới",
+    ],
+)
+async def test_asking_for_the_newest_notices_lists_them_as_latest_does(
+    conversation: Conversation, text: str
+) -> None:
+    asked = await one(conversation, text)
+    latest = await one(conversation, "/latest")
+    assert asked.text == latest.text
+    assert asked.buttons == latest.buttons
+    assert asked.buttons
