@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+from chat_ward import TODAY, write_chat_ward
 
 from handlers.base import Answerer
 from handlers.zalo import render_plain
@@ -132,3 +134,50 @@ async def test_asking_for_the_newest_notices_lists_them_as_latest_does(
     assert asked.text == latest.text
     assert asked.buttons == latest.buttons
     assert asked.buttons
+
+
+# --- "xem toàn văn" under the newest notices ---------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["xem toàn văn", "xem hết", "đọc đầy đủ"])
+async def test_reading_in_full_under_the_latest_asks_which_notice_by_number(
+    conversation: Conversation, ward_settings: Settings, typed: str
+) -> None:
+    answerer = Answerer("zalo", conversation, ward_settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "/latest", screen.send)
+    listed = screen.shown[-1].buttons
+    assert len(listed) > 1
+    await answerer.text(CHAT, typed, screen.send)
+    which = screen.shown[-1]
+    assert which.text == msg.full_text_which_of()
+    assert [b.label for b in which.buttons] == [b.label for b in listed]
+    assert f"2. {listed[1].full_label}" in screen.lines()
+    await answerer.text(CHAT, "2", screen.send)
+    opened = screen.shown[-1]
+    notice_id = listed[1].action.partition(":")[2]
+    assert opened.title is not None
+    assert opened == (await conversation.handle_action(CHAT, f"full:{notice_id}"))[0]
+
+
+async def test_reading_in_full_under_a_latest_of_one_notice_opens_it(
+    tmp_path: Path, store: Store, ward_settings: Settings
+) -> None:
+    faq, content = write_chat_ward(tmp_path)
+    kept = "2024-07-15-dieu-chinh-muc-dong-bhyt.md"
+    for notice in content.iterdir():
+        if notice.name != kept:
+            notice.unlink()
+    engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
+    try:
+        conversation = Conversation(engine, store, ward_settings)
+        answerer = Answerer("zalo", conversation, ward_settings, numbered=True)
+        screen = Screen()
+        await answerer.text(CHAT, "/latest", screen.send)
+        (listed,) = screen.shown[-1].buttons
+        await answerer.text(CHAT, "xem toàn văn", screen.send)
+        whole = await conversation.handle_action(CHAT, f"full:{kept[:-3]}")
+        assert listed.action == f"ann:{kept[:-3]}"
+        assert screen.shown[-1] == whole[0]
+    finally:
+        engine.close()
