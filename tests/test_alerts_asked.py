@@ -19,8 +19,10 @@ from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.hours import QuietHours
 from wardbot.intents import parse_intent
+from wardbot.models import Topic
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef, Store
+from wardbot.topic_renames import REMEMBER_DAYS, follow_renamed_topics
 
 CHAT = ChatRef("zalo", "31")
 
@@ -181,3 +183,45 @@ async def test_reading_in_full_under_a_latest_of_one_notice_opens_it(
         assert screen.shown[-1] == whole[0]
     finally:
         engine.close()
+
+
+# --- a followed topic staff removed -------------------------------------------------------
+
+DAY = 86400.0
+T0 = 1_722_470_400.0  # 2024-08-01
+
+
+async def test_mysubs_names_a_topic_removed_from_faq_yaml_by_the_name_it_last_had(
+    conversation: Conversation, store: Store
+) -> None:
+    """Staff removed "an-ninh" (named "An ninh trật tự") that the chat follows: /mysubs
+    and its buttons name it so for as long as the bot remembers the name (REMEMBER_DAYS),
+    stopping it by that name works, and only then its id is shown."""
+    topics = list(conversation.engine.corpus.topics)
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "an-ninh")
+    await follow_renamed_topics(store, [*topics, Topic("an-ninh", "An ninh trật tự")], T0)
+    await follow_renamed_topics(store, topics, T0 + DAY)  # the block deleted from faq.yaml
+
+    gone = msg.retired_topic("An ninh trật tự")
+    mine = await one(conversation, "/mysubs")
+    assert mine.text == msg.mysubs(["Bảo hiểm y tế", gone])
+    assert [b.label for b in mine.buttons][1] == msg.unsubscribe_button(gone)
+    assert "an-ninh" not in mine.text
+
+    await follow_renamed_topics(store, topics, T0 + (REMEMBER_DAYS + 2) * DAY)
+    assert (await one(conversation, "/mysubs")).text == msg.mysubs(
+        ["Bảo hiểm y tế", msg.retired_topic("an-ninh")]
+    )
+
+
+async def test_a_topic_removed_from_faq_yaml_stops_by_the_name_it_last_had(
+    conversation: Conversation, store: Store
+) -> None:
+    topics = list(conversation.engine.corpus.topics)
+    await store.subscribe(CHAT, "an-ninh")
+    await follow_renamed_topics(store, [*topics, Topic("an-ninh", "An ninh trật tự")], T0)
+    await follow_renamed_topics(store, topics, T0 + DAY)
+    stopped = await one(conversation, "/unsubscribe an ninh trật tự")
+    assert stopped.text == msg.unsubscribed(msg.retired_topic("An ninh trật tự"))
+    assert await store.subscriptions_of(CHAT) == []

@@ -26,10 +26,10 @@ def topics_list(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
     return "\n".join(lines)
 
 
-def retired_topic(topic_id: str) -> str:
+def retired_topic(name: str) -> str:
     """A topic a chat still follows that the ward no longer offers (gone from faq.yaml):
-    its id is all that is left of it."""
-    return f"{topic_id} (chủ đề đã ngừng)"
+    the name it last had (its id when that is no longer known)."""
+    return f"{name} (chủ đề đã ngừng)"
 
 
 def topics_menu(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
