@@ -225,3 +225,23 @@ async def test_a_topic_removed_from_faq_yaml_stops_by_the_name_it_last_had(
     stopped = await one(conversation, "/unsubscribe an ninh trật tự")
     assert stopped.text == msg.unsubscribed(msg.retired_topic("An ninh trật tự"))
     assert await store.subscriptions_of(CHAT) == []
+
+
+# --- /forget with nothing left -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("again", ["/forget", "quên tôi đi"])
+async def test_forget_a_second_time_says_nothing_was_stored(
+    conversation: Conversation, store: Store, again: str
+) -> None:
+    await store.subscribe(CHAT, "bhyt")
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, "/forget")).text == msg.forget_done()
+    assert (await one(conversation, again)).text == msg.forget_nothing()
+    # Something stored again (a question asked): deleted, and said so.
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, again)).text == msg.forget_done()
+
+
+async def test_forget_before_anything_was_stored_says_so(conversation: Conversation) -> None:
+    assert (await one(conversation, "/forget")).text == msg.forget_nothing()

@@ -569,10 +569,11 @@ class Conversation:
             case "forget":
                 if not manages:
                     return [Reply(msg.group_staff_only(self.settings.ward_name))]
-                if self.desk is not None:
-                    await self.desk.forget(chat)
-                await self.store.forget(chat)
+                deleted = await self.desk.forget(chat) if self.desk is not None else 0
+                deleted += await self.store.forget(chat)
                 self.memory.forget(chat)
+                if not deleted:  # asked again, say: nothing was left to delete
+                    return [Reply(msg.forget_nothing(group=not chat.private))]
                 return [Reply(msg.forget_done(group=not chat.private))]
             case "staff":
                 if self.desk is None and intent.arg:

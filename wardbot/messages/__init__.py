@@ -114,6 +114,7 @@ from wardbot.messages.alerts import choose_topic_to_unsubscribe as choose_topic_
 from wardbot.messages.alerts import correction_burst_item as correction_burst_item
 from wardbot.messages.alerts import correction_title as correction_title
 from wardbot.messages.alerts import forget_done as forget_done
+from wardbot.messages.alerts import forget_nothing as forget_nothing
 from wardbot.messages.alerts import group_back_unsubscribed as group_back_unsubscribed
 from wardbot.messages.alerts import group_staff_only as group_staff_only
 from wardbot.messages.alerts import latest as latest

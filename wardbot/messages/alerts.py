@@ -325,6 +325,15 @@ def forget_done(*, group: bool = False) -> str:
     )
 
 
+def forget_nothing(*, group: bool = False) -> str:
+    """/forget with nothing stored about the chat (asked a second time, say)."""
+    whose = "của nhóm" if group else "về anh/chị"
+    return (
+        f"Dạ, hiện em không lưu dữ liệu nào {whose} (không có chủ đề nhận tin hay câu hỏi "
+        "nào đã gửi), nên không có gì cần xóa ạ."
+    )
+
+
 # --- alerts -----------------------------------------------------------------------
 
 
