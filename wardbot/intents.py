@@ -136,7 +136,8 @@ _FIXED = (
         # news named ("sao chưa gửi giấy hẹn" is a question).
         "why_no_alerts",
         rf"(?:{_LATELY} )?(?:{_WHY} )?(?:{_WHO} )?{_NEVER} thay(?: {_WHO})?(?: {_SENT})?"
-        rf" {_NEWS_SENT}|(?:{_LATELY} )?{_WHY} (?:{_WHO} )?{_NEVER} (?:{_WHO} )?{_SENT} {_NEWS_SENT}",
+        rf" {_NEWS_SENT}"
+        rf"|(?:{_LATELY} )?{_WHY} (?:{_WHO} )?{_NEVER} (?:{_WHO} )?{_SENT} {_NEWS_SENT}",
     ),
     (
         "latest",

@@ -371,7 +371,6 @@ class Subscriptions:
         text = msg.alerts_status(
             self.settings.ward_name, names, str(quiet) if quiet else None, group=not chat.private
         )
-        buttons = (Button(msg.LATEST_BUTTON, "latest"),)
-        if not names:
-            buttons = (Button(msg.TOPICS_BUTTON, "topics"), *buttons)
-        return Reply(text, buttons=buttons)
+        latest = Button(msg.LATEST_BUTTON, "latest")
+        topics = Button(msg.TOPICS_BUTTON, "topics")
+        return Reply(text, buttons=(latest,) if names else (topics, latest))

@@ -103,11 +103,11 @@ from wardbot.messages.alerts import TOPICS_BUTTON as TOPICS_BUTTON
 from wardbot.messages.alerts import UNSUBSCRIBE_ALL_BUTTON as UNSUBSCRIBE_ALL_BUTTON
 from wardbot.messages.alerts import admin_group_closed as admin_group_closed
 from wardbot.messages.alerts import alert_burst_item as alert_burst_item
-from wardbot.messages.alerts import alerts_status as alerts_status
 from wardbot.messages.alerts import alert_burst_title as alert_burst_title
 from wardbot.messages.alerts import alert_footer as alert_footer
 from wardbot.messages.alerts import alert_stop_in_group as alert_stop_in_group
 from wardbot.messages.alerts import alert_title as alert_title
+from wardbot.messages.alerts import alerts_status as alerts_status
 from wardbot.messages.alerts import already_subscribed as already_subscribed
 from wardbot.messages.alerts import broadcast_title as broadcast_title
 from wardbot.messages.alerts import choose_topic_to_unsubscribe as choose_topic_to_unsubscribe
