@@ -4,15 +4,15 @@ and /forget with nothing left to delete."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from chat_ward import TODAY, write_chat_ward
+from numbered_screen import Screen
 
 from handlers.base import Answerer
-from handlers.zalo import render_plain
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
@@ -20,7 +20,7 @@ from wardbot.engine import Engine
 from wardbot.hours import QuietHours
 from wardbot.intents import parse_intent
 from wardbot.models import Topic
-from wardbot.reply import Button, Reply
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 from wardbot.topic_renames import REMEMBER_DAYS, follow_renamed_topics
 
@@ -36,22 +36,6 @@ async def store(ward_settings: Settings) -> AsyncIterator[Store]:
 @pytest.fixture
 def conversation(ward_engine: Engine, store: Store, ward_settings: Settings) -> Conversation:
     return Conversation(ward_engine, store, ward_settings)
-
-
-class Screen:
-    """A chat with numbered lines (Zalo, the terminal): what it was sent."""
-
-    def __init__(self) -> None:
-        self.shown: list[Reply] = []
-
-    async def send(self, replies: Sequence[Reply]) -> list[Button]:
-        self.shown += replies
-        return [button for reply in replies for button in reply.buttons]
-
-    def lines(self) -> str:
-        """The last message as the resident reads it, numbered lines and all."""
-        (text,), _ = render_plain([self.shown[-1]])
-        return text
 
 
 async def one(conversation: Conversation, text: str) -> Reply:
