@@ -474,11 +474,22 @@ def asks_full_text(text: str) -> bool:
     return _FULL_TEXT.fullmatch(" ".join(_WORD.findall(fold(text)))) is not None
 
 
+def _notices_listed(replies: Sequence[Reply]) -> tuple[Button, ...]:
+    """The notices a reply lists and offers nothing else (/latest, "tin mới"): a button
+    opening each whole, under its line's label; () when no reply does."""
+    for reply in replies:
+        choices = _numbered(reply.buttons)
+        if choices and all(b.action.partition(":")[0] == "ann" for b in choices):
+            return tuple(replace(b, action="full:" + b.action.partition(":")[2]) for b in choices)
+    return ()
+
+
 class FullTexts:
     """Per chat, what typing "xem toàn văn" opens: the "📄 Xem toàn văn" button of the
     document shown last (an answer, a notice, an alert: a reply with a title), the one
-    button of each notice when that was an alert listing several (the resident is asked
-    which), or nothing more when that one was shown whole."""
+    button of each notice when that was an alert listing several, or a list of notices
+    (/latest) shown since (the resident is asked which; with one notice listed, it opens),
+    or nothing more when that one was shown whole."""
 
     def __init__(self, size: int = MENUS_MAX) -> None:
         self._shown: LastPerChat[tuple[Button, ...]] = LastPerChat(size)
@@ -497,6 +508,8 @@ class FullTexts:
                 if at < r.lead or b.action.partition(":")[0] == "full"
             )
             self._shown.set(chat_id, tuple(full))
+        elif listed := _notices_listed(replies):
+            self._shown.set(chat_id, listed)
 
     def __contains__(self, chat_id: str) -> bool:
         return chat_id in self._shown

@@ -308,7 +308,7 @@ async def test_start(api: FakeBotApi, store: Store) -> None:
         ("/unsubscribe all", msg.unsubscribed_all(0)),
         ("/mysubs", msg.mysubs([])),
         ("/latest", "Các thông báo mới nhất của UBND Phường 2:"),
-        ("/forget", msg.forget_done()),
+        ("/forget", msg.forget_nothing()),  # a new chat: nothing stored to delete
         ("/help@phuong2_test_bot", "Cách hỏi:"),
     ],
 )

@@ -5,9 +5,9 @@ topics share their first words ("Bảo hiểm y tế", "Bảo hiểm xã hội")
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 import pytest
+from numbered_screen import Screen
 from own_ward import own_ward
 
 from handlers.base import Answerer
@@ -17,7 +17,7 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.intents import parse_intent
-from wardbot.reply import Button, Reply
+from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 
 TODAY = dt.date(2024, 8, 1)
@@ -126,18 +126,6 @@ async def test_a_name_said_as_the_south_says_it_follows_that_topic_but_another_w
 
 def engine_topics(conversation: Conversation) -> list:  # type: ignore[type-arg]
     return list(conversation.engine.corpus.topics)
-
-
-class Screen:
-    """A chat with numbered lines (Zalo, the terminal): what it was sent, and the buttons
-    it numbered."""
-
-    def __init__(self) -> None:
-        self.shown: list[Reply] = []
-
-    async def send(self, replies: Sequence[Reply]) -> list[Button]:
-        self.shown += replies
-        return [button for reply in replies for button in reply.buttons]
 
 
 async def test_several_numbers_under_the_topics_follow_each_and_name_one_off_the_list(

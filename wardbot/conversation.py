@@ -571,13 +571,16 @@ class Conversation:
                 return [await self.subscriptions.mysubs_reply(chat)]
             case "latest":
                 return [self._latest_reply()]
+            case "why_no_alerts":  # "sao không thấy gửi tin gì": what it follows, and when
+                return [await self.subscriptions.alerts_status(chat)]
             case "forget":
                 if not manages:
                     return [Reply(msg.group_staff_only(self.settings.ward_name))]
-                if self.desk is not None:
-                    await self.desk.forget(chat)
-                await self.store.forget(chat)
+                deleted = await self.desk.forget(chat) if self.desk is not None else 0
+                deleted += await self.store.forget(chat)
                 self.memory.forget(chat)
+                if not deleted:  # asked again, say: nothing was left to delete
+                    return [Reply(msg.forget_nothing(group=not chat.private))]
                 return [Reply(msg.forget_done(group=not chat.private))]
             case "staff":
                 if self.desk is None and intent.arg:
@@ -646,7 +649,7 @@ class Conversation:
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""
-        if intent.kind in ("topics", "mysubs"):
+        if intent.kind in ("topics", "mysubs", "why_no_alerts"):
             return True
         if intent.kind not in ("subscribe", "unsubscribe"):
             return False

@@ -84,6 +84,25 @@ def _names_a_market(original: list[str]) -> bool:
     return any(unicodedata.normalize("NFC", word).casefold() == _MARKET for word in original)
 
 
+# Asked at the end of "có gì mới không", as the south says it too ("hông", "hông ta").
+_ASKED = r"(?: khong| ko| k| hong| hok| chua)(?: ta| ha| vay)?"
+# Why nothing was sent: "sao", "tại sao", the centre's "răng", "ủa sao".
+_WHY = r"(?:ua )?(?:tai sao|vi sao|sao|rang|the sao)(?: ma)?"
+# Who sent, or got, nothing: "sao phường không gửi", "sao em không nhận được".
+_WHO = rf"(?:ben )?(?:ubnd(?: {_UNIT})?|{_UNIT}|bot|ban|ad|admin|toi|tui|minh|em|con|chau|tao|tau)"
+_LATELY = r"(?:lau roi|lau nay|may hom nay|may bua nay|may bua|dao nay|(?:ca )?tuan nay)"
+_NEVER = r"(?:khong|ko|k|hong|hem|hok|chua|cha|chang)"
+_SENT = r"(?:gui|nhan(?: duoc)?|bao|co)"
+# The news not sent, and how its sentence ends: "tin chi cho tui hết rứa", "thông báo
+# nào cả tuần nay", "tin gì hết vậy".
+_NEWS_SENT = (
+    r"(?:tin|tin tuc|tin nhan|thong bao|ban tin)(?: (?:gi|chi|nao)(?: moi)?| moi)?"
+    r"(?: (?:cho|toi|den) (?:toi|tui|minh|em|con|chau|tao|tau|nhom))?"
+    r"(?: (?:het|ca|nua|luon|roi|het tron|vay|the|rua|ri|z|dzay|ha|a|nhi|ta|he|ne))*"
+    r"(?: (?:ca|may|tu) (?:tuan|thang|hom|bua)(?: nay| roi)?| lau (?:roi|nay|qua))?"
+    r"(?: (?:vay|the|rua|z|ha|a|nhi|ta))*"
+)
+
 _FIXED = (
     (
         # Is anyone there? "alo có ai không", "có ai trực không ạ": answered by the greeting,
@@ -112,14 +131,25 @@ _FIXED = (
         r"|co (?:nhung |cac )?chu de (?:nao|gi)",
     ),
     (
+        # Why no alert came: "sao không thấy gửi tin gì cho tôi", the centre's "răng không
+        # thấy gửi tin chi cho tui hết rứa", the south's "sao hổng thấy gửi tin gì hết":
+        # news named ("sao chưa gửi giấy hẹn" is a question).
+        "why_no_alerts",
+        rf"(?:{_LATELY} )?(?:{_WHY} )?(?:{_WHO} )?{_NEVER} thay(?: {_WHO})?(?: {_SENT})?"
+        rf" {_NEWS_SENT}"
+        rf"|(?:{_LATELY} )?{_WHY} (?:{_WHO} )?{_NEVER} (?:{_WHO} )?{_SENT} {_NEWS_SENT}",
+    ),
+    (
         "latest",
-        r"(?:xem )?(?:cac |nhung )?(?:tin|tin tuc|thong bao|ban tin)"
+        # "Xem tin mới", the south's "coi mấy cái tin mới", "cho xem thông báo mới nhất".
+        r"(?:(?:cho )?(?:xem|coi|doc|mo)(?: (?:giup|thu|qua)(?: (?:em|toi|minh|tui))?)? )?"
+        r"(?:(?:cac|nhung|may|mot so)(?: cai)? )?(?:tin|tin tuc|thong bao|ban tin)"
         rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
         # "(Dạo này bên phường) có gì mới không", "có thông báo gì không": what is new,
         # said of no subject ("thẻ bhyt có gì mới không" is a question).
         rf"|(?:(?:dao nay|gan day|hom nay|tuan nay|ben|o|ubnd|{_UNIT}|oi) )*"
-        r"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?|gi moi)(?: khong| ko| chua)"
-        r"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: khong| ko| chua)?",
+        rf"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?|gi moi){_ASKED}"
+        rf"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: nao| gi)?(?:{_ASKED})?",
     ),
     (
         "mysubs",
@@ -551,7 +581,8 @@ def parse_intent(text: str) -> Intent:
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'contact' (the ward's
     phone number asked: "sđt phường là gì"), 'address' (where the ward office is: "phường
     ở đâu"), 'office_phone' (another office's number: "sđt công an phường", `arg` that
-    office as typed), 'empty', 'phone' (a phone
+    office as typed), 'why_no_alerts' (why no alert came: "sao không thấy gửi tin gì"),
+    'empty', 'phone' (a phone
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
     (about the ward's staff or service: wardbot.complaints) and 'question'."""

@@ -14,7 +14,7 @@ from wardbot.models import Announcement, Topic
 from wardbot.ports import Searcher
 from wardbot.reply import Button, Reply, digest, make_action
 from wardbot.store import ChatRef, Store
-from wardbot.topic_renames import renamed_ids, renamed_to
+from wardbot.topic_renames import last_names, renamed_ids, renamed_to
 
 # A topic's buttons, by the list they are in (see Subscriptions.toggle): 'sub' and 'unsub'
 # in the list of every topic, 'drop' in the list of the chat's own, 'follow' under an answer.
@@ -28,12 +28,16 @@ class Subscriptions:
         self.engine = engine
         self.store = store
         self.settings = settings
+        # The names faq.yaml last gave topics since removed from it (wardbot.topic_renames),
+        # read again whenever a chat follows one (`_note_gone`).
+        self._gone_names: dict[str, str] = {}
 
     async def topic(self, ref: str, followed: Sequence[str] = ()) -> Topic | None:
         """The topic a button's `ref` (its id, or '#digest') means; among the `followed`
         ones faq.yaml no longer has too, so that they can still be stopped; or, for a
         button shown before staff changed the topic's id, the topic under its new id
         (wardbot.topic_renames)."""
+        await self._note_gone(followed)
         topics = [*self.engine.corpus.topics, *self._retired(followed)]
         if ref.startswith("#"):
             found = next((t for t in topics if digest(t.id) == ref[1:]), None)
@@ -46,15 +50,22 @@ class Subscriptions:
         # Renamed, then removed from faq.yaml: one of the `followed` ones, still stopped.
         return found or await renamed_to(self.store, ref, topics)
 
+    async def _note_gone(self, followed: Sequence[str]) -> None:
+        """Read the names topics since removed from faq.yaml last had, when `followed`
+        holds one (else faq.yaml names them all)."""
+        if any(self.engine.corpus.topic(t) is None for t in followed):
+            self._gone_names = await last_names(self.store)
+
     def _retired(self, followed: Sequence[str]) -> list[Topic]:
-        """The topics in `followed` since removed from faq.yaml: named by their id, marked
-        as no longer offered (alerts no longer come for them, but the chat follows them)."""
+        """The topics in `followed` since removed from faq.yaml: named by the name they last
+        had (by their id when it is no longer known), marked as no longer offered (alerts
+        no longer come for them, but the chat follows them)."""
         corpus = self.engine.corpus
-        return [Topic(t, msg.retired_topic(t)) for t in followed if corpus.topic(t) is None]
+        return [Topic(t, self._topic_name(t)) for t in followed if corpus.topic(t) is None]
 
     def _topic_name(self, topic_id: str) -> str:
         topic = self.engine.corpus.topic(topic_id)
-        return topic.name if topic else msg.retired_topic(topic_id)
+        return topic.name if topic else msg.retired_topic(self._gone_names.get(topic_id, topic_id))
 
     def resolve(self, wanted: str, *, strict: bool, followed: Sequence[str] = ()) -> Topic | None:
         """The topic `wanted` names. Strict: only its id or name, never a keyword; or the
@@ -65,7 +76,11 @@ class Subscriptions:
         if strict:
             key = topic_key(wanted)
             named = (t for t in self.engine.corpus.topics if key in topic_forms(t.id, t.name))
-            retired = (t for t in self._retired(followed) if key == topic_key(t.id))
+            retired = (
+                t
+                for t in self._retired(followed)
+                if key in (topic_key(t.id), topic_key(self._gone_names.get(t.id, t.id)))
+            )
             return next(named, None) or next(retired, None)
         return self.engine.find_topic(wanted)
 
@@ -334,6 +349,7 @@ class Subscriptions:
         """The chat's topic ids, in the order of faq.yaml (topics since removed last)."""
         order = {topic.id: n for n, topic in enumerate(self.engine.corpus.topics)}
         followed = await self.store.subscriptions_of(chat)
+        await self._note_gone(followed)
         return sorted(followed, key=lambda t: order.get(t, len(order)))
 
     async def mysubs_reply(self, chat: ChatRef) -> Reply:
@@ -346,3 +362,15 @@ class Subscriptions:
             buttons=self._unsub_buttons(followed),
             numbered_text=msg.mysubs_menu(len(names)),
         )
+
+    async def alerts_status(self, chat: ChatRef) -> Reply:
+        """Why no alert came: what the chat follows, and when alerts come (a new notice on
+        one of those topics, after the quiet hours), with the latest notices a tap away."""
+        names = [self._topic_name(t) for t in await self._followed(chat)]
+        quiet = self.settings.quiet_hours
+        text = msg.alerts_status(
+            self.settings.ward_name, names, str(quiet) if quiet else None, group=not chat.private
+        )
+        latest = Button(msg.LATEST_BUTTON, "latest")
+        topics = Button(msg.TOPICS_BUTTON, "topics")
+        return Reply(text, buttons=(latest,) if names else (topics, latest))

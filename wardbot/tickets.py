@@ -709,15 +709,15 @@ class TicketBook:
             )
         return cursor.rowcount > 0
 
-    async def forget(self, chat: ChatRef, now: float) -> list[Withdrawal]:
-        """Delete the chat's tickets (their messages and posts with them); returns what they
-        left in the staff group, to withdraw. One transaction: what the desk posts meanwhile
-        is either recorded here, or finds its ticket gone (`set_thread`, `mark_posted`)."""
+    async def forget(self, chat: ChatRef, now: float) -> tuple[int, list[Withdrawal]]:
+        """Delete the chat's tickets (their messages and posts with them); returns how many
+        and what they left in the staff group, to withdraw. One transaction: what the desk
+        posts meanwhile is either recorded here, or finds its ticket gone (`set_thread`,
+        `mark_posted`)."""
         async with self.store.writing() as db:
-            _, withdrawals = await _take_out(
+            return await _take_out(
                 db, "channel = ? AND chat_id = ?", (chat.channel, chat.chat_id), now
             )
-        return withdrawals
 
     # --- withdrawals: what gone tickets left in the staff group ---------------------------
 

@@ -205,6 +205,15 @@ async def renamed_to(store: Store, topic_id: str, known: Sequence[Topic]) -> Top
     return None
 
 
+async def last_names(store: Store) -> dict[str, str]:
+    """The name faq.yaml last gave each topic (id -> name) at the last look, and each
+    followed topic gone since, remembered (VANISHED_KEY): so that a chat's list can still
+    name a topic staff removed, rather than show its id."""
+    seen = _seen(await store.meta_value(SEEN_KEY)) or {}
+    vanished = _vanished(await store.meta_value(VANISHED_KEY))
+    return {**seen, **{topic_id: name for topic_id, (name, _) in vanished.items()}}
+
+
 async def renamed_ids(store: Store) -> list[str]:
     """Every topic id staff changed (`renamed_to` leads on from it)."""
     return sorted(_renames(await store.meta_value(RENAMED_KEY)))

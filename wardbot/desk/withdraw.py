@@ -24,14 +24,15 @@ WITHDRAW_FOR = 7 * 86400.0
 class Withdrawals(DeskBase):
     """What gone tickets left in the staff group, deleted."""
 
-    async def forget(self, chat: ChatRef) -> None:
+    async def forget(self, chat: ChatRef) -> int:
         """Delete the chat's tickets, then take them out of the staff group too (what fails
-        there is tried again later: `withdraw_due`). A ticket being posted at that moment is
-        taken out by the poster (`_post`)."""
+        there is tried again later: `withdraw_due`); returns how many. A ticket being
+        posted at that moment is taken out by the poster (`_post`)."""
         await self._group()
-        withdrawals = await self.tickets.forget(chat, self.clock())
+        deleted, withdrawals = await self.tickets.forget(chat, self.clock())
         if self.room is not None:
             await self._withdraw(self.room, withdrawals)
+        return deleted
 
     async def purge(self, before: float, waiting_before: float | None = None) -> int:
         """Retention: delete the tickets quiet since before `before` (those still waiting

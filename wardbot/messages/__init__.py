@@ -111,12 +111,14 @@ from wardbot.messages.alerts import alert_burst_title as alert_burst_title
 from wardbot.messages.alerts import alert_footer as alert_footer
 from wardbot.messages.alerts import alert_stop_in_group as alert_stop_in_group
 from wardbot.messages.alerts import alert_title as alert_title
+from wardbot.messages.alerts import alerts_status as alerts_status
 from wardbot.messages.alerts import already_subscribed as already_subscribed
 from wardbot.messages.alerts import broadcast_title as broadcast_title
 from wardbot.messages.alerts import choose_topic_to_unsubscribe as choose_topic_to_unsubscribe
 from wardbot.messages.alerts import correction_burst_item as correction_burst_item
 from wardbot.messages.alerts import correction_title as correction_title
 from wardbot.messages.alerts import forget_done as forget_done
+from wardbot.messages.alerts import forget_nothing as forget_nothing
 from wardbot.messages.alerts import group_back_unsubscribed as group_back_unsubscribed
 from wardbot.messages.alerts import group_staff_only as group_staff_only
 from wardbot.messages.alerts import latest as latest

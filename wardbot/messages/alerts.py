@@ -26,10 +26,10 @@ def topics_list(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
     return "\n".join(lines)
 
 
-def retired_topic(topic_id: str) -> str:
+def retired_topic(name: str) -> str:
     """A topic a chat still follows that the ward no longer offers (gone from faq.yaml):
-    its id is all that is left of it."""
-    return f"{topic_id} (chủ đề đã ngừng)"
+    the name it last had (its id when that is no longer known)."""
+    return f"{name} (chủ đề đã ngừng)"
 
 
 def topics_menu(ward_name: str, names: Sequence[tuple[str, bool]]) -> str:
@@ -226,6 +226,38 @@ def mysubs(names: Sequence[str]) -> str:
     )
 
 
+def alerts_status(
+    ward_name: str, names: Sequence[str], quiet: str | None = None, *, group: bool = False
+) -> str:
+    """Why no alert came ("sao không thấy gửi tin gì"): what the chat follows (`names`),
+    that alerts come only for a new notice on those topics, held by the quiet hours `quiet`
+    ('21:30–6:30') if any; and what to choose (the latest notices, the topics)."""
+    who = "nhóm" if group else "anh/chị"
+    if not names:
+        return (
+            f"Dạ, hiện {who} chưa đăng ký nhận tin chủ đề nào nên em chưa gửi tin nào ạ. Em "
+            f"chỉ nhắn khi {unit(ward_name)} đăng thông báo mới về chủ đề đã đăng ký nhận "
+            f"tin. Chọn “Các chủ đề” bên dưới (hoặc gõ /topics) để chọn chủ đề muốn nhận "
+            "tin, hoặc “Thông báo mới” để xem ngay các thông báo mới nhất."
+        )
+    which = "chủ đề này" if len(names) == 1 else "các chủ đề này"
+    lines = [
+        f"Dạ, {who} đang nhận tin về:",
+        *(f"• {name}" for name in names),
+        "",
+        f"Em chỉ nhắn khi {unit(ward_name)} đăng thông báo mới về {which}; chưa có thông "
+        "báo mới thì chưa có tin ạ.",
+    ]
+    if quiet:
+        lines[-1] += f" Thông báo đăng ban đêm ({quiet}) em chờ đến sáng mới nhắn."
+    lines += [
+        "",
+        "Muốn xem ngay các thông báo mới nhất, chọn “Thông báo mới” bên dưới (hoặc gõ "
+        "/latest); muốn nhận tin thêm chủ đề khác, gõ /topics.",
+    ]
+    return "\n".join(lines)
+
+
 def mysubs_menu(count: int) -> str:
     """`mysubs` where the chat's `count` topics follow as numbered lines ("🔕 Bỏ nhận tin:
     …")."""
@@ -290,6 +322,15 @@ def forget_done(*, group: bool = False) -> str:
         "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (các chủ đề đã đăng ký nhận tin "
         "và các câu hỏi đã gửi). "
         "Anh/chị sẽ không nhận thêm tin nào; vẫn có thể tiếp tục hỏi đáp bình thường."
+    )
+
+
+def forget_nothing(*, group: bool = False) -> str:
+    """/forget with nothing stored about the chat (asked a second time, say)."""
+    whose = "của nhóm" if group else "về anh/chị"
+    return (
+        f"Dạ, hiện em không lưu dữ liệu nào {whose} (không có chủ đề nhận tin hay câu hỏi "
+        "nào đã gửi), nên không có gì cần xóa ạ."
     )
 
 

@@ -40,6 +40,12 @@ log = logging.getLogger(__name__)
 STALE_QUOTES = "DELETE FROM quoted_lines WHERE message NOT IN (SELECT id FROM messages)"
 
 
+# Per-chat tables of messages on their way, which every message received writes to: what
+# comes in and was seen (its key), the reply window it opens, the web chat's transcript
+# and resume handle. Deleted by /forget, but not what the resident is told was stored.
+PASSING = frozenset({"inbox", "inbox_seen", "reply_windows", "web_messages", "web_resume"})
+
+
 class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, ReplyWindows):
     """Async access to the bot's database. Open with `await Store.open(path)`."""
 
@@ -158,7 +164,8 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
 
     async def forget(self, chat: ChatRef) -> int:
         """Delete every row about `chat`, in every per-chat table (and what `forgetting`
-        keeps elsewhere, first); returns rows deleted."""
+        keeps elsewhere, first); returns rows deleted, not counting those of PASSING (the
+        message being answered, /forget itself, has some)."""
         for forget in self.forgetting:
             forget(chat)
         tables = await self.per_chat_tables()
@@ -186,5 +193,6 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
                     f'DELETE FROM "{table}" WHERE channel = ? AND chat_id = ?',  # noqa: S608
                     (chat.channel, chat.chat_id),
                 )
-                deleted += max(cursor.rowcount, 0)
+                if table not in PASSING:
+                    deleted += max(cursor.rowcount, 0)
         return deleted
