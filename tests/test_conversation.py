@@ -1813,11 +1813,60 @@ async def test_unquoted_questions_left_in_two_replies_are_named_by_their_place(
     )
     answer, *others = await say(conversation, asked)
     assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
-    assert sorted(other.text.split("\n")[0] for other in others) == [
-        "Về câu hỏi thứ ba:",
+    # In the order asked, though the third has close matches and the second none.
+    assert [other.text.split("\n")[0] for other in others] == [
         "Về câu hỏi thứ hai:",
+        "Về câu hỏi thứ ba:",
     ]
     assert msg.about_parts([None, None], [2, 3]) == "Về các câu hỏi thứ hai và thứ ba:"
+
+
+async def test_replies_to_several_questions_follow_the_order_asked(
+    conversation: Conversation,
+) -> None:
+    """The question nothing answers asked first: its reply first, then the answer."""
+    unknown, answer = await say(
+        conversation, "giá vé xe buýt lên thành phố là bao nhiêu? mất thẻ bhyt thì làm sao?"
+    )
+    assert unknown.text.startswith("Về câu “Giá vé xe buýt lên thành phố là bao nhiêu”:")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+
+
+async def test_a_paper_whose_close_matches_name_nothing_of_it_gets_no_list(
+    conversation: Conversation,
+) -> None:
+    """ "Mất ví": the entries found by "mất" alone are no match for a wallet; the line
+    saying the bot has no information, not a list of lost papers."""
+    wallet, answer = await say(conversation, "mất ví và thẻ bhyt thì làm sao")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
+    assert wallet.text.startswith("Về câu “Mất ví thì làm sao”:")
+    assert wallet.text.endswith(msg.no_answer(WARD_NAME, "0276 3822 123"))
+    assert not [b for b in wallet.buttons if b.action.startswith("doc:")]
+
+
+def test_papers_named_before_what_is_done_and_people_joined_by_va() -> None:
+    """ "Khai sinh và khai tử làm ở đâu": asked of each as of one ("làm khai tử ở đâu");
+    two people joined by "và" are one question about both, not two papers."""
+    assert [part.text for part in paired_parts("khai sinh và khai tử làm ở đâu")] == [
+        "làm khai sinh ở đâu",
+        "làm khai tử ở đâu",
+    ]
+    assert paired_parts("Lê Văn Nam và Phạm Thị Hoa đăng ký kết hôn ở đâu") == []
+    assert paired_parts("vợ và chồng đăng ký kết hôn ở đâu") == []
+    assert paired_parts("bố và mẹ làm giấy khai sinh cho con ở đâu") == []
+
+
+def test_puzzlement_after_an_answer_is_no_question() -> None:
+    """ "Thế thì là sao", "k hiểu sao lại vậy": what was unclear?, not 'no information';
+    "không hiểu sao" before what happened is a question."""
+    for said in ("thế thì là sao", "vay thi la sao", "k hiểu sao lại vậy", "ko hieu sao lai the"):
+        assert parse_intent(said).kind == "huh", said
+    assert parse_intent("không hiểu sao thẻ bhyt bị khóa").kind == "question"
+
+
+def test_a_quoted_question_keeps_the_capitals_typed(ward_engine: Engine) -> None:
+    assert ward_engine.accented("em muốn hỏi về Phường 2 ạ") == "em muốn hỏi về Phường 2 ạ"
+    assert ward_engine.accented("mất CCCD thì làm sao") == "mất CCCD thì làm sao"
 
 
 def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
@@ -1883,8 +1932,8 @@ async def test_stats_count_each_question_of_a_message_and_sai_roi_takes_back_the
     replies = await say(conversation, asked)
     assert [reply.title for reply in replies] == [
         "Mất thẻ bảo hiểm y tế thì làm sao?",
+        None,  # in the order asked
         "Đăng ký tạm trú cần giấy tờ gì?",
-        None,
     ]
     assert await store.question_counts(0) == (3, 1)
     assert await store.unanswered(0) == ["giá vé xe buýt lên thành phố là bao nhiêu"]

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import math
 import os
+import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,7 @@ from wardbot.yaml_values import UnreadTopic
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+_TYPED_WORD = re.compile(r"[^\W_]+")
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
 CANDIDATES = 30
@@ -1224,20 +1226,37 @@ class Engine:
 
     # ---------------------------------------------------------------- browsing
     def accented(self, text: str) -> str | None:
-        """`text` (a resident's words) as a reply may quote it back: lower case, Telex
-        decoded, diacritics put back where the ward's texts make each choice plain
-        ("bang lai xe": "bằng lái xe"); abbreviations ("sdt") as typed, and all of a text
-        typed mostly with diacritics (its unaccented words meant so). None when unsure: a
-        choice the texts leave open, or an unaccented syllable they never use."""
+        """`text` (a resident's words) as a reply may quote it back: with the capitals
+        typed ("Phường 5", "CCCD"), Telex decoded, diacritics put back where the ward's
+        texts make each choice plain ("bang lai xe": "bằng lái xe"); abbreviations ("sdt")
+        as typed, and all of a text typed mostly with diacritics (its unaccented words
+        meant so). None when unsure: a choice the texts leave open, or an unaccented
+        syllable they never use."""
         words = tokens(text, known=self._analyzer.known, regional=False)
         if diacritics_share(text) >= ACCENTED_SHARE:
-            return " ".join(words)
+            return " ".join(_cased(words, text))
         model = self._accents
         for word in words:
             if word == fold_word(word) and word not in model.spellings and spells_a_syllable(word):
                 return None
         restored = model.restore_surely(words, math.log(QUOTE_SURETY))
-        return None if restored is None else " ".join(restored)
+        return None if restored is None else " ".join(_cased(restored, text))
+
+    def heading_names(self, doc_id: str, text: str) -> bool:
+        """Whether the heading of `doc_id` (its question and variants, or its title) has
+        a word of `text`, read as a question's words are ("bhyt": "bảo hiểm y tế"; a typo
+        mended), spelt as typed: a close match found by other words only ("mất ví thì làm
+        sao" and the lost ID card, by "mất") names nothing `text` does."""
+
+        def names() -> bool:
+            entry = self._entries.get(doc_id)
+            words = self._question_words(text)
+            if entry is None or not words:
+                return False
+            query = self._query(text, words)
+            return any(ranking.credit(query, w, entry.text.head_terms) > 0.5 for w in words)
+
+        return self._searching(names)
 
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries on the subject of `doc_id`, for 'related questions' buttons:
@@ -1323,6 +1342,24 @@ class Engine:
     def document(self, doc_id: str) -> Doc | None:
         entry = self._entries.get(doc_id)
         return entry.doc if entry else None
+
+
+def _cased(words: list[str], typed: str) -> list[str]:
+    """`words` (of `typed`, lower case) with the capitals of the words typed that they
+    spell, accents aside ("Phuong": "Phường"; a word read as another, as typed)."""
+    said = _TYPED_WORD.findall(typed)
+    if len(said) != len(words):
+        return words
+    return [
+        word
+        if fold_word(word) != fold_word(as_typed.lower())
+        else word.upper()
+        if as_typed.isupper() and len(as_typed) > 1
+        else word[:1].upper() + word[1:]
+        if as_typed[:1].isupper()
+        else word
+        for word, as_typed in zip(words, said, strict=True)
+    ]
 
 
 def _related(doc: FaqEntry | Announcement, other: FaqEntry | Announcement, today: dt.date) -> bool:

@@ -504,6 +504,8 @@ _NOT_A_PAPER = _words(
     "thi phai can co o lam nhu duoc dc nop xin de la ra bi mat het khi bao muon chuyen "
     "cap doi mang dung thieu hong rach giu di den ve cho cua ca ma nen dang ky"
 )
+# What is done with the papers, said after them ("khai sinh và khai tử làm ở đâu").
+_DONE_WITH = _words("lam xin nop dang cap doi")
 MAX_PAPER_WORDS = 4  # "giấy xác nhận cư trú"; more is a clause, not a paper's name
 MAX_PAIRED_WORDS = 20
 # What is asked of both, before the first paper named ("lệ phí cccd và khai sinh bao
@@ -539,12 +541,25 @@ def paired_parts(text: str) -> list[Part]:
     first, second, tail = typed[start:join], typed[join + 1 : end], typed[end:]
     if not (0 < len(first) <= MAX_PAPER_WORDS and 0 < len(second) <= MAX_PAPER_WORDS):
         return []
+    if _a_name(first) or _a_name(second):
+        return []  # two people ("Nguyễn Văn A và Trần Thị B"): one question of both
+    head = typed[:start]
+    if not head and tail and words[end] in _DONE_WITH:
+        # "khai sinh và khai tử làm ở đâu": asked of each as it is said of one ("làm
+        # khai tử ở đâu"), what is done with it first.
+        done = 2 if words[end : end + 2] in (["dang", "ky"], ["lam", "lai"]) else 1
+        head, tail = tail[:done], tail[done:]
     asks = "?" in text or ASKING.search(" ".join(words[end:])) is not None
     if _PERSONAL & {w.casefold() for w in second} or not asks:
         return []
-    head = typed[:start]
     asked = [" ".join([*head, *paper, *tail]) for paper in (first, second)]
     return [Part(part, True) for part in asked] if all(map(_plainly_asks, asked)) else []
+
+
+def _a_name(typed: list[str]) -> bool:
+    """Whether the words `typed` are a person's name, each capitalised ("Trần Thị B"), not
+    an abbreviation in capitals ("CCCD")."""
+    return len(typed) > 1 and all(w[:1].isupper() and not w[1:].isupper() for w in typed)
 
 
 def _ends_paper(words: list[str], at: int) -> bool:
@@ -560,6 +575,12 @@ def own_words(text: str) -> list[str]:
     any procedure has (its fee, papers, time, place)."""
     rest = ASKING.sub(" ", " ".join(_WORD.findall(fold(text))))
     return [word for word in rest.split() if word not in _FOLLOW_UP]
+
+
+def named_words(text: str) -> str:
+    """The words of `text` that `own_words` keeps, as typed (with their accents)."""
+    own = set(own_words(text))
+    return " ".join(word for word in _WORD.findall(text) if fold(word) in own)
 
 
 # Emoji alone that say the resident is displeased (under an answer: it missed), sad, or

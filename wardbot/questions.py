@@ -27,7 +27,14 @@ from wardbot.doc_replies import (
     not_said_reply,
     not_stated_reply,
 )
-from wardbot.intents import EMOJI, Intent, after_courtesies, paired_parts, question_parts
+from wardbot.intents import (
+    EMOJI,
+    Intent,
+    after_courtesies,
+    named_words,
+    paired_parts,
+    question_parts,
+)
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -276,47 +283,61 @@ class Questions:
         # A follow-up next ("lệ phí bao nhiêu?") is about the message: about them all.
         await self.memory.keep_context(chat, tuple(doc.id for doc in answered), sender)
         today = self.engine.today
-        replies = [document_reply(doc, self.settings, today=today) for doc in answered]
+        # Each reply at the place of the (first) question it is about: in the order asked.
+        placed = [
+            (at, document_reply(doc, self.settings, today=today))
+            for at, (_, answer) in enumerate(each)
+            if (doc := _answered_with(answer)) is not None
+        ]
         if relayed is None:  # takes back all of them
-            replies[-1] = with_button(replies[-1], wrong_button(question))
+            at, last = placed[-1]
+            placed[-1] = (at, with_button(last, wrong_button(question)))
         if unanswered and relayed is not None:
-            replies.append(relayed)
+            placed.append((len(each), relayed))  # of the message, after all its answers
         elif unanswered:
-            asked = [part for part, _ in each]
-            replies.extend(await self._unanswered_parts(chat, unanswered, given, asked))
+            placed.extend(await self._unanswered_parts(chat, each, given))
+        replies = [reply for _, reply in sorted(placed, key=lambda placing: placing[0])]
         return [*replies[:-1], with_button(replies[-1], follow)]
 
     async def _unanswered_parts(
-        self,
-        chat: ChatRef,
-        unanswered: list[tuple[str, Answer]],
-        given: set[str],
-        asked: list[str],
-    ) -> list[Reply]:
-        """The replies to the questions of a message that nothing answers: for each with
-        close matches (not the entries `given`, which the resident has just read), those;
-        for those with none, one 'no information' naming them all; under the last, one
-        offer to pass them all to staff. `asked`: the message's questions, in order."""
-        staff = await self.staff_offer(chat, "\n".join(part for part, _ in unanswered))
-        unanswered = [
-            (part, replace(answer, offers=tuple(h for h in answer.offers if h.id not in given)))
-            for part, answer in unanswered
-        ]
-        listed = [(part, answer) for part, answer in unanswered if answer.offers]
-        unknown = [part for part, answer in unanswered if not answer.offers]
-        groups = [([part], answer) for part, answer in listed]
-        if unknown:
-            groups.append((unknown, Answer(" ".join(unknown), False)))
+        self, chat: ChatRef, each: list[tuple[str, Answer]], given: set[str]
+    ) -> list[tuple[int, Reply]]:
+        """The replies to the questions of a message (`each`: each and its answer, in
+        order) that nothing answers, each with the place of the first question it is
+        about: for each with close matches naming something it names (not the entries
+        `given`, which the resident has just read), those; for those with none, 'no
+        information', one for questions asked one after the other; under the last, one
+        offer to pass them all to staff. A close match found only by words the question
+        shares with any procedure, or with the paper beside it ("mất ví" of "mất ví và
+        cccd thì làm sao", by "mất"), is no match: a list of those would be noise."""
+        unanswered = [(at, part, a) for at, (part, a) in enumerate(each) if not a.answered]
+        staff = await self.staff_offer(chat, "\n".join(part for _, part, _ in unanswered))
+        groups: list[tuple[list[int], list[str], tuple[Hit, ...]]] = []
+        for at, part, answer in unanswered:
+            named = named_words(part)
+            offers = tuple(
+                hit
+                for hit in answer.offers
+                if hit.id not in given and self.engine.heading_names(hit.id, named)
+            )
+            if offers or not groups or groups[-1][2] or groups[-1][0][-1] != at - 1:
+                groups.append(([at], [part], offers))
+            else:  # 'no information' for this one too, right after the one before
+                groups[-1][0].append(at)
+                groups[-1][1].append(part)
         replies = []
-        for at, (parts, answer) in enumerate(groups, 1):
-            reply = no_answer_reply(answer, self.settings, staff if at == len(groups) else None)
+        for number, (places, parts, offers) in enumerate(groups, 1):
+            answer = Answer(" ".join(parts), False, offers=offers)
+            reply = no_answer_reply(answer, self.settings, staff if number == len(groups) else None)
             # Several replies: an unquoted one says which questions by their places.
-            places = [asked.index(part) + 1 for part in parts] if len(groups) > 1 else []
-            about = msg.about_parts([self.engine.accented(part) for part in parts], places)
-            replies.append(replace(reply, text=f"{about}\n\n{reply.text}"))
-        offers = [hit for _, answer in listed for hit in answer.offers]
-        if len(unanswered) == 1 and len(offers) == 1 and chat.private:
-            await self.memory.offer(chat, offers[0].id)  # "có" opens it, as after a question
+            about = msg.about_parts(
+                [self.engine.accented(part) for part in parts],
+                [at + 1 for at in places] if len(groups) > 1 else [],
+            )
+            replies.append((places[0], replace(reply, text=f"{about}\n\n{reply.text}")))
+        offered = [hit for *_, offers in groups for hit in offers]
+        if len(unanswered) == 1 and len(offered) == 1 and chat.private:
+            await self.memory.offer(chat, offered[0].id)  # "có" opens it, as after a question
         return replies
 
     async def yes(self, chat: ChatRef, offered: tuple[str, float] | None) -> Reply:

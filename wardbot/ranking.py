@@ -429,12 +429,12 @@ def features(
     total = query.total or 1.0
     cover = head_cover = missing = focus_cover = focus_total = 0.0
     for word, weight in query.weights.items():
-        found = _credit(query, word, doc.terms)
+        found = credit(query, word, doc.terms)
         cover += weight * found
         if query.focus is not None and word in query.focus:
             focus_cover += weight * found
             focus_total += weight
-        head_cover += weight * _credit(query, word, doc.head_terms)
+        head_cover += weight * credit(query, word, doc.head_terms)
         if found < 1.0 and not word.isdigit():
             missing = max(missing, weight * (1.0 - found))
     asked = {fold_word(w) for w in query.weights} | set(query.corrections.values())
@@ -486,7 +486,7 @@ def _pair_credit(pair: str, accented: tuple[str, ...], terms: Container[str]) ->
     return 1.0 if all(word in terms for word in accented) else ACCENT_MISMATCH_CREDIT
 
 
-def _credit(query: Query, word: str, terms: Container[str]) -> float:
+def credit(query: Query, word: str, terms: Container[str]) -> float:
     """How far `word` of the question is present in a document's `terms` (0 to 1).
 
     A word typed without diacritics matches any accented form; one typed with them

@@ -85,10 +85,11 @@ MAX_WISH_WORDS = 20
 _YES = _words("có đúng phải chuẩn")
 _YES_UNACCENTED = _words("co dung phai chuan")
 _YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
-# Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", central "mô rứa", "chi rứa".
+# Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", "thế thì sao", central "mô
+# rứa", "chi rứa".
 # As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
-_HUH = _words("ủa hả hở hử ơ sao gì vậy thế mô rứa chi hmm hm")
-_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the mo rua chi hmm hm")
+_HUH = _words("ủa hả hở hử ơ sao gì vậy thế thì mô rứa chi hmm hm")
+_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the thi mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 # Lost, said in words: "không hiểu", "em chưa hiểu lắm", "k hiểu gì cả", "khó hiểu quá",
 # "chưa rõ ạ" (once pronouns and particles are out): puzzled, as "hả?" is; asked for no
@@ -99,13 +100,13 @@ _NOT = r"(?:khong|ko|k|kh|kg|khg|hk|hok|hong|hem|khum|chang|chua|cha|kho)"
 _LOST = re.compile(
     rf"(?:van |that su |thuc su |cung )?{_NOT} (?:hie?u+|ro)(?: (?:hie?u+|ro))?"
     r"(?: (?:gi|j|chi|lam|luon|lun|het|tron|ca|cho nao|cho mo|y|cau nay|cai nay|doan nay"
-    r"|the nao|sao|rang|may|la))*"
+    r"|the nao|sao|rang|may|la|lai|vay|the|z))*"
 )
-# "Là sao", "nghĩa là sao", "vậy là sao", "ý là gì", central "là răng", "nghĩa là chi",
-# southern "dị là sao ta": what the answer means, nothing named to ask about.
+# "Là sao", "nghĩa là sao", "vậy là sao", "thế thì là sao", "ý là gì", central "là răng",
+# "nghĩa là chi", southern "dị là sao ta": what the answer means, nothing named to ask about.
 _MEANS = re.compile(
     r"(?:(?:vay|z|the|di|rua|y|nghia|y nghia|cai do|cai nay|cho nay|cho do|doan nay|vay thi"
-    r"|the thi) )*(?:la|nghia la|co nghia la) (?:sao|rang|gi|j|chi|the nao|ri|ntn)"
+    r"|the thi|thi) )*(?:la|nghia la|co nghia la) (?:sao|rang|gi|j|chi|the nao|ri|ntn)"
 )
 _LOST_FILLER = _PRONOUNS | _words("e a ah nhe nha oi ad admin bot qua vay the nua ta z di rua ha")
 
