@@ -540,6 +540,15 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("nhận tin tức học bổng", "hoc-bong"),
         ("báo tui với nếu có tin cư trú nghen", "cu-tru"),
         ("co tb hoc bong thi bao e nhe", "hoc-bong"),
+        # When, said after the topic's name: before, "chưa tìm thấy chủ đề 'học bổng năm
+        # nay'"; and an interjection before it all ("ủa", "ơ"), once read as a question.
+        ("có thông báo học bổng năm nay thì báo em", "hoc-bong"),
+        ("co tin bhyt thang nay thi bao tui nghen", "bhyt"),
+        ("có tin cư trú năm ni thì báo em với", "cu-tru"),
+        ("theo dõi tin hộ tịch sắp tới nha", "ho-tich"),
+        ("ủa có thông báo học bổng thì báo em nha", "hoc-bong"),
+        ("ua ma co tin bhyt thi bao tui nha", "bhyt"),
+        ("ơ cho em nhận tin cư trú", "cu-tru"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(

@@ -379,6 +379,10 @@ async def test_the_wrong_button_under_a_follow_ups_lines_takes_that_back(
         ("ad oi nop o dau vay", ("place",)),
         ("có làm online được không", ("online",)),
         ("lệ phí và thời gian", ("fee", "time")),
+        # How much, alone: once "cho em hỏi" (asking to ask), "nhiêu" taken for "nhiều".
+        ("nhiêu", ("amount",)),
+        ("được bao nhiêu vậy", ("amount",)),
+        ("dc nhiu z", ("amount",)),
     ],
 )
 async def test_a_question_naming_no_procedure_is_asked_which_one(
@@ -1046,6 +1050,12 @@ def test_a_line_naming_a_wait_and_a_validity_answers_both_questions(
         ("Người được trợ cấp không phải nộp lệ phí.", True),
         ("Cấp lại: 70.000đ.", True),
         ("Cap lai: 70.000 VND.", True),
+        # "Kinh phí" is funding one gets, never a fee; "chi phí" is a cost, paid unless
+        # a benefit claims it.
+        ("Người chăm sóc được hỗ trợ kinh phí chăm sóc hằng tháng.", False),
+        ("Nguoi cham soc co the nhan kinh phi cham soc.", False),
+        ("Gia đình được hỗ trợ chi phí mai táng.", False),
+        ("Người đề nghị tự chịu chi phí đo đạc.", True),
     ],
 )
 def test_a_fine_or_an_allowance_is_no_answer_to_the_fee(line: str, a_fee: bool) -> None:
@@ -1280,7 +1290,20 @@ async def test_how_much_after_an_answer_naming_no_amount_is_told_so(
     assert "chưa nêu số tiền" in reply.text and settings.ward_hotline in reply.text
 
 
-@pytest.mark.parametrize("then", ["hết bao nhiêu tiền z", "tốn mấy tiền vậy", "mat bao nhieu tien"])
+@pytest.mark.parametrize(
+    "then",
+    [
+        "hết bao nhiêu tiền z",
+        "tốn mấy tiền vậy",
+        "mat bao nhieu tien",
+        # "Bao nhiêu" with nothing after it asks the amount too; the south's "được nhiêu
+        # vậy" was once "Dạ vâng ạ" (an ok: "nhiều" folds alike), "nhiu" a word of its own.
+        "bao nhiêu ạ",  # northern
+        "được nhiêu vậy",  # southern
+        "dc nhieu z",  # without accents
+        "nhiu rứa",  # central
+    ],
+)
 async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
     conversation: Conversation, then: str
 ) -> None:
@@ -1291,7 +1314,7 @@ async def test_how_much_after_an_answer_naming_an_amount_points_to_it(
     assert reply.text.startswith("• Lệ phí: 70.000 đồng")
 
 
-@pytest.mark.parametrize("then", ["làm ở mô", "ở mô?", "lam o mo"])
+@pytest.mark.parametrize("then", ["làm ở mô", "ở mô?", "lam o mo", "o mo", "o mo z"])
 async def test_where_asked_in_central_speech_is_no_ok(
     conversation: Conversation, then: str
 ) -> None:

@@ -31,9 +31,9 @@ _WORD = re.compile(r"[^\W_]+")
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
 # "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either; nor do
 # the particles of central and southern speech ("rứa", "hè", "hỉ", "răng": thế, nhỉ, sao;
-# "z", "dzậy": vậy) nor "nhiêu" (bao nhiêu: "phí nhiêu vậy").
+# "z", "dzậy": vậy) nor "nhiêu", "nhiu" (bao nhiêu: "phí nhiêu vậy", "được nhiu z").
 _POLITE = frozenset(
-    "da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu".split()
+    "da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu nhiu".split()
 )
 # The words `_names_nothing` passes over, as typed with their accents: a word folding to
 # one of them but typed otherwise is another word ("nhà" is no "nha").
@@ -42,7 +42,7 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu mô tháng tuần quý một "
+    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
     "mỗi hằng tốn".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
@@ -61,7 +61,9 @@ _POSTED = re.compile(r"\b(?:niem yet|cong khai|treo|dang tai)\b")
 _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
     (aspect, tuple(t for t in triggers.split("|") if t), re.compile(rf"\b(?:{says})\b"))
     for aspect, triggers, says in (
-        ("fee", "phi|tien|mien phi", r"phi|tien|\d+ ?(?:dong|d|vnd)"),
+        # "Kinh phí" is funding (one gets it: "hỗ trợ kinh phí chăm sóc"), never a fee; "chi
+        # phí" is a cost, paid unless a benefit claims it ("hỗ trợ chi phí mai táng").
+        ("fee", "phi|tien|mien phi", r"chi phi|(?<!kinh )phi|tien|\d+ ?(?:dong|d|vnd)"),
         # How much money, "phí" unsaid ("bao nhiêu tiền 1 tháng" under an allowance): any
         # amount a line names, paid or received, or that nothing is paid.
         (
@@ -99,6 +101,11 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
     )
 )
+# How much, nothing named after it: "(được) bao nhiêu (vậy)", southern "được nhiêu z",
+# "nhiu" (folded; "bao nhiêu ngày" asks a number of days, "nhiều giấy tờ" no amount).
+_HOW_MUCH = re.compile(
+    r"\b(?:nhieu|nhiu)(?: (?:vay|z|zay|dzay|the|rua|a|ah|ha|he|hi|nhi|ne|ta|oi|em|anh|chi|ad))*$"
+)
 # How long what a procedure gives stays valid, as residents ask it ("có giá trị bao lâu",
 # "hiệu lực mấy năm", "dùng được mấy năm", "bao lâu thì hết hạn", "hạn sử dụng"): folded.
 # Its "bao lâu" asks no time the procedure takes ("mất bao lâu, có giá trị mấy năm" asks
@@ -131,7 +138,9 @@ _NOT_PAID = re.compile(
     r"\b(?:phat|xu phat|tro cap|ho tro|chi tra|duoc nhan|nhan duoc|duoc huong|muc huong"
     r"|boi thuong)\b"
 )
-_AMOUNT = re.compile(r"\b(?:tien|\d+ ?(?:dong|d|vnd))\b")
+_AMOUNT = re.compile(r"\b(?:tien|chi phi|\d+ ?(?:dong|d|vnd))\b")
+# Funding asked about ("kinh phí chăm sóc"), folded: no fee asked.
+_FUNDING = re.compile(r"\bkinh phi\b")
 # A duration a line names as how often something recurs, or as what a payment covers, not
 # as a wait: "(đóng) theo tháng", "mỗi 3 tháng", "hằng năm", "định kỳ 6 tháng", "12 tháng
 # một lần", "đóng 6 tháng", with the durations listed with it ("theo quý, 6 tháng hoặc 12
@@ -198,7 +207,7 @@ _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 _NOT_ASKED = frozenset(
     "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
     "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
-    "rang z zay dzay nhieu".split()
+    "rang z zay dzay nhieu nhiu".split()
 )
 
 
@@ -270,11 +279,13 @@ def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
 def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
     """The aspects `said` (folded words) asks of a procedure, and how a line says each;
     the "bao lâu" of "có giá trị bao lâu" asks the validity, not the time it takes."""
-    rest = " ".join(_ASKS_VALIDITY.sub(" ", said).split())
+    without_term = " ".join(_ASKS_VALIDITY.sub(" ", said).split())
+    rest = _FUNDING.sub("kinh", without_term)  # "kinh phí ... thì sao": funding, no fee
     asked = [
         (aspect, says)
         for aspect, triggers, says in _ASPECTS
-        if (rest != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
+        if (without_term != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
+        or (aspect == "amount" and _HOW_MUCH.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.

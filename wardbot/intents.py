@@ -332,6 +332,12 @@ _SUBSCRIBE_TOLD = (
 )
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
 _LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
+# Words after a topic's name saying when, and particles ("học bổng năm nay", "bhyt sắp tới
+# nha", "cư trú đợt này"): no part of the topic (wardbot.subscriptions drops them).
+AROUND_TOPIC = _words(
+    "nam thang tuan ngay nay ni toi sap moi nhat hom mai sau gio dot ky ki hien luc luon "
+    "a ah vay the z nhe nha ha nhi ne nghe nghen nhen voi nua"
+)
 
 
 # Where one message asks a second question: after "?", ";", a line break or the end of a
@@ -934,10 +940,34 @@ def _swapped(name: str, command: str) -> bool:
     )
 
 
+# Interjections opening a message, as typed: surprise or a turn ("ủa", "ơ", "ê", "ủa mà",
+# "à mà", "mà"), a call ("ơi"), asking nothing. Without accents, "ua", "oi" and "e" (ê, or
+# em) only: "o", "a", "ma" are "ở", "anh", "má" as often.
+_INTERJECTIONS = frozenset("ủa ơ ơi à ê mà ua oi e".split())
+
+
+def _interjected(words: list[str], original: list[str]) -> int:
+    """How many words opening a message (`words` folded, `original` as typed) are
+    interjections (`_INTERJECTIONS`), and "mà" after one whatever its accents ("ua ma");
+    never all of them."""
+    at = 0
+    while at < len(words) - 1 and (
+        unicodedata.normalize("NFC", original[at].casefold()) in _INTERJECTIONS
+        or (at and words[at] == "ma")
+    ):
+        at += 1
+    return at
+
+
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
+    """`words` (folded) and `original` (as typed) without the politeness, greetings and
+    interjections around a request ("ủa cho em ... giúp em nha")."""
     changed = True
     while changed and words:
         changed = False
+        if opening := _interjected(words, original):
+            words, original = words[opening:], original[opening:]
+            changed = True
         for prefix in _PREFIXES:
             if words[: len(prefix)] == prefix and len(words) > len(prefix):
                 words, original = words[len(prefix) :], original[len(prefix) :]

@@ -57,6 +57,25 @@ _ACK_CORE = _words(
 # Central "ở mô" (where), typed so or without accents: a question, no "ờ" (ok) to a "mợ"
 # ("phường ở mô", "làm ở mô", "ở mô?").
 _WHERE = re.compile(r"\b(?:ở|o) (?:mô|mo)\b")
+# How much, asked: "nhiêu" typed so ("được nhiêu vậy": southern "bao nhiêu"), "nhiu", or
+# "nhieu" without accents outside "rất nhiều", "nhiều lắm", "nhiều quá" (thanks come
+# first: "cảm ơn nhiều"). No acknowledgement, nor "cho em hỏi": the amount is the question.
+_AMOUNT_TYPED = frozenset({"nhiêu", "nhiu"})
+_MANY_AROUND = frozenset({"rat", "lam", "qua"})
+
+
+def _asks_amount(words: list[str], original: list[str]) -> bool:
+    """Whether the message (`words` folded, `original` as typed) asks how much."""
+    for at, typed in enumerate(original):
+        said = typed.casefold()
+        if said in _AMOUNT_TYPED:
+            return True
+        around = {*words[at - 1 : at], *words[at + 1 : at + 2]}
+        if said == "nhieu" and not around & _MANY_AROUND:
+            return True
+    return False
+
+
 # Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
 _LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
 _BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
@@ -159,11 +178,13 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
         return "greet"
     if _thanks(words, original):
         return "thanks"
+    if _asks_amount(words, original):
+        return None
     closing = all(w in _SMALL_TALK_FILLER for w in words)
-    asked = " ".join(original).casefold()
+    where = _WHERE.search(" ".join(original).casefold()) is not None  # "ở mô", "o mo"
     if closing and _BYE.search(" ".join(words)):
         return "bye"
-    if closing and any(w in _ACK_CORE for w in words) and not _WHERE.search(asked):
+    if closing and any(w in _ACK_CORE for w in words) and not where:
         return "ack"
     if _wishes(words, original):
         return "wish"
@@ -172,7 +193,8 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
         return "yes"
     if _opens(words):
         return "opener"
-    if all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original) or _lost(words):
+    huh = all(_typed_as(w, _HUH, _HUH_UNACCENTED) for w in original)
+    if (huh and not where) or _lost(words):
         return "huh"
     if _scolds(words, original):
         return "wrong"

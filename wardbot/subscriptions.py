@@ -9,7 +9,14 @@ from dataclasses import replace
 
 from wardbot import messages as msg
 from wardbot.config import Settings
-from wardbot.intents import Intent, only_numbers, topic_forms, topic_key, topic_list
+from wardbot.intents import (
+    AROUND_TOPIC,
+    Intent,
+    only_numbers,
+    topic_forms,
+    topic_key,
+    topic_list,
+)
 from wardbot.models import Announcement, Topic
 from wardbot.ports import Searcher
 from wardbot.reply import Button, Reply, digest, make_action
@@ -96,6 +103,28 @@ class Subscriptions:
         named = [topic for topic in topics if topic is not None]
         return list(dict.fromkeys(named)) if len(named) == len(topics) else []
 
+    def _named(self, wanted: str, *, strict: bool) -> list[Topic]:
+        """The topic or topics `wanted` names (`resolve`, `_resolve_each`), or []."""
+        topic = self.resolve(wanted, strict=strict)
+        return [topic] if topic else self._resolve_each(wanted, strict=strict)
+
+    def _topic_said(self, wanted: str) -> str:
+        """`wanted` without the words after a topic's name that say when, and particles
+        (`AROUND_TOPIC`: "học bổng năm nay", "bhyt tháng này nha"), unless a topic's name
+        has them. Anything else after it ("bhyt giá vàng") still names no topic."""
+        of_topics = {
+            word
+            for topic in self.engine.corpus.topics
+            for form in topic_forms(topic.id, topic.name)
+            for word in form.split()
+        }
+        typed = wanted.split()
+        while len(typed) > 1 and (said := set(topic_key(typed[-1]).split())) <= AROUND_TOPIC:
+            if said & of_topics:
+                break
+            typed.pop()
+        return " ".join(typed)
+
     async def subscribe(self, chat: ChatRef, intent: Intent, manages: bool) -> list[Reply] | None:
         if not intent.arg or (intent.arg == "all" and not self.engine.corpus.topics):
             return [await self.topics_reply(chat)]
@@ -104,8 +133,9 @@ class Subscriptions:
                 return [Reply(msg.group_staff_only(self.settings.ward_name))]
             return [await self._follow_all(chat)]
         strict = not intent.explicit
-        topic = self.resolve(intent.arg, strict=strict)
-        named = [topic] if topic else self._resolve_each(intent.arg, strict=strict)
+        named = self._named(intent.arg, strict=strict)
+        if not named and (wanted := self._topic_said(intent.arg)) != intent.arg:
+            named = self._named(wanted, strict=strict)
         if not named and only_numbers(intent.arg):
             # A number from no list shown lately (one seen before a restart, or on another
             # device): the topics now, to pick again, rather than a guess at which it meant.
