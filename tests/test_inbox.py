@@ -573,3 +573,48 @@ async def test_deliveries_seen_by_a_version_before_are_still_dropped_and_kept_as
         # Digested, they go SEEN_KEEP after they were seen, as before.
         await inbox_purge(store, clock.now - 86400 * 90, clock.now + SEEN_KEEP)
         assert await Inbox(store, "zalo-oa", clock=clock).keep(FOLLOW, FOLLOWER, "{}") is Fate.KEPT
+
+
+async def test_a_delivery_zalo_posts_twice_at_once_while_the_database_is_locked_is_answered_once(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Staff hold bot.sqlite3 open in "DB Browser for SQLite": a question is handled
+    unkept. Zalo posts it again while the first post still waits out the lock (its
+    webhook's 200 comes late): the resident gets one answer, not two."""
+    async with (
+        FakeZaloApi() as zalo,
+        running_channel(zalo, ward_engine, ward_settings) as (channel, store),
+    ):
+        store._write.patience = 0.05
+        question = zalo.update(TEXT, ZALO_RESIDENT, text="mat the bhyt thi lam sao")
+        with database_locked(ward_settings.data_dir / DATABASE):
+            taken = await asyncio.gather(channel.accept(question), channel.accept(question))
+        assert sorted(taken) == [False, True]
+        # The chat's next message is answered after anything the copy would have had.
+        (answer, help_) = await zalo.say(ZALO_RESIDENT, "/help", 2)
+        assert answer.text.startswith(ANSWER)
+        assert help_.text.startswith("Cách hỏi")
+        assert len(zalo.sent(ZALO_RESIDENT)) == 2
+
+
+async def test_a_delivery_kept_as_the_lock_goes_while_its_copy_was_handled_unkept_is_dropped(
+    tmp_path: Path,
+) -> None:
+    """The first post of a delivery gives up on the lock (handled unkept); its copy, posted
+    meanwhile, gets its turn just as the lock goes: dropped, and nothing of it is left in
+    the inbox to be handled again at the next start."""
+    path = tmp_path / DATABASE
+    async with await Store.open(path) as store:
+        inbox = Inbox(store, "zalo")
+        holder = sqlite3.connect(path, isolation_level=None)
+        try:
+            holder.execute("BEGIN EXCLUSIVE")
+            first = asyncio.create_task(inbox.keep("message:77", "c1", "{}"))
+            first.add_done_callback(lambda _: holder.close())
+            copy = asyncio.create_task(inbox.keep("message:77", "c1", "{}"))
+            assert await first is Fate.UNKEPT
+            assert await copy is Fate.REPEAT
+        finally:
+            holder.close()
+        assert await held_keys(store) == []
+        assert await Inbox(store, "zalo").left_over() == []

@@ -20,7 +20,9 @@ upgrade is still found (dropping them instead would let one be handled again).
 While the database refuses writes (a full disk, a lock held by another program) an update
 is handled as it comes, unkept, as it would be without an inbox: residents are answered.
 The keys of the updates taken in lately are kept in memory too (`SEEN_MAX`), as digests
-under a secret of the process's own, so that one sent again meanwhile, or after, is dropped.
+under a secret of the process's own, so that one sent again meanwhile, or after, is dropped
+(also one sent again at once: the copy that waited for its turn to write is dropped, the
+first taken in handled).
 Rows are about a chat (`chat_id`), so /forget deletes them with the rest (Store.forget).
 """
 
@@ -106,9 +108,17 @@ class Inbox:
         if self._taken_lately(taken):
             return Fate.REPEAT
         fate = await self._keep(key, chat_id, payload)
-        if fate is not Fate.REPEAT:  # noted once its fate is known: a cancelled keep is not
-            self._taken[taken] = self.clock()
-            self._taken.move_to_end(taken)
+        if fate is Fate.REPEAT:
+            return fate
+        # The same delivery sent again while this one waited for its turn to write (a
+        # lock, a refusing disk) and taken in meanwhile, unkept: it is handled, this one
+        # not (its row, if the database took it after all, goes as handled).
+        if self._taken_lately(taken):
+            if fate is Fate.KEPT:
+                await self.done(key)
+            return Fate.REPEAT
+        # Noted once its fate is known: a cancelled keep is not (sent again, it is taken).
+        self._taken[taken] = self.clock()
         return fate
 
     def _taken_lately(self, taken: str) -> bool:
