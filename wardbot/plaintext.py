@@ -185,19 +185,28 @@ def blocks(markdown: str) -> list[Block]:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image in staff Markdown (`![label](address)`): no channel shows it."""
+    """An image in staff Markdown (`![label](address)`): no channel shows it. `link`: the
+    address of the link it is inside (`[![label](address)](link)`), which residents
+    read in its place; "" when it is in none."""
 
     label: str
     address: str
+    link: str = ""
 
 
 def pictures(markdown: str) -> list[Picture]:
     """The images in the text, in order: `blocks` leaves them out, label and all."""
     found = []
     for token in _MARKDOWN.parse(markdown):
+        links: list[str] = []  # the addresses of the links open
         for child in token.children or ():
-            if child.type == "image":
-                found.append(Picture(child.content.strip(), str(child.attrs.get("src", ""))))
+            if child.type == "link_open":
+                links.append(str(child.attrs.get("href", "")))
+            elif child.type == "link_close" and links:
+                links.pop()
+            elif child.type == "image":
+                label, address = child.content.strip(), str(child.attrs.get("src", ""))
+                found.append(Picture(label, address, links[-1] if links else ""))
     return found
 
 

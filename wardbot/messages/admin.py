@@ -543,13 +543,22 @@ def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     )
 
 
-def check_unseen_picture(where: str, label: str, address: str, *, in_faq: bool) -> str:
+def check_unseen_picture(
+    where: str, label: str, address: str, *, in_faq: bool, link: str = ""
+) -> str:
     """A picture in an answer or a notice (`where`: file:line): every channel shows text
-    only, and drops it with its label; a link to it is shown as "label (address)"."""
+    only, and drops it with its label; a link to it is shown as "label (address)". `link`:
+    the address of a link the picture is inside, which residents read in its place."""
+    if address.startswith("data:"):  # pasted into the file itself: its bytes, thousands
+        address = address.split(",", 1)[0] + ",…"
     named = f"hình '{label}' ({address})" if label else f"hình {address}"
     lost = f", cùng chữ '{label}' trong [ ]" if label else ""
     label = label or "xem hình"
-    if address.startswith(("http://", "https://")):
+    if link.startswith(("http://", "https://")):  # [![label](address)](link)
+        lost += f", chỉ còn đường dẫn {link} mà hình nằm trong"
+        how = f"thay hình bằng chữ nói hình là gì, [{label}]({link})"
+        shown = f"{label} ({link})"
+    elif address.startswith(("http://", "https://")):
         how = f"bỏ dấu ! ở đầu để hình thành đường dẫn, [{label}]({address})"
         shown = f"{label} ({address})"
     else:
