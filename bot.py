@@ -514,7 +514,14 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
     unseen = list(unseen_pictures(settings.faq_file, corpus))
     for where, picture, in_faq in unseen:
-        told = msg.check_unseen_picture(where, picture.label, picture.address, in_faq=in_faq)
+        told = msg.check_unseen_picture(
+            where,
+            picture.label,
+            picture.address,
+            in_faq=in_faq,
+            link=picture.link,
+            tag=picture.tag,
+        )
         print(told, file=sys.stderr)
     samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:

@@ -756,6 +756,48 @@ def test_check_warns_at_its_line_of_a_picture_residents_will_not_see(ward, tmp_p
     assert plain("![mẫu CT01](hinh/ct01.png) Cần tờ khai").strip() == "Cần tờ khai"
 
 
+def test_check_of_a_linked_pasted_or_html_picture_says_what_residents_read(ward, tmp_path, capsys):
+    """A small picture inside a link to the large one: residents read the link's address,
+    so taking the '!' off the picture would put a link inside a link; a picture pasted
+    from an editor carries its bytes in the file: thousands of letters, not an address;
+    an HTML <img> pasted from the ward's web page is read by residents as typed."""
+    notice = tmp_path / "content" / "2026-11-30-mau-to-khai-moi.md"
+    pasted = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAAAUA" * 40
+    notice.write_text(
+        "---\ntitle: Mẫu tờ khai cư trú mới\ndate: 2026-11-30\n---\nBấm vào hình: "
+        "[![mẫu CT01](https://phuong.example.vn/nho.png)](https://phuong.example.vn/lon.png)"
+        f'\n\n![ảnh chụp]({pasted})\n\nMẫu trên web: <img src="https://phuong.example.vn/a.png" '
+        "alt='mặt trước' width=300>\n\nMã `<img src=x.png>` là chữ, không phải hình.\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {notice}:5: người dân không thấy hình 'mẫu CT01' "
+        "(https://phuong.example.vn/nho.png): bot chỉ gửi chữ nên bỏ hình đi, cùng chữ 'mẫu "
+        "CT01' trong [ ], chỉ còn đường dẫn https://phuong.example.vn/lon.png mà hình nằm "
+        "trong; muốn người dân xem được hình, hãy thay hình bằng chữ nói hình là gì, [mẫu "
+        'CT01](https://phuong.example.vn/lon.png): người dân sẽ đọc "mẫu CT01 '
+        '(https://phuong.example.vn/lon.png)" và bấm vào để xem — thông báo này vẫn được dùng'
+    ) in err
+    assert plain("[mẫu CT01](https://phuong.example.vn/lon.png)") == (
+        "mẫu CT01 (https://phuong.example.vn/lon.png)"
+    )
+    told = next(line for line in err.splitlines() if f"{notice}:7:" in line)
+    assert "người dân không thấy hình 'ảnh chụp' (data:image/png;base64,…)" in told
+    assert "đăng hình lên trang web của phường" in told and len(told) < 500
+    # Pasted from a web page: the Markdown reader takes no HTML, residents read the tag.
+    address = "https://phuong.example.vn/a.png"
+    assert (
+        f"cảnh báo: {notice}:9: người dân không thấy hình 'mặt trước' ({address}): bot chỉ "
+        "gửi chữ nên người dân đọc nguyên thẻ HTML <img …> như đã gõ; muốn người dân xem được "
+        f"hình, hãy thay thẻ <img …> bằng đường dẫn, [mặt trước]({address}): người dân sẽ "
+        f'đọc "mặt trước ({address})" và bấm vào để xem — thông báo này vẫn được dùng'
+    ) in err
+    assert "<img src=" in plain(notice.read_text(encoding="utf-8"))
+    assert f"{notice}:11:" not in err  # in backquotes: shown as text, and meant so
+
+
 def test_check_on_a_fresh_data_folder_says_a_broken_faq_leaves_no_faq(ward, tmp_path, capsys):
     faq = tmp_path / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [oops\n", encoding="utf-8")

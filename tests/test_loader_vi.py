@@ -1588,6 +1588,9 @@ def test_a_notice_named_with_its_date_day_first_is_told_the_name_year_first(name
         ("Thông báo tuyển quân.md", "date: 2026-11-29", "2026-11-29-thong-bao-tuyen-quan.md"),
         # Only a date: the title's first words make the short name.
         ("2026-11-28.md", "date: 28/11/2026", "2026-11-28-lich-tiem-chung-cho-tre-duoi.md"),
+        # Its date: line left empty or yearless: the date its name was typed with.
+        ("29-11-2026.md", "date:", "2026-11-29-lich-tiem-chung-cho-tre-duoi.md"),
+        ("2026.11.29.md", "date: 29/11", "2026-11-29-lich-tiem-chung-cho-tre-duoi.md"),
     ],
 )
 def test_a_notice_named_without_its_date_is_told_the_name_its_own_date_gives(

@@ -148,13 +148,16 @@ _SLUG_WORDS = 6
 def _own_name(path: Path, stem: str) -> str:
     """The name to give a notice whose file name (`stem`, without .md) has no date: its
     date: line's date and its file name (else its title) as the short name; without a
-    date readable, that name with how to write the date in it."""
+    date readable, the date the name starts with (29-11-2026.md), else that name with how
+    to write the date in it."""
     front = _front_lines(path)
     slug = _slug(stem)
-    slug = slug[m.end() :] if (m := _NAMED_DATE.match(slug)) else slug
+    named = _NAMED_DATE.match(slug)
+    slug = slug[named.end() :] if named else slug
     slug = slug or "-".join(_slug(front.get("title", "")).split("-")[:_SLUG_WORDS])
     slug = slug or "thong-bao"
     day = typed_day(front.get("date", ""))
+    day = day or (typed_day(named[0].rstrip("-")) if named else None)
     if day is None:
         return f"NGÀY-{slug}.md, với NGÀY là ngày đăng viết dạng năm-tháng-ngày, ví dụ 2026-11-25"
     return f"{day.isoformat()}-{slug}.md"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from wardbot.models import Corpus
-from wardbot.plaintext import Picture, pictures
+from wardbot.plaintext import IMG_TAG, Picture, pictures
 from wardbot.staff_read import staff_text, without_hidden_breaks
 
 
@@ -45,7 +45,7 @@ def _placed(
     marks = [
         number
         for number, text in enumerate(lines[start - 1 : None if end is None else end - 1], start)
-        for _ in range(text.count("!["))
+        for _ in range(text.count("![") + len(IMG_TAG.findall(text)))
     ]
     for at, picture in enumerate(found):
         yield (marks[min(at, len(marks) - 1)] if marks else start), picture

@@ -185,19 +185,42 @@ def blocks(markdown: str) -> list[Block]:
 
 @dataclass(frozen=True)
 class Picture:
-    """An image in staff Markdown (`![label](address)`): no channel shows it."""
+    """An image in staff Markdown (`![label](address)`): no channel shows it. `link`: the
+    address of the link it is inside (`[![label](address)](link)`), which residents
+    read in its place; "" when it is in none. `tag`: an HTML `<img>` (pasted from a web
+    page), which residents read as typed, the Markdown reader taking no HTML."""
 
     label: str
     address: str
+    link: str = ""
+    tag: bool = False
+
+
+# An HTML picture as typed in text (<img src="hinh/a.png" alt="mẫu">), and its attributes.
+IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 
 def pictures(markdown: str) -> list[Picture]:
-    """The images in the text, in order: `blocks` leaves them out, label and all."""
+    """The images in the text, in order: `blocks` leaves them out, label and all; then
+    each paragraph's HTML <img> tags, which it shows as typed."""
     found = []
     for token in _MARKDOWN.parse(markdown):
+        links: list[str] = []  # the addresses of the links open
         for child in token.children or ():
-            if child.type == "image":
-                found.append(Picture(child.content.strip(), str(child.attrs.get("src", ""))))
+            if child.type == "link_open":
+                links.append(str(child.attrs.get("href", "")))
+            elif child.type == "link_close" and links:
+                links.pop()
+            elif child.type == "image":
+                label, address = child.content.strip(), str(child.attrs.get("src", ""))
+                found.append(Picture(label, address, links[-1] if links else ""))
+        # A tag's address may be cut into a link (linkify): read on the text as one.
+        typed = "".join(c.content for c in token.children or () if c.type == "text")
+        for tag in IMG_TAG.findall(typed):
+            attributes = {a[0].lower(): a[1] or a[2] or a[3] for a in _ATTRIBUTE.findall(tag)}
+            label, address = attributes.get("alt", "").strip(), attributes.get("src", "")
+            found.append(Picture(label, address, tag=True))
     return found
 
 

@@ -563,14 +563,25 @@ def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     )
 
 
-def check_unseen_picture(where: str, label: str, address: str, *, in_faq: bool) -> str:
+def check_unseen_picture(
+    where: str, label: str, address: str, *, in_faq: bool, link: str = "", tag: bool = False
+) -> str:
     """A picture in an answer or a notice (`where`: file:line): every channel shows text
-    only, and drops it with its label; a link to it is shown as "label (address)"."""
+    only, and drops it with its label; a link to it is shown as "label (address)". `link`:
+    the address of a link the picture is inside, which residents read in its place; `tag`:
+    an HTML <img>, which residents read as typed."""
+    if address.startswith("data:"):  # pasted into the file itself: its bytes, thousands
+        address = address.split(",", 1)[0] + ",…"
     named = f"hình '{label}' ({address})" if label else f"hình {address}"
-    lost = f", cùng chữ '{label}' trong [ ]" if label else ""
+    lost = f", cùng chữ '{label}' trong [ ]" if label and not tag else ""
     label = label or "xem hình"
-    if address.startswith(("http://", "https://")):
-        how = f"bỏ dấu ! ở đầu để hình thành đường dẫn, [{label}]({address})"
+    if link.startswith(("http://", "https://")):  # [![label](address)](link)
+        lost += f", chỉ còn đường dẫn {link} mà hình nằm trong"
+        how = f"thay hình bằng chữ nói hình là gì, [{label}]({link})"
+        shown = f"{label} ({link})"
+    elif address.startswith(("http://", "https://")):
+        start = "thay thẻ <img …> bằng" if tag else "bỏ dấu ! ở đầu để hình thành"
+        how = f"{start} đường dẫn, [{label}]({address})"
         shown = f"{label} ({address})"
     else:
         how = (
@@ -579,8 +590,9 @@ def check_unseen_picture(where: str, label: str, address: str, *, in_faq: bool) 
         )
         shown = f"{label} (địa chỉ đó)"
     used = "mục này" if in_faq else "thông báo này"
+    sent = "người dân đọc nguyên thẻ HTML <img …> như đã gõ" if tag else "bỏ hình đi"
     return (
-        f"cảnh báo: {where}: người dân không thấy {named}: bot chỉ gửi chữ nên bỏ hình đi"
+        f"cảnh báo: {where}: người dân không thấy {named}: bot chỉ gửi chữ nên {sent}"
         f"{lost}; muốn người dân xem được hình, hãy {how}: người dân sẽ đọc "
         f'"{shown}" và bấm vào để xem — {used} vẫn được dùng'
     )
