@@ -29,7 +29,7 @@ from test_telegram_app import read_only_folder
 
 import bot
 from index.whoosh_index import SearchIndex
-from wardbot import alerts, publish
+from wardbot import alerts, messages, publish
 from wardbot.config import ConfigError, Environment, Settings, read_dotenv, unknown_time_zone
 from wardbot.faq_file import load_faq
 from wardbot.plaintext import plain
@@ -538,15 +538,66 @@ def test_every_wrong_setting_says_which_what_and_a_right_value_in_vietnamese(nam
     Environment.model_validate({**env, name: right})  # a right value is accepted as written
 
 
-def test_every_setting_has_a_right_value_to_show_and_it_is_accepted():
-    """SETTING_EXAMPLES is what a problem with a setting offers to copy: a setting added
-    without one would be told with no example, and a wrong example would stop the bot."""
-    from wardbot import config, messages
+# What a setting's example needs beside it to be accepted by the bot's own checks.
+_COMPANIONS = {
+    "OFFICE_CLOSED": {"OFFICE_HOURS": "T2-T6 7:30-17:00"},
+    "STAFF_CHAT_ID": {"TELEGRAM_BOT_TOKEN": "123456789:AAE-test"},
+    "TELEGRAM_WEBHOOK_SECRET": {
+        "TELEGRAM_BOT_TOKEN": "123456789:AAE-test",
+        "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+    },
+    "ZALO_WEBHOOK_SECRET": {
+        "ZALO_BOT_TOKEN": "1234567890:zalo-test",
+        "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+    },
+}
+_ZALO_OA = {
+    "ZALO_OA_APP_ID": "1234",
+    "ZALO_OA_APP_SECRET": "app-secret",
+    "ZALO_OA_SECRET_KEY": "oa-key",
+    "ZALO_OA_REFRESH_TOKEN": "refresh",
+    "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+}
 
-    assert set(messages.SETTING_EXAMPLES) == config.Environment.variables()
-    for name, value in messages.SETTING_EXAMPLES.items():
-        needs = {"OFFICE_HOURS": "T2-T6 7:30-17:00"} if name == "OFFICE_CLOSED" else {}
-        config.Environment.model_validate({**needs, name: value})
+
+@pytest.mark.parametrize("name", sorted(messages.SETTING_EXAMPLES))
+def test_every_setting_has_a_right_value_to_show_and_it_is_accepted(name):
+    """SETTING_EXAMPLES is what a problem with a setting offers to copy: a setting added
+    without one would be told with no example, and a wrong example would stop the bot.
+    Copied as shown, it passes every check the bot makes at start, its channel's too
+    (`ZALO_OA_APP_SECRET=aBcD... (khóa bí mật ...)` was refused for its space, and
+    `TELEGRAM_BOT_TOKEN=123456789:AAE...` was no token)."""
+    assert set(messages.SETTING_EXAMPLES) == Environment.variables()
+    env = {**_COMPANIONS.get(name, {}), **(_ZALO_OA if name.startswith("ZALO_OA") else {})}
+    Settings.from_env({**env, name: messages.SETTING_EXAMPLES[name]})
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        # A line break lost: the next setting's token is read as WEB_CHAT's value.
+        ("WEB_CHAT=on TELEGRAM_BOT_TOKEN=123456789:AAE-k_9zQ-Xw_4", "“on TELEGRAM_BOT_TOKEN="),
+        # A token pasted on the wrong line: its bot id may show, never its secret.
+        ("HTTP_PORT=123456789:AAE-k_9zQ-Xw_4", "“123456789:"),
+        ("ADMIN_IDS=telegram:123456789:AAE-k_9zQ-Xw_4", "“telegram:123456789:"),
+        ("WEB_CHAT=on ZALO_OA_APP_SECRET=k_9zQ-Xw_4", "“on ZALO_OA_APP_SECRET="),
+    ],
+)
+def test_a_wrong_setting_never_shows_a_secret_written_in_it(
+    ward, tmp_path, monkeypatch, capsys, line, shown
+):
+    """The line staff read when a setting is wrong quotes what was written, to be found
+    in the .env; a bot token's secret in it is masked (the line is pasted into chats and
+    issues asking for help, and the token gives the bot away)."""
+    name = line.partition("=")[0]
+    monkeypatch.setenv(name, "")  # restored (unset) after the test: the .env sets it
+    monkeypatch.delenv(name)
+    (tmp_path / ".env").write_text(f"{line}\n", encoding="utf-8")
+    assert bot.main(["check", *ward]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{STOPPED}Cài đặt {name} chưa đúng: "), err
+    assert f"{shown}********”" in err, err
+    assert "k_9zQ-Xw_4" not in err, err
 
 
 def test_check_passes_on_good_files(ward, capsys):
@@ -2402,8 +2453,9 @@ def test_a_comment_after_a_setting_as_docker_env_file_keeps_it_is_refused(
     assert err.startswith(
         f"{STOPPED}Cài đặt {name} chưa đúng: cuối giá trị có ghi chú (sau dấu #): hãy viết "
         f"ghi chú trên một dòng riêng (`docker run --env-file` lấy mọi thứ sau {name}= đến "
-        "hết dòng làm giá trị). Ví dụ viết đúng: "
+        "hết dòng làm giá trị). "
     )
+    assert f". Ví dụ viết đúng: {name}=" in err
     assert err.count("\n") == 1
     assert "s3cret" not in err
 

@@ -5,7 +5,10 @@ every problem the same shape."""
 
 from __future__ import annotations
 
-# A right value of each setting, to show beside a problem with it (what staff copy).
+import re
+
+# A right value of each setting, to show beside a problem with it (what staff copy): as
+# written, each is accepted (tests/test_cli.py); where it comes from is _WHERE_FROM's.
 SETTING_EXAMPLES: dict[str, str] = {
     "FAQ_FILE": "faq.yaml",
     "CONTENT_DIR": "content",
@@ -13,14 +16,14 @@ SETTING_EXAMPLES: dict[str, str] = {
     "WARD_NAME": "UBND Phường 2",
     "WARD_HOTLINE": "0276 3822 123",
     "WARD_ADDRESS": "Số 12 Nguyễn Huệ, khu phố 3",
-    "TELEGRAM_BOT_TOKEN": "123456789:AAE... (mã @BotFather gửi)",
+    "TELEGRAM_BOT_TOKEN": "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw",
     "TELEGRAM_BASE_URL": "https://api.telegram.org/bot",
-    "ZALO_BOT_TOKEN": "1234567890:abcdef... (mã Zalo Bot Creator gửi)",
+    "ZALO_BOT_TOKEN": "1234567890:aBcD1234eFgH5678iJkL",
     "ZALO_BOT_API_BASE": "https://bot-api.zaloplatforms.com",
     "ZALO_OA_APP_ID": "1234567890123456789",
-    "ZALO_OA_APP_SECRET": "aBcD1234eFgH5678 (khóa bí mật của ứng dụng trên developers.zalo.me)",
-    "ZALO_OA_SECRET_KEY": "aBcD1234eFgH5678 (khóa bí mật của OA trên developers.zalo.me)",
-    "ZALO_OA_REFRESH_TOKEN": "aBcD1234eFgH5678 (refresh token lấy trên developers.zalo.me)",
+    "ZALO_OA_APP_SECRET": "aBcD1234eFgH5678",
+    "ZALO_OA_SECRET_KEY": "aBcD1234eFgH5678",
+    "ZALO_OA_REFRESH_TOKEN": "aBcD1234eFgH5678",
     "ZALO_OA_API_BASE": "https://openapi.zalo.me",
     "ZALO_OA_OAUTH_BASE": "https://oauth.zaloapp.com",
     "PUBLIC_URL": "https://bot.phuong2.gov.vn",
@@ -49,11 +52,39 @@ SETTING_EXAMPLES: dict[str, str] = {
 }
 
 
+# Where a secret setting's value comes from: said before its example, not inside it
+# (a note copied with the value would be part of it).
+_WHERE_FROM = {
+    "TELEGRAM_BOT_TOKEN": "mã bot @BotFather gửi khi tạo bot",
+    "ZALO_BOT_TOKEN": "mã bot Zalo Bot Creator gửi khi tạo bot",
+    "ZALO_OA_APP_SECRET": "khóa bí mật của ứng dụng trên developers.zalo.me",
+    "ZALO_OA_SECRET_KEY": "khóa bí mật của OA trên developers.zalo.me",
+    "ZALO_OA_REFRESH_TOKEN": "refresh token lấy trên developers.zalo.me",
+}
+
+# What may be a secret in a value a problem quotes: a bot token's secret after its id
+# (`123456789:AAE...`), or the value of a secret setting written on the same line
+# (`WEB_CHAT=on TELEGRAM_BOT_TOKEN=...`, a line break lost).
+_TOKEN_SECRET = re.compile(r"\b(\d{5,}):[A-Za-z0-9_-]{8,}")
+_SECRET_SETTING = re.compile(r"\b([A-Z][A-Z0-9_]*(?:TOKEN|SECRET|SECRET_KEY))=[^\s”]+")
+MASK = "********"
+
+
+def masked(text: str) -> str:
+    """`text` with what may be a secret in it masked: a message staff read may be pasted
+    anywhere (a chat asking for help, an issue), a token in it gives the bot away."""
+    text = _SECRET_SETTING.sub(rf"\1={MASK}", text)
+    return _TOKEN_SECRET.sub(rf"\1:{MASK}", text)
+
+
 def wrong_setting(name: str, problem: str, example: str | None = None) -> str:
     """A problem with the setting `name`: `problem` says what is wrong (a clause, no full
-    stop), `example` a right value (default: SETTING_EXAMPLES'; "" for none)."""
+    stop; a value it quotes is masked where it may hold a secret), `example` a right value
+    (default: SETTING_EXAMPLES'; "" for none)."""
     right = SETTING_EXAMPLES.get(name, "") if example is None else example
-    text = f"Cài đặt {name} chưa đúng: {problem}."
+    text = f"Cài đặt {name} chưa đúng: {masked(problem)}."
+    if name in _WHERE_FROM and right:
+        text += f" {name} là {_WHERE_FROM[name]}."
     return f"{text} Ví dụ viết đúng: {name}={right}" if right else text
 
 
