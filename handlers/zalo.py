@@ -445,7 +445,7 @@ class ZaloChannel:
             ) from exc
         except ZaloError as exc:
             await self.api.aclose()
-            raise ConfigError(f"Zalo refused to set up the bot: {exc}") from exc
+            raise ConfigError(f"Zalo không cho cài đặt bot: {exc}") from exc
         self._running = True
 
     async def stop_receiving(self) -> None:

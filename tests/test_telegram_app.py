@@ -119,6 +119,8 @@ def test_without_a_channel_run_explains_how_to_get_a_token(
     assert app.main(ward_settings) == 2
     err = capsys.readouterr().err
     assert "TELEGRAM_BOT_TOKEN" in err and "python bot.py chat" in err
+    # In Vietnamese, as ward staff set the bot up (it was the one English guide left).
+    assert "Chưa cài đặt kênh chat nào" in err and "Chạy lại `python bot.py run`." in err
 
 
 async def test_run_on_the_sample_ward_says_it_serves_the_sample(
@@ -814,7 +816,7 @@ async def test_a_second_bot_on_the_same_data_folder_refuses_to_start(
         second = replace(settings, http_port=free_port())
         with pytest.raises(ConfigError) as refused:
             await asyncio.wait_for(app.run(second, stop=asyncio.Event()), 60)
-        assert f"pid {os.getpid()}" in str(refused.value)
+        assert f"một `bot.py run` khác (pid {os.getpid()}) đang dùng" in str(refused.value)
         assert str(settings.data_dir) in str(refused.value)
         assert api.sent() == [], "it sent nothing, and did not take the first bot's updates"
     async with running_app(replace(settings, http_port=free_port())):

@@ -52,32 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_CHANNEL = """\
-No chat channel is configured, so there is nothing to run.
-
-Set up Telegram, Zalo or both; one process serves them side by side.
-
-To put the bot on Telegram:
-  1. In Telegram, open @BotFather (https://t.me/BotFather) and send /newbot;
-     choose a display name, then a username ending in "bot".
-  2. BotFather answers with a token such as 123456789:AAE...; give it to the bot:
-       export TELEGRAM_BOT_TOKEN='123456789:AAE...'
-     (or put the line TELEGRAM_BOT_TOKEN=... in the .env file).
-  3. Run `python bot.py run` again.
-
-To put the bot on Zalo (Zalo Bot Platform):
-  1. In the Zalo app, open the Official Account "Zalo Bot Manager" and choose
-     "Tạo bot" (Bot Creator); the bot's name must start with "Bot".
-  2. Zalo sends the bot's token to you in a Zalo message; give it to the bot:
-       export ZALO_BOT_TOKEN='1234567890:abcdef...'
-     (or put the line ZALO_BOT_TOKEN=... in the .env file).
-  3. Run `python bot.py run` again.
-
-To offer the chat on the ward's web portal (no token needed), set WEB_CHAT=on;
-see "Web chat" in the README.
-
-To try the bot without any token, talk to it in the terminal:
-  python bot.py chat"""
 
 RUN_LOCK = "run.lock"  # in the data folder: held by the running bot, holds its pid
 PURGE_EVERY_SECONDS = 6 * 3600.0
@@ -130,7 +104,7 @@ def _redacted_logs(settings: Settings) -> Iterator[None]:
 def check_channels(settings: Settings) -> None:
     """Raise ConfigError with how to get a token when no channel can run."""
     if not channels.enabled(settings):
-        raise ConfigError(NO_CHANNEL)
+        raise ConfigError(msg.no_channel())
 
 
 async def run(
@@ -248,10 +222,7 @@ def _sole_bot(settings: Settings) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
-            raise ConfigError(
-                f"another `bot.py run` (pid {holder}) is serving the data folder "
-                f"{settings.data_dir}: stop it first, or give this one its own DATA_DIR"
-            ) from None
+            raise ConfigError(msg.data_folder_taken(holder, str(settings.data_dir))) from None
         with contextlib.suppress(OSError):  # which bot holds it: a full disk only hides it
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)

@@ -52,6 +52,8 @@ SETTING_EXAMPLES: dict[str, str] = {
 }
 
 
+_TOKENS = ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN")  # the chat channels' (no_channel)
+
 # Where a secret setting's value comes from: said before its example, not inside it
 # (a note copied with the value would be part of it).
 _WHERE_FROM = {
@@ -67,14 +69,14 @@ _WHERE_FROM = {
 # (`WEB_CHAT=on TELEGRAM_BOT_TOKEN=...`, a line break lost).
 _TOKEN_SECRET = re.compile(r"\b(\d{5,}):[A-Za-z0-9_-]{8,}")
 _SECRET_SETTING = re.compile(r"\b([A-Z][A-Z0-9_]*(?:TOKEN|SECRET|SECRET_KEY))=[^\s”]+")
-MASK = "********"
+_MASK = "********"
 
 
-def masked(text: str) -> str:
+def _masked(text: str) -> str:
     """`text` with what may be a secret in it masked: a message staff read may be pasted
     anywhere (a chat asking for help, an issue), a token in it gives the bot away."""
-    text = _SECRET_SETTING.sub(rf"\1={MASK}", text)
-    return _TOKEN_SECRET.sub(rf"\1:{MASK}", text)
+    text = _SECRET_SETTING.sub(rf"\1={_MASK}", text)
+    return _TOKEN_SECRET.sub(rf"\1:{_MASK}", text)
 
 
 def wrong_setting(name: str, problem: str, example: str | None = None) -> str:
@@ -82,7 +84,7 @@ def wrong_setting(name: str, problem: str, example: str | None = None) -> str:
     stop; a value it quotes is masked where it may hold a secret), `example` a right value
     (default: SETTING_EXAMPLES'; "" for none)."""
     right = SETTING_EXAMPLES.get(name, "") if example is None else example
-    text = f"Cài đặt {name} chưa đúng: {masked(problem)}."
+    text = f"Cài đặt {name} chưa đúng: {_masked(problem)}."
     if name in _WHERE_FROM and right:
         text += f" {name} là {_WHERE_FROM[name]}."
     return f"{text} Ví dụ viết đúng: {name}={right}" if right else text
@@ -96,3 +98,36 @@ def config_stopped(problem: str) -> str:
 def config_warned(warning: str) -> str:
     """What `bot.py` prints, and goes on, for a setting that is likely a mistake."""
     return f"Cảnh báo cấu hình: {warning}"
+
+
+def no_channel() -> str:
+    """What `bot.py run` says, then stops, with no chat channel set: how to get one."""
+    telegram, zalo = (f"{name}={SETTING_EXAMPLES[name]}" for name in _TOKENS)
+    return (
+        "Chưa cài đặt kênh chat nào, nên bot chưa có gì để chạy. Hãy cài đặt Telegram, Zalo "
+        "hoặc cả hai; một lần chạy phục vụ cả hai kênh cùng lúc.\n\n"
+        "Để đưa bot lên Telegram:\n"
+        "1. Trong Telegram, mở @BotFather (https://t.me/BotFather) và gửi /newbot; đặt tên "
+        "hiển thị, rồi tên người dùng kết thúc bằng “bot”.\n"
+        "2. BotFather gửi lại mã bot; ghi mã đó vào tệp `.env` trên một dòng riêng, dạng "
+        f"{telegram}\n"
+        "3. Chạy lại `python bot.py run`.\n\n"
+        "Để đưa bot lên Zalo (Zalo Bot Platform):\n"
+        "1. Trong ứng dụng Zalo, mở Official Account “Zalo Bot Manager” và chọn “Tạo bot” "
+        "(Bot Creator); tên bot phải bắt đầu bằng “Bot”.\n"
+        "2. Zalo gửi mã bot trong một tin nhắn Zalo; ghi mã đó vào tệp `.env` trên một dòng "
+        f"riêng, dạng {zalo}\n"
+        "3. Chạy lại `python bot.py run`.\n\n"
+        "Để mở khung chat trên trang web của UBND (không cần mã bot), đặt WEB_CHAT=on; xem "
+        "mục “Web chat” trong README.\n\n"
+        "Để thử bot mà không cần mã nào, trò chuyện với bot ngay trong cửa sổ lệnh: "
+        "`python bot.py chat`"
+    )
+
+
+def data_folder_taken(pid: str, folder: str) -> str:
+    """A second `bot.py run` on the data `folder` another, process `pid`, serves."""
+    return (
+        f"một `bot.py run` khác (pid {pid}) đang dùng thư mục dữ liệu {folder}: hãy dừng "
+        "bot đó trước, hoặc cho bot này một thư mục riêng (DATA_DIR)"
+    )
