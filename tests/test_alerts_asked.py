@@ -52,6 +52,7 @@ WHY_NOTHING_SENT = [
     "sao em khong nhan duoc thong bao nao ca tuan nay",
     "tại sao phường không gửi tin nữa",
     "mấy hôm nay sao không thấy phường gửi thông báo gì",
+    "sao hong nhan dc tin gi het vay",  # unaccented, "được" typed "dc"
 ]
 
 
@@ -91,6 +92,7 @@ async def test_why_nothing_was_sent_names_the_quiet_hours_when_set(
         "sao chưa gửi giấy hẹn",
         "sao chưa nhận được thông báo nộp thuế",
         "sao không nhận được tin nhắn otp",
+        "sao ko nhan dc tin nhan kich hoat",
         "lâu rồi không thấy cán bộ",
     ],
 )

@@ -1175,6 +1175,21 @@ async def test_forget_deletes_the_history_and_the_page_is_told_to_clear_it(
         assert (await rows.fetchone()) == (1,)
 
 
+async def test_forget_after_small_talk_says_the_conversation_was_deleted_and_again_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    """The page's history is a conversation kept: said nothing but a greeting and thanks
+    (no question logged, no topic), the resident is told it was deleted, not that nothing
+    was stored while the page is cleared; typed again right after, nothing is left."""
+    await send(client, text="chào em")
+    await send(client, text="cám ơn nha")
+    await send(client, text="/forget")
+    [done] = await history(client)
+    assert done["reset"] is True and done["text"] == msg.forget_done()
+    await send(client, text="/forget")
+    assert (await history(client))[-1]["text"] == msg.forget_nothing()
+
+
 async def test_forget_ends_a_link_to_the_full_page_not_yet_opened(
     client: httpx.AsyncClient,
 ) -> None:

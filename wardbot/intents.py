@@ -92,7 +92,7 @@ _WHY = r"(?:ua )?(?:tai sao|vi sao|sao|rang|the sao)(?: ma)?"
 _WHO = rf"(?:ben )?(?:ubnd(?: {_UNIT})?|{_UNIT}|bot|ban|ad|admin|toi|tui|minh|em|con|chau|tao|tau)"
 _LATELY = r"(?:lau roi|lau nay|may hom nay|may bua nay|may bua|dao nay|(?:ca )?tuan nay)"
 _NEVER = r"(?:khong|ko|k|hong|hem|hok|chua|cha|chang)"
-_SENT = r"(?:gui|nhan(?: duoc)?|bao|co)"
+_SENT = r"(?:gui|nhan(?: duoc| dc)?|bao|co)"
 # The news not sent, and how its sentence ends: "tin chi cho tui hết rứa", "thông báo
 # nào cả tuần nay", "tin gì hết vậy".
 _NEWS_SENT = (

@@ -44,6 +44,15 @@ STALE_QUOTES = "DELETE FROM quoted_lines WHERE message NOT IN (SELECT id FROM me
 # comes in and was seen (its key), the reply window it opens, the web chat's transcript
 # and resume handle. Deleted by /forget, but not what the resident is told was stored.
 PASSING = frozenset({"inbox", "inbox_seen", "reply_windows", "web_messages", "web_resume"})
+# Of the web chat's transcript, what the resident said before the message being answered
+# (/forget itself, stored as it came): a conversation kept, so counted. (The bot's own
+# lines alone, as its reply to an earlier /forget, are not the resident's.)
+TRANSCRIPT_BEFORE = (
+    "SELECT count(*) FROM web_messages WHERE channel = ?1 AND chat_id = ?2 "
+    "AND author = 'resident' AND id < ("
+    "SELECT max(id) FROM web_messages WHERE channel = ?1 AND chat_id = ?2 "
+    "AND author = 'resident')"
+)
 
 
 class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, ReplyWindows):
@@ -165,7 +174,8 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
     async def forget(self, chat: ChatRef) -> int:
         """Delete every row about `chat`, in every per-chat table (and what `forgetting`
         keeps elsewhere, first); returns rows deleted, not counting those of PASSING (the
-        message being answered, /forget itself, has some)."""
+        message being answered, /forget itself, has some) but for the web chat's
+        transcript before that message (TRANSCRIPT_BEFORE)."""
         for forget in self.forgetting:
             forget(chat)
         tables = await self.per_chat_tables()
@@ -188,6 +198,9 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
         deleted = 0
         async with self._transaction():
             await self._unquote(chat)
+            if "web_messages" in tables:
+                async with self._db.execute(TRANSCRIPT_BEFORE, (chat.channel, chat.chat_id)) as c:
+                    (deleted,) = await c.fetchone() or (0,)
             for table in tables:
                 cursor = await self._db.execute(
                     f'DELETE FROM "{table}" WHERE channel = ? AND chat_id = ?',  # noqa: S608
