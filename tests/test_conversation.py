@@ -1292,6 +1292,11 @@ async def test_a_c_before_another_word_than_on_is_not_thanked_for(
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
         ("em chúc cả nhà một ngày tốt lành", msg.wished()),
+        # "Nhiều" typed "nhieu", "nhiu" before what is wished, or after thanks: no "bao
+        # nhiêu" (that one closes a message: "được nhiu z").
+        ("chuc ad nhieu suc khoe", msg.wished()),
+        ("chúc cả nhà nhiu sức khỏe nha", msg.wished()),
+        ("cảm ơn nhiu", msg.thanks()),
         ("tạm biệt", msg.farewell()),
         ("cảm ơn em, tạm biệt nhé", msg.farewell()),
         # Thanks and good wishes, a goodbye, each said in its own part of the message.
