@@ -1813,6 +1813,11 @@ async def test_a_question_quoted_back_has_its_diacritics_put_back_or_is_not_quot
     _, other = await say(conversation, asked)
     assert other.text.startswith("Về câu hỏi còn lại:")
     assert "buyt" not in other.text
+    # Asked first, its reply comes first: no question is "left" yet, it is the first.
+    asked = "gia ve xe buyt len thanh pho la bao nhieu? mat the bhyt thi lam sao?"
+    other, answer = await say(conversation, asked)
+    assert other.text.startswith("Về câu hỏi thứ nhất:")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
 
 
 async def test_unquoted_questions_left_in_two_replies_are_named_by_their_place(
