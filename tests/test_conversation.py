@@ -1870,6 +1870,12 @@ def test_papers_named_before_what_is_done_and_people_joined_by_va() -> None:
         "làm khai sinh ở đâu",
         "làm khai tử ở đâu",
     ]
+    # A capital opening the message (as phones put one) opens no part in its middle.
+    assert [part.text for part in paired_parts("Khai sinh và khai tử làm ở đâu")] == [
+        "làm khai sinh ở đâu",
+        "làm khai tử ở đâu",
+    ]
+    assert paired_parts("CCCD và thẻ BHYT làm ở đâu")[0].text == "làm CCCD ở đâu"
     assert paired_parts("Lê Văn Nam và Phạm Thị Hoa đăng ký kết hôn ở đâu") == []
     assert paired_parts("vợ và chồng đăng ký kết hôn ở đâu") == []
     assert paired_parts("bố và mẹ làm giấy khai sinh cho con ở đâu") == []
