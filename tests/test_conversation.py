@@ -1292,6 +1292,11 @@ async def test_a_c_before_another_word_than_on_is_not_thanked_for(
         ("bye", msg.farewell()),
         ("chúc mừng năm mới ad nhé", msg.wished()),
         ("em chúc cả nhà một ngày tốt lành", msg.wished()),
+        # "Nhiều" typed "nhieu", "nhiu" before what is wished, or after thanks: no "bao
+        # nhiêu" (that one closes a message: "được nhiu z").
+        ("chuc ad nhieu suc khoe", msg.wished()),
+        ("chúc cả nhà nhiu sức khỏe nha", msg.wished()),
+        ("cảm ơn nhiu", msg.thanks()),
         ("tạm biệt", msg.farewell()),
         ("cảm ơn em, tạm biệt nhé", msg.farewell()),
         # Thanks and good wishes, a goodbye, each said in its own part of the message.
@@ -1808,6 +1813,11 @@ async def test_a_question_quoted_back_has_its_diacritics_put_back_or_is_not_quot
     _, other = await say(conversation, asked)
     assert other.text.startswith("Về câu hỏi còn lại:")
     assert "buyt" not in other.text
+    # Asked first, its reply comes first: no question is "left" yet, it is the first.
+    asked = "gia ve xe buyt len thanh pho la bao nhieu? mat the bhyt thi lam sao?"
+    other, answer = await say(conversation, asked)
+    assert other.text.startswith("Về câu hỏi thứ nhất:")
+    assert answer.title == "Mất thẻ bảo hiểm y tế thì làm sao?"
 
 
 async def test_unquoted_questions_left_in_two_replies_are_named_by_their_place(
@@ -1860,6 +1870,12 @@ def test_papers_named_before_what_is_done_and_people_joined_by_va() -> None:
         "làm khai sinh ở đâu",
         "làm khai tử ở đâu",
     ]
+    # A capital opening the message (as phones put one) opens no part in its middle.
+    assert [part.text for part in paired_parts("Khai sinh và khai tử làm ở đâu")] == [
+        "làm khai sinh ở đâu",
+        "làm khai tử ở đâu",
+    ]
+    assert paired_parts("CCCD và thẻ BHYT làm ở đâu")[0].text == "làm CCCD ở đâu"
     assert paired_parts("Lê Văn Nam và Phạm Thị Hoa đăng ký kết hôn ở đâu") == []
     assert paired_parts("vợ và chồng đăng ký kết hôn ở đâu") == []
     assert paired_parts("bố và mẹ làm giấy khai sinh cho con ở đâu") == []

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from wardbot import plaintext
 from wardbot.intents import own_words
 from wardbot.models import Announcement, FaqEntry
-from wardbot.small_talk import ASKING
+from wardbot.small_talk import ASKING, HOW_MUCH
 from wardbot.text import fold
 
 # A follow-up comes soon after the answer it asks more about; later, a message is read alone.
@@ -100,11 +100,6 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"dieu kien|tieu chuan|tieu chi|doi tuong",
         ),
     )
-)
-# How much, nothing named after it: "(được) bao nhiêu (vậy)", southern "được nhiêu z",
-# "nhiu" (folded; "bao nhiêu ngày" asks a number of days, "nhiều giấy tờ" no amount).
-_HOW_MUCH = re.compile(
-    r"\b(?:nhieu|nhiu)(?: (?:vay|z|zay|dzay|the|rua|a|ah|ha|he|hi|nhi|ne|ta|oi|em|anh|chi|ad))*$"
 )
 # How long what a procedure gives stays valid, as residents ask it ("có giá trị bao lâu",
 # "hiệu lực mấy năm", "dùng được mấy năm", "bao lâu thì hết hạn", "hạn sử dụng"): folded.
@@ -285,7 +280,7 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
         (aspect, says)
         for aspect, triggers, says in _ASPECTS
         if (without_term != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
-        or (aspect == "amount" and _HOW_MUCH.search(rest) is not None)
+        or (aspect == "amount" and HOW_MUCH.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.

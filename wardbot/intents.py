@@ -555,6 +555,8 @@ def paired_parts(text: str) -> list[Part]:
         # khai tử ở đâu"), what is done with it first.
         done = 2 if words[end : end + 2] in (["dang", "ky"], ["lam", "lai"]) else 1
         head, tail = tail[:done], tail[done:]
+        if first[0][1:].islower():  # a capital opening the message only ("Khai sinh và")
+            first = [first[0].lower(), *first[1:]]
     asks = "?" in text or ASKING.search(" ".join(words[end:])) is not None
     if _PERSONAL & {w.casefold() for w in second} or not asks:
         return []

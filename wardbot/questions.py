@@ -325,14 +325,17 @@ class Questions:
             else:  # 'no information' for this one too, right after the one before
                 groups[-1][0].append(at)
                 groups[-1][1].append(part)
+        last_answered = max((at for at, (_, a) in enumerate(each) if a.answered), default=-1)
         replies = []
         for number, (places, parts, offers) in enumerate(groups, 1):
             answer = Answer(" ".join(parts), False, offers=offers)
             reply = no_answer_reply(answer, self.settings, staff if number == len(groups) else None)
-            # Several replies: an unquoted one says which questions by their places.
+            # Several replies, or answers after this one: an unquoted one says which
+            # questions by their places ("the questions left" is said after all answers).
+            by_place = len(groups) > 1 or places[0] < last_answered
             about = msg.about_parts(
                 [self.engine.accented(part) for part in parts],
-                [at + 1 for at in places] if len(groups) > 1 else [],
+                [at + 1 for at in places] if by_place else [],
             )
             replies.append((places[0], replace(reply, text=f"{about}\n\n{reply.text}")))
         offered = [hit for *_, offers in groups for hit in offers]

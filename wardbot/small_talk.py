@@ -35,11 +35,12 @@ _FILLER = (
     )
 )
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
-# Thanks say "mày", "mi" (rude, or between friends) and "kiu" ("thank kiu") too, and are
-# thanked for as politely as any: "cảm ơn mày", "thanks a lot", "many thanks".
+# Thanks say "mày", "mi" (rude, or between friends), "kiu" ("thank kiu") and "nhiu" ("cảm
+# ơn nhiu": nhiều) too, and are thanked for as politely as any: "cảm ơn mày", "thanks a
+# lot", "many thanks".
 _THANKS_FILLER = _FILLER | _words(
-    "on you so much ok oke okay okie vang da duoc dc roi nhieu rat lam hieu u uh uhm chan thanh "
-    "may mi kiu lot many"
+    "on you so much ok oke okay okie vang da duoc dc roi nhieu nhiu rat lam hieu u uh uhm chan "
+    "thanh may mi kiu lot many"
 )
 # What the thanks are for, and whom ("cảm ơn chị đã hỗ trợ", "cảm ơn cán bộ đã trả lời",
 # "cảm ơn ad nhiệt tình"): residents thank the officer who answered them so.
@@ -57,22 +58,24 @@ _ACK_CORE = _words(
 # Central "ở mô" (where), typed so or without accents: a question, no "ờ" (ok) to a "mợ"
 # ("phường ở mô", "làm ở mô", "ở mô?").
 _WHERE = re.compile(r"\b(?:ở|o) (?:mô|mo)\b")
-# How much, asked: "nhiêu" typed so ("được nhiêu vậy": southern "bao nhiêu"), "nhiu", or
-# "nhieu" without accents outside "rất nhiều", "nhiều lắm", "nhiều quá" (thanks come
-# first: "cảm ơn nhiều"). No acknowledgement, nor "cho em hỏi": the amount is the question.
-_AMOUNT_TYPED = frozenset({"nhiêu", "nhiu"})
-_MANY_AROUND = frozenset({"rat", "lam", "qua"})
+# How much, asked: "nhiêu" typed so ("được nhiêu vậy": southern "bao nhiêu"), or "nhiu",
+# "nhieu" without accents closing the message but for particles and whom it is asked of
+# ("được nhieu z ad"): "nhiều" before what there is much of ("chuc ad nhieu suc khoe",
+# "nhieu nguoi") or after "rất" asks nothing (thanks come first: "cảm ơn nhiều"). No
+# acknowledgement, nor "cho em hỏi": the amount is the question.
+AMOUNT_TAIL = _words("vay z zay dzay the rua a ah ha he hi nhi ne ta oi em anh chi ad")
+# Folded words ending so (wardbot.followup asks the amount line of them).
+HOW_MUCH = re.compile(rf"\b(?:nhieu|nhiu)(?: (?:{'|'.join(sorted(AMOUNT_TAIL))}))*$")
 
 
 def _asks_amount(words: list[str], original: list[str]) -> bool:
     """Whether the message (`words` folded, `original` as typed) asks how much."""
     for at, typed in enumerate(original):
         said = typed.casefold()
-        if said in _AMOUNT_TYPED:
+        if said == "nhiêu":
             return True
-        around = {*words[at - 1 : at], *words[at + 1 : at + 2]}
-        if said == "nhieu" and not around & _MANY_AROUND:
-            return True
+        if said in ("nhieu", "nhiu") and words[at - 1 : at] != ["rat"]:
+            return all(word in AMOUNT_TAIL for word in words[at + 1 :])
     return False
 
 

@@ -426,11 +426,12 @@ _ORDINALS = ("thứ nhất", "thứ hai", "thứ ba", "thứ tư")
 
 def about_parts(parts: Sequence[str | None], places: Sequence[int] = ()) -> str:
     """Above the reply to questions of a message asking several that the bot cannot
-    answer (the others answered above it): which ones the reply is about, quoted (each
+    answer: which ones the reply is about, quoted (each
     with its diacritics put back: wardbot.engine.Engine.accented), or, when one is None
     (typed so that its diacritics cannot be put back surely), not quoted: a resident's
     own words without them read oddly in a reply that has them. Unquoted, they are "the
-    questions left" when no other reply names some of those; else they are named by
+    questions left" when no other reply names some of those and all answers are above
+    it; else they are named by
     their `places` in the message (1 for the first asked): "Về câu hỏi thứ hai:"."""
     if any(part is None for part in parts):
         if not places:
