@@ -513,8 +513,10 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
     unseen = list(unseen_pictures(settings.faq_file, corpus))
-    for where, picture, in_faq in unseen:
-        told = msg.check_unseen_picture(where, picture.label, picture.address, in_faq=in_faq)
+    for found in unseen:
+        told = msg.check_unseen_picture(
+            found.where, found.picture.label, found.picture.address, in_faq=found.in_faq
+        )
         print(told, file=sys.stderr)
     samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:
