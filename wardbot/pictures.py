@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from wardbot.models import Corpus
+from wardbot.models import Announcement, Corpus
 from wardbot.plaintext import Picture, pictures
 from wardbot.staff_read import staff_text, without_hidden_breaks
 
@@ -41,10 +41,15 @@ def unseen_pictures(faq_file: Path, corpus: Corpus) -> Iterator[Unseen]:
             for line, picture in _placed(found, lines, entry.line, end):
                 yield Unseen(str(faq_file), line, picture, True, entry.answer)
     for notice in corpus.announcements:
-        found = pictures(notice.body)
-        if found and notice.path:
-            for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
-                yield Unseen(str(notice.path), line, picture, False, notice.body)
+        yield from notice_pictures(notice)
+
+
+def notice_pictures(notice: Announcement) -> Iterator[Unseen]:
+    """Each picture in a notice (`bot.py announce` warns of them too)."""
+    found = pictures(notice.body)
+    if found and notice.path:
+        for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
+            yield Unseen(str(notice.path), line, picture, False, notice.body)
 
 
 def _lines(path: Path) -> list[str]:
