@@ -447,6 +447,17 @@ def quota_reached(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not full_disk.no_room(folder)
 
 
+async def looks_past_the_quota(ward: Ward, watcher: FullDiskWatch) -> None:
+    """Three looks 30 s apart past the quota: the admin was told once, straight through
+    the channel (nothing queued), and /healthz says `data` down."""
+    for _ in range(3):
+        await watcher.look()
+        ward.now[0] += 30
+    sent = [(chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies]
+    assert sent == [full_note(ward)]
+    assert not ward.store.saves()
+
+
 async def test_a_disk_quota_reached_while_the_bot_runs_is_told_as_a_full_disk(
     ward: Ward, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -457,13 +468,7 @@ async def test_a_disk_quota_reached_while_the_bot_runs_is_told_as_a_full_disk(
         quota_reached(ward.settings.data_dir, quota)
         with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
             await refusing.subscribe()
-        for _ in range(3):
-            await watcher.look()
-            ward.now[0] += 30
-        assert [
-            (chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies
-        ] == [full_note(ward)]
-        assert not ward.store.saves()
+        await looks_past_the_quota(ward, watcher)
     await watcher.look()
     back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 90))
     assert await notes(ward) == [full_note(ward), back]
@@ -557,13 +562,7 @@ async def test_a_vector_cache_refused_by_the_disk_quota_is_told_and_saved_once_t
         assert not cache.exists()
         status = ward.engine.semantic_status()
         assert status["documents"] == status["of"] > 0 and status["error"] is None
-        for _ in range(3):
-            await watcher.look()
-            ward.now[0] += 30
-        assert [
-            (chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies
-        ] == [full_note(ward)]
-        assert not ward.store.saves()
+        await looks_past_the_quota(ward, watcher)
     vectors.background = True  # as in `bot.py run`: saved again in a thread of its own
     await watcher.look()
     back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 90))
