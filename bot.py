@@ -513,16 +513,8 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
     unseen = list(unseen_pictures(settings.faq_file, corpus))
-    for where, picture, in_faq in unseen:
-        told = msg.check_unseen_picture(
-            where,
-            picture.label,
-            picture.address,
-            in_faq=in_faq,
-            link=picture.link,
-            tag=picture.tag,
-        )
-        print(told, file=sys.stderr)
+    for found in unseen:
+        print(found.told(), file=sys.stderr)
     samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:
         print(msg.check_sample_notices(str(settings.content_dir), samples), file=sys.stderr)

@@ -1282,6 +1282,23 @@ def test_announce_publishes_a_valid_notice(ward, tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["results"][0]["id"] == "2025-01-10-tiem-chung-soi"
 
 
+def test_announce_publishes_a_notice_with_a_picture_and_warns_residents_will_not_see_it(
+    ward, tmp_path, capsys
+):
+    notice = tmp_path / "2025-01-11-lich-tiem.md"
+    notice.write_text(
+        "---\ntitle: Lịch tiêm chủng tháng 1\ndate: 2025-01-11\n---\n"
+        "Lịch tiêm như sau.\n\n![lịch tiêm](hinh/lich.png)\n",
+        encoding="utf-8",
+    )
+    assert bot.main(["announce", str(notice), *ward]) == 0
+    published = tmp_path / "content" / notice.name
+    assert published.exists()
+    (warned,) = [line for line in capsys.readouterr().err.splitlines() if "cảnh báo:" in line]
+    assert warned.startswith(f"cảnh báo: {published}:7: người dân không thấy hình 'lịch tiêm'")
+    assert warned.endswith("thông báo này vẫn được dùng")
+
+
 def ward_settings(tmp_path: Path) -> Settings:
     return replace(
         Settings.from_env(),

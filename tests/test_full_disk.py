@@ -18,6 +18,7 @@ import pytest
 from fakes import disk
 from fakes.telegram_api import FakeBotApi, visible_text
 from test_alerts import ADMIN, Ward, close_ward, open_ward
+from test_meaning import HashEmbedder
 from test_telegram_app import api, bot_settings, running_app
 
 from wardbot import full_disk
@@ -27,6 +28,7 @@ from wardbot.config import Settings
 from wardbot.full_disk import FullDiskWatch
 from wardbot.store import ChatRef
 from wardbot.supervise import Restarts, Supervised
+from wardbot.vectors import VECTOR_FILE
 
 # test_telegram_app's fixture, used here too
 __all__ = ["api"]
@@ -40,7 +42,8 @@ async def ward(tmp_path: Path) -> AsyncIterator[Ward]:
 
 
 def watch(ward: Ward) -> FullDiskWatch:
-    """The watcher as the bot runs it: the channel passed for direct notes too."""
+    """The watcher as the bot runs it: the channel passed for direct notes too, and the
+    vector cache's saves looked at."""
     alerts = Alerts(
         ward.engine,
         ward.store,
@@ -49,7 +52,7 @@ def watch(ward: Ward) -> FullDiskWatch:
         clock=ward.clock,
         direct={ward.channel.name: ward.channel},
     )
-    return FullDiskWatch(ward.store, alerts, ward.clock)
+    return FullDiskWatch(ward.store, alerts, ward.clock, saving=[ward.engine.vectors])
 
 
 class Refusing:
@@ -444,6 +447,17 @@ def quota_reached(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert not full_disk.no_room(folder)
 
 
+async def looks_past_the_quota(ward: Ward, watcher: FullDiskWatch) -> None:
+    """Three looks 30 s apart past the quota: the admin was told once, straight through
+    the channel (nothing queued), and /healthz says `data` down."""
+    for _ in range(3):
+        await watcher.look()
+        ward.now[0] += 30
+    sent = [(chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies]
+    assert sent == [full_note(ward)]
+    assert not ward.store.saves()
+
+
 async def test_a_disk_quota_reached_while_the_bot_runs_is_told_as_a_full_disk(
     ward: Ward, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -454,13 +468,7 @@ async def test_a_disk_quota_reached_while_the_bot_runs_is_told_as_a_full_disk(
         quota_reached(ward.settings.data_dir, quota)
         with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
             await refusing.subscribe()
-        for _ in range(3):
-            await watcher.look()
-            ward.now[0] += 30
-        assert [
-            (chat, reply.text) for chat, replies, _ in ward.channel.sent for reply in replies
-        ] == [full_note(ward)]
-        assert not ward.store.saves()
+        await looks_past_the_quota(ward, watcher)
     await watcher.look()
     back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 90))
     assert await notes(ward) == [full_note(ward), back]
@@ -536,3 +544,30 @@ async def test_the_running_bot_past_its_disk_quota_answers_and_tells_its_admin(
             assert health.json()["checks"]["data"] is False
         await until(lambda: len(notes()) == 2, "the room told")
         assert notes()[1].startswith("✅ Ổ đĩa của máy chủ chạy bot")
+
+
+async def test_a_vector_cache_refused_by_the_disk_quota_is_told_and_saved_once_there_is_room(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The meaning vectors' cache is the first write past the quota (the database reuses
+    room it has): admins hear of a full disk once, /healthz says `data` down, residents
+    are still answered by meaning; once the quota is raised admins hear that the bot
+    writes again, and the cache is saved then, not at the next edit of the ward's files."""
+    watcher, vectors = watch(ward), ward.engine.vectors
+    cache = ward.settings.data_dir / VECTOR_FILE
+    ward.engine.embedder = HashEmbedder()
+    with monkeypatch.context() as quota:
+        disk.fill(ward.settings.data_dir, quota, error=errno.EDQUOT)
+        ward.engine.refresh_vectors()
+        assert not cache.exists()
+        status = ward.engine.semantic_status()
+        assert status["documents"] == status["of"] > 0 and status["error"] is None
+        await looks_past_the_quota(ward, watcher)
+    vectors.background = True  # as in `bot.py run`: saved again in a thread of its own
+    await watcher.look()
+    back = (ADMIN.chat_id, msg.admin_disk_room_again(ward.settings.ward_name, 90))
+    assert await notes(ward) == [full_note(ward), back]
+    await until(cache.exists, "the vector cache saved")
+    await until(lambda: vectors.unsaved is None, "the cache's save noted")
+    await watcher.look()
+    assert await notes(ward) == [full_note(ward), back]

@@ -30,6 +30,7 @@ from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import conflict_original, is_misnamed_notice, is_notice_file
 from wardbot.notices import named_date
+from wardbot.pictures import unseen_pictures
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.told import TOLD_KEY, Told, digest
@@ -342,15 +343,19 @@ class Alerts:
         """`problem` as admins read it on a phone: its file named as in the ward's folder
         ("content/2026-12-01-hop.md", "faq.yaml"), not by the server's whole path. By the
         paths' words only: the file may be a link that leads nowhere, or in a loop."""
-        path = Path(os.path.abspath(problem.file))
+        shown = self._staff_named(problem.file)
+        return str(problem) if shown is None else f"{shown}:{problem.line}: {problem.message}"
+
+    def _staff_named(self, file: str) -> str | None:
+        """`file` as named in the ward's folder (_as_staff_name_it); None when it is
+        neither faq.yaml nor in content/."""
+        path = Path(os.path.abspath(file))
         content = Path(os.path.abspath(self.settings.content_dir))
         if path.is_relative_to(content):
-            shown = str(Path(content.name) / path.relative_to(content))
-        elif path == Path(os.path.abspath(self.settings.faq_file)):
-            shown = path.name
-        else:
-            return str(problem)
-        return f"{shown}:{problem.line}: {problem.message}"
+            return str(Path(content.name) / path.relative_to(content))
+        if path == Path(os.path.abspath(self.settings.faq_file)):
+            return path.name
+        return None
 
     async def report_problems(self) -> None:
         """Tell staff, in chat, about problems in their files they have not been told of
@@ -412,7 +417,30 @@ class Alerts:
             told.files.clear()
         await self._report_content_gone()
         await self._report_topics_gone()
+        await self._report_unseen_pictures()
         await self._keep_told()
+
+    async def _report_unseen_pictures(self) -> None:
+        """Pictures in an answer or a notice that residents will not see (`bot.py check`
+        warns of them too): logged and told to admins as a warning (the entry or notice is
+        used all the same), once for each save of the answer or notice holding one: not
+        again at a reload of files unchanged, nor after a restart."""
+        faq_file, corpus, told = self.settings.faq_file, self.engine.corpus, self._told
+        found = await asyncio.to_thread(lambda: list(unseen_pictures(faq_file, corpus)))
+        keys: list[str] = []
+        alike: dict[tuple[str, str, str, str], int] = {}  # one picture twice: two warnings
+        for unseen in found:
+            key = (unseen.file, unseen.held_in, unseen.picture.label, unseen.picture.address)
+            alike[key] = alike.get(key, -1) + 1
+            keys.append(digest(*key, alike[key]))
+        untold = [u for u, key in zip(found, keys, strict=True) if key not in told.warnings]
+        lines = [u.told(self._staff_named(u.file)) for u in untold]
+        for line in lines:
+            log.warning("%s", line)
+        if lines:
+            await self.tell_admins(msg.admin_warnings(lines))
+        now = self.clock()  # once queued: a failure is told at the next report
+        told.warnings = {key: told.warnings.get(key, now) for key in keys}
 
     async def _recall_told(self) -> None:
         """At the first report: what admins were told before the restart."""

@@ -294,8 +294,9 @@ async def _serve(
             channel.tell_admins = alerts.tell_admins_once
     restarts.recovered = alerts.task_recovered
     # Admins told in chat when the disk fills, and when the bot writes again (or, started
-    # read-only, may be restarted); a part stopped by the full disk tells nothing more.
-    watch_disk = FullDiskWatch(store, alerts, alerts.clock)
+    # read-only, may be restarted); a part stopped by the full disk tells nothing more,
+    # and the vector cache it refused is saved again once there is room.
+    watch_disk = FullDiskWatch(store, alerts, alerts.clock, saving=[engine.vectors])
     restarts.told_otherwise = watch_disk.folds  # one full disk, one message
 
     async def index_news(state: str) -> bool:

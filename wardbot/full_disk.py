@@ -7,7 +7,9 @@ reached while the bot runs is a full disk too: `df` (statvfs) shows room, SQLite
 fail with EDQUOT; after such an error the data folder is tried with a write
 (datadir.probe), and /healthz says `data` down (Store.over_quota) until one goes through.
 A bot started read-only on a full disk (or past its disk quota) is told too, and that it
-can be restarted once there is room."""
+can be restarted once there is room. A file saved apart from the database, in a thread of
+its own (the vector cache, wardbot.vectors), whose save the disk refused is folded in at
+the next tick, and saved again once the disk has room (`Saving`)."""
 
 from __future__ import annotations
 
@@ -16,9 +18,9 @@ import contextlib
 import errno
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from wardbot import messages as msg
 from wardbot.datadir import disk_full, is_write_failure, probe, reason
@@ -35,6 +37,17 @@ LOOK_EVERY_SECONDS = 30.0  # how often the store's write state is looked at
 ROOM_ERRORS = (errno.ENOSPC, errno.EDQUOT)
 
 
+class Saving(Protocol):
+    """A part that saves a file of its own in the data folder, in a thread of its own (the
+    vector cache: wardbot.vectors.DocumentVectors)."""
+
+    # The write refused at its last save, until a save goes through.
+    unsaved: OSError | None
+
+    def save_again(self) -> None:
+        """The disk has room again: save now (in the background) what was refused."""
+
+
 class FullDiskWatch:
     """Looks at the store's write state (Store.full) at each tick. A full disk is told
     straight through the channels (Alerts.tell_admins_directly: the outbox is in the
@@ -47,10 +60,20 @@ class FullDiskWatch:
 
     name = "full-disk"
 
-    def __init__(self, store: Store, alerts: Alerts, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        alerts: Alerts,
+        clock: Callable[[], float],
+        *,
+        saving: Sequence[Saving] = (),
+    ) -> None:
+        """`saving`: parts whose refused save is folded in at a tick (`look`)."""
         self.store = store
         self.alerts = alerts
         self.clock = clock
+        self.saving = saving
+        self._folded: dict[int, OSError] = {}  # each part's refusal folded, by id(part)
         self.since: float | None = None  # when admins were told the disk is full
         self._turn = asyncio.Lock()  # a tick and a fold at once tell the disk once
 
@@ -71,7 +94,14 @@ class FullDiskWatch:
         return self.since is not None or await self._full(refused=True)
 
     async def look(self) -> None:
-        """One tick: tell admins a full disk once, and its end once."""
+        """One tick: tell admins a full disk once, and its end once. A save a part's
+        thread found refused since the last tick (`saving`) is folded in first, once,
+        as a part stopped by the disk is (a quota reached: the data folder is tried)."""
+        for part in self.saving:
+            refused = part.unsaved
+            if refused is not None and refused is not self._folded.get(id(part)):
+                self._folded[id(part)] = refused
+                await self.folds(refused)
         await self._look()
 
     async def _look(self, *, refused: bool = False) -> None:
@@ -132,6 +162,8 @@ class FullDiskWatch:
         if not queued:  # no admin chat on a channel that pushes: no write to prove it
             await self.alerts.tell_admins_directly(text)
         self.since = None
+        for part in self.saving:  # what the full disk refused is saved now, not later
+            part.save_again()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Look at each tick until `stop`; an error is logged and the next tick looks again

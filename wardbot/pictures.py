@@ -1,21 +1,51 @@
 """Pictures staff put in an FAQ answer or a notice's text (`![mẫu CT01](hinh/ct01.png)`):
 every channel shows residents text only, so the picture and its label are left out of
-what they read (`plaintext.blocks`). `bot.py check` warns of each, at its line."""
+what they read (`plaintext.blocks`). `bot.py check` warns of each, at its line, and so
+does the running bot, in chat, when staff save the answer or notice (wardbot.alerts)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
-from wardbot.models import Corpus
+from wardbot import messages as msg
+from wardbot.models import Announcement, Corpus
 from wardbot.plaintext import IMG_TAG, Picture, pictures
 from wardbot.staff_read import staff_text, without_hidden_breaks
 
 
-def unseen_pictures(faq_file: Path, corpus: Corpus) -> Iterator[tuple[str, Picture, bool]]:
-    """`file:line` of each picture in an FAQ answer, then in a notice, with the picture
-    and whether it is in faq.yaml (else in a notice)."""
+class Unseen(NamedTuple):
+    """A picture residents will not see, at `file`:`line`; `in_faq`: in an FAQ answer
+    (else in a notice), `held_in`: that answer's or notice's text."""
+
+    file: str
+    line: int
+    picture: Picture
+    in_faq: bool
+    held_in: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def told(self, file: str | None = None) -> str:
+        """The warning staff read of it (`bot.py check`, `announce`, the running bot's
+        message), at its line of `file` (else of the file it was read from)."""
+        picture = self.picture
+        return msg.check_unseen_picture(
+            f"{file or self.file}:{self.line}",
+            picture.label,
+            picture.address,
+            in_faq=self.in_faq,
+            link=picture.link,
+            tag=picture.tag,
+        )
+
+
+def unseen_pictures(faq_file: Path, corpus: Corpus) -> Iterator[Unseen]:
+    """Each picture in an FAQ answer, then in a notice."""
     lines = _lines(faq_file)
     starts = sorted(entry.line for entry in corpus.faq)
     for entry in sorted(corpus.faq, key=lambda e: e.line):
@@ -23,12 +53,17 @@ def unseen_pictures(faq_file: Path, corpus: Corpus) -> Iterator[tuple[str, Pictu
         if found:
             end = next((line for line in starts if line > entry.line), len(lines) + 1)
             for line, picture in _placed(found, lines, entry.line, end):
-                yield f"{faq_file}:{line}", picture, True
+                yield Unseen(str(faq_file), line, picture, True, entry.answer)
     for notice in corpus.announcements:
-        found = pictures(notice.body)
-        if found and notice.path:
-            for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
-                yield f"{notice.path}:{line}", picture, False
+        yield from notice_pictures(notice)
+
+
+def notice_pictures(notice: Announcement) -> Iterator[Unseen]:
+    """Each picture in a notice (`bot.py announce` warns of them too)."""
+    found = pictures(notice.body)
+    if found and notice.path:
+        for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
+            yield Unseen(str(notice.path), line, picture, False, notice.body)
 
 
 def _lines(path: Path) -> list[str]:

@@ -20,6 +20,7 @@ from wardbot.faq_file import FaqFile, load_faq
 from wardbot.loader import LAST_GOOD_FAQ_COPIES, id_clash, read_last_good, served
 from wardbot.models import Problem
 from wardbot.notices import load_announcement
+from wardbot.pictures import notice_pictures
 
 
 class PublishError(Exception):
@@ -45,7 +46,8 @@ def publish(
 ) -> tuple[Path, str | None]:
     """Copy a valid announcement into the content folder; returns where, and a warning
     when faq.yaml cannot be used (the notice is then checked against the FAQ the bot
-    serves instead, its last good copy in the data folder).
+    serves instead, its last good copy in the data folder), or the notice has a picture
+    residents will not see (wardbot.pictures).
 
     Nothing is copied when the file has a problem, would replace another notice, or has
     the id of an FAQ entry (the bot would never serve it).
@@ -93,7 +95,9 @@ def publish(
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)
-    return target, warning
+    # Published all the same, as the running bot does (it tells admins in chat too).
+    unseen = [u.told(str(target)) for u in notice_pictures(notice)]
+    return target, "\n".join(filter(None, [warning, *unseen])) or None
 
 
 def _refused_here(problem: Problem) -> Problem:

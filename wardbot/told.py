@@ -10,8 +10,10 @@ Kept in the database's `meta` table under TOLD_KEY, as JSON: short digests of wh
 told (a problem's file and message; no text of it) with when, and what the bot waits for
 to say "fixed": the files told of, whether faq.yaml was told unreadable, the FAQ ids told
 lost; and when each problem told only once it lasts (a notice saved twice) was first seen,
-by the same short digest, so that a restart neither delays nor repeats it. Nothing about
-residents.
+by the same short digest, so that a restart neither delays nor repeats it; and the
+warnings told (a picture residents will not see), by a digest of the picture and of the
+answer or notice holding it, so that only a new save of that text tells it again. Nothing
+about residents.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class Told:
     # Problems told only once they last (`Problem.told_after`) that are still there:
     # digest -> when first seen (dropped once gone).
     waiting: dict[str, float] = field(default_factory=dict)
+    # Warnings told (the entry or notice is used all the same): digest -> when told.
+    warnings: dict[str, float] = field(default_factory=dict)
 
     def dump(self) -> str:
         return json.dumps(
@@ -63,6 +67,7 @@ class Told:
                 "faq_broken": self.faq_broken,
                 "faq_lost": sorted(self.faq_lost),
                 "waiting": self.waiting,
+                "warnings": self.warnings,
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -91,6 +96,8 @@ class Told:
                 notices=int(kept["notices"]) if kept.get("notices") is not None else None,
                 # However long ago: a problem's wait is not a reminder's.
                 waiting={k: float(at) for k, at in kept.get("waiting", {}).items()},
+                # However long ago: a warning is told once for each save, not reminded.
+                warnings={k: float(at) for k, at in kept.get("warnings", {}).items()},
             )
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             log.warning("what admins were told before the restart is unreadable: %s", exc)

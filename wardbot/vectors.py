@@ -77,6 +77,10 @@ class DocumentVectors:
         self.background = background
         self.index = SemanticIndex({})
         self.error: str | None = None  # the last failure, until a pass succeeds
+        # The write refused at the last save of the cache (a full disk, a quota reached),
+        # until a save goes through or the cache is found up to date: looked at by
+        # wardbot.full_disk, which tells admins of a full disk and calls save_again.
+        self.unsaved: OSError | None = None
         self.pending = 0  # documents the last pass left without vectors (refresh's at_most)
         # Documents edited or removed since the pass under way (or the last) read them:
         # their vectors in `index` were made from other texts, and are not used.
@@ -232,22 +236,35 @@ class DocumentVectors:
             wanted = {k for heads, passage in keys.values() for k in (*heads, passage)}
             if not self.pending and (todo or changed or cache.keys() != wanted):
                 self._save(index, keys)
+            elif not self.pending:  # the cache on disk is the index: nothing left unsaved
+                self.unsaved = None
             self.error = None
             return embedded, sum(held.get(d) != digests[d] for d in index.ids)
 
     def _save(self, index: SemanticIndex, keys: dict[str, tuple[list[str], str]]) -> None:
         """Save the vectors for a restart. A failure (a full disk) costs only that: the
         pass goes on (it stopped there, and the documents after waited for the next
-        change of the ward's files for their vectors) and the next save tries again."""
+        change of the ward's files for their vectors) and the next save tries again; it
+        is kept in `unsaved` for the full-disk watcher (admins told, /healthz)."""
         try:
             index.save(self._path, keys)
         except OSError as exc:
+            self.unsaved = exc
             log.warning(
                 "could not save the document vectors in %s (%s): a restart now would "
                 "compute them again",
                 self._path,
                 exc,
             )
+        else:
+            self.unsaved = None
+
+    def save_again(self) -> None:
+        """The data folder's disk has room again after a save of the cache was refused:
+        a pass in the background saves it now, not at the next change of the ward's
+        files (wardbot.full_disk)."""
+        if self.unsaved is not None:
+            self.want()
 
     def _install(self, digests: dict[str, int], semantic: SemanticIndex) -> None:
         with self._lock:

@@ -52,6 +52,7 @@ from wardbot.messages.admin import (
 from wardbot.messages.admin import admin_topics_gone as admin_topics_gone
 from wardbot.messages.admin import admin_unanswered as admin_unanswered
 from wardbot.messages.admin import admin_unanswered_off as admin_unanswered_off
+from wardbot.messages.admin import admin_warnings as admin_warnings
 from wardbot.messages.admin import admin_weekly as admin_weekly
 from wardbot.messages.admin import admin_zalo_oa_refused as admin_zalo_oa_refused
 from wardbot.messages.admin import announce_exists as announce_exists

@@ -420,6 +420,19 @@ def admin_problems(
     return "\n".join(lines)
 
 
+def admin_warnings(warnings: Sequence[str]) -> str:
+    """Warnings about files staff just saved (check_unseen_picture's lines): unlike the
+    mistakes of admin_problems, what they name is used all the same."""
+    lines = [
+        "⚠️ Cảnh báo về tệp nội dung vừa lưu (không phải lỗi: các mục và thông báo này vẫn "
+        "được dùng, chỉ là người dân sẽ không thấy đủ như cán bộ thấy):",
+        *warnings[:20],
+    ]
+    if len(warnings) > 20:
+        lines.append(f"... và {figure(len(warnings) - 20)} cảnh báo khác")
+    return "\n".join(lines)
+
+
 def admin_problems_fixed() -> str:
     """Every problem admins were told of in faq.yaml and content/ is gone."""
     return (
