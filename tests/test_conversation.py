@@ -958,6 +958,8 @@ async def test_forget_leaves_nothing_of_the_chat_in_the_conversations_memory(
         # What's new, said as residents say it: before, "chưa có thông tin" or a guess.
         *("có gì mới không", "phường có tin gì mới không ạ", "bên phường có gì mới không"),
         *("dạo này phường có thông báo gì không", "hôm nay có thông báo gì mới không"),
+        # Asked of the bot by name: "... không anh", "... hông chị", "... chưa em".
+        *("có tin gì mới không anh", "co gi moi hong chi", "có thông báo gì mới chưa em"),
     ],
 )
 async def test_latest_lists_current_announcements_newest_first(
@@ -969,6 +971,76 @@ async def test_latest_lists_current_announcements_newest_first(
     assert lines[1].startswith("• 20/07/2024 — Thông báo xét học bổng")
     assert "lăng quăng" not in reply.text  # expired on 30/06/2024
     assert len(reply.buttons) == 3
+
+
+BHYT_NOTICE = "2024-07-15-dieu-chinh-muc-dong-bhyt"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "có gì mới về bhyt không",
+        "co thong bao moi ve bao hiem y te khong",
+        "bhyt có gì mới hông",  # the south's "hông"
+        "dạo này thẻ bhyt có tin gì mới không anh",
+        "xem tin mới về bảo hiểm y tế",
+    ],
+)
+async def test_whats_new_about_a_topic_lists_only_its_notices(
+    conversation: Conversation, text: str
+) -> None:
+    """Before, "chưa có thông tin", or an FAQ answer on BHYT: now the topic's notices,
+    as /latest lists them (the notice's `topics` name it)."""
+    reply = await one(conversation, text)
+    assert reply.text.startswith("Thông báo mới nhất của UBND Phường 2 về bảo hiểm y tế:")
+    assert [b.action for b in reply.buttons] == [make_action("ann", BHYT_NOTICE)]
+    assert reply.numbered_text is not None and "về bảo hiểm y tế" in reply.numbered_text
+
+
+async def test_whats_new_about_a_topic_gives_its_notice_not_its_faq_answer(
+    conversation: Conversation,
+) -> None:
+    reply = await one(conversation, "học bổng có gì mới chưa")
+    assert "Thông báo xét học bổng khuyến học năm 2024" in reply.text
+    assert "hoàn cảnh khó khăn" not in reply.text  # the FAQ answer on scholarships
+
+
+async def test_whats_new_about_a_subject_reads_the_titles_of_notices_without_topics(
+    conversation: Conversation,
+) -> None:
+    """No topic names "tiếp công dân", and its notice has none: its title has the words."""
+    reply = await one(conversation, "lịch tiếp công dân có gì mới không")
+    assert [b.action for b in reply.buttons] == [make_action("ann", LONG_NOTICE_ID)]
+    assert "về lịch tiếp công dân" in reply.text
+
+
+async def test_whats_new_about_a_subject_without_notices_says_so_and_answers(
+    conversation: Conversation,
+) -> None:
+    """No current notice on residence (nor any on dengue: that one expired): one line says
+    so, and the question is answered as any other would be."""
+    none, *answer = await say(conversation, "dạo này có tin gì về tạm trú không")
+    assert none.text == "Dạ, hiện chưa có thông báo mới nào về cư trú."
+    assert answer and answer[0].title == "Đăng ký tạm trú cần giấy tờ gì?"
+    none, *_ = await say(conversation, "sốt xuất huyết có thông báo gì mới không")
+    assert none.text == "Dạ, hiện chưa có thông báo mới nào về sốt xuất huyết."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "làm cccd mới ở đâu",
+        "mẫu tờ khai mới",
+        "hộ nghèo mới thoát nghèo có được hỗ trợ không",
+        "con mới sinh làm khai sinh cần gì",
+        "có tin gì về học bổng thì báo em nhé",
+    ],
+)
+async def test_questions_saying_moi_are_no_news_request(
+    conversation: Conversation, text: str
+) -> None:
+    for reply in await say(conversation, text):
+        assert "thông báo mới" not in reply.text, text
 
 
 async def test_labels_too_long_for_a_button_are_cut_between_words(

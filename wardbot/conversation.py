@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import AsyncIterator, Callable, Hashable, Sequence
 from dataclasses import replace
 
-from wardbot import followup
+from wardbot import followup, news
 from wardbot import messages as msg
 from wardbot.alert_replies import open_button
 from wardbot.chat_memory import (
@@ -41,6 +41,8 @@ from wardbot.intents import (
     parse_intent,
 )
 from wardbot.models import Announcement, FaqEntry
+from wardbot.news import LATEST_LISTED
+from wardbot.notices import tag_topics
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import (
     SMALL_TALK,
@@ -569,8 +571,10 @@ class Conversation:
                 return [await self.subscriptions.topics_reply(chat)]
             case "mysubs":
                 return [await self.subscriptions.mysubs_reply(chat)]
+            case "latest" if intent.arg:  # "có gì mới về bhyt không": its notices
+                return await self._news_about(chat, intent.arg, text, typing, sender)
             case "latest":
-                return [self._latest_reply()]
+                return [self._latest_reply(self.engine.latest())]
             case "why_no_alerts":  # "sao không thấy gửi tin gì": what it follows, and when
                 return [await self.subscriptions.alerts_status(chat)]
             case "forget":
@@ -684,8 +688,27 @@ class Conversation:
             return replace(open_button(doc), action=action)
         return Button(msg.FULL_TEXT_BUTTON, action)
 
-    def _latest_reply(self, limit: int = 5) -> Reply:
-        notices = self.engine.latest(limit)
+    async def _news_about(
+        self, chat: ChatRef, subject: str, text: str, typing: Typing | None, sender: str | None
+    ) -> list[Reply]:
+        """The newest current notices on `subject` (wardbot.news), as /latest lists them;
+        with none, one line saying so, and the message answered as a question (an FAQ
+        entry on the subject may still help)."""
+        corpus = self.engine.corpus
+        topic = self.engine.find_topic(subject)
+        topics = [topic] if topic is not None else []
+        if not topics:  # "mức đóng bhyt": the topics of the keywords in it
+            tagged = tag_topics(subject, corpus.topics)
+            topics = [t for t in corpus.topics if t.id in tagged]
+        notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
+        about = topics[0].name if len(topics) == 1 else subject
+        if notices:
+            return [self._latest_reply(notices[:LATEST_LISTED], about)]
+        none = Reply(msg.latest(self.settings.ward_name, [], about), keeps_choices=True)
+        return [none, *await self.questions.answer(chat, text, typing, sender=sender)]
+
+    def _latest_reply(self, notices: Sequence[Announcement], about: str = "") -> Reply:
+        """/latest's list of `notices` (`about`: all on that subject), each a button."""
         headings = [msg.announcement_heading(a.date, a.title) for a in notices]
         buttons = tuple(
             Button(
@@ -697,7 +720,7 @@ class Conversation:
         )
         ward = self.settings.ward_name
         return Reply(
-            msg.latest(ward, headings),
+            msg.latest(ward, headings, about),
             buttons=buttons,
-            numbered_text=msg.latest_menu(ward, len(headings)),
+            numbered_text=msg.latest_menu(ward, len(headings), about),
         )

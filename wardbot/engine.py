@@ -63,6 +63,7 @@ from wardbot.loader import (
 )
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
+from wardbot.news import LATEST_LISTED
 from wardbot.notice_files import companions, is_notice_file, unread_problem
 from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
 from wardbot.scratch import INDEX_ASIDE, OwnedFolder
@@ -1293,8 +1294,8 @@ class Engine:
         heads, _ = semantic.vectors_of(doc_id)
         return heads.codes[0].astype(np.float32) * heads.scales[0]
 
-    def latest(self, limit: int = 5) -> list[Announcement]:
-        """Current announcements, newest first."""
+    def latest(self, limit: int | None = LATEST_LISTED) -> list[Announcement]:
+        """Current announcements, newest first (`limit` None: all of them)."""
         today = self.today
         current = [a for a in self.corpus.announcements if a.is_current(today)]
         current.sort(key=lambda a: (a.date, a.id), reverse=True)

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.complaints import complains
+from wardbot.news import ASKED, subject_asked
 from wardbot.small_talk import ASKING, passes_on, small_talk, spelt_out, without_laughter
 from wardbot.text import UNITS, fold
 
@@ -84,8 +85,6 @@ def _names_a_market(original: list[str]) -> bool:
     return any(unicodedata.normalize("NFC", word).casefold() == _MARKET for word in original)
 
 
-# Asked at the end of "có gì mới không", as the south says it too ("hông", "hông ta").
-_ASKED = r"(?: khong| ko| k| hong| hok| chua)(?: ta| ha| vay)?"
 # Why nothing was sent: "sao", "tại sao", the centre's "răng", "ủa sao".
 _WHY = r"(?:ua )?(?:tai sao|vi sao|sao|rang|the sao)(?: ma)?"
 # Who sent, or got, nothing: "sao phường không gửi", "sao em không nhận được".
@@ -146,10 +145,10 @@ _FIXED = (
         r"(?:(?:cac|nhung|may|mot so)(?: cai)? )?(?:tin|tin tuc|thong bao|ban tin)"
         rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
         # "(Dạo này bên phường) có gì mới không", "có thông báo gì không": what is new,
-        # said of no subject ("thẻ bhyt có gì mới không" is a question).
+        # said of no subject (of one, "thẻ bhyt có gì mới không": wardbot.news).
         rf"|(?:(?:dao nay|gan day|hom nay|tuan nay|ben|o|ubnd|{_UNIT}|oi) )*"
-        rf"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?|gi moi){_ASKED}"
-        rf"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: nao| gi)?(?:{_ASKED})?",
+        rf"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?{ASKED}|gi moi(?:{ASKED})?)"
+        rf"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: nao| gi)?(?:{ASKED})?",
     ),
     (
         "mysubs",
@@ -611,6 +610,7 @@ def parse_intent(text: str) -> Intent:
     phone number asked: "sđt phường là gì"), 'address' (where the ward office is: "phường
     ở đâu"), 'office_phone' (another office's number: "sđt công an phường", `arg` that
     office as typed), 'why_no_alerts' (why no alert came: "sao không thấy gửi tin gì"),
+    'latest' (/latest; what is new about a subject: `arg` it, as typed, see wardbot.news),
     'empty', 'phone' (a phone
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
@@ -658,6 +658,8 @@ def parse_intent(text: str) -> Intent:
         return Intent("office_phone", office)
     if subscription := _subscription(said, original, text):
         return subscription
+    if (subject := subject_asked(said, original)) is not None:
+        return Intent("latest", subject)  # "có gì mới về bhyt không": its notices
     return Intent("complaint") if complains(text) else Intent("question")
 
 

@@ -220,6 +220,7 @@ from wardbot.messages.residents import greeted_again as greeted_again
 from wardbot.messages.residents import greeted_back as greeted_back
 from wardbot.messages.residents import greeting as greeting
 from wardbot.messages.residents import help_text as help_text
+from wardbot.messages.residents import in_sentence as in_sentence
 from wardbot.messages.residents import in_vietnamese_only as in_vietnamese_only
 from wardbot.messages.residents import late_answer as late_answer
 from wardbot.messages.residents import liked as liked

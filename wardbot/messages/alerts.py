@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from wardbot.messages.common import _all_of, _quoted, figure, unit, vn_date
-from wardbot.messages.residents import announcement_source
+from wardbot.messages.residents import announcement_source, in_sentence
 
 # --- topics and subscriptions -----------------------------------------------------
 
@@ -266,31 +266,38 @@ def mysubs_menu(count: int) -> str:
     return "Anh/chị đang nhận tin về các chủ đề dưới đây (chọn một chủ đề để bỏ nhận tin):"
 
 
-def latest(ward_name: str, headings: Sequence[str]) -> str:
+def _on(about: str) -> str:
+    return f" về {in_sentence(about)}" if about else ""
+
+
+def latest(ward_name: str, headings: Sequence[str], about: str = "") -> str:
+    """The newest notices (`about`: on that subject only, "có gì mới về bhyt không")."""
+    on = _on(about)
     if not headings:
-        return "Dạ, hiện chưa có thông báo mới nào."
+        return f"Dạ, hiện chưa có thông báo mới nào{on}."
     if len(headings) == 1:
         return "\n".join(
             [
-                f"Thông báo mới nhất của {ward_name}:",
+                f"Thông báo mới nhất của {ward_name}{on}:",
                 f"• {headings[0]}",
                 "",
                 "Chọn thông báo bên dưới để xem nội dung.",
             ]
         )
-    lines = [f"Các thông báo mới nhất của {ward_name}:"]
+    lines = [f"Các thông báo mới nhất của {ward_name}{on}:"]
     lines += [f"• {heading}" for heading in headings]
     lines += ["", "Chọn từng thông báo bên dưới để xem nội dung."]
     return "\n".join(lines)
 
 
-def latest_menu(ward_name: str, count: int) -> str:
+def latest_menu(ward_name: str, count: int, about: str = "") -> str:
     """`latest` where the notices follow as numbered lines (Zalo, the terminal)."""
+    on = _on(about)
     if not count:
-        return latest(ward_name, [])
+        return latest(ward_name, [], about)
     if count == 1:
-        return f"Thông báo mới nhất của {ward_name} (chọn để xem nội dung):"
-    return f"Các thông báo mới nhất của {ward_name} (chọn một thông báo để xem nội dung):"
+        return f"Thông báo mới nhất của {ward_name}{on} (chọn để xem nội dung):"
+    return f"Các thông báo mới nhất của {ward_name}{on} (chọn một thông báo để xem nội dung):"
 
 
 def group_staff_only(ward_name: str) -> str:

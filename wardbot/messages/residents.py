@@ -69,10 +69,11 @@ def _topic_examples(names: Sequence[str], most: int = 2) -> tuple[str, ...]:
     nghèo và trợ giúp xã hội"), each lower-cased unless its first word is an abbreviation
     ("BHYT")."""
     shortest = sorted(names, key=lambda name: len(name.split()))[:most]
-    return tuple(_in_sentence(name) for name in names if name in shortest)[:most]
+    return tuple(in_sentence(name) for name in names if name in shortest)[:most]
 
 
-def _in_sentence(name: str) -> str:
+def in_sentence(name: str) -> str:
+    """A topic's name inside a sentence: "học bổng", but "BHYT" kept."""
     first = name.split(maxsplit=1)[0] if name.strip() else ""
     if len(first) > 1 and first.isupper():
         return name

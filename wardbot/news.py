@@ -1,0 +1,95 @@
+"""Asking what is new about a subject ("có gì mới về bhyt không", "học bổng có thông báo gì
+mới chưa"), and which of the ward's notices are on it.
+
+A notice is on a subject when its `topics` (as written, or tagged from the topics' keywords
+when it is loaded) hold the topic the subject names. A notice with no topic, and every
+notice when the subject names no topic ("cắt nước có gì mới không"), is on it when its
+title has all the subject's words, accents aside.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+
+from wardbot.models import Announcement
+from wardbot.small_talk import ASKING
+from wardbot.text import UNITS, fold, plain_words
+
+LATEST_LISTED = 5  # notices /latest lists, newest first, and "có gì mới về bhyt" too
+
+# Asked at the end of "có gì mới không", as the south says it too ("hông", "hông ta"), and
+# whom it is asked of ("... không anh", "... chưa em", "... hông chị").
+ASKED = (
+    r"(?: khong| ko| k| hong| hok| chua)(?: ta| ha| vay)?"
+    r"(?: (?:anh|em|chi|ad|admin|ban|bot|a|ha|vay|nhi|nha|nhe))*"
+)
+_NEWS = r"(?:tin|tin tuc|thong bao|ban tin)"
+_NEW = r"(?:moi nhat|moi|gan day|gan nhat)"
+# When: "dạo này", "gần đây" ... before or after the subject, no part of it.
+_LATELY = r"(?:dao nay|gan day|hom nay|tuan nay|thang nay|nam nay|hien nay|moi day|luc nay)"
+# "(có tin gì) về (chủ đề) X", "liên quan đến X".
+_ABOUT = (
+    r"(?:ve|lien quan(?: den| toi)?)"
+    r"(?: (?:chu de|linh vuc|van de|viec|mang|cac|nhung))?"
+)
+_SUBJECT = r"(?P<subject>\w+(?: \w+){0,4}?)"
+_WHEN = rf"(?: {_LATELY})?"
+_SHOW = r"(?:(?:xem|coi|doc) )?(?:(?:cac|nhung) )?"
+_ASKING_NEWS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        # "(Dạo này) có gì mới về X không", "có thông báo mới về X không", "có tin gì về X".
+        rf"(?:(?:{_LATELY}|ben|o|oi) )*co (?:{_NEWS}(?: gi| nao)?(?: {_NEW})?|gi {_NEW})"
+        rf" {_ABOUT} {_SUBJECT}{_WHEN}(?:{ASKED})?",
+        # "(Về) X (dạo này) có gì mới chưa", "X có thông báo gì không".
+        rf"(?:(?:{_LATELY}|ve) )*{_SUBJECT}{_WHEN} co"
+        rf" (?:gi {_NEW}(?:{ASKED})?|{_NEWS}(?: (?:gi|nao)(?: {_NEW})?| {_NEW}){ASKED})",
+        # "(Xem) tin mới về X", "thông báo mới nhất của X", "thông báo về X mới nhất".
+        rf"{_SHOW}{_NEWS} {_NEW} (?:{_ABOUT}|cua) {_SUBJECT}",
+        rf"{_SHOW}{_NEWS} {_ABOUT} {_SUBJECT} (?:moi nhat|gan day|gan nhat)",
+    )
+)
+# Words naming the ward itself, or no one: "phường mình", "bên xã", "ubnd phường 2" are
+# no subject (what is new there is all /latest lists).
+_NO_SUBJECT = frozenset(
+    {word for unit in UNITS for word in fold(unit).split()}
+    | {"ubnd", "uy", "ban", "nhan", "dan", "minh", "ta", "ben", "o", "nay", "ni", "do"}
+)
+# The subject going on to ask or tell something else: "có tin gì về bhyt thì báo em".
+_NOT_A_SUBJECT = frozenset({"thi", "khi", "neu"})
+
+
+def subject_asked(said: str, original: Sequence[str]) -> str | None:
+    """When `said` (folded words, politeness stripped) asks what is new: the subject it
+    names, as typed in `original`, or "" (none: "phường mình có gì mới không"); None when
+    it asks no such thing, or asks more of it ("học bổng nào có gì mới")."""
+    match = next(filter(None, (pattern.fullmatch(said) for pattern in _ASKING_NEWS)), None)
+    if match is None:
+        return None
+    words = match.group("subject").split()
+    if ASKING.search(" ".join(words)) or _NOT_A_SUBJECT.intersection(words):
+        return None
+    if all(word in _NO_SUBJECT or word.isdigit() for word in words):
+        return ""
+    start = len(said[: match.start("subject")].split())
+    return " ".join(original[start : start + len(words)])
+
+
+def on_subject(
+    notices: Iterable[Announcement], topics: Collection[str], subject: str
+) -> list[Announcement]:
+    """The `notices` on the subject typed as `subject`, which names the topics of ids
+    `topics` (perhaps none), in the order given."""
+    wanted = plain_words(subject).split()
+    return [
+        notice
+        for notice in notices
+        if (topics and notice.topics and set(topics).intersection(notice.topics))
+        or ((not topics or not notice.topics) and _titled(notice, wanted))
+    ]
+
+
+def _titled(notice: Announcement, words: Sequence[str]) -> bool:
+    title = set(plain_words(notice.title).split())
+    return bool(words) and all(word in title for word in words)
