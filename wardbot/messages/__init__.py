@@ -149,13 +149,13 @@ from wardbot.messages.alerts import which_topic as which_topic
 from wardbot.messages.alerts import which_topic_menu as which_topic_menu
 from wardbot.messages.common import CHANNEL_NAMES as CHANNEL_NAMES
 from wardbot.messages.common import ELSEWHERE as ELSEWHERE
-from wardbot.messages.common import EXAMPLE_QUESTION as EXAMPLE_QUESTION
 from wardbot.messages.common import HERE as HERE
 from wardbot.messages.common import NOWHERE as NOWHERE
 from wardbot.messages.common import channel_name as channel_name
 from wardbot.messages.common import chat_edit_rows as chat_edit_rows
 from wardbot.messages.common import contact_line as contact_line
 from wardbot.messages.common import duration as duration
+from wardbot.messages.common import example_question as example_question
 from wardbot.messages.common import figure as figure
 from wardbot.messages.common import unit as unit
 from wardbot.messages.common import vn_date as vn_date
