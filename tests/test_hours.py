@@ -338,7 +338,15 @@ def test_a_holiday_every_year_and_a_dated_one() -> None:
             "OFFICE_HOURS chưa đúng: đang để trống, trong khi đã đặt OFFICE_CLOSED",
         ),
         ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "Tết"}, "“Tết” không phải một ngày dạng 30/4"),
-        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "31/2"}, "“31/2” trong “31/2” không có trên"),
+        # The day alone is named once; a range's wrong end, with the range.
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "30/2"},
+            "chưa đúng: “30/2” không có trên lịch",
+        ),
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "1/1, 28/2-31/2"},
+            "chưa đúng: “31/2” trong “28/2-31/2” không có trên lịch",
+        ),
         (
             {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "13/2/2027-5/2/2027"},
             "“13/2/2027-5/2/2027” có ngày kết thúc trước ngày bắt đầu",

@@ -133,7 +133,8 @@ def _closed_day(text: str, entry: str) -> date | MonthDay:
         # A day every year is checked against a leap year: 29/2 is a day.
         found = date(int(match[3]) if match[3] else 2024, month, day)
     except ValueError:
-        raise _closed_error(f"“{text}” trong “{entry}” không có trên lịch") from None
+        where = f"“{text}”" if text == entry else f"“{text}” trong “{entry}”"
+        raise _closed_error(f"{where} không có trên lịch") from None
     return found if match[3] else (month, day)
 
 
