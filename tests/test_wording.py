@@ -33,6 +33,11 @@ DAY = dt.date(2024, 7, 5)
 SAMPLES: dict[str, list[Any]] = {
     "ward_name": ["UBND Phường 2", "UBND xã Mỹ Phước", "Ủy ban nhân dân thị trấn Long Thành"],
     "hotline": ["0276 3822 123", ""],
+    # Numbers no count: a port (HTTP_PORT), a user's and a group's id on the system.
+    "port": [8080, 443],
+    "uid": [1000],
+    "gid": [1000],
+    "host": ["0.0.0.0"],
     "address": ["Số 12 Nguyễn Huệ, khu phố 3", ""],  # WARD_ADDRESS
     "office": ["công an phường", "trạm y tế xã"],  # another office whose number is asked
     "emergency": [("khẩn cấp về an ninh, trật tự", "113"), None],

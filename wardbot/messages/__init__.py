@@ -254,7 +254,11 @@ from wardbot.messages.settings import SETTING_EXAMPLES as SETTING_EXAMPLES
 from wardbot.messages.settings import config_stopped as config_stopped
 from wardbot.messages.settings import config_warned as config_warned
 from wardbot.messages.settings import data_folder_taken as data_folder_taken
+from wardbot.messages.settings import folder_not_allowed as folder_not_allowed
 from wardbot.messages.settings import no_channel as no_channel
+from wardbot.messages.settings import port_refused as port_refused
+from wardbot.messages.settings import port_taken as port_taken
+from wardbot.messages.settings import web_not_started as web_not_started
 from wardbot.messages.settings import wrong_setting as wrong_setting
 from wardbot.messages.staff_group import CLOSE_TICKET_BUTTON as CLOSE_TICKET_BUTTON
 from wardbot.messages.staff_group import FAQ_EDIT_OFF as FAQ_EDIT_OFF
