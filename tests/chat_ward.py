@@ -140,9 +140,13 @@ def topic_names() -> list[str]:
     return [topic["name"] for topic in yaml.safe_load(FAQ)["topics"]]
 
 
+# The question this ward's greeting, /help and "what do you ask?" give as an example.
+EXAMPLE = msg.example_question(entry["question"] for entry in yaml.safe_load(FAQ)["faq"])
+
+
 def ward_greeting(ward_name: str = WARD_NAME) -> str:
     """The greeting this ward's residents get where alerts reach their chat."""
-    return msg.greeting(ward_name, topics=topic_names())
+    return msg.greeting(ward_name, example=EXAMPLE, topics=topic_names())
 
 
 def write_chat_ward(root: Path) -> tuple[Path, Path]:

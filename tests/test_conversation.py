@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from chat_ward import NOTICES, WARD_NAME, ward_greeting
+from chat_ward import EXAMPLE, NOTICES, WARD_NAME, ward_greeting
 
 from handlers.base import Answerer
 from handlers.telegram import render_html
@@ -1094,7 +1094,9 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     for again in ("alo có ai không", "bạn là ai", "xin chao", "chào ad"):
         now[0] += 60
         reply = await one(conversation, again)
-        assert reply.text == msg.greeted_back("UBND Phường 2") and reply.keeps_choices
+        assert (
+            reply.text == msg.greeted_back("UBND Phường 2", example=EXAMPLE) and reply.keeps_choices
+        )
         assert "trợ lý tự động của UBND Phường 2" in reply.text
         assert "vẫn đang ở đây" not in reply.text
     now[0] += 11 * 60
@@ -1102,7 +1104,7 @@ async def test_a_greeting_again_soon_after_gets_a_line_not_the_whole_greeting(
     other = ChatRef("test", "43")  # /start greets in full, and counts as the greeting
     assert (await conversation.handle_text(other, "/start"))[0].text == full
     assert (await conversation.handle_text(other, "xin chao"))[0].text == msg.greeted_back(
-        "UBND Phường 2"
+        "UBND Phường 2", example=EXAMPLE
     )
 
 
@@ -1127,9 +1129,9 @@ async def test_in_a_group_each_member_is_greeted_as_themselves(
     now[0] += 60
     for sender in ("1", "2"):
         [back] = await conversation.handle_text(group, "chào ad", sender=sender)
-        assert back.text == msg.greeted_back(ward), sender
+        assert back.text == msg.greeted_back(ward, example=EXAMPLE), sender
     [still] = await conversation.handle_text(group, "alo có ai không", sender="3")
-    assert still.text == msg.greeted_again(ward)
+    assert still.text == msg.greeted_again(ward, example=EXAMPLE)
 
 
 async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
@@ -1140,7 +1142,7 @@ async def test_a_greeting_mid_conversation_says_the_bot_is_still_there(
     hour after the last question is a new visit, welcomed in full."""
     now = [1_700_000_000.0]
     conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
-    again = msg.greeted_again("UBND Phường 2")
+    again = msg.greeted_again("UBND Phường 2", example=EXAMPLE)
     for chat, first in ((CHAT, "/start"), (ChatRef("test", "44"), None)):
         if first is not None:
             await conversation.handle_text(chat, first)
@@ -1202,9 +1204,9 @@ async def test_an_angry_emoji_under_an_answer_says_it_missed_and_question_marks_
     """ "???" under an answer: what was unclear in it (not "cần hỏi gì?" as if nothing
     had been answered); "😡" under it: the answer missed, as "sai rồi" says; "???" with
     no answer before it: what to ask."""
-    assert (await one(conversation, "???")).text == msg.ask_what()
+    assert (await one(conversation, "???")).text == msg.ask_what(EXAMPLE)
     await one(conversation, "bhyt")  # close matches: which one is unclear, not an answer
-    assert (await one(conversation, "???")).text == msg.ask_what()
+    assert (await one(conversation, "???")).text == msg.ask_what(EXAMPLE)
     await one(conversation, "mất thẻ bhyt thì làm sao")
     assert (await one(conversation, "???")).text == msg.unclear()
     sorry = await one(conversation, "😡")
@@ -1221,7 +1223,7 @@ async def test_saying_it_was_not_understood_asks_what_was_unclear(
     """ "Không hiểu" under an answer: what in it was unclear, as "???" gets, not 'no
     information about this question'; with no answer before it: what to ask. Neither
     is a question for staff's /unanswered; a question naming what it asks about is."""
-    assert (await one(conversation, text)).text == msg.ask_what()
+    assert (await one(conversation, text)).text == msg.ask_what(EXAMPLE)
     await one(conversation, "mất thẻ bhyt thì làm sao")
     assert (await one(conversation, text)).text == msg.unclear()
     assert await store.unanswered(0) == []
@@ -1441,7 +1443,7 @@ async def test_nothing_to_read_asks_what_the_question_is(
     conversation: Conversation, text: str
 ) -> None:
     # Not "I can only read text": it was text.
-    assert (await one(conversation, text)).text == msg.ask_what()
+    assert (await one(conversation, text)).text == msg.ask_what(EXAMPLE)
 
 
 @pytest.mark.parametrize(
@@ -1465,7 +1467,7 @@ async def test_asking_to_ask_invites_the_question(
     (nothing was asked yet), and nothing for staff's /unanswered."""
     shown = await one(conversation, "/topics")
     reply = await one(conversation, text)
-    assert reply.text == msg.go_ahead() and reply.buttons == ()
+    assert reply.text == msg.go_ahead(EXAMPLE) and reply.buttons == ()
     assert reply.keeps_choices and shown.buttons  # "2" next still picks from the topics
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)
@@ -1626,7 +1628,7 @@ async def test_saying_an_answer_missed_with_none_given_offers_help_not_an_apolog
 ) -> None:
     """No answer yet (or none since /forget): nothing to be sorry for, nothing taken back;
     a calm reply saying how to ask, and the hotline."""
-    calm = msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123")
+    calm = msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123", example=EXAMPLE)
     first = await one(conversation, text)
     assert first.text == calm and "0276 3822 123" in first.text
     assert "xin lỗi vì trả lời" not in first.text
@@ -1693,7 +1695,7 @@ async def test_scolding_the_bot_before_any_question_gets_help_and_the_hotline(
     conversation: Conversation, store: Store
 ) -> None:
     reply = await one(conversation, "mày ngu vl")  # no answer given: none to be sorry for
-    assert reply.text == msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123")
+    assert reply.text == msg.nothing_to_take_back("UBND Phường 2", "0276 3822 123", example=EXAMPLE)
     assert reply.title is None and reply.buttons == ()
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)
@@ -1765,7 +1767,7 @@ async def test_a_bare_number_with_no_list_on_screen_asks_for_a_question(
     conversation: Conversation, text: str, number: str
 ) -> None:
     reply = (await one(conversation, text)).text
-    assert reply == msg.no_list_to_pick(number)
+    assert reply == msg.no_list_to_pick(number, EXAMPLE)
     assert f"“{number}”" in reply and "gõ câu hỏi" in reply  # not "I only read text"
 
 
@@ -2190,7 +2192,7 @@ async def test_a_phone_number_alone_is_told_the_bot_cannot_call_and_how_to_reach
     """Most likely asking to be called back: not "em chưa hiểu số … là gì", not "no
     information"; the hotline (no staff desk here), and the number is kept nowhere."""
     reply = await one(conversation, text)
-    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False)
+    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False, example=EXAMPLE)
     assert "không gọi điện" in reply.text and "0276 3822 123" in reply.text
     assert "/hoicanbo" not in reply.text  # no staff desk to pass a question to
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
@@ -2246,7 +2248,7 @@ async def test_several_numbers_with_no_list_to_pick_from_are_no_question(
     what a number alone is told, not "chưa có thông tin về câu hỏi này"; a phone number
     typed in groups, or years, are no such choice."""
     for typed in ("1 và 2", "số 1, số 3", "2 3"):
-        assert (await one(conversation, typed)).text == msg.no_list_to_pick(typed)
+        assert (await one(conversation, typed)).text == msg.no_list_to_pick(typed, EXAMPLE)
     assert parse_intent("0912 345 678").kind == "phone"  # a phone number, no choices
     assert parse_intent("năm 2024 và 2025").kind == "question"
 

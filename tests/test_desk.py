@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from chat_ward import TODAY, WARD_NAME
+from chat_ward import EXAMPLE, TODAY, WARD_NAME
 from read_only import read_only
 from test_staff_e2e import eventually
 
@@ -920,12 +920,12 @@ async def test_a_phone_number_alone_points_to_hoicanbo_and_opens_no_ticket(
     to have staff answer here (/hoicanbo) and the hotline; the number goes nowhere. In a
     group, where /hoicanbo does not work, the hotline only."""
     [reply] = await conversation.handle_text(RESIDENT, "0909 123 456")
-    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=True)
+    assert reply.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=True, example=EXAMPLE)
     assert "/hoicanbo" in reply.text and "0276 3822 123" in reply.text
     await desk.post_pending()
     assert room.posts == [] and await desk.active(RESIDENT) is None
     [in_group] = await conversation.handle_text(GROUP, "0909 123 456")
-    assert in_group.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False)
+    assert in_group.text == msg.call_back(WARD_NAME, "0276 3822 123", staff=False, example=EXAMPLE)
     assert "/hoicanbo" not in in_group.text
 
 

@@ -460,7 +460,9 @@ async def test_saying_wrong_to_which_procedure_takes_no_earlier_answer_back(
     clock.now += 12 * 60
     which = await one(conversation, "lệ phí bao nhiêu ạ")
     assert which.text == msg.which_procedure(("fee",))
-    assert (await one(conversation, "1")).text == msg.no_list_to_pick("1")
+    assert (await one(conversation, "1")).text == msg.no_list_to_pick(
+        "1", conversation.questions.example()
+    )
     again = await one(conversation, "sai rồi")
     assert again.text == which.text and not again.buttons
     assert await store.unanswered(0) == []

@@ -56,12 +56,38 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        # As ward staff write it out, with or without accents.
+        ("Thứ 2-Thứ 6 7:30-11:30, 13:30-17:00", "T2-T6 7:30-11:30 13:30-17:00"),
+        (
+            "Thứ Hai đến Thứ Sáu: 7h30-11h30; thứ bảy 7:30 đến 11:30",
+            "T2-T6 7:30-11:30; T7 7:30-11:30",
+        ),
+        ("từ thu hai den thu sau 8-11, 14-17", "T2-T6 8-11 14-17"),
+        ("Thứ 2-6 7:30-11:30; Chủ nhật 8-10", "T2-T6 7:30-11:30; CN 8-10"),
+        ("thứ 2, thứ tư, 6: 7:30-11:30", "T2,T4,T6 7:30-11:30"),
+        ("Thứ 2 - chủ nhật 8-11", "T2-CN 8-11"),
+        ("T2 đến T6 7:30 tới 11:30", "T2-T6 7:30-11:30"),
+        # English Thursday before a time stays Thursday.
+        ("Mon-Thu 7-11", "T2-T5 7-11"),
+        ("Thu 7:30-11:30", "T5 7:30-11:30"),
+    ],
+)
+def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> None:
+    assert OfficeHours.parse(text) == OfficeHours.parse(same_as)
+
+
+@pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("", "chưa có ngày và giờ nào"),
         (" ; ", "chưa có ngày và giờ nào"),
         ("T8 7:30-11:30", "không hiểu ngày “T8” trong “T8 7:30-11:30”"),
-        ("Thứ 2 7:30-11:30", "không hiểu ngày “Thứ”"),
+        ("Thứ 8 7:30-11:30", "không hiểu ngày “Thứ”"),
+        ("Thứ 6 - Thứ 2 7:30-11:30", "khoảng ngày “T6-T2” trong “Thứ 6 - Thứ 2 7:30-11:30”"),
+        ("Thứ Hai 7:30", "giờ “7:30” trong “Thứ Hai 7:30” phải là một khoảng"),
+        ("Thứ 2-Thứ 6 sáng 7:30-11:30", "không hiểu ngày “sáng”"),
         ("T2-T6", "“T2-T6” chưa ghi giờ làm việc"),
         ("7:30-11:30", "“7:30-11:30” chưa ghi ngày nào"),
         ("T2-T6 7:30", "giờ “7:30” trong “T2-T6 7:30” phải là một khoảng"),
@@ -338,7 +364,15 @@ def test_a_holiday_every_year_and_a_dated_one() -> None:
             "OFFICE_HOURS chưa đúng: đang để trống, trong khi đã đặt OFFICE_CLOSED",
         ),
         ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "Tết"}, "“Tết” không phải một ngày dạng 30/4"),
-        ({"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "31/2"}, "“31/2” trong “31/2” không có trên"),
+        # The day alone is named once; a range's wrong end, with the range.
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "30/2"},
+            "chưa đúng: “30/2” không có trên lịch",
+        ),
+        (
+            {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "1/1, 28/2-31/2"},
+            "chưa đúng: “31/2” trong “28/2-31/2” không có trên lịch",
+        ),
         (
             {"OFFICE_HOURS": WEEKDAYS, "OFFICE_CLOSED": "13/2/2027-5/2/2027"},
             "“13/2/2027-5/2/2027” có ngày kết thúc trước ngày bắt đầu",

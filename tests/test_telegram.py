@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import EXAMPLE, WARD_NAME
 from fakes.telegram_api import FakeBotApi, utf16_len, visible_text
 
 from handlers.telegram import TelegramChannel, render_html
@@ -614,7 +614,7 @@ async def test_a_sticker_gets_a_polite_request_to_type(api: FakeBotApi, store: S
     mark = len(api.calls)
     api.send_sticker(ALICE)  # 👍 with nothing answered: nothing to thank for
     (reply,) = await api.replies(ALICE, since=mark)
-    assert shown(reply) == msg.please_type()
+    assert shown(reply) == msg.please_type(EXAMPLE)
 
 
 async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
@@ -631,7 +631,7 @@ async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
     mark = len(api.calls)
     api.send_sticker(ALICE, emoji=None)
     (please,) = await api.replies(ALICE, since=mark)
-    assert shown(please) == msg.please_type()
+    assert shown(please) == msg.please_type(EXAMPLE)
 
 
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
@@ -658,7 +658,7 @@ async def test_an_album_gets_one_answer_not_one_per_photo(api: FakeBotApi, store
     api.send_text(ALICE, "/help")  # the chat's messages are answered in order
     said = lambda: [shown(call) for call in api.sent(ALICE, since=mark)]  # noqa: E731
     await api.wait_until(lambda: any("Cách hỏi:" in text for text in said()))
-    assert said()[:2] == [msg.please_type(), msg.attachment_unread()]
+    assert said()[:2] == [msg.please_type(EXAMPLE), msg.attachment_unread()]
     assert said()[2].startswith("Đăng ký tạm trú cần giấy tờ gì?")
     assert len(said()) == 4
 
@@ -679,7 +679,7 @@ async def test_a_dice_or_a_shared_story_gets_a_polite_request_to_type(
     mark = len(api.calls)
     api.send_content(ALICE, **content)
     (reply,) = await api.replies(ALICE, since=mark)
-    assert shown(reply) == msg.please_type()
+    assert shown(reply) == msg.please_type(EXAMPLE)
 
 
 async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
@@ -693,7 +693,7 @@ async def test_a_photo_with_a_question_typed_under_it_gets_the_answer(
     mark = len(api.calls)
     api.send_photo(ALICE)  # nothing typed: asked to type
     (bare,) = await api.replies(ALICE, since=mark)
-    assert shown(bare) == msg.please_type()
+    assert shown(bare) == msg.please_type(EXAMPLE)
     mark = len(api.calls)
     api.send_photo(GROUP, "ảnh đẹp quá", group=True)  # for the group, not the bot
     photo = api.send_photo(GROUP, "@phuong2_test_bot gia han the bhyt o dau", group=True)
@@ -766,7 +766,7 @@ async def test_in_a_group_with_topics_answers_stay_in_the_topic_asked_in(
     mark = len(api.calls)
     api.send_photo(forum, group=True, reply_to=answer)  # no question typed under it
     (please,) = await api.replies(forum, since=mark)
-    assert shown(please) == msg.please_type()
+    assert shown(please) == msg.please_type(EXAMPLE)
     assert please.result.get("message_thread_id") == thread
 
 

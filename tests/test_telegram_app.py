@@ -801,7 +801,7 @@ def test_run_on_a_port_in_use_says_so_without_a_traceback(
         taken.listen()
         assert app.main(settings) == 1
     err = capsys.readouterr().err
-    assert f"port {settings.http_port} is already in use" in err
+    assert f"cổng {settings.http_port} đang được một chương trình khác dùng" in err
     assert "HTTP_PORT" in err
     assert "Traceback" not in err
 
@@ -861,8 +861,8 @@ def test_a_data_folder_the_bot_may_not_open_is_named_with_its_setting(ward_files
         shutil.rmtree(base)
     assert done.returncode == 1, done.stderr
     said = done.stderr.splitlines()[-1]
-    assert said.startswith(f"bot.py run: {data} (DATA_DIR) cannot be opened"), done.stderr
-    assert "Permission denied" in said and "chown" in said
+    assert said.startswith("bot.py run: người dùng chạy bot (uid "), done.stderr
+    assert f"không có quyền mở {data} (DATA_DIR). Hãy cấp quyền" in said and "chown" in said
     assert "Traceback" not in done.stderr
 
 

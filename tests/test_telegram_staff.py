@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import EXAMPLE, WARD_NAME
 from fakes.telegram_api import Call, FakeBotApi, visible_text
 from test_desk import DAY, Clock
 from test_staff_e2e import eventually
@@ -1072,7 +1072,7 @@ async def test_one_residents_messages_are_answered_in_the_order_sent(
             api.send_sticker(RESIDENT)
             api.send_text(RESIDENT, "/help")
         replies = await api.replies(RESIDENT, 4, since=mark)
-        please = msg.please_type()
+        please = msg.please_type(EXAMPLE)
         assert [visible_text(r.text) == please for r in replies] == [True, False] * 2
         assert all(visible_text(r.text).startswith("Cách hỏi") for r in replies[1::2])
 
@@ -1107,4 +1107,4 @@ async def test_one_residents_burst_of_messages_does_not_hold_up_other_chats(
         finally:
             held.set()
         replies = await api.replies(RESIDENT, burst, since=mark)
-        assert [visible_text(r.text) for r in replies] == [msg.please_type()] * burst
+        assert [visible_text(r.text) for r in replies] == [msg.please_type(EXAMPLE)] * burst

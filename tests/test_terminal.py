@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from chat_ward import TODAY, WARD_NAME, write_chat_ward
+from chat_ward import EXAMPLE, TODAY, WARD_NAME, write_chat_ward
 from fakes import disk
 from test_telegram_app import read_only_folder
 
@@ -165,7 +165,7 @@ async def test_numbers_refer_to_the_last_list_only(
         conversation, ward_settings, "muc dong bhyt ho gia dinh", "/help", "1", "/quit"
     )
     after = out.split("> 1\n", 1)[1]
-    assert msg.no_list_to_pick("1") in after  # no list was shown last: "1" means nothing
+    assert msg.no_list_to_pick("1", EXAMPLE) in after  # no list was shown last: "1" means nothing
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,7 @@ async def test_a_question_the_bot_cannot_answer_leaves_the_list_in_effect(
     listed = out.split("> /latest\n", 1)[1].split("> giá vàng", 1)[0]
     title = next(line for line in listed.splitlines() if line.startswith("1. ")).split(" — ")[1]
     opened = out.split("> 1\n", 1)[1]
-    assert msg.no_list_to_pick("1") not in opened
+    assert msg.no_list_to_pick("1", EXAMPLE) not in opened
     assert opened.startswith(f"{RULE}\n{title}\n")
 
 
@@ -218,7 +218,7 @@ async def test_choice_words_with_no_list_shown_are_a_question(
 ) -> None:
     out = await chat(conversation, ward_settings, "/help", "câu 2 nhé", "/quit")
     asked = out.split("> câu 2 nhé\n", 1)[1]
-    assert msg.no_list_to_pick("2") not in asked
+    assert msg.no_list_to_pick("2", EXAMPLE) not in asked
     assert "0276 3822 123" in asked  # searched for: offers or "no information", the hotline
 
 
@@ -249,7 +249,7 @@ async def test_a_number_not_on_the_list_says_so_and_shows_the_list_again(
     listed = [line for line in shown.splitlines() if line[:1].isdigit()]
     assert listed and len(listed) < 9
     assert msg.number_not_in_list("9", len(listed)) in again
-    assert msg.no_list_to_pick("9") not in again
+    assert msg.no_list_to_pick("9", EXAMPLE) not in again
     assert [line for line in again.splitlines() if line[:1].isdigit()] == listed
     opened = out.split("> 1\n", 1)[1]  # its numbers still work
     assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened
@@ -337,7 +337,7 @@ async def test_odd_input_never_crashes_and_end_of_input_exits(
     lines = ["", "   ", "x" * 10_000, "😀🎉", "?!?...", nfd, "这是什么", "Как дела?", "\t"]
     out = await chat(conversation, ward_settings, *lines)  # no /quit: end of input ends the chat
     assert msg.too_long(1500) in out
-    assert out.count(msg.ask_what()) == 1  # "?!?..."; "😀🎉" is a reaction
+    assert out.count(msg.ask_what(EXAMPLE)) == 1  # "?!?..."; "😀🎉" is a reaction
     assert out.count(msg.liked()) == 1
     assert "Người dân dùng ứng dụng VssID" in out  # the NFD question is understood
     assert "Traceback" not in out
@@ -829,7 +829,9 @@ async def test_a_phone_number_is_no_choice_and_the_list_still_works_after_it(
     out = await chat(conversation, ward_settings, "/latest", "0912345678", "1", "/quit")
     said = out.split("> 0912345678\n", 1)[1].split("> 1\n", 1)[0]
     s = ward_settings
-    assert msg.call_back(s.ward_name, s.ward_hotline, staff=False) in said  # it cannot call
+    assert (
+        msg.call_back(s.ward_name, s.ward_hotline, staff=False, example=EXAMPLE) in said
+    )  # it cannot call
     assert "không có trong danh sách" not in said
     opened = out.split("> 1\n", 1)[1]  # the list shown before it still answers to "1"
     assert "Lịch tiếp công dân định kỳ của Chủ tịch UBND phường tháng 8" in opened

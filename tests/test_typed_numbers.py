@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from browser import serve
-from chat_ward import WARD_NAME
+from chat_ward import EXAMPLE, WARD_NAME
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_desk import STAFF_GROUP, UNKNOWN, Clock, FakeRoom, staff
@@ -551,9 +551,9 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
     elif kind == "one at a time":
         assert text.startswith("Dạ, anh/chị") and "lần lượt" in text, (where, step, text)
     elif kind == "no list":
-        assert text.startswith(msg.no_list_to_pick(step.text)), (where, step, text)
+        assert text.startswith(msg.no_list_to_pick(step.text, EXAMPLE)), (where, step, text)
     elif kind == "call back":
-        opening = msg.call_back(WARD_NAME, "", staff=False).split(". ")[0]
+        opening = msg.call_back(WARD_NAME, "", staff=False, example=EXAMPLE).split(". ")[0]
         assert text.startswith(opening), (where, step, text)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from chat_ward import ward_greeting
+from chat_ward import EXAMPLE, ward_greeting
 from test_desk import STAFF_GROUP, Clock, FakeRoom
 
 from wardbot import messages as msg
@@ -124,7 +124,7 @@ async def test_residents_who_name_the_unit_are_understood(
             f"gặp cán bộ UBND {word}": msg.staff_unavailable(ward_name, settings.ward_hotline),
             f"tin mới của UBND {word}": latest.text,
             # A greeting (soon after /start's, nothing asked: greeted back in a line).
-            f"chào {word} ạ": msg.greeted_back(ward_name),
+            f"chào {word} ạ": msg.greeted_back(ward_name, example=EXAMPLE),
         }
         for text, reply in said.items():
             got, *_ = await conversation.handle_text(RESIDENT, text)

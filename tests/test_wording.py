@@ -33,6 +33,11 @@ DAY = dt.date(2024, 7, 5)
 SAMPLES: dict[str, list[Any]] = {
     "ward_name": ["UBND Phường 2", "UBND xã Mỹ Phước", "Ủy ban nhân dân thị trấn Long Thành"],
     "hotline": ["0276 3822 123", ""],
+    # Numbers no count: a port (HTTP_PORT), a user's and a group's id on the system.
+    "port": [8080, 443],
+    "uid": [1000],
+    "gid": [1000],
+    "host": ["0.0.0.0"],
     "address": ["Số 12 Nguyễn Huệ, khu phố 3", ""],  # WARD_ADDRESS
     "office": ["công an phường", "trạm y tế xã"],  # another office whose number is asked
     "emergency": [("khẩn cấp về an ninh, trật tự", "113"), None],
@@ -45,7 +50,7 @@ SAMPLES: dict[str, list[Any]] = {
     "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written
     "old_id": [-4001234567],  # a group's id before Telegram upgraded it to a supergroup
     "ticket_id": [12],
-    "example": [1, 3],
+    "example": [1, 3, "Làm sổ đỏ lần đầu ở đâu?"],  # a number to pick; an FAQ question
     "page": [1, 2],
     "first": [0, 20],
     "number": ["5"],
@@ -146,7 +151,8 @@ SAMPLES: dict[str, list[Any]] = {
     "saved": [None, "data/faq.last-good.yaml"],
     "seconds": [0.0, 20.0, 600.0, 7200.0, 400000.0],
     "median": [None, 20.0, 600.0],
-    "questions": [None, 0, BIG],  # None: the question log is off
+    # None: the question log is off; else counts, or an FAQ's questions
+    "questions": [None, 0, BIG, ["Hộ nghèo?", "Làm sổ đỏ lần đầu ở đâu?"], []],
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
@@ -317,10 +323,12 @@ def test_a_text_assembled_from_pieces_keeps_the_rules(name: str) -> None:
 def test_help_promises_a_phone_number_only_where_there_is_one(staff: bool) -> None:
     """Without WARD_HOTLINE, /help gives the one-stop office in office hours: its menu
     line must not promise "số điện thoại hỗ trợ"."""
-    without = msg.help_text("UBND Phường 2", "", staff=staff)
+    without = msg.help_text("UBND Phường 2", "", staff=staff, example="Làm sổ đỏ ở đâu?")
     assert "số điện thoại" not in without
     assert "Bộ phận Một cửa của UBND Phường 2" in without
-    assert "0276 3822 123" in msg.help_text("UBND Phường 2", "0276 3822 123", staff=staff)
+    assert "0276 3822 123" in msg.help_text(
+        "UBND Phường 2", "0276 3822 123", staff=staff, example="Làm sổ đỏ ở đâu?"
+    )
 
 
 def test_a_list_of_one_is_not_called_several() -> None:

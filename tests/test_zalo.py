@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
-from chat_ward import WARD_NAME
+from chat_ward import EXAMPLE, WARD_NAME
 from fakes import zalo_api
 from fakes.zalo_api import Call, FakeZaloApi
 from test_staff_e2e import choice
@@ -359,7 +359,7 @@ async def test_numbers_refer_to_the_list_shown_last(api: FakeZaloApi, store: Sto
     assert opened.text.startswith(menu(latest)[0].split(" — ", 1)[1])
     await api.say(ALICE, "/help")  # no list at all now
     (plain,) = await api.say(ALICE, "1")
-    assert plain.text == msg.no_list_to_pick("1")
+    assert plain.text == msg.no_list_to_pick("1", EXAMPLE)
 
 
 async def test_a_choice_typed_with_politeness_after_an_unanswered_question(
@@ -415,7 +415,7 @@ async def test_stickers_and_images_get_a_polite_request_to_type(
     mark = len(api.calls)
     getattr(api, send)(ALICE)
     (reply,) = await api.replies(ALICE, since=mark)
-    assert reply.text == msg.please_type()
+    assert reply.text == msg.please_type(EXAMPLE)
 
 
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
@@ -440,7 +440,7 @@ async def test_an_emoji_alone_is_read_for_what_it_says(api: FakeZaloApi, store: 
     assert sorry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
     assert "\n1. " in sorry.text
     (lost,) = await api.say(ALICE, "🤔")
-    assert lost.text == msg.ask_what()
+    assert lost.text == msg.ask_what(EXAMPLE)
     await api.say(ALICE, "mất thẻ bhyt")
     (angry,) = await api.say(ALICE, "😡😡")
     assert angry.text.startswith("Dạ, em xin lỗi vì trả lời chưa đúng ý anh/chị.")
@@ -467,7 +467,7 @@ async def test_a_question_typed_under_a_photo_is_answered(api: FakeZaloApi, stor
     mark = len(api.calls)
     api.send_image(ALICE, caption=" ")  # no question with it
     (reply,) = await api.replies(ALICE, since=mark)
-    assert reply.text == msg.please_type()
+    assert reply.text == msg.please_type(EXAMPLE)
 
 
 async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
@@ -488,7 +488,7 @@ async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
         apology, please = await api.replies(ALICE, 2, since=mark)
         sent_at = dt.datetime.fromtimestamp(kept["message"]["date"] / 1000, VIETNAM)
         assert apology.text == msg.late_answer(sent_at.replace(tzinfo=None))
-        assert please.text == msg.please_type()
+        assert please.text == msg.please_type(EXAMPLE)
         mark = len(api.calls)
         api.send_text(ALICE, "mất thẻ bhyt")  # sent in the same outage: no second apology
         (answer,) = await api.replies(ALICE, since=mark)
@@ -1040,7 +1040,7 @@ async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webh
     assert (await api.post_webhook(webhook, sticker)).status_code == 200
     replies = await api.replies(ALICE, 2)
     assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
-    assert replies[1].text == msg.please_type()
+    assert replies[1].text == msg.please_type(EXAMPLE)
     assert len(api.sent(ALICE)) == 2
 
 
@@ -1056,14 +1056,14 @@ async def test_a_location_or_a_message_of_an_unknown_kind_gets_what_the_bot_read
     for wrapped in (True, False):
         assert (await api.post_webhook(webhook, location, wrapped=wrapped)).status_code == 200
     (reply,) = await api.replies(ALICE)
-    assert reply.text == msg.please_type()
+    assert reply.text == msg.please_type(EXAMPLE)
     mark = len(api.calls)
     broken = {"event_name": "message.contact.received", "message": "danh thiếp"}
     assert (await api.post_webhook(webhook, broken)).status_code == 200
     later = api.update("message.file.received", ALICE, file_url="https://f.zadn.vn/to-khai.pdf")
     assert (await api.post_webhook(webhook, later)).status_code == 200
     (reply,) = await api.replies(ALICE, since=mark)
-    assert reply.text == msg.please_type()
+    assert reply.text == msg.please_type(EXAMPLE)
     assert len(api.sent(ALICE)) == 2
 
 
@@ -1458,7 +1458,7 @@ async def test_a_number_typed_after_a_staff_answer_is_no_choice_from_the_list_be
     asks = Reply("Nhà mình có mấy người ạ?", title="Cán bộ phường trả lời", ends_choices=True)
     await channel.deliver(ALICE, [asks])
     (said,) = await api.say(ALICE, "2")
-    assert said.text == msg.no_list_to_pick("2")
+    assert said.text == msg.no_list_to_pick("2", EXAMPLE)
 
 
 async def test_after_a_restart_the_number_and_xem_toan_van_still_open_the_notice_shown_last(

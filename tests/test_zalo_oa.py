@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from chat_ward import WARD_NAME, ward_greeting
+from chat_ward import EXAMPLE, WARD_NAME, ward_greeting
 from fakes import zalo_oa
 from fakes.zalo_oa import FakeZaloOa
 
@@ -218,7 +218,7 @@ async def test_follow_greets_unfollow_drops_topics_and_a_sticker_asks_for_text(
     assert await bot.store.subscriptions_of(chat) == ["bhyt"]
     sticker = oa.event("user_send_sticker", ALICE, attachments=[{"type": "sticker"}])
     assert (await oa.post(bot.webhook, sticker)).status_code == 200
-    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type()
+    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type(EXAMPLE)
     # A voice message: whoever records one may not type well, so the hotline too.
     voice = oa.event("user_send_audio", ALICE, attachments=[{"type": "audio"}])
     assert (await oa.post(bot.webhook, voice)).status_code == 200
@@ -247,7 +247,7 @@ async def test_a_question_typed_under_a_photo_is_answered(oa: FakeZaloOa, bot: R
     assert reply.reply_to == captioned["message"]["msg_id"]
     alone = oa.event("user_send_image", ALICE, attachments=[photo], text=" ")
     assert (await oa.post(bot.webhook, alone)).status_code == 200
-    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type()
+    assert (await oa.wait_for(ALICE, 4))[3].text == msg.please_type(EXAMPLE)
 
 
 async def test_forget_is_confirmed_as_a_free_reply_and_leaves_nothing_of_the_resident(
@@ -741,7 +741,7 @@ async def test_a_backlog_of_one_resident_is_answered_in_the_order_asked(
     assert [answer.text[:8] for answer in answers] == [
         "Đăng ký ",
         "Mất thẻ ",
-        msg.please_type()[:8],
+        msg.please_type(EXAMPLE)[:8],
         "Cách hỏi",
         "Mất thẻ ",
     ]

@@ -679,10 +679,5 @@ def not_allowed(exc: PermissionError, settings: Settings) -> str:
     ):
         where = Path(os.path.abspath(place))
         if refused == where or refused.is_relative_to(where):
-            return (
-                f"{place} ({variable}) cannot be opened by the user the bot runs as "
-                f"(uid {os.getuid()}): {exc.strerror}. Give that user access to it "
-                f"(sudo chown -R {os.getuid()}:{os.getgid()} {place}), or set {variable} to "
-                "a place it may use"
-            )
+            return msg.folder_not_allowed(str(place), variable, os.getuid(), os.getgid())
     return str(exc)

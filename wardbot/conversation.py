@@ -334,7 +334,7 @@ class Conversation:
             return msg.voice_unheard(s.ward_name, s.ward_hotline, relayed=relays)
         if relays:
             return msg.attachment_not_relayed(self.settings.ward_name, typed=typed)
-        return msg.attachment_unread() if typed else msg.please_type()
+        return msg.attachment_unread() if typed else msg.please_type(self.questions.example())
 
     def reads_sticker(self, chat: ChatRef, emoji: str | None, sender: str | None) -> bool:
         """Whether a sticker is read as its emoji typed alone (where the channel says which
@@ -475,35 +475,47 @@ class Conversation:
                 return replies
         if chat.channel in self.no_alerts and self._about_alerts(intent):
             return [self._alerts_elsewhere()]
-        # The ward's topics (faq.yaml, as reloaded), named as examples in the greeting and /help.
+        # The ward's topics (faq.yaml, as reloaded), named as examples in the greeting and
+        # /help, and the question given as an example of asking (one its FAQ answers).
         topics = [topic.name for topic in self.engine.corpus.topics]
+        example = self.questions.example()
         match intent.kind:
             case "greet" if self.memory.mid_conversation(chat, sender):
                 # "alo có ai không" a while after a question: the bot is still there.
-                return [Reply(msg.greeted_again(s.ward_name), keeps_choices=True)]
+                return [Reply(msg.greeted_again(s.ward_name, example=example), keeps_choices=True)]
             case "greet" if self.memory.greeted(chat, sender):
                 # "xin chào" right under the welcome, nothing asked since: greeted back.
-                return [Reply(msg.greeted_back(s.ward_name), keeps_choices=True)]
+                return [Reply(msg.greeted_back(s.ward_name, example=example), keeps_choices=True)]
             case "start" | "greet" if chat.channel in self.no_alerts:
                 self.memory.greeted(chat, sender)
                 alerts, links = self._alerts_where(chat)
-                return [Reply(msg.greeting(s.ward_name, alerts=alerts, topics=topics), links=links)]
+                return [
+                    Reply(
+                        msg.greeting(s.ward_name, example=example, alerts=alerts, topics=topics),
+                        links=links,
+                    )
+                ]
             case "start" if topics:
                 self.memory.greeted(chat, sender)
                 return [
-                    Reply(msg.greeting(s.ward_name, topics=topics)),
+                    Reply(msg.greeting(s.ward_name, example=example, topics=topics)),
                     await self.subscriptions.topics_reply(chat),
                 ]
             case "start":  # no topics to offer
                 self.memory.greeted(chat, sender)
-                return [Reply(msg.greeting(s.ward_name))]
+                return [Reply(msg.greeting(s.ward_name, example=example))]
             case "greet":
-                return [Reply(msg.greeting(s.ward_name, topics=topics))]
+                return [Reply(msg.greeting(s.ward_name, example=example, topics=topics))]
             case "help":
                 staff = self.desk is not None
                 alerts, links = self._alerts_where(chat)
                 text = msg.help_text(
-                    s.ward_name, s.ward_hotline, staff=staff, alerts=alerts, topics=topics
+                    s.ward_name,
+                    s.ward_hotline,
+                    staff=staff,
+                    example=example,
+                    alerts=alerts,
+                    topics=topics,
                 )
                 admin = sender is not None and s.is_admin(chat.channel, sender)
                 if self.admin is not None and chat.private and admin:
@@ -536,7 +548,7 @@ class Conversation:
                 await self.memory.keep_context(chat, (), sender)
                 return [await self.questions.wrong(chat, sender)]
             case "empty" | "huh":  # "?", "...", "hả?", "gì vậy"
-                return [Reply(msg.ask_what(), keeps_choices=True)]
+                return [Reply(msg.ask_what(example), keeps_choices=True)]
             case "complaint" if self._asked_lately(chat, sender) and about_the_answer(text):
                 # "Em không hài lòng với câu trả lời" under an answer: it missed, as "sai
                 # rồi" says; not a complaint about the ward. Under "em chưa có thông tin",
@@ -550,7 +562,7 @@ class Conversation:
                 # question, however it is said: answered below.
                 return [await self.questions.complaint(chat, text)]
             case "opener":  # "cho em hỏi": the question comes next
-                return [Reply(msg.go_ahead(), keeps_choices=True)]
+                return [Reply(msg.go_ahead(example), keeps_choices=True)]
             case "contact":  # "sđt phường là gì": the hotline (an FAQ entry on it answers)
                 return await self.contact.phone(chat, text, typing, follow, sender)
             case "address":  # "phường ở đâu": WARD_ADDRESS (an FAQ entry on it answers)
@@ -561,10 +573,10 @@ class Conversation:
                 )
             case "phone":  # "0909 123 456" alone: to be called back, which the bot cannot
                 staff = self.desk is not None and chat.private
-                text = msg.call_back(s.ward_name, s.ward_hotline, staff=staff)
+                text = msg.call_back(s.ward_name, s.ward_hotline, staff=staff, example=example)
                 return [Reply(text, keeps_choices=True)]
             case "number":  # no list on screen, or too long a number to pick from one
-                return [Reply(msg.no_list_to_pick(intent.arg), keeps_choices=True)]
+                return [Reply(msg.no_list_to_pick(intent.arg, example), keeps_choices=True)]
             case "unknown_command":
                 return [Reply(msg.unknown_command(intent.arg))]
             case "topics":

@@ -3,7 +3,9 @@
 The setting is short text staff can write themselves, e.g.
 `T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30`: groups separated by `;`, each a list of
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
-or more time ranges (`7:30-11:30`, `7h30-11h30`, `8-11`). Times are Vietnam time, UTC+7
+or more time ranges (`7:30-11:30`, `7h30-11h30`, `8-11`). Days are also read as staff
+write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2-6`, `Thứ 2, 4, 6`, and
+ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`). Times are Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
@@ -13,10 +15,13 @@ every year (`1/1, 30/4, 1/5, 2/9`) and dated ones (Tết, moved each year: `5/2/
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from wardbot.messages import unit
+from wardbot.text import fold
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -56,6 +61,50 @@ _DAY_NAMES = {
         )
     },
 }
+# Days as staff write them out, folded (`fold`): "Thứ 2", "thứ Hai", "Chủ nhật", "Thứ 2-6",
+# with a colon after them or not. A number after "thu" is a day only where no time goes on
+# from it: "thu 7:30" or "Mon-Thu 7-11" have English Thursday ("thu") before a time.
+_NUMBERED = {"hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7}
+_WRITTEN_DAY = re.compile(
+    r"\b(?:thu\s*(?P<number>[2-7])(?:-(?P<last>[2-7])(?![\d.:h-])|(?![\d.]|-\d|[:h]\d))"
+    r"|thu\s+(?P<word>hai|ba|tu|bon|nam|sau|bay)\b|chu\s*nhat\b|cn\b|t(?P<short>[2-7])\b)"
+    r"(?:\s*:(?!\d))?"
+)
+# "đến"/"tới" between two days or times is a range's dash; "từ" before the first says nothing.
+_WRITTEN_RANGE = re.compile(r"\s+(?:den|toi)\s+")
+_FROM = re.compile(r"(?:^|(?<=\s))tu\s+(?=[tcm\d])")
+
+
+def _written_days(group: str) -> str:
+    """`group` with the days staff write out as T2..T7 and CN, and "đến" as a dash:
+    "Thứ 2 đến Thứ 6 7:30-11:30" is read as "T2-T6 7:30-11:30"; the rest as written
+    (what is refused is quoted as staff typed it)."""
+
+    def day(match: re.Match[str]) -> str:
+        number = match["number"] or match["short"]
+        if match["word"]:
+            number = str(_NUMBERED[match["word"]])
+        if number is None:
+            return "CN "
+        return f"T{number}-T{match['last']} " if match["last"] else f"T{number} "
+
+    text = _replaced(_WRITTEN_DAY, unicodedata.normalize("NFC", group), day)
+    text = _replaced(_WRITTEN_RANGE, text, lambda _: "-")
+    return _replaced(_FROM, text, lambda _: "")
+
+
+def _replaced(pattern: re.Pattern[str], text: str, by: Callable[[re.Match[str]], str]) -> str:
+    """`text` with what `pattern` finds in it folded (`fold`) replaced `by` the match."""
+    folded = fold(text)
+    if len(folded) != len(text):  # a letter folded to two: the text itself is lost, not read
+        text = folded
+    parts, at = [], 0
+    for match in pattern.finditer(folded):
+        parts += [text[at : match.start()], by(match)]
+        at = match.end()
+    return "".join([*parts, text[at:]])
+
+
 _WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _TIME = re.compile(r"(\d{1,2})(?:[:hH](\d{2})?)?")
 
@@ -133,7 +182,8 @@ def _closed_day(text: str, entry: str) -> date | MonthDay:
         # A day every year is checked against a leap year: 29/2 is a day.
         found = date(int(match[3]) if match[3] else 2024, month, day)
     except ValueError:
-        raise _closed_error(f"“{text}” trong “{entry}” không có trên lịch") from None
+        where = f"“{text}”" if text == entry else f"“{text}” trong “{entry}”"
+        raise _closed_error(f"{where} không có trên lịch") from None
     return found if match[3] else (month, day)
 
 
@@ -302,12 +352,16 @@ def staff_answer_time(hours: OfficeHours | None, at: datetime, ward_name: str) -
 def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     """The days and the periods of one `;`-separated group."""
     # Staff write "T2 - T6", "7:30 – 11:30" (a dash from a word processor), "T2, T4".
-    normalized = re.sub(r"\s*([-–—,])\s*", r"\1", group).replace("–", "-").replace("—", "-")
+    # "Thứ 2 đến Thứ 6", "Chủ nhật": T2-T6, CN (`_written_days`).
+    written = _written_days(group)
+    normalized = re.sub(r"\s*([-–—,])\s*", r"\1", written).replace("–", "-").replace("—", "-")
     tokens = [token for token in re.split(r"[\s,]+", normalized) if token]
     days: list[int] = []
     periods: list[Period] = []
     for token in tokens:
-        if token[0].isdigit():
+        if days and not periods and re.fullmatch(r"[2-7]:?", token):
+            days.append(_day(f"t{token[0]}", group))  # "Thứ 2, 4, 6": a time is a range
+        elif token[0].isdigit():
             periods.append(_parse_period(token, group))
         elif periods:
             raise _config_error(
@@ -316,7 +370,9 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
         else:
             days.extend(_parse_days(token, group))
     if not days:
-        raise _config_error(f"“{group}” chưa ghi ngày nào (T2 đến T7, CN hoặc Mon đến Sun)")
+        raise _config_error(
+            f"“{group}” chưa ghi ngày nào (T2 đến T7 hoặc Thứ 2 đến Thứ 7, CN hoặc Chủ nhật)"
+        )
     if not periods:
         raise _config_error(f"“{group}” chưa ghi giờ làm việc, dạng 7:30-11:30")
     return days, periods
@@ -339,7 +395,8 @@ def _day(name: str, group: str) -> int:
     day = _DAY_NAMES.get(name.lower())
     if day is None:
         raise _config_error(
-            f"không hiểu ngày “{name}” trong “{group}” (hãy dùng T2 đến T7, CN hoặc Mon đến Sun)"
+            f"không hiểu ngày “{name}” trong “{group}” (hãy dùng T2 đến T7 hoặc Thứ 2 đến "
+            "Thứ 7, CN hoặc Chủ nhật, Mon đến Sun)"
         )
     return day
 

@@ -119,6 +119,11 @@ class Questions:
         self.clock = clock
         self.desk = desk  # the conversation's, which wardbot.app sets after the start
 
+    def example(self) -> str:
+        """The example of a question every reply that gives one shows: one the ward's FAQ
+        (as reloaded) answers, `msg.example_question`."""
+        return msg.example_question(entry.question for entry in self.engine.corpus.faq)
+
     async def with_desk(
         self,
         desk: StaffDesk,
@@ -630,7 +635,10 @@ class Questions:
             self.memory.set_asked(chat, sender, (asked[0], False, *asked[2:]))
         s = self.settings
         if taken is None:  # nothing asked lately (or since /forget): no answer to be sorry for
-            return Reply(msg.nothing_to_take_back(s.ward_name, s.ward_hotline), keeps_choices=True)
+            return Reply(
+                msg.nothing_to_take_back(s.ward_name, s.ward_hotline, example=self.example()),
+                keeps_choices=True,
+            )
         offers: tuple[Hit, ...] = ()
         question, answered = taken
         if answered:

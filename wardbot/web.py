@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from wardbot import messages as msg
 from wardbot.portal_log import page_key
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ class AsgiServer:
                 with contextlib.suppress(SystemExit):  # uvicorn's way to report a failure
                     self._task.result()
                 self._server = self._task = None
-                raise OSError(f"the web server could not start on {self.host}:{self.port}")
+                raise OSError(msg.web_not_started(self.host, self.port))
             await asyncio.sleep(0.01)
         self.port = sock.getsockname()[1]
 
@@ -113,14 +114,10 @@ class AsgiServer:
             return bound_socket(self.host, self.port)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise OSError(
-                    f"port {self.port} is already in use (is the bot already running?): "
-                    "stop what uses it, or set HTTP_PORT to a free port"
-                ) from None
-            raise OSError(
-                f"cannot listen on {self.host}:{self.port} ({exc.strerror}): "
-                "set HTTP_PORT to another port"
-            ) from None
+                raise OSError(msg.port_taken(self.port)) from None
+            refused = exc.errno in (errno.EACCES, errno.EPERM)  # a port below 1024, say
+            reason = "không có quyền dùng cổng này" if refused else str(exc.strerror or exc)
+            raise OSError(msg.port_refused(self.host, self.port, reason)) from None
 
     async def stop(self, grace: float = 3.0) -> None:
         """Stop accepting requests and finish the ones under way (for at most `grace` s)."""

@@ -150,13 +150,13 @@ from wardbot.messages.alerts import which_topic as which_topic
 from wardbot.messages.alerts import which_topic_menu as which_topic_menu
 from wardbot.messages.common import CHANNEL_NAMES as CHANNEL_NAMES
 from wardbot.messages.common import ELSEWHERE as ELSEWHERE
-from wardbot.messages.common import EXAMPLE_QUESTION as EXAMPLE_QUESTION
 from wardbot.messages.common import HERE as HERE
 from wardbot.messages.common import NOWHERE as NOWHERE
 from wardbot.messages.common import channel_name as channel_name
 from wardbot.messages.common import chat_edit_rows as chat_edit_rows
 from wardbot.messages.common import contact_line as contact_line
 from wardbot.messages.common import duration as duration
+from wardbot.messages.common import example_question as example_question
 from wardbot.messages.common import figure as figure
 from wardbot.messages.common import unit as unit
 from wardbot.messages.common import vn_date as vn_date
@@ -256,7 +256,11 @@ from wardbot.messages.settings import SETTING_EXAMPLES as SETTING_EXAMPLES
 from wardbot.messages.settings import config_stopped as config_stopped
 from wardbot.messages.settings import config_warned as config_warned
 from wardbot.messages.settings import data_folder_taken as data_folder_taken
+from wardbot.messages.settings import folder_not_allowed as folder_not_allowed
 from wardbot.messages.settings import no_channel as no_channel
+from wardbot.messages.settings import port_refused as port_refused
+from wardbot.messages.settings import port_taken as port_taken
+from wardbot.messages.settings import web_not_started as web_not_started
 from wardbot.messages.settings import wrong_setting as wrong_setting
 from wardbot.messages.staff_group import CLOSE_TICKET_BUTTON as CLOSE_TICKET_BUTTON
 from wardbot.messages.staff_group import FAQ_EDIT_OFF as FAQ_EDIT_OFF

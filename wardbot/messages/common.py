@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from wardbot.text import UNITS, fold
 
@@ -28,7 +28,24 @@ def unit(ward_name: str) -> str:
     return "phường"
 
 
-EXAMPLE_QUESTION = "Đăng ký tạm trú cần giấy tờ gì?"
+# The example of a question for a ward with no FAQ (else `example_question` picks its own).
+_GENERAL_EXAMPLE = "Đăng ký tạm trú cần giấy tờ gì?"
+
+# An FAQ question fit to be shown as an example: one question, plainly worded (no
+# brackets, quotes, lists or several sentences), of at least a few words.
+_PLAIN_QUESTION = re.compile(r"[^()\[\]\"“”,;:/.…!?]+\?")
+_FEWEST_WORDS = 5
+
+
+def example_question(questions: Iterable[str]) -> str:
+    """The example of a question the greeting, /help and "what do you ask?" give: one the
+    ward's own FAQ answers (`questions`, faq.yaml's, in its order), a short, typical one:
+    the plainly worded one of the fewest words (at least _FEWEST_WORDS), the first of
+    them; failing that the shortest; _GENERAL_EXAMPLE when the ward has no FAQ."""
+    asked = [" ".join(question.split()) for question in questions]
+    plain = [q for q in asked if _PLAIN_QUESTION.fullmatch(q) and len(q.split()) >= _FEWEST_WORDS]
+    shortest = min(plain or [q for q in asked if q], key=lambda q: len(q.split()), default="")
+    return shortest or _GENERAL_EXAMPLE
 
 
 # Where a chat gets alerts, for the texts that promise them: HERE (Telegram, Zalo);

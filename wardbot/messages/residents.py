@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from wardbot.messages.common import (
     ELSEWHERE,
-    EXAMPLE_QUESTION,
     HERE,
     NOWHERE,
     contact_line,
@@ -95,10 +94,13 @@ def _alerts_note(ward_name: str, alerts: str, *, topics: bool = True) -> str:
     )
 
 
-def greeting(ward_name: str, *, alerts: str = HERE, topics: Sequence[str] = ()) -> str:
-    """`alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the
-    names of the ward's topics (faq.yaml), a couple of which are given as examples of what
-    the bot answers about (none: following topics is not promised)."""
+def greeting(
+    ward_name: str, *, example: str, alerts: str = HERE, topics: Sequence[str] = ()
+) -> str:
+    """`example`: a question the ward's FAQ answers (`example_question`); `alerts`: where
+    this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the names of the ward's
+    topics (faq.yaml), a couple of which are given as examples of what the bot answers
+    about (none: following topics is not promised)."""
     where = unit(ward_name)
     examples = _topic_examples(topics)
     about = f" ({', '.join(examples)}…)" if examples else ""
@@ -117,39 +119,46 @@ def greeting(ward_name: str, *, alerts: str = HERE, topics: Sequence[str] = ()) 
         f"• Gửi các thông báo mới nhất của {where}\n"
         f"{promise}"
         f"Anh/chị cứ nhắn câu hỏi như khi hỏi cán bộ {where}, có dấu hay không dấu đều được, "
-        f"ví dụ: “{EXAMPLE_QUESTION}”"
+        f"ví dụ: “{example}”"
     )
 
 
-def greeted_again(ward_name: str) -> str:
+def greeted_again(ward_name: str, *, example: str) -> str:
     """To a greeting ("alo", "có ai không", "bạn là ai") mid-conversation, a question asked
     a short while before: who answers, in a line, not the whole greeting again."""
     return (
         f"Dạ, em là trợ lý tự động của {ward_name}, em vẫn đang ở đây ạ. Anh/chị cứ nhắn câu "
-        f"hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+        f"hỏi, ví dụ: “{example}”"
     )
 
 
-def greeted_back(ward_name: str) -> str:
+def greeted_back(ward_name: str, *, example: str) -> str:
     """To a greeting ("xin chào", "chào ad", "bạn là ai") right after the bot's own welcome,
     nothing asked since: a greeting back in a line, and how to ask."""
     return (
         f"Dạ, em chào anh/chị ạ! Em là trợ lý tự động của {ward_name}, anh/chị cần hỏi gì "
-        f"cứ nhắn em, ví dụ: “{EXAMPLE_QUESTION}”"
+        f"cứ nhắn em, ví dụ: “{example}”"
     )
 
 
 def help_text(
-    ward_name: str, hotline: str, *, staff: bool, alerts: str = HERE, topics: Sequence[str] = ()
+    ward_name: str,
+    hotline: str,
+    *,
+    staff: bool,
+    example: str,
+    alerts: str = HERE,
+    topics: Sequence[str] = (),
 ) -> str:
-    """`staff`: whether /hoicanbo passes questions to ward staff here (else it is not listed);
-    `alerts`: where this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the names
-    of the ward's topics (faq.yaml), the examples of following one (none: following topics
-    is not offered)."""
+    """`example`: a question the ward's FAQ answers (`example_question`); `staff`: whether
+    /hoicanbo passes questions to ward staff here (else it is not listed); `alerts`: where
+    this chat gets alerts (HERE, ELSEWHERE or NOWHERE); `topics`: the names of the ward's
+    topics (faq.yaml), the examples of following one (none: following topics is not
+    offered)."""
     follow = alerts == HERE and bool(topics)
     lines = [
         "Cách hỏi: anh/chị nhắn câu hỏi bằng tiếng Việt, có dấu hoặc không dấu đều được "
-        f"(ví dụ: “{fold(EXAMPLE_QUESTION).rstrip('?')}”). Hỏi càng cụ thể (nêu tên thủ tục, "
+        f"(ví dụ: “{fold(example).rstrip('?')}”). Hỏi càng cụ thể (nêu tên thủ tục, "
         "giấy tờ), câu trả lời càng sát.",
         "",
         "Các lệnh:",
@@ -223,7 +232,7 @@ def upset(ward_name: str, hotline: str, *, angry: bool, staff: bool) -> str:
     return f"{opening} {asked} để em hướng dẫn ạ. Nếu cần gặp cán bộ, anh/chị vui lòng {contact}."
 
 
-def call_back(ward_name: str, hotline: str, *, staff: bool) -> str:
+def call_back(ward_name: str, hotline: str, *, staff: bool, example: str) -> str:
     """To a phone number sent alone ("0909 123 456", "sđt em 0909123456"): most likely
     asking to be called back, which the bot cannot do. `staff`: ward staff read questions
     passed on with /hoicanbo here; else (and for talking in person) the hotline."""
@@ -232,7 +241,7 @@ def call_back(ward_name: str, hotline: str, *, staff: bool) -> str:
     if staff:
         return (
             f"{opening} Nếu cần cán bộ {unit(ward_name)} hỗ trợ, anh/chị gõ /hoicanbo kèm "
-            f"câu hỏi của mình (ví dụ: “/hoicanbo {EXAMPLE_QUESTION}”), em sẽ chuyển để cán bộ "
+            f"câu hỏi của mình (ví dụ: “/hoicanbo {example}”), em sẽ chuyển để cán bộ "
             f"trả lời anh/chị ngay tại đây. Cần trao đổi trực tiếp, anh/chị vui lòng {contact}."
         )
     return (
@@ -572,12 +581,12 @@ def wrong_answer(ward_name: str, hotline: str, *, offers: int, notices: bool = F
     )
 
 
-def nothing_to_take_back(ward_name: str, hotline: str) -> str:
+def nothing_to_take_back(ward_name: str, hotline: str, *, example: str) -> str:
     """ "Sai rồi", "bot ngu quá" with no answer lately to have missed (nothing asked yet,
     or since /forget): no apology for an answer never given; help offered, and whom to call."""
     return (
         "Dạ, em sẵn sàng hỗ trợ anh/chị ạ. Anh/chị cần hỏi thủ tục, giấy tờ gì cứ nhắn "
-        f"câu hỏi cho em, ví dụ: “{EXAMPLE_QUESTION}” Nếu cần gặp cán bộ, anh/chị vui lòng "
+        f"câu hỏi cho em, ví dụ: “{example}” Nếu cần gặp cán bộ, anh/chị vui lòng "
         f"{contact_line(ward_name, hotline)}."
     )
 
@@ -637,9 +646,9 @@ def attachment_not_relayed(ward_name: str, *, typed: bool) -> str:
     )
 
 
-def ask_what() -> str:
+def ask_what(example: str) -> str:
     """A message with nothing to read in it ("?", "...")."""
-    return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{EXAMPLE_QUESTION}”"
+    return f"Dạ, anh/chị cần hỏi gì ạ? Anh/chị cứ gõ câu hỏi, ví dụ: “{example}”"
 
 
 def unclear() -> str:
@@ -650,16 +659,13 @@ def unclear() -> str:
     )
 
 
-def go_ahead() -> str:
+def go_ahead(example: str) -> str:
     """To "cho em hỏi", "ad ơi": the resident is about to ask; nothing was asked yet."""
-    return f"Dạ, anh/chị cứ hỏi ạ. Anh/chị nhắn luôn câu hỏi giúp em, ví dụ: “{EXAMPLE_QUESTION}”"
+    return f"Dạ, anh/chị cứ hỏi ạ. Anh/chị nhắn luôn câu hỏi giúp em, ví dụ: “{example}”"
 
 
-def please_type() -> str:
-    return (
-        "Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, "
-        f"ví dụ: “{EXAMPLE_QUESTION}”"
-    )
+def please_type(example: str) -> str:
+    return f"Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, ví dụ: “{example}”"
 
 
 def voice_unheard(ward_name: str, hotline: str, *, relayed: bool) -> str:
@@ -729,14 +735,14 @@ def choose_by_number(example: int = 1, *, in_group: bool = False, bot: str | Non
     return f"Anh/chị nhắn số thứ tự (ví dụ: {example}) để chọn."
 
 
-def no_list_to_pick(number: str) -> str:
+def no_list_to_pick(number: str, example: str) -> str:
     """To a number typed alone ("1", "một", "1 và 2") with no list on screen to pick from
     (or too long a number to pick with: a phone number, a year)."""
     if number.isdigit() and len(number) > 3:
         said = f"em chưa hiểu số “{number}” là gì"
     else:
         said = f"hiện không có danh sách nào để chọn “{number}” ạ"
-    return f"Dạ, {said}. Anh/chị vui lòng gõ câu hỏi của mình, ví dụ: “{EXAMPLE_QUESTION}”"
+    return f"Dạ, {said}. Anh/chị vui lòng gõ câu hỏi của mình, ví dụ: “{example}”"
 
 
 def number_not_in_list(number: str, count: int) -> str:

@@ -131,3 +131,32 @@ def data_folder_taken(pid: str, folder: str) -> str:
         f"một `bot.py run` khác (pid {pid}) đang dùng thư mục dữ liệu {folder}: hãy dừng "
         "bot đó trước, hoặc cho bot này một thư mục riêng (DATA_DIR)"
     )
+
+
+def port_taken(port: int) -> str:
+    """`bot.py run` with HTTP_PORT already in use (most often by a bot already running)."""
+    return (
+        f"cổng {port} đang được một chương trình khác dùng (có thể bot đã đang chạy): hãy "
+        "dừng chương trình đó, hoặc đặt HTTP_PORT là một cổng còn trống"
+    )
+
+
+def port_refused(host: str, port: int, reason: str) -> str:
+    """`bot.py run` cannot listen on HTTP_PORT for another reason than its being in use
+    (`reason`, the system's: a port below 1024 without the right to it, say)."""
+    return f"không mở được cổng {host}:{port} ({reason}): hãy đặt HTTP_PORT là một cổng khác"
+
+
+def web_not_started(host: str, port: int) -> str:
+    """The web server stopped while starting, on `host`:`port` (HTTP_PORT)."""
+    return f"máy chủ web của bot không khởi động được trên {host}:{port} (HTTP_PORT)"
+
+
+def folder_not_allowed(place: str, setting: str, uid: int, gid: int) -> str:
+    """`bot.py run` refused a folder or file (`place`, set by `setting`: DATA_DIR,
+    CONTENT_DIR, FAQ_FILE) by the system: the user it runs as may not open it."""
+    return (
+        f"người dùng chạy bot (uid {uid}) không có quyền mở {place} ({setting}). Hãy cấp "
+        f"quyền cho người dùng đó (sudo chown -R {uid}:{gid} {place}), hoặc đặt {setting} "
+        "là một nơi bot được dùng"
+    )
