@@ -1478,6 +1478,7 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "chả liên quan",
         "bạn hiểu nhầm rồi",
         "em hỏi cái khác mà",
+        "không phải cái ni",  # central "ni": này
         "bot trả lời không đúng",
         "câu trả lời chưa đúng ý",
         # A complaint about the answer itself: it missed, not the ward's service.
