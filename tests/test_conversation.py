@@ -1183,6 +1183,47 @@ async def test_a_greeting_alone_gets_the_greeting(conversation: Conversation, te
     assert (await one(conversation, text)).text == ward_greeting()
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # The south's "nghen", "nhen", "hen", "nè", and how it names a young officer: "bé".
+        ("cảm ơn em nghen", msg.thanks()),
+        ("cám ơn bé nhen", msg.thanks()),
+        ("cam on nhieu hen", msg.thanks()),
+        ("ok nghen", msg.acknowledged()),
+        ("dạ được rồi nè", msg.acknowledged()),
+        # The centre's "hỉ", "nờ", "rứa" (so): "ok rứa hỉ" is no greeting "hi".
+        ("ok rứa hỉ", msg.acknowledged()),
+        ("dạ vâng hỉ", msg.acknowledged()),
+        ("cảm ơn nờ", msg.thanks()),
+        ("chào ad nghen", ward_greeting()),
+        # Who is there, asked with a particle: the greeting says.
+        ("alo có ai hông dzậy", ward_greeting()),
+        ("có ai trực hông nè", ward_greeting()),
+        ("bạn là ai rứa", ward_greeting()),
+    ],
+)
+async def test_small_talk_closed_by_a_central_or_southern_particle_is_small_talk(
+    conversation: Conversation, store: Store, text: str, said: str
+) -> None:
+    """A particle of central or southern speech closing thanks, an ok or a greeting is
+    as "nhé" is: not "em chưa có thông tin về câu hỏi này", nor close matches."""
+    reply = await one(conversation, text)
+    assert reply.text == said and reply.buttons == ()
+    assert await store.question_counts(0) == (0, 0)
+
+
+@pytest.mark.parametrize("text", ["đúng rồi đó", "phải rồi nghen", "có đó"])
+async def test_yes_closed_by_a_southern_particle_opens_the_close_match(
+    ward_engine: Engine, store: Store, ward_settings: Settings, text: str
+) -> None:
+    """ "Dạ, có phải anh/chị muốn hỏi câu dưới đây?" — "đúng rồi đó": that entry."""
+    conversation = Conversation(ward_engine, store, ward_settings, clock=lambda: 1_800_000_000.0)
+    (offered,) = (await one(conversation, "thủ tục hành chính")).buttons
+    opened = await one(conversation, text)
+    assert [opened] == await conversation.handle_action(CHAT, offered.action)
+
+
 @pytest.mark.parametrize("text", ["😢", "😭😭", "😡", "😤", "👎"])
 async def test_an_upset_emoji_alone_is_asked_what_happened(
     conversation: Conversation, store: Store, text: str
@@ -1511,6 +1552,7 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "chả liên quan",
         "bạn hiểu nhầm rồi",
         "em hỏi cái khác mà",
+        "không phải cái ni",  # central "ni": này
         "bot trả lời không đúng",
         "câu trả lời chưa đúng ý",
         # A complaint about the answer itself: it missed, not the ward's service.

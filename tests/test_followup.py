@@ -1265,6 +1265,34 @@ async def test_a_follow_up_after_moving_on_is_not_about_the_older_answer(
     assert reply.text.startswith("Dạ, anh/chị đang hỏi về thủ tục nào ạ?")
 
 
+@pytest.mark.parametrize(
+    ("then", "says"),
+    [
+        # Southern: particles ("nè", "nghen", "hen"), "hông", "hổng" (không), "mần" (làm),
+        # "dzậy" (vậy).
+        ("nộp ở đâu nè", "Nơi làm: Công an phường"),
+        ("mất bao lâu nghen", "Thời gian: 7 ngày làm việc"),
+        ("lệ phí nhiêu hen", "Lệ phí: 70.000 đồng"),
+        ("có làm online được hông", "trực tuyến trên ứng dụng VNeID"),
+        ("có làm online được hổng", "trực tuyến trên ứng dụng VNeID"),
+        ("dzậy mần ở đâu", "Nơi làm: Công an phường"),
+        # Central: "hỉ" after "ở mô rứa".
+        ("làm ở mô rứa hỉ", "Nơi làm: Công an phường"),
+    ],
+)
+async def test_a_follow_up_in_central_or_southern_speech_is_about_the_answer(
+    conversation: Conversation, then: str, says: str
+) -> None:
+    """Its particles and everyday words name nothing of their own: the lines of the answer
+    just given that say it, not close matches about whatever fits "nộp", nor "no
+    information"."""
+    answer = await one(conversation, "làm lại cccd bị mất")
+    assert answer.title == ID_CARD
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert says in reply.text and reply.text != answer.text  # its lines, not all again
+
+
 ALLOWANCE = "Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?"
 
 

@@ -17,7 +17,7 @@ from wardbot import plaintext
 from wardbot.intents import own_words
 from wardbot.models import Announcement, FaqEntry
 from wardbot.small_talk import ASKING, HOW_MUCH
-from wardbot.text import fold
+from wardbot.text import REGIONAL_PARTICLES, fold, nfc, standard_words
 
 # A follow-up comes soon after the answer it asks more about; later, a message is read alone.
 FOLLOW_UP_WITHIN = 10 * 60.0
@@ -255,7 +255,7 @@ def turned_to(text: str) -> str | None:
 
 
 def _names_nothing(text: str) -> bool:
-    said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _words(text, folded=True)))
+    said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _asked(text, folded=True)))
     return all(word in _NAMING_NOTHING for word in own_words(said))
 
 
@@ -294,7 +294,7 @@ def _typed_as_named(text: str) -> bool:
     """Whether `text`, typed with its accents, names something its folded words hide: a
     word typed otherwise than any question, polite or procedure word it folds to ("giấy tờ
     nhà": a house, not "nha"; "ảnh thẻ": a photo, not "anh", "thế")."""
-    typed = _WORD.findall(text.lower())
+    typed = _asked(text, folded=False).split()
     if all(word == fold(word) for word in typed):
         return False  # typed without accents: no telling "nha" from "nhà"
     said = " ".join(fold(word) for word in typed)
@@ -542,10 +542,10 @@ def _words(text: str, *, folded: bool) -> str:
 
 
 def _asked(text: str, *, folded: bool) -> str:
-    """`_words` of a message; typed without accents, "con" opening it before what it asks
-    ("con le phi thi sao", "the con lam o dau") left out too: "còn", not a child ("con toi
-    thi sao" keeps it)."""
-    said = _words(text, folded=folded)
+    """`_words` of a message, read as standard speech (`_standard`); typed without accents,
+    "con" opening it before what it asks ("con le phi thi sao", "the con lam o dau") left
+    out too: "còn", not a child ("con toi thi sao" keeps it)."""
+    said = _words(_standard(text), folded=folded)
     typed = said.split()
     if any(word != fold(word) for word in typed):
         return said
@@ -555,6 +555,14 @@ def _asked(text: str, *, folded: bool) -> str:
         if word not in _CONNECTORS | _POLITE:
             break
     return said
+
+
+def _standard(text: str) -> str:
+    """The words of a resident's message, lower-case, with central and southern words in
+    their standard form ("có mất tiền hông": không, "mần mấy ngày": làm) and the particles
+    that only soften it left out ("nộp ở đâu nè", "mất bao lâu nghen")."""
+    words = standard_words(_WORD.findall(nfc(text).lower()))
+    return " ".join(word for word in words if word not in REGIONAL_PARTICLES)
 
 
 def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from wardbot.complaints import complains
 from wardbot.news import ASKED, subject_asked
 from wardbot.small_talk import ASKING, passes_on, small_talk, spelt_out, without_laughter
-from wardbot.text import UNITS, fold
+from wardbot.text import REGIONAL_PARTICLES, UNITS, fold
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -59,9 +59,12 @@ _PREFIXES = _phrases(
     "minh can|muon|xin|vui long|lam on|ad oi|admin oi|bot oi|ad|admin|toi|em|minh|tui|"
     "giup toi|giup em|giup minh|hay|can"
 )
+# Central and southern particles close a request as "nhé" does ("bạn là ai dzậy", "có ai
+# hông nè", "sđt phường nhiêu rứa"); not "đó", which may point ("không phải cái đó").
 _SUFFIXES = _phrases(
     "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
-    "duoc khong|dc khong|duoc ko|duoc k|nghe|nghen|nhen|vay|nua|cho tao|cho tau"
+    "duoc khong|dc khong|duoc ko|duoc k|vay|nua|cho tao|cho tau|z|zay|dzay|dzi|rua|"
+    + "|".join(sorted({fold(particle) for particle in REGIONAL_PARTICLES} - {"do"}))
 )
 
 # The unit the ward office serves, as residents type it ("cán bộ xã", "tin mới của thị trấn").
@@ -204,7 +207,7 @@ _FIXED = (
         r"|(?:bot|ban|em) )?"
         r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung(?: y)?|phai|lien quan))"
         r"(?: (?:bet|het|mat|roi|nua))*"
-        r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|do|kia|toi|em|minh|tui|can hoi)"
+        r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|ni|do|no|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"
         r"(?: (?:the|vay|roi|ma|dau|ha|a|ah|ak|oi|em oi|ad oi|bot oi|ban oi))*"
         # "Em hỏi cái khác mà": not what was asked.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from wardbot.text import UNITS, fold
+from wardbot.text import REGIONAL_PARTICLES, UNITS, fold
 
 
 def _words(text: str) -> frozenset[str]:
@@ -22,13 +22,19 @@ def _words(text: str) -> frozenset[str]:
 # A greeting is only greeting words and filler; thanks and acknowledgements likewise.
 _GREETING_CORE = frozenset({"chao", "alo", "hello", "hi", "helo", "hey", "halo", "hallo"})
 # How residents name themselves and the ward's staff: "con" (to "cô chú"), "ông", "bà"...,
-# and how older residents name the bot or the young officer: "cháu" ("cảm ơn cháu nhé").
-_PRONOUNS = _words("em anh chi co chu bac con chau ong ba di cau thim mo toi tui minh ban")
+# and how older residents name the bot or the young officer: "cháu" ("cảm ơn cháu nhé"),
+# the south's "bé", "cưng" ("cảm ơn bé nha").
+_PRONOUNS = _words("em anh chi co chu bac con chau ong ba di cau thim mo toi tui minh ban be cung")
+# Central and southern sentence particles, folded ("cảm ơn nghen", "chào ad nè", "đúng
+# rồi đó", "ok rứa hỉ"): around small talk as "nhé", "ạ" are. "Đó" folds as "dở" (poor:
+# "dở hơi" scolds) and closes only a yes or an ok ("đúng rồi đó").
+_REGIONAL = frozenset(map(fold, REGIONAL_PARTICLES)) - {"do"}
 # The unit the office serves, greeted or thanked as its staff are ("chào xã ạ").
 _UNIT_WORDS = _words(fold(" ".join(UNITS)))
 _FILLER = (
     _PRONOUNS
     | _UNIT_WORDS
+    | _REGIONAL
     | _words(
         "xin ad admin add bot ca nha moi nguoi ubnd oi buoi sang "
         "chieu trua nhe nghe cho hoi muon voi chut xiu da vang d nhieu ah a"
@@ -52,7 +58,7 @@ _THANKED_FOR = re.compile(
 # rồi ạ", "xong rồi", "tốt quá") and farewells ("tạm biệt", "bye"), around pronouns and
 # particles only ("dạ vâng ạ", "chào em nhé").
 _ACK_CORE = _words(
-    "vang da ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro nhan xong "
+    "vang da dza ok oke okay okie oki uh u uhm um uk o roi duoc dc thoi hieu biet ro nhan xong "
     "tot tuyet"
 )
 # Central "ở mô" (where), typed so or without accents: a question, no "ờ" (ok) to a "mợ"
@@ -86,8 +92,11 @@ _SMALL_TALK_FILLER = (
     _ACK_CORE
     | _PRONOUNS
     | _UNIT_WORDS
+    | _REGIONAL
+    | {"do"}
     | _words(
-        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi oi nhieu lam rat vay the qua voi "
+        "r a ah nhe nha nghe ne ad admin bot ca nha moi nguoi oi nhieu lam rat vay the rua dzay "
+        "dzi qua voi "
         "chao cam on bye bai tam biet goodbye hen gap lai"
     )
 )
@@ -110,8 +119,8 @@ _YES_FILLER = _SMALL_TALK_FILLER | _words("vay the xac chinh ne")
 # Puzzled, nothing asked yet: "hả?", "ủa", "gì vậy", "sao", "thế thì sao", central "mô
 # rứa", "chi rứa".
 # As typed, as insults are (below): "thẻ", "hộ" alone are no puzzlement.
-_HUH = _words("ủa hả hở hử ơ sao gì vậy thế thì mô rứa chi hmm hm")
-_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z the thi mo rua chi hmm hm")
+_HUH = _words("ủa hả hở hử ơ sao gì vậy dzậy dzị thế thì mô rứa chi hmm hm") | REGIONAL_PARTICLES
+_HUH_UNACCENTED = _words("ua ha ho hu o sao gi j vay z dzay dzi the thi mo rua chi hmm hm")
 _YES_NO = _words("co khong ko k duoc dc")  # alone, a yes or a no: not asking to ask
 # Lost, said in words: "không hiểu", "em chưa hiểu lắm", "k hiểu gì cả", "khó hiểu quá",
 # "chưa rõ ạ" (once pronouns and particles are out): puzzled, as "hả?" is; asked for no
@@ -130,7 +139,9 @@ _MEANS = re.compile(
     r"(?:(?:vay|z|the|di|rua|y|nghia|y nghia|cai do|cai nay|cho nay|cho do|doan nay|vay thi"
     r"|the thi|thi) )*(?:la|nghia la|co nghia la) (?:sao|rang|gi|j|chi|the nao|ri|ntn)"
 )
-_LOST_FILLER = _PRONOUNS | _words("e a ah nhe nha oi ad admin bot qua vay the nua ta z di rua ha")
+_LOST_FILLER = (
+    _PRONOUNS | _REGIONAL | _words("e a ah nhe nha oi ad admin bot qua vay the nua ta z di rua ha")
+)
 
 # Agreeing to have the question passed to staff, said under the offer to ("đồng ý", "dạ
 # cần ạ", "chuyển giúp em", "gửi cán bộ giúp em nhé"): a word that passes it on, and
@@ -177,7 +188,7 @@ def small_talk(words: list[str], original: list[str]) -> str | None:
     typed."""
     words, original = _joined_alo(words, original)
     words = spelt_out(words, original)
-    if _only(words, _GREETING_CORE, _FILLER):
+    if _greets(words, original):
         return "greet"
     if _thanks(words, original):
         return "thanks"
@@ -240,6 +251,16 @@ def passes_on(words: list[str], original: list[str]) -> bool:
     if not _PASS_ON.search(said):
         return False
     return all(word in _PASS_ON_FILLER for word in _PASS_ON.sub(" ", said).split())
+
+
+def _greets(words: list[str], original: list[str]) -> bool:
+    """Whether the message only greets: a greeting word ("chào", "alô", "hi"; not the
+    centre's particle "hỉ", which folds as "hi") among filler."""
+    greeting = [
+        w in _GREETING_CORE and typed.casefold() not in REGIONAL_PARTICLES
+        for w, typed in zip(words, original, strict=True)
+    ]
+    return any(greeting) and all(g or w in _FILLER for w, g in zip(words, greeting, strict=True))
 
 
 def _only(words: list[str], core: frozenset[str], filler: frozenset[str]) -> bool:

@@ -387,6 +387,8 @@ REGIONAL_WORDS: dict[str, _Regional] = {
         before="miệng hàm sữa khôn giả cửa sâu khểnh nanh",
     ),
     "rứa": _regional("vậy"),
+    "dzậy": _regional("vậy"),
+    "dzị": _regional("vậy"),
     "chừ": _regional("giờ"),
     "nớ": _regional("đó"),
     "ni": _regional("này"),
@@ -400,6 +402,12 @@ REGIONAL_WORDS: dict[str, _Regional] = {
     "tui": _regional("tôi"),
     "tụi": _regional("chúng"),
 }
+
+
+# Sentence particles of central and southern speech, as typed, that only soften what they
+# close ("cảm ơn nghen", "nộp ở đâu nè", "ok hỉ", "đúng rồi đó", "là sao ta"): they name
+# nothing. Folded, some are other words too ("nè": "né", to dodge; "hen": "hẹn").
+REGIONAL_PARTICLES = frozenset("nghen nhen hen hén nè nghe hỉ hè ta nờ đó".split())
 
 
 def standard_words(words: list[str]) -> list[str]:
