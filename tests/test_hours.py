@@ -69,8 +69,22 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
         ("thứ 2, thứ tư, 6: 7:30-11:30", "T2,T4,T6 7:30-11:30"),
         ("Thứ 2 - chủ nhật 8-11", "T2-CN 8-11"),
         ("T2 đến T6 7:30 tới 11:30", "T2-T6 7:30-11:30"),
+        # A range's second day as a bare number or word, with spaces or "đến".
+        ("Thứ 2 - 6: 7h30 - 11h30", "T2-T6 7:30-11:30"),
+        ("thu 2 den 6 7-11; T7 - CN 8-10", "T2-T6 7-11; T7-CN 8-10"),
+        ("Thứ hai – sáu 7g30-11g30", "T2-T6 7:30-11:30"),
+        ("T2-6 7:30-11:30", "T2-T6 7:30-11:30"),
+        # The part of the day beside the times, "và" between them.
+        (
+            "Thứ 2 - Thứ 6: sáng 7h30-11h30, chiều 13h30-17h; Thứ 7 buổi sáng 7h30-11h30",
+            "T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30",
+        ),
+        ("Sáng thứ 7 7:30-11:30", "T7 7:30-11:30"),
+        ("Thứ 2 - Chủ nhật 0h-24h", "T2-CN 0:00-24:00"),  # open all day
+        ("T2-T6 7:30-11:30 sáng và 13:30-17:00 chiều", "T2-T6 7:30-11:30 13:30-17:00"),
         # English Thursday before a time stays Thursday.
         ("Mon-Thu 7-11", "T2-T5 7-11"),
+        ("Mon - Thu 7 - 11", "T2-T5 7-11"),
         ("Thu 7:30-11:30", "T5 7:30-11:30"),
     ],
 )
@@ -87,7 +101,13 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("Thứ 8 7:30-11:30", "không hiểu ngày “Thứ”"),
         ("Thứ 6 - Thứ 2 7:30-11:30", "khoảng ngày “T6-T2” trong “Thứ 6 - Thứ 2 7:30-11:30”"),
         ("Thứ Hai 7:30", "giờ “7:30” trong “Thứ Hai 7:30” phải là một khoảng"),
-        ("Thứ 2-Thứ 6 sáng 7:30-11:30", "không hiểu ngày “sáng”"),
+        ("Thứ 2-Thứ 6 trưa 7:30-11:30", "không hiểu ngày “trưa”"),
+        # Afternoon hours written in 12-hour time are refused, never read as the small
+        # hours, nor guessed.
+        ("T2-T6 7:30-11:30, 1:30-5:00", "khoảng giờ “1:30-5:00” trong “T2-T6 7:30-11:30, 1:30"),
+        ("T2-T6 sáng 7h-11h, chiều 1h-5h", "khoảng giờ “1h-5h” trong “T2-T6 sáng 7h-11h, chi"),
+        ("Thứ 7 chiều 7:30-11:30", "“chiều” trong “Thứ 7 chiều 7:30-11:30” không khớp"),
+        ("T2-T6 sáng 13:30-17:00", "“sáng” trong “T2-T6 sáng 13:30-17:00” không khớp"),
         ("T2-T6", "“T2-T6” chưa ghi giờ làm việc"),
         ("7:30-11:30", "“7:30-11:30” chưa ghi ngày nào"),
         ("T2-T6 7:30", "giờ “7:30” trong “T2-T6 7:30” phải là một khoảng"),

@@ -3,9 +3,10 @@
 The setting is short text staff can write themselves, e.g.
 `T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30`: groups separated by `;`, each a list of
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
-or more time ranges (`7:30-11:30`, `7h30-11h30`, `8-11`). Days are also read as staff
-write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2-6`, `Thứ 2, 4, 6`, and
-ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`). Times are Vietnam time, UTC+7
+or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
+as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
+6`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`, `chiều` beside the
+times are read (and must agree with them). Times are 24-hour, Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
@@ -62,12 +63,15 @@ _DAY_NAMES = {
     },
 }
 # Days as staff write them out, folded (`fold`): "Thứ 2", "thứ Hai", "Chủ nhật", "Thứ 2-6",
-# with a colon after them or not. A number after "thu" is a day only where no time goes on
-# from it: "thu 7:30" or "Mon-Thu 7-11" have English Thursday ("thu") before a time.
-_NUMBERED = {"hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7}
+# "Thứ 2 - 6", "Thứ 2 đến 6", "T2-6", with a colon after them or not. A number after "thu"
+# is a day only where no time goes on from it: "thu 7:30" or "Mon-Thu 7 - 11" have English
+# Thursday ("thu") before a time.
+_NUMBERED = {"hai": "2", "ba": "3", "tu": "4", "bon": "4", "nam": "5", "sau": "6", "bay": "7"}
+_NUMBER = r"(?:[2-7]|(?:hai|ba|tu|bon|nam|sau|bay)\b)"
+_TO = r"\s*(?:[-–—]|\bden\b|\btoi\b)\s*"
 _WRITTEN_DAY = re.compile(
-    r"\b(?:thu\s*(?P<number>[2-7])(?:-(?P<last>[2-7])(?![\d.:h-])|(?![\d.]|-\d|[:h]\d))"
-    r"|thu\s+(?P<word>hai|ba|tu|bon|nam|sau|bay)\b|chu\s*nhat\b|cn\b|t(?P<short>[2-7])\b)"
+    rf"\b(?:(?:thu\s*|t(?=[2-7]))(?P<first>{_NUMBER})(?:{_TO}(?:thu\s*|t(?=[2-7]))?"
+    rf"(?P<last>{_NUMBER}))?(?![\d.]|[:hg]\d|{_TO}\d)|chu\s*nhat\b|cn\b)"
     r"(?:\s*:(?!\d))?"
 )
 # "đến"/"tới" between two days or times is a range's dash; "từ" before the first says nothing.
@@ -81,12 +85,10 @@ def _written_days(group: str) -> str:
     (what is refused is quoted as staff typed it)."""
 
     def day(match: re.Match[str]) -> str:
-        number = match["number"] or match["short"]
-        if match["word"]:
-            number = str(_NUMBERED[match["word"]])
-        if number is None:
+        if match["first"] is None:
             return "CN "
-        return f"T{number}-T{match['last']} " if match["last"] else f"T{number} "
+        first, last = (_NUMBERED.get(n, n) if n else n for n in (match["first"], match["last"]))
+        return f"T{first}-T{last} " if last else f"T{first} "
 
     text = _replaced(_WRITTEN_DAY, unicodedata.normalize("NFC", group), day)
     text = _replaced(_WRITTEN_RANGE, text, lambda _: "-")
@@ -106,9 +108,10 @@ def _replaced(pattern: re.Pattern[str], text: str, by: Callable[[re.Match[str]],
 
 
 _WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-_TIME = re.compile(r"(\d{1,2})(?:[:hH](\d{2})?)?")
+_TIME = re.compile(r"(\d{1,2})(?:[:hHgG](\d{2})?)?")
 
 Period = tuple[int, int]  # opening and closing minute of the day, closing excluded
+_EARLIEST = 5 * 60  # no office opens before 5:00 unless open all day (0:00-24:00)
 
 
 def _config_error(message: str) -> Exception:
@@ -358,8 +361,14 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     tokens = [token for token in re.split(r"[\s,]+", normalized) if token]
     days: list[int] = []
     periods: list[Period] = []
+    parts_of_day: list[tuple[str, int]] = []  # "sáng", "chiều" and where among the periods
     for token in tokens:
-        if days and not periods and re.fullmatch(r"[2-7]:?", token):
+        word = fold(token).rstrip(":")
+        if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00"
+            continue
+        if word in _PARTS_OF_DAY:
+            parts_of_day.append((token, len(periods)))
+        elif days and not periods and re.fullmatch(r"[2-7]:?", token):
             days.append(_day(f"t{token[0]}", group))  # "Thứ 2, 4, 6": a time is a range
         elif token[0].isdigit():
             periods.append(_parse_period(token, group))
@@ -369,6 +378,8 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
             )
         else:
             days.extend(_parse_days(token, group))
+    for token, at in parts_of_day:
+        _check_part_of_day(token, periods[max(at - 1, 0) : at + 1], group)
     if not days:
         raise _config_error(
             f"“{group}” chưa ghi ngày nào (T2 đến T7 hoặc Thứ 2 đến Thứ 7, CN hoặc Chủ nhật)"
@@ -376,6 +387,24 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     if not periods:
         raise _config_error(f"“{group}” chưa ghi giờ làm việc, dạng 7:30-11:30")
     return days, periods
+
+
+# Words staff put around the times, read as said: "sáng 7h30-11h30, chiều 13h30-17h".
+# "sáng" or "chiều" must agree with a time range beside it: "chiều 1h30-5h" is refused
+# (read as written it would be the small hours), never read as 13:30-17:00 by guess.
+_FILLERS = frozenset({"buoi", "va", "&"})
+_PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60)}
+
+
+def _check_part_of_day(token: str, beside: list[Period], group: str) -> None:
+    """ConfigError unless one of the periods `beside` "sáng" or "chiều" (`token`) starts
+    in that part of the day; with no period beside it, the group's own check says so."""
+    first, last = _PARTS_OF_DAY[fold(token).rstrip(":")]
+    if beside and not any(first <= start < last for start, _ in beside):
+        raise _config_error(
+            f"“{token}” trong “{group}” không khớp với giờ ghi cạnh nó: hãy ghi giờ theo 24 "
+            "giờ, dạng 7:30-11:30 cho buổi sáng, 13:30-17:00 cho buổi chiều"
+        )
 
 
 def _parse_days(token: str, group: str) -> list[int]:
@@ -410,6 +439,11 @@ def _parse_period(token: str, group: str) -> Period:
         raise _config_error(f"khoảng giờ “{token}” trong “{group}” kết thúc trước khi bắt đầu")
     if start >= 24 * 60:
         raise _config_error(f"khoảng giờ “{token}” trong “{group}” bắt đầu sau 23:59")
+    if start < _EARLIEST and end <= 12 * 60:  # "1:30-5:00" is an afternoon in 12-hour time
+        raise _config_error(
+            f"khoảng giờ “{token}” trong “{group}” là ban đêm: giờ chiều hãy ghi theo 24 giờ, "
+            "dạng 13:30-17:00"
+        )
     return start, end
 
 
