@@ -78,3 +78,7 @@ def test_the_example_is_a_short_plain_question_of_the_faq_or_a_general_one() -> 
     assert msg.example_question(questions) == "Làm giấy khai sinh cho con ở đâu?"
     assert msg.example_question(questions[:2]) == "Hộ nghèo?"  # none plain: the shortest
     assert msg.example_question([]) == "Đăng ký tạm trú cần giấy tờ gì?"  # no FAQ
+    # Entries titled without a question mark: a plain one of a few words, not a heading.
+    titles = ["Giờ làm việc", "Đăng ký kết hôn cần giấy tờ gì", "Lệ phí chứng thực"]
+    assert msg.example_question(titles) == "Đăng ký kết hôn cần giấy tờ gì"
+    assert msg.example_question([*titles, "Làm khai sinh cho con mới sinh ở đâu?"]).endswith("?")

@@ -32,19 +32,25 @@ def unit(ward_name: str) -> str:
 _GENERAL_EXAMPLE = "Đăng ký tạm trú cần giấy tờ gì?"
 
 # An FAQ question fit to be shown as an example: one question, plainly worded (no
-# brackets, quotes, lists or several sentences), of at least a few words.
-_PLAIN_QUESTION = re.compile(r"[^()\[\]\"“”,;:/.…!?]+\?")
+# brackets, quotes, lists or several sentences), of at least a few words; staff who title
+# their entries without a question mark ("Đăng ký kết hôn cần giấy tờ gì") write it so too.
+_PLAIN_QUESTION = re.compile(r"[^()\[\]\"“”,;:/.…!?]+\??")
 _FEWEST_WORDS = 5
 
 
 def example_question(questions: Iterable[str]) -> str:
     """The example of a question the greeting, /help and "what do you ask?" give: one the
     ward's own FAQ answers (`questions`, faq.yaml's, in its order), a short, typical one:
-    the plainly worded one of the fewest words (at least _FEWEST_WORDS), the first of
-    them; failing that the shortest; _GENERAL_EXAMPLE when the ward has no FAQ."""
+    the plainly worded one of the fewest words (at least _FEWEST_WORDS; one with its
+    question mark first), the first of them; failing that the shortest; _GENERAL_EXAMPLE
+    when the ward has no FAQ."""
     asked = [" ".join(question.split()) for question in questions]
     plain = [q for q in asked if _PLAIN_QUESTION.fullmatch(q) and len(q.split()) >= _FEWEST_WORDS]
-    shortest = min(plain or [q for q in asked if q], key=lambda q: len(q.split()), default="")
+    shortest = min(
+        plain or [q for q in asked if q],
+        key=lambda q: (plain != [] and not q.endswith("?"), len(q.split())),
+        default="",
+    )
     return shortest or _GENERAL_EXAMPLE
 
 
