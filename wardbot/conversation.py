@@ -713,7 +713,8 @@ class Conversation:
             tagged = tag_topics(subject, corpus.topics)
             topics = [t for t in corpus.topics if t.id in tagged]
         notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
-        about = topics[0].name if len(topics) == 1 else subject
+        # Quoted back with its accents where the ward's texts make them plain ("cat dien").
+        about = topics[0].name if len(topics) == 1 else self.engine.accented(subject) or subject
         if notices:
             return [self._latest_reply(notices[:LATEST_LISTED], about)]
         none = Reply(msg.latest(self.settings.ward_name, [], about), keeps_choices=True)

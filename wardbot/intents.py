@@ -966,6 +966,13 @@ def _interjected(words: list[str], original: list[str]) -> int:
     return at
 
 
+def _a_flat(words: list[str], original: list[str]) -> bool:
+    """Whether the "can" opening `words` is "căn" (a flat, an ID card: "căn cước có gì
+    mới không", "can cuoc ..."), no "cần" to strip."""
+    typed = unicodedata.normalize("NFC", original[0]).casefold()
+    return typed == "căn" or words[1:2] == ["cuoc"]
+
+
 def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str], list[str]]:
     """`words` (folded) and `original` (as typed) without the politeness, greetings and
     interjections around a request ("ủa cho em ... giúp em nha")."""
@@ -977,6 +984,8 @@ def _strip_politeness(words: list[str], original: list[str]) -> tuple[list[str],
             changed = True
         for prefix in _PREFIXES:
             if words[: len(prefix)] == prefix and len(words) > len(prefix):
+                if prefix == ["can"] and _a_flat(words, original):
+                    continue
                 words, original = words[len(prefix) :], original[len(prefix) :]
                 changed = True
         for suffix in _SUFFIXES:

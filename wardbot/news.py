@@ -10,6 +10,7 @@ title has all the subject's words, accents aside.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 
 from wardbot.models import Announcement
@@ -36,15 +37,24 @@ _ABOUT = (
 _SUBJECT = r"(?P<subject>\w+(?: \w+){0,4}?)"
 _WHEN = rf"(?: {_LATELY})?"
 _SHOW = r"(?:(?:xem|coi|doc) )?(?:(?:cac|nhung) )?"
+# "Gì", as the centre says it too ("có chi mới không", "bhyt có tin chi mới không rứa").
+_WHAT = r"(?:gi|chi)"
+# Asking or calling, before what is asked: "cho em hỏi", "dạ", "chị ơi", "ad ơi".
+_OPENING = (
+    r"(?:(?:da|vang|(?:cho|xin)(?: (?:em|minh|toi|tui|con|chau))? hoi"
+    r"|(?:anh|chi|em|ad|admin|bot|ban|co|chu|bac|ong|ba|moi nguoi|ca nha) oi) )*"
+)
+_OPENED = re.compile(_OPENING)
 _ASKING_NEWS = tuple(
     re.compile(pattern)
     for pattern in (
         # "(Dạo này) có gì mới về X không", "có thông báo mới về X không", "có tin gì về X".
-        rf"(?:(?:{_LATELY}|ben|o|oi) )*co (?:{_NEWS}(?: gi| nao)?(?: {_NEW})?|gi {_NEW})"
+        rf"{_OPENING}(?:(?:{_LATELY}|ben|o|oi) )*"
+        rf"co (?:{_NEWS}(?: {_WHAT}| nao)?(?: {_NEW})?|{_WHAT} {_NEW})"
         rf" {_ABOUT} {_SUBJECT}{_WHEN}(?:{ASKED})?",
         # "(Về) X (dạo này) có gì mới chưa", "X có thông báo gì không".
-        rf"(?:(?:{_LATELY}|ve) )*{_SUBJECT}{_WHEN} co"
-        rf" (?:gi {_NEW}(?:{ASKED})?|{_NEWS}(?: (?:gi|nao)(?: {_NEW})?| {_NEW}){ASKED})",
+        rf"{_OPENING}(?:(?:{_LATELY}|ve) )*{_SUBJECT}{_WHEN} co"
+        rf" (?:{_WHAT} {_NEW}(?:{ASKED})?|{_NEWS}(?: (?:{_WHAT}|nao)(?: {_NEW})?| {_NEW}){ASKED})",
         # "(Xem) tin mới về X", "thông báo mới nhất của X", "thông báo về X mới nhất".
         rf"{_SHOW}{_NEWS} {_NEW} (?:{_ABOUT}|cua) {_SUBJECT}",
         rf"{_SHOW}{_NEWS} {_ABOUT} {_SUBJECT} (?:moi nhat|gan day|gan nhat)",
@@ -55,9 +65,16 @@ _ASKING_NEWS = tuple(
 _NO_SUBJECT = frozenset(
     {word for unit in UNITS for word in fold(unit).split()}
     | {"ubnd", "uy", "ban", "nhan", "dan", "minh", "ta", "ben", "o", "nay", "ni", "do"}
+    | {"anh", "chi", "em", "ad", "admin", "bot"}  # asked of whoever answers: "anh có gì mới không"
 )
 # The subject going on to ask or tell something else: "có tin gì về bhyt thì báo em".
 _NOT_A_SUBJECT = frozenset({"thi", "khi", "neu"})
+# The resident's own matters ("hồ sơ của tôi", "đơn em nộp", "con tôi"): their state is
+# asked, not the ward's notices.
+_MINE = re.compile(r"\b(?:toi|tui|tao|tau|(?:cua|ma) (?:em|minh|con|chau))\b")
+# Pointing back at what was said ("cái này", "vụ đó", "nó"): no subject of its own.
+_POINTING = frozenset({"nay", "ni", "do", "kia", "no", "day"})
+_POINTED = frozenset({"cai", "vu", "viec", "chuyen", "van", "de", "thu", "may", "nhung"})
 
 
 def subject_asked(said: str, original: Sequence[str]) -> str | None:
@@ -67,13 +84,27 @@ def subject_asked(said: str, original: Sequence[str]) -> str | None:
     match = next(filter(None, (pattern.fullmatch(said) for pattern in _ASKING_NEWS)), None)
     if match is None:
         return None
-    words = match.group("subject").split()
-    if ASKING.search(" ".join(words)) or _NOT_A_SUBJECT.intersection(words):
+    subject = match.group("subject")
+    opening = _OPENED.match(subject + " ")  # "cho em hỏi bhyt có gì mới": of "bhyt"
+    opened = len(opening.group().split()) if opening else 0
+    start = len(said[: match.start("subject")].split())
+    if subject.split()[opened:][:1] == ["hoi"] and _typed(original[start + opened]) != "hội":
+        opened += 1  # "em hỏi bhyt có gì mới" ("hội khuyến học" is a subject)
+    words = subject.split()[opened:]
+    if not words:  # "cho em hỏi có gì mới không": what is new, of nothing
+        return ""
+    said_words = " ".join(words)
+    if ASKING.search(said_words) or _NOT_A_SUBJECT.intersection(words) or _MINE.search(said_words):
         return None
+    if set(words) <= _POINTING | _POINTED and _POINTING.intersection(words):
+        return None  # "có gì mới về cái này không": asked of what was said, a question
     if all(word in _NO_SUBJECT or word.isdigit() for word in words):
         return ""
-    start = len(said[: match.start("subject")].split())
-    return " ".join(original[start : start + len(words)])
+    return " ".join(original[start + opened : start + opened + len(words)])
+
+
+def _typed(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold()
 
 
 def on_subject(
