@@ -52,6 +52,8 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "ack": msg.acknowledged,
     "bye": msg.farewell,
     "wish": msg.wished,
+    "praise": msg.liked,  # "hay quá", "giỏi quá": thanked for, as "👍" is
+    "welcome": msg.acknowledged,  # "không có chi", to the bot's thanks
 }
 # ...which, on an open ticket, leave staff nothing to answer: staff see them, but the
 # ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
