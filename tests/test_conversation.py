@@ -1434,6 +1434,29 @@ async def test_a_c_before_another_word_than_on_is_not_thanked_for(
         ("em cảm ơn chị chúc chị sức khỏe ạ", msg.thanks()),
         ("cảm ơn cán bộ. Tạm biệt", msg.farewell()),
         ("Chào chị, em cảm ơn ạ", msg.thanks()),
+        # Leaving, said of oneself: a goodbye ("thôi" here stops nothing).
+        ("thôi con đi đây ạ", msg.farewell()),
+        ("thoi tui di nghen", msg.farewell()),
+        ("em về nha chị", msg.farewell()),
+        ("hẹn mai gặp lại nha", msg.farewell()),
+        ("gặp lại sau nghen", msg.farewell()),
+        ("chúc ad ngủ ngon", msg.farewell()),
+        ("ngủ ngon nhé", msg.farewell()),
+        # The south's "ừa", "ờ ha", "ok ha": ok.
+        ("ừa", msg.acknowledged()),
+        ("ờ ha, được rồi", msg.acknowledged()),
+        ("ok ha em", msg.acknowledged()),
+        # Praise: thanked for, as "👍" is.
+        ("hay quá ta", msg.liked()),
+        ("em giỏi ghê", msg.liked()),
+        ("bot xịn thiệt", msg.liked()),
+        ("giỏi quá, cảm ơn nghen", msg.thanks()),
+        # "You're welcome" to the bot's thanks.
+        ("hổng có chi nghen", msg.acknowledged()),
+        ("dạ không có gì đâu ạ", msg.acknowledged()),
+        # The centre thanks its elders: "mệ" (grandmother), "bọ" (father).
+        ("con cảm ơn mệ", msg.thanks()),
+        ("cam on bo nha", msg.thanks()),
     ],
 )
 async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
@@ -1477,6 +1500,32 @@ async def test_asking_to_stop_alerts_offers_each_topic_and_all_deleting_nothing_
     assert await store.subscriptions_of(CHAT) == []
     nothing = await one(conversation, text)
     assert nothing.text == msg.unsubscribed_all(0) and nothing.buttons == ()
+
+
+@pytest.mark.parametrize("text", ["thôi em đi đây", "thôi tui đi nghen", "thoi minh ve nha"])
+async def test_leaving_is_a_goodbye_and_stops_no_alerts(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "Thôi em đi đây" says goodbye: the "thôi" of it asks to stop nothing."""
+    await store.subscribe(CHAT, "bhyt")
+    reply = await one(conversation, text)
+    assert reply.text == msg.farewell() and reply.buttons == ()
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thôi việc có được trợ cấp không",
+        "em đi làm ở xa có phải đăng ký tạm trú không",
+        "đi đâu để làm căn cước",
+        "hay là phải nộp ở phường",
+        "không có giấy tờ gì thì sao",
+        "gặp lại cán bộ hôm qua ở đâu",
+    ],
+)
+def test_questions_with_words_of_small_talk_stay_questions(text: str) -> None:
+    assert parse_intent(text).kind == "question"
 
 
 @pytest.mark.parametrize(
@@ -1568,6 +1617,9 @@ def test_a_word_typed_with_other_accents_is_no_puzzlement(text: str) -> None:
         "bạn hiểu nhầm rồi",
         "em hỏi cái khác mà",
         "không phải cái ni",  # central "ni": này
+        # The south's "trật" (wrong), "trật lất" (completely wrong).
+        "trật lất hết rồi bot ơi",
+        "trat roi",
         "bot trả lời không đúng",
         "câu trả lời chưa đúng ý",
         # A complaint about the answer itself: it missed, not the ward's service.

@@ -558,6 +558,34 @@ async def test_without_a_staff_group_asking_for_staff_gives_the_hotline(
     assert "0276 3822 123" in reply.text
 
 
+# Asking for a person in the south's and centre's words: "kêu" (call), "giùm" (for me),
+# "người thiệt" (a real person), or whether anyone real is there.
+SOUTHERN_STAFF = [
+    "kêu cán bộ giùm tui",
+    "cho tui nói chuyện với người thiệt",
+    "keu can bo dum em nha",
+    "có ai là người thật không",
+    "co ai la nguoi thiet hong",
+]
+
+
+@pytest.mark.parametrize("text", SOUTHERN_STAFF)
+async def test_asking_for_a_person_in_everyday_words_reaches_staff_or_the_hotline(
+    conversation: Conversation,
+    ward_engine: Engine,
+    store: Store,
+    ward_settings: Settings,
+    text: str,
+) -> None:
+    """With a staff group, what /hoicanbo gives (the question is asked for next); without
+    one, the hotline: not "em chưa có thông tin" nor close matches."""
+    [offer] = await conversation.handle_text(RESIDENT, text)
+    assert offer.text.startswith("Dạ, anh/chị vui lòng nhắn điều cần hỏi cán bộ phường")
+    plain = Conversation(ward_engine, store, ward_settings)
+    [reply] = await plain.handle_text(ChatRef("test", "other"), text)
+    assert reply.text == msg.staff_unavailable(WARD_NAME, "0276 3822 123")
+
+
 # --- tickets reach staff -------------------------------------------------------------------
 
 
@@ -2398,6 +2426,8 @@ def test_asking_for_a_person_is_understood(text: str) -> None:
         "cán bộ địa chính ở đâu",
         "hỏi cán bộ địa chính về sổ đỏ thế nào",
         "gặp cán bộ tư pháp vào ngày nào",
+        "cán bộ địa chính làm việc ngày nào",
+        "kêu cán bộ địa chính đo đất thế nào",
     ],
 )
 def test_questions_about_officers_stay_questions(text: str) -> None:

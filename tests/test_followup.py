@@ -160,6 +160,11 @@ FOLLOW_UPS = [
     # Asked alone, "lệ phí" would be answered with the fee of another procedure.
     ("đăng ký khai sinh cần giấy tờ gì", "lệ phí bao nhiêu ạ", BIRTH, "miễn phí"),
     ("đăng ký khai sinh cần giấy tờ gì", "mất mấy ngày", BIRTH, "trả kết quả trong ngày"),
+    # The south's "nhiêu" (bao nhiêu) and "tốn" (costs): the time, the amount.
+    ("làm lại cccd bị mất", "mất nhiêu ngày", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    ("làm lại cccd bị mất", "tốn nhiêu tiền", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("lam lai cccd bi mat", "ton nhieu tien vay", ID_CARD, "Lệ phí: 70.000 đồng"),
+    ("làm lại cccd bị mất", "có mất nhiều ngày không", ID_CARD, "Thời gian: 7 ngày làm việc"),
 ]
 
 
@@ -705,6 +710,22 @@ async def test_a_follow_up_answered_by_the_entry_listed_under_the_answer_gets_it
     assert alone.answered and alone.best is not None and alone.best.doc.title == CARD_FEE
     await one(conversation, "thủ tục đăng ký kết hôn")
     assert (await one(conversation, then)).title != CARD_FEE
+
+
+@pytest.mark.parametrize("fee", ["bao nhiêu tiền", "có mất tiền hông"])
+@pytest.mark.parametrize("then", ["mất bao lâu nghen", "mất nhiêu ngày", "còn nộp ở đâu"])
+async def test_after_the_fee_entry_a_follow_up_is_still_about_the_procedure(
+    card_engine: Engine, store: Store, settings: Settings, clock: Clock, fee: str, then: str
+) -> None:
+    """The fee entry, reached by a follow-up under the first ID card, answers the fee only:
+    the next follow-up ("mất bao lâu nghen", how long; "nộp ở đâu") asks about the first
+    ID card still, not about the fee entry ("chưa nêu thời gian" of a fee)."""
+    conversation = Conversation(card_engine, store, settings, clock=clock)
+    assert (await one(conversation, "làm căn cước cho con")).title == CARD_FIRST
+    assert (await one(conversation, fee)).title == CARD_FEE
+    reply = await one(conversation, then)
+    assert CARD_FEE not in reply.text
+    assert CARD_FIRST in reply.text or reply.title == CARD_FIRST
 
 
 # A ward whose entries on health insurance are listed under one another: the one on a lost

@@ -524,7 +524,7 @@ class Conversation:
             case "ack" if offered is not None:
                 # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.
                 return [await self.questions.yes(chat, offered)]
-            case "thanks" | "ack" | "bye" | "wish":
+            case "thanks" | "ack" | "bye" | "wish" | "praise" | "welcome":
                 return [small_talk_reply(intent)]
             case "upset" if intent.arg == "angry" and self._answered_lately(chat, sender):
                 # "👎", "😡" under an answer: it missed, as "sai rồi" says.

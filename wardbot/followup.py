@@ -43,7 +43,7 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn".split()
+    "mỗi hằng tốn nhiều".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
 # any allowance or contribution has, naming nothing of its own.
@@ -73,7 +73,9 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             "time",
-            "bao lau|may ngay|thoi gian|bao gio|khi nao|lau",
+            # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không".
+            "bao lau|may ngay|bao nhieu ngay|nhieu ngay|may tuan|bao nhieu tuan|thoi gian"
+            "|bao gio|khi nao|lau",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
         (
@@ -194,8 +196,9 @@ _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for
 _WHAT_ABOUT_NEXT = (
     _ASPECT_WORDS | _CONNECTORS | {"mat", "lam", "le", "muc", "het", "phai", "co"}
 ) - {"thi"}
-# Words a message that names nothing of its own may hold besides `own_words`' own.
-_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS
+# Words a message that names nothing of its own may hold besides `own_words`' own, and
+# "tốn" (costs: "tốn nhiêu tiền"), as "mất" is ("tôn", "tồn" typed so: `_SAID_SO`).
+_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"}
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
 _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.

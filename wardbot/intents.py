@@ -189,14 +189,18 @@ _FIXED = (
         rf"(?: (?:the nao|nhu the nao|sao|ra sao))?{_WHERE_TAIL}",
     ),
     (
-        # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật".
+        # Asking for a person: "cho em gặp cán bộ", "hỏi cán bộ", "gặp người thật", the
+        # south's "kêu cán bộ giùm tui", "nói chuyện với người thiệt"; "có ai là người
+        # thật không" (someone there to talk to, not who answers).
         "staff",
-        r"(?:gap|hoi|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi|chat voi"
-        r"|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den|chuyen cau hoi cho"
-        r"|chuyen cau hoi toi|chuyen cau hoi den)"
-        r" (?:truc tiep )?(?:can bo|nguoi that|nhan vien|nguoi truc|nguoi)"
-        rf"(?: ubnd(?: {_UNIT})?| {_UNIT}| mot cua| that)?"
-        r"(?: truc tiep| duoc khong| duoc ko| dc khong)?",
+        r"(?:gap|hoi|keu|noi chuyen voi|noi chuyen|lien he|lien he voi|ket noi|ket noi voi"
+        r"|chat voi|nhan tin cho|nhan tin voi|chuyen cho|chuyen toi|chuyen den"
+        r"|chuyen cau hoi cho|chuyen cau hoi toi|chuyen cau hoi den)"
+        r" (?:truc tiep )?(?:can bo|nguoi that|nguoi thiet|nhan vien|nguoi truc|nguoi)"
+        rf"(?: ubnd(?: {_UNIT})?| {_UNIT}| mot cua| that| thiet)?"
+        r"(?: truc tiep| duoc khong| duoc ko| dc khong)?"
+        r"(?: (?:giup|gium|dum|ho)(?: (?:toi|em|minh|tui|con|chau))?)?"
+        r"|co ai la nguoi (?:that|thiet)(?: (?:khong|ko|k|hong|hem|vay|the|a|ha))*",
     ),
     (
         # The last answer missed: "sai rồi", "không phải", "không đúng ý em", "trả lời sai".
@@ -205,7 +209,9 @@ _FIXED = (
         r"(?:da )?(?:y (?:em|toi|minh|tui|con) )?"
         r"(?:(?:(?:bot|ban|em|ad|admin) )?(?:tra loi|cau tra loi)(?: (?:nay|do))? "
         r"|(?:bot|ban|em) )?"
-        r"(?:sai|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung(?: y)?|phai|lien quan))"
+        # The south's "trật (lất)": wrong, (completely).
+        r"(?:sai|trat(?: lat)?|(?:hieu )?nham|(?:khong|ko|k|hong|chua|cha) (?:dung(?: y)?|phai"
+        r"|lien quan))"
         r"(?: (?:bet|het|mat|roi|nua))*"
         r"(?: (?:cau|cai|y|thu|dieu|viec) (?:nay|ni|do|no|kia|toi|em|minh|tui|can hoi)"
         r"(?: hoi| can hoi)?)?"
@@ -606,9 +612,10 @@ EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanke
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
     'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
-    mới"), 'upset' (a displeased or sad emoji alone: `arg` 'angry' or 'sad'),
-    'opener' (asking to ask: "cho em hỏi", the question still to come), 'yes' ("có", "đúng
-    rồi"), 'huh' ("hả?", "gì vậy": puzzled), 'staff' (/hoicanbo, "cho em gặp cán bộ"),
+    mới"), 'praise' ("hay quá"), 'welcome' ("không có chi"), 'upset' (a displeased or sad
+    emoji alone: `arg` 'angry' or 'sad'), 'opener' (asking to ask: "cho em hỏi", the
+    question still to come), 'yes' ("có", "đúng rồi"), 'huh' ("hả?", "gì vậy": puzzled),
+    'staff' (/hoicanbo, "cho em gặp cán bộ"),
     'wrong' (the last answer missed: "sai rồi", "bot ngu quá"), 'contact' (the ward's
     phone number asked: "sđt phường là gì"), 'address' (where the ward office is: "phường
     ở đâu"), 'office_phone' (another office's number: "sđt công an phường", `arg` that
@@ -730,13 +737,14 @@ _PARTS = re.compile(
     r"|(?<=(?<![^\W_])[aạàừờ])\.)+|\s+(?=(?:chúc|chuc)\s)",
     re.IGNORECASE,
 )
-_CLOSING = ("bye", "thanks", "wish")  # what such a message gets: the first of these it says
+# What such a message gets: the first of these it says.
+_CLOSING = ("bye", "thanks", "wish", "praise", "welcome")
 
 
 def _courtesies(text: str) -> str | None:
-    """'bye', 'thanks' or 'wish' for a message made of such parts (and acknowledgements
-    or greetings: "ok, em cảm ơn chị", "chào chị, em cảm ơn ạ"), each small talk alone;
-    else None."""
+    """'bye', 'thanks', 'wish', 'praise' or 'welcome' for a message made of such parts
+    (and acknowledgements or greetings: "ok, em cảm ơn chị", "chào chị, em cảm ơn ạ",
+    "giỏi quá, cảm ơn em"), each small talk alone; else None."""
     kinds = set()
     for part in _PARTS.split(text):
         words, original = without_laughter(

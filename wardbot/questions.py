@@ -52,6 +52,8 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
     "ack": msg.acknowledged,
     "bye": msg.farewell,
     "wish": msg.wished,
+    "praise": msg.liked,  # "hay quá", "giỏi quá": thanked for, as "👍" is
+    "welcome": msg.acknowledged,  # "không có chi", to the bot's thanks
 }
 # ...which, on an open ticket, leave staff nothing to answer: staff see them, but the
 # ticket does not wait for staff again ("ok", "dạ vâng" after their answer close a turn as
@@ -456,7 +458,9 @@ class Questions:
             return [*replies[:-1], last]
         if on_it is not None or (on_it := await self._related_on(doc, aspects)) is not None:
             await self.record(chat, asked, True, sender, worded=worded)
-            await self.memory.keep_context(chat, (on_it.id,), sender)
+            # The procedure stays the subject: "mất bao lâu" next asks its time, not the
+            # fee entry's (the entry on one of its facts, reached by a follow-up).
+            await self.memory.keep_context(chat, (doc.id,) if doc is not None else (), sender)
             reply = with_button(await self.document_reply(on_it), wrong(asked))
             return [with_button(reply, follow)]
         # "Thế còn con gái thì sao": the subject's question asked again of X, its words

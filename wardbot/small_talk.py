@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from wardbot.text import REGIONAL_PARTICLES, UNITS, fold
+from wardbot.text import REGIONAL_PARTICLES, UNITS, fold, nfc
 
 
 def _words(text: str) -> frozenset[str]:
@@ -43,10 +43,10 @@ _FILLER = (
 _THANKS_CORE = frozenset({"thank", "thanks", "tks", "thx", "camon", "cam"})
 # Thanks say "mày", "mi" (rude, or between friends), "kiu" ("thank kiu") and "nhiu" ("cảm
 # ơn nhiu": nhiều) too, and are thanked for as politely as any: "cảm ơn mày", "thanks a
-# lot", "many thanks".
+# lot", "many thanks"; the centre thanks its elders "mệ" (grandmother), "bọ" (father).
 _THANKS_FILLER = _FILLER | _words(
     "on you so much ok oke okay okie vang da duoc dc roi nhieu nhiu rat lam hieu u uh uhm chan "
-    "thanh may mi kiu lot many"
+    "thanh may mi kiu lot many me bo"
 )
 # What the thanks are for, and whom ("cảm ơn chị đã hỗ trợ", "cảm ơn cán bộ đã trả lời",
 # "cảm ơn ad nhiệt tình"): residents thank the officer who answered them so.
@@ -87,7 +87,15 @@ def _asks_amount(words: list[str], original: list[str]) -> bool:
 
 # Laughter typed out ("hihi", "haha", "hehe", "hjhj", "kkk") says no more than an emoji.
 _LAUGH = re.compile(r"(?:h[aeioj]){2,}|k{2,}")
-_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|hen gap lai)\b")
+# Goodbyes: "tạm biệt", "(hẹn) mai gặp lại", "chúc ngủ ngon", and what is said around them
+# ("chúc", "mai", "sau": "gặp lại sau nhé").
+_BYE = re.compile(r"\b(?:tam biet|bye|bai|goodbye|gap lai|ngu ngon|good night|goodnight)\b")
+_BYE_FILLER = _words("hen chuc mai sau")
+# Leaving, said of oneself ("thôi em đi đây", "thôi tui đi nghen", "em về nha"): what opens
+# it, the leaving, and what closes it. Not "thôi đi" (stop it) nor "đi đâu" (where to).
+_LEAVE_OPENS = _words("thoi thui vay the ok oke da vang")
+_LEAVES = _words("di ve off nghi")
+_LEAVE_CLOSES = _words("day nha nhe nghe a ah ad admin oi ha nhen nghen hen ne roi nhe")
 _SMALL_TALK_FILLER = (
     _ACK_CORE
     | _PRONOUNS
@@ -99,6 +107,25 @@ _SMALL_TALK_FILLER = (
         "dzi qua voi "
         "chao cam on bye bai tam biet goodbye hen gap lai"
     )
+)
+
+# "Ừa", "ờa": "ừ", "ờ" (ok) as the south types them ("ừa", folded, is "ủa": puzzled), and
+# the "hả" that makes "ok hả" ask rather than agree ("ok ha", "ờ ha" agree).
+_ACK_TYPED = {"ừa": "u", "ờa": "o"}
+_ASKING_HA = frozenset({"hả", "hở", "hử"})
+# Praise ("hay quá", "giỏi quá", "bot xịn ghê"): a word of praise, as typed ("hãy" is no
+# "hay"), whom it praises before it and how much after it, nothing else.
+_PRAISE = _words("hay giỏi xịn đỉnh")
+_PRAISE_UNACCENTED = _words("hay gioi xin dinh")
+_PRAISED = _words("bot ban em ad admin chau be con")
+_SO_MUCH = _words(
+    "qua the vay lam ghe that thiet troi xa vl z dzay rua ta ne nghen nha nhi hi he a ah oi"
+)
+# "You're welcome" to the bot's thanks: "không có chi", the south's "hổng có chi", "không
+# có gì đâu ạ".
+_WELCOME = re.compile(
+    r"(?:(?:da|vang|ok) )*(?:khong|hong|ko|k|hok|hem) co (?:chi|gi|j)"
+    r"(?: (?:dau|het|ma|a|ah|nha|nhe|nghen|nhen|ne|em|ad|admin|oi|ca))*"
 )
 
 # Asking to ask, with the question still to come ("cho em hỏi", "ad ơi", "mình hỏi chút
@@ -184,24 +211,34 @@ def without_laughter(words: list[str], original: list[str]) -> tuple[list[str], 
 
 def small_talk(words: list[str], original: list[str]) -> str | None:
     """The kind of small talk the message is ('greet', 'thanks', 'bye', 'ack', 'wish',
-    'yes', 'opener', 'huh', 'wrong' for scolding), or None: `words` folded, `original` as
-    typed."""
+    'praise', 'welcome' ("không có chi"), 'yes', 'opener', 'huh', 'wrong' for scolding), or
+    None: `words` folded, `original` as typed."""
     words, original = _joined_alo(words, original)
-    words = spelt_out(words, original)
+    words = [
+        _ACK_TYPED.get(nfc(typed).casefold(), w)
+        for w, typed in zip(spelt_out(words, original), original, strict=True)
+    ]
     if _greets(words, original):
         return "greet"
     if _thanks(words, original):
         return "thanks"
     if _asks_amount(words, original):
         return None
-    closing = all(w in _SMALL_TALK_FILLER for w in words)
     where = _WHERE.search(" ".join(original).casefold()) is not None  # "ở mô", "o mo"
-    if closing and _BYE.search(" ".join(words)):
+    if _says_bye(words) or _leaves(words):
         return "bye"
-    if closing and any(w in _ACK_CORE for w in words) and not where:
+    agrees = all(
+        w in _SMALL_TALK_FILLER or (w == "ha" and typed.casefold() not in _ASKING_HA)
+        for w, typed in zip(words, original, strict=True)
+    )
+    if agrees and any(w in _ACK_CORE for w in words) and not where:
         return "ack"
     if _wishes(words, original):
         return "wish"
+    if _praises(words, original):
+        return "praise"
+    if _WELCOME.fullmatch(" ".join(words)):
+        return "welcome"
     yes = [_typed_as(typed, _YES, _YES_UNACCENTED) for typed in original]
     if any(yes) and all(w in _YES_FILLER or y for w, y in zip(words, yes, strict=True)):
         return "yes"
@@ -293,6 +330,43 @@ def _without_names(words: list[str], original: list[str]) -> list[str]:
             for name in itertools.takewhile(lambda n: original[n][:1].isupper(), after):
                 kept[name] = ""
     return kept
+
+
+def _says_bye(words: list[str]) -> bool:
+    """Whether the message only says goodbye ("tạm biệt", "mai gặp lại nghen", "chúc ngủ
+    ngon"): a goodbye among filler."""
+    said = " ".join(words)
+    rest = _BYE.sub(" ", said).split()
+    return rest != words and all(w in _SMALL_TALK_FILLER or w in _BYE_FILLER for w in rest)
+
+
+def _leaves(words: list[str]) -> bool:
+    """Whether the message says the resident is leaving ("thôi em đi đây", "tui về nghen"):
+    openers, who leaves, the leaving, and particles; someone leaving named, or "đây"."""
+    at = 0
+    while at < len(words) and words[at] in _LEAVE_OPENS:
+        at += 1
+    who = at
+    while at < len(words) and words[at] in _PRONOUNS - _LEAVES:  # "dì" folds as "đi"
+        at += 1
+    if at == len(words) or words[at] not in _LEAVES:
+        return False
+    rest = words[at + 1 :]
+    if not all(w in _LEAVE_CLOSES or w in _PRONOUNS for w in rest):
+        return False
+    return at > who or "day" in rest
+
+
+def _praises(words: list[str], original: list[str]) -> bool:
+    """Whether the message only praises the bot ("hay quá", "em giỏi ghê", "bot xịn
+    thiệt"): whom, a word of praise, and how much (one word at least)."""
+    at = 0
+    while at < len(words) and words[at] in _PRAISED:
+        at += 1
+    if at == len(words) or not _typed_as(original[at], _PRAISE, _PRAISE_UNACCENTED):
+        return False
+    rest = words[at + 1 :]
+    return bool(rest) and all(w in _SO_MUCH for w in rest)
 
 
 def _typed_as(typed: str, accented: frozenset[str], unaccented: frozenset[str]) -> bool:
