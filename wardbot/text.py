@@ -387,8 +387,6 @@ REGIONAL_WORDS: dict[str, _Regional] = {
         before="miệng hàm sữa khôn giả cửa sâu khểnh nanh",
     ),
     "rứa": _regional("vậy"),
-    "dzậy": _regional("vậy"),
-    "dzị": _regional("vậy"),
     "chừ": _regional("giờ"),
     "nớ": _regional("đó"),
     "ni": _regional("này"),
