@@ -56,6 +56,9 @@ ANSWERED_LIST_FRESH = 600.0
 # kept meanwhile) has its answer after a line saying so (`late_note`): a resident told,
 # days later and without a word, how to register would take it for a new message.
 LATE_AFTER = 3600.0
+# Photos or stickers sent together (three pages of a form, on Zalo each a message of its
+# own) are sent within this of each other: one request to type answers them all.
+UNREAD_TOGETHER = 60.0
 # Per chat: the choices shown last, how many of the first answered the resident, and when.
 Menu = tuple[tuple[Button, ...], int, float]
 # What is written down of a chat (Answerer.keep_shown): the notice's action(s), its line's
@@ -581,6 +584,9 @@ class Answerer:
         # Per chat, when it was last told sorry for a late answer (wall clock): a message
         # sent before then was waiting with the one apologised for (`_late_note`).
         self._apologised: LastPerChat[float] = LastPerChat()
+        # Per chat, what its latest message the bot cannot read was told, and when it was
+        # sent (wall clock): the ones sent with it are not told the same again (`unread`).
+        self._unread: LastPerChat[tuple[str, float]] = LastPerChat()
         self.quiet = quiet
         self.told = told
         self.calm_below = calm_below
@@ -602,6 +608,7 @@ class Answerer:
         self._kept.drop(chat.chat_id)
         self._recalled.drop(chat.chat_id)
         self._apologised.drop(chat.chat_id)
+        self._unread.drop(chat.chat_id)
         self.alert_parts.forget(chat.chat_id)
 
     @contextlib.asynccontextmanager
@@ -644,6 +651,7 @@ class Answerer:
         see Conversation.handle_text)."""
         with self._busy() as calm:
             async with self._turn(chat):
+                self._unread.drop(chat.chat_id)  # a photo after this is told again
                 if forwarded:
                     answer = self.conversation.handle_text(
                         chat, text, sender=sender, forwarded=True
@@ -658,6 +666,7 @@ class Answerer:
         """Answer a button press."""
         with self._busy():
             async with self._turn(chat):
+                self._unread.drop(chat.chat_id)
                 replies = self.conversation.handle_action(chat, action, sender=sender)
                 await self._guarded(chat, send, replies)
 
@@ -679,10 +688,18 @@ class Answerer:
         """Answer a message the bot cannot read (a sticker, a photo alone, a location, a
         file, a kind the platform added since) with a line saying what it reads
         (`Conversation.attachment_note`), in the chat's turn; the list on screen stays.
-        Silence would look like a bot that is down."""
+        Silence would look like a bot that is down; but several sent together (photos of a
+        form's pages, a burst of stickers: Zalo makes each a message) to a private chat get
+        the line once, as a Telegram album does, not once for each."""
 
         async def note() -> list[Reply]:
             said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
+            at = self.now() if sent_at is None else sent_at
+            told, then = self._unread.get(chat.chat_id, ("", -math.inf))
+            self._unread.set(chat.chat_id, (said, at))
+            together = said == told and abs(at - then) < UNREAD_TOGETHER
+            if together and chat.private:  # in a group, another member's is not theirs
+                return []
             return [Reply(said, keeps_choices=True)]
 
         async with self._turn(chat):

@@ -880,9 +880,7 @@ class TelegramChannel:
                 await self.answerer.text(ref, emoji, sender, sender=user, sent_at=sent_at)
                 return
             voice = message.voice is not None
-            said = await self.conversation.attachment_note(ref, typed=False, voice=voice)
-            please = Reply(said, keeps_choices=True)
-            await self.answerer.say(ref, [please], sender, sent_at=sent_at)
+            await self.answerer.unread(ref, sender, voice=voice, sent_at=sent_at)
 
     async def _note_topic(self, chat: ChatRef) -> None:
         """A group wrote to the bot from a forum topic: where its alerts may go when both
