@@ -859,6 +859,7 @@ class TelegramChannel:
             # Someone else's words (a notice, a rumour): never taken for the resident's own.
             forwarded=message.forward_origin is not None,
             sent_at=(message.edit_date or message.date).timestamp(),
+            attached=message.text is None,
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -441,6 +441,33 @@ async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, st
     assert replies[2].text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
 
 
+async def test_a_question_sent_twice_at_once_is_answered_once(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """A double tap on send, or a message sent again on a slow network: the whole answer
+    (on Zalo perhaps several messages) twice in a row buried the first. Now the second
+    copy gets one line pointing up, and "2" still picks from the answer's list. The same
+    question asked again later, or small talk sent twice, is answered as before."""
+    mark = len(api.calls)
+    sent = zalo_api.now_ms()
+    api.send_text(ALICE, "mất thẻ bhyt thì làm sao", date=sent)
+    api.send_text(ALICE, "Mất thẻ bhyt thì làm sao ", date=sent + 2000)
+    answer, again = await api.replies(ALICE, 2, since=mark)
+    assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert again.text == msg.answered_just_above()
+    (picked,) = await api.say(ALICE, "2", date=sent + 4000)
+    assert picked.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
+    mark = len(api.calls)
+    api.send_text(ALICE, "mất thẻ bhyt thì làm sao", date=sent + 60_000)
+    (asked_again,) = await api.replies(ALICE, since=mark)
+    assert asked_again.text == answer.text
+    mark = len(api.calls)
+    api.send_text(ALICE, "cảm ơn", date=sent + 61_000)
+    api.send_text(ALICE, "cảm ơn", date=sent + 62_000)
+    thanked = await api.replies(ALICE, 2, since=mark)
+    assert thanked[0].text == thanked[1].text != msg.answered_just_above()
+
+
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
     api: FakeZaloApi, store: Store
 ) -> None:
