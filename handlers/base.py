@@ -56,6 +56,16 @@ ANSWERED_LIST_FRESH = 600.0
 # kept meanwhile) has its answer after a line saying so (`late_note`): a resident told,
 # days later and without a word, how to register would take it for a new message.
 LATE_AFTER = 3600.0
+# Photos or stickers sent together (three pages of a form, on Zalo each a message of its
+# own) are sent within this of each other: one request to type answers them all.
+UNREAD_TOGETHER = 60.0
+# The same question sent again within this (a double tap on send, a message re-sent on a
+# slow network) is answered once: a long answer, or three messages of it on Zalo, twice
+# in a row is a screen of repetition.
+SENT_TWICE = 10.0
+# Per chat: its latest message (folded), when it was sent and read (wall clock), and
+# whether an entry or a notice answered it (Answerer.text).
+Asked = tuple[str, float, float, bool]
 # Per chat: the choices shown last, how many of the first answered the resident, and when.
 Menu = tuple[tuple[Button, ...], int, float]
 # What is written down of a chat (Answerer.keep_shown): the notice's action(s), its line's
@@ -464,6 +474,22 @@ class Menus:
             self.remember(chat_id, shown)
 
 
+def _sent_twice(chat: ChatRef, text: str, at: float, now: float, asked: Asked) -> bool:
+    """Whether `text`, sent `at` and read `now`, is the chat's previous message (`asked`)
+    sent again at once (SENT_TWICE), and read just after it: then it is not answered
+    twice. Not when that one was answered long ago (the bot stopped in between: the copy
+    comes after a restart), nor in a group, where another member asking the same is
+    theirs."""
+    said, then, read, answered = asked
+    soon = abs(at - then) < SENT_TWICE and now - read < SENT_TWICE
+    return chat.private and answered and soon and fold(text).strip() == said
+
+
+async def _given(replies: Sequence[Reply]) -> list[Reply]:
+    """Fixed replies, awaited as the conversation's are."""
+    return list(replies)
+
+
 def _numbered(buttons: Sequence[Button]) -> tuple[Button, ...]:
     """The buttons a typed number may pick: not the tap-only ones (`Button.tap_only`)."""
     return tuple(button for button in buttons if not button.tap_only)
@@ -581,6 +607,12 @@ class Answerer:
         # Per chat, when it was last told sorry for a late answer (wall clock): a message
         # sent before then was waiting with the one apologised for (`_late_note`).
         self._apologised: LastPerChat[float] = LastPerChat()
+        # Per chat, what its latest message the bot cannot read was told, and when it was
+        # sent (wall clock): the ones sent with it are not told the same again (`unread`).
+        self._unread: LastPerChat[tuple[str, float]] = LastPerChat()
+        # Per chat, its latest message answered (`Asked`): the same sent again at once is
+        # not answered again (`_sent_twice`).
+        self._asked: LastPerChat[Asked] = LastPerChat()
         self.quiet = quiet
         self.told = told
         self.calm_below = calm_below
@@ -602,6 +634,8 @@ class Answerer:
         self._kept.drop(chat.chat_id)
         self._recalled.drop(chat.chat_id)
         self._apologised.drop(chat.chat_id)
+        self._unread.drop(chat.chat_id)
+        self._asked.drop(chat.chat_id)
         self.alert_parts.forget(chat.chat_id)
 
     @contextlib.asynccontextmanager
@@ -636,21 +670,35 @@ class Answerer:
         edit: bool = False,
         sent_at: float | None = None,
         forwarded: bool = False,
+        attached: bool = False,
     ) -> None:
         """Answer a text message (or, where lists are numbered, a typed choice) the
         resident sent at `sent_at` (wall clock; None: not known); `edit`: the resident
         edited their message `chat.message` to `text` (Conversation.correction);
         `forwarded`: someone else's message the resident forwarded (no choice, no question:
-        see Conversation.handle_text)."""
+        see Conversation.handle_text); `attached`: typed under a photo or a file."""
         with self._busy() as calm:
             async with self._turn(chat):
+                self._unread.drop(chat.chat_id)  # a photo after this is told again
+                asked = self._asked.pop(chat.chat_id)
+                read = self.now()
+                at = read if sent_at is None else sent_at
+                typed = not (forwarded or attached or edit)  # a message of its own
                 if forwarded:
                     answer = self.conversation.handle_text(
                         chat, text, sender=sender, forwarded=True
                     )
+                elif typed and asked and _sent_twice(chat, text, at, read, asked):
+                    self._asked.set(chat.chat_id, asked)  # a third copy is one too
+                    answer = _given([Reply(msg.answered_just_above(), keeps_choices=True)])
+                    await self._guarded(chat, send, answer, sent_at)
+                    return
                 else:
                     answer = self._text(chat, text, sender, calm, typing, edit=edit)
-                await self._guarded(chat, send, answer, sent_at)
+                sent = await self._guarded(chat, send, answer, sent_at)
+                if sent is not None and typed:
+                    entry = any(reply.title for reply in sent)
+                    self._asked.set(chat.chat_id, (fold(text).strip(), at, read, entry))
 
     async def action(
         self, chat: ChatRef, action: str, send: Send, *, sender: str | None = None
@@ -658,6 +706,8 @@ class Answerer:
         """Answer a button press."""
         with self._busy():
             async with self._turn(chat):
+                self._unread.drop(chat.chat_id)
+                self._asked.drop(chat.chat_id)  # a choice between two copies: not a copy
                 replies = self.conversation.handle_action(chat, action, sender=sender)
                 await self._guarded(chat, send, replies)
 
@@ -667,11 +717,8 @@ class Answerer:
         """Send fixed replies in the chat's turn ("please type your question" for a
         sticker, say), to a message sent at `sent_at` (as `text`)."""
 
-        async def fixed() -> list[Reply]:
-            return list(replies)
-
         async with self._turn(chat):
-            await self._guarded(chat, send, fixed(), sent_at)
+            await self._guarded(chat, send, _given(replies), sent_at)
 
     async def unread(
         self, chat: ChatRef, send: Send, *, voice: bool = False, sent_at: float | None = None
@@ -679,10 +726,19 @@ class Answerer:
         """Answer a message the bot cannot read (a sticker, a photo alone, a location, a
         file, a kind the platform added since) with a line saying what it reads
         (`Conversation.attachment_note`), in the chat's turn; the list on screen stays.
-        Silence would look like a bot that is down."""
+        Silence would look like a bot that is down; but several sent together (photos of a
+        form's pages, a burst of stickers: Zalo makes each a message) to a private chat get
+        the line once, as a Telegram album does, not once for each."""
 
         async def note() -> list[Reply]:
+            self._asked.drop(chat.chat_id)  # a question after it is no copy of one before
             said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
+            at = self.now() if sent_at is None else sent_at
+            told, then = self._unread.get(chat.chat_id, ("", -math.inf))
+            self._unread.set(chat.chat_id, (said, at))
+            together = said == told and abs(at - then) < UNREAD_TOGETHER
+            if together and chat.private:  # in a group, another member's is not theirs
+                return []
             return [Reply(said, keeps_choices=True)]
 
         async with self._turn(chat):
@@ -734,10 +790,10 @@ class Answerer:
         send: Send,
         replies: Awaitable[list[Reply]],
         sent_at: float | None = None,
-    ) -> None:
+    ) -> list[Reply] | None:
         """Send what `replies` gives (after `late_note`'s line, for a message sent at
         `sent_at` long ago, unless the chat was told already: `_late_note`); when anything
-        fails, log it and apologise politely."""
+        fails, log it and apologise politely. Returns the replies sent (None: failed)."""
         try:
             answered = await replies
             now = self.now()
@@ -747,9 +803,9 @@ class Answerer:
                 self._apologised.set(chat.chat_id, now)
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
-            return
+            return None
         except ChatClosed:  # the channel logged it; an apology would be refused the same way
-            return
+            return None
         except Exception as exc:
             why = self._not_saved(exc)
             if why is not None:  # expected meanwhile, and said at start-up: one line each
@@ -758,11 +814,12 @@ class Answerer:
                 log.exception("%s: failed to handle an update", self.channel)
             with contextlib.suppress(Exception):
                 await send([self.apology()])
-            return
+            return None
         if self.menus is not None:
             self.menus.after(chat.chat_id, answered, shown)
         self.full_texts.seen(chat.chat_id, answered)
         await self.keep_shown(chat.chat_id)
+        return answered
 
     def _late_note(self, chat: ChatRef, sent_at: float | None, now: float) -> Reply | None:
         """`late_note`'s line for a message of the chat's sent at `sent_at`, unless the

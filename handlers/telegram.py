@@ -859,6 +859,7 @@ class TelegramChannel:
             # Someone else's words (a notice, a rumour): never taken for the resident's own.
             forwarded=message.forward_origin is not None,
             sent_at=(message.edit_date or message.date).timestamp(),
+            attached=message.text is None,
         )
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -880,9 +881,7 @@ class TelegramChannel:
                 await self.answerer.text(ref, emoji, sender, sender=user, sent_at=sent_at)
                 return
             voice = message.voice is not None
-            said = await self.conversation.attachment_note(ref, typed=False, voice=voice)
-            please = Reply(said, keeps_choices=True)
-            await self.answerer.say(ref, [please], sender, sent_at=sent_at)
+            await self.answerer.unread(ref, sender, voice=voice, sent_at=sent_at)
 
     async def _note_topic(self, chat: ChatRef) -> None:
         """A group wrote to the bot from a forum topic: where its alerts may go when both

@@ -158,8 +158,12 @@ class Entry:
 
 
 def reply_body(reply: Reply) -> dict[str, Any]:
-    """A reply as the page draws it: plain text fields (the page never parses HTML)."""
-    body: dict[str, Any] = {"text": reply.text}
+    """A reply as the page draws it: plain text fields (the page never parses HTML). A
+    reply whose text lists its buttons' items (/latest) has its `numbered_text` instead,
+    as on Zalo: the buttons below name each in full, and a list shown twice over is
+    twice the scrolling in the portal's small chat frame."""
+    listed = reply.numbered_text if reply.numbered_text and reply.buttons else None
+    body: dict[str, Any] = {"text": listed or reply.text}
     if reply.title:
         body["title"] = reply.title
     if reply.footer:

@@ -627,6 +627,7 @@ class ZaloChannel:
             sender=str(sender_id or chat_id),
             typing=typing,
             sent_at=from_ms(message.get("date")),
+            attached=event == IMAGE_EVENT,
         )
 
     async def _send(

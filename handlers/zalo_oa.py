@@ -390,7 +390,10 @@ class ZaloOaChannel:
         elif name != TEXT_EVENT or not typed:
             await self.answerer.unread(chat, send, voice=name == VOICE_EVENT, sent_at=sent_at)
             return
-        await self.answerer.text(chat, text, send, sender=chat_id, sent_at=sent_at)
+        attached = name == IMAGE_EVENT
+        await self.answerer.text(
+            chat, text, send, sender=chat_id, sent_at=sent_at, attached=attached
+        )
 
     async def _send(
         self, chat_id: str, replies: Sequence[Reply], *, answering: Answering | None = None

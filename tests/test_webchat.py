@@ -718,6 +718,25 @@ async def test_a_number_typed_under_the_suggestions_picks_the_button_in_that_pla
     assert past["buttons"]  # the buttons again
 
 
+async def test_the_latest_notices_are_listed_once_as_their_buttons(
+    client: httpx.AsyncClient,
+) -> None:
+    """The page's buttons name each notice in full: the text above them no longer lists
+    the same titles a second time (on a phone, in the portal's small frame, a second
+    screen of the same lines), as Zalo's numbered lines list them once."""
+    await send(client, text="/latest")
+    latest = (await history(client))[-1]
+    labels = [button["label"] for button in latest["buttons"]]
+    assert len(labels) >= 2 and all(" — " in label for label in labels)
+    for label in labels:
+        title = label.split(" — ", 1)[1]
+        assert title not in latest["text"]
+        assert sum(title in b["label"] for b in latest["buttons"]) == 1
+    assert latest["text"] == msg.latest_menu(WARD_NAME, len(labels))
+    await send(client, text="2")  # the second button, as on Zalo its line 2
+    assert (await history(client))[-1]["title"] == labels[1].split(" — ", 1)[1]
+
+
 async def test_read_it_all_comes_apart_from_the_related_questions(
     client: httpx.AsyncClient,
 ) -> None:

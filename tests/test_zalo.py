@@ -418,6 +418,56 @@ async def test_stickers_and_images_get_a_polite_request_to_type(
     assert reply.text == msg.please_type(EXAMPLE)
 
 
+async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, store: Store) -> None:
+    """Three photos of a form sent at once are three messages on Zalo (Telegram groups
+    them as an album): one request to type answers them all, not three alike in a row. A
+    sticker after a question is told again; a second sticker just after it is not; a photo
+    minutes later is told again. The list on screen stays throughout."""
+    mark = len(api.calls)
+    sent = zalo_api.now_ms()
+    for _ in range(3):
+        api.send_image(ALICE, date=sent)
+    api.send_text(ALICE, "mất thẻ bhyt", date=sent + 1000)  # answered after the photos
+    note, answer = await api.replies(ALICE, 2, since=mark)
+    assert note.text == msg.please_type()
+    assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+    mark = len(api.calls)
+    api.send_sticker(ALICE, date=sent + 5000)
+    api.send_sticker(ALICE, date=sent + 7000)
+    api.send_image(ALICE, date=sent + 185_000)
+    api.send_text(ALICE, "1", date=sent + 186_000)
+    replies = await api.replies(ALICE, 3, since=mark)
+    assert [call.text for call in replies[:2]] == [msg.please_type()] * 2
+    assert replies[2].text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
+
+
+async def test_a_question_sent_twice_at_once_is_answered_once(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """A double tap on send, or a message sent again on a slow network: the whole answer
+    (on Zalo perhaps several messages) twice in a row buried the first. Now the second
+    copy gets one line pointing up, and "2" still picks from the answer's list. The same
+    question asked again later, or small talk sent twice, is answered as before."""
+    mark = len(api.calls)
+    sent = zalo_api.now_ms()
+    api.send_text(ALICE, "mất thẻ bhyt thì làm sao", date=sent)
+    api.send_text(ALICE, "Mất thẻ bhyt thì làm sao ", date=sent + 2000)
+    answer, again = await api.replies(ALICE, 2, since=mark)
+    assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert again.text == msg.answered_just_above()
+    (picked,) = await api.say(ALICE, "2", date=sent + 4000)
+    assert picked.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
+    mark = len(api.calls)
+    api.send_text(ALICE, "mất thẻ bhyt thì làm sao", date=sent + 60_000)
+    (asked_again,) = await api.replies(ALICE, since=mark)
+    assert asked_again.text == answer.text
+    mark = len(api.calls)
+    api.send_text(ALICE, "cảm ơn", date=sent + 61_000)
+    api.send_text(ALICE, "cảm ơn", date=sent + 62_000)
+    thanked = await api.replies(ALICE, 2, since=mark)
+    assert thanked[0].text == thanked[1].text != msg.answered_just_above()
+
+
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
     api: FakeZaloApi, store: Store
 ) -> None:
@@ -1060,7 +1110,13 @@ async def test_a_location_or_a_message_of_an_unknown_kind_gets_what_the_bot_read
     mark = len(api.calls)
     broken = {"event_name": "message.contact.received", "message": "danh thiếp"}
     assert (await api.post_webhook(webhook, broken)).status_code == 200
-    later = api.update("message.file.received", ALICE, file_url="https://f.zadn.vn/to-khai.pdf")
+    # Sent minutes later (one sent with the location is told with it: see photos together).
+    later = api.update(
+        "message.file.received",
+        ALICE,
+        file_url="https://f.zadn.vn/to-khai.pdf",
+        date=zalo_api.now_ms() + 180_000,
+    )
     assert (await api.post_webhook(webhook, later)).status_code == 200
     (reply,) = await api.replies(ALICE, since=mark)
     assert reply.text == msg.please_type(EXAMPLE)

@@ -46,12 +46,13 @@ class Reply:
     then `buttons_title` introducing the buttons. The first `lead` buttons act on this reply
     itself ("📄 Xem toàn văn"): they come first, apart, and `buttons_title` introduces only
     the others. `numbered_text`, when `text` lists the buttons' items itself (/topics,
-    /latest), replaces it where the buttons are numbered lines (Zalo, the terminal), so that
-    each item shows once. `replace` asks the channel to update the message whose button was
-    pressed, if it can. `keeps_choices`: the reply answers nothing and offers no choice
-    of its own ("no information", "please type"): numbers typed next still pick from the
-    list shown before it. `ends_choices`: pushed to the chat (a staff answer), numbers
-    typed next no longer pick from the list shown before it: "2" then answers staff.
+    /latest), replaces it where the buttons are numbered lines (Zalo, the terminal) or
+    labelled in full (the web chat), so that each item shows once. `replace` asks the
+    channel to update the message whose button was pressed, if it can. `keeps_choices`:
+    the reply answers nothing and offers no choice of its own ("no information", "please
+    type"): numbers typed next still pick from the list shown before it. `ends_choices`:
+    pushed to the chat (a staff answer), numbers typed next no longer pick from the list
+    shown before it: "2" then answers staff.
     `silent`: pushed in quiet hours (a staff answer at 23:40): where the platform can, it
     arrives without a sound (Telegram's disable_notification; Zalo has no such flag).
     `personal`: pushed to one person for them alone (a staff answer, a note to an admin),

@@ -197,6 +197,7 @@ from wardbot.messages.residents import acknowledged as acknowledged
 from wardbot.messages.residents import admins_only as admins_only
 from wardbot.messages.residents import announcement_heading as announcement_heading
 from wardbot.messages.residents import announcement_source as announcement_source
+from wardbot.messages.residents import answered_just_above as answered_just_above
 from wardbot.messages.residents import ask_what as ask_what
 from wardbot.messages.residents import attachment_not_relayed as attachment_not_relayed
 from wardbot.messages.residents import attachment_unread as attachment_unread

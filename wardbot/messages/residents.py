@@ -664,6 +664,12 @@ def go_ahead(example: str) -> str:
     return f"Dạ, anh/chị cứ hỏi ạ. Anh/chị nhắn luôn câu hỏi giúp em, ví dụ: “{example}”"
 
 
+def answered_just_above() -> str:
+    """The same question sent again within seconds (a double tap on send, a slow 3G
+    network): its answer is the message just above, not sent a second time."""
+    return "Dạ, em vừa trả lời câu này ở tin nhắn ngay phía trên ạ."
+
+
 def please_type(example: str) -> str:
     return f"Dạ, hiện em chỉ đọc được tin nhắn chữ. Anh/chị vui lòng gõ câu hỏi, ví dụ: “{example}”"
 
