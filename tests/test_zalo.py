@@ -429,7 +429,7 @@ async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, st
         api.send_image(ALICE, date=sent)
     api.send_text(ALICE, "mất thẻ bhyt", date=sent + 1000)  # answered after the photos
     note, answer = await api.replies(ALICE, 2, since=mark)
-    assert note.text == msg.please_type()
+    assert note.text == msg.please_type(EXAMPLE)
     assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
     mark = len(api.calls)
     api.send_sticker(ALICE, date=sent + 5000)
@@ -437,7 +437,7 @@ async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, st
     api.send_image(ALICE, date=sent + 185_000)
     api.send_text(ALICE, "1", date=sent + 186_000)
     replies = await api.replies(ALICE, 3, since=mark)
-    assert [call.text for call in replies[:2]] == [msg.please_type()] * 2
+    assert [call.text for call in replies[:2]] == [msg.please_type(EXAMPLE)] * 2
     assert replies[2].text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
 
 
