@@ -447,7 +447,9 @@ async def test_a_retention_killed_midway_leaves_a_later_note_as_it_was_written(
     await store.queue_message(lines, [BINH], at(30, 10))
     async with store.db.execute("SELECT max(id) FROM messages") as cursor:
         assert (await cursor.fetchone()) == (report,)  # the report's id, free again
-    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
+    # Retention took her question with the report: nothing of hers is left, and she is
+    # told so; the new note keeps every line it was written with.
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_nothing()
     assert [text for _, chat, text in bot.outbox() if chat == BINH.chat_id] == [lines]
 
 
@@ -467,6 +469,8 @@ async def test_a_note_never_takes_the_quotes_an_older_version_left_of_a_deleted_
     )
     lines = "\n".join(f"Dòng {n} của thông báo mới." for n in range(12))
     await store.queue_message(lines, [BINH], at(30, 10))
-    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_done()
-    assert [text for _, chat, text in bot.outbox() if chat == BINH.chat_id] == [lines]
+    # The note queued under the deleted one's id took its stale quote away: nothing of
+    # hers is left when she asks to be forgotten, and the note reads as written.
     assert bot.rows("quoted_lines", ALICE) == []
+    assert (await bot.say(ALICE, "/forget", sender=ALICE.chat_id)).text == msg.forget_nothing()
+    assert [text for _, chat, text in bot.outbox() if chat == BINH.chat_id] == [lines]
