@@ -1972,6 +1972,46 @@ async def test_the_running_watcher_looks_again_once_a_file_may_have_settled(ward
     assert ward.engine.document(notice_id) is not None
 
 
+async def test_a_notice_written_while_the_watch_is_being_set_up_is_not_left_to_the_rescan(
+    ward: Ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice saved after the watcher's first look but before its watch is in place (a
+    busy machine at start) sends no file event: it is applied within moments all the same,
+    not half a minute later at the periodic rescan, and its followers are alerted."""
+    import watchfiles
+
+    applied = asyncio.Event()
+    written: list[str] = []
+    watch = watchfiles.awatch
+
+    def late_watch(*folders: Any, **options: Any) -> Any:
+        if not written:  # the first watch only: the look before it has been made
+            written.append(write_notice(ward.content, "hop", "Họp tổ dân phố", topics="bhyt"))
+        return watch(*folders, **options)
+
+    class Told:
+        async def report_problems(self) -> None:
+            await ward.alerts.report_problems()
+
+        async def sync(self) -> object:
+            if written and ward.engine.document(written[0]) is not None:
+                applied.set()
+            return await ward.alerts.sync()
+
+    monkeypatch.setattr(watchfiles, "awatch", late_watch)
+    watcher = ContentWatcher(
+        ward.engine, Told(), ward.settings, rescan_seconds=3600.0, settle_seconds=0.05
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(watcher.run(stop))
+    try:
+        await asyncio.wait_for(applied.wait(), 30)  # a guard, not a measure
+    finally:
+        stop.set()
+        await running
+    assert ward.engine.document(written[0]) is not None
+
+
 @pytest.mark.parametrize("how", ["replaced", "made after the start"])
 async def test_the_running_watcher_sees_notices_in_a_content_folder_made_anew(
     ward: Ward, how: str

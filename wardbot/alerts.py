@@ -968,9 +968,14 @@ class ContentWatcher:
             rust_timeout=int(REWATCH_SECONDS * 1000),
             yield_on_timeout=True,
         )
+        in_place = False
         async with contextlib.aclosing(watching):
             async for changes in watching:
-                if changes:
+                # The first yield (a change, or a second without one) comes once the watch
+                # is in place: a file written between the last look and then sent no event,
+                # so it is looked for then, not only at the periodic rescan.
+                if changes or not in_place:
+                    in_place = True
                     await self._look()
                 if self._moved(folders, {path for _, path in changes}):
                     return
