@@ -1158,6 +1158,21 @@ async def test_how_long_a_paper_stays_valid_is_asked_of_the_entry_just_given(
         ("dang ky ket hon can gi", "thế còn nguoi o xa thi sao", MARRIAGE, "người ở xa"),
         ("dang ky khai sinh can giay to gi", "con con nuoi thi sao", BIRTH, None),
         ("làm lại cccd bị mất", "thế còn bằng lái xe thì sao", ID_CARD, "bằng lái xe"),
+        # Opened by the surprise or the particles of any region ("ủa", "rứa", "dzậy"):
+        # they are no part of what it asks about.
+        (
+            "đăng ký kết hôn cần những gì",
+            "ủa vậy còn người nước ngoài thì sao",
+            MARRIAGE,
+            "người nước ngoài",
+        ),
+        (
+            "đăng ký kết hôn cần những gì",
+            "rứa người nước ngoài thì sao",
+            MARRIAGE,
+            "người nước ngoài",
+        ),
+        ("làm lại cccd bị mất", "dzậy còn bằng lái xe thì sao", ID_CARD, "bằng lái xe"),
     ],
 )
 async def test_what_about_someone_the_entry_just_given_does_not_name_is_told_so(

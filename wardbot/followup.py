@@ -222,12 +222,14 @@ def follows_up(text: str, answered_alone: bool) -> bool:
 
 # "Thế còn X thì sao", "vậy còn X", "X thì sao ạ", "còn X thì": the subject before, asked
 # again of X (someone else, another case). Folded, as it opens and closes.
-_TURN_OPENS = re.compile(r"^(?:(?:the|vay|ok|oke|da|vang|u|uh) )*con ")
+# The words that may open it, folded: "thế", "vậy", "ok", "dạ", "vâng", "ừ", "ủa", "à",
+# and central and southern speech's "rứa", "dzậy", "z".
+_OPENING = frozenset("the vay ok oke da vang u uh ua a rua zay dzay z".split())
+_TURN_OPENS = re.compile(rf"^(?:(?:{'|'.join(sorted(_OPENING))}) )*con ")
 _TURN_CLOSES = re.compile(
     r"(?:(?:^| )thi(?: (?:sao|the nao|lam sao|nhu the nao|ra sao))?)?"
     r"(?:(?:^| )(?:a|ah|nhi|nhe|vay|the|ad|oi|em|chi|anh|ban))*$"
 )
-_OPENING = frozenset("the vay ok oke da vang u uh".split())
 
 
 def turned_to(text: str) -> str | None:
