@@ -1098,6 +1098,18 @@ def test_keys_written_in_vietnamese_are_shown_in_english() -> None:
             "faq.yaml:10: dấu '-' của mục này thụt lề 3 dấu cách, còn mục ở trên (dòng 5) 2: "
             "các mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách",
         ),
+        (  # only the '-' one space off: that line is told, not the aligned one after it
+            "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+            "   - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n",
+            "faq.yaml:8: dấu '-' của mục này thụt lề 3 dấu cách, còn mục ở trên (dòng 5) 2: "
+            "các mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách",
+        ),
+        (  # ... the first entry: the entry after it is what it is told against
+            "   - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+            "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n",
+            "faq.yaml:5: dấu '-' của mục này thụt lề 3 dấu cách, còn mục ở dưới (dòng 8) 2: "
+            "các mục phải thẳng hàng với nhau; hãy thụt lề 2 dấu cách",
+        ),
     ],
 )
 def test_a_line_indented_unlike_its_neighbours_is_told_by_how_much(entries: str, said: str) -> None:

@@ -500,11 +500,49 @@ _BLOCK_KEY = re.compile(r"( *)(- +)?([A-Za-z][A-Za-z_-]*): *[|>][-+0-9]*\s*(#.*)
 def _misaligned(lines: Sequence[str], index: int) -> tuple[int, str] | None:
     """The line (numbered from 1) indented unlike its neighbours where YAML gave up at
     `index`, and what to say of it; None when that is not the mistake."""
-    for told in (_misaligned_text, _misaligned_item):
+    for told in (_misaligned_text, _misaligned_item, _misaligned_entry):
         if found := told(lines, index):
             return found
     if said := _misaligned_key(lines, index):
         return index + 1, said
+    return None
+
+
+def _misaligned_entry(lines: Sequence[str], index: int) -> tuple[int, str] | None:
+    """An entry whose '-' is a space or two off from the entry before it ("   - id: x"
+    under "  - id: y"), its other lines where the entries' lines are: YAML gives up at
+    the line after the '-', which is where it should be; the '-' line is what to fix."""
+    here = _KEY_LINE.match(lines[index])
+    if here is None or here[2] is not None:
+        return None
+    entry = None
+    for i in range(index - 1, -1, -1):
+        above = _KEY_LINE.match(lines[i])
+        if above is not None:
+            if above[2] is None:
+                return None  # a key of the same entry above: _misaligned_key tells it
+            entry = i, above
+            break
+    if entry is None:
+        return None
+    i, start = entry
+    ours = _column(start, True)
+    # The entry before it in its section or, for the first one, the entry after it.
+    for where, rows in (("trên", range(i - 1, -1, -1)), ("dưới", range(index + 1, len(lines)))):
+        for j in rows:
+            other = _KEY_LINE.match(lines[j])
+            if other is None or (other[2] is None and len(other[1]) >= ours):
+                continue  # text, comments; the keys of an entry
+            if other[2] is None:
+                break  # a section's header ("faq:"): none in this section that way
+            theirs = _column(other, True)
+            if ours == theirs or abs(ours - theirs) > 2 or _column(other, False) != len(here[1]):
+                return None  # aligned; another depth; the lines after the '-' are off too
+            return i + 1, (
+                f"dấu '-' của mục này thụt lề {ours} dấu cách, còn mục ở {where} "
+                f"(dòng {j + 1}) {theirs}: các mục phải thẳng hàng với nhau; hãy thụt lề "
+                f"{theirs} dấu cách"
+            )
     return None
 
 
