@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from wardbot.redact import Redacted, blank_found, for_faq, scrub
+from wardbot.redact import Redacted, blank_found, for_faq, full_names, scrub
 
 
 @pytest.mark.parametrize(
@@ -252,3 +252,19 @@ def test_a_staff_answer_with_nothing_to_blank_is_left_as_written() -> None:
 )
 def test_a_name_ends_with_its_line(typed: str, written: str) -> None:
     assert for_faq(typed).text == written
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("Nguyễn Văn An và Trần Thị Bình đăng ký kết hôn", ["Nguyễn Văn An", "Trần Thị Bình"]),
+        ("tôi tên Đỗ Minh Khang, muốn làm căn cước", ["Đỗ Minh Khang"]),  # found twice: once
+        ("anh Tuấn hỏi giấy phép xây dựng", []),  # one word: a word or a place too
+        ("chú Bảy ở tổ 3 hỏi đổi sổ đỏ", []),
+        ("tôi là nguyễn văn an muốn hỏi", []),  # lower case: its run may take other words
+        ("về Hồ Chí Minh làm hộ chiếu", []),
+        ("Văn phòng đăng ký đất đai ở đâu", []),
+    ],
+)
+def test_the_search_leaves_out_full_names_only(typed: str, names: list[str]) -> None:
+    assert [typed[start:end] for start, end in full_names(typed)] == names

@@ -66,6 +66,7 @@ from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem,
 from wardbot.news import LATEST_LISTED
 from wardbot.notice_files import companions, is_notice_file, unread_problem
 from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
+from wardbot.redact import full_names
 from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
@@ -75,6 +76,7 @@ from wardbot.text import (
     fold,
     fold_word,
     forget_words,
+    nfc,
     sounds_alike,
     spells_a_syllable,
     tokens,
@@ -998,9 +1000,23 @@ class Engine:
                 fixes[word] = match[0]
         return fixes
 
-    def _question_words(self, question: str) -> list[str]:
-        words = self._analyzer.words(question[:MAX_QUESTION_CHARS])
-        return [w for w in words if not self._analyzer.stopwords.is_stop(w)]
+    def _read(self, question: str) -> tuple[str, list[str]]:
+        """The question as the search reads it, and its words: without the full names of
+        people in it ("Nguyễn Văn An và Trần Thị Bình đăng ký kết hôn", whose words would
+        pull towards any text that has them), except a name the ward's own texts use as
+        one, a street's or a school's ("điểm tiêm ở Trần Phú", wardbot.redact.full_names)."""
+        text = nfc(question)
+        names = [(s, e) for s, e in full_names(text) if not self._ward_says(text[s:e])]
+        for start, end in reversed(names):
+            text = f"{text[:start]} {text[end:]}"
+        read = text if names else question
+        words = self._analyzer.words(read[:MAX_QUESTION_CHARS])
+        return read, [w for w in words if not self._analyzer.stopwords.is_stop(w)]
+
+    def _ward_says(self, phrase: str) -> bool:
+        """Whether the ward's texts have every pair of words of `phrase` (accent-folded)."""
+        folded = [fold_word(w) for w in self._analyzer.words(phrase)]
+        return all(pair in self._vocab.df for pair in bigrams(folded))
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
         return ranking.make_query(
@@ -1035,7 +1051,7 @@ class Engine:
     ) -> tuple[ranking.Query | None, list[_Scored], float]:
         """The analysed question, its ranked candidates, and the best one's rival
         (ranking.rival_probability)."""
-        words = self._question_words(question)
+        question, words = self._read(question)
         if not words or self._index is None:
             return None, [], 1.0
         query = self._query(question, words)
@@ -1086,20 +1102,18 @@ class Engine:
         """Every candidate the ranker would score for `question`, unranked (for fitting)."""
 
         def candidates() -> list[ranking.Candidate]:
-            words = self._question_words(question)
+            text, words = self._read(question)
             if not words or self._index is None:
                 return []
-            query = self._query(question, words)
-            return self._candidates(
-                query, words, self._question_vector(question, query), exclude=None
-            )
+            query = self._query(text, words)
+            return self._candidates(query, words, self._question_vector(text, query), exclude=None)
 
         return self._searching(candidates)
 
     def asks_something(self, question: str) -> bool:
         with self._lock:
-            words = self._question_words(question)
-            return bool(words) and self._asks_something(self._query(question, words))
+            text, words = self._read(question)
+            return bool(words) and self._asks_something(self._query(text, words))
 
     def _candidate_terms(
         self, query: ranking.Query, words: list[str], folded_words: list[str]
@@ -1251,10 +1265,10 @@ class Engine:
 
         def names() -> bool:
             entry = self._entries.get(doc_id)
-            words = self._question_words(text)
+            read, words = self._read(text)
             if entry is None or not words:
                 return False
-            query = self._query(text, words)
+            query = self._query(read, words)
             return any(ranking.credit(query, w, entry.text.head_terms) > 0.5 for w in words)
 
         return self._searching(names)

@@ -9,6 +9,7 @@ address ("chị …", "ông …") or starting with a common family name ("Nguy�
 number after a word of an address ("nhà số …", "hẻm …", "ngõ …", "đường Lê Lợi số …") and
 a full date of birth ("sinh ngày …"). A name typed in lower case without an introduction
 is not found: the staff who publish are shown the text written, and told what was blanked.
+`full_names` gives the search the surest of these names, to leave out of what it reads.
 
 Over-blanking a question costs a little matching; leaving a name in costs a resident's
 privacy for good, so the rules err on blanking. But a street, a school or a ward named
@@ -240,6 +241,25 @@ def for_faq(text: str) -> Redacted:
     kinds = tuple(dict.fromkeys(kind for _, _, kind in merged))
     found = tuple(text[start:end] for start, end, _ in merged)
     return Redacted(written, kinds, found)
+
+
+def full_names(text: str) -> list[tuple[int, int]]:
+    """Where `text` writes a person's full name (its start and end in nfc(`text`)): the
+    names `for_faq` blanks of two words or more, each capitalised ("Trần Thị Hoa"). Not a
+    name of one word, which may be a word or a place too ("chú Bảy", "anh Bình"), nor one
+    typed in lower case or in capitals, whose run may take the words after it ("tran thi
+    binh dang ky"): the search, which leaves these out, would lose what was asked."""
+    tokens = _tokens(nfc(text))
+    out: list[tuple[int, int]] = []
+    for start, end, _ in sorted(_names(tokens)):
+        words = [t for t in tokens if start <= t.start and t.end <= end]
+        if len(words) < 2 or not all(t.capitalised for t in words):
+            continue
+        if out and start < out[-1][1]:  # found twice ("tôi tên Lê Minh Khôi"): once
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
 
 
 def blank_found(text: str, found: Iterable[str]) -> str:
