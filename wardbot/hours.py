@@ -5,8 +5,9 @@ The setting is short text staff can write themselves, e.g.
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
 or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
 as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
-6`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`, `chiều` beside the
-times are read (and must agree with them). Times are 24-hour, Vietnam time, UTC+7
+6`, `thứ ba, năm`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`,
+`chiều`, `tối` beside the times are read (and must agree with them); `CN nghỉ` is a day
+closed. Times are 24-hour, Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
