@@ -153,6 +153,7 @@ SAMPLES: dict[str, list[Any]] = {
     "median": [None, 20.0, 600.0],
     # None: the question log is off; else counts, or an FAQ's questions
     "questions": [None, 0, BIG, ["Hộ nghèo?", "Làm sổ đỏ lần đầu ở đâu?"], []],
+    "titles": [["Lịch tiêm phòng cho trẻ em", "Thông báo: ngừng cấp nước"], []],
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],
