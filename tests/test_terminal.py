@@ -802,6 +802,59 @@ async def test_the_chat_applies_staff_edits_by_itself_and_keeps_the_last_good_fa
             await asyncio.wait_for(chatting, 10)
 
 
+async def test_the_chat_warns_of_a_picture_residents_will_not_see_at_start_and_when_saved(
+    tmp_path: Path,
+) -> None:
+    """A picture is warned of (file:line, as `bot.py check` says it) when the chat starts,
+    and when staff save a notice holding one while it runs; a reload of files otherwise
+    unchanged does not warn of it again."""
+    faq, content = write_chat_ward(tmp_path)
+    (content / "2024-07-29-so-do-mau.md").write_text(
+        "---\ntitle: Mẫu đơn cấp sổ đỏ\ndate: 2024-07-29\n---\n"
+        "Mẫu đơn như hình:\n\n![mẫu đơn](hinh/don.png)\n",
+        encoding="utf-8",
+    )
+    settings = Settings(
+        faq_file=faq, content_dir=content, data_dir=tmp_path / "data", ward_name="UBND Phường 2"
+    )
+    snapshot = Snapshot.take(faq, content)
+    engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
+    screen, errors = _Screen(), io.StringIO()
+    read_end, write_end = os.pipe()
+    source = open(read_end, encoding="utf-8")  # noqa: ASYNC230, SIM115
+    typing = open(write_end, "w", encoding="utf-8")  # noqa: ASYNC230, SIM115
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        with source, typing, contextlib.closing(engine):
+            conversation = Conversation(engine, store, settings)
+            chatting = asyncio.create_task(
+                run_chat(
+                    conversation, settings, source, screen, watch=(engine, snapshot), errors=errors
+                )
+            )
+            seen = await screen.shows(RULE)  # the greeting: the chat has started
+            first = errors.getvalue()
+            assert "so-do-mau.md:7: người dân không thấy hình 'mẫu đơn' (hinh/don.png)" in first
+            notice = content / "2024-07-31-tiem-chung.md"
+            notice.write_text(
+                "---\ntitle: Lịch tiêm chủng tháng 8\ndate: 2024-07-31\n---\n"
+                'Lịch tiêm: <img src="data:image/png;base64,iVBORw0KGgo=">\n',
+                encoding="utf-8",
+            )
+            seen = await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+            warned = errors.getvalue()[len(first) :]
+            assert f"{notice}:5: người dân không thấy hình data:image/png;base64,…" in warned
+            assert "so-do-mau.md" not in warned  # told at the start already
+            (content / "2024-07-31-hop-dan.md").write_text(
+                "---\ntitle: Họp dân khu phố 3\ndate: 2024-07-31\n---\nHọp lúc 19 giờ.\n",
+                encoding="utf-8",
+            )
+            await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+            assert errors.getvalue().count(f"{notice}:5:") == 1  # once per save
+            typing.write("/quit\n")
+            typing.flush()
+            await asyncio.wait_for(chatting, 10)
+
+
 def test_bot_py_chat_watches_the_staff_files_and_logs_only_warnings(
     tmp_path: Path, ward_files: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
