@@ -659,13 +659,18 @@ async def test_without_topics_an_answer_replying_to_the_ticket_reaches_the_resid
     said = "Dạ, anh/chị mang căn cước đến Bộ phận Một cửa ạ."
     assert await desk.on_staff_message(staff(said, reply_to=first.message_id)) == []
     later = "Sáng thứ Bảy vẫn nhận hồ sơ ạ."
-    assert await desk.on_staff_message(staff(later, reply_to=follow_up.message_id, message_id=7004)) == []
+    assert (
+        await desk.on_staff_message(staff(later, reply_to=follow_up.message_id, message_id=7004))
+        == []
+    )
     assert await desk.on_staff_message(staff("/r 1 Không cần hẹn trước ạ.", message_id=7005)) == []
     channel = Pushed()
     composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
     sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
     await sender.drain()
-    got = [(chat_id, reply.title, reply.text) for chat_id, replies in channel.sent for reply in replies]
+    got = [
+        (chat_id, reply.title, reply.text) for chat_id, replies in channel.sent for reply in replies
+    ]
     title = "💬 Cán bộ UBND Phường 2 trả lời (phiếu số 1)"
     assert got == [
         (RESIDENT.chat_id, title, said),

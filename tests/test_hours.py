@@ -315,9 +315,7 @@ def test_office_hours_from_the_environment() -> None:
 
 
 def test_a_wrong_office_hours_setting_stops_start_up() -> None:
-    with pytest.raises(
-        ConfigError, match=re.escape("OFFICE_HOURS chưa đúng: không có ngày “T8”")
-    ):
+    with pytest.raises(ConfigError, match=re.escape("OFFICE_HOURS chưa đúng: không có ngày “T8”")):
         Settings.from_env({"OFFICE_HOURS": "T2-T8 7:30-11:30"})
 
 

@@ -60,7 +60,8 @@ def example_question(questions: Iterable[str], titles: Iterable[str] = ()) -> st
 
 
 def _about_notice(titles: Iterable[str]) -> str:
-    """"Cho hỏi về <title>" for the newest plainly worded, short notice title; "" if none."""
+    """The example "Cho hỏi về <title>" for the newest plainly worded, short notice title
+    ("" if none)."""
     for title in (" ".join(title.split()) for title in titles):
         words = title.split()
         if 3 <= len(words) <= _MOST_TITLE_WORDS and _PLAIN_QUESTION.fullmatch(title):
