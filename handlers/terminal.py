@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from handlers.base import Answerer
@@ -24,6 +25,7 @@ from wardbot import messages as msg
 from wardbot.alerts import Content, ContentWatcher, Snapshot, saved_snapshot
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
+from wardbot.pictures import saves, unseen_pictures
 from wardbot.render import numbered, numbered_buttons, plain_text
 from wardbot.reply import Button, Reply
 from wardbot.store import ChatRef
@@ -105,19 +107,35 @@ class _Notes:
     subscribers and tells admins instead; here nothing is queued, so that the running
     bot alerts each new notice itself)."""
 
-    def __init__(self, engine: Content, say: Callable[[str], None], errors: TextIO) -> None:
+    def __init__(
+        self, engine: Content, say: Callable[[str], None], errors: TextIO, faq_file: Path
+    ) -> None:
         self.engine = engine
         self.say = say
         self.errors = errors
+        self.faq_file = faq_file
         self._shown = frozenset(str(p) for p in engine.problems)  # printed at start-up
+        self._pictures: frozenset[tuple[str, str, str, str, int]] = frozenset()
+
+    def warn_pictures(self) -> None:
+        """Print the warning of each picture residents will not see (as `bot.py check`
+        does), once for each save of the answer or notice holding it: at the start, then
+        for an answer or notice saved with one while the chat runs."""
+        found = list(unseen_pictures(self.faq_file, self.engine.corpus))
+        kept = saves(found)
+        for unseen, save in zip(found, kept, strict=True):
+            if save not in self._pictures:
+                print(unseen.told(), file=self.errors)
+        self.errors.flush()
+        self._pictures = frozenset(kept)
 
     async def report_problems(self) -> None:
         problems = [str(p) for p in self.engine.problems]
         for problem in problems:
             if problem not in self._shown:
                 print(problem, file=self.errors)
-        self.errors.flush()
         self._shown = frozenset(problems)
+        await asyncio.to_thread(self.warn_pictures)
         corpus = self.engine.corpus
         self.say(
             msg.terminal_reloaded(
@@ -185,7 +203,8 @@ async def run_chat(
     done = asyncio.Event()  # the chat is over: the watcher stops too
     if watch is not None:
         engine, snapshot = watch
-        notes = _Notes(engine, say, errors or sys.stderr)
+        notes = _Notes(engine, say, errors or sys.stderr, settings.faq_file)
+        notes.warn_pictures()
         watcher = ContentWatcher(engine, notes, settings, snapshot)
         watching = asyncio.create_task(watcher.run(done), name=watcher.name)
     try:

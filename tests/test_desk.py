@@ -641,6 +641,46 @@ async def test_without_topics_a_ticket_is_a_thread_of_replies(
     assert room.topics == {}
 
 
+async def test_without_topics_an_answer_replying_to_the_ticket_reaches_the_resident(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """A staff group without topics: an answer typed replying to nothing, while the
+    ticket waits, is told once that it reached no one, and how to answer that ticket; the
+    answer replying to the ticket's post (or to its follow-up), or /r with the ticket's
+    number, reaches the resident, and staff see it did (👍 on it)."""
+    room.forum = False
+    await posted_ticket(conversation, desk)
+    await conversation.handle_text(RESIDENT, "nhà em ở khu phố 3")
+    await desk.post_pending()
+    first, follow_up = room.posts
+    hint = await desk.on_staff_message(staff("Hồ sơ nộp ở tầng 1 ạ.", message_id=7002))
+    assert hint == [msg.relay_not_sent_hint(1)] and "phiếu số 1" in hint[0]
+    assert await desk.on_staff_message(staff("chị Hoa xem giúp", message_id=7003)) == []  # once
+    said = "Dạ, anh/chị mang căn cước đến Bộ phận Một cửa ạ."
+    assert await desk.on_staff_message(staff(said, reply_to=first.message_id)) == []
+    later = "Sáng thứ Bảy vẫn nhận hồ sơ ạ."
+    assert (
+        await desk.on_staff_message(staff(later, reply_to=follow_up.message_id, message_id=7004))
+        == []
+    )
+    assert await desk.on_staff_message(staff("/r 1 Không cần hẹn trước ạ.", message_id=7005)) == []
+    channel = Pushed()
+    composer = Composer(lambda: desk.engine.corpus, store, kinds={"reply": desk.compose})
+    sender = Sender(store, channel, composer, on_done=desk.delivered, clock=desk.clock)
+    await sender.drain()
+    got = [
+        (chat_id, reply.title, reply.text) for chat_id, replies in channel.sent for reply in replies
+    ]
+    title = "💬 Cán bộ UBND Phường 2 trả lời (phiếu số 1)"
+    assert got == [
+        (RESIDENT.chat_id, title, said),
+        (RESIDENT.chat_id, title, later),
+        (RESIDENT.chat_id, title, "Không cần hẹn trước ạ."),
+    ]
+    assert room.reactions == [7001, 7004, 7005]
+    assert room.topics == {}
+
+
 async def test_a_failing_staff_group_loses_no_ticket(
     conversation: Conversation, desk: Desk, room: FakeRoom
 ) -> None:

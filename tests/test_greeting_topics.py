@@ -12,6 +12,7 @@ from own_ward import open_ward
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
+from wardbot.semantic import load_embedder
 from wardbot.store import ChatRef, Store
 
 TODAY = dt.date(2024, 8, 1)
@@ -112,3 +113,59 @@ async def test_a_ward_without_topics_promises_no_news_by_topic(
     for offer in ("/topics", "/subscribe", "/unsubscribe", "/mysubs", "đăng ký nhận tin"):
         assert offer not in help_text
     assert "“tin mới”" in help_text
+
+
+# A ward that publishes notices but has written no FAQ yet.
+NOTICES_ONLY = """\
+topics:
+  - id: y-te
+    name: Y tế
+    keywords: [tiêm chủng]
+faq: []
+"""
+NOTICE = """\
+---
+title: "Lịch tiêm phòng sởi cho trẻ dưới 5 tuổi"
+date: 2024-07-20
+topics: [y-te]
+---
+Trạm y tế phường tiêm phòng sởi cho trẻ dưới 5 tuổi từ 7 giờ sáng thứ Bảy, 3/8/2024.
+Phụ huynh mang theo sổ tiêm chủng của trẻ.
+"""
+TOO_LONG = """\
+---
+title: "Phường tổ chức hội nghị tổng kết công tác dân vận và phong trào thi đua của năm 2023"
+date: 2024-07-28
+---
+Hội nghị tổng kết công tác dân vận diễn ra tại hội trường phường.
+"""
+
+
+@pytest.fixture(scope="module")
+def notices_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    root = tmp_path_factory.mktemp("notices-only-ward")
+    (root / "faq.yaml").write_text(NOTICES_ONLY, encoding="utf-8")
+    (root / "content").mkdir()
+    (root / "content" / "2024-07-20-tiem-phong-soi.md").write_text(NOTICE, encoding="utf-8")
+    (root / "content" / "2024-07-28-tong-ket.md").write_text(TOO_LONG, encoding="utf-8")
+    engine = Engine.open(
+        root / "faq.yaml", root / "content", root / "data", today=TODAY, embedder=load_embedder()
+    )
+    yield engine
+    engine.close()
+
+
+@pytest.mark.parametrize("chat", [*CHANNELS, WEB], ids=lambda chat: chat.channel)
+async def test_a_ward_with_notices_and_no_faq_gives_an_example_it_answers(
+    notices_only: Engine, store: Store, ward_settings: Settings, chat: ChatRef
+) -> None:
+    conversation = _conversation(notices_only, store, ward_settings)
+    greeting = await _text(conversation, chat, "/start")
+    # Asked about its own notice (the short one: a long title is no question to type), not
+    # a question the ward has nothing on.
+    example = "Cho hỏi về lịch tiêm phòng sởi cho trẻ dưới 5 tuổi"
+    assert f"ví dụ: “{example}”" in greeting
+    assert "“cho hoi ve lich tiem phong soi cho tre duoi 5 tuoi”" in await _text(
+        conversation, chat, "/help"
+    )
+    assert "sổ tiêm chủng của trẻ" in await _text(conversation, chat, example)

@@ -82,7 +82,18 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
         ("Sáng thứ 7 7:30-11:30", "T7 7:30-11:30"),
         ("Thứ 2 - Chủ nhật 0h-24h", "T2-CN 0:00-24:00"),  # open all day
         ("T2-T6 7:30-11:30 sáng và 13:30-17:00 chiều", "T2-T6 7:30-11:30 13:30-17:00"),
+        # A list's next day as a bare word: "thứ ba, năm" is Tuesday and Thursday.
+        ("thứ ba, năm 7:30-11:30", "T3,T5 7:30-11:30"),
+        ("thu hai, tu, sau 8-11", "T2,T4,T6 8-11"),
+        # "tối" before a time range is the evening, not "tới" (to).
+        ("T2-T6 buổi tối 18h-20h", "T2-T6 18:00-20:00"),
+        ("T2-T6 toi 18h toi 20h", "T2-T6 18:00-20:00"),
+        ("Thứ 2 tới Thứ 6 7h tới 11h", "T2-T6 7-11"),
+        # A day written as closed has no hours.
+        ("T2-T6 7:30-11:30; Chủ nhật nghỉ", "T2-T6 7:30-11:30"),
+        ("T2-T7 7-11; CN: nghi", "T2-T7 7-11"),
         # English Thursday before a time stays Thursday.
+        ("Thu 8-11", "T5 8-11"),
         ("Mon-Thu 7-11", "T2-T5 7-11"),
         ("Mon - Thu 7 - 11", "T2-T5 7-11"),
         ("Thu 7:30-11:30", "T5 7:30-11:30"),
@@ -97,8 +108,22 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
     [
         ("", "chưa có ngày và giờ nào"),
         (" ; ", "chưa có ngày và giờ nào"),
-        ("T8 7:30-11:30", "không hiểu ngày “T8” trong “T8 7:30-11:30”"),
-        ("Thứ 8 7:30-11:30", "không hiểu ngày “Thứ”"),
+        ("T8 7:30-11:30", "không có ngày “T8” (trong “T8 7:30-11:30”)"),
+        ("Thứ 8 7:30-11:30", "không có ngày “Thứ 8”"),
+        # A day past Saturday is named, not read as a time nor as a word not understood.
+        ("thứ 2 - thứ 8", "không có ngày “thứ 8” (trong “thứ 2 - thứ 8”)"),
+        ("thu 2 - thu 8 7:30-11:30", "không có ngày “thu 8”"),
+        # "tối" is the evening, checked against its times like "sáng" and "chiều".
+        ("T2-T6 tối 7h-9h", "“tối” trong “T2-T6 tối 7h-9h” không khớp"),
+        ("buổi tối 18h-20h", "“buổi tối 18h-20h” chưa ghi ngày nào"),
+        ("tối", "“tối” chưa ghi ngày nào"),
+        ("thứ ba, năm", "“thứ ba, năm” chưa ghi giờ làm việc"),
+        ("sáng thứ 7", "“sáng thứ 7” chưa ghi giờ làm việc"),
+        # "nghỉ" is a day closed all day: alone, or with hours, or on a day with hours, it
+        # is refused rather than half read.
+        ("Chủ nhật nghỉ", "chỉ ghi ngày nghỉ, chưa có ngày nào có giờ làm việc"),
+        ("T2-T6 7:30-11:30; CN nghỉ 7:30-11:30", "“CN nghỉ 7:30-11:30” vừa ghi nghỉ vừa ghi giờ"),
+        ("T2-CN 7-11; chu nhat nghi", "Chủ nhật vừa có giờ làm việc vừa được ghi nghỉ"),
         ("Thứ 6 - Thứ 2 7:30-11:30", "khoảng ngày “T6-T2” trong “Thứ 6 - Thứ 2 7:30-11:30”"),
         ("Thứ Hai 7:30", "giờ “7:30” trong “Thứ Hai 7:30” phải là một khoảng"),
         ("Thứ 2-Thứ 6 trưa 7:30-11:30", "không hiểu ngày “trưa”"),
@@ -290,9 +315,7 @@ def test_office_hours_from_the_environment() -> None:
 
 
 def test_a_wrong_office_hours_setting_stops_start_up() -> None:
-    with pytest.raises(
-        ConfigError, match=re.escape("OFFICE_HOURS chưa đúng: không hiểu ngày “T8”")
-    ):
+    with pytest.raises(ConfigError, match=re.escape("OFFICE_HOURS chưa đúng: không có ngày “T8”")):
         Settings.from_env({"OFFICE_HOURS": "T2-T8 7:30-11:30"})
 
 

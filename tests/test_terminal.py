@@ -13,7 +13,7 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -744,19 +744,19 @@ class _Screen(io.StringIO):
         return at + len(text)
 
 
-async def test_the_chat_applies_staff_edits_by_itself_and_keeps_the_last_good_faq(
-    tmp_path: Path,
-) -> None:
-    """Staff try their edits in the terminal chat: a notice dropped into content/ is
-    answered without a restart, and a faq.yaml broken meanwhile is reported as file:line
-    while the last good version keeps answering; each reload is one line in the chat."""
-    faq, content = write_chat_ward(tmp_path)
+@contextlib.asynccontextmanager
+async def watched_chat(
+    faq: Path, content: Path, errors: io.StringIO
+) -> AsyncIterator[tuple[_Screen, Callable[[str], None]]]:
+    """The terminal chat over the ward `faq` and `content`, watching them as `bot.py chat`
+    does (problems and warnings printed to `errors`): its screen and how to type a line;
+    /quit is typed at the end."""
     settings = Settings(
-        faq_file=faq, content_dir=content, data_dir=tmp_path / "data", ward_name="UBND Phường 2"
+        faq_file=faq, content_dir=content, data_dir=faq.parent / "data", ward_name="UBND Phường 2"
     )
     snapshot = Snapshot.take(faq, content)
     engine = Engine.open(faq, content, settings.data_dir, today=TODAY)
-    screen, errors = _Screen(), io.StringIO()
+    screen = _Screen()
     read_end, write_end = os.pipe()
     # Opening a pipe's descriptors does not block.
     source = open(read_end, encoding="utf-8")  # noqa: ASYNC230, SIM115
@@ -774,32 +774,77 @@ async def test_the_chat_applies_staff_edits_by_itself_and_keeps_the_last_good_fa
                     conversation, settings, source, screen, watch=(engine, snapshot), errors=errors
                 )
             )
-            question = "lich cat dien khu pho 4"
-            type_line(question)
-            seen = await screen.shows("> " + question)
-            seen = await screen.shows("chưa có thông tin về câu hỏi này", seen)
-            good = faq.read_text(encoding="utf-8")
-            faq.write_text(good.replace("topics:\n", "topics:\n  - id: [oops\n", 1), "utf-8")
-            (content / "2024-07-30-cat-dien-khu-pho-4.md").write_text(
-                "---\ntitle: Lịch cắt điện khu phố 4\ndate: 2024-07-30\n---\n"
-                "Ngày 05/8/2024 cắt điện khu phố 4 từ 7 giờ đến 16 giờ.\n",
-                encoding="utf-8",
-            )
-            seen = await screen.shows(
-                "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất", seen
-            )
-            assert (
-                f"{faq}:" in errors.getvalue() and "bot chưa đọc được cả tệp" in errors.getvalue()
-            )
-            type_line(question)
-            seen = await screen.shows("> " + question, seen)
-            seen = await screen.shows("Ngày 05/8/2024 cắt điện khu phố 4", seen)
-            type_line("muc dong bhyt ho gia dinh")  # the last good FAQ still answers
-            seen = await screen.shows("Người thứ nhất đóng", seen)
-            faq.write_text(good, encoding="utf-8")
-            seen = await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+            yield screen, type_line
             type_line("/quit")
             await asyncio.wait_for(chatting, 10)
+
+
+async def test_the_chat_applies_staff_edits_by_itself_and_keeps_the_last_good_faq(
+    tmp_path: Path,
+) -> None:
+    """Staff try their edits in the terminal chat: a notice dropped into content/ is
+    answered without a restart, and a faq.yaml broken meanwhile is reported as file:line
+    while the last good version keeps answering; each reload is one line in the chat."""
+    faq, content = write_chat_ward(tmp_path)
+    errors = io.StringIO()
+    async with watched_chat(faq, content, errors) as (screen, type_line):
+        question = "lich cat dien khu pho 4"
+        type_line(question)
+        seen = await screen.shows("> " + question)
+        seen = await screen.shows("chưa có thông tin về câu hỏi này", seen)
+        good = faq.read_text(encoding="utf-8")
+        faq.write_text(good.replace("topics:\n", "topics:\n  - id: [oops\n", 1), "utf-8")
+        (content / "2024-07-30-cat-dien-khu-pho-4.md").write_text(
+            "---\ntitle: Lịch cắt điện khu phố 4\ndate: 2024-07-30\n---\n"
+            "Ngày 05/8/2024 cắt điện khu phố 4 từ 7 giờ đến 16 giờ.\n",
+            encoding="utf-8",
+        )
+        seen = await screen.shows(
+            "⚠️ faq.yaml có lỗi nên chưa nạp được; em vẫn dùng bản đúng gần nhất", seen
+        )
+        assert f"{faq}:" in errors.getvalue() and "bot chưa đọc được cả tệp" in errors.getvalue()
+        type_line(question)
+        seen = await screen.shows("> " + question, seen)
+        seen = await screen.shows("Ngày 05/8/2024 cắt điện khu phố 4", seen)
+        type_line("muc dong bhyt ho gia dinh")  # the last good FAQ still answers
+        seen = await screen.shows("Người thứ nhất đóng", seen)
+        faq.write_text(good, encoding="utf-8")
+        seen = await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+
+
+async def test_the_chat_warns_of_a_picture_residents_will_not_see_at_start_and_when_saved(
+    tmp_path: Path,
+) -> None:
+    """A picture is warned of (file:line, as `bot.py check` says it) when the chat starts,
+    and when staff save a notice holding one while it runs; a reload of files otherwise
+    unchanged does not warn of it again."""
+    faq, content = write_chat_ward(tmp_path)
+    (content / "2024-07-29-so-do-mau.md").write_text(
+        "---\ntitle: Mẫu đơn cấp sổ đỏ\ndate: 2024-07-29\n---\n"
+        "Mẫu đơn như hình:\n\n![mẫu đơn](hinh/don.png)\n",
+        encoding="utf-8",
+    )
+    errors = io.StringIO()
+    async with watched_chat(faq, content, errors) as (screen, _):
+        seen = await screen.shows(RULE)  # the greeting: the chat has started
+        first = errors.getvalue()
+        assert "so-do-mau.md:7: người dân không thấy hình 'mẫu đơn' (hinh/don.png)" in first
+        notice = content / "2024-07-31-tiem-chung.md"
+        notice.write_text(
+            "---\ntitle: Lịch tiêm chủng tháng 8\ndate: 2024-07-31\n---\n"
+            'Lịch tiêm: <img src="data:image/png;base64,iVBORw0KGgo=">\n',
+            encoding="utf-8",
+        )
+        seen = await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+        warned = errors.getvalue()[len(first) :]
+        assert f"{notice}:5: người dân không thấy hình data:image/png;base64,…" in warned
+        assert "so-do-mau.md" not in warned  # told at the start already
+        (content / "2024-07-31-hop-dan.md").write_text(
+            "---\ntitle: Họp dân khu phố 3\ndate: 2024-07-31\n---\nHọp lúc 19 giờ.\n",
+            encoding="utf-8",
+        )
+        await screen.shows("🔄 Em đã nạp nội dung vừa sửa", seen)
+        assert errors.getvalue().count(f"{notice}:5:") == 1  # once per save
 
 
 def test_bot_py_chat_watches_the_staff_files_and_logs_only_warnings(

@@ -50,6 +50,7 @@ SAMPLES: dict[str, list[Any]] = {
     "new_id": [-1001234567890],  # a Telegram group's id, as STAFF_CHAT_ID is written
     "old_id": [-4001234567],  # a group's id before Telegram upgraded it to a supergroup
     "ticket_id": [12],
+    "ticket": [None, 12],
     "example": [1, 3, "Làm sổ đỏ lần đầu ở đâu?"],  # a number to pick; an FAQ question
     "page": [1, 2],
     "first": [0, 20],
@@ -153,6 +154,7 @@ SAMPLES: dict[str, list[Any]] = {
     "median": [None, 20.0, 600.0],
     # None: the question log is off; else counts, or an FAQ's questions
     "questions": [None, 0, BIG, ["Hộ nghèo?", "Làm sổ đỏ lần đầu ở đâu?"], []],
+    "titles": [["Lịch tiêm phòng cho trẻ em", "Thông báo: ngừng cấp nước"], []],
     "guesses": [["Mất thẻ bảo hiểm y tế thì làm sao? (bhyt-mat-the)"], []],
     "has_links": [True, False],
     "aspects": [["fee"], ["time", "place"], ["online", "papers"]],

@@ -30,7 +30,7 @@ from wardbot.models import Announcement, Corpus, Problem
 from wardbot.notice_changes import NoticeRef
 from wardbot.notice_files import conflict_original, is_misnamed_notice, is_notice_file
 from wardbot.notices import named_date
-from wardbot.pictures import unseen_pictures
+from wardbot.pictures import saves, unseen_pictures
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, QuotedLine, Store
 from wardbot.told import TOLD_KEY, Told, digest
@@ -427,12 +427,7 @@ class Alerts:
         again at a reload of files unchanged, nor after a restart."""
         faq_file, corpus, told = self.settings.faq_file, self.engine.corpus, self._told
         found = await asyncio.to_thread(lambda: list(unseen_pictures(faq_file, corpus)))
-        keys: list[str] = []
-        alike: dict[tuple[str, str, str, str], int] = {}  # one picture twice: two warnings
-        for unseen in found:
-            key = (unseen.file, unseen.held_in, unseen.picture.label, unseen.picture.address)
-            alike[key] = alike.get(key, -1) + 1
-            keys.append(digest(*key, alike[key]))
+        keys = [digest(*save) for save in saves(found)]
         untold = [u for u, key in zip(found, keys, strict=True) if key not in told.warnings]
         lines = [u.told(self._staff_named(u.file)) for u in untold]
         for line in lines:

@@ -5,8 +5,9 @@ The setting is short text staff can write themselves, e.g.
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
 or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
 as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
-6`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`, `chiều` beside the
-times are read (and must agree with them). Times are 24-hour, Vietnam time, UTC+7
+6`, `thứ ba, năm`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`,
+`chiều`, `tối` beside the times are read (and must agree with them); `CN nghỉ` is a day
+closed. Times are 24-hour, Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
@@ -68,14 +69,22 @@ _DAY_NAMES = {
 # Thursday ("thu") before a time.
 _NUMBERED = {"hai": "2", "ba": "3", "tu": "4", "bon": "4", "nam": "5", "sau": "6", "bay": "7"}
 _NUMBER = r"(?:[2-7]|(?:hai|ba|tu|bon|nam|sau|bay)\b)"
-_TO = r"\s*(?:[-–—]|\bden\b|\btoi\b)\s*"
+# "tối" before a time range is the evening ("T2-T6 tối 18h-20h"), not "tới" (to): unaccented,
+# both are "toi".
+_TIME_RANGE_AHEAD = r"\s*\d{1,2}(?:[:hg]\d{0,2})?\s*(?:[-–—]|den\b|toi\b)"
+_TO = rf"\s*(?:[-–—]|\bden\b|\btoi\b(?!{_TIME_RANGE_AHEAD}))\s*"
 _WRITTEN_DAY = re.compile(
     rf"\b(?:(?:thu\s*|t(?=[2-7]))(?P<first>{_NUMBER})(?:{_TO}(?:thu\s*|t(?=[2-7]))?"
     rf"(?P<last>{_NUMBER}))?(?![\d.]|[:hg]\d|{_TO}\d)|chu\s*nhat\b|cn\b)"
     r"(?:\s*:(?!\d))?"
 )
 # "đến"/"tới" between two days or times is a range's dash; "từ" before the first says nothing.
-_WRITTEN_RANGE = re.compile(r"\s+(?:den|toi)\s+")
+# "tới" only between two times: "T6 tối 18h-20h" is the evening.
+_WRITTEN_RANGE = re.compile(r"\s+den\s+|(?<=[\dhg])(?<!t\d)\s+toi\s+(?=\d)")
+# Days that are not in the week ("Thứ 8", "T1"): refused by name, not read as a time.
+_NO_SUCH_DAY = re.compile(
+    r"\b(?:thu\s*|t)(?:[01]|[89]|tam|chin|muoi|nhat)\b(?![:.]|\s*(?:[-–—]|den\b|toi\b)\s*\d)"
+)
 _FROM = re.compile(r"(?:^|(?<=\s))tu\s+(?=[tcm\d])")
 
 
@@ -202,6 +211,7 @@ class OfficeHours:
     def parse(cls, text: str) -> OfficeHours:
         """Read the OFFICE_HOURS text; ConfigError naming the part that is wrong."""
         days: list[list[Period]] = [[] for _ in range(7)]
+        closed: dict[int, str] = {}  # days written as closed ("Chủ nhật nghỉ"), by group
         groups = [group.strip() for group in re.split(r"[;\n]", text) if group.strip()]
         if not groups:
             raise _config_error("chưa có ngày và giờ nào")
@@ -209,6 +219,16 @@ class OfficeHours:
             group_days, periods = _parse_group(group)
             for day in group_days:
                 days[day].extend(periods)
+                if not periods:
+                    closed.setdefault(day, group)
+        for day, group in closed.items():
+            if days[day]:
+                raise _config_error(
+                    f"{_WEEKDAYS_VI[day]} vừa có giờ làm việc vừa được ghi nghỉ (“{group}”): "
+                    "hãy bỏ ngày đó khỏi một trong hai chỗ"
+                )
+        if not any(days):
+            raise _config_error("chỉ ghi ngày nghỉ, chưa có ngày nào có giờ làm việc")
         return cls(tuple(_merged(periods) for periods in days))
 
     def is_open(self, at: datetime) -> bool:
@@ -356,20 +376,26 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     """The days and the periods of one `;`-separated group."""
     # Staff write "T2 - T6", "7:30 – 11:30" (a dash from a word processor), "T2, T4".
     # "Thứ 2 đến Thứ 6", "Chủ nhật": T2-T6, CN (`_written_days`).
+    _check_days_exist(group)
     written = _written_days(group)
     normalized = re.sub(r"\s*([-–—,])\s*", r"\1", written).replace("–", "-").replace("—", "-")
     tokens = [token for token in re.split(r"[\s,]+", normalized) if token]
     days: list[int] = []
     periods: list[Period] = []
     parts_of_day: list[tuple[str, int]] = []  # "sáng", "chiều" and where among the periods
+    closed = False  # "Chủ nhật nghỉ": the days have no hours
     for token in tokens:
         word = fold(token).rstrip(":")
         if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00"
             continue
         if word in _PARTS_OF_DAY:
             parts_of_day.append((token, len(periods)))
+        elif word == "nghi":
+            closed = True
         elif days and not periods and re.fullmatch(r"[2-7]:?", token):
             days.append(_day(f"t{token[0]}", group))  # "Thứ 2, 4, 6": a time is a range
+        elif days and not periods and word in _NUMBERED:
+            days.append(_day(f"t{_NUMBERED[word]}", group))  # "thứ ba, năm": Tue and Thu
         elif token[0].isdigit():
             periods.append(_parse_period(token, group))
         elif periods:
@@ -384,6 +410,13 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
         raise _config_error(
             f"“{group}” chưa ghi ngày nào (T2 đến T7 hoặc Thứ 2 đến Thứ 7, CN hoặc Chủ nhật)"
         )
+    if closed and periods:
+        raise _config_error(
+            f"“{group}” vừa ghi nghỉ vừa ghi giờ: “nghỉ” chỉ dùng cho ngày nghỉ cả ngày, dạng "
+            "CN nghỉ; giờ nghỉ trưa thì để trống giữa hai khoảng giờ, dạng 7:30-11:30 13:30-17:00"
+        )
+    if closed:
+        return days, []
     if not periods:
         raise _config_error(f"“{group}” chưa ghi giờ làm việc, dạng 7:30-11:30")
     return days, periods
@@ -393,7 +426,20 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
 # "sáng" or "chiều" must agree with a time range beside it: "chiều 1h30-5h" is refused
 # (read as written it would be the small hours), never read as 13:30-17:00 by guess.
 _FILLERS = frozenset({"buoi", "va", "&"})
-_PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60)}
+_PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60), "toi": (17 * 60, 24 * 60)}
+
+
+def _check_days_exist(group: str) -> None:
+    """ConfigError naming a day that is not in the week: "Thứ 8", "T1"."""
+    folded = fold(group)
+    match = _NO_SUCH_DAY.search(folded)
+    if match is None:
+        return
+    named = group[match.start() : match.end()] if len(folded) == len(group) else match[0]
+    raise _config_error(
+        f"không có ngày “{named}” (trong “{group}”): tuần làm việc ghi từ Thứ 2 đến Thứ 7 "
+        "(T2 đến T7) và Chủ nhật (CN)"
+    )
 
 
 def _check_part_of_day(token: str, beside: list[Period], group: str) -> None:
@@ -403,7 +449,8 @@ def _check_part_of_day(token: str, beside: list[Period], group: str) -> None:
     if beside and not any(first <= start < last for start, _ in beside):
         raise _config_error(
             f"“{token}” trong “{group}” không khớp với giờ ghi cạnh nó: hãy ghi giờ theo 24 "
-            "giờ, dạng 7:30-11:30 cho buổi sáng, 13:30-17:00 cho buổi chiều"
+            "giờ, dạng 7:30-11:30 cho buổi sáng, 13:30-17:00 cho buổi chiều, 18:00-20:00 cho "
+            "buổi tối"
         )
 
 

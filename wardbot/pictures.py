@@ -6,7 +6,7 @@ does the running bot, in chat, when staff save the answer or notice (wardbot.ale
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,6 +64,20 @@ def notice_pictures(notice: Announcement) -> Iterator[Unseen]:
     if found and notice.path:
         for line, picture in _placed(found, _lines(Path(notice.path)), 1, None):
             yield Unseen(str(notice.path), line, picture, False, notice.body)
+
+
+def saves(found: Iterable[Unseen]) -> list[tuple[str, str, str, str, int]]:
+    """Each picture of `found` as one save of the text holding it: the same at a reload of
+    files unchanged or a move of its line, new when that answer or notice is saved again
+    changed; one picture twice in a text is two. What is warned once per save (the running
+    bot's admins, `bot.py chat`)."""
+    alike: dict[tuple[str, str, str, str], int] = {}
+    kept = []
+    for unseen in found:
+        key = (unseen.file, unseen.held_in, unseen.picture.label, unseen.picture.address)
+        alike[key] = alike.get(key, -1) + 1
+        kept.append((*key, alike[key]))
+    return kept
 
 
 def _lines(path: Path) -> list[str]:

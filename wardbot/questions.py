@@ -123,8 +123,10 @@ class Questions:
 
     def example(self) -> str:
         """The example of a question every reply that gives one shows: one the ward's FAQ
-        (as reloaded) answers, `msg.example_question`."""
-        return msg.example_question(entry.question for entry in self.engine.corpus.faq)
+        (as reloaded) answers, or with no FAQ one of its current notices,
+        `msg.example_question`."""
+        notices = (notice.title for notice in self.engine.latest(None))
+        return msg.example_question((entry.question for entry in self.engine.corpus.faq), notices)
 
     async def with_desk(
         self,

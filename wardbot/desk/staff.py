@@ -172,7 +172,23 @@ class StaffSide(FaqLoop):
                 if message.attachment:
                     return [msg.staff_attachment_not_sent()]
                 return [msg.relay_not_sent_hint()]
+        elif self.forum is False and not message.attachment:
+            return await self._hint_without_topics(group)
         return []
+
+    async def _hint_without_topics(self, group: int | None) -> list[str]:
+        """A group without topics has no ticket's topic to tell an answer from staff
+        talking among themselves: a message replying to nothing, while a ticket posted
+        there waits for staff, is told once for that ticket that it went to no resident,
+        and how to answer it (the officer typing it under the ticket's post took it as
+        sent)."""
+        waiting = await self.tickets.listing(("open",), limit=200)
+        here = [t for t in waiting if t.staff_chat_id is not None and t.staff_chat_id == group]
+        newest = max(here, key=lambda t: t.id, default=None)
+        if newest is None or newest.id in self._hinted:
+            return []
+        self._hinted.add(newest.id)
+        return [msg.relay_not_sent_hint(newest.id)]
 
     async def _ticket_for(
         self, message: StaffMessage, arg: str, *, number_first: bool

@@ -28,7 +28,8 @@ def unit(ward_name: str) -> str:
     return "phường"
 
 
-# The example of a question for a ward with no FAQ (else `example_question` picks its own).
+# The example of a question for a ward with no FAQ and no notice to ask about (else
+# `example_question` picks its own).
 _GENERAL_EXAMPLE = "Đăng ký tạm trú cần giấy tờ gì?"
 
 # An FAQ question fit to be shown as an example: one question, plainly worded (no
@@ -36,14 +37,18 @@ _GENERAL_EXAMPLE = "Đăng ký tạm trú cần giấy tờ gì?"
 # their entries without a question mark ("Đăng ký kết hôn cần giấy tờ gì") write it so too.
 _PLAIN_QUESTION = re.compile(r"[^()\[\]\"“”,;:/.…!?]+\??")
 _FEWEST_WORDS = 5
+# A notice title fit to be asked about: plainly worded, short enough to type.
+_MOST_TITLE_WORDS = 12
 
 
-def example_question(questions: Iterable[str]) -> str:
+def example_question(questions: Iterable[str], titles: Iterable[str] = ()) -> str:
     """The example of a question the greeting, /help and "what do you ask?" give: one the
     ward's own FAQ answers (`questions`, faq.yaml's, in its order), a short, typical one:
     the plainly worded one of the fewest words (at least _FEWEST_WORDS; one with its
-    question mark first), the first of them; failing that the shortest; _GENERAL_EXAMPLE
-    when the ward has no FAQ."""
+    question mark first), the first of them; failing that the shortest. A ward with no FAQ
+    is asked about one of its notices (`titles`, newest first): "Cho hỏi về lịch tiêm
+    chủng tháng 8", which the bot answers, not a question it has nothing on;
+    _GENERAL_EXAMPLE when it has neither."""
     asked = [" ".join(question.split()) for question in questions]
     plain = [q for q in asked if _PLAIN_QUESTION.fullmatch(q) and len(q.split()) >= _FEWEST_WORDS]
     shortest = min(
@@ -51,7 +56,21 @@ def example_question(questions: Iterable[str]) -> str:
         key=lambda q: (plain != [] and not q.endswith("?"), len(q.split())),
         default="",
     )
-    return shortest or _GENERAL_EXAMPLE
+    return shortest or _about_notice(titles) or _GENERAL_EXAMPLE
+
+
+def _about_notice(titles: Iterable[str]) -> str:
+    """The example "Cho hỏi về <title>" for the newest plainly worded, short notice title
+    ("" if none)."""
+    for title in (" ".join(title.split()) for title in titles):
+        words = title.split()
+        if 3 <= len(words) <= _MOST_TITLE_WORDS and _PLAIN_QUESTION.fullmatch(title):
+            first = words[0]
+            # "Lịch tiêm chủng" reads "lịch tiêm chủng" mid-sentence; "UBND", "Hà Nội" do not.
+            if first[1:].islower() and (len(words) < 2 or not words[1][:1].isupper()):
+                title = first.lower() + title[len(first) :]
+            return f"Cho hỏi về {title.rstrip('?')}"
+    return ""
 
 
 # Where a chat gets alerts, for the texts that promise them: HERE (Telegram, Zalo);

@@ -142,10 +142,17 @@ def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 
 
-def relay_not_sent_hint() -> str:
+def relay_not_sent_hint(ticket: int | None = None) -> str:
+    """A staff message that reached no resident, in a ticket's topic, or (`ticket`) in a
+    group without topics while that ticket waits for an answer."""
+    if ticket is None:
+        return (
+            "Tin này chưa được gửi cho người dân. Để gửi, hãy trả lời (reply) tin của bot "
+            "trong phiếu, hoặc gõ /r rồi nội dung."
+        )
     return (
-        "Tin này chưa được gửi cho người dân. Để gửi, hãy trả lời (reply) tin của bot "
-        "trong phiếu, hoặc gõ /r rồi nội dung."
+        f"Tin này chưa được gửi cho người dân nào. Để trả lời phiếu số {ticket}, hãy trả lời "
+        f"(reply) tin của bot về phiếu đó, hoặc gõ /r {ticket} rồi nội dung."
     )
 
 
