@@ -27,6 +27,8 @@ HOUSING_WHO = "Gia đình như thế nào thì được hỗ trợ sửa nhà?"
 COPIES = "Sao y giấy tờ ở phường cần mang gì?"
 BUILDING_FEE = "Phí cấp giấy phép xây dựng nhà ở là bao nhiêu?"
 LIBRARY = "Thư viện phường mở cửa giờ nào?"
+DEATH = "Đăng ký khai tử cho người thân thế nào?"
+MILITARY = "Đăng ký nghĩa vụ quân sự lần đầu thế nào?"
 FAQ = f"""\
 topics:
   - id: kinh-doanh
@@ -85,6 +87,17 @@ faq:
       Mở cửa từ thứ hai đến thứ sáu, sáng 8 giờ, chiều 14 giờ.
       Thứ bảy chỉ mở buổi sáng, chủ nhật nghỉ.
       Mượn sách cần có thẻ bạn đọc.
+  - id: khai-tu
+    question: {DEATH}
+    answer: |
+      Người thân đăng ký khai tử trong thời hạn 15 ngày kể từ ngày người đó mất.
+      Mang giấy báo tử và giấy tờ tùy thân đến bộ phận một cửa.
+      Trích lục khai tử được trả trong ngày.
+  - id: nghia-vu-quan-su
+    question: {MILITARY}
+    answer: |
+      Nam đủ 17 tuổi đăng ký tại Ban Chỉ huy quân sự phường, chậm nhất trước ngày 30 tháng 4.
+      Mang theo căn cước và giấy khai sinh.
 """
 
 
@@ -171,3 +184,22 @@ async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(
     assert reply.startswith(LIBRARY)
     assert "Thứ bảy chỉ mở buổi sáng" in reply
     assert "thứ hai đến thứ sáu" not in reply
+
+
+@pytest.mark.parametrize(
+    "then", ["mất bao lâu", "bao lâu thì có", "mấy ngày thì lấy được", "mat may ngay vay"]
+)
+async def test_how_long_gets_the_offices_time_not_the_residents_deadline(
+    conversation: Conversation, settings: Settings, then: str
+) -> None:
+    """ "Bao lâu thì có" asks how long the office takes: the line saying it is done the same
+    day, never the deadline for registering ("trong thời hạn 15 ngày kể từ ngày..."); an
+    entry naming only a deadline is said not to state the time, with whom to call."""
+    first, reply = await asked(conversation, "đăng ký khai tử cho người thân", then)
+    assert first.startswith(DEATH)
+    assert reply.startswith(DEATH)
+    assert "trả trong ngày" in reply
+    assert "15 ngày" not in reply
+    _, reply = await asked(conversation, "đăng ký nghĩa vụ quân sự lần đầu", then)
+    expected = msg.not_stated(MILITARY, ("time",), settings.ward_name, settings.ward_hotline)
+    assert reply.split("\n[")[0] == f"None\n{expected}"
