@@ -1040,7 +1040,9 @@ async def test_whether_news_is_out_of_no_topic_is_a_question(
     replies = await say(Conversation(ward_engine, store, ward_settings), text)
     assert all("thông báo mới" not in reply.text for reply in replies), text
     other = ChatRef(CHAT.channel, "another")
-    asked = await Conversation(ward_engine, store, ward_settings).questions.answer(other, text, None)
+    asked = await Conversation(ward_engine, store, ward_settings).questions.answer(
+        other, text, None
+    )
     assert [r.text for r in replies] == [r.text for r in asked]
 
 
