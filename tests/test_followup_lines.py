@@ -29,6 +29,7 @@ BUILDING_FEE = "Phí cấp giấy phép xây dựng nhà ở là bao nhiêu?"
 LIBRARY = "Thư viện phường mở cửa giờ nào?"
 DEATH = "Đăng ký khai tử cho người thân thế nào?"
 MILITARY = "Đăng ký nghĩa vụ quân sự lần đầu thế nào?"
+DISABILITY = "Xin trợ cấp cho người khuyết tật thế nào?"
 FAQ = f"""\
 topics:
   - id: kinh-doanh
@@ -98,6 +99,12 @@ faq:
     answer: |
       Nam đủ 17 tuổi đăng ký tại Ban Chỉ huy quân sự phường, chậm nhất trước ngày 30 tháng 4.
       Mang theo căn cước và giấy khai sinh.
+  - id: tro-cap-khuyet-tat
+    question: {DISABILITY}
+    answer: |
+      Đối tượng: người khuyết tật nặng và đặc biệt nặng, có giấy xác nhận mức độ khuyết tật.
+      Nộp tờ khai tại bộ phận một cửa của phường.
+      Trợ cấp chi trả hằng tháng qua bưu điện.
 """
 
 
@@ -203,3 +210,16 @@ async def test_how_long_gets_the_offices_time_not_the_residents_deadline(
     _, reply = await asked(conversation, "đăng ký nghĩa vụ quân sự lần đầu", then)
     expected = msg.not_stated(MILITARY, ("time",), settings.ward_name, settings.ward_hotline)
     assert reply.split("\n[")[0] == f"None\n{expected}"
+
+
+@pytest.mark.parametrize(
+    "then", ["ai được hưởng", "những ai được nhận vậy", "ai duoc huong z", "đối tượng nào ạ"]
+)
+async def test_who_may_apply_gets_the_line_on_who(conversation: Conversation, then: str) -> None:
+    """Who may apply, asked as residents ask it, is the entry's conditions: its line on
+    who, not "no information" nor the whole answer again."""
+    first, reply = await asked(conversation, "xin trợ cấp người khuyết tật", then)
+    assert first.startswith(DISABILITY)
+    assert reply.startswith(DISABILITY)
+    assert "Đối tượng: người khuyết tật nặng" in reply
+    assert "bưu điện" not in reply

@@ -43,7 +43,7 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn nhiều".split()
+    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
 # any allowance or contribution has, naming nothing of its own.
@@ -97,9 +97,12 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
         (
+            # Who may apply ("ai được hưởng", "những ai được nhận", "ai đc làm",
+            # "đối tượng nào") asks them too.
             "conditions",
-            "dieu kien|tieu chuan|tieu chi",
-            r"dieu kien|tieu chuan|tieu chi|doi tuong",
+            "dieu kien|tieu chuan|tieu chi|ai duoc|nhung ai|doi tuong"
+            "|ai dc|ai duoc nhan|ai duoc huong|ai duoc lam",
+            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)",
         ),
     )
 )
@@ -135,7 +138,8 @@ _CONDITION = re.compile(r"\b(?:tu \d+ \w+ tro len)\b")
 # (`_PROCESSING`: "trong thời hạn 3 ngày làm việc", "chậm nhất 5 ngày kể từ ngày nộp hồ
 # sơ", "chậm nhất 5 ngày, trả kết quả").
 _DEADLINE = re.compile(
-    r"\b(?:trong (?:thoi )?han|cham nhat|truoc ngay|han chot|han cuoi|(?:ke|tinh) tu (?:ngay|khi))\b"
+    r"\b(?:trong (?:thoi )?han|cham nhat|truoc ngay|han chot|han cuoi"
+    r"|(?:ke|tinh) tu (?:ngay|khi))\b"
 )
 _PROCESSING = re.compile(
     r"\b(?:ngay lam viec|giai quyet|xu ly|(?:tra|nhan|co|lay) ket qua|tra loi|tiep nhan"
@@ -443,8 +447,9 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it) in
     what `said` (the question, folded) asks: a time, one no word of validity or condition
     claims (`_TERM`, `_CONDITION`), once what it names as how often (`_HOW_OFTEN`) is left
-    out, in a clause naming no deadline the resident keeps (`_DEADLINE`); a validity, a duration such a word claims; a fee, "phí" or an amount no fine or
-    benefit claims (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
+    out, in a clause naming no deadline the resident keeps (`_deadline`); a validity, a
+    duration such a word claims; a fee, "phí" or an amount no fine or benefit claims
+    (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
     clause by clause, each fact of a clause on its own:
     "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
     if aspect == "amount":  # any money named, or a fee ("phí thu theo số trang")
