@@ -165,6 +165,9 @@ FOLLOW_UPS = [
     ("làm lại cccd bị mất", "tốn nhiêu tiền", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("lam lai cccd bi mat", "ton nhieu tien vay", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("làm lại cccd bị mất", "có mất nhiều ngày không", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # The south's "mấy bữa" (bữa: a day) and "chừng nào" (khi nào).
+    ("làm lại cccd bị mất", "mấy bữa thì có", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    ("lam lai cccd bi mat", "chung nao thi co vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
 ]
 
 

@@ -43,7 +43,7 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng".split()
+    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng bữa chừng".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
 # any allowance or contribution has, naming nothing of its own.
@@ -73,9 +73,10 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             "time",
-            # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không".
+            # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không",
+            # "mấy bữa" (bữa: a day), "chừng nào" (khi nào).
             "bao lau|may ngay|bao nhieu ngay|nhieu ngay|may tuan|bao nhieu tuan|thoi gian"
-            "|bao gio|khi nao|lau",
+            "|bao gio|khi nao|lau|may bua|bao nhieu bua|nhieu bua|chung nao",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
         (
