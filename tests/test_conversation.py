@@ -1003,6 +1003,49 @@ async def test_whats_new_about_a_topic_lists_only_its_notices(
     assert reply.numbered_text is not None and "về bảo hiểm y tế" in reply.numbered_text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bhyt có thông báo chưa",
+        "thẻ bhyt đã có thông báo chưa ạ",
+        "đã có lịch phát thẻ bhyt chưa",
+        "co thong bao bao hiem y te chua",
+        "chị ơi bhyt có lịch chưa",
+    ],
+)
+async def test_whether_a_topics_news_is_out_yet_lists_its_notices(
+    conversation: Conversation, text: str
+) -> None:
+    """ "Has the health insurance notice come out yet": before, an FAQ answer about
+    health insurance or "chưa có thông tin"; now what "có gì mới về bhyt" lists."""
+    reply = await one(conversation, text)
+    assert reply.text.startswith("Thông báo mới nhất của UBND Phường 2 về bảo hiểm y tế:")
+    assert [b.action for b in reply.buttons] == [make_action("ann", BHYT_NOTICE)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Naming no topic: a question about that ("tiếp công dân" has a notice, by title).
+        "đã có lịch tiếp công dân chưa",
+        "khi nào có thông báo nhận tiền",
+        # "Có thông báo không" may ask whether one must notify: a question.
+        "tạm trú có thông báo không",
+    ],
+)
+async def test_whether_news_is_out_of_no_topic_is_a_question(
+    ward_engine: Engine, store: Store, ward_settings: Settings, text: str
+) -> None:
+    """Answered as the question it is, as another chat's search for it answers it."""
+    replies = await say(Conversation(ward_engine, store, ward_settings), text)
+    assert all("thông báo mới" not in reply.text for reply in replies), text
+    other = ChatRef(CHAT.channel, "another")
+    asked = await Conversation(ward_engine, store, ward_settings).questions.answer(
+        other, text, None
+    )
+    assert [r.text for r in replies] == [r.text for r in asked]
+
+
 async def test_whats_new_about_a_topic_gives_its_notice_not_its_faq_answer(
     conversation: Conversation,
 ) -> None:

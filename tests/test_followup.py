@@ -165,6 +165,9 @@ FOLLOW_UPS = [
     ("làm lại cccd bị mất", "tốn nhiêu tiền", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("lam lai cccd bi mat", "ton nhieu tien vay", ID_CARD, "Lệ phí: 70.000 đồng"),
     ("làm lại cccd bị mất", "có mất nhiều ngày không", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # The south's "mấy bữa" (bữa: a day) and "chừng nào" (khi nào).
+    ("làm lại cccd bị mất", "mấy bữa thì có", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    ("lam lai cccd bi mat", "chung nao thi co vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
 ]
 
 
@@ -324,6 +327,31 @@ def test_a_line_naming_a_wait_and_how_often_answers_how_long(line: str) -> None:
     entry = FaqEntry("x", "Thủ tục X?", f"Nộp hồ sơ tại phường.\n{line}\n")
     found = excerpt(entry, "mất bao lâu?")
     assert found is not None and found.lines == (line,), found
+
+
+@pytest.mark.parametrize(
+    ("line", "a_wait"),
+    [
+        # A deadline the resident keeps: no time the office takes.
+        ("Cha mẹ đăng ký cho con trong thời hạn 60 ngày kể từ ngày sinh.", False),
+        ("Nam đủ 17 tuổi đăng ký chậm nhất 30 ngày trước ngày nhập học.", False),
+        ("Người thân khai báo trong 15 ngày kể từ khi người đó mất.", False),
+        ("Hạn chót nộp hồ sơ: 20 ngày sau khi có thông báo.", False),
+        ("Cha me dang ky trong thoi han 60 ngay ke tu ngay sinh.", False),
+        # A deadline of the office's: the wait the resident asks about.
+        ("Trong thời hạn 3 ngày làm việc kể từ ngày nhận đủ hồ sơ, phường trả kết quả.", True),
+        ("Chậm nhất 5 ngày kể từ ngày nộp, cán bộ trả lời bằng văn bản.", True),
+        ("Giấy được cấp trong thời hạn 10 ngày.", True),
+    ],
+)
+def test_a_deadline_the_resident_keeps_is_no_answer_to_how_long(line: str, a_wait: bool) -> None:
+    """ "Mất bao lâu?", "bao lâu thì có" ask how long the office takes: a line giving the
+    resident's own deadline ("trong thời hạn 60 ngày kể từ ngày sinh", "chậm nhất") is no
+    answer; one naming the office's work within its time limit is."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Nộp hồ sơ tại phường.\n{line}\n")
+    for then in ("mất bao lâu?", "bao lâu thì có", "mấy ngày thì lấy được", "bao lau thi co"):
+        found = excerpt(entry, then)
+        assert (found is not None and found.lines == (line,)) is a_wait, (then, found)
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,9 @@ HOUSING_WHO = "Gia đình như thế nào thì được hỗ trợ sửa nhà?"
 COPIES = "Sao y giấy tờ ở phường cần mang gì?"
 BUILDING_FEE = "Phí cấp giấy phép xây dựng nhà ở là bao nhiêu?"
 LIBRARY = "Thư viện phường mở cửa giờ nào?"
+DEATH = "Đăng ký khai tử cho người thân thế nào?"
+MILITARY = "Đăng ký nghĩa vụ quân sự lần đầu thế nào?"
+DISABILITY = "Xin trợ cấp cho người khuyết tật thế nào?"
 FAQ = f"""\
 topics:
   - id: kinh-doanh
@@ -85,6 +88,23 @@ faq:
       Mở cửa từ thứ hai đến thứ sáu, sáng 8 giờ, chiều 14 giờ.
       Thứ bảy chỉ mở buổi sáng, chủ nhật nghỉ.
       Mượn sách cần có thẻ bạn đọc.
+  - id: khai-tu
+    question: {DEATH}
+    answer: |
+      Người thân đăng ký khai tử trong thời hạn 15 ngày kể từ ngày người đó mất.
+      Mang giấy báo tử và giấy tờ tùy thân đến bộ phận một cửa.
+      Trích lục khai tử được trả trong ngày.
+  - id: nghia-vu-quan-su
+    question: {MILITARY}
+    answer: |
+      Nam đủ 17 tuổi đăng ký tại Ban Chỉ huy quân sự phường, chậm nhất trước ngày 30 tháng 4.
+      Mang theo căn cước và giấy khai sinh.
+  - id: tro-cap-khuyet-tat
+    question: {DISABILITY}
+    answer: |
+      Đối tượng: người khuyết tật nặng và đặc biệt nặng, có giấy xác nhận mức độ khuyết tật.
+      Nộp tờ khai tại bộ phận một cửa của phường.
+      Trợ cấp chi trả hằng tháng qua bưu điện.
 """
 
 
@@ -171,3 +191,35 @@ async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(
     assert reply.startswith(LIBRARY)
     assert "Thứ bảy chỉ mở buổi sáng" in reply
     assert "thứ hai đến thứ sáu" not in reply
+
+
+@pytest.mark.parametrize(
+    "then", ["mất bao lâu", "bao lâu thì có", "mấy ngày thì lấy được", "mat may ngay vay"]
+)
+async def test_how_long_gets_the_offices_time_not_the_residents_deadline(
+    conversation: Conversation, settings: Settings, then: str
+) -> None:
+    """ "Bao lâu thì có" asks how long the office takes: the line saying it is done the same
+    day, never the deadline for registering ("trong thời hạn 15 ngày kể từ ngày..."); an
+    entry naming only a deadline is said not to state the time, with whom to call."""
+    first, reply = await asked(conversation, "đăng ký khai tử cho người thân", then)
+    assert first.startswith(DEATH)
+    assert reply.startswith(DEATH)
+    assert "trả trong ngày" in reply
+    assert "15 ngày" not in reply
+    _, reply = await asked(conversation, "đăng ký nghĩa vụ quân sự lần đầu", then)
+    expected = msg.not_stated(MILITARY, ("time",), settings.ward_name, settings.ward_hotline)
+    assert reply.split("\n[")[0] == f"None\n{expected}"
+
+
+@pytest.mark.parametrize(
+    "then", ["ai được hưởng", "những ai được nhận vậy", "ai duoc huong z", "đối tượng nào ạ"]
+)
+async def test_who_may_apply_gets_the_line_on_who(conversation: Conversation, then: str) -> None:
+    """Who may apply, asked as residents ask it, is the entry's conditions: its line on
+    who, not "no information" nor the whole answer again."""
+    first, reply = await asked(conversation, "xin trợ cấp người khuyết tật", then)
+    assert first.startswith(DISABILITY)
+    assert reply.startswith(DISABILITY)
+    assert "Đối tượng: người khuyết tật nặng" in reply
+    assert "bưu điện" not in reply

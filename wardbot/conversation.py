@@ -40,7 +40,7 @@ from wardbot.intents import (
     declines_staff_offer,
     parse_intent,
 )
-from wardbot.models import Announcement, FaqEntry
+from wardbot.models import Announcement, FaqEntry, Topic
 from wardbot.news import LATEST_LISTED
 from wardbot.notices import tag_topics
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
@@ -583,9 +583,10 @@ class Conversation:
                 return [await self.subscriptions.topics_reply(chat)]
             case "mysubs":
                 return [await self.subscriptions.mysubs_reply(chat)]
-            case "latest" if intent.arg:  # "có gì mới về bhyt không": its notices
+            case "latest" if intent.arg and (intent.explicit or self._topics_of(intent.arg)):
+                # "có gì mới về bhyt không", "bhyt có thông báo chưa": its notices
                 return await self._news_about(chat, intent.arg, text, typing, sender)
-            case "latest":
+            case "latest" if not intent.arg:
                 return [self._latest_reply(self.engine.latest())]
             case "why_no_alerts":  # "sao không thấy gửi tin gì": what it follows, and when
                 return [await self.subscriptions.alerts_status(chat)]
@@ -706,12 +707,7 @@ class Conversation:
         """The newest current notices on `subject` (wardbot.news), as /latest lists them;
         with none, one line saying so, and the message answered as a question (an FAQ
         entry on the subject may still help)."""
-        corpus = self.engine.corpus
-        topic = self.engine.find_topic(subject)
-        topics = [topic] if topic is not None else []
-        if not topics:  # "mức đóng bhyt": the topics of the keywords in it
-            tagged = tag_topics(subject, corpus.topics)
-            topics = [t for t in corpus.topics if t.id in tagged]
+        topics = self._topics_of(subject)
         notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
         # Quoted back with its accents where the ward's texts make them plain ("cat dien").
         about = topics[0].name if len(topics) == 1 else self.engine.accented(subject) or subject
@@ -719,6 +715,16 @@ class Conversation:
             return [self._latest_reply(notices[:LATEST_LISTED], about)]
         none = Reply(msg.latest(self.settings.ward_name, [], about), keeps_choices=True)
         return [none, *await self.questions.answer(chat, text, typing, sender=sender)]
+
+    def _topics_of(self, subject: str) -> list[Topic]:
+        """The topics `subject` names: one by its id, name or a keyword, else those of the
+        keywords in it ("mức đóng bhyt", "phát thẻ bhyt")."""
+        corpus = self.engine.corpus
+        topic = self.engine.find_topic(subject)
+        if topic is not None:
+            return [topic]
+        tagged = tag_topics(subject, corpus.topics)
+        return [t for t in corpus.topics if t.id in tagged]
 
     def _latest_reply(self, notices: Sequence[Announcement], about: str = "") -> Reply:
         """/latest's list of `notices` (`about`: all on that subject), each a button."""

@@ -43,7 +43,7 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn nhiều".split()
+    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng bữa chừng".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
 # any allowance or contribution has, naming nothing of its own.
@@ -73,9 +73,10 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         (
             "time",
-            # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không".
+            # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không",
+            # "mấy bữa" (bữa: a day), "chừng nào" (khi nào).
             "bao lau|may ngay|bao nhieu ngay|nhieu ngay|may tuan|bao nhieu tuan|thoi gian"
-            "|bao gio|khi nao|lau",
+            "|bao gio|khi nao|lau|may bua|bao nhieu bua|nhieu bua|chung nao",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
         (
@@ -97,9 +98,12 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
         (
+            # Who may apply ("ai được hưởng", "những ai được nhận", "ai đc làm",
+            # "đối tượng nào") asks them too.
             "conditions",
-            "dieu kien|tieu chuan|tieu chi",
-            r"dieu kien|tieu chuan|tieu chi|doi tuong",
+            "dieu kien|tieu chuan|tieu chi|ai duoc|nhung ai|doi tuong"
+            "|ai dc|ai duoc nhan|ai duoc huong|ai duoc lam",
+            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)",
         ),
     )
 )
@@ -128,6 +132,21 @@ _TERM = re.compile(
 )
 # How long something must last first ("từ 30 ngày trở lên": a condition): no wait either.
 _CONDITION = re.compile(r"\b(?:tu \d+ \w+ tro len)\b")
+# A deadline the resident must keep ("đăng ký trong thời hạn 60 ngày kể từ ngày sinh",
+# "chậm nhất 30 ngày", "trước ngày 15/12", "hạn chót"), folded: the durations of a
+# clause naming one are no time the office takes, which "mất bao lâu?" asks; unless the
+# clause (or its line's label: "Hạn chót: 20 ngày") names the office's work too
+# (`_PROCESSING`: "trong thời hạn 3 ngày làm việc", "chậm nhất 5 ngày kể từ ngày nộp hồ
+# sơ", "chậm nhất 5 ngày, trả kết quả").
+_DEADLINE = re.compile(
+    r"\b(?:trong (?:thoi )?han|cham nhat|truoc ngay|han chot|han cuoi"
+    r"|(?:ke|tinh) tu (?:ngay|khi))\b"
+)
+_PROCESSING = re.compile(
+    r"\b(?:ngay lam viec|giai quyet|xu ly|(?:tra|nhan|co|lay) ket qua|tra loi|tiep nhan"
+    r"|nhan (?:du )?ho so|ho so hop le|(?:duoc )?cap"
+    r"|(?:ke|tinh) tu (?:ngay|khi) (?:nop|nhan|tiep nhan|dong))\b"
+)
 # What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
 # 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
 # amount or "tiền", never "phí" ("người được trợ cấp không phải nộp lệ phí" names a fee).
@@ -431,8 +450,9 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it) in
     what `said` (the question, folded) asks: a time, one no word of validity or condition
     claims (`_TERM`, `_CONDITION`), once what it names as how often (`_HOW_OFTEN`) is left
-    out; a validity, a duration such a word claims; a fee, "phí" or an amount no fine or
-    benefit claims (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
+    out, in a clause naming no deadline the resident keeps (`_deadline`); a validity, a
+    duration such a word claims; a fee, "phí" or an amount no fine or benefit claims
+    (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
     clause by clause, each fact of a clause on its own:
     "cấp trong 7 ngày và có giá trị 5 năm" says both a time and a validity."""
     if aspect == "amount":  # any money named, or a fee ("phí thu theo số trang")
@@ -443,11 +463,14 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
         return bool(says.search(_words(line, folded=True)))
     accented = _words(line, folded=False) != _words(line, folded=True)
     how_often = _HOW_OFTEN if accented else _HOW_OFTEN_FOLDED
+    label = _label(line)
     for typed, folded in _clauses(line):
         if aspect == "place":
             if not all(_mentions(_place_words(typed, accented=accented), says, _POSTED)):
                 return True
         elif aspect == "time":
+            if _deadline(f"{label} {folded}"):
+                continue  # "trong thời hạn 60 ngày kể từ ngày sinh": the resident's deadline
             clause = " ".join(fold(how_often.sub(" ", typed)).split())
             if not all(_mentions(clause, says, _TERM)):
                 return True
@@ -457,6 +480,23 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
         elif not all(_mentions(folded, says, _NOT_PAID, claimable=_AMOUNT, said=said)):
             return True
     return False
+
+
+def _label(line: str) -> str:
+    """The label a line opens with, folded ("Hạn chót nộp hồ sơ: 20 ngày": "han chot nop ho
+    so"), which tells what each clause after it is; "" when it has none."""
+    head, colon, _ = line.partition(":")
+    words = _words(head, folded=True)
+    return words if colon and 0 < len(words.split()) <= _LABEL_WORDS else ""
+
+
+_LABEL_WORDS = 6
+
+
+def _deadline(said: str) -> bool:
+    """Whether `said` (a clause and its line's label, folded) names a deadline the resident
+    keeps and none of the office's work (`_DEADLINE`, `_PROCESSING`)."""
+    return _DEADLINE.search(said) is not None and _PROCESSING.search(said) is None
 
 
 # "Tại" and "nơi" as typed: "Bộ Tài chính", "như đã nói" fold to them but name no place.

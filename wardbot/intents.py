@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.complaints import complains
-from wardbot.news import ASKED, subject_asked
+from wardbot.news import ASKED, subject_asked, topic_news_asked
 from wardbot.small_talk import ASKING, passes_on, small_talk, spelt_out, without_laughter
 from wardbot.text import REGIONAL_PARTICLES, UNITS, fold
 
@@ -383,7 +383,9 @@ class Intent:
     may want to follow besides the answer.
 
     `explicit`: the words clearly ask about alerts ("nhận tin", "theo dõi tin"), so an
-    unknown topic deserves an answer about topics; otherwise the topic must be exact.
+    unknown topic deserves an answer about topics; otherwise the topic must be exact. For
+    'latest' of a subject, False: news only when the subject names a topic, else a question
+    ("bhyt có thông báo chưa", "có lịch tiếp dân chưa").
     """
 
     kind: str
@@ -620,7 +622,8 @@ def parse_intent(text: str) -> Intent:
     phone number asked: "sđt phường là gì"), 'address' (where the ward office is: "phường
     ở đâu"), 'office_phone' (another office's number: "sđt công an phường", `arg` that
     office as typed), 'why_no_alerts' (why no alert came: "sao không thấy gửi tin gì"),
-    'latest' (/latest; what is new about a subject: `arg` it, as typed, see wardbot.news),
+    'latest' (/latest; what is new about a subject: `arg` it, as typed, see wardbot.news;
+    not `explicit` when asked whether it is out yet),
     'empty', 'phone' (a phone
     number sent alone: `arg` it, as typed), 'number' (a bare number: a choice from a list,
     when none is on screen), 'unknown_command', 'complaint'
@@ -670,6 +673,9 @@ def parse_intent(text: str) -> Intent:
         return subscription
     if (subject := subject_asked(said, original)) is not None:
         return Intent("latest", subject)  # "có gì mới về bhyt không": its notices
+    if subject := topic_news_asked(said, original):
+        # "bhyt có thông báo chưa": its notices if it names a topic, else a question.
+        return Intent("latest", subject, explicit=False)
     return Intent("complaint") if complains(text) else Intent("question")
 
 

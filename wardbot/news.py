@@ -21,10 +21,10 @@ LATEST_LISTED = 5  # notices /latest lists, newest first, and "có gì mới v�
 
 # Asked at the end of "có gì mới không", as the south says it too ("hông", "hông ta"), and
 # whom it is asked of ("... không anh", "... chưa em", "... hông chị").
-ASKED = (
-    r"(?: khong| ko| k| hong| hok| chua)(?: ta| ha| vay)?"
-    r"(?: (?:anh|em|chi|ad|admin|ban|bot|a|ha|vay|nhi|nha|nhe))*"
-)
+_WHOM = r"(?: (?:anh|em|chi|ad|admin|ban|bot|a|ha|vay|nhi|nha|nhe))*"
+ASKED = rf"(?: khong| ko| k| hong| hok| chua)(?: ta| ha| vay)?{_WHOM}"
+# "... chưa": whether it has come out yet.
+_YET = rf" chua(?: ta| ha| vay)?{_WHOM}"
 _NEWS = r"(?:tin|tin tuc|thong bao|ban tin)"
 _NEW = r"(?:moi nhat|moi|gan day|gan nhat)"
 # When: "dạo này", "gần đây" ... before or after the subject, no part of it.
@@ -60,6 +60,19 @@ _ASKING_NEWS = tuple(
         rf"{_SHOW}{_NEWS} {_ABOUT} {_SUBJECT} (?:moi nhat|gan day|gan nhat)",
     )
 )
+# Asked more loosely, news of a subject only when it names a topic (the caller's to tell):
+# "bhyt (đã) có thông báo chưa", "học bổng có lịch chưa", "(đã) có lịch phát thẻ bhyt
+# chưa", "có thông báo học bổng chưa". Naming no topic ("có lịch tiếp dân chưa", "có
+# thông báo nhận tiền chưa"), or with "không" ("lưu trú có thông báo không": must one
+# tell?), they are questions.
+_SCHEDULE = rf"(?:{_NEWS}|lich)(?: {_NEW})?"
+_ASKING_TOPIC_NEWS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        rf"{_OPENING}(?:ve )?{_SUBJECT}{_WHEN} (?:da )?co {_SCHEDULE}{_YET}",
+        rf"{_OPENING}(?:da )?co {_SCHEDULE} {_SUBJECT}{_WHEN}{_YET}",
+    )
+)
 # Words naming the ward itself, or no one: "phường mình", "bên xã", "ubnd phường 2" are
 # no subject (what is new there is all /latest lists).
 _NO_SUBJECT = frozenset(
@@ -81,7 +94,18 @@ def subject_asked(said: str, original: Sequence[str]) -> str | None:
     """When `said` (folded words, politeness stripped) asks what is new: the subject it
     names, as typed in `original`, or "" (none: "phường mình có gì mới không"); None when
     it asks no such thing, or asks more of it ("học bổng nào có gì mới")."""
-    match = next(filter(None, (pattern.fullmatch(said) for pattern in _ASKING_NEWS)), None)
+    return _subject(said, original, _ASKING_NEWS)
+
+
+def topic_news_asked(said: str, original: Sequence[str]) -> str | None:
+    """When `said` (as `subject_asked` reads it) asks whether news of a subject is out yet
+    ("bhyt có thông báo chưa", "đã có lịch phát thẻ bhyt chưa"): the subject, as typed;
+    news asked only if it names a topic, else a question. None when not so asked."""
+    return _subject(said, original, _ASKING_TOPIC_NEWS) or None
+
+
+def _subject(said: str, original: Sequence[str], asking: Sequence[re.Pattern[str]]) -> str | None:
+    match = next(filter(None, (pattern.fullmatch(said) for pattern in asking)), None)
     if match is None:
         return None
     subject = match.group("subject")
