@@ -354,6 +354,27 @@ async def test_subscribe_then_mysubs_then_forget(api: FakeBotApi, store: Store) 
 # --- buttons ------------------------------------------------------------------------------
 
 
+async def test_a_mistyped_unfollow_all_asks_with_a_button_that_stops_every_alert(
+    api: FakeBotApi, store: Store
+) -> None:
+    """ "/nollow all" stopped every alert on a guess: now a question with one button,
+    which stops them (the question becomes the answer)."""
+    chat = ChatRef("telegram", str(ALICE))
+    await store.subscribe(chat, "bhyt")
+    await store.subscribe(chat, "cu-tru")
+    (asked,) = await api.say(ALICE, "/nollow all")
+    assert shown(asked).startswith("Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)?")
+    assert "bấm nút bên dưới" in shown(asked)
+    assert asked.buttons == [("✅ Đúng, ngừng nhận mọi tin", "dropall")]
+    assert await store.subscriptions_of(chat) == ["bhyt", "cu-tru"]
+    mark = len(api.calls)
+    api.press(ALICE, "dropall", message=asked)
+    await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+    (edit,) = api.of("editMessageText", since=mark)
+    assert shown(edit) == msg.unsubscribed_all(2)
+    assert await store.subscriptions_of(chat) == []
+
+
 async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
     api: FakeBotApi, store: Store
 ) -> None:

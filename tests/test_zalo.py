@@ -388,6 +388,27 @@ async def test_an_unknown_topic_offers_only_the_topics_not_followed_yet_once_eac
     assert done.text.startswith(msg.subscribed(WARD_NAME, "Cư trú"))
 
 
+async def test_a_mistyped_unfollow_all_asks_and_1_or_yes_stops_every_alert(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """ "/nollow all" stopped every alert on a guess. On Zalo, with no buttons, the
+    question says to answer "có" or 1, its one numbered line; either stops them."""
+    chat = ChatRef("zalo", ALICE)
+    for text in ("/nollow all", "/unsubcribe het"):
+        await store.subscribe(chat, "bhyt")
+        await store.subscribe(chat, "cu-tru")
+        (asked,) = await api.say(ALICE, text)
+        assert asked.text.startswith(
+            "Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)? Nếu đúng, anh/chị trả lời "
+            "“có” (hoặc nhắn 1)."
+        )
+        assert menu(asked) == ["1. ✅ Đúng, ngừng nhận mọi tin"]
+        assert await store.subscriptions_of(chat) == ["bhyt", "cu-tru"]
+        (stopped,) = await api.say(ALICE, "1" if text == "/nollow all" else "có")
+        assert stopped.text.startswith(msg.unsubscribed_all(2))
+        assert await store.subscriptions_of(chat) == []
+
+
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
     assert reply.text.startswith(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))

@@ -107,6 +107,10 @@ class ChatMemory:
         # (the offer's notice: the resident's consent): an offer within NOTICE_SEEN_WITHIN
         # says so in a line. In memory: a restart shows it in full again.
         self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
+        # Per chat, a removal the reply to its latest message asked about ("Ý anh/chị là
+        # /unsubscribe all?", a mistyped command's guess): the action that does it, and
+        # (in a group) whom it asked. "Có" typed next does it, as its button does.
+        self._confirming: LastPerChat[tuple[str, str | None]] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: everything kept about the chat (its latest question, its subject, a
@@ -123,6 +127,7 @@ class ChatMemory:
             self._staff_offered,
             self._greeted,
             self._notice_shown,
+            self._confirming,
         ):
             kept.drop(key)
 
@@ -199,6 +204,19 @@ class ChatMemory:
             return False
         welcomed = self._welcomed(chat, sender)
         return welcomed is None or asked[2] >= welcomed
+
+    def confirming(self, chat: ChatRef, action: str, sender: str | None) -> None:
+        """The reply to the chat's (in a group, `sender`'s) latest message asked whether
+        to do `action`, a removal: see `take_confirming`."""
+        self._confirming.set((chat.channel, chat.chat_id), (action, sender))
+
+    def take_confirming(self, chat: ChatRef, sender: str | None) -> str | None:
+        """The removal asked about in reply to the chat's previous message (`confirming`),
+        for this message only, and (in a group) only when `sender` was asked; else None."""
+        kept = self._confirming.pop((chat.channel, chat.chat_id))
+        if kept is None or (not chat.private and kept[1] != sender):
+            return None
+        return kept[0]
 
     def take_staff_offer(self, chat: ChatRef) -> str | None:
         """How the reply to the chat's previous message offered to pass its question to

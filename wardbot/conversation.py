@@ -171,6 +171,8 @@ class Conversation:
         text = _clean(text).strip()
         # Whether the reply before offered to pass a question to staff: for this one only.
         staff_offered = self.memory.take_staff_offer(chat)
+        # Whether it asked whether to stop alerts (a mistyped command's guess): likewise.
+        confirming = self.memory.take_confirming(chat, sender)
         if forwarded:
             return await self.forwards.reply(
                 chat,
@@ -189,6 +191,10 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
+        if confirming is not None and intent.kind == "yes":  # "có" to "Ý anh/chị là ...?"
+            return await self._act(chat, confirming, sender)
+        if confirming is not None and declines_staff_offer(text):  # "không", "thôi khỏi"
+            return [Reply(msg.unsubscribe_declined())]
         # "không cần đâu" under the offer: heard (its button still works if they change
         # their mind), not asked as a question nor taken for "the answer missed".
         if staff_offered in (STAFF_OFFERED, STAFF_OFFER_REMINDED) and declines_staff_offer(text):
@@ -352,6 +358,7 @@ class Conversation:
         `sender` is who pressed it, as in `handle_text`."""
         # "Có" answers an offer only as the next message: a choice made is one.
         self.memory.take_staff_offer(chat)
+        self.memory.take_confirming(chat, sender)
         return self._noting_staff_offer(chat, await self._act(chat, action, sender))
 
     async def follow_picked(
@@ -609,6 +616,12 @@ class Conversation:
                 replies = await self.subscriptions.subscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
+            case "unsubscribe" if intent.guessed and intent.arg and manages:
+                # "/nollow all": asked whether /unsubscribe all is meant, never done on a guess
+                asked, action = await self.subscriptions.guessed(chat, intent, intent.guessed)
+                if action is not None:
+                    self.memory.confirming(chat, action, sender)
+                return [asked]
             case "unsubscribe":
                 replies = await self.subscriptions.unsubscribe(chat, intent, manages)
                 if replies is not None:

@@ -391,6 +391,9 @@ class Intent:
     explicit: bool = True
     # "hủy bhyt": stopping only a topic the chat follows, named exactly; else a question.
     followed_only: bool = False
+    # The command's name as typed, when it was mistyped and guessed ("/nollow all":
+    # /unsubscribe all); a guess that would stop alerts is asked about, never done.
+    guessed: str = ""
 
 
 def topic_key(text: str) -> str:
@@ -784,6 +787,7 @@ def _command(text: str) -> Intent | None:
         return None
     spaced, typed, rest = match.group(1), match.group(2), match.group(3) or ""
     name, arg = typed.lower(), " ".join(rest.split())
+    guessed = "" if name in COMMAND_NAMES or name in _COMMAND_ALIASES else "/" + typed
     name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
         return None if spaced else Intent("unknown_command", "/" + typed)
@@ -791,7 +795,9 @@ def _command(text: str) -> Intent | None:
         arg = "all"
     if name == "hoicanbo":
         return Intent("staff", " ".join(rest.split(" ")).strip())
-    return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+    if name == "unsubscribe":
+        return Intent(name, arg, guessed=guessed)
+    return Intent(name, arg if name == "subscribe" else "")
 
 
 # A Vietnamese phone number: a mobile's 0 and nine digits, a landline's 02 and nine more;
