@@ -1427,7 +1427,9 @@ async def test_a_c_before_another_word_than_on_is_not_thanked_for(
         ("ok", msg.acknowledged()),
         ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
         ("👍", msg.liked()),
-        ("😀😀😀", msg.liked()),
+        ("😊😊😊", msg.liked()),
+        ("❤️", msg.liked()),
+        ("🌹🌹", msg.liked()),
         ("🙏", msg.thanks()),
         ("hihi", msg.acknowledged()),
         ("haha ok ạ", msg.acknowledged()),
@@ -1512,6 +1514,31 @@ async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
     assert reply.text == said and reply.buttons == ()
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)  # not logged as an unanswered question
+
+
+@pytest.mark.parametrize("emoji", ["😂", "🇻🇳", "😅😅", "🎉"])
+async def test_an_emoji_saying_neither_thanks_nor_ok_is_not_thanked_for(
+    conversation: Conversation, emoji: str
+) -> None:
+    """ "😂", "🇻🇳" were taken as thanks ("em cảm ơn anh/chị"). Sent first, they get the
+    line saying how to ask; under an answer, a short neutral line."""
+    first = await one(conversation, emoji)
+    assert first.text == msg.ask_what(EXAMPLE)
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    under = await one(conversation, emoji)
+    assert under.text == msg.emoji_seen() and "cảm ơn" not in under.text
+
+
+async def test_a_thumbs_up_thanks_once_for_each_answer(conversation: Conversation) -> None:
+    """ "👍" then "🙏" under one answer: one friendly line, then nothing (a line for each
+    was chatter); under the next answer, the line again. Typed thanks always get theirs."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, "👍")).text == msg.liked()
+    assert await conversation.handle_text(CHAT, "🙏") == []
+    assert await conversation.handle_text(CHAT, "👍🏻") == []
+    assert (await one(conversation, "cảm ơn ạ")).text == msg.thanks()
+    await one(conversation, "đăng ký tạm trú cần giấy tờ gì")
+    assert (await one(conversation, "🙏")).text == msg.thanks()
 
 
 @pytest.mark.parametrize(

@@ -111,6 +111,9 @@ class ChatMemory:
         # /unsubscribe all?", a mistyped command's guess): the action that does it, and
         # (in a group) whom it asked. "Có" typed next does it, as its button does.
         self._confirming: LastPerChat[tuple[str, str | None]] = LastPerChat(ASKED_KEPT)
+        # Per chat, the answer (when it was given, and in a group to whom) an emoji alone or
+        # a sticker already thanked for: one friendly line each, not one per sticker.
+        self._thanked: LastPerChat[tuple[float, str | None]] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: everything kept about the chat (its latest question, its subject, a
@@ -128,6 +131,7 @@ class ChatMemory:
             self._greeted,
             self._notice_shown,
             self._confirming,
+            self._thanked,
         ):
             kept.drop(key)
 
@@ -217,6 +221,19 @@ class ChatMemory:
         if kept is None or (not chat.private and kept[1] != sender):
             return None
         return kept[0]
+
+    def thanked_before(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the answer the chat (in a group, `sender`) was given last was thanked
+        for by an emoji alone or a sticker already; if not, it is now."""
+        key = (chat.channel, chat.chat_id)
+        context = self._context.get(key, None)
+        if context is None:
+            return False
+        answer = (context[1], None if chat.private else sender)
+        if self._thanked.get(key, None) == answer:
+            return True
+        self._thanked.set(key, answer)
+        return False
 
     def take_staff_offer(self, chat: ChatRef) -> str | None:
         """How the reply to the chat's previous message offered to pass its question to

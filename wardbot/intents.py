@@ -607,14 +607,17 @@ def named_words(text: str) -> str:
 _DISPLEASED = frozenset("👎🙁☹😒😑😡😠🤬😤💢👿")
 _SAD = frozenset("😢😭😞😔😥😩😫😿💔🥺😪😓😟")
 _PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
-# ...and thanks, hands joined.
+# ...and thanks, hands joined; and what clearly says ok or thanks: a thumbs-up, a heart, a
+# flower, a smile. Not any emoji: "😂", "😅", "🇻🇳" thank for nothing.
 _THANKING = frozenset("🙏")
-EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanked for
+_FRIENDLY = frozenset("👍👌🆗✅✔🤝👏❤♥🧡💛💚💙💜🤍💖💗💕💞💓😍🥰😘🤗😊☺🙂🌹💐🌷🌸🌺")
+EMOJI = "emoji"  # the `arg` of small talk that is an emoji alone ("👍", "🙏", "😂")
 
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
+    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'emoji' (an emoji alone
+    saying neither thanks nor an ok: "😂"), 'bye', 'wish' ("chúc mừng năm
     mới"), 'praise' ("hay quá"), 'welcome' ("không có chi"), 'upset' (a displeased or sad
     emoji alone: `arg` 'angry' or 'sad'), 'opener' (asking to ask: "cho em hỏi", the
     question still to come), 'yes' ("có", "đúng rồi"), 'huh' ("hả?", "gì vậy": puzzled),
@@ -636,9 +639,10 @@ def parse_intent(text: str) -> Intent:
     words = [fold(w) for w in original]
     if not words:
         # "👍", "😊": an emoji alone answers or closes a turn, like "ok" (and is thanked
-        # for); "🙏" thanks. But "👎", "😡" say the resident is displeased (under an answer:
-        # it missed, as "sai rồi" says; on Zalo, with no button for it), "😢" sad, and
-        # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        # for); "🙏" thanks; another ("😂", "🇻🇳") says neither, and is no yes. But "👎",
+        # "😡" say the resident is displeased (under an answer: it missed, as "sai rồi"
+        # says; on Zalo, with no button for it), "😢" sad, and "🤔", "❓" that the
+        # resident is lost: "Dạ vâng ạ" to them would brush them off.
         if any(ch in _DISPLEASED for ch in text):
             return Intent("upset", "angry")
         if any(ch in _SAD for ch in text):
@@ -646,9 +650,11 @@ def parse_intent(text: str) -> Intent:
         if any(ch in _PUZZLED for ch in text):
             return Intent("huh")
         if any(ch in _THANKING for ch in text):
-            return Intent("thanks")
-        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("thanks", EMOJI)
+        if any(ch in _FRIENDLY for ch in text):
             return Intent("ack", EMOJI)
+        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("emoji", EMOJI)  # "😂", "🇻🇳": neither thanks nor an ok
         return Intent("empty")
     if number := phone_number(words):  # "0909 123 456": to be called back
         return Intent("phone", number)

@@ -210,6 +210,7 @@ from wardbot.messages.residents import commands as commands
 from wardbot.messages.residents import complaint_heard as complaint_heard
 from wardbot.messages.residents import content_hidden as content_hidden
 from wardbot.messages.residents import dated_notice as dated_notice
+from wardbot.messages.residents import emoji_seen as emoji_seen
 from wardbot.messages.residents import error as error
 from wardbot.messages.residents import expired_note as expired_note
 from wardbot.messages.residents import faq_source as faq_source
