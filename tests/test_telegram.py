@@ -642,7 +642,8 @@ async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
     api: FakeBotApi, store: Store
 ) -> None:
     """Telegram says which emoji a sticker stands for: 👍 under an answer thanks for it,
-    as "👍" typed does; a sticker standing for no emoji still asks to type."""
+    as "👍" typed does, once (another under the same answer gets nothing); a sticker
+    standing for no emoji thanks for the next answer too, never asked to type."""
     (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
     assert shown(answer).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
     mark = len(api.calls)
@@ -650,9 +651,14 @@ async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
     (thanked,) = await api.replies(ALICE, since=mark)
     assert shown(thanked) == msg.liked()
     mark = len(api.calls)
+    api.send_sticker(ALICE)
+    await api.say(ALICE, "đăng ký tạm trú cần giấy tờ gì")
+    (again,) = api.sent(ALICE, since=mark)  # the answer alone
+    assert shown(again).startswith("Đăng ký tạm trú")
+    mark = len(api.calls)
     api.send_sticker(ALICE, emoji=None)
-    (please,) = await api.replies(ALICE, since=mark)
-    assert shown(please) == msg.please_type(EXAMPLE)
+    (plain,) = await api.replies(ALICE, since=mark)
+    assert shown(plain) == msg.liked()
 
 
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(
