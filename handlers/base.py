@@ -721,18 +721,30 @@ class Answerer:
             await self._guarded(chat, send, _given(replies), sent_at)
 
     async def unread(
-        self, chat: ChatRef, send: Send, *, voice: bool = False, sent_at: float | None = None
+        self,
+        chat: ChatRef,
+        send: Send,
+        *,
+        voice: bool = False,
+        sticker: bool = False,
+        sender: str | None = None,
+        sent_at: float | None = None,
     ) -> None:
         """Answer a message the bot cannot read (a sticker, a photo alone, a location, a
         file, a kind the platform added since) with a line saying what it reads
         (`Conversation.attachment_note`), in the chat's turn; the list on screen stays.
         Silence would look like a bot that is down; but several sent together (photos of a
         form's pages, a burst of stickers: Zalo makes each a message) to a private chat get
-        the line once, as a Telegram album does, not once for each."""
+        the line once, as a Telegram album does, not once for each. A `sticker` from
+        `sender` right after an answer thanks for it, once: never asked to type."""
 
         async def note() -> list[Reply]:
             self._asked.drop(chat.chat_id)  # a question after it is no copy of one before
-            said = await self.conversation.attachment_note(chat, typed=False, voice=voice)
+            said = await self.conversation.attachment_note(
+                chat, typed=False, voice=voice, sticker=sticker, sender=sender
+            )
+            if not said:  # a sticker after the one that thanked for the same answer
+                return []
             at = self.now() if sent_at is None else sent_at
             told, then = self._unread.get(chat.chat_id, ("", -math.inf))
             self._unread.set(chat.chat_id, (said, at))

@@ -880,8 +880,10 @@ class TelegramChannel:
             if emoji and self.conversation.reads_sticker(ref, emoji, user):
                 await self.answerer.text(ref, emoji, sender, sender=user, sent_at=sent_at)
                 return
-            voice = message.voice is not None
-            await self.answerer.unread(ref, sender, voice=voice, sent_at=sent_at)
+            voice, sticker = message.voice is not None, message.sticker is not None
+            await self.answerer.unread(
+                ref, sender, voice=voice, sticker=sticker, sender=user, sent_at=sent_at
+            )
 
     async def _note_topic(self, chat: ChatRef) -> None:
         """A group wrote to the bot from a forum topic: where its alerts may go when both

@@ -91,6 +91,9 @@ HIDDEN_EVENT = "message.unsupported.received"  # Zalo withheld the content
 # A voice message (its `voice_url`, a .aac file): residents who find typing hard send
 # one, and silence would look like a bot that is down.
 VOICE_EVENT = "message.voice.received"
+# A sticker (Zalo says only which picture, not what it stands for): right after an
+# answer, thanks for it.
+STICKER_EVENT = "message.sticker.received"
 # A sticker, a message of any other kind ("message.location.received", a file, one Zalo adds later):
 # answered with what the bot reads, as the Zalo OA channel does. Other events go unread.
 MESSAGE_EVENT = re.compile(r"message\.[a-z_]+\.received")
@@ -606,8 +609,11 @@ class ZaloChannel:
             # which typing again may not help (a protected account): whom to contact too.
             sent_at = from_ms(message.get("date"))
             if event != HIDDEN_EVENT:
-                voice = event == VOICE_EVENT
-                await self.answerer.unread(chat, send, voice=voice, sent_at=sent_at)
+                voice, sticker = event == VOICE_EVENT, event == STICKER_EVENT
+                who = str(sender_id or chat_id)
+                await self.answerer.unread(
+                    chat, send, voice=voice, sticker=sticker, sender=who, sent_at=sent_at
+                )
                 return
             said = msg.content_hidden(self.settings.ward_name, self.settings.ward_hotline)
             await self.answerer.say(chat, [Reply(said, keeps_choices=True)], send, sent_at=sent_at)

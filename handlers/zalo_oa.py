@@ -80,6 +80,8 @@ NON_TEXT_EVENTS = frozenset(
 )
 # A voice message, recorded in Zalo's chat: its recording is an audio attachment.
 VOICE_EVENT = "user_send_audio"
+# A sticker: right after an answer, thanks for it.
+STICKER_EVENT = "user_send_sticker"
 # A photo, maybe with a question typed under it (the message's `text`).
 IMAGE_EVENT = "user_send_image"
 CONCURRENT_UPDATES = 32
@@ -388,7 +390,10 @@ class ZaloOaChannel:
             # itself went unseen, as on the Zalo bot and Telegram.
             send = await under_attachment(self.conversation, chat, send)
         elif name != TEXT_EVENT or not typed:
-            await self.answerer.unread(chat, send, voice=name == VOICE_EVENT, sent_at=sent_at)
+            voice, sticker = name == VOICE_EVENT, name == STICKER_EVENT
+            await self.answerer.unread(
+                chat, send, voice=voice, sticker=sticker, sender=chat_id, sent_at=sent_at
+            )
             return
         attached = name == IMAGE_EVENT
         await self.answerer.text(

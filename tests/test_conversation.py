@@ -185,15 +185,60 @@ async def test_a_command_by_another_bots_name_or_mistyped_does_what_was_meant(
     assert got == [r.text for r in await say(conversation, meant)]
 
 
-async def test_unfollow_and_a_mistyped_unsubscribe_stop_alerts(
+async def test_unfollow_stops_alerts_and_a_mistyped_unsubscribe_asks_first(
     conversation: Conversation, store: Store
 ) -> None:
+    """Another bot's name (/unfollow) stops a topic as /unsubscribe does. A mistyped one
+    ("/unsubcribe tất cả") stopped every alert on a guess; now it asks, and only "có"
+    stops them."""
     await store.subscribe(CHAT, "bhyt")
     await store.subscribe(CHAT, "hoc-bong")
     assert (await one(conversation, "/unfollow bhyt")).text == msg.unsubscribed("Bảo hiểm y tế")
-    stopped = await one(conversation, "/unsubcribe tất cả")
+    asked = await one(conversation, "/unsubcribe tất cả")
+    assert asked.text.startswith("Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)?")
+    assert [b.action for b in asked.buttons] == ["dropall"]
+    assert await store.subscriptions_of(CHAT) == ["hoc-bong"]
+    stopped = await one(conversation, "có")
     assert stopped.text == msg.unsubscribed_all(1, "Học bổng và khuyến học")
     assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize("text", ["/nollow all", "/unsubcribe het", "/unfolow tất cả"])
+async def test_a_guess_that_stops_every_alert_is_asked_never_done(
+    conversation: Conversation, store: Store, text: str
+) -> None:
+    """ "/nollow all" was taken for /unsubscribe all and stopped every alert. Now it asks
+    (the exact command named in the question): "không" keeps them, and so does anything
+    else said next, after which "có" no longer stops them."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    asked = await one(conversation, text)
+    assert asked.text.startswith("Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)?")
+    assert asked.buttons[0].label == "✅ Đúng, ngừng nhận mọi tin"
+    assert "trả lời “có” (hoặc nhắn 1)" in (asked.numbered_text or "")
+    assert (await one(conversation, "không ạ")).text == msg.unsubscribe_declined()
+    await one(conversation, text)
+    await say(conversation, "mất thẻ bhyt")
+    await say(conversation, "có")
+    assert await store.subscriptions_of(CHAT) == ["bhyt", "cu-tru"]
+
+
+async def test_a_guess_that_stops_a_topic_is_asked_and_its_button_stops_it(
+    conversation: Conversation, store: Store
+) -> None:
+    """ "/unsubscibe bhyt": the topic named, asked about; its button stops it. A guess
+    naming no topic the chat follows is an unknown command, as before guessing."""
+    await store.subscribe(CHAT, "bhyt")
+    await store.subscribe(CHAT, "cu-tru")
+    asked = await one(conversation, "/unsubscibe bhyt")
+    assert asked.text.startswith("Ý anh/chị là /unsubscribe bhyt (ngừng nhận tin “Bảo hiểm y tế”)?")
+    assert await store.subscriptions_of(CHAT) == ["bhyt", "cu-tru"]
+    (stopped,) = await conversation.handle_action(CHAT, asked.buttons[0].action)
+    assert stopped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
+    assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+    unknown = await one(conversation, "/unsubscibe hộ tịch")
+    assert unknown.text == msg.unknown_command("/unsubscibe")
+    assert await store.subscriptions_of(CHAT) == ["cu-tru"]
 
 
 @pytest.mark.parametrize("text", ["bỏ theo dõi hết", "hủy hết", "/unsubscribe all"])
@@ -1425,7 +1470,9 @@ async def test_a_c_before_another_word_than_on_is_not_thanked_for(
         ("ok", msg.acknowledged()),
         ("dạ vâng, em hiểu rồi ạ", msg.acknowledged()),
         ("👍", msg.liked()),
-        ("😀😀😀", msg.liked()),
+        ("😊😊😊", msg.liked()),
+        ("❤️", msg.liked()),
+        ("🌹🌹", msg.liked()),
         ("🙏", msg.thanks()),
         ("hihi", msg.acknowledged()),
         ("haha ok ạ", msg.acknowledged()),
@@ -1510,6 +1557,31 @@ async def test_acknowledgements_and_farewells_get_a_short_natural_reply(
     assert reply.text == said and reply.buttons == ()
     async with store.db.execute("SELECT count(*) FROM questions") as rows:
         assert (await rows.fetchone()) == (0,)  # not logged as an unanswered question
+
+
+@pytest.mark.parametrize("emoji", ["😂", "🇻🇳", "😅😅", "🎉"])
+async def test_an_emoji_saying_neither_thanks_nor_ok_is_not_thanked_for(
+    conversation: Conversation, emoji: str
+) -> None:
+    """ "😂", "🇻🇳" were taken as thanks ("em cảm ơn anh/chị"). Sent first, they get the
+    line saying how to ask; under an answer, a short neutral line."""
+    first = await one(conversation, emoji)
+    assert first.text == msg.ask_what(EXAMPLE)
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    under = await one(conversation, emoji)
+    assert under.text == msg.emoji_seen() and "cảm ơn" not in under.text
+
+
+async def test_a_thumbs_up_thanks_once_for_each_answer(conversation: Conversation) -> None:
+    """ "👍" then "🙏" under one answer: one friendly line, then nothing (a line for each
+    was chatter); under the next answer, the line again. Typed thanks always get theirs."""
+    await one(conversation, "mất thẻ bhyt thì làm sao")
+    assert (await one(conversation, "👍")).text == msg.liked()
+    assert await conversation.handle_text(CHAT, "🙏") == []
+    assert await conversation.handle_text(CHAT, "👍🏻") == []
+    assert (await one(conversation, "cảm ơn ạ")).text == msg.thanks()
+    await one(conversation, "đăng ký tạm trú cần giấy tờ gì")
+    assert (await one(conversation, "🙏")).text == msg.thanks()
 
 
 @pytest.mark.parametrize(

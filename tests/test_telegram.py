@@ -354,6 +354,27 @@ async def test_subscribe_then_mysubs_then_forget(api: FakeBotApi, store: Store) 
 # --- buttons ------------------------------------------------------------------------------
 
 
+async def test_a_mistyped_unfollow_all_asks_with_a_button_that_stops_every_alert(
+    api: FakeBotApi, store: Store
+) -> None:
+    """ "/nollow all" stopped every alert on a guess: now a question with one button,
+    which stops them (the question becomes the answer)."""
+    chat = ChatRef("telegram", str(ALICE))
+    await store.subscribe(chat, "bhyt")
+    await store.subscribe(chat, "cu-tru")
+    (asked,) = await api.say(ALICE, "/nollow all")
+    assert shown(asked).startswith("Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)?")
+    assert "bấm nút bên dưới" in shown(asked)
+    assert asked.buttons == [("✅ Đúng, ngừng nhận mọi tin", "dropall")]
+    assert await store.subscriptions_of(chat) == ["bhyt", "cu-tru"]
+    mark = len(api.calls)
+    api.press(ALICE, "dropall", message=asked)
+    await api.wait_until(lambda: bool(api.of("editMessageText", since=mark)))
+    (edit,) = api.of("editMessageText", since=mark)
+    assert shown(edit) == msg.unsubscribed_all(2)
+    assert await store.subscriptions_of(chat) == []
+
+
 async def test_a_topic_button_subscribes_and_updates_the_list_in_place(
     api: FakeBotApi, store: Store
 ) -> None:
@@ -621,7 +642,8 @@ async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
     api: FakeBotApi, store: Store
 ) -> None:
     """Telegram says which emoji a sticker stands for: 👍 under an answer thanks for it,
-    as "👍" typed does; a sticker standing for no emoji still asks to type."""
+    as "👍" typed does, once (another under the same answer gets nothing); a sticker
+    standing for no emoji thanks for the next answer too, never asked to type."""
     (answer,) = await api.say(ALICE, "mất thẻ bhyt thì làm sao")
     assert shown(answer).startswith("Mất thẻ bảo hiểm y tế thì làm sao?")
     mark = len(api.calls)
@@ -629,9 +651,14 @@ async def test_a_thumbs_up_sticker_right_after_an_answer_is_thanks(
     (thanked,) = await api.replies(ALICE, since=mark)
     assert shown(thanked) == msg.liked()
     mark = len(api.calls)
+    api.send_sticker(ALICE)
+    await api.say(ALICE, "đăng ký tạm trú cần giấy tờ gì")
+    (again,) = api.sent(ALICE, since=mark)  # the answer alone
+    assert shown(again).startswith("Đăng ký tạm trú")
+    mark = len(api.calls)
     api.send_sticker(ALICE, emoji=None)
-    (please,) = await api.replies(ALICE, since=mark)
-    assert shown(please) == msg.please_type(EXAMPLE)
+    (plain,) = await api.replies(ALICE, since=mark)
+    assert shown(plain) == msg.liked()
 
 
 async def test_a_voice_message_gets_the_hotline_with_the_request_to_type(

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pytest
 from chat_ward import EXAMPLE, WARD_NAME
@@ -1059,11 +1060,9 @@ async def test_one_residents_messages_are_answered_in_the_order_sent(
     moment, and the replies still come in the order the messages were sent."""
     slow_note = Conversation.attachment_note
 
-    async def on_a_slow_disk(
-        self: Conversation, chat: object, *, typed: bool, voice: bool = False
-    ) -> str:
+    async def on_a_slow_disk(self: Conversation, chat: object, **kwargs: Any) -> str:
         await asyncio.sleep(0.2)
-        return await slow_note(self, chat, typed=typed, voice=voice)  # type: ignore[arg-type]
+        return await slow_note(self, chat, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Conversation, "attachment_note", on_a_slow_disk)
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings):
@@ -1087,11 +1086,9 @@ async def test_one_residents_burst_of_messages_does_not_hold_up_other_chats(
     held = asyncio.Event()
     note = Conversation.attachment_note
 
-    async def on_a_held_disk(
-        self: Conversation, chat: object, *, typed: bool, voice: bool = False
-    ) -> str:
+    async def on_a_held_disk(self: Conversation, chat: object, **kwargs: Any) -> str:
         await held.wait()
-        return await note(self, chat, typed=typed, voice=voice)  # type: ignore[arg-type]
+        return await note(self, chat, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Conversation, "attachment_note", on_a_held_disk)
     async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings):

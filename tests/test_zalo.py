@@ -388,6 +388,27 @@ async def test_an_unknown_topic_offers_only_the_topics_not_followed_yet_once_eac
     assert done.text.startswith(msg.subscribed(WARD_NAME, "Cư trú"))
 
 
+async def test_a_mistyped_unfollow_all_asks_and_1_or_yes_stops_every_alert(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """ "/nollow all" stopped every alert on a guess. On Zalo, with no buttons, the
+    question says to answer "có" or 1, its one numbered line; either stops them."""
+    chat = ChatRef("zalo", ALICE)
+    for text in ("/nollow all", "/unsubcribe het"):
+        await store.subscribe(chat, "bhyt")
+        await store.subscribe(chat, "cu-tru")
+        (asked,) = await api.say(ALICE, text)
+        assert asked.text.startswith(
+            "Ý anh/chị là /unsubscribe all (ngừng nhận mọi tin)? Nếu đúng, anh/chị trả lời "
+            "“có” (hoặc nhắn 1)."
+        )
+        assert menu(asked) == ["1. ✅ Đúng, ngừng nhận mọi tin"]
+        assert await store.subscriptions_of(chat) == ["bhyt", "cu-tru"]
+        (stopped,) = await api.say(ALICE, "1" if text == "/nollow all" else "có")
+        assert stopped.text.startswith(msg.unsubscribed_all(2))
+        assert await store.subscriptions_of(chat) == []
+
+
 async def test_subscribing_in_plain_vietnamese(api: FakeZaloApi, store: Store) -> None:
     (reply,) = await api.say(ALICE, "đăng ký nhận tin học bổng")
     assert reply.text.startswith(msg.subscribed(WARD_NAME, "Học bổng và khuyến học"))
@@ -421,8 +442,9 @@ async def test_stickers_and_images_get_a_polite_request_to_type(
 async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, store: Store) -> None:
     """Three photos of a form sent at once are three messages on Zalo (Telegram groups
     them as an album): one request to type answers them all, not three alike in a row. A
-    sticker after a question is told again; a second sticker just after it is not; a photo
-    minutes later is told again. The list on screen stays throughout."""
+    photo after a question is told again; a second photo just after it is not; a photo
+    minutes later is told again. The list on screen stays throughout (a sticker after an
+    answer is thanks: below)."""
     mark = len(api.calls)
     sent = zalo_api.now_ms()
     for _ in range(3):
@@ -432,13 +454,30 @@ async def test_photos_sent_together_get_one_request_to_type(api: FakeZaloApi, st
     assert note.text == msg.please_type(EXAMPLE)
     assert answer.text.startswith("Mất thẻ bảo hiểm y tế")
     mark = len(api.calls)
-    api.send_sticker(ALICE, date=sent + 5000)
-    api.send_sticker(ALICE, date=sent + 7000)
+    api.send_image(ALICE, date=sent + 5000)
+    api.send_image(ALICE, date=sent + 7000)
     api.send_image(ALICE, date=sent + 185_000)
     api.send_text(ALICE, "1", date=sent + 186_000)
     replies = await api.replies(ALICE, 3, since=mark)
     assert [call.text for call in replies[:2]] == [msg.please_type(EXAMPLE)] * 2
     assert replies[2].text.startswith(menu(answer)[0].removeprefix("1. ").rstrip("…"))
+
+
+async def test_a_sticker_after_an_answer_is_thanks_once_never_please_type(
+    api: FakeZaloApi, store: Store
+) -> None:
+    """A sticker right after an answer is a thank-you (Zalo does not say which picture it
+    is): it was asked to type its question. Now one friendly line, and stickers after it
+    under the same answer get nothing; the list on screen still answers "2"."""
+    (answer,) = await api.say(ALICE, "mất thẻ bhyt")
+    mark = len(api.calls)
+    sent = zalo_api.now_ms()
+    api.send_sticker(ALICE, date=sent)
+    api.send_sticker(ALICE, date=sent + 90_000)  # apart from the first: no burst
+    api.send_text(ALICE, "2", date=sent + 91_000)
+    thanked, picked = await api.replies(ALICE, 2, since=mark)
+    assert thanked.text == msg.liked()
+    assert picked.text.startswith(menu(answer)[1].removeprefix("2. ").rstrip("…"))
 
 
 async def test_a_question_sent_twice_at_once_is_answered_once(
@@ -525,7 +564,7 @@ async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
 ) -> None:
     """The bot was down; what residents wrote meanwhile is answered when it starts. An
     answer hours late (by Zalo's `date`) comes after a line saying when the message was
-    sent, a sticker's request to type too; one on time, without. A resident whose messages
+    sent, a photo's request to type too; one on time, without. A resident whose messages
     waited together is told sorry once, not before each answer."""
     late = [0.0]  # how long after Zalo's clock the bot reads a message
     now = lambda: time.time() + late[0]  # noqa: E731
@@ -534,7 +573,7 @@ async def test_a_message_answered_hours_after_it_was_sent_gets_an_apology_first(
         assert on_time.text.startswith("Mất thẻ bảo hiểm y tế")
         late[0] = 5 * 3600.0
         mark = len(api.calls)
-        kept = api.send_sticker(ALICE)
+        kept = api.send_image(ALICE)
         apology, please = await api.replies(ALICE, 2, since=mark)
         sent_at = dt.datetime.fromtimestamp(kept["message"]["date"] / 1000, VIETNAM)
         assert apology.text == msg.late_answer(sent_at.replace(tzinfo=None))
@@ -1090,7 +1129,7 @@ async def test_webhook_ignores_unknown_events_and_repeats(api: FakeZaloApi, webh
     assert (await api.post_webhook(webhook, sticker)).status_code == 200
     replies = await api.replies(ALICE, 2)
     assert replies[0].text.startswith("Mất thẻ bảo hiểm y tế")
-    assert replies[1].text == msg.please_type(EXAMPLE)
+    assert replies[1].text == msg.liked()  # a sticker under an answer: thanks
     assert len(api.sent(ALICE)) == 2
 
 

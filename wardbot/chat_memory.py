@@ -107,6 +107,13 @@ class ChatMemory:
         # (the offer's notice: the resident's consent): an offer within NOTICE_SEEN_WITHIN
         # says so in a line. In memory: a restart shows it in full again.
         self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
+        # Per chat, a removal the reply to its latest message asked about ("Ý anh/chị là
+        # /unsubscribe all?", a mistyped command's guess): the action that does it, and
+        # (in a group) whom it asked. "Có" typed next does it, as its button does.
+        self._confirming: LastPerChat[tuple[str, str | None]] = LastPerChat(ASKED_KEPT)
+        # Per chat, the answer (when it was given, and in a group to whom) an emoji alone or
+        # a sticker already thanked for: one friendly line each, not one per sticker.
+        self._thanked: LastPerChat[tuple[float, str | None]] = LastPerChat(ASKED_KEPT)
 
     def forget(self, chat: ChatRef) -> None:
         """/forget: everything kept about the chat (its latest question, its subject, a
@@ -123,6 +130,8 @@ class ChatMemory:
             self._staff_offered,
             self._greeted,
             self._notice_shown,
+            self._confirming,
+            self._thanked,
         ):
             kept.drop(key)
 
@@ -199,6 +208,32 @@ class ChatMemory:
             return False
         welcomed = self._welcomed(chat, sender)
         return welcomed is None or asked[2] >= welcomed
+
+    def confirming(self, chat: ChatRef, action: str, sender: str | None) -> None:
+        """The reply to the chat's (in a group, `sender`'s) latest message asked whether
+        to do `action`, a removal: see `take_confirming`."""
+        self._confirming.set((chat.channel, chat.chat_id), (action, sender))
+
+    def take_confirming(self, chat: ChatRef, sender: str | None) -> str | None:
+        """The removal asked about in reply to the chat's previous message (`confirming`),
+        for this message only, and (in a group) only when `sender` was asked; else None."""
+        kept = self._confirming.pop((chat.channel, chat.chat_id))
+        if kept is None or (not chat.private and kept[1] != sender):
+            return None
+        return kept[0]
+
+    def thanked_before(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the answer the chat (in a group, `sender`) was given last was thanked
+        for by an emoji alone or a sticker already; if not, it is now."""
+        key = (chat.channel, chat.chat_id)
+        context = self._context.get(key, None)
+        if context is None:
+            return False
+        answer = (context[1], None if chat.private else sender)
+        if self._thanked.get(key, None) == answer:
+            return True
+        self._thanked.set(key, answer)
+        return False
 
     def take_staff_offer(self, chat: ChatRef) -> str | None:
         """How the reply to the chat's previous message offered to pass its question to

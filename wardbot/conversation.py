@@ -33,6 +33,7 @@ from wardbot.config import Settings
 from wardbot.doc_replies import find_document
 from wardbot.forwards import Forwards
 from wardbot.intents import (
+    EMOJI,
     Intent,
     accepts_staff_offer,
     after_courtesies,
@@ -68,7 +69,7 @@ MAX_STAFF_MESSAGE_CHARS = 4096
 # "2 người"), as may "không phải".
 RELAYED_INTENTS = frozenset(
     {"question", "complaint", "greet", "opener", "yes", "huh", "wrong", "upset", "number"}
-    | {"phone"}
+    | {"phone", "emoji"}
     | set(SMALL_TALK)
 )
 
@@ -171,6 +172,8 @@ class Conversation:
         text = _clean(text).strip()
         # Whether the reply before offered to pass a question to staff: for this one only.
         staff_offered = self.memory.take_staff_offer(chat)
+        # Whether it asked whether to stop alerts (a mistyped command's guess): likewise.
+        confirming = self.memory.take_confirming(chat, sender)
         if forwarded:
             return await self.forwards.reply(
                 chat,
@@ -189,6 +192,10 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
+        if confirming is not None and intent.kind == "yes":  # "có" to "Ý anh/chị là ...?"
+            return await self._act(chat, confirming, sender)
+        if confirming is not None and declines_staff_offer(text):  # "không", "thôi khỏi"
+            return [Reply(msg.unsubscribe_declined())]
         # "không cần đâu" under the offer: heard (its button still works if they change
         # their mind), not asked as a question nor taken for "the answer missed".
         if staff_offered in (STAFF_OFFERED, STAFF_OFFER_REMINDED) and declines_staff_offer(text):
@@ -323,12 +330,24 @@ class Conversation:
             log.exception("could not check for a ticket")
             return False
 
-    async def attachment_note(self, chat: ChatRef, *, typed: bool, voice: bool = False) -> str:
+    async def attachment_note(
+        self,
+        chat: ChatRef,
+        *,
+        typed: bool,
+        voice: bool = False,
+        sticker: bool = False,
+        sender: str | None = None,
+    ) -> str:
         """What a resident is told of a photo, a file or a sticker they sent (`typed`: with
         text under it, which is answered or passed on as any message): the bot does not
         see it; while the chat's messages go to staff, staff do not get it either. A voice
-        message (`voice`): whoever sends one may find typing hard, so the hotline too."""
+        message (`voice`): whoever sends one may find typing hard, so the hotline too. A
+        `sticker` from `sender` right after an answer thanks for it: thanked back once,
+        then nothing ("")."""
         relays = await self._relays(chat)
+        if sticker and not relays and self._just_answered(chat, sender):
+            return "" if self.memory.thanked_before(chat, sender) else msg.liked()
         if voice:
             s = self.settings
             return msg.voice_unheard(s.ward_name, s.ward_hotline, relayed=relays)
@@ -339,11 +358,12 @@ class Conversation:
     def reads_sticker(self, chat: ChatRef, emoji: str | None, sender: str | None) -> bool:
         """Whether a sticker is read as its emoji typed alone (where the channel says which
         it shows: Telegram does): right after an answer, a thumbs-up sticker thanks for it
-        as "👍" typed does, an angry one says it missed. Otherwise it is a sticker, and the
-        resident is asked to type (no answer to thank for: a greeting, say)."""
+        as "👍" typed does, an angry one says it missed, a "😂" gets a short line. Otherwise
+        it is a sticker (`attachment_note`: thanks after an answer, else a request to
+        type)."""
         if not emoji or not self._just_answered(chat, sender):
             return False
-        return parse_intent(emoji).kind in ("ack", "thanks", "upset")
+        return parse_intent(emoji).kind in ("ack", "thanks", "upset", "emoji")
 
     async def handle_action(
         self, chat: ChatRef, action: str, *, sender: str | None = None
@@ -352,6 +372,7 @@ class Conversation:
         `sender` is who pressed it, as in `handle_text`."""
         # "Có" answers an offer only as the next message: a choice made is one.
         self.memory.take_staff_offer(chat)
+        self.memory.take_confirming(chat, sender)
         return self._noting_staff_offer(chat, await self._act(chat, action, sender))
 
     async def follow_picked(
@@ -524,6 +545,14 @@ class Conversation:
             case "ack" if offered is not None:
                 # "Dạ vâng", "ừ" answering "có phải anh/chị muốn hỏi câu dưới đây?": a yes.
                 return [await self.questions.yes(chat, offered)]
+            case "thanks" | "ack" | "emoji" if intent.arg == EMOJI and self._thanked_before(
+                chat, sender
+            ):
+                return []  # "👍" again under the same answer: one friendly line is enough
+            case "emoji" if not self._asked_lately(chat, sender):  # "😂" first: what to do
+                return [Reply(msg.ask_what(example), keeps_choices=True)]
+            case "emoji":  # "😂", "🇻🇳" in a conversation: neither thanks nor an ok
+                return [Reply(msg.emoji_seen(), keeps_choices=True)]
             case "thanks" | "ack" | "bye" | "wish" | "praise" | "welcome":
                 return [small_talk_reply(intent)]
             case "upset" if intent.arg == "angry" and self._answered_lately(chat, sender):
@@ -610,6 +639,12 @@ class Conversation:
                 replies = await self.subscriptions.subscribe(chat, intent, manages)
                 if replies is not None:
                     return replies
+            case "unsubscribe" if intent.guessed and intent.arg and manages:
+                # "/nollow all": asked whether /unsubscribe all is meant, never done on a guess
+                asked, action = await self.subscriptions.guessed(chat, intent, intent.guessed)
+                if action is not None:
+                    self.memory.confirming(chat, action, sender)
+                return [asked]
             case "unsubscribe":
                 replies = await self.subscriptions.unsubscribe(chat, intent, manages)
                 if replies is not None:
@@ -651,6 +686,11 @@ class Conversation:
         (not close matches: what is unclear then is which one)."""
         subject = self.memory.subject(chat, sender)
         return subject is not None and subject[1] is not None
+
+    def _thanked_before(self, chat: ChatRef, sender: str | None) -> bool:
+        """Whether the chat (in a group, `sender`) was just answered and has thanked for
+        it by an emoji alone or a sticker already (if not, it now has)."""
+        return self._just_answered(chat, sender) and self.memory.thanked_before(chat, sender)
 
     def _answered_lately(self, chat: ChatRef, sender: str | None) -> bool:
         """Whether the chat's (in a group, `sender`'s) latest question was answered, lately

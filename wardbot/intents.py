@@ -393,6 +393,9 @@ class Intent:
     explicit: bool = True
     # "hủy bhyt": stopping only a topic the chat follows, named exactly; else a question.
     followed_only: bool = False
+    # The command's name as typed, when it was mistyped and guessed ("/nollow all":
+    # /unsubscribe all); a guess that would stop alerts is asked about, never done.
+    guessed: str = ""
 
 
 def topic_key(text: str) -> str:
@@ -606,14 +609,17 @@ def named_words(text: str) -> str:
 _DISPLEASED = frozenset("👎🙁☹😒😑😡😠🤬😤💢👿")
 _SAD = frozenset("😢😭😞😔😥😩😫😿💔🥺😪😓😟")
 _PUZZLED = frozenset("🤔❓❔⁉🤷😕🤨😵")
-# ...and thanks, hands joined.
+# ...and thanks, hands joined; and what clearly says ok or thanks: a thumbs-up, a heart, a
+# flower, a smile. Not any emoji: "😂", "😅", "🇻🇳" thank for nothing.
 _THANKING = frozenset("🙏")
-EMOJI = "emoji"  # the `arg` of an 'ack' that is an emoji alone ("👍"): thanked for
+_FRIENDLY = frozenset("👍👌🆗✅✔🤝👏❤♥🧡💛💚💙💜🤍💖💗💕💞💓😍🥰😘🤗😊☺🙂🌹💐🌷🌸🌺")
+EMOJI = "emoji"  # the `arg` of small talk that is an emoji alone ("👍", "🙏", "😂")
 
 
 def parse_intent(text: str) -> Intent:
     """Classify one message (already stripped). Kinds: the command names, 'greet', 'thanks',
-    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'bye', 'wish' ("chúc mừng năm
+    'ack' (an acknowledgement; an emoji alone: `arg` EMOJI), 'emoji' (an emoji alone
+    saying neither thanks nor an ok: "😂"), 'bye', 'wish' ("chúc mừng năm
     mới"), 'praise' ("hay quá"), 'welcome' ("không có chi"), 'upset' (a displeased or sad
     emoji alone: `arg` 'angry' or 'sad'), 'opener' (asking to ask: "cho em hỏi", the
     question still to come), 'yes' ("có", "đúng rồi"), 'huh' ("hả?", "gì vậy": puzzled),
@@ -636,9 +642,10 @@ def parse_intent(text: str) -> Intent:
     words = [fold(w) for w in original]
     if not words:
         # "👍", "😊": an emoji alone answers or closes a turn, like "ok" (and is thanked
-        # for); "🙏" thanks. But "👎", "😡" say the resident is displeased (under an answer:
-        # it missed, as "sai rồi" says; on Zalo, with no button for it), "😢" sad, and
-        # "🤔", "❓" that the resident is lost: "Dạ vâng ạ" to them would brush them off.
+        # for); "🙏" thanks; another ("😂", "🇻🇳") says neither, and is no yes. But "👎",
+        # "😡" say the resident is displeased (under an answer: it missed, as "sai rồi"
+        # says; on Zalo, with no button for it), "😢" sad, and "🤔", "❓" that the
+        # resident is lost: "Dạ vâng ạ" to them would brush them off.
         if any(ch in _DISPLEASED for ch in text):
             return Intent("upset", "angry")
         if any(ch in _SAD for ch in text):
@@ -646,9 +653,11 @@ def parse_intent(text: str) -> Intent:
         if any(ch in _PUZZLED for ch in text):
             return Intent("huh")
         if any(ch in _THANKING for ch in text):
-            return Intent("thanks")
-        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("thanks", EMOJI)
+        if any(ch in _FRIENDLY for ch in text):
             return Intent("ack", EMOJI)
+        if any(unicodedata.category(ch) == "So" for ch in text):
+            return Intent("emoji", EMOJI)  # "😂", "🇻🇳": neither thanks nor an ok
         return Intent("empty")
     if number := phone_number(words):  # "0909 123 456": to be called back
         return Intent("phone", number)
@@ -790,6 +799,7 @@ def _command(text: str) -> Intent | None:
         return None
     spaced, typed, rest = match.group(1), match.group(2), match.group(3) or ""
     name, arg = typed.lower(), " ".join(rest.split())
+    guessed = "" if name in COMMAND_NAMES or name in _COMMAND_ALIASES else "/" + typed
     name = _COMMAND_ALIASES.get(name) or _near_command(name) or name
     if name not in COMMAND_NAMES:
         return None if spaced else Intent("unknown_command", "/" + typed)
@@ -797,7 +807,9 @@ def _command(text: str) -> Intent | None:
         arg = "all"
     if name == "hoicanbo":
         return Intent("staff", " ".join(rest.split(" ")).strip())
-    return Intent(name, arg if name in ("subscribe", "unsubscribe") else "")
+    if name == "unsubscribe":
+        return Intent(name, arg, guessed=guessed)
+    return Intent(name, arg if name == "subscribe" else "")
 
 
 # A Vietnamese phone number: a mobile's 0 and nine digits, a landline's 02 and nine more;

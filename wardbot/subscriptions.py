@@ -284,6 +284,30 @@ class Subscriptions:
         text = msg.unsubscribed(named[0].name) if removed else msg.not_subscribed(named[0].name)
         return [Reply(text)]
 
+    async def guessed(self, chat: ChatRef, intent: Intent, typed: str) -> tuple[Reply, str | None]:
+        """A mistyped command (`typed`, "/nollow") taken for /unsubscribe with what to stop
+        (`intent.arg`): never done on a guess. The reply asks whether it is meant, with
+        the action that does it (its button; numbered 1 where lines are numbered); or,
+        when it names no one topic the chat follows, says the command was not understood
+        (None: nothing to do)."""
+        followed = await self._followed(chat)
+        if not followed:
+            return Reply(msg.unsubscribed_all(0)), None
+        if intent.arg == "all":
+            name, action = None, "dropall"
+        else:
+            topic = self.resolve(intent.arg, strict=True, followed=followed)
+            topic = topic or next(iter(self._forgiven(intent.arg, followed)), None)
+            if topic is None or topic.id not in followed:
+                return Reply(msg.unknown_command(typed)), None
+            name, action = topic.name, make_action("drop", topic.id)
+        command = f"/unsubscribe {intent.arg}"
+        return Reply(
+            msg.guessed_unsubscribe(command, name, numbered=False),
+            buttons=(Button(msg.confirm_unsubscribe_button(name), action),),
+            numbered_text=msg.guessed_unsubscribe(command, name, numbered=True),
+        ), action
+
     def _forgiven(self, wanted: str, followed: Sequence[str]) -> list[Topic]:
         """A typed /unsubscribe naming one of the chat's topics with a typo, as /subscribe
         forgives it ("/unsubscribe bao hiem yte"): what it subscribed with stops it too.

@@ -116,12 +116,14 @@ from wardbot.messages.alerts import alerts_status as alerts_status
 from wardbot.messages.alerts import already_subscribed as already_subscribed
 from wardbot.messages.alerts import broadcast_title as broadcast_title
 from wardbot.messages.alerts import choose_topic_to_unsubscribe as choose_topic_to_unsubscribe
+from wardbot.messages.alerts import confirm_unsubscribe_button as confirm_unsubscribe_button
 from wardbot.messages.alerts import correction_burst_item as correction_burst_item
 from wardbot.messages.alerts import correction_title as correction_title
 from wardbot.messages.alerts import forget_done as forget_done
 from wardbot.messages.alerts import forget_nothing as forget_nothing
 from wardbot.messages.alerts import group_back_unsubscribed as group_back_unsubscribed
 from wardbot.messages.alerts import group_staff_only as group_staff_only
+from wardbot.messages.alerts import guessed_unsubscribe as guessed_unsubscribe
 from wardbot.messages.alerts import latest as latest
 from wardbot.messages.alerts import latest_menu as latest_menu
 from wardbot.messages.alerts import mysubs as mysubs
@@ -143,6 +145,7 @@ from wardbot.messages.alerts import (
     unknown_topic_to_unsubscribe_menu as unknown_topic_to_unsubscribe_menu,
 )
 from wardbot.messages.alerts import unsubscribe_button as unsubscribe_button
+from wardbot.messages.alerts import unsubscribe_declined as unsubscribe_declined
 from wardbot.messages.alerts import unsubscribed as unsubscribed
 from wardbot.messages.alerts import unsubscribed_all as unsubscribed_all
 from wardbot.messages.alerts import unsubscribed_several as unsubscribed_several
@@ -207,6 +210,7 @@ from wardbot.messages.residents import commands as commands
 from wardbot.messages.residents import complaint_heard as complaint_heard
 from wardbot.messages.residents import content_hidden as content_hidden
 from wardbot.messages.residents import dated_notice as dated_notice
+from wardbot.messages.residents import emoji_seen as emoji_seen
 from wardbot.messages.residents import error as error
 from wardbot.messages.residents import expired_note as expired_note
 from wardbot.messages.residents import faq_source as faq_source

@@ -212,6 +212,28 @@ def choose_topic_to_unsubscribe() -> str:
     )
 
 
+def guessed_unsubscribe(command: str, topic: str | None, *, numbered: bool) -> str:
+    """A mistyped command taken for `command` (/unsubscribe and what followed it), which
+    would stop `topic` (None: every topic): asked, never done on a guess. `numbered`: the
+    confirmation is the numbered line 1 (Zalo, the terminal), else a button."""
+    what = f"ngừng nhận tin “{topic}”" if topic else "ngừng nhận mọi tin"
+    how = "trả lời “có” (hoặc nhắn 1)" if numbered else "bấm nút bên dưới (hoặc trả lời “có”)"
+    return (
+        f"Ý anh/chị là {command} ({what})? Nếu đúng, anh/chị {how}. Nếu không, em giữ "
+        "nguyên các tin anh/chị đang nhận."
+    )
+
+
+def confirm_unsubscribe_button(topic: str | None) -> str:
+    """The button of `guessed_unsubscribe`'s question."""
+    return f"✅ Đúng, ngừng nhận tin “{topic}”" if topic else "✅ Đúng, ngừng nhận mọi tin"
+
+
+def unsubscribe_declined() -> str:
+    """ "Không" to `guessed_unsubscribe`'s question."""
+    return "Dạ vâng, em giữ nguyên các tin anh/chị đang nhận ạ."
+
+
 def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."

@@ -218,6 +218,12 @@ def liked() -> str:
     return "Dạ, em cảm ơn anh/chị ạ! Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
 
 
+def emoji_seen() -> str:
+    """To an emoji alone saying neither thanks nor an ok ("😂", "🇻🇳") in a conversation
+    under way: the door left open, no thanks for nothing."""
+    return "Dạ. Anh/chị cần hỏi thêm gì cứ nhắn em nhé."
+
+
 def upset(ward_name: str, hotline: str, *, angry: bool, staff: bool) -> str:
     """To an angry or sad emoji alone ("😡", "😢"), with no answer before it to have
     missed: what happened, and how the ward can help (`staff`: ward staff read what the
