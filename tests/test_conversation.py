@@ -2064,6 +2064,22 @@ def test_papers_named_before_what_is_done_and_people_joined_by_va() -> None:
     assert paired_parts("bố và mẹ làm giấy khai sinh cho con ở đâu") == []
 
 
+def test_a_paper_whose_first_word_unaccented_is_a_verb_is_asked_of_whole() -> None:
+    """ "can cuoc" (not "cần"), "bảo hiểm" (not "báo") start a paper's name; "rớt" is what
+    happened to both papers, asked of the second too."""
+    assert [part.text for part in paired_parts("mat ca can cuoc va the bhyt o dau")] == [
+        "mat ca can cuoc o dau",
+        "mat ca the bhyt o dau",
+    ]
+    assert [part.text for part in paired_parts("mất thẻ bảo hiểm và căn cước thì sao")] == [
+        "mất thẻ bảo hiểm thì sao",
+        "mất căn cước thì sao",
+    ]
+    assert paired_parts("làm rớt thẻ bhyt với bằng lái thì làm sao")[1].text == (
+        "làm rớt bằng lái thì làm sao"
+    )
+
+
 def test_puzzlement_after_an_answer_is_no_question() -> None:
     """ "Thế thì là sao", "k hiểu sao lại vậy": what was unclear?, not 'no information';
     "không hiểu sao" before what happened is a question."""
