@@ -27,6 +27,7 @@ from wardbot.conversation import Conversation
 from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.intents import paired_parts, parse_intent, questions_in
+from wardbot.listed import listed_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.per_chat import LastPerChat
 from wardbot.reply import MAX_ACTION_BYTES, MAX_LABEL_CHARS, Button, Reply, make_action
@@ -2179,6 +2180,22 @@ def test_papers_named_before_what_is_done_and_people_joined_by_va() -> None:
     assert paired_parts("bố và mẹ làm giấy khai sinh cho con ở đâu") == []
 
 
+def test_a_paper_whose_first_word_unaccented_is_a_verb_is_asked_of_whole() -> None:
+    """ "can cuoc" (not "cần"), "bảo hiểm" (not "báo") start a paper's name; "rớt" is what
+    happened to both papers, asked of the second too."""
+    assert [part.text for part in paired_parts("mat ca can cuoc va the bhyt o dau")] == [
+        "mat ca can cuoc o dau",
+        "mat ca the bhyt o dau",
+    ]
+    assert [part.text for part in paired_parts("mất thẻ bảo hiểm và căn cước thì sao")] == [
+        "mất thẻ bảo hiểm thì sao",
+        "mất căn cước thì sao",
+    ]
+    assert paired_parts("làm rớt thẻ bhyt với bằng lái thì làm sao")[1].text == (
+        "làm rớt bằng lái thì làm sao"
+    )
+
+
 def test_puzzlement_after_an_answer_is_no_question() -> None:
     """ "Thế thì là sao", "k hiểu sao lại vậy": what was unclear?, not 'no information';
     "không hiểu sao" before what happened is a question."""
@@ -2205,6 +2222,59 @@ def test_a_word_joining_clauses_or_questions_names_no_two_papers() -> None:
         "mất cccd thì làm lại ở đâu",
         "mất thẻ bhyt thì làm lại ở đâu",
     ]
+
+
+async def test_a_story_listing_two_lost_papers_then_asking_which_gets_both_answers(
+    conversation: Conversation,
+) -> None:
+    """Lost papers listed in the story ("mất thẻ bhyt với giấy khai sinh của con"), then
+    asked about by pointing back ("làm lại mấy cái đó", "cái nào trước"): the answer on
+    each, in the order listed, not the one the whole story fits best."""
+    for asked in (
+        "nhà tui bị trộm, mất thẻ bhyt với giấy khai sinh của con, giờ làm lại mấy cái đó sao ạ",
+        "hom qua chay nha, mat the bhyt va giay khai sinh cua be, gio lam lai cai nao truoc a",
+    ):
+        replies = await say(conversation, asked)
+        assert [reply.title for reply in replies] == [
+            "Mất thẻ bảo hiểm y tế thì làm sao?",
+            "Đăng ký khai sinh cho con cần giấy tờ gì?",
+        ], asked
+
+
+async def test_a_paper_named_in_passing_gets_no_answer_of_its_own(
+    conversation: Conversation,
+) -> None:
+    """ "Giấy khai sinh của bé thì vẫn còn": the question is about the lost card only."""
+    replies = await say(
+        conversation, "em mất thẻ bhyt, giấy khai sinh của bé thì vẫn còn, giờ làm lại ở đâu ạ"
+    )
+    assert [reply.title for reply in replies] == ["Mất thẻ bảo hiểm y tế thì làm sao?"]
+
+
+def _listed(text: str) -> list[str]:
+    return [part.text for part in listed_parts(text)]
+
+
+def test_papers_listed_then_pointed_back_to_are_asked_of_each() -> None:
+    """Northern, central and southern pointing back ("cái nào", "cái mô", "mấy cái đó",
+    "làm lại hết"), a list by commas, and "của con" left out with its paper; not a paper
+    said something of, papers weighed against each other, nor "làm hết bao lâu"."""
+    assert _listed("mạ em làm rớt căn cước với thẻ bhyt, chừ làm lại cái mô trước rứa") == [
+        "mạ em làm rớt căn cước, chừ làm lại trước rứa",
+        "mạ em làm rớt thẻ bhyt, chừ làm lại trước rứa",
+    ]
+    story = "bữa hổm bị móc bóp, mất cccd, bằng lái, giấy khai sinh của thằng út"
+    assert _listed(f"{story}, giờ làm lại hết thì làm sao") == [
+        "bữa hổm bị móc bóp, mất cccd, giờ làm lại thì làm sao",
+        "bữa hổm bị móc bóp, mất bằng lái, giờ làm lại thì làm sao",
+        "bữa hổm bị móc bóp, mất giấy khai sinh của thằng út, giờ làm lại thì làm sao",
+    ]
+    assert len(_listed("em mat ca can cuoc voi the bhyt, lam lai ca hai o dau a")) == 2
+    assert _listed("em mất thẻ bhyt, căn cước thì vẫn còn, giờ làm lại cái nào trước ạ") == []
+    assert _listed("bhyt với bhxh, cái nào rẻ hơn") == []
+    assert _listed("mất căn cước và thẻ bhyt, làm hết bao lâu") == []
+    # The list in the asking clause itself: one question of both.
+    assert _listed("thẻ bhyt với căn cước thì cái nào phải mang theo") == []
 
 
 def test_what_is_asked_of_both_papers_before_the_first_is_asked_of_each() -> None:

@@ -460,7 +460,7 @@ def question_parts(text: str) -> list[Part]:
 
 
 # Said by the resident of themselves and their own: a sentence with them tells the story.
-_PERSONAL = _words(
+PERSONAL = _words(
     "em anh chị chi cô chú chu bác bac ông bà tôi toi tui mình minh tao con cháu chau "
     "vợ chồng chong bé nhà mẹ me bố ba"
 )
@@ -474,7 +474,7 @@ def _names_a_subject(part: str) -> bool:
     """Whether `part`, asking nothing, may name a subject alone ("mức đóng bhyt hộ gia
     đình"): a few words, none about a person ("nhà em", "tôi", "con")."""
     words = [word.casefold() for word in _WORD.findall(part)]
-    if len(words) > MAX_SUBJECT_WORDS or _PERSONAL & set(words):
+    if len(words) > MAX_SUBJECT_WORDS or PERSONAL & set(words):
         return False
     return not _ADDRESSING & {fold(word) for word in words}
 
@@ -484,7 +484,7 @@ _TRAILING = _words("a ah vay the z nhe nha ha ad admin oi nhi day ne chi em anh"
 ASKED_AT_END = 3  # a question word among the last words (particles aside) asks
 # Words around a question that name nothing asked about ("em không biết làm sao"), and
 # times ("còn năm ngoái thì sao": more about the part before, at another time).
-_SAYING = _words(
+SAYING = _words(
     "biet hieu hoi muon ro nghe thay noi vay day nam ngoai nay sau truoc toi thang tuan ngay "
     "hom qua mai gio hien luc"
 )
@@ -494,7 +494,7 @@ def _plainly_asks(typed: str) -> bool:
     """Whether the part (as `typed`, with its "?") asks something plainly and names
     something of its own ("nuôi chó có phải đăng ký không?"): not a sentence with a
     "không" in it ("em ở thuê không có hộ khẩu"), nor "em không biết làm sao"."""
-    if not set(own_words(typed)) - _SAYING:
+    if not set(own_words(typed)) - SAYING:
         return False
     if typed.endswith("?"):
         return True
@@ -515,14 +515,17 @@ def _follows_up(part: str) -> bool:
 
 # Two papers named in one question ("mất cả cccd và bằng lái xe thì làm sao", "làm lại
 # thẻ bhyt với giấy khai sinh ở đâu"): the word joining them, "+" and "&" too.
-_AND = _words("và va với voi lẫn")
+JOINING = _words("và va với voi lẫn")
 _AND_SIGN = re.compile(r"\s*[+&]\s*")
 # What ends the papers named: what is done with them, what happens to them, who asks (the
 # paper named before the joining word starts after these; the one after it ends before).
 _NOT_A_PAPER = _words(
     "thi phai can co o lam nhu duoc dc nop xin de la ra bi mat het khi bao muon chuyen "
-    "cap doi mang dung thieu hong rach giu di den ve cho cua ca ma nen dang ky"
+    "cap doi mang dung thieu hong rach giu di den ve cho cua ca ma nen dang ky "
+    "rot roi quen lac chay uot hu"  # what happened to it: "rớt", "rơi", "quên", "cháy"
 )
+# Papers' names whose first word, unaccented, is one of those ("can cuoc", "bao hiem").
+_PAPER_STARTS = frozenset({("can", "cuoc"), ("bao", "hiem"), ("ca", "vet")})
 # What is done with the papers, said after them ("khai sinh và khai tử làm ở đâu").
 _DONE_WITH = _words("lam xin nop dang cap doi")
 MAX_PAPER_WORDS = 4  # "giấy xác nhận cư trú"; more is a clause, not a paper's name
@@ -545,22 +548,22 @@ def paired_parts(text: str) -> list[Part]:
     tờ gì và lệ phí bao nhiêu"), not papers."""
     typed = _WORD.findall(_AND_SIGN.sub(" và ", text))
     words = [fold(word) for word in typed]
-    joins = [at for at, word in enumerate(typed) if word.casefold() in _AND]
+    joins = [at for at, word in enumerate(typed) if word.casefold() in JOINING]
     if len(joins) != 1 or len(words) > MAX_PAIRED_WORDS:
         return []
     if _COMPARING.search(" ".join(words)):
         return []
     join = joins[0]
-    end = next((at for at in range(join + 1, len(words)) if _ends_paper(words, at)), len(words))
+    end = next((at for at in range(join + 1, len(words)) if ends_paper(words, at)), len(words))
     start = join
-    while start > 0 and not _ends_paper(words, start - 1) and words[start - 1] not in _PERSONAL:
+    while start > 0 and not ends_paper(words, start - 1) and words[start - 1] not in PERSONAL:
         start -= 1
     while (of_both := _OF_BOTH.match(" ".join(words[start:join]) + " ")) and start < join:
         start += len(of_both.group().split())
     first, second, tail = typed[start:join], typed[join + 1 : end], typed[end:]
     if not (0 < len(first) <= MAX_PAPER_WORDS and 0 < len(second) <= MAX_PAPER_WORDS):
         return []
-    if _a_name(first) or _a_name(second):
+    if a_name(first) or a_name(second):
         return []  # two people ("Nguyễn Văn A và Trần Thị B"): one question of both
     head = typed[:start]
     if not head and tail and words[end] in _DONE_WITH:
@@ -571,23 +574,25 @@ def paired_parts(text: str) -> list[Part]:
         if first[0][1:].islower():  # a capital opening the message only ("Khai sinh và")
             first = [first[0].lower(), *first[1:]]
     asks = "?" in text or ASKING.search(" ".join(words[end:])) is not None
-    if _PERSONAL & {w.casefold() for w in second} or not asks:
+    if PERSONAL & {w.casefold() for w in second} or not asks:
         return []
     asked = [" ".join([*head, *paper, *tail]) for paper in (first, second)]
     return [Part(part, True) for part in asked] if all(map(_plainly_asks, asked)) else []
 
 
-def _a_name(typed: list[str]) -> bool:
+def a_name(typed: list[str]) -> bool:
     """Whether the words `typed` are a person's name, each capitalised ("Trần Thị B"), not
     an abbreviation in capitals ("CCCD")."""
     return len(typed) > 1 and all(w[:1].isupper() and not w[1:].isupper() for w in typed)
 
 
-def _ends_paper(words: list[str], at: int) -> bool:
+def ends_paper(words: list[str], at: int) -> bool:
     """Whether `words[at]` is no word of a paper's name: see _NOT_A_PAPER, question words
     ("ở đâu", "bao nhiêu"), and "lại" after a verb."""
     if words[at] == "lai" and at > 0 and words[at - 1] in _NOT_A_PAPER:
         return True  # "làm lại", "cấp lại" (but "bằng lái")
+    if (words[at], *words[at + 1 : at + 2]) in _PAPER_STARTS:
+        return False  # "căn cước", "bảo hiểm": not "cần", "báo"
     return words[at] in _NOT_A_PAPER or ASKING.fullmatch(words[at]) is not None
 
 

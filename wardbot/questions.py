@@ -35,6 +35,7 @@ from wardbot.intents import (
     paired_parts,
     question_parts,
 )
+from wardbot.listed import listed_parts
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.ports import Searcher, StaffDesk, Typing
 from wardbot.redact import scrub
@@ -575,7 +576,7 @@ class Questions:
         """
         parts = question_parts(question)
         paired = not parts
-        parts = parts or paired_parts(question)
+        parts = parts or paired_parts(question) or listed_parts(question)
         if not parts:
             return []
 
