@@ -88,6 +88,9 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
         # "tối" before a time range is the evening, not "tới" (to).
         ("T2-T6 buổi tối 18h-20h", "T2-T6 18:00-20:00"),
         ("T2-T6 toi 18h toi 20h", "T2-T6 18:00-20:00"),
+        # ... also after the day's other times, not joined to them as a dash.
+        ("T2-T6 sáng 7h-11h chiều 13h-17h tối 18h-20h", "T2-T6 7-11 13-17 18-20"),
+        ("T2-T6 7:30-11:30 toi 18:00-20:00", "T2-T6 7:30-11:30 18:00-20:00"),
         ("Thứ 2 tới Thứ 6 7h tới 11h", "T2-T6 7-11"),
         # A day written as closed has no hours.
         ("T2-T6 7:30-11:30; Chủ nhật nghỉ", "T2-T6 7:30-11:30"),
@@ -270,6 +273,11 @@ def test_no_opening_at_all() -> None:
             "T2-T6 8:00-11:00; T5 14:00-16:30",
             vn(1, 12, month=12),  # Tuesday: next is Wednesday morning
             "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 8:00 sáng mai.",
+        ),
+        (
+            "T2-T6 sáng 7h30-11h30 chiều 13h30-17h tối 18h-20h",
+            vn(30, 17, 30),  # between the afternoon and the evening
+            "Hiện đang ngoài giờ làm việc; cán bộ sẽ trả lời từ 18:00 tối nay.",
         ),
         (
             "T5 14:00-16:30",

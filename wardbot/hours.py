@@ -79,8 +79,11 @@ _WRITTEN_DAY = re.compile(
     r"(?:\s*:(?!\d))?"
 )
 # "đến"/"tới" between two days or times is a range's dash; "từ" before the first says nothing.
-# "tới" only between two times: "T6 tối 18h-20h" is the evening.
-_WRITTEN_RANGE = re.compile(r"\s+den\s+|(?<=[\dhg])(?<!t\d)\s+toi\s+(?=\d)")
+# "tới" only between two times, and not before a time range: "T6 tối 18h-20h", "13h30-17h
+# tối 18h-20h" are the evening.
+_WRITTEN_RANGE = re.compile(
+    rf"\s+den\s+|(?<=[\dhg])(?<!t\d)\s+toi\s+(?=\d)(?!{_TIME_RANGE_AHEAD})"
+)
 # Days that are not in the week ("Thứ 8", "T1"): refused by name, not read as a time.
 _NO_SUCH_DAY = re.compile(
     r"\b(?:thu\s*|t)(?:[01]|[89]|tam|chin|muoi|nhat)\b(?![:.]|\s*(?:[-–—]|den\b|toi\b)\s*\d)"
@@ -425,7 +428,9 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
 # Words staff put around the times, read as said: "sáng 7h30-11h30, chiều 13h30-17h".
 # "sáng" or "chiều" must agree with a time range beside it: "chiều 1h30-5h" is refused
 # (read as written it would be the small hours), never read as 13:30-17:00 by guess.
+# "nghỉ" is a day closed all day.
 _FILLERS = frozenset({"buoi", "va", "&"})
+_CLOSED = frozenset({"nghi"})
 _PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60), "toi": (17 * 60, 24 * 60)}
 
 
