@@ -6,8 +6,8 @@ days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) follo
 or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
 as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
 6`, `thứ ba, năm`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`,
-`chiều`, `tối` beside the times are read (and must agree with them); `CN nghỉ` is a day
-closed. Times are 24-hour, Vietnam time, UTC+7
+`chiều`, `tối` beside the times are read (and must agree with them), `làm việc` too;
+`CN nghỉ`, `CN không làm việc` is a day closed. Times are 24-hour, Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
@@ -389,11 +389,11 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     closed = False  # "Chủ nhật nghỉ": the days have no hours
     for token in tokens:
         word = fold(token).rstrip(":")
-        if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00"
+        if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00", "T7 làm buổi sáng"
             continue
         if word in _PARTS_OF_DAY:
             parts_of_day.append((token, len(periods)))
-        elif word == "nghi":
+        elif word in _CLOSED:
             closed = True
         elif days and not periods and re.fullmatch(r"[2-7]:?", token):
             days.append(_day(f"t{token[0]}", group))  # "Thứ 2, 4, 6": a time is a range
@@ -428,9 +428,10 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
 # Words staff put around the times, read as said: "sáng 7h30-11h30, chiều 13h30-17h".
 # "sáng" or "chiều" must agree with a time range beside it: "chiều 1h30-5h" is refused
 # (read as written it would be the small hours), never read as 13:30-17:00 by guess.
-# "nghỉ" is a day closed all day.
-_FILLERS = frozenset({"buoi", "va", "&"})
-_CLOSED = frozenset({"nghi"})
+# "làm (việc)" says nothing ("Thứ 7 làm việc buổi sáng 7h30-11h30"); "nghỉ" or "không
+# (làm việc)" is a day closed all day.
+_FILLERS = frozenset({"buoi", "va", "&", "lam", "viec"})
+_CLOSED = frozenset({"nghi", "khong"})
 _PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60), "toi": (17 * 60, 24 * 60)}
 
 
