@@ -33,6 +33,11 @@ def vn(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 11) -
         "Mon-Fri 7:30-11:30 13:30-17:00; Sat 7:30-11:30",
         "T2,T3,T4,T5,T6 7:30-11:30 13:30-17:00\nSaturday 7:30-11:30;",
         "T2-T6 7:30-11:30; T2-T6 13:30-17:00; T7 7:30-10:00 9:00-11:30",
+        # A comma before the next days, as ";": after the times only.
+        "T2-T6 7h30-11h30 13h30-17h, T7 7h30-11h30",
+        "thứ hai đến thứ sáu 7h30-11h30, 13h30-17h, thứ bảy 7h30-11h30",
+        "T2-T6 sáng 7h30-11h30, chiều 13h30-17h, sáng thứ 7 7h30-11h30",
+        "Mon-Fri 7:30-11:30, 13:30-17:00, Sat 7:30-11:30",
     ],
 )
 def test_the_same_hours_written_in_different_ways(text: str) -> None:
@@ -94,6 +99,8 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
         # "làm (việc)" says nothing; "không làm (việc)" is a day closed.
         ("T2-T6 7-17; Thứ 7 làm việc buổi sáng 7h30-11h30", "T2-T6 7-17; T7 7:30-11:30"),
         ("T2-T6 7-11; T7, CN không làm việc", "T2-T6 7-11"),
+        ("T2, T4 7h-11h, T3, T5 13h-17h", "T2,T4 7-11; T3,T5 13-17"),
+        ("T2-T6 7h-17h, T7, CN nghỉ", "T2-T6 7-17"),
         ("Thứ 2 tới Thứ 6 7h tới 11h", "T2-T6 7-11"),
         # A day written as closed has no hours.
         ("T2-T6 7:30-11:30; Chủ nhật nghỉ", "T2-T6 7:30-11:30"),
@@ -150,6 +157,7 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("T2-T6 7:30-25:00", "“25:00” trong “7:30-25:00”"),
         ("T2-T6 7.30-11.30", "“7.30” trong “7.30-11.30”"),
         ("T2 7:30-11:30 T3", "ngày phải viết trước giờ, nhưng “T3”"),
+        ("T2 7:30-11:30, T3", "“T3” chưa ghi giờ làm việc"),
         ("T2-T6 7:30-11:30; T7", "“T7” chưa ghi giờ làm việc"),
     ],
 )
