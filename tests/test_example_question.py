@@ -82,3 +82,22 @@ def test_the_example_is_a_short_plain_question_of_the_faq_or_a_general_one() -> 
     titles = ["Giờ làm việc", "Đăng ký kết hôn cần giấy tờ gì", "Lệ phí chứng thực"]
     assert msg.example_question(titles) == "Đăng ký kết hôn cần giấy tờ gì"
     assert msg.example_question([*titles, "Làm khai sinh cho con mới sinh ở đâu?"]).endswith("?")
+
+
+@pytest.mark.parametrize(
+    ("title", "example"),
+    [
+        ("Lịch thu phí vệ sinh quý 3", "Cho hỏi về lịch thu phí vệ sinh quý 3"),
+        # A title written "Về việc …", as notices are, is asked about once: no "về về".
+        (
+            "Về việc sửa chữa đường ống nước khu phố 4",
+            "Cho hỏi về việc sửa chữa đường ống nước khu phố 4",
+        ),
+        # A title in capitals is asked as residents type it.
+        ("VỀ VIỆC CẮT ĐIỆN KHU PHỐ 2", "Cho hỏi về việc cắt điện khu phố 2"),
+    ],
+)
+def test_a_ward_without_faq_asks_about_a_notice_as_a_resident_would(
+    title: str, example: str
+) -> None:
+    assert msg.example_question([], [title]) == example

@@ -33,6 +33,11 @@ def vn(day: int, hour: int, minute: int = 0, second: int = 0, month: int = 11) -
         "Mon-Fri 7:30-11:30 13:30-17:00; Sat 7:30-11:30",
         "T2,T3,T4,T5,T6 7:30-11:30 13:30-17:00\nSaturday 7:30-11:30;",
         "T2-T6 7:30-11:30; T2-T6 13:30-17:00; T7 7:30-10:00 9:00-11:30",
+        # A comma before the next days, as ";": after the times only.
+        "T2-T6 7h30-11h30 13h30-17h, T7 7h30-11h30",
+        "thứ hai đến thứ sáu 7h30-11h30, 13h30-17h, thứ bảy 7h30-11h30",
+        "T2-T6 sáng 7h30-11h30, chiều 13h30-17h, sáng thứ 7 7h30-11h30",
+        "Mon-Fri 7:30-11:30, 13:30-17:00, Sat 7:30-11:30",
     ],
 )
 def test_the_same_hours_written_in_different_ways(text: str) -> None:
@@ -88,6 +93,14 @@ def test_a_day_named_in_two_groups_keeps_both() -> None:
         # "tối" before a time range is the evening, not "tới" (to).
         ("T2-T6 buổi tối 18h-20h", "T2-T6 18:00-20:00"),
         ("T2-T6 toi 18h toi 20h", "T2-T6 18:00-20:00"),
+        # ... also after the day's other times, not joined to them as a dash.
+        ("T2-T6 sáng 7h-11h chiều 13h-17h tối 18h-20h", "T2-T6 7-11 13-17 18-20"),
+        ("T2-T6 7:30-11:30 toi 18:00-20:00", "T2-T6 7:30-11:30 18:00-20:00"),
+        # "làm (việc)" says nothing; "không làm (việc)" is a day closed.
+        ("T2-T6 7-17; Thứ 7 làm việc buổi sáng 7h30-11h30", "T2-T6 7-17; T7 7:30-11:30"),
+        ("T2-T6 7-11; T7, CN không làm việc", "T2-T6 7-11"),
+        ("T2, T4 7h-11h, T3, T5 13h-17h", "T2,T4 7-11; T3,T5 13-17"),
+        ("T2-T6 7h-17h, T7, CN nghỉ", "T2-T6 7-17"),
         ("Thứ 2 tới Thứ 6 7h tới 11h", "T2-T6 7-11"),
         # A day written as closed has no hours.
         ("T2-T6 7:30-11:30; Chủ nhật nghỉ", "T2-T6 7:30-11:30"),
@@ -119,6 +132,7 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("tối", "“tối” chưa ghi ngày nào"),
         ("thứ ba, năm", "“thứ ba, năm” chưa ghi giờ làm việc"),
         ("sáng thứ 7", "“sáng thứ 7” chưa ghi giờ làm việc"),
+        ("Thứ Bảy làm buổi sáng", "“Thứ Bảy làm buổi sáng” chưa ghi giờ làm việc"),
         # "nghỉ" is a day closed all day: alone, or with hours, or on a day with hours, it
         # is refused rather than half read.
         ("Chủ nhật nghỉ", "chỉ ghi ngày nghỉ, chưa có ngày nào có giờ làm việc"),
@@ -143,6 +157,7 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("T2-T6 7:30-25:00", "“25:00” trong “7:30-25:00”"),
         ("T2-T6 7.30-11.30", "“7.30” trong “7.30-11.30”"),
         ("T2 7:30-11:30 T3", "ngày phải viết trước giờ, nhưng “T3”"),
+        ("T2 7:30-11:30, T3", "“T3” chưa ghi giờ làm việc"),
         ("T2-T6 7:30-11:30; T7", "“T7” chưa ghi giờ làm việc"),
     ],
 )
@@ -270,6 +285,16 @@ def test_no_opening_at_all() -> None:
             "T2-T6 8:00-11:00; T5 14:00-16:30",
             vn(1, 12, month=12),  # Tuesday: next is Wednesday morning
             "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 8:00 sáng mai.",
+        ),
+        (
+            "T2-T6 sáng 7h30-11h30 chiều 13h30-17h tối 18h-20h",
+            vn(30, 17, 30),  # between the afternoon and the evening
+            "Hiện đang ngoài giờ làm việc; cán bộ sẽ trả lời từ 18:00 tối nay.",
+        ),
+        (
+            "T2-T6 7h30-17h; T7 không làm việc",
+            vn(28, 9),
+            "Hiện đã ngoài giờ làm việc; cán bộ sẽ trả lời từ 7:30 sáng thứ Hai, 30/11.",
         ),
         (
             "T5 14:00-16:30",

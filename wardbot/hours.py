@@ -6,8 +6,9 @@ days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) follo
 or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
 as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
 6`, `thứ ba, năm`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`,
-`chiều`, `tối` beside the times are read (and must agree with them); `CN nghỉ` is a day
-closed. Times are 24-hour, Vietnam time, UTC+7
+`chiều`, `tối` beside the times are read (and must agree with them), `làm việc` too;
+`CN nghỉ`, `CN không làm việc` is a day closed. A comma after the times before the next
+days is a `;`: `T2-T6 7h-11h, 13h-17h, T7 7h-11h`. Times are 24-hour, Vietnam time, UTC+7
 all year (a fixed offset: no tzdata needed).
 
 OFFICE_CLOSED adds the days the office is closed whatever the weekday: public holidays
@@ -79,13 +80,37 @@ _WRITTEN_DAY = re.compile(
     r"(?:\s*:(?!\d))?"
 )
 # "đến"/"tới" between two days or times is a range's dash; "từ" before the first says nothing.
-# "tới" only between two times: "T6 tối 18h-20h" is the evening.
-_WRITTEN_RANGE = re.compile(r"\s+den\s+|(?<=[\dhg])(?<!t\d)\s+toi\s+(?=\d)")
+# "tới" only between two times, and not before a time range: "T6 tối 18h-20h", "13h30-17h
+# tối 18h-20h" are the evening.
+_WRITTEN_RANGE = re.compile(rf"\s+den\s+|(?<=[\dhg])(?<!t\d)\s+toi\s+(?=\d)(?!{_TIME_RANGE_AHEAD})")
 # Days that are not in the week ("Thứ 8", "T1"): refused by name, not read as a time.
 _NO_SUCH_DAY = re.compile(
     r"\b(?:thu\s*|t)(?:[01]|[89]|tam|chin|muoi|nhat)\b(?![:.]|\s*(?:[-–—]|den\b|toi\b)\s*\d)"
 )
 _FROM = re.compile(r"(?:^|(?<=\s))tu\s+(?=[tcm\d])")
+# A comma between one group's times and the next group's days: "T2-T6 7h30-11h30 13h30-17h,
+# T7 7h30-11h30" is two groups, as with ";". Days listed before any time ("T2, T4 7h-11h")
+# and a part of the day ("7h-11h, chiều 13h-17h") stay in their group.
+_NEXT_DAYS = re.compile(
+    r"\s*,\s*(?=(?:(?:buoi\s+)?(?:sang|chieu|toi)\s+)?(?:tu\s+)?"
+    r"(?:thu\s*(?:[2-7]|hai|ba|tu|bon|nam|sau|bay)\b|t[2-7]\b|chu\s*nhat\b|cn\b"
+    r"|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b))"
+)
+_TIME_RANGE_BEFORE = re.compile(
+    r"\d(?:[:hg]\d{0,2})?\s*(?:[-–—]|den|toi)\s*\d{1,2}(?:[:hg]\d{0,2})?$"
+)
+
+
+def _after_times(group: str) -> list[str]:
+    """`group` cut where a comma after a time range is followed by days (`_NEXT_DAYS`)."""
+    folded = fold(group)
+    text = group if len(folded) == len(group) else folded
+    parts, at = [], 0
+    for match in _NEXT_DAYS.finditer(folded):
+        if _TIME_RANGE_BEFORE.search(folded, 0, match.start()):
+            parts.append(text[at : match.start()])
+            at = match.end()
+    return [*parts, text[at:]]
 
 
 def _written_days(group: str) -> str:
@@ -212,7 +237,12 @@ class OfficeHours:
         """Read the OFFICE_HOURS text; ConfigError naming the part that is wrong."""
         days: list[list[Period]] = [[] for _ in range(7)]
         closed: dict[int, str] = {}  # days written as closed ("Chủ nhật nghỉ"), by group
-        groups = [group.strip() for group in re.split(r"[;\n]", text) if group.strip()]
+        groups = [
+            part.strip()
+            for group in re.split(r"[;\n]", text)
+            for part in _after_times(group)
+            if part.strip()
+        ]
         if not groups:
             raise _config_error("chưa có ngày và giờ nào")
         for group in groups:
@@ -386,11 +416,11 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     closed = False  # "Chủ nhật nghỉ": the days have no hours
     for token in tokens:
         word = fold(token).rstrip(":")
-        if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00"
+        if word in _FILLERS:  # "buổi sáng", "7:30-11:30 và 13:30-17:00", "T7 làm buổi sáng"
             continue
         if word in _PARTS_OF_DAY:
             parts_of_day.append((token, len(periods)))
-        elif word == "nghi":
+        elif word in _CLOSED:
             closed = True
         elif days and not periods and re.fullmatch(r"[2-7]:?", token):
             days.append(_day(f"t{token[0]}", group))  # "Thứ 2, 4, 6": a time is a range
@@ -425,7 +455,10 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
 # Words staff put around the times, read as said: "sáng 7h30-11h30, chiều 13h30-17h".
 # "sáng" or "chiều" must agree with a time range beside it: "chiều 1h30-5h" is refused
 # (read as written it would be the small hours), never read as 13:30-17:00 by guess.
-_FILLERS = frozenset({"buoi", "va", "&"})
+# "làm (việc)" says nothing ("Thứ 7 làm việc buổi sáng 7h30-11h30"); "nghỉ" or "không
+# (làm việc)" is a day closed all day.
+_FILLERS = frozenset({"buoi", "va", "&", "lam", "viec"})
+_CLOSED = frozenset({"nghi", "khong"})
 _PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60), "toi": (17 * 60, 24 * 60)}
 
 

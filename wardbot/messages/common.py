@@ -61,9 +61,14 @@ def example_question(questions: Iterable[str], titles: Iterable[str] = ()) -> st
 
 def _about_notice(titles: Iterable[str]) -> str:
     """The example "Cho hỏi về <title>" for the newest plainly worded, short notice title
-    ("" if none)."""
+    ("" if none): "Về việc cắt điện" is asked "Cho hỏi về việc cắt điện", not "về về"."""
     for title in (" ".join(title.split()) for title in titles):
+        if title.isupper():  # "VỀ VIỆC TIÊM PHÒNG …", as residents type it: lower case
+            title = title.lower()
         words = title.split()
+        if words and fold(words[0]) == "ve":  # "Về việc khởi công …": "Cho hỏi về việc …"
+            words = words[1:]
+            title = " ".join(words)
         if 3 <= len(words) <= _MOST_TITLE_WORDS and _PLAIN_QUESTION.fullmatch(title):
             first = words[0]
             # "Lịch tiêm chủng" reads "lịch tiêm chủng" mid-sentence; "UBND", "Hà Nội" do not.
