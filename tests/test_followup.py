@@ -21,7 +21,7 @@ from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
-from wardbot.followup import excerpt
+from wardbot.followup import asks_only, excerpt, follows_up
 from wardbot.models import FaqEntry
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
@@ -352,6 +352,41 @@ def test_a_deadline_the_resident_keeps_is_no_answer_to_how_long(line: str, a_wai
     for then in ("mất bao lâu?", "bao lâu thì có", "mấy ngày thì lấy được", "bao lau thi co"):
         found = excerpt(entry, then)
         assert (found is not None and found.lines == (line,)) is a_wait, (then, found)
+
+
+@pytest.mark.parametrize(
+    "then", ["khi nào phải làm", "bao lâu thì phải đăng ký", "phai di lam trong may ngay"]
+)
+def test_the_residents_deadline_answers_when_it_is_asked(then: str) -> None:
+    """ "Khi nào phải làm" asks the resident's own deadline: its line answers it, though
+    "mất bao lâu" (the office's time) it does not."""
+    line = "Cha mẹ đăng ký khai sinh cho con trong thời hạn 60 ngày kể từ ngày sinh."
+    entry = FaqEntry("x", "Đăng ký khai sinh thế nào?", f"Mang giấy chứng sinh.\n{line}\n")
+    found = excerpt(entry, then)
+    assert found is not None and found.lines == (line,), found
+    assert excerpt(entry, "mất bao lâu") is None
+
+
+@pytest.mark.parametrize(
+    ("then", "aspect"),
+    [
+        ("bao giờ có kết quả", "time"),
+        ("chừng nào có kết quả vậy", "time"),
+        ("bao gio co ket qua", "time"),
+        ("bao lâu thì xong", "time"),
+        ("mấy ngày mới có", "time"),
+        ("mất mấy hôm", "time"),
+        ("lấy kết quả ở đâu", "place"),
+    ],
+)
+def test_when_the_result_comes_asks_the_time(then: str, aspect: str) -> None:
+    """ "Bao giờ có kết quả", "bao lâu thì xong", the north's "mấy hôm" name nothing of
+    their own: they ask the time (or, "lấy kết quả ở đâu", the place) of the subject."""
+    assert follows_up(then, answered_alone=True)
+    assert asks_only(then) == (aspect,)
+    line = "Phường giải quyết trong 5 ngày làm việc tại bộ phận một cửa."
+    found = excerpt(FaqEntry("x", "Thủ tục X?", f"Lệ phí 20.000 đồng.\n{line}\n"), then)
+    assert found is not None and found.lines == (line,), found
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng bữa chừng".split()
+    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng bữa chừng hôm kết quả xong mới".split()
 )
 # How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
 # any allowance or contribution has, naming nothing of its own.
@@ -74,9 +74,10 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         (
             "time",
             # "Mấy ngày", the south's "(mất) nhiêu ngày" (bao nhiêu ngày), "nhiều ngày không",
-            # "mấy bữa" (bữa: a day), "chừng nào" (khi nào).
+            # "mấy bữa" (bữa: a day), "chừng nào" (khi nào), the north's "mấy hôm".
             "bao lau|may ngay|bao nhieu ngay|nhieu ngay|may tuan|bao nhieu tuan|thoi gian"
-            "|bao gio|khi nao|lau|may bua|bao nhieu bua|nhieu bua|chung nao",
+            "|bao gio|khi nao|lau|may bua|bao nhieu bua|nhieu bua|chung nao|may hom"
+            "|bao nhieu hom|nhieu hom",
             r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
         ),
         (
@@ -147,6 +148,13 @@ _PROCESSING = re.compile(
     r"|nhan (?:du )?ho so|ho so hop le|(?:duoc )?cap"
     r"|(?:ke|tinh) tu (?:ngay|khi) (?:nop|nhan|tiep nhan|dong))\b"
 )
+# A follow-up asking the resident's own deadline ("khi nào phải làm", "phải đăng ký trong
+# bao lâu", "hạn chót là bao giờ", "trễ nhất mấy ngày"), folded: the deadline lines
+# answer it. "Phải chờ bao lâu", "phải mất mấy ngày" ask the office's time still.
+_ASKS_DEADLINE = re.compile(
+    r"\b(?:phai (?:di )?(?:lam|dang ky|nop|khai|bao|mang|den)|han chot|han cuoi|cham nhat"
+    r"|tre nhat|muon nhat|thoi han(?! giai quyet| xu ly| tra))\b"
+)
 # What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
 # 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
 # amount or "tiền", never "phí" ("người được trợ cấp không phải nộp lệ phí" names a fee).
@@ -215,16 +223,22 @@ _ASPECT_WORDS = frozenset(w for _, triggers, _ in _ASPECTS for t in triggers for
 _WHAT_ABOUT_NEXT = (
     _ASPECT_WORDS | _CONNECTORS | {"mat", "lam", "le", "muc", "het", "phai", "co"}
 ) - {"thi"}
+# What any procedure ends in, folded: "bao giờ có kết quả", "bao lâu thì xong", "mấy
+# ngày mới có" ask its time, "lấy kết quả ở đâu" its place, naming nothing of their own.
+_DONE = frozenset("ket qua xong moi".split())
 # Words a message that names nothing of its own may hold besides `own_words`' own, and
 # "tốn" (costs: "tốn nhiêu tiền"), as "mất" is ("tôn", "tồn" typed so: `_SAID_SO`).
-_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"}
+_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"} | _DONE
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
 _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
-_NOT_ASKED = frozenset(
-    "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
-    "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
-    "rang z zay dzay nhieu nhiu".split()
+_NOT_ASKED = (
+    frozenset(
+        "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
+        "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
+        "rang z zay dzay nhieu nhiu".split()
+    )
+    | _DONE
 )
 
 
@@ -450,7 +464,8 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     """Whether `line` of an entry says the `aspect` asked (`says`: how a line says it) in
     what `said` (the question, folded) asks: a time, one no word of validity or condition
     claims (`_TERM`, `_CONDITION`), once what it names as how often (`_HOW_OFTEN`) is left
-    out, in a clause naming no deadline the resident keeps (`_deadline`); a validity, a
+    out, in a clause naming no deadline the resident keeps (`_deadline`) unless that is
+    what is asked (`_ASKS_DEADLINE`: "khi nào phải làm"); a validity, a
     duration such a word claims; a fee, "phí" or an amount no fine or benefit claims
     (`_NOT_PAID`); a place, one where nothing is posted (`_POSTED`). Read
     clause by clause, each fact of a clause on its own:
@@ -469,7 +484,7 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
             if not all(_mentions(_place_words(typed, accented=accented), says, _POSTED)):
                 return True
         elif aspect == "time":
-            if _deadline(f"{label} {folded}"):
+            if not _ASKS_DEADLINE.search(said) and _deadline(f"{label} {folded}"):
                 continue  # "trong thời hạn 60 ngày kể từ ngày sinh": the resident's deadline
             clause = " ".join(fold(how_often.sub(" ", typed)).split())
             if not all(_mentions(clause, says, _TERM)):
