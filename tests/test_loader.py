@@ -1203,7 +1203,7 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
         ),
         # So does the lead.
         (
-            "Thông báo của Hội Khuyến học phường",
+            "Thông báo trao thưởng cho học sinh vượt khó",
             "Hội trao 30 suất học bổng cho học sinh vượt khó.\n\nMang theo CCCD của phụ huynh.",
             ("hoc-bong",),
         ),
