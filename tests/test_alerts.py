@@ -318,6 +318,38 @@ async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(war
     assert ward.channel.chats() == ["1"]
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "alerted"),
+    [
+        # A meeting asking newcomers to bring their papers is about neither paper.
+        (
+            "Họp tổ dân phố 4 bàn việc chỉnh trang hẻm",
+            "Sáng Chủ nhật, tổ dân phố 4 họp tại nhà văn hóa bàn việc chỉnh trang hẻm.\n\n"
+            "Bà con góp ý về đèn chiếu sáng và lịch quét dọn.\n\n"
+            "Ai mới chuyển đến thì mang theo giấy tạm trú và thẻ BHYT để tổ ghi danh sách.",
+            [],
+        ),
+        # A scholarship notice listing the papers to hand in is about scholarships only.
+        (
+            "Xét học bổng học kỳ I cho học sinh vượt khó",
+            "Hội phường nhận hồ sơ xét học bổng đến hết ngày 20/11.\n\n"
+            "Hồ sơ gồm đơn, bảng điểm, bản sao thẻ BHYT và xác nhận tạm trú nếu có.",
+            ["2"],
+        ),
+    ],
+)
+async def test_a_notice_without_topics_reaches_only_the_followers_of_what_it_is_about(
+    ward: Ward, title: str, body: str, alerted: list[str]
+) -> None:
+    await follow(ward, "1", "bhyt")
+    await follow(ward, "2", "hoc-bong")
+    await follow(ward, "3", "cu-tru")
+    write_notice(ward.content, "thong-bao", title, body=body)
+    await ward.watcher.refresh()
+    await ward.sender.drain()
+    assert residents(ward) == alerted
+
+
 async def test_editing_a_notice_does_not_alert_again_and_deleting_it_unindexes_it(
     ward: Ward,
 ) -> None:

@@ -12,7 +12,8 @@ import pytest
 from wardbot.faq_file import load_faq
 from wardbot.loader import load_corpus
 from wardbot.models import Problem, Topic
-from wardbot.notices import load_announcement, load_content, tag_topics
+from wardbot.notices import load_announcement, load_content
+from wardbot.topic_tags import notice_topics, tag_topics
 
 
 @pytest.fixture(autouse=True)
@@ -1153,6 +1154,73 @@ def test_tag_topics(text: str, expected: tuple[str, ...]) -> None:
 
 def test_tag_topics_ignores_empty_keywords() -> None:
     assert tag_topics("bất kỳ", [Topic("x", "X", ("", "  "))]) == ()
+
+
+# What a notice is about, for one that names no topic (tags from where its keywords are).
+NOTICE_TOPICS = [
+    Topic("bhyt", "Bảo hiểm y tế", ("bảo hiểm y tế", "bhyt", "thẻ bhyt")),
+    Topic("can-cuoc", "Căn cước", ("căn cước", "cccd", "vneid")),
+    Topic("hoc-bong", "Học bổng", ("học bổng", "khuyến học")),
+]
+MEETING = "Họp tổ dân phố 7 bàn kế hoạch quý IV"
+MEETING_LEAD = "Tối 10/10, tổ dân phố 7 họp tại nhà văn hóa để bàn kế hoạch quý IV của khu phố."
+FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và tổ chức trung thu cho thiếu nhi. "
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        # The bug: a meeting that asks people to bring their cards is about neither.
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\n{FILLER}\n\nKhi đến họp, bà con mang theo CCCD và thẻ BHYT.",
+            (),
+        ),
+        # Mentioned in two sentences, but each also lists the other topic: a list.
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\nMang theo CCCD, thẻ BHYT. {FILLER}\n\nAi quên CCCD, thẻ BHYT thì báo tổ.",
+            (),
+        ),
+        # Twice on its own, but in a long report: once every 100 words is not reached.
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\n{FILLER * 12}Tổ đã trao 40 thẻ BHYT. {FILLER * 12}Vận động mua BHYT.",
+            (),
+        ),
+        # A long first paragraph (a page without breaks) is not all lead.
+        (MEETING, f"{MEETING_LEAD} {FILLER * 8}Nhớ mang CCCD.", ()),
+        # The title counts fully, whatever the body mentions in passing.
+        (
+            "Cấp căn cước lưu động tại khu phố 3",
+            "Công an phường làm thủ tục tại nhà văn hóa.\n\nMang theo thẻ BHYT nếu có.",
+            ("can-cuoc",),
+        ),
+        (
+            "Phát thẻ bảo hiểm y tế cho trẻ em dưới 6 tuổi",
+            "Phụ huynh đến nhận tại trạm.",
+            ("bhyt",),
+        ),
+        # So does the lead.
+        (
+            "Thông báo trao thưởng cho học sinh vượt khó",
+            "Hội trao 30 suất học bổng cho học sinh vượt khó.\n\nMang theo CCCD của phụ huynh.",
+            ("hoc-bong",),
+        ),
+        # Named only below the lead, but the notice keeps coming back to it.
+        (
+            "Lịch phát thẻ tháng 11",
+            "UBND phường thông báo lịch phát thẻ cho người dân các khu phố.\n\n"
+            "Thẻ BHYT của khu phố 1 phát sáng thứ Hai. Thẻ BHYT của khu phố 2 phát chiều "
+            "thứ Hai.\n\nAi mất thẻ BHYT thì làm đơn cấp lại.",
+            ("bhyt",),
+        ),
+    ],
+)
+def test_notice_topics_are_what_the_notice_is_about(
+    title: str, body: str, expected: tuple[str, ...]
+) -> None:
+    assert notice_topics(title, body, NOTICE_TOPICS) == expected
 
 
 # ---------------------------------------------------------------------- corpus

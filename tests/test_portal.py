@@ -143,6 +143,15 @@ async def follow(ward: Ward, topic: str, chat: str = "77") -> None:
         await store.subscribe(ChatRef("telegram", chat), topic)
 
 
+async def follow_veterans(ward: Ward) -> None:
+    """A resident follows what the CP1258 page is about, a veterans' association (a topic
+    added for it: the BHYT cards its report mentions in passing make it no BHYT notice)."""
+    topic = "  - id: cuu-chien-binh\n    name: Cựu chiến binh\n    keywords: [cựu chiến binh]\n"
+    text = ward.faq.read_text(encoding="utf-8")
+    ward.faq.write_text(text.replace("topics:\n", "topics:\n" + topic, 1), encoding="utf-8")
+    await follow(ward, "cuu-chien-binh")
+
+
 async def alerted(settings: Settings) -> dict[str, int]:
     """What the running bot (on Telegram) does with new files: index them, queue their
     alerts."""
@@ -529,6 +538,18 @@ def test_imported_notices_are_tagged_with_the_wards_topics(ward, portal, capsys)
     [name] = ward.imported()
     assert "topics: [bhyt, hoc-bong]" in (ward.content / name).read_text(encoding="utf-8")
     assert ward.notice(name).topics == ("bhyt", "hoc-bong")
+
+
+def test_an_imported_meeting_report_is_not_tagged_with_a_topic_it_mentions_in_passing(
+    ward, portal, capsys
+):
+    # A veterans' association meeting whose report lists, among its year's work, the
+    # health insurance cards it gave out: no alert to everyone following BHYT.
+    url = portal.put_fixture("/tin/851", CP1258_PAGE, WINDOWS_1258)
+    assert run_import(ward, capsys, url)[0] == 0
+    [name] = ward.imported()
+    assert "\ntopics:" not in (ward.content / name).read_text(encoding="utf-8")
+    assert ward.notice(name).topics == ()
 
 
 def test_imported_notices_are_tagged_by_the_topic_served_not_a_copy_sharing_its_id(
@@ -1683,6 +1704,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     feed = serve_feed(portal)
     settings = ward.settings(portal_feeds=(feed,), portal_poll_minutes=20)
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     notes: list[str] = []
     failures: list[tuple[str, str]] = []
 
@@ -1705,7 +1727,7 @@ async def test_the_follower_imports_a_feed_update_that_reaches_a_subscriber_once
     assert f"\n• «{BHYT_TITLE}»" in notes[0]
     assert await alerted(settings) == {}  # both too old to alert anyone
 
-    # The portal publishes a new notice (about BHYT, today) while the bot runs.
+    # The portal publishes a new notice (a veterans' meeting, today) while the bot runs.
     portal.put(
         "/tin-tuc/hoi-nghi-cuu-chien-binh", page_of_today(CP1258_PAGE, b"08/7/2024"), WINDOWS_1258
     )
@@ -1805,6 +1827,7 @@ async def test_a_feed_read_for_the_first_time_alerts_nobody_of_the_news_it_alrea
     # The bot has run for a while (a resident follows BHYT); staff now add the portal's
     # feed, which lists a recent article: imported, and no alert for it.
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     feed = serve_feed(portal)
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing, poll after poll
@@ -1984,6 +2007,7 @@ async def test_a_feed_an_older_version_followed_is_no_first_read_after_the_upgra
     imported from the feed is in the import log. After the upgrade, what the portal
     published meanwhile is news (it was taken for a new feed's backlog: nobody heard)."""
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     feed = serve_feed(portal)
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     del portal.routes["/tin-tuc/tong-ket-phong-trao-2019"]  # one item failing, poll after poll
@@ -2017,6 +2041,7 @@ async def test_a_second_feed_of_the_portal_read_for_the_first_time_alerts_nobody
     """Staff add the portal's category feed beside the main one; it shares an article with
     it. What only the new feed lists is its backlog, not news."""
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     feed = serve_feed(portal)
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     settings = ward.settings(portal_feeds=(feed,))
@@ -2048,6 +2073,7 @@ async def test_a_feed_staff_imported_at_another_form_of_its_address_is_no_first_
     """Staff ran `bot.py import` on the feed's https address with a trailing slash; the
     follower reads it at its plain form: the same feed, so what it lists next is news."""
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     feed = serve_feed(portal)
     portal.put_fixture("/rss/tin-tuc.xml/", "rss.xml", "application/rss+xml")  # the same
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
@@ -4115,6 +4141,7 @@ async def test_admins_are_told_a_first_read_brought_the_portals_news_and_alerted
     # The bot has run for a while (a resident follows BHYT); staff add the portal's feed,
     # which lists an article of today about BHYT.
     await follow(ward, "bhyt")
+    await follow_veterans(ward)
     feed = serve_feed(portal)
     portal.put("/tin-tuc/trao-the-bhyt-hoc-sinh", page_of_today())
     async with FakeBotApi() as telegram:

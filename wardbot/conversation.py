@@ -43,7 +43,6 @@ from wardbot.intents import (
 )
 from wardbot.models import Announcement, FaqEntry, Topic
 from wardbot.news import LATEST_LISTED
-from wardbot.notices import tag_topics
 from wardbot.ports import AdminCommands, Searcher, StaffDesk, Typing
 from wardbot.questions import (
     SMALL_TALK,
@@ -56,6 +55,7 @@ from wardbot.reply import DOC_KINDS, Button, Link, Reply, button_label, make_act
 from wardbot.store import ChatRef, Store
 from wardbot.subscriptions import TOPIC_ACTIONS, Subscriptions
 from wardbot.tickets import Offer
+from wardbot.topic_tags import tag_topics
 from wardbot.ward_contact import WardContact
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,6 @@ import functools
 import os
 import re
 import stat
-import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from wardbot.staff_read import (
     staff_text,
     without_hidden_breaks,
 )
-from wardbot.text import fold
+from wardbot.topic_tags import notice_topics
 from wardbot.yaml_hints import ODD_SPACE, ODD_SPACE_HINT
 from wardbot.yaml_records import (
     Kind,
@@ -167,7 +166,7 @@ def load_announcement(
 
     tagged = values.get("topics")
     if tagged is None:  # none given, or none of those given is known
-        tagged = tag_topics(values["title"] + "\n" + body, topics or ())
+        tagged = notice_topics(values["title"], body, topics or ())
     notice = Announcement(
         id=path.name.removesuffix(".md"),
         title=values["title"],
@@ -420,44 +419,3 @@ def load_content(
         parsed.update(kept)
     notices.sort(key=lambda n: (-n.date.toordinal(), n.id))
     return notices, problems
-
-
-def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
-    """The ids of the topics whose keywords occur in text, as whole words.
-
-    A keyword with diacritics is looked for in the lower-cased text with its
-    accents, because folding makes words collide ("rác" would match "rời rạc").
-    A keyword written without them ("bhyt", "vneid") is looked for in the
-    folded text, so it matches however the text spells it.
-    """
-    lowered = unicodedata.normalize("NFC", text.casefold())
-    folded = fold(text)
-    return tuple(
-        topic.id
-        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
-        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
-    )
-
-
-_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
-
-
-@functools.lru_cache(maxsize=64)
-def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
-    """Per topic, one pattern for its keywords with diacritics and one for those without:
-    two searches a topic, however many keywords (a province's archive is tagged at once)."""
-    patterns = []
-    for topic in topics:
-        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
-        accented = sorted(k for k in keywords if k and fold(k) != k)
-        plain = sorted(k for k in keywords if k and fold(k) == k)
-        patterns.append((_phrases(accented), _phrases(plain)))
-    return patterns
-
-
-def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
-    if not keywords:
-        return None
-    # Any run of whitespace between words, so a keyword still matches across a line break.
-    alternatives = (r"\s+".join(re.escape(word) for word in k.split()) for k in keywords)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")

@@ -16,9 +16,10 @@ from pathlib import Path
 
 from wardbot.config import Settings
 from wardbot.models import Announcement, Topic
-from wardbot.notices import load_announcement, tag_topics
+from wardbot.notices import load_announcement
 from wardbot.portal_extract import Article
 from wardbot.text import fold
+from wardbot.topic_tags import notice_topics
 
 REPLACED_DIR = "portal-replaced"
 
@@ -52,7 +53,7 @@ class NoticeFiles:
 
     def render(self, article: Article, source: str | None) -> str:
         """The announcement file: front matter as FORMATS.md has it, then the text."""
-        topics = tag_topics(article.title + "\n" + article.body, self.topics)
+        topics = notice_topics(article.title, article.body, self.topics)
         lines = [
             "---",
             f"title: {json.dumps(article.title, ensure_ascii=False)}",

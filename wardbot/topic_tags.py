@@ -1,0 +1,119 @@
+"""Which of faq.yaml's topics a text names (`tag_topics`), and which a notice is about
+(`notice_topics`), for notices that name none of them themselves.
+
+A notice is about what its title and lead say. A keyword further down is often a
+passing mention: a ward meeting's report lists what was done ("trao 400 thẻ BHYT"), a
+notice asks people to bring their ID card and health insurance card. Such a mention
+alone must not send the notice to everyone following that topic, so below the lead a
+topic counts only when the text keeps coming back to it: mentioned in several
+sentences, often enough for the notice's length, and counted for less in a sentence
+that lists other topics too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from wardbot.models import Topic
+from wardbot.text import fold
+
+# The lead: the body's first paragraph, up to about this many words (whole sentences, at
+# least one); a page imported without paragraph breaks is not all lead.
+LEAD_WORDS = 60
+# Below the lead, a topic needs at least this many mentions (sentences, see
+# `notice_topics`)...
+BODY_MENTIONS = 2.0
+# ... and one for every this many words of the text below the lead.
+WORDS_PER_MENTION = 100
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A sentence ends at . ! ? ; … followed by a space (not "2.340.000"), or at a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\s*\n\s*")
+
+
+def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
+    """The ids of the topics whose keywords occur in text, as whole words.
+
+    A keyword with diacritics is looked for in the lower-cased text with its
+    accents, because folding makes words collide ("rác" would match "rời rạc").
+    A keyword written without them ("bhyt", "vneid") is looked for in the
+    folded text, so it matches however the text spells it.
+    """
+    lowered = unicodedata.normalize("NFC", text.casefold())
+    folded = fold(text)
+    return tuple(
+        topic.id
+        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
+        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
+    )
+
+
+def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, ...]:
+    """The ids of the topics a notice is about, in the order `topics` lists them.
+
+    A topic whose keyword is in the title or the lead is tagged. Below the lead, each
+    sentence naming topics gives each of them 1/k of a mention (k: how many topics it
+    names, so a list of several counts little for each); a topic is tagged when its
+    mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there.
+    """
+    lead, rest = _lead(body)
+    headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
+    mentions = dict.fromkeys((t.id for t in topics), 0.0)
+    for sentence in rest:
+        named = tag_topics(sentence, topics)
+        for topic_id in named:
+            mentions[topic_id] += 1 / len(named)
+    words = sum(len(sentence.split()) for sentence in rest)
+    return tuple(
+        t.id
+        for t in topics
+        if t.id in headline
+        or (mentions[t.id] >= BODY_MENTIONS and mentions[t.id] * WORDS_PER_MENTION >= words)
+    )
+
+
+def _lead(body: str) -> tuple[list[str], list[str]]:
+    """The body's sentences split into its lead and the rest (see LEAD_WORDS)."""
+    paragraphs = [p for p in _PARAGRAPH_BREAK.split(body.strip()) if p.strip()]
+    if not paragraphs:
+        return [], []
+    first = _sentences(paragraphs[0])
+    lead, words = first[:1], len(first[0].split())
+    for sentence in first[1:]:
+        words += len(sentence.split())
+        if words > LEAD_WORDS:
+            break
+        lead.append(sentence)
+    rest = first[len(lead) :] + [s for p in paragraphs[1:] for s in _sentences(p)]
+    return lead, rest
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
+
+
+_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+
+
+@functools.lru_cache(maxsize=64)
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
+    """Per topic, one pattern for its keywords with diacritics and one for those without:
+    two searches a topic, however many keywords (a province's archive is tagged at once)."""
+    patterns = []
+    for topic in topics:
+        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
+        accented = sorted(k for k in keywords if k and fold(k) != k)
+        plain = sorted(k for k in keywords if k and fold(k) == k)
+        patterns.append((_phrases(accented), _phrases(plain)))
+    return patterns
+
+
+def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
+    if not keywords:
+        return None
+    # Any run of whitespace between words, so a keyword still matches across a line break.
+    alternatives = (r"\s+".join(re.escape(word) for word in k.split()) for k in keywords)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
