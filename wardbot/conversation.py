@@ -37,8 +37,8 @@ from wardbot.intents import (
     Intent,
     accepts_staff_offer,
     after_courtesies,
-    assents,
     asks_nothing,
+    assents,
     declines_staff_offer,
     parse_intent,
 )
