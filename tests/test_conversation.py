@@ -224,6 +224,45 @@ async def test_a_guess_that_stops_every_alert_is_asked_never_done(
     assert await store.subscriptions_of(CHAT) == ["bhyt", "cu-tru"]
 
 
+@pytest.mark.parametrize("yes", ["dạ vâng", "ừ", "ok ạ", "dạ có", "vang a", "được"])
+async def test_a_guess_is_done_on_a_spoken_yes_not_thanked_for(
+    conversation: Conversation, store: Store, yes: str
+) -> None:
+    """ "Dạ vâng" to "Ý anh/chị là /unsubscribe all?" got "Dạ vâng ạ" and stopped
+    nothing: the resident was sure it was done. A plain yes does it, as "có" does."""
+    await store.subscribe(CHAT, "bhyt")
+    await one(conversation, "/unfolow all")
+    assert (await one(conversation, yes)).text == msg.unsubscribed_all(1, "Bảo hiểm y tế")
+    assert await store.subscriptions_of(CHAT) == []
+
+
+@pytest.mark.parametrize("no", ["không phải", "nhầm rồi", "ko", "thôi khỏi"])
+async def test_a_guess_answered_no_keeps_the_alerts_and_says_so(
+    conversation: Conversation, store: Store, no: str
+) -> None:
+    """ "Không phải" to the question got the line for an answer that missed."""
+    await store.subscribe(CHAT, "bhyt")
+    await one(conversation, "/nollow all")
+    assert (await one(conversation, no)).text == msg.unsubscribe_declined()
+    await say(conversation, "có")
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+
+
+@pytest.mark.parametrize("unclear", ["hihi", "👍", "em hiểu rồi"])
+async def test_a_guess_answered_neither_yes_nor_no_is_still_asked(
+    conversation: Conversation, store: Store, unclear: str
+) -> None:
+    """ "hihi" or "👍" to the question is no clear yes: nothing stops, and the resident is
+    told so (not "Dạ vâng ạ", which sounds done); "có" after it still stops them."""
+    await store.subscribe(CHAT, "bhyt")
+    await one(conversation, "/nollow all")
+    still = await one(conversation, unclear)
+    assert still.text == msg.unsubscribe_unconfirmed() and still.keeps_choices
+    assert await store.subscriptions_of(CHAT) == ["bhyt"]
+    await say(conversation, "có")
+    assert await store.subscriptions_of(CHAT) == []
+
+
 async def test_a_guess_that_stops_a_topic_is_asked_and_its_button_stops_it(
     conversation: Conversation, store: Store
 ) -> None:

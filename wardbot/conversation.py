@@ -38,6 +38,7 @@ from wardbot.intents import (
     accepts_staff_offer,
     after_courtesies,
     asks_nothing,
+    assents,
     declines_staff_offer,
     parse_intent,
 )
@@ -192,10 +193,15 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
-        if confirming is not None and intent.kind == "yes":  # "có" to "Ý anh/chị là ...?"
-            return await self._act(chat, confirming, sender)
-        if confirming is not None and declines_staff_offer(text):  # "không", "thôi khỏi"
+        if confirming is not None and (declines_staff_offer(text) or intent.kind == "wrong"):
+            # "không", "thôi khỏi", "không phải", "nhầm rồi" to "Ý anh/chị là ...?"
             return [Reply(msg.unsubscribe_declined())]
+        if confirming is not None and assents(text):  # "có", "dạ vâng", "ừ", "dạ có"
+            return await self._act(chat, confirming, sender)
+        if confirming is not None and intent.kind in ("ack", "emoji"):
+            # "hihi", "👍": no clear yes, and "Dạ vâng ạ" would say it was done. Still asked.
+            self.memory.confirming(chat, confirming, sender)
+            return [Reply(msg.unsubscribe_unconfirmed(), keeps_choices=True)]
         # "không cần đâu" under the offer: heard (its button still works if they change
         # their mind), not asked as a question nor taken for "the answer missed".
         if staff_offered in (STAFF_OFFERED, STAFF_OFFER_REMINDED) and declines_staff_offer(text):

@@ -710,6 +710,23 @@ def accepts_staff_offer(text: str) -> bool:
     return small_talk(words, original) == "yes" or passes_on(words, original)
 
 
+# An ok that is a yes to a yes/no question ("dạ vâng", "ừ", "ok ạ", "dạ có", "được"):
+# one of these words, with what only softens it. Not "hihi", "em hiểu rồi", "ồ": heard,
+# but no yes.
+_ASSENT = _words("vang u ua ok oke oki okie co duoc dc uh uhm um")
+_ASSENT_SOFTENING = _words("da a roi r nha nhe nghen nhen ha em anh chi minh toi tui vay")
+
+
+def assents(text: str) -> bool:
+    """Whether `text` says yes to a yes/no question the reply before asked: "có",
+    "đúng rồi" or an ok that is a yes (see _ASSENT)."""
+    original = _WORD.findall(unicodedata.normalize("NFC", text.lower()))
+    words = [fold(w) for w in original]
+    if words and small_talk(words, original) == "yes":
+        return True
+    return bool(_ASSENT & set(words)) and set(words) <= _ASSENT | _ASSENT_SOFTENING
+
+
 # Saying no to the offer to pass a question to staff: a no ("không", "thôi", "khỏi"),
 # alone or with what only softens it or says the resident will see to it themselves
 # ("không cần đâu ạ", "thôi khỏi, em cảm ơn", "thôi em tự lên phường hỏi"). Not "không

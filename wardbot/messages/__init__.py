@@ -146,6 +146,7 @@ from wardbot.messages.alerts import (
 )
 from wardbot.messages.alerts import unsubscribe_button as unsubscribe_button
 from wardbot.messages.alerts import unsubscribe_declined as unsubscribe_declined
+from wardbot.messages.alerts import unsubscribe_unconfirmed as unsubscribe_unconfirmed
 from wardbot.messages.alerts import unsubscribed as unsubscribed
 from wardbot.messages.alerts import unsubscribed_all as unsubscribed_all
 from wardbot.messages.alerts import unsubscribed_several as unsubscribed_several

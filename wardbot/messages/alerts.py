@@ -234,6 +234,14 @@ def unsubscribe_declined() -> str:
     return "Dạ vâng, em giữ nguyên các tin anh/chị đang nhận ạ."
 
 
+def unsubscribe_unconfirmed() -> str:
+    """Neither yes nor no ("hihi", "👍") to `guessed_unsubscribe`'s question: still asked."""
+    return (
+        "Dạ, em chưa ngừng gửi tin nào ạ. Anh/chị muốn ngừng nhận thì trả lời “có” giúp em "
+        "nhé; không thì em giữ nguyên như cũ."
+    )
+
+
 def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."
