@@ -74,3 +74,18 @@ def test_a_street_named_after_a_person_still_picks_its_entry(engine, question, e
     answer = engine.ask(question)
     assert answer.answered, answer
     assert answer.best is not None and answer.best.id == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Cho Em Hỏi Làm Căn Cước Cho Con Ở Đâu", "can-cuoc"),
+        ("Mai Em Đi Làm Căn Cước Cho Con Được Không", "can-cuoc"),
+    ],
+)
+def test_a_question_with_every_word_capitalised_keeps_its_topic(engine, question, expected):
+    # Capitals on every word mark no name: leaving out a "name" found there would take
+    # the words asked about ("Hỏi Làm Căn Cước", "Mai Em Đi Làm Căn Cước").
+    answer = engine.ask(question)
+    assert answer.answered, answer
+    assert answer.best is not None and answer.best.id == expected
