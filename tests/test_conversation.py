@@ -2316,6 +2316,22 @@ def test_papers_listed_then_pointed_back_to_are_asked_of_each() -> None:
     assert _listed("thẻ bhyt với căn cước thì cái nào phải mang theo") == []
 
 
+def test_a_first_paper_listed_with_whose_it_is_is_asked_of_too() -> None:
+    """ "giấy khai sinh của bé, căn cước, thẻ bhyt": three papers, the first with whose it
+    is ("của bé", left in its part), accented or not."""
+    assert _listed(
+        "cháy nhà, mất giấy khai sinh của bé, căn cước, thẻ bhyt, làm lại hết ở đâu"
+    ) == [
+        "cháy nhà, mất giấy khai sinh của bé, làm lại ở đâu",
+        "cháy nhà, mất căn cước, làm lại ở đâu",
+        "cháy nhà, mất thẻ bhyt, làm lại ở đâu",
+    ]
+    assert _listed("mat giay khai sinh cua be voi the bhyt, lam lai cai nao truoc") == [
+        "mat giay khai sinh cua be, lam lai truoc",
+        "mat the bhyt, lam lai truoc",
+    ]
+
+
 def test_what_is_asked_of_both_papers_before_the_first_is_asked_of_each() -> None:
     """ "Lệ phí" before the first paper is asked of the second too: not "khai sinh bao
     nhiêu", quoted back as a question of its own."""

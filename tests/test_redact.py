@@ -264,6 +264,11 @@ def test_a_name_ends_with_its_line(typed: str, written: str) -> None:
         ("tôi là nguyễn văn an muốn hỏi", []),  # lower case: its run may take other words
         ("về Hồ Chí Minh làm hộ chiếu", []),
         ("Văn phòng đăng ký đất đai ở đâu", []),
+        ("bà Lê Thị Hoa ở Hà Nội muốn hỏi", ["Lê Thị Hoa"]),  # another capital: a place
+        # Every word capitalised: the capitals mark no name, its run would take the topic.
+        ("Cho Em Hỏi Làm Căn Cước Ở Đâu", []),
+        ("Mai Em Đi Làm Giấy Khai Sinh Được Không", []),
+        ("Ông Bà Em Cao Tuổi Được Trợ Cấp Không", []),
     ],
 )
 def test_the_search_leaves_out_full_names_only(typed: str, names: list[str]) -> None:

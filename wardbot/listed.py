@@ -114,10 +114,11 @@ def _list_from(tokens: list[_Token], join: int) -> list[tuple[int, int]]:
     `tokens[join]`, or []: the paper before it and those after it."""
     if not _joins(tokens[join]):
         return []
-    start = join
+    named = _before_whose(tokens, join)  # "giấy khai sinh của con, căn cước": the paper's end
+    start = named
     while start > 0 and tokens[start - 1].word and _paper_word(tokens, start - 1):
         start -= 1
-    if start == join or join - start > MAX_WORDS:
+    if start == named or named - start > MAX_WORDS:
         return []
     items = [(start, join - 1)]
     while join < len(tokens) and _joins(tokens[join]):
@@ -158,6 +159,19 @@ def _past_whose(tokens: list[_Token], at: int) -> int:
             break
         end += 1
     return end if end > at + 1 else at
+
+
+def _before_whose(tokens: list[_Token], at: int) -> int:
+    """Where whose the paper ending before `tokens[at]` is starts ("của con", "của em bé"),
+    if that precedes; else `at`."""
+    folded = [t.folded for t in tokens]
+    for cua in range(at - 2, max(at - 2 - MAX_WHOSE, -1), -1):
+        if not tokens[cua].word:
+            break
+        if tokens[cua].folded == "cua":
+            whose = range(cua + 1, at)
+            return cua if all(_whose(tokens[i]) or not ends_paper(folded, i) for i in whose) else at
+    return at
 
 
 def _whose(token: _Token) -> bool:

@@ -248,7 +248,9 @@ def full_names(text: str) -> list[tuple[int, int]]:
     names `for_faq` blanks of two words or more, each capitalised ("Trần Thị Hoa"). Not a
     name of one word, which may be a word or a place too ("chú Bảy", "anh Bình"), nor one
     typed in lower case or in capitals, whose run may take the words after it ("tran thi
-    binh dang ky"): the search, which leaves these out, would lose what was asked."""
+    binh dang ky"), nor any in a message that capitalises its other words as well ("Cho
+    Em Hỏi Làm Căn Cước Ở Đâu", "Mai Em Đi Làm Căn Cước"), whose capitals mark no name:
+    the search, which leaves these out, would lose what was asked."""
     tokens = _tokens(nfc(text))
     out: list[tuple[int, int]] = []
     for start, end, _ in sorted(_names(tokens)):
@@ -259,7 +261,21 @@ def full_names(text: str) -> list[tuple[int, int]]:
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
             out.append((start, end))
-    return out
+    return out if out and _in_lower_case(tokens, out) else []
+
+
+def _in_lower_case(tokens: Sequence[_Token], names: list[tuple[int, int]]) -> bool:
+    """Whether the words of `tokens` outside `names`, but a sentence's first, are more
+    often in lower case than capitalised: a name stands out of them."""
+    lower = capitalised = 0
+    for at, token in enumerate(tokens):
+        if at == 0 or tokens[at - 1].ends_clause or not token.text[:1].isalpha():
+            continue  # a sentence's first word, or no word
+        if any(start <= token.start < end for start, end in names):
+            continue
+        lower += token.text.islower()
+        capitalised += token.capitalised
+    return lower > capitalised
 
 
 def blank_found(text: str, found: Iterable[str]) -> str:
