@@ -400,6 +400,8 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
+        # Set whenever Zalo answers a call: a poll waiting out its backoff goes soon.
+        self._zalo_answered = asyncio.Event()
         self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         # chat -> its first refusal and its last (clock)
@@ -523,7 +525,26 @@ class ZaloChannel:
                     await self.sleep(min(1.0, self.poll_timeout / 2))
                 continue
             self.receiving.failed()
-            await self.sleep(delay)
+            await self._back_off(delay)
+
+    async def _back_off(self, delay: float) -> None:
+        """Wait `delay` after a failed poll, cut to BACKOFF_FIRST once Zalo answers another
+        call (a reply, an alert going out): Zalo is back, so residents' messages and
+        /healthz need not wait out the rest of a minute's backoff. The short pause keeps
+        a getUpdates that alone still fails from being asked at the alerts' pace."""
+        self._zalo_answered.clear()
+        waits = [
+            asyncio.ensure_future(self.sleep(delay)),
+            asyncio.ensure_future(self._zalo_answered.wait()),
+        ]
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        if waits[0] not in done:
+            await self.sleep(min(delay, BACKOFF_FIRST))
 
     async def webhook(self, request: Request) -> Response:
         """POST /zalo: an update from Zalo, trusted only with the right secret; answered
@@ -804,6 +825,7 @@ class ZaloChannel:
         if not self._token_ok:
             log.info("zalo: Zalo accepts the bot's token again")
         self._token_ok = True
+        self._zalo_answered.set()
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not

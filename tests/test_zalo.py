@@ -978,6 +978,24 @@ async def test_healthz_says_zalo_is_down_while_get_updates_fails(
     assert await healthz(channel) == {"zalo": True}
 
 
+async def test_zalo_answering_an_alert_ends_the_polls_backoff(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo back after an outage that grew the poll's wait toward a minute: the first
+    alert it takes shows it is back, so residents' messages are fetched again (and
+    /healthz says `zalo` is up) at once, not once the rest of that minute is over."""
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    polls.hold(lambda seconds: seconds > zalo.BACKOFF_FIRST)  # a long wait never ends alone
+    api.fail(500, method="getUpdates", times=None)
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": False}
+    api.recover("getUpdates")
+    await channel.deliver(BINH, [alert()])  # Zalo answers again
+    (reply,) = await api.say(ALICE, "/help", within=5)
+    assert reply.text.startswith("Cách hỏi")
+    assert await healthz(channel) == {"zalo": True}
+
+
 async def test_healthz_says_zalo_is_down_while_zalo_cannot_be_reached(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock
 ) -> None:
