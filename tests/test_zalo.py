@@ -931,6 +931,30 @@ async def test_a_token_reset_while_polling_is_logged_once_with_what_to_do(
     assert "accepts the bot's token again" in caplog.text
 
 
+async def test_a_token_refused_for_minutes_is_told_to_admins_once(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """A token reset in Bot Creator leaves Zalo's residents unanswered: past a moment's
+    refusal, admins hear it in chat (on another channel), once, not at every poll."""
+    told: list[tuple[str, str]] = []
+
+    async def tell(key: str, text: str) -> None:
+        told.append((key, text))
+
+    channel.tell_admins = tell
+    mark = len(api.calls)
+    api.fail(401, method="getUpdates", times=None)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 3)
+    assert told == []  # a moment's refusal: the log only
+    polls.now += zalo.TOKEN_TELL_AFTER
+    await api.wait_until(lambda: bool(told))
+    mark = len(api.calls)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 3)
+    assert [key for key, _ in told] == ["zalo-token-refused"] * len(told)
+    assert told[0][1] == msg.admin_zalo_token_refused(channel.settings.ward_name)
+    assert "ZALO_BOT_TOKEN" in told[0][1] and "Người dân nhắn qua Zalo" in told[0][1]
+
+
 async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:

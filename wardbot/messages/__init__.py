@@ -56,6 +56,7 @@ from wardbot.messages.admin import admin_unanswered_off as admin_unanswered_off
 from wardbot.messages.admin import admin_warnings as admin_warnings
 from wardbot.messages.admin import admin_weekly as admin_weekly
 from wardbot.messages.admin import admin_zalo_oa_refused as admin_zalo_oa_refused
+from wardbot.messages.admin import admin_zalo_token_refused as admin_zalo_token_refused
 from wardbot.messages.admin import announce_exists as announce_exists
 from wardbot.messages.admin import announce_failed as announce_failed
 from wardbot.messages.admin import announce_faq_warning as announce_faq_warning

@@ -963,3 +963,16 @@ def admin_zalo_oa_refused(ward_name: str) -> str:
         "ZALO_OA_REFRESH_TOKEN rồi khởi động lại bot. Trong lúc này, /healthz báo "
         "“zalo-oa”: false."
     )
+
+
+def admin_zalo_token_refused(ward_name: str) -> str:
+    """Zalo has refused the bot's token for minutes (reset in Bot Creator, or expired):
+    the Zalo channel is deaf until staff set the new one."""
+    return (
+        f"⚠️ Zalo không chấp nhận mã của bot Zalo {unit(ward_name)} (ZALO_BOT_TOKEN) đã vài "
+        "phút nay: mã có thể đã được đặt lại trong Zalo Bot Creator hoặc đã hết hạn. Người dân "
+        "nhắn qua Zalo tạm chưa được trả lời và tin báo qua Zalo chờ gửi sau, không ai bị mất "
+        "đăng ký; các kênh khác vẫn hoạt động bình thường.\n\n"
+        "Vui lòng lấy mã mới trong Zalo Bot Creator, đặt vào ZALO_BOT_TOKEN rồi khởi động lại "
+        "bot. Trong lúc này, /healthz báo “zalo”: false."
+    )
