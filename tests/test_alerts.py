@@ -1252,7 +1252,7 @@ async def test_every_notice_gone_at_once_is_reported_to_admins(ward: Ward) -> No
     ((chat, (reply,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert str(ward.content) in reply.text and f"{len(notices)} thông báo" in reply.text
-    # Told once; a notice deleted on its own is no news for admins.
+    # Told once (and that a notice is back); a notice deleted on its own is no news.
     ward.content.mkdir()
     write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
     await ward.watcher.refresh()
@@ -1260,7 +1260,8 @@ async def test_every_notice_gone_at_once_is_reported_to_admins(ward: Ward) -> No
     await ward.watcher.refresh()
     ward.now[0] += WITHDRAWN_GRACE
     await ward.sender.drain()
-    assert [chat for chat, _, _ in ward.channel.sent] == [ADMIN.chat_id]
+    assert [chat for chat, _, _ in ward.channel.sent] == [ADMIN.chat_id] * 2
+    assert ward.channel.sent[1][1][0].text == msg.admin_content_back(1)
 
 
 @pytest.mark.parametrize("failing", ["index", "queue"])

@@ -543,7 +543,7 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
 def admin_content_back(count: int) -> str:
     return (
         f"✅ Thư mục thông báo đã có lại {figure(count)} thông báo: bot trả lời được về "
-        f"{'thông báo này' if count == 1 else 'các thông báo này'} như trước."
+        f"{'thông báo này' if count == 1 else 'các thông báo này'}."
     )
 
 
