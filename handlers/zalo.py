@@ -120,6 +120,9 @@ UNREACHABLE_AFTER = 600.0
 # tried (its alert held for the night's quiet hours): it starts the count afresh.
 REFUSALS_APART = 2 * MAX_BACKOFF
 REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook requests
+# A token refused this long (Zalo refuses a good one for a moment too) is told to admins in
+# chat, once: the log alone leaves Zalo's residents unanswered until someone reads it.
+TOKEN_TELL_AFTER = 300.0
 # A stop gives the replies under way this long; one whose message Zalo has not answered
 # yet, its read timeout more (cut off, it may have arrived all the same, and the message
 # it answers would be answered again at the next start).
@@ -403,6 +406,11 @@ class ZaloChannel:
         self._poller: asyncio.Task[None] | None = None
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
+        self._refused_since: float | None = None  # when Zalo began refusing the token
+        # Set by wardbot.app: a note for admins, told once (key, text).
+        self.tell_admins: Callable[[str, str], Awaitable[None]] | None = None
+        # Set whenever Zalo answers a call: a poll waiting out its backoff goes soon.
+        self._zalo_answered = asyncio.Event()
         self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
         self._quota_wait = 0.0  # the pause after the last of 429s in a row on alerts
         # chat -> its first refusal and its last (clock)
@@ -504,6 +512,7 @@ class ZaloChannel:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
                 self._token_refused(exc)
                 log.debug("zalo: getUpdates refused the token; retrying in %.0f s", delay)
+                await self._tell_token_refused()
             except ZaloError as exc:
                 delay = min(max(delay * 2, BACKOFF_FIRST), BACKOFF_MAX)
                 self.poll_outage.failed(f"getUpdates failed ({exc}); retrying in {delay:.0f} s")
@@ -526,7 +535,26 @@ class ZaloChannel:
                     await self.sleep(min(1.0, self.poll_timeout / 2))
                 continue
             self.receiving.failed()
-            await self.sleep(delay)
+            await self._back_off(delay)
+
+    async def _back_off(self, delay: float) -> None:
+        """Wait `delay` after a failed poll, cut to BACKOFF_FIRST once Zalo answers another
+        call (a reply, an alert going out): Zalo is back, so residents' messages and
+        /healthz need not wait out the rest of a minute's backoff. The short pause keeps
+        a getUpdates that alone still fails from being asked at the alerts' pace."""
+        self._zalo_answered.clear()
+        waits = [
+            asyncio.ensure_future(self.sleep(delay)),
+            asyncio.ensure_future(self._zalo_answered.wait()),
+        ]
+        try:
+            done, _ = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+            await asyncio.gather(*waits, return_exceptions=True)
+        if waits[0] not in done:
+            await self.sleep(min(delay, BACKOFF_FIRST))
 
     async def webhook(self, request: Request) -> Response:
         """POST /zalo: an update from Zalo, trusted only with the right secret; answered
@@ -569,6 +597,7 @@ class ZaloChannel:
             info = await self.api.get_webhook_info()
         except InvalidToken as exc:  # /healthz need not wait for a resident's reply to fail
             self._token_refused(exc)
+            await self._tell_token_refused()
             raise
         self._token_accepted()
         if not same_address(info.get("url"), self.webhook_url):
@@ -810,6 +839,8 @@ class ZaloChannel:
         if not self._token_ok:
             log.info("zalo: Zalo accepts the bot's token again")
         self._token_ok = True
+        self._refused_since = None
+        self._zalo_answered.set()
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not
@@ -822,3 +853,18 @@ class ZaloChannel:
                 exc,
             )
         self._token_ok = False
+        if self._refused_since is None:
+            self._refused_since = self.clock()
+
+    async def _tell_token_refused(self) -> None:
+        """A token refused for TOKEN_TELL_AFTER is told to admins (once: a reset token
+        needs someone to set the new one)."""
+        since = self._refused_since
+        if self.tell_admins is None or since is None or self.clock() - since < TOKEN_TELL_AFTER:
+            return
+        try:
+            await self.tell_admins(
+                "zalo-token-refused", msg.admin_zalo_token_refused(self.settings.ward_name)
+            )
+        except Exception:  # the database may be what fails: the log said it
+            log.exception("zalo: could not tell admins")

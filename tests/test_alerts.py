@@ -1284,7 +1284,7 @@ async def test_every_notice_gone_at_once_is_reported_to_admins(ward: Ward) -> No
     ((chat, (reply,), _),) = ward.channel.sent
     assert chat == ADMIN.chat_id
     assert str(ward.content) in reply.text and f"{len(notices)} thông báo" in reply.text
-    # Told once; a notice deleted on its own is no news for admins.
+    # Told once (and that a notice is back); a notice deleted on its own is no news.
     ward.content.mkdir()
     write_notice(ward.content, "a", "Thông báo bảo hiểm y tế", topics="bhyt")
     await ward.watcher.refresh()
@@ -1292,7 +1292,8 @@ async def test_every_notice_gone_at_once_is_reported_to_admins(ward: Ward) -> No
     await ward.watcher.refresh()
     ward.now[0] += WITHDRAWN_GRACE
     await ward.sender.drain()
-    assert [chat for chat, _, _ in ward.channel.sent] == [ADMIN.chat_id]
+    assert [chat for chat, _, _ in ward.channel.sent] == [ADMIN.chat_id] * 2
+    assert ward.channel.sent[1][1][0].text == msg.admin_content_back(1)
 
 
 @pytest.mark.parametrize("failing", ["index", "queue"])
@@ -3379,6 +3380,35 @@ async def test_content_gone_while_the_bot_was_stopped_is_told_at_its_start(
     assert told == [msg.admin_content_gone(count, str(ward.content), folder_missing=False)]
     ward = await restarted(ward, later=60.0)  # still gone: told once
     assert ward.channel.sent == []
+    # Put back while the bot was stopped: its start says they are back, once.
+    for notice in (tmp_path / "moved").glob("*.md"):
+        notice.rename(ward.content / notice.name)
+    ward = await restarted(ward, later=60.0)
+    assert await admin_notes(ward) == [msg.admin_content_back(count)]
+    ward = await restarted(ward, later=60.0)
+    assert ward.channel.sent == []
+    await close_ward(ward)
+
+
+async def test_admins_told_content_was_deleted_hear_once_it_is_back(tmp_path: Path) -> None:
+    """content/ deleted under the running bot, admins told to restore it at once: once it
+    is back (a copy put in its place), they hear that the bot answers with it again."""
+    ward = await open_ward(tmp_path)
+    await ward.alerts.sync()
+    await ward.alerts.report_problems()
+    count = len(ward.engine.corpus.announcements)
+    saved = tmp_path / "saved"
+    shutil.copytree(ward.content, saved)
+    shutil.rmtree(ward.content)
+    await ward.watcher.refresh()
+    told = await admin_notes(ward)
+    assert told == [msg.admin_content_gone(count, str(ward.content), folder_missing=True)]
+    shutil.copytree(saved, ward.content)
+    await ward.watcher.refresh()
+    assert await admin_notes(ward) == [*told, msg.admin_content_back(count)]
+    assert msg.admin_content_back(count).startswith("✅ Thư mục thông báo đã có lại")
+    await ward.watcher.refresh()  # nothing new: not told again
+    assert await admin_notes(ward) == [*told, msg.admin_content_back(count)]
     await close_ward(ward)
 
 

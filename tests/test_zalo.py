@@ -970,6 +970,30 @@ async def test_a_token_reset_while_polling_is_logged_once_with_what_to_do(
     assert "accepts the bot's token again" in caplog.text
 
 
+async def test_a_token_refused_for_minutes_is_told_to_admins_once(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """A token reset in Bot Creator leaves Zalo's residents unanswered: past a moment's
+    refusal, admins hear it in chat (on another channel), once, not at every poll."""
+    told: list[tuple[str, str]] = []
+
+    async def tell(key: str, text: str) -> None:
+        told.append((key, text))
+
+    channel.tell_admins = tell
+    mark = len(api.calls)
+    api.fail(401, method="getUpdates", times=None)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 3)
+    assert told == []  # a moment's refusal: the log only
+    polls.now += zalo.TOKEN_TELL_AFTER
+    await api.wait_until(lambda: bool(told))
+    mark = len(api.calls)
+    await api.wait_until(lambda: len(api.of("getUpdates", since=mark)) >= 3)
+    assert [key for key, _ in told] == ["zalo-token-refused"] * len(told)
+    assert told[0][1] == msg.admin_zalo_token_refused(channel.settings.ward_name)
+    assert "ZALO_BOT_TOKEN" in told[0][1] and "Người dân nhắn qua Zalo" in told[0][1]
+
+
 async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1013,6 +1037,24 @@ async def test_healthz_says_zalo_is_down_while_get_updates_fails(
     api.recover("getUpdates")
     polls.release()
     (reply,) = await api.say(ALICE, "/help")  # polled again: receiving
+    assert reply.text.startswith("Cách hỏi")
+    assert await healthz(channel) == {"zalo": True}
+
+
+async def test_zalo_answering_an_alert_ends_the_polls_backoff(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo back after an outage that grew the poll's wait toward a minute: the first
+    alert it takes shows it is back, so residents' messages are fetched again (and
+    /healthz says `zalo` is up) at once, not once the rest of that minute is over."""
+    await api.wait_until(lambda: bool(api.of("getUpdates")))
+    polls.hold(lambda seconds: seconds > zalo.BACKOFF_FIRST)  # a long wait never ends alone
+    api.fail(500, method="getUpdates", times=None)
+    await asyncio.wait_for(polls.waiting.wait(), 5)
+    assert await healthz(channel) == {"zalo": False}
+    api.recover("getUpdates")
+    await channel.deliver(BINH, [alert()])  # Zalo answers again
+    (reply,) = await api.say(ALICE, "/help", within=5)
     assert reply.text.startswith("Cách hỏi")
     assert await healthz(channel) == {"zalo": True}
 

@@ -504,7 +504,8 @@ class Alerts:
             self.wake()  # the notes were queued with the moves
 
     async def _report_content_gone(self) -> None:
-        """Every notice gone at once (content/ deleted or emptied) is news for staff.
+        """Every notice gone at once (content/ deleted or emptied) is news for staff, and
+        so is their return: told to restore them at once, staff learn that it took.
 
         A ward's only notice deleted on its own is not, unless its folder went with it.
         """
@@ -516,6 +517,11 @@ class Alerts:
             await self.tell_admins(
                 msg.admin_content_gone(self._notices, str(folder), folder_missing=missing)
             )
+            self._told.notices_gone = True
+        elif count and self._told.notices_gone:
+            log.info("%d announcement(s) are back in %s", count, folder)
+            await self.tell_admins(msg.admin_content_back(count))
+            self._told.notices_gone = False
         self._notices = self._told.notices = count
 
 

@@ -49,6 +49,7 @@ class Told:
     faq_lost: set[str] = field(default_factory=set)  # FAQ ids told gone, not back yet
     notes: dict[str, float] = field(default_factory=dict)  # other notes' keys -> when told
     notices: int | None = None  # how many notices content/ had at the last look
+    notices_gone: bool = False  # told every notice was gone, not told they are back yet
     # Problems told only once they last (`Problem.told_after`) that are still there:
     # digest -> when first seen (dropped once gone).
     waiting: dict[str, float] = field(default_factory=dict)
@@ -60,6 +61,7 @@ class Told:
             {
                 "notes": self.notes,
                 "notices": self.notices,
+                "notices_gone": self.notices_gone,
                 "problems": self.problems,
                 "shrink": list(self.shrink) if self.shrink else None,
                 "topics_gone": self.topics_gone,
@@ -94,6 +96,7 @@ class Told:
                 faq_lost={str(i) for i in kept["faq_lost"]},
                 notes={k: float(at) for k, at in kept.get("notes", {}).items() if at >= fresh},
                 notices=int(kept["notices"]) if kept.get("notices") is not None else None,
+                notices_gone=bool(kept.get("notices_gone", False)),
                 # However long ago: a problem's wait is not a reminder's.
                 waiting={k: float(at) for k, at in kept.get("waiting", {}).items()},
                 # However long ago: a warning is told once for each save, not reminded.

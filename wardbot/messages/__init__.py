@@ -29,6 +29,7 @@ from wardbot.messages.admin import admin_broadcast_review as admin_broadcast_rev
 from wardbot.messages.admin import admin_broadcast_sent_already as admin_broadcast_sent_already
 from wardbot.messages.admin import admin_broadcast_unknown_topic as admin_broadcast_unknown_topic
 from wardbot.messages.admin import admin_broadcast_usage as admin_broadcast_usage
+from wardbot.messages.admin import admin_content_back as admin_content_back
 from wardbot.messages.admin import admin_content_gone as admin_content_gone
 from wardbot.messages.admin import admin_disk_full as admin_disk_full
 from wardbot.messages.admin import admin_disk_full_at_start as admin_disk_full_at_start
@@ -55,6 +56,7 @@ from wardbot.messages.admin import admin_unanswered_off as admin_unanswered_off
 from wardbot.messages.admin import admin_warnings as admin_warnings
 from wardbot.messages.admin import admin_weekly as admin_weekly
 from wardbot.messages.admin import admin_zalo_oa_refused as admin_zalo_oa_refused
+from wardbot.messages.admin import admin_zalo_token_refused as admin_zalo_token_refused
 from wardbot.messages.admin import announce_exists as announce_exists
 from wardbot.messages.admin import announce_failed as announce_failed
 from wardbot.messages.admin import announce_faq_warning as announce_faq_warning

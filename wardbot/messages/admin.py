@@ -540,6 +540,13 @@ def admin_content_gone(count: int, folder: str, *, folder_missing: bool) -> str:
     )
 
 
+def admin_content_back(count: int) -> str:
+    return (
+        f"✅ Thư mục thông báo đã có lại {figure(count)} thông báo: bot trả lời được về "
+        f"{'thông báo này' if count == 1 else 'các thông báo này'}."
+    )
+
+
 # --- the staff files, on the command line (bot.py check, bot.py announce) ------------
 # Each problem itself (`file:line: ...`) is worded where it is found (faq_file, notices...).
 
@@ -955,4 +962,17 @@ def admin_zalo_oa_refused(ward_name: str) -> str:
         "Vui lòng cấp quyền lại cho ứng dụng của OA trên developers.zalo.me, đặt mã mới vào "
         "ZALO_OA_REFRESH_TOKEN rồi khởi động lại bot. Trong lúc này, /healthz báo "
         "“zalo-oa”: false."
+    )
+
+
+def admin_zalo_token_refused(ward_name: str) -> str:
+    """Zalo has refused the bot's token for minutes (reset in Bot Creator, or expired):
+    the Zalo channel is deaf until staff set the new one."""
+    return (
+        f"⚠️ Zalo không chấp nhận mã của bot Zalo {unit(ward_name)} (ZALO_BOT_TOKEN) đã vài "
+        "phút nay: mã có thể đã được đặt lại trong Zalo Bot Creator hoặc đã hết hạn. Người dân "
+        "nhắn qua Zalo tạm chưa được trả lời và tin báo qua Zalo chờ gửi sau, không ai bị mất "
+        "đăng ký; các kênh khác vẫn hoạt động bình thường.\n\n"
+        "Vui lòng lấy mã mới trong Zalo Bot Creator, đặt vào ZALO_BOT_TOKEN rồi khởi động lại "
+        "bot. Trong lúc này, /healthz báo “zalo”: false."
     )
