@@ -138,3 +138,22 @@ async def test_a_bare_topic_still_lists_its_notices(
     assert len(reply.buttons) == notices
     if topic == "y tế":
         assert make_action("ann", PHAT_THE) in [b.action for b in reply.buttons]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["khai sinh có thông báo chưa", "có gì mới về khai sinh không", "khai sinh co tin gi moi ko"],
+)
+async def test_no_news_names_what_was_asked_and_its_topic(
+    conversation: Conversation, text: str
+) -> None:
+    """Before: "chưa có thông báo mới nào về hộ tịch", of a question about birth records."""
+    none, *_ = await say(conversation, text)
+    assert none.text == "Dạ, hiện chưa có thông báo mới nào về khai sinh (chủ đề Hộ tịch).", text
+
+
+async def test_no_news_of_a_topic_named_as_such_names_the_topic_alone(
+    conversation: Conversation,
+) -> None:
+    none, *_ = await say(conversation, "hộ tịch có thông báo chưa")
+    assert none.text == "Dạ, hiện chưa có thông báo mới nào về hộ tịch."

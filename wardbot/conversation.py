@@ -756,9 +756,16 @@ class Conversation:
         topics = self._topics_of(subject)
         notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
         # Quoted back with its accents where the ward's texts make them plain ("cat dien").
-        about = topics[0].name if len(topics) == 1 else self.engine.accented(subject) or subject
+        asked = self.engine.accented(subject) or subject
+        about = topics[0].name if len(topics) == 1 else asked
         if notices:
             return [self._latest_reply(notices[:LATEST_LISTED], about)]
+        if (
+            len(topics) == 1
+            and self.engine.find_topic(news.topic_words(subject), keywords=False) is None
+        ):
+            # "khai sinh": none on what was asked, of the topic holding it ("Hộ tịch").
+            about = msg.subject_in_topic(asked, topics[0].name)
         none = Reply(msg.latest(self.settings.ward_name, [], about), keeps_choices=True)
         return [none, *await self.questions.answer(chat, text, typing, sender=sender)]
 
