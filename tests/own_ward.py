@@ -6,13 +6,14 @@ Conversation over it needs.
     ward, engine, settings, store = own_ward(FAQ, "followup-ward", TODAY)
 
 at a test module's top level gives it the fixtures `ward`, `engine`, `settings` and
-`store` (the last two per test; `ward_settings` comes from tests/conftest.py).
+`store` (the last two per test; `ward_settings` comes from tests/conftest.py). `notices`
+(file name: text) go in its content/.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,16 +26,23 @@ from wardbot.semantic import load_embedder
 from wardbot.store import Store
 
 
-def open_ward(root: Path, faq: str, today: dt.date) -> Engine:
-    """`faq` written as `root`/faq.yaml beside an empty content/, and the Engine over it."""
+def open_ward(
+    root: Path, faq: str, today: dt.date, notices: Mapping[str, str] | None = None
+) -> Engine:
+    """`faq` written as `root`/faq.yaml beside content/ (holding `notices`, file name:
+    text), and the Engine over it."""
     (root / "faq.yaml").write_text(faq, encoding="utf-8")
     (root / "content").mkdir()
+    for name, text in (notices or {}).items():
+        (root / "content" / name).write_text(text, encoding="utf-8")
     return Engine.open(
         root / "faq.yaml", root / "content", root / "data", today=today, embedder=load_embedder()
     )
 
 
-def own_ward(faq: str, name: str, today: dt.date) -> tuple[Any, Any, Any, Any]:
+def own_ward(
+    faq: str, name: str, today: dt.date, notices: Mapping[str, str] | None = None
+) -> tuple[Any, Any, Any, Any]:
     """The fixtures ward, engine, settings and store over a ward holding `faq`."""
 
     @pytest.fixture(scope="module")
@@ -43,7 +51,7 @@ def own_ward(faq: str, name: str, today: dt.date) -> tuple[Any, Any, Any, Any]:
 
     @pytest.fixture(scope="module")
     def engine(ward: Path) -> Iterator[Engine]:
-        opened = open_ward(ward, faq, today)
+        opened = open_ward(ward, faq, today, notices)
         yield opened
         opened.close()
 

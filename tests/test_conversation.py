@@ -1154,7 +1154,8 @@ async def test_whats_new_about_a_subject_without_notices_says_so_and_answers(
     """No current notice on residence (nor any on dengue: that one expired): one line says
     so, and the question is answered as any other would be."""
     none, *answer = await say(conversation, "dạo này có tin gì về tạm trú không")
-    assert none.text == "Dạ, hiện chưa có thông báo mới nào về cư trú."
+    # What was asked, and the topic that holds it (before, "về cư trú" alone).
+    assert none.text == "Dạ, hiện chưa có thông báo mới nào về tạm trú (chủ đề Cư trú)."
     assert answer and answer[0].title == "Đăng ký tạm trú cần giấy tờ gì?"
     # Typed without accents: quoted back with them, where the ward's texts make them plain.
     for text in ("sốt xuất huyết có thông báo gì mới không", "sot xuat huyet co tin gi moi ko"):

@@ -618,7 +618,7 @@ class Conversation:
                 return [await self.subscriptions.topics_reply(chat)]
             case "mysubs":
                 return [await self.subscriptions.mysubs_reply(chat)]
-            case "latest" if intent.arg and (intent.explicit or self._topics_of(intent.arg)):
+            case "latest" if intent.arg and await self._news_asked(intent, text):
                 # "có gì mới về bhyt không", "bhyt có thông báo chưa": its notices
                 return await self._news_about(chat, intent.arg, text, typing, sender)
             case "latest" if not intent.arg:
@@ -756,17 +756,45 @@ class Conversation:
         topics = self._topics_of(subject)
         notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
         # Quoted back with its accents where the ward's texts make them plain ("cat dien").
-        about = topics[0].name if len(topics) == 1 else self.engine.accented(subject) or subject
+        asked = self.engine.accented(subject) or subject
+        about = topics[0].name if len(topics) == 1 else asked
         if notices:
             return [self._latest_reply(notices[:LATEST_LISTED], about)]
+        if (
+            len(topics) == 1
+            and self.engine.find_topic(news.topic_words(subject), keywords=False) is None
+        ):
+            # "khai sinh": none on what was asked, of the topic holding it ("Hộ tịch").
+            about = msg.subject_in_topic(asked, topics[0].name)
         none = Reply(msg.latest(self.settings.ward_name, [], about), keeps_choices=True)
         return [none, *await self.questions.answer(chat, text, typing, sender=sender)]
+
+    async def _news_asked(self, intent: Intent, text: str) -> bool:
+        """Whether 'latest' of a subject (`text` the message) wants its notices: always
+        when asked outright ("có gì mới về X không"). Asked whether news is out yet ("X có
+        thông báo chưa"): when X is a topic ("bhyt", "về học bổng"); when it holds a topic's
+        keyword, unless the search answers the message itself with an entry or notice on
+        that topic ("có lịch tiêm chủng cho trẻ chưa": its FAQ entry; "có lịch phát thẻ
+        bhyt chưa": that notice); naming none, never (a question)."""
+        if intent.explicit:
+            return True
+        topics = self._topics_of(intent.arg)
+        if not topics:
+            return False
+        if self.engine.find_topic(news.topic_words(intent.arg)) is not None:
+            return True
+        answer = await self.engine.ask_async(text)
+        best = answer.best.doc if answer.best is not None else None
+        on_topic = best is not None and (
+            not best.topics or bool({t.id for t in topics}.intersection(best.topics))
+        )
+        return not (answer.answered and on_topic)
 
     def _topics_of(self, subject: str) -> list[Topic]:
         """The topics `subject` names: one by its id, name or a keyword, else those of the
         keywords in it ("mức đóng bhyt", "phát thẻ bhyt")."""
         corpus = self.engine.corpus
-        topic = self.engine.find_topic(subject)
+        topic = self.engine.find_topic(news.topic_words(subject))
         if topic is not None:
             return [topic]
         tagged = tag_topics(subject, corpus.topics)

@@ -73,6 +73,8 @@ _ASKING_TOPIC_NEWS = tuple(
         rf"{_OPENING}(?:da )?co {_SCHEDULE} {_SUBJECT}{_WHEN}{_YET}",
     )
 )
+# Words before a topic's name that add nothing to it: "(về) (chủ đề) bhyt", "các học bổng".
+_AROUND_TOPIC = re.compile(r"(?:(?:ve|lien quan(?: den| toi)?|chu de|linh vuc|mang|cac|nhung) )+")
 # Words naming the ward itself, or no one: "phường mình", "bên xã", "ubnd phường 2" are
 # no subject (what is new there is all /latest lists).
 _NO_SUBJECT = frozenset(
@@ -102,6 +104,16 @@ def topic_news_asked(said: str, original: Sequence[str]) -> str | None:
     ("bhyt có thông báo chưa", "đã có lịch phát thẻ bhyt chưa"): the subject, as typed;
     news asked only if it names a topic, else a question. None when not so asked."""
     return _subject(said, original, _ASKING_TOPIC_NEWS) or None
+
+
+def topic_words(subject: str) -> str:
+    """`subject` folded, without the words before a topic's name that add nothing to it
+    ("về chủ đề bhyt": "bhyt"); what is left names a topic, or more than one ("phát thẻ
+    bhyt")."""
+    folded = plain_words(subject)
+    match = _AROUND_TOPIC.match(folded + " ")
+    rest = folded[match.end() :] if match else folded
+    return rest or folded
 
 
 def _subject(said: str, original: Sequence[str], asking: Sequence[re.Pattern[str]]) -> str | None:

@@ -132,6 +132,7 @@ from wardbot.messages.alerts import mysubs as mysubs
 from wardbot.messages.alerts import mysubs_menu as mysubs_menu
 from wardbot.messages.alerts import not_subscribed as not_subscribed
 from wardbot.messages.alerts import retired_topic as retired_topic
+from wardbot.messages.alerts import subject_in_topic as subject_in_topic
 from wardbot.messages.alerts import subscribe_button as subscribe_button
 from wardbot.messages.alerts import subscribed as subscribed
 from wardbot.messages.alerts import subscribed_all as subscribed_all

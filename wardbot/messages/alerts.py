@@ -300,6 +300,12 @@ def _on(about: str) -> str:
     return f" về {in_sentence(about)}" if about else ""
 
 
+def subject_in_topic(subject: str, topic_name: str) -> str:
+    """What a resident asked the news of, with the topic holding it: "khai sinh (chủ đề Hộ
+    tịch)" (`latest`'s `about`)."""
+    return f"{subject} (chủ đề {topic_name})"
+
+
 def latest(ward_name: str, headings: Sequence[str], about: str = "") -> str:
     """The newest notices (`about`: on that subject only, "có gì mới về bhyt không")."""
     on = _on(about)
