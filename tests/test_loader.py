@@ -1207,6 +1207,53 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             "Hội trao 30 suất học bổng cho học sinh vượt khó.\n\nMang theo CCCD của phụ huynh.",
             ("hoc-bong",),
         ),
+        # A heading, a date line or an opening line ending in a colon introduces the lead:
+        # the paragraph after it is the lead still, however long the notice.
+        (
+            "Thông báo",
+            f"# THÔNG BÁO\n\nVề việc gia hạn thẻ bảo hiểm y tế năm 2027.\n\n{FILLER * 6}",
+            ("bhyt",),
+        ),
+        (
+            "Thông báo",
+            "**KÍNH GỬI: PHỤ HUYNH HỌC SINH KHU PHỐ 2**\n\nNgày 5 tháng 12 năm 2026\n\n"
+            f"Hội khuyến học phường nhận hồ sơ xét trao quà cuối năm.\n\n{FILLER * 6}",
+            ("hoc-bong",),
+        ),
+        (
+            "Thông báo của UBND phường",
+            "UBND phường thông báo đến toàn thể nhân dân như sau:\n\n"
+            f"Từ tuần sau, công an phường cấp căn cước cho trẻ em tại nhà.\n\n{FILLER * 6}",
+            ("can-cuoc",),
+        ),
+        # A bullet below the lead is a sentence like any: a passing mention.
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\n- Mang theo CCCD và thẻ BHYT\n\n{FILLER * 6}",
+            (),
+        ),
+        # Title and lead name no topic: what the notice is about is below them, and one
+        # sentence on a topic alone is enough in a short notice...
+        (
+            "Ngày hội cuối tuần ở khu phố 3",
+            "Tin về ngày hội do các đoàn thể phường tổ chức sáng Chủ nhật.\n\n"
+            "Ngày hội trao 20 suất học bổng cho học sinh vượt khó của khu phố.",
+            ("hoc-bong",),
+        ),
+        # ... but not one asking to bring a paper,
+        (
+            "Họp tổ dân phố 5 tối thứ Bảy",
+            "Tổ họp lúc 19 giờ tại nhà văn hóa.\n\nBà con nhớ mang theo CCCD.",
+            (),
+        ),
+        # ... nor in a long one,
+        (MEETING, f"{MEETING_LEAD}\n\n{FILLER * 6}Tổ đã trao 40 thẻ BHYT.", ()),
+        # ... nor when the title names another topic.
+        (
+            "Cấp căn cước cho người cao tuổi",
+            "Công an phường làm thủ tục tại nhà văn hóa.\n\nAi có thẻ BHYT thì mang theo.",
+            ("can-cuoc",),
+        ),
         # Named only below the lead, but the notice keeps coming back to it.
         (
             "Lịch phát thẻ tháng 11",
