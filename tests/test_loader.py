@@ -1137,12 +1137,14 @@ def test_missing_content_folder() -> None:
         ("gia hạn bảo hiểm\ny tế", ("bhyt",)),  # a phrase across a line break
         ("abhyt và bhyt2024", ()),  # word boundaries
         ("the bhyt", ("bhyt",)),  # a keyword without accents also matches folded text
-        ("bao hiem y te", ()),  # a keyword with accents needs them
+        ("bao hiem y te", ("bhyt",)),  # a keyword with accents, typed without them
+        ("Gia hạn thẻ bao hiem y te", ("bhyt",)),  # ... in a text that has some
         ("Thu gom rác", ("moi-truong",)),
         ("thông tin rời rạc", ()),  # "rác" and "rạc" fold alike
         ("vệ sinh   môi trường", ("moi-truong",)),
         ("Kỳ họp HĐND phường", ("hanh-chinh",)),
-        ("hdnd phuong", ()),
+        ("hdnd phuong", ("hanh-chinh",)),
+        ("thong tin roi rac", ("moi-truong",)),  # typed without accents, "rác" may be meant
         ("Tờ khai CT07 và thẻ bhyt", ("bhyt", "cu-tru")),  # in the order topics are listed
         (unicodedata.normalize("NFD", "Thu gom rác"), ("moi-truong",)),
         ("", ()),
@@ -1253,6 +1255,12 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             "Cấp căn cước cho người cao tuổi",
             "Công an phường làm thủ tục tại nhà văn hóa.\n\nAi có thẻ BHYT thì mang theo.",
             ("can-cuoc",),
+        ),
+        # Written without accents, a notice is read as its writer meant it.
+        (
+            "Thong bao gia han the bao hiem y te ho gia dinh",
+            "Cac ho den tram y te phuong lam thu tuc truoc ngay 31/12.",
+            ("bhyt",),
         ),
         # Named only below the lead, but the notice keeps coming back to it.
         (

@@ -52,16 +52,21 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     """The ids of the topics whose keywords occur in text, as whole words.
 
     A keyword with diacritics is looked for in the lower-cased text with its
-    accents, because folding makes words collide ("rác" would match "rời rạc").
-    A keyword written without them ("bhyt", "vneid") is looked for in the
-    folded text, so it matches however the text spells it.
+    accents, or typed with none ("gia han the bao hiem y te"), but not folded: folding
+    makes words collide ("rác" would match "rời rạc"). A keyword written without them
+    ("bhyt", "vneid") is looked for in the folded text, so it matches however the
+    text spells it.
     """
     lowered = unicodedata.normalize("NFC", text.casefold())
     folded = fold(text)
     return tuple(
         topic.id
-        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
-        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
+        for topic, (accented, plain, unaccented_form) in zip(
+            topics, _keyword_patterns(tuple(topics)), strict=True
+        )
+        if (accented and accented.search(lowered))
+        or (plain and plain.search(folded))
+        or (unaccented_form and unaccented_form.search(lowered))
     )
 
 
@@ -127,19 +132,22 @@ def _sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
 
 
-_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+_Pattern = re.Pattern[str] | None
 
 
 @functools.lru_cache(maxsize=64)
-def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
-    """Per topic, one pattern for its keywords with diacritics and one for those without:
-    two searches a topic, however many keywords (a province's archive is tagged at once)."""
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Pattern, _Pattern]]:
+    """Per topic, one pattern for its keywords with diacritics, one for those without, and
+    the first typed without diacritics: three searches a topic, however many keywords (a
+    province's archive is tagged at once)."""
     patterns = []
     for topic in topics:
         keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
         accented = sorted(k for k in keywords if k and fold(k) != k)
         plain = sorted(k for k in keywords if k and fold(k) == k)
-        patterns.append((_phrases(accented), _phrases(plain)))
+        patterns.append(
+            (_phrases(accented), _phrases(plain), _phrases(sorted({fold(k) for k in accented})))
+        )
     return patterns
 
 
