@@ -336,6 +336,15 @@ async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(war
             "Hồ sơ gồm đơn, bảng điểm, bản sao thẻ BHYT và xác nhận tạm trú nếu có.",
             ["2"],
         ),
+        # A generic title and a heading above the lead, in a long notice about BHYT.
+        (
+            "Thông báo",
+            "**THÔNG BÁO**\n\nVề việc gia hạn thẻ BHYT hộ gia đình trước ngày 31/12.\n\n"
+            + "Đến hạn, hộ gia đình nộp tiền tại đại lý thu gần nhà và nhận biên lai. " * 8,
+            ["1"],
+        ),
+        # Written without accents, as some staff type on the phone.
+        ("Thong bao gia han the bao hiem y te", "Cac ho den tram y te truoc 31/12.", ["1"]),
     ],
 )
 async def test_a_notice_without_topics_reaches_only_the_followers_of_what_it_is_about(

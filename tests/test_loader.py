@@ -1137,12 +1137,14 @@ def test_missing_content_folder() -> None:
         ("gia hạn bảo hiểm\ny tế", ("bhyt",)),  # a phrase across a line break
         ("abhyt và bhyt2024", ()),  # word boundaries
         ("the bhyt", ("bhyt",)),  # a keyword without accents also matches folded text
-        ("bao hiem y te", ()),  # a keyword with accents needs them
+        ("bao hiem y te", ("bhyt",)),  # a keyword with accents, typed without them
+        ("Gia hạn thẻ bao hiem y te", ("bhyt",)),  # ... in a text that has some
         ("Thu gom rác", ("moi-truong",)),
         ("thông tin rời rạc", ()),  # "rác" and "rạc" fold alike
         ("vệ sinh   môi trường", ("moi-truong",)),
         ("Kỳ họp HĐND phường", ("hanh-chinh",)),
-        ("hdnd phuong", ()),
+        ("hdnd phuong", ("hanh-chinh",)),
+        ("thong tin roi rac", ("moi-truong",)),  # typed without accents, "rác" may be meant
         ("Tờ khai CT07 và thẻ bhyt", ("bhyt", "cu-tru")),  # in the order topics are listed
         (unicodedata.normalize("NFD", "Thu gom rác"), ("moi-truong",)),
         ("", ()),
@@ -1206,6 +1208,59 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             "Thông báo trao thưởng cho học sinh vượt khó",
             "Hội trao 30 suất học bổng cho học sinh vượt khó.\n\nMang theo CCCD của phụ huynh.",
             ("hoc-bong",),
+        ),
+        # A heading, a date line or an opening line ending in a colon introduces the lead:
+        # the paragraph after it is the lead still, however long the notice.
+        (
+            "Thông báo",
+            f"# THÔNG BÁO\n\nVề việc gia hạn thẻ bảo hiểm y tế năm 2027.\n\n{FILLER * 6}",
+            ("bhyt",),
+        ),
+        (
+            "Thông báo",
+            "**KÍNH GỬI: PHỤ HUYNH HỌC SINH KHU PHỐ 2**\n\nNgày 5 tháng 12 năm 2026\n\n"
+            f"Hội khuyến học phường nhận hồ sơ xét trao quà cuối năm.\n\n{FILLER * 6}",
+            ("hoc-bong",),
+        ),
+        (
+            "Thông báo của UBND phường",
+            "UBND phường thông báo đến toàn thể nhân dân như sau:\n\n"
+            f"Từ tuần sau, công an phường cấp căn cước cho trẻ em tại nhà.\n\n{FILLER * 6}",
+            ("can-cuoc",),
+        ),
+        # A bullet below the lead is a sentence like any: a passing mention.
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\n- Mang theo CCCD và thẻ BHYT\n\n{FILLER * 6}",
+            (),
+        ),
+        # Title and lead name no topic: what the notice is about is below them, and one
+        # sentence on a topic alone is enough in a short notice...
+        (
+            "Ngày hội cuối tuần ở khu phố 3",
+            "Tin về ngày hội do các đoàn thể phường tổ chức sáng Chủ nhật.\n\n"
+            "Ngày hội trao 20 suất học bổng cho học sinh vượt khó của khu phố.",
+            ("hoc-bong",),
+        ),
+        # ... but not one asking to bring a paper,
+        (
+            "Họp tổ dân phố 5 tối thứ Bảy",
+            "Tổ họp lúc 19 giờ tại nhà văn hóa.\n\nBà con nhớ mang theo CCCD.",
+            (),
+        ),
+        # ... nor in a long one,
+        (MEETING, f"{MEETING_LEAD}\n\n{FILLER * 6}Tổ đã trao 40 thẻ BHYT.", ()),
+        # ... nor when the title names another topic.
+        (
+            "Cấp căn cước cho người cao tuổi",
+            "Công an phường làm thủ tục tại nhà văn hóa.\n\nAi có thẻ BHYT thì mang theo.",
+            ("can-cuoc",),
+        ),
+        # Written without accents, a notice is read as its writer meant it.
+        (
+            "Thong bao gia han the bao hiem y te ho gia dinh",
+            "Cac ho den tram y te phuong lam thu tuc truoc ngay 31/12.",
+            ("bhyt",),
         ),
         # Named only below the lead, but the notice keeps coming back to it.
         (

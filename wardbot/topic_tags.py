@@ -7,7 +7,10 @@ notice asks people to bring their ID card and health insurance card. Such a ment
 alone must not send the notice to everyone following that topic, so below the lead a
 topic counts only when the text keeps coming back to it: mentioned in several
 sentences, often enough for the notice's length, and counted for less in a sentence
-that lists other topics too.
+that lists other topics too. A notice whose title and lead name no topic ("Thông báo",
+"Tin về việc tổ chức phiên chợ nhân đạo") has its subject below them: there one
+sentence about a topic alone is enough, in a short notice. A missed alert is worse
+than an extra one.
 """
 
 from __future__ import annotations
@@ -29,7 +32,18 @@ BODY_MENTIONS = 2.0
 # ... and one for every this many words of the text below the lead.
 WORDS_PER_MENTION = 100
 
+# Short one-line paragraphs above the lead that do not end a sentence introduce it and are
+# read with it: a heading ("# THÔNG BÁO", "**KÍNH GỬI: ...**"), a date line, an opening
+# line ending in a colon ("UBND phường thông báo như sau:"). At most this many, of at
+# most HEADING_WORDS words each.
+LEAD_HEADINGS = 3
+HEADING_WORDS = 20
+
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_SENTENCE_FINAL = re.compile(r"[.!?…]\W*$")
+# A sentence asking people to bring or show a paper ("Nhớ mang theo CCCD"), in folded
+# text: the paper is no subject of the notice.
+_BRING = re.compile(r"(?<!\w)(?:mang theo|nho mang|mang (?:day )?du|xuat trinh|kem theo)(?!\w)")
 # A sentence ends at . ! ? ; … followed by a space (not "2.340.000"), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\s*\n\s*")
 
@@ -38,16 +52,21 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     """The ids of the topics whose keywords occur in text, as whole words.
 
     A keyword with diacritics is looked for in the lower-cased text with its
-    accents, because folding makes words collide ("rác" would match "rời rạc").
-    A keyword written without them ("bhyt", "vneid") is looked for in the
-    folded text, so it matches however the text spells it.
+    accents, or typed with none ("gia han the bao hiem y te"), but not folded: folding
+    makes words collide ("rác" would match "rời rạc"). A keyword written without them
+    ("bhyt", "vneid") is looked for in the folded text, so it matches however the
+    text spells it.
     """
     lowered = unicodedata.normalize("NFC", text.casefold())
     folded = fold(text)
     return tuple(
         topic.id
-        for topic, (accented, plain) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
-        if (accented and accented.search(lowered)) or (plain and plain.search(folded))
+        for topic, (accented, plain, unaccented_form) in zip(
+            topics, _keyword_patterns(tuple(topics)), strict=True
+        )
+        if (accented and accented.search(lowered))
+        or (plain and plain.search(folded))
+        or (unaccented_form and unaccented_form.search(lowered))
     )
 
 
@@ -57,57 +76,78 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     A topic whose keyword is in the title or the lead is tagged. Below the lead, each
     sentence naming topics gives each of them 1/k of a mention (k: how many topics it
     names, so a list of several counts little for each); a topic is tagged when its
-    mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there.
+    mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there. When
+    the title and lead name no topic, one sentence naming a topic alone (not asking to
+    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words).
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
     mentions = dict.fromkeys((t.id for t in topics), 0.0)
+    alone: set[str] = set()
     for sentence in rest:
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
+        if len(named) == 1 and not _BRING.search(fold(sentence)):
+            alone.update(named)
     words = sum(len(sentence.split()) for sentence in rest)
+    needed = {t.id: BODY_MENTIONS if headline or t.id not in alone else 1.0 for t in topics}
     return tuple(
         t.id
         for t in topics
         if t.id in headline
-        or (mentions[t.id] >= BODY_MENTIONS and mentions[t.id] * WORDS_PER_MENTION >= words)
+        or (mentions[t.id] >= needed[t.id] and mentions[t.id] * WORDS_PER_MENTION >= words)
     )
 
 
 def _lead(body: str) -> tuple[list[str], list[str]]:
-    """The body's sentences split into its lead and the rest (see LEAD_WORDS)."""
+    """The body's sentences split into its lead (with the headings above it, see
+    LEAD_HEADINGS) and the rest (see LEAD_WORDS)."""
     paragraphs = [p for p in _PARAGRAPH_BREAK.split(body.strip()) if p.strip()]
     if not paragraphs:
         return [], []
-    first = _sentences(paragraphs[0])
+    heads = 0
+    while heads < min(LEAD_HEADINGS, len(paragraphs) - 1) and _heading(paragraphs[heads]):
+        heads += 1
+    first = _sentences(paragraphs[heads])
     lead, words = first[:1], len(first[0].split())
     for sentence in first[1:]:
         words += len(sentence.split())
         if words > LEAD_WORDS:
             break
         lead.append(sentence)
-    rest = first[len(lead) :] + [s for p in paragraphs[1:] for s in _sentences(p)]
-    return lead, rest
+    rest = first[len(lead) :] + [s for p in paragraphs[heads + 1 :] for s in _sentences(p)]
+    return [s for p in paragraphs[:heads] for s in _sentences(p)] + lead, rest
+
+
+def _heading(paragraph: str) -> bool:
+    """Whether a paragraph above the lead introduces it (see LEAD_HEADINGS)."""
+    line = paragraph.strip()
+    if "\n" in line or len(line.split()) > HEADING_WORDS:
+        return False
+    return line.startswith("#") or not _SENTENCE_FINAL.search(line)
 
 
 def _sentences(paragraph: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(paragraph.strip()) if s.strip()]
 
 
-_Patterns = tuple[re.Pattern[str] | None, re.Pattern[str] | None]
+_Pattern = re.Pattern[str] | None
 
 
 @functools.lru_cache(maxsize=64)
-def _keyword_patterns(topics: tuple[Topic, ...]) -> list[_Patterns]:
-    """Per topic, one pattern for its keywords with diacritics and one for those without:
-    two searches a topic, however many keywords (a province's archive is tagged at once)."""
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Pattern, _Pattern]]:
+    """Per topic, one pattern for its keywords with diacritics, one for those without, and
+    the first typed without diacritics: three searches a topic, however many keywords (a
+    province's archive is tagged at once)."""
     patterns = []
     for topic in topics:
         keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
         accented = sorted(k for k in keywords if k and fold(k) != k)
         plain = sorted(k for k in keywords if k and fold(k) == k)
-        patterns.append((_phrases(accented), _phrases(plain)))
+        patterns.append(
+            (_phrases(accented), _phrases(plain), _phrases(sorted({fold(k) for k in accented})))
+        )
     return patterns
 
 
