@@ -2289,15 +2289,27 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
         ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
-            "mật khẩu của phường!",
-            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256 ký tự, mỗi ký "
-            "tự là chữ A-Z hoặc a-z (không dấu), chữ số, dấu _ hoặc dấu - (quy định của "
-            "Telegram). Ví dụ viết đúng: TELEGRAM_WEBHOOK_SECRET=",
+            "mật khẩu của phường UBND!",
+            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 16 đến 256 ký tự (ngắn "
+            "hơn thì người ngoài đoán thử được), mỗi ký tự là chữ A-Z hoặc a-z (không dấu), "
+            "chữ số, dấu _ hoặc dấu - (quy định của Telegram). Ví dụ viết đúng: "
+            "TELEGRAM_WEBHOOK_SECRET=",
         ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
             "x" * 257,
-            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256",
+            "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 16 đến 256",
+        ),
+        # Telegram takes it, but whoever tries 64 values at the webhook posts as an admin.
+        *(
+            (name, value, f"Cài đặt {name} chưa đúng: phải dài từ 16 đến 256 ký tự")
+            for name in ("TELEGRAM_WEBHOOK_SECRET", "ZALO_WEBHOOK_SECRET")
+            for value in ("Wq", "phuong2bimat")
+        ),
+        # The example earlier versions printed beside a wrong secret: anyone can read it.
+        *(
+            (name, "phuong2-bi-mat-2026", f"Cài đặt {name} chưa đúng: chuỗi này là ví dụ in sẵn")
+            for name in ("TELEGRAM_WEBHOOK_SECRET", "ZALO_WEBHOOK_SECRET")
         ),
     ],
 )
@@ -2307,12 +2319,46 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
     """A mistyped ADMIN_IDS entry would never match anyone; Telegram's setWebhook refuses
     such a secret only once the bot is running: both are told at once, in one line."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:zalo-test")
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.gov.vn")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", "s3cret-Webhook_token")
     monkeypatch.setenv(name, value)
     assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(f"{STOPPED}{line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
-    assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
+    # A secret is never shown (the example after it is made afresh: any letters may be in it).
+    assert value not in captured.err.partition("Ví dụ viết đúng")[0] or name == "ADMIN_IDS"
+
+
+def test_the_webhook_secret_offered_to_copy_is_new_at_each_run(ward, tmp_path):
+    """An example printed the same for every ward is public: a ward that copied it would
+    let anyone post to its webhook in an admin's name. Each run offers its own, which
+    the bot accepts."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456789:AAE-test",
+        "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+        "TELEGRAM_WEBHOOK_SECRET": "Wq",
+    }
+    offered = []
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), "ask", *ward, "mat the bhyt"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2, result.stderr
+        offered.append(result.stderr.strip().rpartition("TELEGRAM_WEBHOOK_SECRET=")[2])
+    assert offered[0] != offered[1]
+    for secret in offered:
+        Settings.from_env({key: env[key] for key in ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL")} | {
+            "TELEGRAM_WEBHOOK_SECRET": secret
+        })
 
 
 @pytest.mark.parametrize(

@@ -59,8 +59,16 @@ class ChannelSpec:
         return channel
 
 
-# Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
-_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Telegram's characters for a webhook's secret_token: setWebhook refuses anything else.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]+")
+# A webhook's secret is all that tells the platform's requests from anyone's: whoever has it
+# posts messages in any resident's or admin's name (an admin's /broadcast to every follower,
+# say). Telegram accepts 1 character, Zalo 8: found by trying, at the server's pace. Both
+# accept 256 at most.
+WEBHOOK_SECRET_CHARS = (16, 256)
+# Secrets printed in the bot's own source as examples in its earlier versions: anyone can
+# read them, so a bot set up with one of them copied is open to anyone.
+PUBLISHED_SECRETS = frozenset({"phuong2-bi-mat-2026"})
 # A bot token as @BotFather and Zalo give it: the bot's id, a colon, its secret. Telegram's
 # id is a number; Zalo documents only `<bot_id>:<secret>`, so anything without a space is
 # left for Zalo to judge.
@@ -105,12 +113,15 @@ def _telegram_checks(settings: Settings) -> None:
             "bot sau một proxy ở một trong các cổng đó)",
         )
     secret = settings.telegram_webhook_secret
-    if secret and not _TELEGRAM_SECRET.fullmatch(secret):
+    if secret and not (webhook_secret_fits(secret) and _TELEGRAM_SECRET.fullmatch(secret)):
+        low, high = WEBHOOK_SECRET_CHARS
         raise setting_error(
             "TELEGRAM_WEBHOOK_SECRET",
-            "phải dài từ 1 đến 256 ký tự, mỗi ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, "
-            "dấu _ hoặc dấu - (quy định của Telegram)",
+            f"phải dài từ {low} đến {high} ký tự (ngắn hơn thì người ngoài đoán thử được), mỗi "
+            "ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, dấu _ hoặc dấu - (quy định của "
+            "Telegram)",
         )
+    _unpublished("TELEGRAM_WEBHOOK_SECRET", secret)
 
 
 def _zalo_checks(settings: Settings) -> None:
@@ -119,13 +130,35 @@ def _zalo_checks(settings: Settings) -> None:
     _base_check("ZALO_BOT_API_BASE", settings.zalo_api_base)
     if settings.public_url and not settings.zalo_webhook_secret:
         raise _needed_with_public_url("ZALO_WEBHOOK_SECRET")
-    if settings.zalo_webhook_secret and not 8 <= len(settings.zalo_webhook_secret) <= 256:
+    if settings.zalo_webhook_secret and not webhook_secret_fits(settings.zalo_webhook_secret):
         raise zalo_secret_error()
+    _unpublished("ZALO_WEBHOOK_SECRET", settings.zalo_webhook_secret)
+
+
+def webhook_secret_fits(secret: str) -> bool:
+    """Whether a webhook's secret is long enough not to be guessed, and not too long for
+    the platforms."""
+    low, high = WEBHOOK_SECRET_CHARS
+    return low <= len(secret) <= high
 
 
 def zalo_secret_error() -> ConfigError:
-    """ZALO_WEBHOOK_SECRET of a length Zalo refuses."""
-    return setting_error("ZALO_WEBHOOK_SECRET", "phải dài từ 8 đến 256 ký tự (quy định của Zalo)")
+    """ZALO_WEBHOOK_SECRET too short to be safe, or longer than Zalo takes."""
+    low, high = WEBHOOK_SECRET_CHARS
+    return setting_error(
+        "ZALO_WEBHOOK_SECRET",
+        f"phải dài từ {low} đến {high} ký tự (ngắn hơn thì người ngoài đoán thử được; Zalo "
+        f"nhận tối đa {high})",
+    )
+
+
+def _unpublished(name: str, secret: str | None) -> None:
+    if secret in PUBLISHED_SECRETS:
+        raise setting_error(
+            name,
+            "chuỗi này là ví dụ in sẵn trong mã nguồn của bot, ai cũng đọc được: hãy dùng "
+            "một chuỗi ngẫu nhiên của riêng phường",
+        )
 
 
 def _needed_with_public_url(name: str) -> ConfigError:

@@ -6,6 +6,7 @@ every problem the same shape."""
 from __future__ import annotations
 
 import re
+import secrets
 
 # A right value of each setting, to show beside a problem with it (what staff copy): as
 # written, each is accepted (tests/test_cli.py); where it comes from is _WHERE_FROM's.
@@ -27,8 +28,10 @@ SETTING_EXAMPLES: dict[str, str] = {
     "ZALO_OA_API_BASE": "https://openapi.zalo.me",
     "ZALO_OA_OAUTH_BASE": "https://oauth.zaloapp.com",
     "PUBLIC_URL": "https://bot.phuong2.gov.vn",
-    "TELEGRAM_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
-    "ZALO_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
+    # Made afresh each time the bot runs: a fixed example is public, and a bot whose
+    # secret was copied from it is open to anyone who reads it.
+    "TELEGRAM_WEBHOOK_SECRET": secrets.token_urlsafe(18),
+    "ZALO_WEBHOOK_SECRET": secrets.token_urlsafe(18),
     "HTTP_PORT": "8080",
     "ADMIN_IDS": "telegram:123456789,zalo:8a1b2c3d4e5f",
     "QUESTION_LOG_DAYS": "90",
