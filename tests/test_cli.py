@@ -314,6 +314,33 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
+def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_path, capsys):
+    """A .env written under the usual umask (0o644) gives the bot's token to every user of
+    the server: with it they read what residents write and write as the ward. Said at
+    each start, naming the settings, never their values; not once the file is private,
+    nor for a .env without secrets."""
+    env = tmp_path / ".env"
+    env.write_text(
+        "WARD_HOTLINE=0299 555 777\nTELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n"
+        "ZALO_WEBHOOK_SECRET=\n",  # empty: nothing to give away
+        encoding="utf-8",
+    )
+    env.chmod(0o644)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"Cảnh báo cấu hình: {env} chứa TELEGRAM_BOT_TOKEN mà mọi người dùng khác trên máy "
+        f"này đều đọc được: hãy chạy chmod 600 {env} (chmod 640 nếu bot chạy bằng một người "
+        "dùng khác thuộc nhóm của tệp)"
+    ]
+    env.chmod(0o640)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err == ""
+    env.write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
+    env.chmod(0o644)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
     """`docker run --env-file .env` (as README's Docker section says) or systemd's
     Environment= give the settings in the environment, where the bot reads no .env: a
@@ -2190,6 +2217,8 @@ def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkey
     (tmp_path / ".env").write_text(
         "".join(line.strip() + "\n" for line in example.group(1).splitlines()), encoding="utf-8"
     )
+    assert "chmod 600 .env" in steps  # it holds the token: the step says to keep it private
+    (tmp_path / ".env").chmod(0o600)
     monkeypatch.chdir(tmp_path)
     environ: dict[str, str] = {}
     assert read_dotenv(environ) == []
