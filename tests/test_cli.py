@@ -2385,9 +2385,10 @@ def test_the_webhook_secret_offered_to_copy_is_new_at_each_run(ward, tmp_path):
         offered.append(result.stderr.strip().rpartition("TELEGRAM_WEBHOOK_SECRET=")[2])
     assert offered[0] != offered[1]
     for secret in offered:
-        Settings.from_env({key: env[key] for key in ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL")} | {
-            "TELEGRAM_WEBHOOK_SECRET": secret
-        })
+        Settings.from_env(
+            {key: env[key] for key in ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL")}
+            | {"TELEGRAM_WEBHOOK_SECRET": secret}
+        )
 
 
 @pytest.mark.parametrize(
