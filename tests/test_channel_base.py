@@ -259,7 +259,7 @@ def test_the_registry_turns_channels_on_by_their_settings() -> None:
 def test_a_channel_checks_only_its_own_settings_when_on() -> None:
     short = replace(SETTINGS, zalo_webhook_secret=Secret("short"))
     channels.check(short)  # Zalo is off: its secret is not looked at
-    with pytest.raises(ConfigError, match="từ 16 đến 256"):
+    with pytest.raises(ConfigError, match="từ 8 đến 256"):
         channels.check(replace(short, zalo_token=Secret("2:b")))
     hooked = replace(SETTINGS, telegram_token=Secret("1:a"), public_url="https://x.example")
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET"):

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
 
+from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings, quoted_setting, setting_error, web_address
 from wardbot.delivery import Deliverer
 
@@ -59,13 +60,15 @@ class ChannelSpec:
         return channel
 
 
-# Telegram's characters for a webhook's secret_token: setWebhook refuses anything else.
-_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]+")
+# Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Zalo's lengths for its webhook's secret.
+ZALO_SECRET_CHARS = (8, 256)
 # A webhook's secret is all that tells the platform's requests from anyone's: whoever has it
 # posts messages in any resident's or admin's name (an admin's /broadcast to every follower,
-# say). Telegram accepts 1 character, Zalo 8: found by trying, at the server's pace. Both
-# accept 256 at most.
-WEBHOOK_SECRET_CHARS = (16, 256)
+# say). Shorter than this, one the platform takes may be found by trying: warned of at each
+# start (not refused: the platforms take it, and a ward running on one keeps running).
+SAFE_SECRET_CHARS = 16
 # Secrets printed in the bot's own source as examples in its earlier versions: anyone can
 # read them, so a bot set up with one of them copied is open to anyone.
 PUBLISHED_SECRETS = frozenset({"phuong2-bi-mat-2026"})
@@ -113,13 +116,11 @@ def _telegram_checks(settings: Settings) -> None:
             "bot sau một proxy ở một trong các cổng đó)",
         )
     secret = settings.telegram_webhook_secret
-    if secret and not (webhook_secret_fits(secret) and _TELEGRAM_SECRET.fullmatch(secret)):
-        low, high = WEBHOOK_SECRET_CHARS
+    if secret and not _TELEGRAM_SECRET.fullmatch(secret):
         raise setting_error(
             "TELEGRAM_WEBHOOK_SECRET",
-            f"phải dài từ {low} đến {high} ký tự (ngắn hơn thì người ngoài đoán thử được), mỗi "
-            "ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, dấu _ hoặc dấu - (quy định của "
-            "Telegram)",
+            "phải dài từ 1 đến 256 ký tự, mỗi ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, "
+            "dấu _ hoặc dấu - (quy định của Telegram)",
         )
     _unpublished("TELEGRAM_WEBHOOK_SECRET", secret)
 
@@ -136,20 +137,31 @@ def _zalo_checks(settings: Settings) -> None:
 
 
 def webhook_secret_fits(secret: str) -> bool:
-    """Whether a webhook's secret is long enough not to be guessed, and not too long for
-    the platforms."""
-    low, high = WEBHOOK_SECRET_CHARS
+    """Whether Zalo takes a webhook's secret of this length."""
+    low, high = ZALO_SECRET_CHARS
     return low <= len(secret) <= high
 
 
 def zalo_secret_error() -> ConfigError:
-    """ZALO_WEBHOOK_SECRET too short to be safe, or longer than Zalo takes."""
-    low, high = WEBHOOK_SECRET_CHARS
+    """ZALO_WEBHOOK_SECRET of a length Zalo refuses."""
+    low, high = ZALO_SECRET_CHARS
     return setting_error(
-        "ZALO_WEBHOOK_SECRET",
-        f"phải dài từ {low} đến {high} ký tự (ngắn hơn thì người ngoài đoán thử được; Zalo "
-        f"nhận tối đa {high})",
+        "ZALO_WEBHOOK_SECRET", f"phải dài từ {low} đến {high} ký tự (quy định của Zalo)"
     )
+
+
+def weak_secrets(settings: Settings) -> list[str]:
+    """A warning for each webhook secret in use shorter than SAFE_SECRET_CHARS, with a
+    random one to use instead (never the secret itself)."""
+    used = (
+        ("TELEGRAM_WEBHOOK_SECRET", settings.telegram_token, settings.telegram_webhook_secret),
+        ("ZALO_WEBHOOK_SECRET", settings.zalo_token, settings.zalo_webhook_secret),
+    )
+    return [
+        msg.secret_too_short(name, len(secret), SAFE_SECRET_CHARS)
+        for name, token, secret in used
+        if token and settings.public_url and secret and len(secret) < SAFE_SECRET_CHARS
+    ]
 
 
 def _unpublished(name: str, secret: str | None) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from wardbot.messages.common import figure
+
 # A right value of each setting, to show beside a problem with it (what staff copy): as
 # written, each is accepted (tests/test_cli.py); where it comes from is _WHERE_FROM's.
 SETTING_EXAMPLES: dict[str, str] = {
@@ -101,6 +103,15 @@ def config_stopped(problem: str) -> str:
 def config_warned(warning: str) -> str:
     """What `bot.py` prints, and goes on, for a setting that is likely a mistake."""
     return f"Cảnh báo cấu hình: {warning}"
+
+
+def secret_too_short(name: str, length: int, safe: int) -> str:
+    """A webhook's secret the platform takes but anyone may find by trying."""
+    return (
+        f"{name} chỉ dài {figure(length)} ký tự: người ngoài có thể dò thử ra và gửi tin vào "
+        f"bot dưới tên cán bộ quản trị; hãy đổi sang một chuỗi ngẫu nhiên từ {figure(safe)} ký "
+        f"tự trở lên, ví dụ {name}={secrets.token_hex(12)}"
+    )
 
 
 def no_channel() -> str:
