@@ -947,6 +947,10 @@ def _start(args: argparse.Namespace) -> int:
         for warning in [*warnings, *unknown_time_zone()]:
             print(msg.config_warned(warning), file=sys.stderr)
         settings = _settings(args)
+        from wardbot.channels import weak_secrets
+
+        for warning in weak_secrets(settings):
+            print(msg.config_warned(warning), file=sys.stderr)
     except ConfigError as exc:
         print(msg.config_stopped(str(exc)), file=sys.stderr)
         return 2

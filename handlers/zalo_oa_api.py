@@ -38,7 +38,7 @@ from handlers.zalo_api import (
     as_int,
     error_for,
 )
-from wardbot.process import partial_file
+from wardbot.process import keep_private, partial_file
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,10 @@ class TokenFile:
         self.path = path
 
     def read(self) -> Tokens | None:
-        """The stored tokens; None when there are none (or they are unreadable: said)."""
+        """The stored tokens; None when there are none (or they are unreadable: said).
+        Made the bot's user's alone first when others may read them (restored from a
+        backup with `cp`): with them anyone writes as the ward to its followers."""
+        keep_private([self.path])
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             return Tokens(

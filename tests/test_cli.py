@@ -314,6 +314,33 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
+def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_path, capsys):
+    """A .env written under the usual umask (0o644) gives the bot's token to every user of
+    the server: with it they read what residents write and write as the ward. Said at
+    each start, naming the settings, never their values; not once the file is private,
+    nor for a .env without secrets."""
+    env = tmp_path / ".env"
+    env.write_text(
+        "WARD_HOTLINE=0299 555 777\nTELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n"
+        "ZALO_WEBHOOK_SECRET=\n",  # empty: nothing to give away
+        encoding="utf-8",
+    )
+    env.chmod(0o644)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"Cảnh báo cấu hình: {env} chứa TELEGRAM_BOT_TOKEN mà mọi người dùng khác trên máy "
+        f"này đều đọc được: hãy chạy chmod 600 {env} (chmod 640 nếu bot chạy bằng một người "
+        "dùng khác thuộc nhóm của tệp)"
+    ]
+    env.chmod(0o640)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err == ""
+    env.write_text("WARD_HOTLINE=0299 555 777\n", encoding="utf-8")
+    env.chmod(0o644)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
     """`docker run --env-file .env` (as README's Docker section says) or systemd's
     Environment= give the settings in the environment, where the bot reads no .env: a
@@ -2190,6 +2217,8 @@ def test_the_readmes_example_env_file_sets_up_a_ward_as_it_says(tmp_path, monkey
     (tmp_path / ".env").write_text(
         "".join(line.strip() + "\n" for line in example.group(1).splitlines()), encoding="utf-8"
     )
+    assert "chmod 600 .env" in steps  # it holds the token: the step says to keep it private
+    (tmp_path / ".env").chmod(0o600)
     monkeypatch.chdir(tmp_path)
     environ: dict[str, str] = {}
     assert read_dotenv(environ) == []
@@ -2289,7 +2318,7 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
         ),
         (
             "TELEGRAM_WEBHOOK_SECRET",
-            "mật khẩu của phường!",
+            "mật khẩu của phường UBND!",
             "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256 ký tự, mỗi ký "
             "tự là chữ A-Z hoặc a-z (không dấu), chữ số, dấu _ hoặc dấu - (quy định của "
             "Telegram). Ví dụ viết đúng: TELEGRAM_WEBHOOK_SECRET=",
@@ -2299,6 +2328,12 @@ def test_an_on_off_setting_with_another_value_is_a_configuration_error(
             "x" * 257,
             "Cài đặt TELEGRAM_WEBHOOK_SECRET chưa đúng: phải dài từ 1 đến 256",
         ),
+        ("ZALO_WEBHOOK_SECRET", "ngan", "Cài đặt ZALO_WEBHOOK_SECRET chưa đúng: phải dài từ 8"),
+        # The example earlier versions printed beside a wrong secret: anyone can read it.
+        *(
+            (name, "phuong2-bi-mat-2026", f"Cài đặt {name} chưa đúng: chuỗi này là ví dụ in sẵn")
+            for name in ("TELEGRAM_WEBHOOK_SECRET", "ZALO_WEBHOOK_SECRET")
+        ),
     ],
 )
 def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
@@ -2307,12 +2342,74 @@ def test_an_admin_id_or_webhook_secret_that_cannot_work_stops_the_bot_at_start(
     """A mistyped ADMIN_IDS entry would never match anyone; Telegram's setWebhook refuses
     such a secret only once the bot is running: both are told at once, in one line."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:zalo-test")
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.gov.vn")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", "s3cret-Webhook_token")
     monkeypatch.setenv(name, value)
     assert bot.main(["ask", *ward, "mat the bhyt"]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(f"{STOPPED}{line}")
     assert captured.err.count("\n") == 1 and captured.out == ""
-    assert value not in captured.err or name == "ADMIN_IDS"  # a secret is never shown
+    # A secret is never shown (the example after it is made afresh: any letters may be in it).
+    assert value not in captured.err.partition("Ví dụ viết đúng")[0] or name == "ADMIN_IDS"
+
+
+@pytest.mark.parametrize("name", ["TELEGRAM_WEBHOOK_SECRET", "ZALO_WEBHOOK_SECRET"])
+def test_a_webhook_secret_anyone_may_guess_is_warned_of_and_the_bot_still_runs(
+    ward: list[str],
+    name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A secret the platform takes but short enough to find by trying ("Wq2026pX"): the
+    ward's bot keeps running (it may have run on it for months), and each start says in
+    Vietnamese that anyone could post as its admins, with a random one to use instead;
+    the secret itself is never printed."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv("ZALO_BOT_TOKEN", "1234567890:zalo-test")
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.gov.vn")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", "s3cret-Webhook_token")
+    monkeypatch.setenv(name, "Wq2026pX")
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 0
+    err = capsys.readouterr().err
+    (line,) = [line for line in err.splitlines() if name in line]
+    assert "chỉ dài 8 ký tự" in line and "từ 16 ký tự trở lên" in line
+    offered = line.rpartition(f"{name}=")[2]
+    assert len(offered) >= 16 and "Wq2026pX" not in line
+    other = "ZALO" if name.startswith("TELEGRAM") else "TELEGRAM"
+    assert f"{other}_WEBHOOK_SECRET" not in err  # a long one is not warned of
+
+
+def test_the_webhook_secret_offered_to_copy_is_new_at_each_run(ward, tmp_path):
+    """An example printed the same for every ward is public: a ward that copied it would
+    let anyone post to its webhook in an admin's name. Each run offers its own, which
+    the bot accepts."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "123456789:AAE-test",
+        "PUBLIC_URL": "https://bot.phuong2.gov.vn",
+        "TELEGRAM_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
+    }
+    offered = []
+    for _ in range(2):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "bot.py"), "ask", *ward, "mat the bhyt"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2, result.stderr
+        offered.append(result.stderr.strip().rpartition("TELEGRAM_WEBHOOK_SECRET=")[2])
+    assert offered[0] != offered[1]
+    for secret in offered:
+        Settings.from_env(
+            {key: env[key] for key in ("TELEGRAM_BOT_TOKEN", "PUBLIC_URL")}
+            | {"TELEGRAM_WEBHOOK_SECRET": secret}
+        )
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ async def test_the_readmes_healthz_table_names_every_check_a_running_bot_reports
     settings = bot_settings(
         oa_settings(ward_settings, oa),  # the Zalo Official Account too: webhooks for all
         telegram,
-        telegram_webhook_secret=Secret("telegram-secret"),
+        telegram_webhook_secret=Secret("telegram-webhook-secret"),
         zalo_webhook_secret=Secret("zalo-webhook-secret"),
         zalo_token=Secret(zalo.token),
         zalo_api_base=zalo.base_url,

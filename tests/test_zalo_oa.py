@@ -745,3 +745,20 @@ async def test_a_backlog_of_one_resident_is_answered_in_the_order_asked(
         "Cách hỏi",
         "Mất thẻ ",
     ]
+
+
+async def test_tokens_restored_readable_by_everyone_are_made_the_bots_own_at_start(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """A data folder restored from a backup with `cp -r`, or copied into a volume, leaves
+    the OA's tokens readable by every user of the server (0o644): with them anyone sends
+    as the ward to its followers. The bot makes them its user's alone as it starts, as it
+    does its database, not only at the next renewal (up to 25 hours later)."""
+    path = ward_settings.data_dir / TOKEN_FILE
+    async with running(oa, ward_engine, ward_settings):
+        pass
+    path.chmod(0o644)
+    async with running(oa, ward_engine, ward_settings) as again:
+        assert again.channel.is_running()
+        assert oa.renewals == 1, "the stored access token still served: nothing rewritten"
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
 
+from wardbot import messages as msg
 from wardbot.config import ConfigError, Settings, quoted_setting, setting_error, web_address
 from wardbot.delivery import Deliverer
 
@@ -61,6 +62,16 @@ class ChannelSpec:
 
 # Telegram's rule for a webhook's secret_token: setWebhook refuses anything else.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Zalo's lengths for its webhook's secret.
+ZALO_SECRET_CHARS = (8, 256)
+# A webhook's secret is all that tells the platform's requests from anyone's: whoever has it
+# posts messages in any resident's or admin's name (an admin's /broadcast to every follower,
+# say). Shorter than this, one the platform takes may be found by trying: warned of at each
+# start (not refused: the platforms take it, and a ward running on one keeps running).
+SAFE_SECRET_CHARS = 16
+# Secrets printed in the bot's own source as examples in its earlier versions: anyone can
+# read them, so a bot set up with one of them copied is open to anyone.
+PUBLISHED_SECRETS = frozenset({"phuong2-bi-mat-2026"})
 # A bot token as @BotFather and Zalo give it: the bot's id, a colon, its secret. Telegram's
 # id is a number; Zalo documents only `<bot_id>:<secret>`, so anything without a space is
 # left for Zalo to judge.
@@ -111,6 +122,7 @@ def _telegram_checks(settings: Settings) -> None:
             "phải dài từ 1 đến 256 ký tự, mỗi ký tự là chữ A-Z hoặc a-z (không dấu), chữ số, "
             "dấu _ hoặc dấu - (quy định của Telegram)",
         )
+    _unpublished("TELEGRAM_WEBHOOK_SECRET", secret)
 
 
 def _zalo_checks(settings: Settings) -> None:
@@ -119,13 +131,46 @@ def _zalo_checks(settings: Settings) -> None:
     _base_check("ZALO_BOT_API_BASE", settings.zalo_api_base)
     if settings.public_url and not settings.zalo_webhook_secret:
         raise _needed_with_public_url("ZALO_WEBHOOK_SECRET")
-    if settings.zalo_webhook_secret and not 8 <= len(settings.zalo_webhook_secret) <= 256:
+    if settings.zalo_webhook_secret and not webhook_secret_fits(settings.zalo_webhook_secret):
         raise zalo_secret_error()
+    _unpublished("ZALO_WEBHOOK_SECRET", settings.zalo_webhook_secret)
+
+
+def webhook_secret_fits(secret: str) -> bool:
+    """Whether Zalo takes a webhook's secret of this length."""
+    low, high = ZALO_SECRET_CHARS
+    return low <= len(secret) <= high
 
 
 def zalo_secret_error() -> ConfigError:
     """ZALO_WEBHOOK_SECRET of a length Zalo refuses."""
-    return setting_error("ZALO_WEBHOOK_SECRET", "phải dài từ 8 đến 256 ký tự (quy định của Zalo)")
+    low, high = ZALO_SECRET_CHARS
+    return setting_error(
+        "ZALO_WEBHOOK_SECRET", f"phải dài từ {low} đến {high} ký tự (quy định của Zalo)"
+    )
+
+
+def weak_secrets(settings: Settings) -> list[str]:
+    """A warning for each webhook secret in use shorter than SAFE_SECRET_CHARS, with a
+    random one to use instead (never the secret itself)."""
+    used = (
+        ("TELEGRAM_WEBHOOK_SECRET", settings.telegram_token, settings.telegram_webhook_secret),
+        ("ZALO_WEBHOOK_SECRET", settings.zalo_token, settings.zalo_webhook_secret),
+    )
+    return [
+        msg.secret_too_short(name, len(secret), SAFE_SECRET_CHARS)
+        for name, token, secret in used
+        if token and settings.public_url and secret and len(secret) < SAFE_SECRET_CHARS
+    ]
+
+
+def _unpublished(name: str, secret: str | None) -> None:
+    if secret in PUBLISHED_SECRETS:
+        raise setting_error(
+            name,
+            "chuỗi này là ví dụ in sẵn trong mã nguồn của bot, ai cũng đọc được: hãy dùng "
+            "một chuỗi ngẫu nhiên của riêng phường",
+        )
 
 
 def _needed_with_public_url(name: str) -> ConfigError:

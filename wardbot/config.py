@@ -12,10 +12,11 @@ import io
 import ipaddress
 import os
 import re
+import stat
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -384,10 +385,31 @@ def read_dotenv(environ: MutableMapping[str, str] | None = None) -> list[str]:
                 f"{path}:{line}: bot không có cài đặt {binding.key} nên bỏ qua dòng này; "
                 f"có lẽ anh/chị muốn viết {meant}"
             )
-    for name, value in dotenv_values(stream=io.StringIO(text)).items():
+    values = dotenv_values(stream=io.StringIO(text))
+    for name, value in values.items():
         if value is not None and not environ.get(name, "").strip():
             environ[name] = value
-    return warnings
+    exposed = _secrets_exposed(path, values)
+    return [*warnings, exposed] if exposed else warnings
+
+
+def _secrets_exposed(path: Path, values: Mapping[str, str | None]) -> str | None:
+    """A warning when the .env holds a secret setting (a bot token, a webhook's secret)
+    and every user of the server may read it, as a file made under the usual umask
+    (0o644) is: with a bot token anyone reads what residents write and writes as the ward."""
+    secret = Environment.secret_variables()
+    held = sorted(name for name, value in values.items() if value and name.upper() in secret)
+    try:
+        readable = bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return None
+    if not (held and readable):
+        return None
+    return (
+        f"{path} chứa {', '.join(held)} mà mọi người dùng khác trên máy này đều đọc được: "
+        f"hãy chạy chmod 600 {path} (chmod 640 nếu bot chạy bằng một người dùng khác thuộc "
+        "nhóm của tệp)"
+    )
 
 
 def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:
@@ -627,6 +649,15 @@ class Environment(BaseSettings):
     def variables(cls) -> set[str]:
         """The environment variables the bot reads."""
         return {info.alias or name for name, info in cls.model_fields.items()}
+
+    @classmethod
+    def secret_variables(cls) -> set[str]:
+        """Those of them that hold a secret (tokens, keys, webhooks' secrets), in capitals."""
+        return {
+            (info.alias or name).upper()
+            for name, info in cls.model_fields.items()
+            if SecretStr in get_args(info.annotation)
+        }
 
     @classmethod
     def settings_customise_sources(

@@ -269,6 +269,7 @@ from wardbot.messages.settings import folder_not_allowed as folder_not_allowed
 from wardbot.messages.settings import no_channel as no_channel
 from wardbot.messages.settings import port_refused as port_refused
 from wardbot.messages.settings import port_taken as port_taken
+from wardbot.messages.settings import secret_too_short as secret_too_short
 from wardbot.messages.settings import web_not_started as web_not_started
 from wardbot.messages.settings import wrong_setting as wrong_setting
 from wardbot.messages.staff_group import CLOSE_TICKET_BUTTON as CLOSE_TICKET_BUTTON

@@ -6,6 +6,9 @@ every problem the same shape."""
 from __future__ import annotations
 
 import re
+import secrets
+
+from wardbot.messages.common import figure
 
 # A right value of each setting, to show beside a problem with it (what staff copy): as
 # written, each is accepted (tests/test_cli.py); where it comes from is _WHERE_FROM's.
@@ -27,8 +30,10 @@ SETTING_EXAMPLES: dict[str, str] = {
     "ZALO_OA_API_BASE": "https://openapi.zalo.me",
     "ZALO_OA_OAUTH_BASE": "https://oauth.zaloapp.com",
     "PUBLIC_URL": "https://bot.phuong2.gov.vn",
-    "TELEGRAM_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
-    "ZALO_WEBHOOK_SECRET": "phuong2-bi-mat-2026",
+    # Made afresh each time the bot runs: a fixed example is public, and a bot whose
+    # secret was copied from it is open to anyone who reads it.
+    "TELEGRAM_WEBHOOK_SECRET": secrets.token_urlsafe(18),
+    "ZALO_WEBHOOK_SECRET": secrets.token_urlsafe(18),
     "HTTP_PORT": "8080",
     "ADMIN_IDS": "telegram:123456789,zalo:8a1b2c3d4e5f",
     "QUESTION_LOG_DAYS": "90",
@@ -98,6 +103,15 @@ def config_stopped(problem: str) -> str:
 def config_warned(warning: str) -> str:
     """What `bot.py` prints, and goes on, for a setting that is likely a mistake."""
     return f"Cảnh báo cấu hình: {warning}"
+
+
+def secret_too_short(name: str, length: int, safe: int) -> str:
+    """A webhook's secret the platform takes but anyone may find by trying."""
+    return (
+        f"{name} chỉ dài {figure(length)} ký tự: người ngoài có thể dò thử ra và gửi tin vào "
+        f"bot dưới tên cán bộ quản trị; hãy đổi sang một chuỗi ngẫu nhiên từ {figure(safe)} ký "
+        f"tự trở lên, ví dụ {name}={secrets.token_hex(12)}"
+    )
 
 
 def no_channel() -> str:
