@@ -864,6 +864,29 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+def test_two_notices_of_one_day_sharing_a_short_text_under_other_titles_are_two_notices(
+    ward, portal, capsys
+):
+    # Staff post two notices the same morning, the title saying what each is about and
+    # the text only where to ask: both stay on the portal, each its own notice and alert.
+    asyncio.run(follow(ward, "bhyt", "77"))
+    asyncio.run(follow(ward, "can-cuoc", "78"))
+    today = dt.date.today()
+    text = (
+        f"<p>Ngày đăng: {today:%d/%m/%Y}</p><p>Mọi thắc mắc xin liên hệ bộ phận một cửa "
+        "UBND Phường 5 trong giờ hành chính để được hướng dẫn cụ thể.</p>"
+    )
+    titles = [
+        "Thông báo cấp đổi thẻ BHYT cho học sinh năm học mới",
+        "Hướng dẫn người dân làm thủ tục cấp căn cước cho trẻ em dưới 14 tuổi",
+    ]
+    urls = [portal.put(f"/tin-tuc/tb-{i}", with_content(t, text)) for i, t in enumerate(titles)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2, out
+    assert sorted(ward.notice(name).title for name in ward.imported()) == sorted(titles)
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
 @pytest.mark.parametrize(
     "first, second",
     [

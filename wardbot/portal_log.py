@@ -158,7 +158,7 @@ class ImportLog:
         for url, record in self.articles.items():
             if record.get("same_as") or record.get("withdrawn"):
                 continue  # (a withdrawn article's text posted again is a notice again)
-            if record.get("text") == text:
+            if record.get("text") == text and titles_alike(record.get("title"), title):
                 return url
             if record.get("title") != title or record_date(record) != date:
                 continue
@@ -198,6 +198,17 @@ def page_key(url: str) -> str:
     pairs = (pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
     query = "&".join(sorted(_ESCAPE.sub(lambda m: m.group().upper(), p) for p in pairs))
     return urlunsplit(("https", netloc, path, query, ""))
+
+
+def titles_alike(recorded: str | None, title: str) -> bool:
+    """Whether two titles (as `plain_words` gives them) may be one article's: most words of
+    the shorter in the other (a re-post retitled "Thông báo: ..."), not two notices that
+    share a short text ("contact the ward office") under titles saying what each is about.
+    A record without its title (an older version's) is given the benefit of the doubt."""
+    if recorded is None:
+        return True
+    old, new = set(recorded.split()), set(title.split())
+    return len(old & new) * 2 >= min(len(old), len(new))
 
 
 def record_date(record: dict[str, Any]) -> str:
