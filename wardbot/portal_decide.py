@@ -48,7 +48,7 @@ def moved_from(
         return None
     plain = plain_words(article.body)
     title = plain_words(article.title)
-    old = book.same_article(Simhash(plain), article.date.isoformat())
+    old = book.same_article(Simhash(plain), article.date.isoformat(), digest(plain), title)
     if old is None or not is_web_address(old):
         return None
     record = book.articles[old]
@@ -67,7 +67,7 @@ def moved_from(
     # by the words of their address), under the new title too: the old address showing
     # its own title over the same short text is another notice; the same text as before
     # is a re-post.
-    retitled = plain_words(shown.title) == plain_words(article.title)
+    retitled = plain_words(shown.title) == title
     moved = plain_words(shown.body) == plain and retitled
     return old if edited and moved else None
 

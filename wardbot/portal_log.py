@@ -126,12 +126,16 @@ class ImportLog:
             if record.get("file") and not record.get("same_as")
         }
 
-    def same_article(self, simhash: Simhash, date: str) -> str | None:
-        """The URL of an imported article with nearly this text and this date (ISO)."""
+    def same_article(self, simhash: Simhash, date: str, text: str, title: str) -> str | None:
+        """The URL of an imported article with nearly this text and this date (ISO), or
+        with this very text (`text`: its digest) under a title alike of another date: the
+        portal's staff re-dated it as they corrected its title."""
         for url, record in self.articles.items():
             # (One the portal withdrew too: its old address gone, the article moved.)
             if record.get("same_as") or not record.get("file") or not record.get("simhash"):
                 continue
+            if record.get("text") == text and titles_alike(record.get("title"), title):
+                return url
             if record_date(record) != date:
                 continue
             other = Simhash(existing_hash=record["simhash"])
