@@ -1648,6 +1648,12 @@ def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_
             "Xem file đính kèm ({base}/uploads/2024/tb-123.pdf)",
             id="its-file",
         ),
+        pytest.param(  # the link's words only the file's name: the notice says what it is
+            '<p class="date">Thứ Hai, 01/04/2024 - 08:15</p>'
+            '<p><a href="/uploads/2024/tb-123.pdf">tb-123.pdf</a></p>',
+            "Xem file đính kèm: {base}/uploads/2024/tb-123.pdf",
+            id="its-file-by-name",
+        ),
         pytest.param(  # not the site's banner, nor (in an article with text) its photos
             '<p class="date">Ngày đăng: 01/04/2024</p>'
             '<p style="text-align:center"><img src="/uploads/2024/04/tb cat dien.jpg" '
