@@ -849,6 +849,44 @@ def test_a_moved_article_edited_on_the_way_updates_its_file_without_a_second_ale
     assert ward.imported() == [name] and "125 thẻ" in ward.notice(name).body
 
 
+async def test_an_article_retitled_and_redated_at_a_new_address_stays_one_notice(ward, portal):
+    # Staff fix a typo in a title and the day shown as they do; the portal makes the
+    # address from the title, so the article moves and its old address answers 404.
+    day = dt.date(2026, 11, 10)
+    await follow(ward, "bhyt")
+    text = (
+        "<p>Ngày đăng: {:%d/%m/%Y}</p><p>Chiều 10/11/2026, Ủy ban MTTQ Phường 5 trao 400 thẻ "
+        "bảo hiểm y tế cho người dân thuộc hộ cận nghèo trên địa bàn các khu phố.</p><p>Hộ "
+        "chưa nhận thẻ liên hệ bộ phận một cửa UBND phường, mang theo căn cước.</p>"
+    )
+    old = ("/tin-tuc/trao-400-the-bhty-123", "Phường 5 trao 400 thẻ BHTY cho hộ cận nghèo", day)
+    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
+    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
+    news_list = portal.put("/tin-tuc", news_list_page([older]))
+    clock = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), today=lambda: day, clock=lambda: clock[0]
+    )
+    await follower.poll()  # the list's first read: what was there before
+    portal.put(old[0], with_content(old[1], text.format(day)))
+    portal.put("/tin-tuc", news_list_page([old, older]))
+    await follower.poll()
+    [name] = [n for n in ward.imported() if n.startswith("2026-11-10")]
+    assert await alerted(ward.settings()) == {name.removesuffix(".md"): 1}
+
+    day, clock[0] = day + dt.timedelta(days=1), clock[0] + 86_400
+    new = ("/tin-tuc/trao-400-the-bhyt-123", "Phường 5 trao 400 thẻ BHYT cho hộ cận nghèo", day)
+    del portal.routes[old[0]]
+    portal.put(new[0], with_content(new[1], text.format(day)))
+    portal.put("/tin-tuc", news_list_page([new, older]))
+    await follower.poll()
+    assert [n for n in ward.imported() if n.startswith("2026-11-1")] == [name]
+    notice = ward.notice(name)  # still answered with, under its corrected title and day
+    assert (notice.title, notice.date, notice.source) == (new[1], day, portal.url(new[0]))
+    assert follower.status()["withdrawn"] == 0
+    assert await alerted(ward.settings()) == {}
+
+
 def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, portal, capsys):
     # One template, two neighbourhoods: nearly the same text, the same date.
     asyncio.run(follow(ward, "bhyt"))
@@ -861,6 +899,29 @@ def test_two_alike_notices_of_one_day_both_on_the_portal_are_two_notices(ward, p
     code, out, _ = run_import(ward, capsys, *urls)
     assert code == 0 and out.count("imported") == 2
     assert len(ward.imported()) == 2
+    assert asyncio.run(alerts_waiting(ward)) == 2
+
+
+def test_two_notices_of_one_day_sharing_a_short_text_under_other_titles_are_two_notices(
+    ward, portal, capsys
+):
+    # Staff post two notices the same morning, the title saying what each is about and
+    # the text only where to ask: both stay on the portal, each its own notice and alert.
+    asyncio.run(follow(ward, "bhyt", "77"))
+    asyncio.run(follow(ward, "can-cuoc", "78"))
+    today = dt.date.today()
+    text = (
+        f"<p>Ngày đăng: {today:%d/%m/%Y}</p><p>Mọi thắc mắc xin liên hệ bộ phận một cửa "
+        "UBND Phường 5 trong giờ hành chính để được hướng dẫn cụ thể.</p>"
+    )
+    titles = [
+        "Thông báo cấp đổi thẻ BHYT cho học sinh năm học mới",
+        "Hướng dẫn người dân làm thủ tục cấp căn cước cho trẻ em dưới 14 tuổi",
+    ]
+    urls = [portal.put(f"/tin-tuc/tb-{i}", with_content(t, text)) for i, t in enumerate(titles)]
+    code, out, _ = run_import(ward, capsys, *urls)
+    assert code == 0 and out.count("imported") == 2, out
+    assert sorted(ward.notice(name).title for name in ward.imported()) == sorted(titles)
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
@@ -1586,6 +1647,12 @@ def test_an_article_of_nothing_but_its_date_and_share_buttons_is_reported_as_no_
             '<p><a href="/uploads/2024/tb-123.pdf">Xem file đính kèm</a></p>',
             "Xem file đính kèm ({base}/uploads/2024/tb-123.pdf)",
             id="its-file",
+        ),
+        pytest.param(  # the link's words only the file's name: the notice says what it is
+            '<p class="date">Thứ Hai, 01/04/2024 - 08:15</p>'
+            '<p><a href="/uploads/2024/tb-123.pdf">tb-123.pdf</a></p>',
+            "Xem file đính kèm: {base}/uploads/2024/tb-123.pdf",
+            id="its-file-by-name",
         ),
         pytest.param(  # not the site's banner, nor (in an article with text) its photos
             '<p class="date">Ngày đăng: 01/04/2024</p>'

@@ -47,13 +47,12 @@ def moved_from(
     if book.find(keys) is not None:
         return None
     plain = plain_words(article.body)
-    old = book.same_article(Simhash(plain), article.date.isoformat())
+    title = plain_words(article.title)
+    old = book.same_article(Simhash(plain), article.date.isoformat(), digest(plain), title)
     if old is None or not is_web_address(old):
         return None
     record = book.articles[old]
-    edited = record.get("text") != digest(plain) or record.get("title") != plain_words(
-        article.title
-    )
+    edited = record.get("text") != digest(plain) or record.get("title") != title
     try:
         there = fetcher.get(old)
     except FetchError as exc:
@@ -65,8 +64,12 @@ def moved_from(
     except NotAnArticle:
         return old  # it shows a list of news, or nothing: the article is not there
     # Both addresses show the new text (the portal finds articles by their id, not
-    # by the words of their address); the same text as before is a re-post.
-    return old if edited and plain_words(shown.body) == plain else None
+    # by the words of their address), under the new title too: the old address showing
+    # its own title over the same short text is another notice; the same text as before
+    # is a re-post.
+    retitled = plain_words(shown.title) == title
+    moved = plain_words(shown.body) == plain and retitled
+    return old if edited and moved else None
 
 
 class Decider:

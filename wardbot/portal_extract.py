@@ -62,6 +62,7 @@ from wardbot.portal_dates import text_date as text_date
 from wardbot.portal_encoding import decode_html as decode_html
 from wardbot.portal_links import links_a_page as links_a_page
 from wardbot.portal_links import (
+    name_files,
     only_attached,
     other_news_at_end,
     show_attachments,
@@ -274,6 +275,8 @@ def _extract(
     prose = any(len(p.split()) >= MIN_PROSE_WORDS and not p.startswith("- ") for p in paragraphs)
     if not prose and not only_attached(paragraphs, attachments):
         raise NotAnArticle("no article found on the page (only menus, lists or links)")
+    if not prose:
+        paragraphs = name_files(paragraphs, attachments)
     if teasers(page, paragraphs):
         raise NotAnArticle("no article found on the page (a list of articles)")
     start, end = other_news_at_end(page, paragraphs, url)

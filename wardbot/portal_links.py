@@ -106,6 +106,17 @@ def links_a_page(link: lxml.html.HtmlElement) -> bool:
 ATTACHED_AT_MOST = 3
 
 
+FILE_SHOWN = "Xem file đính kèm"
+
+
+def name_files(paragraphs: list[str], addresses: list[str]) -> list[str]:
+    """A notice posted as its files: each paragraph that is a file's bare address (its
+    link's words were only the file's name) says what it is, "Xem file đính kèm: https://
+    .../tb-12.pdf", as a scanned page's image does; a resident is not sent a bare link."""
+    given = set(addresses)
+    return [f"{FILE_SHOWN}: {p}" if p in given else p for p in paragraphs]
+
+
 def only_attached(paragraphs: list[str], addresses: list[str]) -> bool:
     """Whether the text, with no paragraph of prose, is the notice's attached files: a
     paragraph of its own (not a list's item) gives one, and at most ATTACHED_AT_MOST are

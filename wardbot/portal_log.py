@@ -126,12 +126,16 @@ class ImportLog:
             if record.get("file") and not record.get("same_as")
         }
 
-    def same_article(self, simhash: Simhash, date: str) -> str | None:
-        """The URL of an imported article with nearly this text and this date (ISO)."""
+    def same_article(self, simhash: Simhash, date: str, text: str, title: str) -> str | None:
+        """The URL of an imported article with nearly this text and this date (ISO), or
+        with this very text (`text`: its digest) under a title alike of another date: the
+        portal's staff re-dated it as they corrected its title."""
         for url, record in self.articles.items():
             # (One the portal withdrew too: its old address gone, the article moved.)
             if record.get("same_as") or not record.get("file") or not record.get("simhash"):
                 continue
+            if record.get("text") == text and titles_alike(record.get("title"), title):
+                return url
             if record_date(record) != date:
                 continue
             other = Simhash(existing_hash=record["simhash"])
@@ -158,7 +162,7 @@ class ImportLog:
         for url, record in self.articles.items():
             if record.get("same_as") or record.get("withdrawn"):
                 continue  # (a withdrawn article's text posted again is a notice again)
-            if record.get("text") == text:
+            if record.get("text") == text and titles_alike(record.get("title"), title):
                 return url
             if record.get("title") != title or record_date(record) != date:
                 continue
@@ -198,6 +202,17 @@ def page_key(url: str) -> str:
     pairs = (pair for pair in parts.query.split("&") if pair and not TRACKING.match(pair))
     query = "&".join(sorted(_ESCAPE.sub(lambda m: m.group().upper(), p) for p in pairs))
     return urlunsplit(("https", netloc, path, query, ""))
+
+
+def titles_alike(recorded: str | None, title: str) -> bool:
+    """Whether two titles (as `plain_words` gives them) may be one article's: most words of
+    the shorter in the other (a re-post retitled "Thông báo: ..."), not two notices that
+    share a short text ("contact the ward office") under titles saying what each is about.
+    A record without its title (an older version's) is given the benefit of the doubt."""
+    if recorded is None:
+        return True
+    old, new = set(recorded.split()), set(title.split())
+    return len(old & new) * 2 >= min(len(old), len(new))
 
 
 def record_date(record: dict[str, Any]) -> str:
