@@ -1047,6 +1047,8 @@ async def test_forget_leaves_nothing_of_the_chat_in_the_conversations_memory(
         *("có tin gì mới không anh", "co gi moi hong chi", "có thông báo gì mới chưa em"),
         # Asking politely first, or calling, names no subject ("hỏi", "chị ơi" are none).
         *("cho em hỏi có gì mới không", "chị ơi có gì mới không", "anh có tin gì mới không"),
+        # The centre's "chi" (gì) of no subject: before, "chưa có thông tin".
+        *("có chi mới không", "co tin chi chua rua", "có thông báo chi mới chưa"),
     ],
 )
 async def test_latest_lists_current_announcements_newest_first(

@@ -99,6 +99,8 @@ async def say(conversation: Conversation, text: str) -> list[Reply]:
         ("đã có lịch tiêm chủng cho bé chưa ạ", "tiem-chung-tre-em"),
         ("trợ cấp người cao tuổi tháng này có lịch chưa", "tro-cap-nguoi-cao-tuoi"),
         ("tiền trợ cấp người già có lịch chưa chị", "tro-cap-nguoi-cao-tuoi"),
+        ("co lich tiem chung cho tre chua", "tiem-chung-tre-em"),
+        ("tro cap nguoi cao tuoi thang nay co lich chua", "tro-cap-nguoi-cao-tuoi"),
     ],
 )
 async def test_a_question_holding_a_topics_keyword_gets_its_faq_answer(
@@ -128,6 +130,10 @@ async def test_a_named_event_with_its_notice_gets_that_notice(
         ("hộ nghèo có thông báo chưa", "bảo trợ xã hội", 2),
         # Saying more than the topic, with nothing answering it: the topic's notices.
         ("tiêm chủng cho người lớn có thông báo chưa", "y tế", 3),
+        # Typed without accents, alike: before, a guess at FAQ entries ("tiem chung" held
+        # no keyword).
+        ("tiem chung cho nguoi lon co thong bao chua", "y tế", 3),
+        ("bhyt co thong bao chua", "y tế", 3),
     ],
 )
 async def test_a_bare_topic_still_lists_its_notices(
@@ -141,15 +147,21 @@ async def test_a_bare_topic_still_lists_its_notices(
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["khai sinh có thông báo chưa", "có gì mới về khai sinh không", "khai sinh co tin gi moi ko"],
+    ("text", "asked"),
+    [
+        ("khai sinh có thông báo chưa", "khai sinh"),
+        ("có gì mới về khai sinh không", "khai sinh"),
+        ("khai sinh co tin gi moi ko", "khai sinh"),
+        # A keyword no FAQ entry or notice spells: as staff wrote it (before, "ket hon").
+        ("ket hon co thong bao chua", "kết hôn"),
+    ],
 )
 async def test_no_news_names_what_was_asked_and_its_topic(
-    conversation: Conversation, text: str
+    conversation: Conversation, text: str, asked: str
 ) -> None:
     """Before: "chưa có thông báo mới nào về hộ tịch", of a question about birth records."""
     none, *_ = await say(conversation, text)
-    assert none.text == "Dạ, hiện chưa có thông báo mới nào về khai sinh (chủ đề Hộ tịch).", text
+    assert none.text == f"Dạ, hiện chưa có thông báo mới nào về {asked} (chủ đề Hộ tịch).", text
 
 
 async def test_no_news_of_a_topic_named_as_such_names_the_topic_alone(

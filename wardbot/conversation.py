@@ -755,8 +755,7 @@ class Conversation:
         entry on the subject may still help)."""
         topics = self._topics_of(subject)
         notices = news.on_subject(self.engine.latest(None), [t.id for t in topics], subject)
-        # Quoted back with its accents where the ward's texts make them plain ("cat dien").
-        asked = self.engine.accented(subject) or subject
+        asked = self._quoted(subject, topics)
         about = topics[0].name if len(topics) == 1 else asked
         if notices:
             return [self._latest_reply(notices[:LATEST_LISTED], about)]
@@ -790,9 +789,18 @@ class Conversation:
         )
         return not (answer.answered and on_topic)
 
+    def _quoted(self, subject: str, topics: Sequence[Topic]) -> str:
+        """`subject` as a reply quotes it back: with its accents where the ward's texts
+        make them plain ("cat dien": "cắt điện"), or as staff spelt the keyword of
+        `topics` it is ("ket hon": "kết hôn", a keyword no other text of the ward uses)."""
+        said = news.topic_words(subject)
+        keyword = (k for t in topics for k in t.keywords if news.topic_words(k) == said)
+        return self.engine.accented(subject) or next(keyword, subject)
+
     def _topics_of(self, subject: str) -> list[Topic]:
         """The topics `subject` names: one by its id, name or a keyword, else those of the
-        keywords in it ("mức đóng bhyt", "phát thẻ bhyt")."""
+        keywords in it ("mức đóng bhyt", "phát thẻ bhyt"; typed without accents too:
+        "tiem chung cho nguoi lon", topic_tags)."""
         corpus = self.engine.corpus
         topic = self.engine.find_topic(news.topic_words(subject))
         if topic is not None:

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from wardbot.complaints import complains
-from wardbot.news import ASKED, subject_asked, topic_news_asked
+from wardbot.news import ASKED, WHAT, subject_asked, topic_news_asked
 from wardbot.small_talk import ASKING, passes_on, small_talk, spelt_out, without_laughter
 from wardbot.text import REGIONAL_PARTICLES, UNITS, fold
 
@@ -147,11 +147,12 @@ _FIXED = (
         r"(?:(?:cho )?(?:xem|coi|doc|mo)(?: (?:giup|thu|qua)(?: (?:em|toi|minh|tui))?)? )?"
         r"(?:(?:cac|nhung|may|mot so)(?: cai)? )?(?:tin|tin tuc|thong bao|ban tin)"
         rf"(?: moi nhat| moi| gan day| gan nhat| hom nay)(?: cua (?:ubnd )?{_UNIT}| cua ubnd)?"
-        # "(Dạo này bên phường) có gì mới không", "có thông báo gì không": what is new,
-        # said of no subject (of one, "thẻ bhyt có gì mới không": wardbot.news).
+        # "(Dạo này bên phường) có gì mới không", "có thông báo gì không", the centre's
+        # "có chi mới không": what is new, said of no subject (of one, "thẻ bhyt có gì
+        # mới không": wardbot.news).
         rf"|(?:(?:dao nay|gan day|hom nay|tuan nay|ben|o|ubnd|{_UNIT}|oi) )*"
-        rf"co (?:(?:tin|tin tuc|thong bao)(?: gi| nao)?(?: moi)?{ASKED}|gi moi(?:{ASKED})?)"
-        rf"|co (?:tin|tin tuc|thong bao) (?:gi |nao )?moi(?: nao| gi)?(?:{ASKED})?",
+        rf"co (?:(?:tin|tin tuc|thong bao)(?: {WHAT}| nao)?(?: moi)?{ASKED}|{WHAT} moi(?:{ASKED})?)"
+        rf"|co (?:tin|tin tuc|thong bao) (?:{WHAT} |nao )?moi(?: nao| {WHAT})?(?:{ASKED})?",
     ),
     (
         "mysubs",

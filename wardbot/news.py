@@ -38,7 +38,7 @@ _SUBJECT = r"(?P<subject>\w+(?: \w+){0,4}?)"
 _WHEN = rf"(?: {_LATELY})?"
 _SHOW = r"(?:(?:xem|coi|doc) )?(?:(?:cac|nhung) )?"
 # "Gì", as the centre says it too ("có chi mới không", "bhyt có tin chi mới không rứa").
-_WHAT = r"(?:gi|chi)"
+WHAT = r"(?:gi|chi)"
 # Asking or calling, before what is asked: "cho em hỏi", "dạ", "chị ơi", "ad ơi".
 _OPENING = (
     r"(?:(?:da|vang|(?:cho|xin)(?: (?:em|minh|toi|tui|con|chau))? hoi"
@@ -50,11 +50,11 @@ _ASKING_NEWS = tuple(
     for pattern in (
         # "(Dạo này) có gì mới về X không", "có thông báo mới về X không", "có tin gì về X".
         rf"{_OPENING}(?:(?:{_LATELY}|ben|o|oi) )*"
-        rf"co (?:{_NEWS}(?: {_WHAT}| nao)?(?: {_NEW})?|{_WHAT} {_NEW})"
+        rf"co (?:{_NEWS}(?: {WHAT}| nao)?(?: {_NEW})?|{WHAT} {_NEW})"
         rf" {_ABOUT} {_SUBJECT}{_WHEN}(?:{ASKED})?",
         # "(Về) X (dạo này) có gì mới chưa", "X có thông báo gì không".
         rf"{_OPENING}(?:(?:{_LATELY}|ve) )*{_SUBJECT}{_WHEN} co"
-        rf" (?:{_WHAT} {_NEW}(?:{ASKED})?|{_NEWS}(?: (?:{_WHAT}|nao)(?: {_NEW})?| {_NEW}){ASKED})",
+        rf" (?:{WHAT} {_NEW}(?:{ASKED})?|{_NEWS}(?: (?:{WHAT}|nao)(?: {_NEW})?| {_NEW}){ASKED})",
         # "(Xem) tin mới về X", "thông báo mới nhất của X", "thông báo về X mới nhất".
         rf"{_SHOW}{_NEWS} {_NEW} (?:{_ABOUT}|cua) {_SUBJECT}",
         rf"{_SHOW}{_NEWS} {_ABOUT} {_SUBJECT} (?:moi nhat|gan day|gan nhat)",
