@@ -1168,6 +1168,36 @@ async def test_a_traceback_in_the_log_never_shows_the_token(
     assert api.token.split(":")[1] not in log
 
 
+async def test_healthz_says_a_broken_faq_is_served_from_its_last_good_version(
+    api: FakeBotApi, ward_settings: Settings, tmp_path: Path
+) -> None:
+    """faq.yaml saved broken: residents are still answered from the last good version, so
+    /healthz stays 200 (no part is down: a probe must not restart the bot over a typo),
+    and says which version serves and how many problems the files have."""
+    ward = tmp_path / "ward"
+    ward.mkdir()
+    write_chat_ward(ward)
+    settings = bot_settings(
+        replace(ward_settings, faq_file=ward / "faq.yaml", content_dir=ward / "content"), api
+    )
+
+    async def staff_files(base: str) -> tuple[int, object]:
+        async with httpx.AsyncClient() as client:
+            health = await client.get(f"{base}/healthz")
+        return health.status_code, health.json()["staff_files"]
+
+    async with running_app(settings) as base:
+        assert await staff_files(base) == (200, {"faq": "ok", "problems": 0})
+    faq = settings.faq_file.read_text("utf-8")
+    settings.faq_file.write_text(faq.replace("\nfaq:", "\nfaqs:", 1), "utf-8")
+    async with running_app(settings) as base:
+        code, files = await staff_files(base)
+        assert code == 200 and isinstance(files, dict)
+        assert files["faq"] == "last good" and files["problems"] >= 1
+        (answer,) = await api.say(708, "mất thẻ bhyt")
+        assert visible_text(answer.text).startswith("Mất thẻ bảo hiểm y tế")
+
+
 async def test_a_hand_save_made_while_the_bot_was_stopped_is_told_at_start_once_served(
     api: FakeBotApi, ward_settings: Settings, tmp_path: Path
 ) -> None:

@@ -423,6 +423,8 @@ async def _serve(
     details: dict[str, Callable[[], object]] = {
         "semantic": engine.semantic_status,
         INDEX: engine.index_state,
+        # A mistake in the staff's files is no part down: the last good version serves.
+        "staff_files": engine.staff_files_status,
     }
     for channel in running:
         status = getattr(channel, "status", None)

@@ -938,6 +938,13 @@ class Engine:
         (DocumentVectors.refresh)."""
         return self.vectors.refresh()
 
+    def staff_files_status(self) -> dict[str, object]:
+        """For /healthz: which faq.yaml serves ("ok"; "last good" while the file cannot be
+        read; "none" when no good version was ever read), and how many problems the last
+        read of the staff files found (`bot.py check` lists them)."""
+        faq = "none" if self.faq_missing else "ok" if self.faq_ok else "last good"
+        return {"faq": faq, "problems": len(self.problems)}
+
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
         status = self.vectors.status(len(self._entries))
