@@ -122,8 +122,12 @@ def _keyed(event: dict[str, Any]) -> tuple[str, str] | None:
 
 def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
     """(key, chat id, event name) of an event to act on; None for one to ignore. The key
-    names the delivery (Zalo may post one again)."""
+    names the delivery (Zalo may post one again). A message event in a shape Zalo does not
+    write (a list for an id, a message that is not an object) is ignored, said in one line."""
     name = event.get("event_name")
+    if not isinstance(name, str):
+        log.warning("zalo-oa: ignored a signed event without an event name")
+        return None
     if name in (FOLLOW_EVENT, UNFOLLOW_EVENT):
         follower = event.get("follower")
         user = follower.get("id") if isinstance(follower, dict) else None
@@ -133,13 +137,25 @@ def _event_in(event: dict[str, Any]) -> tuple[str, str, str] | None:
         sender, message = event.get("sender"), event.get("message")
         user = sender.get("id") if isinstance(sender, dict) else None
         msg_id = message.get("msg_id") if isinstance(message, dict) else None
+        if not isinstance(message, dict) or not (msg_id is None or _an_id(msg_id)):
+            user = None  # said below, as a sender Zalo would not name
         key = f"{name}:{msg_id}" if msg_id else f"{name}:{user}:{event.get('timestamp')}"
     else:  # the OA's own messages, "seen" and "received" receipts, forms...
         log.debug("zalo-oa: ignoring an event %r", name)
         return None
-    if not isinstance(user, str | int) or not str(user):
+    if not _an_id(user):
+        log.warning(
+            "zalo-oa: ignored a signed %s event whose user or message is not as Zalo writes them",
+            name,
+        )
         return None
-    return key, str(user), str(name)
+    return key, str(user), name
+
+
+def _an_id(value: object) -> bool:
+    """Whether `value` is an id as Zalo writes them: a string of digits or letters, or
+    a number (never a list, an object, true or false)."""
+    return isinstance(value, str | int) and not isinstance(value, bool) and bool(str(value))
 
 
 def _retryable(exc: Exception) -> DeliveryError | None:

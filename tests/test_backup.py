@@ -189,6 +189,25 @@ async def test_a_database_that_cannot_be_made_private_is_said_so_and_the_bot_sta
     ]
 
 
+async def test_a_database_on_a_file_system_without_permissions_is_not_said_made_private(
+    data, caplog, monkeypatch
+):
+    """A data folder on a Windows drive under WSL takes chmod and keeps nothing of it: the
+    log said the database was now the bot's user's alone, untrue, at every start. It says
+    chmod changes nothing there and where the folder belongs instead."""
+    database = data / "bot.sqlite3"
+    _older_versions_database(database)
+    monkeypatch.setattr(os, "chmod", lambda path, mode, *args, **kwargs: None)
+    caplog.set_level(logging.WARNING)
+    async with await Store.open(database) as store:
+        await store.subscribe(RESIDENT, "bhyt")
+    assert _warnings(caplog) == [
+        f"{database} can be read by other users of this server, and its file system keeps "
+        "no permissions (a Windows drive, a USB stick?): chmod changes nothing there; keep "
+        "the bot's data folder on a Linux file system"
+    ]
+
+
 def test_a_backup_makes_the_earlier_backups_beside_it_private(data, tmp_path, caplog):
     """Last month's nightly copies, taken by an older version, were readable by every user
     of the server for as long as they were kept: the next backup makes them its user's."""

@@ -332,6 +332,14 @@ def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_pat
         f"này đều đọc được: hãy chạy chmod 600 {env} (chmod 640 nếu bot chạy bằng một người "
         "dùng khác thuộc nhóm của tệp)"
     ]
+    # As a Windows drive under WSL shows every file, where chmod changes nothing: said.
+    env.chmod(0o777)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.endswith(
+        "nếu chmod không đổi được gì, tệp nằm trên ổ đĩa Windows hay USB không giữ quyền "
+        "tệp: hãy chuyển thư mục của bot sang ổ đĩa Linux (như /home hay /srv)"
+    )
     env.chmod(0o640)
     assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
     assert capsys.readouterr().err == ""
@@ -2380,6 +2388,21 @@ def test_a_webhook_secret_anyone_may_guess_is_warned_of_and_the_bot_still_runs(
     assert len(offered) >= 16 and "Wq2026pX" not in line
     other = "ZALO" if name.startswith("TELEGRAM") else "TELEGRAM"
     assert f"{other}_WEBHOOK_SECRET" not in err  # a long one is not warned of
+
+
+def test_a_short_webhook_secret_no_webhook_uses_is_not_warned_of(ward, monkeypatch, capsys):
+    """A short secret left in the .env of a channel that is off (no Zalo token), or of a
+    bot that polls (no PUBLIC_URL), guards nothing: no warning to puzzle staff at each
+    start."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAE-test")
+    monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "Wq2026pX")
+    monkeypatch.setenv("ZALO_WEBHOOK_SECRET", "Wq2026pX")
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("PUBLIC_URL", "https://bot.phuong2.gov.vn")
+    assert bot.main(["ask", *ward, "mat the bhyt"]) == 0
+    (line,) = capsys.readouterr().err.splitlines()  # Telegram's only: Zalo is off
+    assert "TELEGRAM_WEBHOOK_SECRET chỉ dài 8 ký tự" in line
 
 
 def test_the_webhook_secret_offered_to_copy_is_new_at_each_run(ward, tmp_path):

@@ -400,15 +400,24 @@ def _secrets_exposed(path: Path, values: Mapping[str, str | None]) -> str | None
     secret = Environment.secret_variables()
     held = sorted(name for name, value in values.items() if value and name.upper() in secret)
     try:
-        readable = bool(path.stat().st_mode & stat.S_IROTH)
+        mode = path.stat().st_mode
     except OSError:
         return None
-    if not (held and readable):
+    if not (held and mode & stat.S_IROTH):
         return None
+    # Runnable too, as no editor makes a text file: most likely a file system that keeps
+    # no permissions (a Windows drive under WSL shows every file so), where chmod does
+    # nothing and the warning would come back at each start whatever staff did.
+    elsewhere = (
+        "; nếu chmod không đổi được gì, tệp nằm trên ổ đĩa Windows hay USB không giữ quyền "
+        "tệp: hãy chuyển thư mục của bot sang ổ đĩa Linux (như /home hay /srv)"
+        if mode & 0o111
+        else ""
+    )
     return (
         f"{path} chứa {', '.join(held)} mà mọi người dùng khác trên máy này đều đọc được: "
         f"hãy chạy chmod 600 {path} (chmod 640 nếu bot chạy bằng một người dùng khác thuộc "
-        "nhóm của tệp)"
+        f"nhóm của tệp){elsewhere}"
     )
 
 

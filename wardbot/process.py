@@ -124,9 +124,11 @@ def keep_private(paths: Iterable[Path]) -> None:
     `create_private`, or restored with `cp` from such a backup: 0o644) its owner's alone,
     when the owner is the bot's user; a symbolic link, a missing file and another user's
     file are left as they are. Says in one line what it changed; a file system that refuses
-    (mounted read-only) is said in one line too, and the bot goes on all the same."""
+    (mounted read-only), or takes the change but keeps no permissions, is said in one line
+    too, and the bot goes on all the same."""
     tightened: list[str] = []
     refused: list[str] = []
+    unkept: list[str] = []
     why = ""
     for path in paths:
         try:
@@ -142,7 +144,11 @@ def keep_private(paths: Iterable[Path]) -> None:
             refused.append(str(path))
             why = exc.strerror or str(exc)
         else:
-            tightened.append(str(path))
+            with contextlib.suppress(OSError):
+                mode = stat.S_IMODE(os.lstat(path).st_mode)
+            # A file system that keeps no permissions (a Windows drive under WSL, a USB
+            # stick) takes the change and forgets it: saying it was made would be untrue.
+            (unkept if mode & 0o077 else tightened).append(str(path))
     if tightened:
         log.warning(
             "%s could be read by other users of this server: now by the bot's user only",
@@ -154,6 +160,13 @@ def keep_private(paths: Iterable[Path]) -> None:
             "(%s): run chmod 600 on it as the bot's user",
             ", ".join(refused),
             why,
+        )
+    if unkept:
+        log.warning(
+            "%s can be read by other users of this server, and its file system keeps no "
+            "permissions (a Windows drive, a USB stick?): chmod changes nothing there; keep "
+            "the bot's data folder on a Linux file system",
+            ", ".join(unkept),
         )
 
 
