@@ -32,6 +32,7 @@ ID_CARD = "Cấp lại thẻ căn cước bị mất làm thế nào?"
 BIRTH = "Đăng ký khai sinh cần giấy tờ gì?"
 MARRIAGE = "Đăng ký kết hôn cần những gì?"
 COPIES_FEE = "Lệ phí chứng thực bản sao là bao nhiêu?"
+ALLOWANCE = "Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?"
 FAQ = """\
 topics:
   - id: can-cuoc
@@ -168,6 +169,14 @@ FOLLOW_UPS = [
     # The south's "mấy bữa" (bữa: a day) and "chừng nào" (khi nào).
     ("làm lại cccd bị mất", "mấy bữa thì có", ID_CARD, "Thời gian: 7 ngày làm việc"),
     ("lam lai cccd bi mat", "chung nao thi co vay", ID_CARD, "Thời gian: 7 ngày làm việc"),
+    # Receiving ("lãnh", the south's; "lĩnh", "nhận") names nothing of its own: where the
+    # allowance is paid, not where its file is handed in ("nộp": that one).
+    ("xin trợ cấp người cao tuổi", "lãnh ở đâu", ALLOWANCE, "tại nhà văn hóa"),
+    ("xin tro cap nguoi cao tuoi", "nhan tien o dau vay", ALLOWANCE, "tại nhà văn hóa"),
+    ("xin trợ cấp người cao tuổi", "lĩnh tiền ở chỗ nào", ALLOWANCE, "tại nhà văn hóa"),
+    ("xin trợ cấp người cao tuổi", "khi nào được lãnh", ALLOWANCE, "chi trả mỗi tháng"),
+    ("xin trợ cấp người cao tuổi", "lãnh mấy tháng một lần", ALLOWANCE, "3 tháng một lần"),
+    ("xin trợ cấp người cao tuổi", "nộp ở đâu", ALLOWANCE, "bộ phận một cửa"),
 ]
 
 
@@ -1392,9 +1401,6 @@ async def test_a_follow_up_in_central_or_southern_speech_is_about_the_answer(
     assert says in reply.text and reply.text != answer.text  # its lines, not all again
 
 
-ALLOWANCE = "Đăng ký nhận trợ cấp xã hội cho người cao tuổi thế nào?"
-
-
 @pytest.mark.parametrize(
     "then",
     [
@@ -1497,3 +1503,82 @@ async def test_a_fee_line_naming_no_amount_gives_way_to_the_fee_entry_listed_und
     await one(conversation, "làm căn cước cho con")
     place = await one(conversation, "làm ở đâu")
     assert place.title == CARD_FIRST and place.text.startswith("Cha mẹ đưa trẻ đến Công an")
+
+
+@pytest.mark.parametrize("then", ["lãnh ở đâu", "nhan tien o dau vay", "lĩnh tiền ở chỗ nào"])
+async def test_where_one_collects_it_is_where_it_is_paid_and_stays_on_the_subject(
+    conversation: Conversation, then: str
+) -> None:
+    """Asked where the allowance is collected, the resident gets where it is paid, not
+    where its file is handed in (nor "lãnh đạo" entries: "lãnh" is receiving); and "có
+    cần giấy tờ gì hông" next is still about the allowance."""
+    await one(conversation, "xin trợ cấp người cao tuổi")
+    reply = await one(conversation, then)
+    assert reply.title == ALLOWANCE
+    assert "tại nhà văn hóa" in reply.text and "Nộp tờ khai" not in reply.text
+    papers = await one(conversation, "có cần giấy tờ gì hông")
+    assert papers.title == ALLOWANCE and "tờ khai" in papers.text
+
+
+@pytest.mark.parametrize(
+    ("body", "then", "lines"),
+    [
+        # Where the result is handed over, not where the file is received ("tiếp nhận").
+        (
+            "Hồ sơ tiếp nhận tại bộ phận một cửa.\nTrả kết quả tại Công an phường.\n",
+            "nhận ở đâu",
+            ("Trả kết quả tại Công an phường.",),
+        ),
+        (
+            "Cá nhân nộp đơn tại UBND phường.\nNhận thẻ tại nhà văn hóa khu phố.\n",
+            "lấy thẻ ở đâu",
+            ("Nhận thẻ tại nhà văn hóa khu phố.",),
+        ),
+        # Typed without accents, as some staff write faq.yaml.
+        (
+            "Nop to khai tai bo phan mot cua.\nLanh tien tai nha van hoa khu pho.\n",
+            "lanh o dau",
+            ("Lanh tien tai nha van hoa khu pho.",),
+        ),
+        # No line says where it is handed over: any place line.
+        (
+            "Nộp tờ khai tại bộ phận một cửa.\nGiải quyết trong 10 ngày làm việc.\n",
+            "lãnh ở đâu",
+            ("Nộp tờ khai tại bộ phận một cửa.",),
+        ),
+        # When: the day it is paid, not how long the file takes.
+        (
+            "Giải quyết trong 10 ngày làm việc.\nChi trả từ ngày 5 hằng tháng tại phường.\n",
+            "chừng nào được lãnh",
+            ("Chi trả từ ngày 5 hằng tháng tại phường.",),
+        ),
+        (
+            "Giải quyết trong 10 ngày làm việc.\nTrợ cấp chi trả tại phường.\n",
+            "khi nào được lĩnh",
+            ("Giải quyết trong 10 ngày làm việc.",),
+        ),
+    ],
+)
+def test_where_or_when_one_receives_it_prefers_the_lines_handing_it_over(
+    body: str, then: str, lines: tuple[str, ...]
+) -> None:
+    found = excerpt(FaqEntry("x", "Thủ tục X?", body), then)
+    assert found is not None and found.lines == lines, found
+
+
+@pytest.mark.parametrize(
+    ("then", "receiving"),
+    [
+        ("lãnh ở đâu", True),
+        ("lanh o dau", True),
+        ("lĩnh mấy tháng một lần", True),
+        ("khi nào được lãnh", True),
+        ("nhận ở đâu", True),
+        # Other words typed with their accents: cold, a person, idle.
+        ("lạnh ở đâu", False),
+        ("nhân ở đâu", False),
+        ("nhàn ở đâu", False),
+    ],
+)
+def test_a_receiving_word_typed_as_one_names_nothing(then: str, receiving: bool) -> None:
+    assert follows_up(then, answered_alone=True) is receiving

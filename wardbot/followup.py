@@ -43,11 +43,34 @@ _SAID_SO = frozenset(
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
-    "mỗi hằng tốn nhiều ai đối tượng nào nhận hưởng bữa chừng hôm kết quả xong mới".split()
+    "mỗi hằng tốn nhiều ai đối tượng nào nhận lãnh lĩnh hưởng bữa chừng hôm kết quả xong "
+    "mới".split()
 )
-# How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), folded: what
-# any allowance or contribution has, naming nothing of its own.
-_PER = re.compile(r"\b(?:1|mot|moi|hang) (?:thang|tuan|quy)\b")
+# Receiving what a procedure gives, folded: "nhận", "lấy", the south's "lãnh", "lĩnh"
+# ("lãnh ở đâu", "lĩnh tiền ở chỗ nào", "nhan tien o dau vay"), naming nothing of its own
+# when typed so or without accents ("lạnh", "nhân", "nhàn": other words, `_SAID_SO`).
+_RECEIVING = frozenset("nhan lanh linh lay".split())
+# Where or when what one receives is handed over, as a line says it (folded): paid out
+# ("chi trả", "lĩnh tiền tại"), handed over ("trả kết quả", "nhận thẻ tại"); not where the
+# file is handed in ("tiếp nhận hồ sơ", "nhận đủ hồ sơ") nor "cá nhân", "lãnh đạo".
+_HANDED_OVER = re.compile(
+    r"\b(?:chi tra|tra (?:ket qua|the|giay)"
+    r"|(?:(?<!tiep )(?<!ca )nhan|linh|lanh|lay)"
+    r" (?:ket qua|the|giay|tien|tro cap|luong|tai|o|qua|truc tiep))\b"
+)
+# When it is handed over, as such a line says it (folded): a day, or how often ("mỗi
+# tháng", "3 tháng một lần", "định kỳ"), which "mất bao lâu?" is not answered by.
+_HANDED_WHEN = re.compile(
+    r"\b(?:\d+ (?:ngay|tuan|thang|quy|nam)|ngay \d+|(?:moi|hang|theo) (?:ngay|tuan|thang|quy|nam)"
+    r"|dinh k[yi])\b"
+)
+# How often an amount is asked for ("bao nhiêu tiền 1 tháng", "mỗi tháng"), or it is paid
+# ("lãnh mấy tháng một lần"), folded: what any allowance or contribution has, naming
+# nothing of its own.
+_PER = re.compile(
+    r"\b(?:(?:1|mot|moi|hang) (?:thang|tuan|quy)"
+    r"|(?:may|bao nhieu) (?:ngay|tuan|thang|quy|nam) (?:1|mot) lan)\b"
+)
 # Where to go, as a line says it (folded): "nơi", "tại", the public service portal, or an
 # office named after going, filing or asking ("đến Công an phường", "hỏi cán bộ UBND").
 _OFFICE = r"cong an|ubnd|uy ban nhan dan|bo phan mot cua|tru so"
@@ -228,7 +251,7 @@ _WHAT_ABOUT_NEXT = (
 _DONE = frozenset("ket qua xong moi".split())
 # Words a message that names nothing of its own may hold besides `own_words`' own, and
 # "tốn" (costs: "tốn nhiêu tiền"), as "mất" is ("tôn", "tồn" typed so: `_SAID_SO`).
-_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"} | _DONE
+_NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"} | _DONE | _RECEIVING
 # "Bà con" (folks: how the ward's texts address residents) names no child ("con").
 _FOLKS = re.compile(r"\b(?:bà con|ba con)\b")
 # Particles, pronouns and "what about" words: not what a line of the entry must hold.
@@ -239,6 +262,7 @@ _NOT_ASKED = (
         "rang z zay dzay nhieu nhiu".split()
     )
     | _DONE
+    | _RECEIVING
 )
 
 
@@ -294,7 +318,16 @@ def turned_to(text: str) -> str | None:
 
 def _names_nothing(text: str) -> bool:
     said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _asked(text, folded=True)))
-    return all(word in _NAMING_NOTHING for word in own_words(said))
+    return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
+        _receiving(_asked(text, folded=False).split())
+    )
+
+
+def _receiving(typed: list[str]) -> list[bool]:
+    """For each word of `typed` (a message's words as typed) folding to a receiving word
+    (`_RECEIVING`), whether it is one: typed so ("lãnh") or without accents ("lanh"), not
+    with other accents ("lạnh": cold; "nhân")."""
+    return [word == fold(word) or word in _SAID_SO for word in typed if fold(word) in _RECEIVING]
 
 
 def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
@@ -439,6 +472,14 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     a fee), or None."""
     said = _asked(text, folded=True)
     asked = _aspects_asked(said)
+    # Where or when one receives it ("lãnh ở đâu", "khi nào được nhận"): the lines saying
+    # where or when it is handed over, not where the file is handed in, when there are any;
+    # the money of "nhận tiền ở đâu" is what one gets, no fee asked.
+    received = any(_receiving(_asked(text, folded=False).split())) and any(
+        aspect in ("place", "time") for aspect, _ in asked
+    )
+    if received and not _has(said, "phi"):
+        asked = [(aspect, says) for aspect, says in asked if aspect != "fee"]
     # What it names, read as typed: typed accents tell "con" (a child) from "còn lại".
     accented = said != _asked(text, folded=False)
     # How often money is asked for ("mỗi tháng mấy tiền") is no word its line must hold: a
@@ -451,13 +492,34 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     ]
     if not asked and not named:
         return None
-    lines = []
+    found: list[tuple[str, set[str], bool]] = []  # a line, the aspects it says, handed over
     for line in _body(doc).splitlines():
-        says_it = not asked or any(_says(line, aspect, says, said) for aspect, says in asked)
+        says_it = {aspect for aspect, says in asked if _says(line, aspect, says, said)}
+        handed = received and _hands_over(line, asked, said)
         words = _FOLKS.sub(" ", _words(line, folded=not accented))
-        if says_it and all(_has(words, word) for word in named):
-            lines.append(line.strip())
+        if (not asked or says_it or handed) and all(_has(words, word) for word in named):
+            found.append((line.strip(), says_it, handed))
+    if any(handed for _, _, handed in found):
+        found = [
+            (line, says_it, handed)
+            for line, says_it, handed in found
+            if handed or says_it - {"place", "time"}
+        ]
+    lines = [line for line, _, _ in found]
     return Excerpt(doc, tuple(lines)) if lines else None
+
+
+def _hands_over(line: str, asked: list[tuple[str, re.Pattern[str]]], said: str) -> bool:
+    """Whether `line` says where (or when) what one receives is handed over (`_HANDED_OVER`),
+    as `asked` (the aspects `said`, the question folded, asks) wants: "chi trả mỗi tháng
+    tại nhà văn hóa" answers "lãnh ở đâu" and "khi nào được lãnh"."""
+    words = _words(line, folded=True)
+    if _HANDED_OVER.search(words) is None:
+        return False
+    aspects = dict(asked)
+    return ("place" in aspects and _says(line, "place", aspects["place"], said)) or (
+        "time" in aspects and _HANDED_WHEN.search(words) is not None
+    )
 
 
 def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
