@@ -925,6 +925,47 @@ def test_two_notices_of_one_day_sharing_a_short_text_under_other_titles_are_two_
     assert asyncio.run(alerts_waiting(ward)) == 2
 
 
+@pytest.mark.parametrize("last_month", ["still there", "gone"])
+async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notice(
+    ward, portal, last_month
+):
+    # The same few lines each month, the month in the title only: December's schedule is
+    # no re-post of November's, nor November's moved, whether November's is still listed.
+    day = dt.date(2026, 11, 2)
+    await follow(ward, "bhyt")
+    text = (
+        "<p>Ngày đăng: {:%d/%m/%Y}</p><p>Phụ huynh xem lịch tiêm cụ thể trong thông báo của "
+        "trạm y tế, mọi thắc mắc xin liên hệ trạm y tế phường, nhớ mang theo thẻ BHYT của "
+        "trẻ.</p>"
+    )
+    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
+    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
+    news_list = portal.put("/tin-tuc", news_list_page([older]))
+    clock = [1_800_000_000.0]
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)), today=lambda: day, clock=lambda: clock[0]
+    )
+    await follower.poll()  # the list's first read: what was there before
+    november = ("/tin-tuc/lich-tiem-chung-thang-11", "Lịch tiêm chủng tháng 11", day)
+    portal.put(november[0], with_content(november[1], text.format(day)))
+    portal.put("/tin-tuc", news_list_page([november, older]))
+    await follower.poll()
+    assert await alerted(ward.settings()) == {"2026-11-02-lich-tiem-chung-thang-11": 1}
+
+    day, clock[0] = dt.date(2026, 12, 1), clock[0] + 29 * 86_400
+    december = ("/tin-tuc/lich-tiem-chung-thang-12", "Lịch tiêm chủng tháng 12", day)
+    portal.put(december[0], with_content(december[1], text.format(day)))
+    listed = [december, november, older]
+    if last_month == "gone":
+        del portal.routes[november[0]]
+        listed.remove(november)
+    portal.put("/tin-tuc", news_list_page(listed))
+    await follower.poll()
+    assert ward.notice("2026-11-02-lich-tiem-chung-thang-11.md").title == november[1]
+    assert ward.notice("2026-12-01-lich-tiem-chung-thang-12.md").title == december[1]
+    assert await alerted(ward.settings()) == {"2026-12-01-lich-tiem-chung-thang-12": 1}
+
+
 @pytest.mark.parametrize(
     "first, second",
     [
