@@ -2570,18 +2570,20 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     ]
     assert failures == [  # once, naming the item's link as the feed gives it
         "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
-        f"kết sai.\n{bad_link}"
+        f"kết sai.\n«Phường Hòa Thuận tổng kết 5 năm phong trào “Khu dân cư xanh, sạch, đẹp”»: "
+        f"{bad_link}"
     ]
 
 
 async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, portal):
     # The portal refuses the bot its article pages, not its feed: one message, not one per
-    # item (a feed lists up to 30), and one for another reason.
+    # item (a feed lists up to 30), and one for another reason; each post named by the
+    # title the feed gives it, as its address alone does not say which it is.
     items = []
     for number in range(1, 5):
         link = portal.put(f"/tin-tuc/{number}", b"", status=403 if number < 4 else 404)
         items.append(
-            f"<item><title>Tin {number}</title><link>{link}</link>"
+            f"<item><title>Lịch tiêm chủng  tháng {number}</title><link>{link}</link>"
             f"<pubDate>Tue, 0{number} Oct 2024 08:00:00 +0700</pubDate></item>"
         )
     feed = portal.put(
@@ -2592,10 +2594,48 @@ async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, porta
     )
     assert await failures_told(ward, feed, polls=2) == [  # the feed's oldest item first
         "⚠️ Không nhập được 3 bài từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
-        f"(lỗi 403).\n{portal.url('/tin-tuc/1')}\n{portal.url('/tin-tuc/2')}\n"
-        f"{portal.url('/tin-tuc/3')}",
+        f"(lỗi 403).\n«Lịch tiêm chủng tháng 1»: {portal.url('/tin-tuc/1')}\n"
+        f"«Lịch tiêm chủng tháng 2»: {portal.url('/tin-tuc/2')}\n"
+        f"«Lịch tiêm chủng tháng 3»: {portal.url('/tin-tuc/3')}",
         "⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n"
-        f"{portal.url('/tin-tuc/4')}",
+        f"«Lịch tiêm chủng tháng 4»: {portal.url('/tin-tuc/4')}",
+    ]
+
+
+async def test_a_listed_post_failing_again_otherwise_is_named_by_the_lists_title(ward, portal):
+    # A portal without RSS: the news list's title names the post whose page fails, and
+    # still when the unchanged list's failing post is tried again and fails otherwise.
+    day = dt.date(2026, 11, 10)
+    title = "Thông báo lịch cắt điện khu phố 3 ngày 12/11"
+    post = ("/tin-tuc/cat-dien-kp3", title, day)
+    older = [
+        (f"/tin-tuc/cu-{n}", f"Phường 5 ra quân tổng vệ sinh môi trường khu phố {n}", day)
+        for n in (1, 2)
+    ]
+    for path, shown, _ in older:
+        text = "<p>Ngày đăng: 01/11/2026</p><p>" + "Người dân cùng dọn vệ sinh đường phố. " * 4
+        portal.put(path, with_content(shown, text + "</p>"))
+    news_list = portal.put("/tin-tuc", news_list_page(older))
+    clock = [1_800_000_000.0]
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        today=lambda: day,
+        clock=lambda: clock[0],
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
+    )
+    await follower.poll()  # the list's first read
+    portal.put(post[0], b"", status=403)
+    portal.put("/tin-tuc", news_list_page([post, *older]))
+    await follower.poll()
+    portal.put(post[0], b"", status=404)
+    clock[0] += 86_400  # due again, the list unchanged
+    await follower.poll()
+    named = f"«{title}»: {portal.url(post[0])}"
+    assert failures == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
+        f"(lỗi 403).\n{named}",
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{named}",
     ]
 
 
