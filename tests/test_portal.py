@@ -20,6 +20,7 @@ import time
 import tracemalloc
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -849,6 +850,25 @@ def test_a_moved_article_edited_on_the_way_updates_its_file_without_a_second_ale
     assert ward.imported() == [name] and "125 thẻ" in ward.notice(name).body
 
 
+async def news_list_followed(
+    ward: Ward,
+    portal: FakePortal,
+    text: str,
+    day: dt.date,
+    *,
+    today: Callable[[], dt.date],
+    clock: Callable[[], float],
+) -> tuple[FeedFollower, tuple[str, str, dt.date]]:
+    """A follower of a news list read once (what was there before: an article of `text`,
+    formatted with its date, nine days before `day`), and that article's list entry."""
+    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
+    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
+    news_list = portal.put("/tin-tuc", news_list_page([older]))
+    followed = FeedFollower(ward.settings(portal_feeds=(news_list,)), today=today, clock=clock)
+    await followed.poll()  # the list's first read: what was there before
+    return followed, older
+
+
 async def test_an_article_retitled_and_redated_at_a_new_address_stays_one_notice(ward, portal):
     # Staff fix a typo in a title and the day shown as they do; the portal makes the
     # address from the title, so the article moves and its old address answers 404.
@@ -860,14 +880,10 @@ async def test_an_article_retitled_and_redated_at_a_new_address_stays_one_notice
         "chưa nhận thẻ liên hệ bộ phận một cửa UBND phường, mang theo căn cước.</p>"
     )
     old = ("/tin-tuc/trao-400-the-bhty-123", "Phường 5 trao 400 thẻ BHTY cho hộ cận nghèo", day)
-    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
-    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
-    news_list = portal.put("/tin-tuc", news_list_page([older]))
     clock = [1_800_000_000.0]
-    follower = FeedFollower(
-        ward.settings(portal_feeds=(news_list,)), today=lambda: day, clock=lambda: clock[0]
+    follower, older = await news_list_followed(
+        ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
     )
-    await follower.poll()  # the list's first read: what was there before
     portal.put(old[0], with_content(old[1], text.format(day)))
     portal.put("/tin-tuc", news_list_page([old, older]))
     await follower.poll()
@@ -938,14 +954,10 @@ async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notic
         "trạm y tế, mọi thắc mắc xin liên hệ trạm y tế phường, nhớ mang theo thẻ BHYT của "
         "trẻ.</p>"
     )
-    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
-    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
-    news_list = portal.put("/tin-tuc", news_list_page([older]))
     clock = [1_800_000_000.0]
-    follower = FeedFollower(
-        ward.settings(portal_feeds=(news_list,)), today=lambda: day, clock=lambda: clock[0]
+    follower, older = await news_list_followed(
+        ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
     )
-    await follower.poll()  # the list's first read: what was there before
     november = ("/tin-tuc/lich-tiem-chung-thang-11", "Lịch tiêm chủng tháng 11", day)
     portal.put(november[0], with_content(november[1], text.format(day)))
     portal.put("/tin-tuc", news_list_page([november, older]))
