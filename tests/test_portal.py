@@ -1391,6 +1391,15 @@ def test_import_needs_a_source(ward, capsys):
 # -------------------------------------------------------------------- feeds and dry-run
 
 
+# The title the feed fixture gives the item of OLD_PAGE (admins are told it with its page).
+OLD_ITEM = "Phường Hòa Thuận tổng kết 5 năm phong trào “Khu dân cư xanh, sạch, đẹp”"
+
+
+def as_listed(url: str, title: str = OLD_ITEM) -> str:
+    """A page that failed, as admins are told of it: the title its feed shows, its address."""
+    return f"«{title}»: {url}"
+
+
 def serve_feed(portal: FakePortal, feed: str = "rss.xml") -> str:
     portal.put_fixture("/tin-tuc/trao-the-bhyt-hoc-sinh", BHYT_PAGE)
     portal.put_fixture("/tin-tuc/tong-ket-phong-trao-2019", OLD_PAGE)
@@ -2382,7 +2391,7 @@ async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(w
         return FeedFollower(settings, on_failed=lambda sources, why: failures.extend(sources))
 
     await started().poll()
-    item = portal.url("/tin-tuc/tong-ket-phong-trao-2019")
+    item = as_listed(portal.url("/tin-tuc/tong-ket-phong-trao-2019"))
     assert sorted(failures) == sorted([broken, item])
     told = list(failures)
     await started().poll(every_item=True)  # after a restart, the item tried again too
@@ -2582,8 +2591,7 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     ]
     assert failures == [  # once, naming the item's link as the feed gives it
         "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
-        f"kết sai.\n«Phường Hòa Thuận tổng kết 5 năm phong trào “Khu dân cư xanh, sạch, đẹp”»: "
-        f"{bad_link}"
+        f"kết sai.\n{as_listed(bad_link)}"
     ]
 
 
@@ -2691,7 +2699,7 @@ async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal
     assert outcomes[0].why == "host localhost is not one of the portal's (PORTAL_FEEDS)"
     assert failures == [
         (
-            f"http://localhost:{port}/tin-tuc/tong-ket-phong-trao-2019",
+            as_listed(f"http://localhost:{port}/tin-tuc/tong-ket-phong-trao-2019"),
             "địa chỉ không thuộc cổng thông tin đã cấu hình",
         )
     ]
@@ -2771,7 +2779,7 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
         now[0] += 15 * 60
     assert len(ward.imported()) == 1  # the article; the PDF is no notice
     assert failures == [
-        f"{portal.url(pdf)}: bài đăng chỉ là một tệp PDF, không có trang bài viết để bot đọc "
+        f"{as_listed(portal.url(pdf))}: bài đăng chỉ là một tệp PDF, không có trang bài viết để bot đọc "
         "nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục content/"
     ]
     assert 3 <= len(fetched_at) <= 12  # not 192 times
@@ -2811,7 +2819,7 @@ async def test_an_item_failing_while_the_portal_is_down_is_imported_soon_after_i
         if len(portal.hits(page)) > asked:
             fetched_at.append(now[0])
         now[0] += 15 * 60
-    assert failures == [portal.url(page)]  # told once
+    assert failures == [as_listed(portal.url(page), BHYT_TITLE)]  # told once
     gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
     assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_retry.RETRY_AFTER
     # The portal is back: the article comes within half an hour, not hours later.
@@ -2885,7 +2893,7 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     for _ in range(FAILING_POLLS):
         await polls.again()
     assert follower.healthy()
-    assert failures == [portal.url("/tin-tuc/tong-ket-phong-trao-2019")]
+    assert failures == [as_listed(portal.url("/tin-tuc/tong-ket-phong-trao-2019"))]
     stop.set()
     await polls.let_go()
     await asyncio.wait_for(running, 10)
@@ -3802,7 +3810,7 @@ async def test_a_feed_item_that_is_only_a_file_is_told_to_admins_as_such(
     assert told == (
         f"⚠️ Không nhập được tin từ cổng thông tin: bài đăng chỉ là một {said}, không có trang "
         "bài viết để bot đọc nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục "
-        f"content/.\n{item}"
+        f"content/.\n{as_listed(item)}"
     )
 
 
