@@ -20,6 +20,7 @@ import time
 import tracemalloc
 import unicodedata
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -849,6 +850,25 @@ def test_a_moved_article_edited_on_the_way_updates_its_file_without_a_second_ale
     assert ward.imported() == [name] and "125 thẻ" in ward.notice(name).body
 
 
+async def news_list_followed(
+    ward: Ward,
+    portal: FakePortal,
+    text: str,
+    day: dt.date,
+    *,
+    today: Callable[[], dt.date],
+    clock: Callable[[], float],
+) -> tuple[FeedFollower, tuple[str, str, dt.date]]:
+    """A follower of a news list read once (what was there before: an article of `text`,
+    formatted with its date, nine days before `day`), and that article's list entry."""
+    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
+    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
+    news_list = portal.put("/tin-tuc", news_list_page([older]))
+    followed = FeedFollower(ward.settings(portal_feeds=(news_list,)), today=today, clock=clock)
+    await followed.poll()  # the list's first read: what was there before
+    return followed, older
+
+
 async def test_an_article_retitled_and_redated_at_a_new_address_stays_one_notice(ward, portal):
     # Staff fix a typo in a title and the day shown as they do; the portal makes the
     # address from the title, so the article moves and its old address answers 404.
@@ -860,14 +880,10 @@ async def test_an_article_retitled_and_redated_at_a_new_address_stays_one_notice
         "chưa nhận thẻ liên hệ bộ phận một cửa UBND phường, mang theo căn cước.</p>"
     )
     old = ("/tin-tuc/trao-400-the-bhty-123", "Phường 5 trao 400 thẻ BHTY cho hộ cận nghèo", day)
-    older = ("/tin-tuc/cu", "Phường 5 ra quân tổng vệ sinh môi trường khu phố 2", day)
-    portal.put(older[0], with_content(older[1], text.format(day - dt.timedelta(days=9))))
-    news_list = portal.put("/tin-tuc", news_list_page([older]))
     clock = [1_800_000_000.0]
-    follower = FeedFollower(
-        ward.settings(portal_feeds=(news_list,)), today=lambda: day, clock=lambda: clock[0]
+    follower, older = await news_list_followed(
+        ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
     )
-    await follower.poll()  # the list's first read: what was there before
     portal.put(old[0], with_content(old[1], text.format(day)))
     portal.put("/tin-tuc", news_list_page([old, older]))
     await follower.poll()
@@ -923,6 +939,43 @@ def test_two_notices_of_one_day_sharing_a_short_text_under_other_titles_are_two_
     assert code == 0 and out.count("imported") == 2, out
     assert sorted(ward.notice(name).title for name in ward.imported()) == sorted(titles)
     assert asyncio.run(alerts_waiting(ward)) == 2
+
+
+@pytest.mark.parametrize("last_month", ["still there", "gone"])
+async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notice(
+    ward, portal, last_month
+):
+    # The same few lines each month, the month in the title only: December's schedule is
+    # no re-post of November's, nor November's moved, whether November's is still listed.
+    day = dt.date(2026, 11, 2)
+    await follow(ward, "bhyt")
+    text = (
+        "<p>Ngày đăng: {:%d/%m/%Y}</p><p>Phụ huynh xem lịch tiêm cụ thể trong thông báo của "
+        "trạm y tế, mọi thắc mắc xin liên hệ trạm y tế phường, nhớ mang theo thẻ BHYT của "
+        "trẻ.</p>"
+    )
+    clock = [1_800_000_000.0]
+    follower, older = await news_list_followed(
+        ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
+    )
+    november = ("/tin-tuc/lich-tiem-chung-thang-11", "Lịch tiêm chủng tháng 11", day)
+    portal.put(november[0], with_content(november[1], text.format(day)))
+    portal.put("/tin-tuc", news_list_page([november, older]))
+    await follower.poll()
+    assert await alerted(ward.settings()) == {"2026-11-02-lich-tiem-chung-thang-11": 1}
+
+    day, clock[0] = dt.date(2026, 12, 1), clock[0] + 29 * 86_400
+    december = ("/tin-tuc/lich-tiem-chung-thang-12", "Lịch tiêm chủng tháng 12", day)
+    portal.put(december[0], with_content(december[1], text.format(day)))
+    listed = [december, november, older]
+    if last_month == "gone":
+        del portal.routes[november[0]]
+        listed.remove(november)
+    portal.put("/tin-tuc", news_list_page(listed))
+    await follower.poll()
+    assert ward.notice("2026-11-02-lich-tiem-chung-thang-11.md").title == november[1]
+    assert ward.notice("2026-12-01-lich-tiem-chung-thang-12.md").title == december[1]
+    assert await alerted(ward.settings()) == {"2026-12-01-lich-tiem-chung-thang-12": 1}
 
 
 @pytest.mark.parametrize(
@@ -1336,6 +1389,15 @@ def test_import_needs_a_source(ward, capsys):
 
 
 # -------------------------------------------------------------------- feeds and dry-run
+
+
+# The title the feed fixture gives the item of OLD_PAGE (admins are told it with its page).
+OLD_ITEM = "Phường Hòa Thuận tổng kết 5 năm phong trào “Khu dân cư xanh, sạch, đẹp”"
+
+
+def as_listed(url: str, title: str = OLD_ITEM) -> str:
+    """A page that failed, as admins are told of it: the title its feed shows, its address."""
+    return f"«{title}»: {url}"
 
 
 def serve_feed(portal: FakePortal, feed: str = "rss.xml") -> str:
@@ -2329,7 +2391,7 @@ async def test_a_failure_admins_were_told_of_is_not_told_again_after_a_restart(w
         return FeedFollower(settings, on_failed=lambda sources, why: failures.extend(sources))
 
     await started().poll()
-    item = portal.url("/tin-tuc/tong-ket-phong-trao-2019")
+    item = as_listed(portal.url("/tin-tuc/tong-ket-phong-trao-2019"))
     assert sorted(failures) == sorted([broken, item])
     told = list(failures)
     await started().poll(every_item=True)  # after a restart, the item tried again too
@@ -2529,18 +2591,19 @@ async def test_one_malformed_item_link_does_not_hold_up_the_rest_of_the_feed(
     ]
     assert failures == [  # once, naming the item's link as the feed gives it
         "⚠️ Không nhập được tin từ cổng thông tin: một bài trong nguồn tin RSS/Atom có liên "
-        f"kết sai.\n{bad_link}"
+        f"kết sai.\n{as_listed(bad_link)}"
     ]
 
 
 async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, portal):
     # The portal refuses the bot its article pages, not its feed: one message, not one per
-    # item (a feed lists up to 30), and one for another reason.
+    # item (a feed lists up to 30), and one for another reason; each post named by the
+    # title the feed gives it, as its address alone does not say which it is.
     items = []
     for number in range(1, 5):
         link = portal.put(f"/tin-tuc/{number}", b"", status=403 if number < 4 else 404)
         items.append(
-            f"<item><title>Tin {number}</title><link>{link}</link>"
+            f"<item><title>Lịch tiêm chủng  tháng {number}</title><link>{link}</link>"
             f"<pubDate>Tue, 0{number} Oct 2024 08:00:00 +0700</pubDate></item>"
         )
     feed = portal.put(
@@ -2551,10 +2614,48 @@ async def test_items_failing_alike_are_told_to_admins_in_one_message(ward, porta
     )
     assert await failures_told(ward, feed, polls=2) == [  # the feed's oldest item first
         "⚠️ Không nhập được 3 bài từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
-        f"(lỗi 403).\n{portal.url('/tin-tuc/1')}\n{portal.url('/tin-tuc/2')}\n"
-        f"{portal.url('/tin-tuc/3')}",
+        f"(lỗi 403).\n«Lịch tiêm chủng tháng 1»: {portal.url('/tin-tuc/1')}\n"
+        f"«Lịch tiêm chủng tháng 2»: {portal.url('/tin-tuc/2')}\n"
+        f"«Lịch tiêm chủng tháng 3»: {portal.url('/tin-tuc/3')}",
         "⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n"
-        f"{portal.url('/tin-tuc/4')}",
+        f"«Lịch tiêm chủng tháng 4»: {portal.url('/tin-tuc/4')}",
+    ]
+
+
+async def test_a_listed_post_failing_again_otherwise_is_named_by_the_lists_title(ward, portal):
+    # A portal without RSS: the news list's title names the post whose page fails, and
+    # still when the unchanged list's failing post is tried again and fails otherwise.
+    day = dt.date(2026, 11, 10)
+    title = "Thông báo lịch cắt điện khu phố 3 ngày 12/11"
+    post = ("/tin-tuc/cat-dien-kp3", title, day)
+    older = [
+        (f"/tin-tuc/cu-{n}", f"Phường 5 ra quân tổng vệ sinh môi trường khu phố {n}", day)
+        for n in (1, 2)
+    ]
+    for path, shown, _ in older:
+        text = "<p>Ngày đăng: 01/11/2026</p><p>" + "Người dân cùng dọn vệ sinh đường phố. " * 4
+        portal.put(path, with_content(shown, text + "</p>"))
+    news_list = portal.put("/tin-tuc", news_list_page(older))
+    clock = [1_800_000_000.0]
+    failures: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(news_list,)),
+        today=lambda: day,
+        clock=lambda: clock[0],
+        on_failed=lambda sources, why: failures.append(failed_note(sources, why)),
+    )
+    await follower.poll()  # the list's first read
+    portal.put(post[0], b"", status=403)
+    portal.put("/tin-tuc", news_list_page([post, *older]))
+    await follower.poll()
+    portal.put(post[0], b"", status=404)
+    clock[0] += 86_400  # due again, the list unchanged
+    await follower.poll()
+    named = f"«{title}»: {portal.url(post[0])}"
+    assert failures == [
+        f"⚠️ Không nhập được tin từ cổng thông tin: cổng thông tin từ chối cho bot đọc trang "
+        f"(lỗi 403).\n{named}",
+        f"⚠️ Không nhập được tin từ cổng thông tin: không tìm thấy trang (lỗi 404).\n{named}",
     ]
 
 
@@ -2598,7 +2699,7 @@ async def test_the_follower_fetches_nothing_outside_the_feeds_hosts(ward, portal
     assert outcomes[0].why == "host localhost is not one of the portal's (PORTAL_FEEDS)"
     assert failures == [
         (
-            f"http://localhost:{port}/tin-tuc/tong-ket-phong-trao-2019",
+            as_listed(f"http://localhost:{port}/tin-tuc/tong-ket-phong-trao-2019"),
             "địa chỉ không thuộc cổng thông tin đã cấu hình",
         )
     ]
@@ -2678,7 +2779,7 @@ async def test_a_feed_item_that_keeps_failing_is_fetched_less_and_less_often(war
         now[0] += 15 * 60
     assert len(ward.imported()) == 1  # the article; the PDF is no notice
     assert failures == [
-        f"{portal.url(pdf)}: bài đăng chỉ là một tệp PDF, không có trang bài viết để bot đọc "
+        f"{as_listed(portal.url(pdf))}: bài đăng chỉ là một tệp PDF, không có trang bài viết để bot đọc "
         "nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục content/"
     ]
     assert 3 <= len(fetched_at) <= 12  # not 192 times
@@ -2718,7 +2819,7 @@ async def test_an_item_failing_while_the_portal_is_down_is_imported_soon_after_i
         if len(portal.hits(page)) > asked:
             fetched_at.append(now[0])
         now[0] += 15 * 60
-    assert failures == [portal.url(page)]  # told once
+    assert failures == [as_listed(portal.url(page), BHYT_TITLE)]  # told once
     gaps = [later - earlier for earlier, later in itertools.pairwise(fetched_at)]
     assert 12 <= len(fetched_at) <= 30 and max(gaps) <= portal_retry.RETRY_AFTER
     # The portal is back: the article comes within half an hour, not hours later.
@@ -2792,7 +2893,7 @@ async def test_a_feed_items_page_failing_does_not_make_the_portal_unhealthy(ward
     for _ in range(FAILING_POLLS):
         await polls.again()
     assert follower.healthy()
-    assert failures == [portal.url("/tin-tuc/tong-ket-phong-trao-2019")]
+    assert failures == [as_listed(portal.url("/tin-tuc/tong-ket-phong-trao-2019"))]
     stop.set()
     await polls.let_go()
     await asyncio.wait_for(running, 10)
@@ -3709,7 +3810,7 @@ async def test_a_feed_item_that_is_only_a_file_is_told_to_admins_as_such(
     assert told == (
         f"⚠️ Không nhập được tin từ cổng thông tin: bài đăng chỉ là một {said}, không có trang "
         "bài viết để bot đọc nội dung; nếu cần, cán bộ tự soạn thông báo trong thư mục "
-        f"content/.\n{item}"
+        f"content/.\n{as_listed(item)}"
     )
 
 

@@ -246,6 +246,12 @@ def failed_note(sources: Sequence[str], why: str) -> str:
     return f"⚠️ Không nhập được {len(sources)} bài từ cổng thông tin: {why}.\n{listed}"
 
 
+def failed_line(title: str | None, shown: str) -> str:
+    """A page or feed in `failed_note`: its address, after the post's title when its feed
+    or news list shows one (an address alone does not say which post it is)."""
+    return f"«{title}»: {shown}" if title else shown
+
+
 def recovered_note(ward_name: str, feeds: Sequence[str]) -> str:
     """The message admins get when feeds they were told had failed are read again."""
     listed = "\n".join(feeds)
@@ -423,7 +429,7 @@ class FeedFollower:
                     why = reason_vi(outcome.why or "")
                     if self._failing.get(outcome.source) != why:
                         self._failing[outcome.source] = why
-                        failed.setdefault(why, []).append(shown)
+                        failed.setdefault(why, []).append(failed_line(outcome.title, shown))
                     continue
                 self._failing.pop(outcome.source, None)
                 if outcome.written or outcome.action == SKIPPED:

@@ -128,9 +128,13 @@ def _each_once(base: str, items: list[Item]) -> list[Item]:
     return once
 
 
-def _as_told(outcome: Outcome, stamp: str) -> Outcome:
+def _as_told(outcome: Outcome, stamp: str, title: str | None) -> Outcome:
     """An item's outcome as admins hear of it: a news list's link to a page that is no
-    article (a category, a page about the ward) is skipped, not a failure, whenever read."""
+    article (a category, a page about the ward) is skipped, not a failure, whenever read;
+    a page that failed under the `title` its feed or list shows (admins told of a bare
+    address could not tell which post it is)."""
+    if outcome.failed and title and not outcome.title:
+        outcome = replace(outcome, title=title)
     return no_article(outcome) if stamp == LISTED else outcome
 
 
@@ -393,7 +397,8 @@ class Importer:
             try:
                 url = item_url(base, item.link)
             except FetchError as exc:  # this item only: the others are still imported
-                outcomes.append(Outcome(item.link or source, FAILED, why=exc.why))
+                failed = Outcome(item.link or source, FAILED, why=exc.why)
+                outcomes.append(_as_told(failed, item.stamp, item.title))
                 continue
             listed[page_key(url)] = item.date
             # A page never read (one failing is tried again as it falls due, besides).
@@ -406,10 +411,10 @@ class Importer:
             if failing is None:
                 outcome = self._feed_item(url, item.stamp, item.date)
             else:
-                outcome = self._feed_item_again(url, item.stamp, item.date, failing, now)
+                outcome = self._feed_item_again(url, item, failing, now)
             if outcome is not None:  # (None: a failing item not due, not read)
                 new_pages += new
-                outcomes.append(_as_told(outcome, item.stamp))
+                outcomes.append(_as_told(outcome, item.stamp, item.title))
         if failing is not None:
             for gone in set(failing) - set(listed):  # no longer among the feed's newest
                 del failing[gone]
@@ -612,22 +617,22 @@ class Importer:
     def _retry(self, failing: Failing, now: float) -> list[Outcome]:
         """The items of an unchanged feed that failed, those due tried again."""
         outcomes = []
-        for url, stamp, date in to_retry(failing):
-            outcome = self._feed_item_again(url, stamp, date, failing, now)
+        for item in to_retry(failing):
+            outcome = self._feed_item_again(item.link, item, failing, now)
             if outcome is not None:
-                outcomes.append(_as_told(outcome, stamp))
+                outcomes.append(_as_told(outcome, item.stamp, item.title))
         return outcomes
 
     def _feed_item_again(
         self,
         url: str,
-        stamp: str,
-        feed_date: dt.date | None,
+        item: Item,
         failing: Failing,
         now: float,
     ) -> Outcome | None:
-        """A followed feed's item imported, unless it failed before for a reason not due
-        to be tried again yet (None: not fetched; admins were told already)."""
+        """A followed feed's item (at `url`) imported, unless it failed before for a reason
+        not due to be tried again yet (None: not fetched; admins were told already)."""
+        stamp, feed_date = item.stamp, item.date
         if waiting(failing, url, stamp, now) and not self._every_item:
             return None
         first_read = self._backlog
@@ -637,7 +642,7 @@ class Importer:
         finally:
             backlog, self._backlog = self._backlog, first_read
         why = outcome.why if outcome.failed else None
-        count(failing, url, stamp, feed_date, why, now, backlog=backlog)
+        count(failing, url, item, why, now, backlog=backlog)
         return outcome
 
     def _recheck(self, record: dict[str, Any]) -> bool:

@@ -33,6 +33,7 @@ class Item:
     link: str  # as written (relative links are the feed's)
     stamp: str  # its date as the feed writes it: another one, the article was edited
     date: dt.date | None = None  # its day, for a page that shows none
+    title: str = ""  # as the feed or the list shows it (told admins when its page fails)
 
 
 def feed_items(body: bytes, today: dt.date) -> list[Item]:
@@ -52,7 +53,8 @@ def feed_items(body: bytes, today: dt.date) -> list[Item]:
         field = functools.partial(dict.get, entry)
         stamp = str(field("updated") or field("published") or field("id") or "")
         day = _entry_date(entry, today) if dated else None
-        items.append(Item(str(entry.get("link") or "").strip(), stamp, day))
+        title = " ".join(str(entry.get("title") or "").split())
+        items.append(Item(str(entry.get("link") or "").strip(), stamp, day, title))
     return items
 
 
@@ -91,7 +93,7 @@ def list_page(
         try:
             extract_article(html, url=url, today=today)
         except NotAnArticle:
-            items = [Item(item.url, LISTED, item.day) for item in listed]
+            items = [Item(item.url, LISTED, item.day, item.title) for item in listed]
             return items, page_links(html, fetched.url)
     raise FetchError(page_not_feed(fetched))
 

@@ -206,12 +206,17 @@ def page_key(url: str) -> str:
 
 def titles_alike(recorded: str | None, title: str) -> bool:
     """Whether two titles (as `plain_words` gives them) may be one article's: most words of
-    the shorter in the other (a re-post retitled "Thông báo: ..."), not two notices that
-    share a short text ("contact the ward office") under titles saying what each is about.
-    A record without its title (an older version's) is given the benefit of the doubt."""
+    the shorter in the other (a re-post retitled "Thông báo: ..."), and no number of each
+    missing in the other; not two notices that share a short text ("contact the ward
+    office") under titles saying what each is about, nor one template's notices under one
+    title but for its number ("Lịch tiêm chủng tháng 11", "... tháng 12"). A record without
+    its title (an older version's) is given the benefit of the doubt."""
     if recorded is None:
         return True
     old, new = set(recorded.split()), set(title.split())
+    numbers = [{word for word in words if word.isdigit()} for words in (old, new)]
+    if not (numbers[0] <= numbers[1] or numbers[1] <= numbers[0]):
+        return False  # a number replaced by another: another month's, street's notice
     return len(old & new) * 2 >= min(len(old), len(new))
 
 

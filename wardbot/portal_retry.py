@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from wardbot.portal_items import Item
 from wardbot.portal_log import page_key
 from wardbot.portal_outcome import passing
 
@@ -34,14 +35,15 @@ def remembered(seen: Any) -> Failing:
     return dict(seen) if isinstance(seen, dict) else {}
 
 
-def to_retry(failing: Failing) -> list[tuple[str, str, dt.date | None]]:
-    """The failing items as (url, stamp, date); one not as written here is forgotten (read
-    again with the feed's next change)."""
+def to_retry(failing: Failing) -> list[Item]:
+    """The failing items as listed (each `link` its address); one not as written here is
+    forgotten (read again with the feed's next change)."""
     items = []
     for key, last in list(failing.items()):
         try:
             date = dt.date.fromisoformat(last["date"]) if last.get("date") else None
-            items.append((str(last["url"]), str(last.get("stamp") or ""), date))
+            title = str(last.get("title") or "")
+            items.append(Item(str(last["url"]), str(last.get("stamp") or ""), date, title))
         except (AttributeError, KeyError, TypeError, ValueError):
             del failing[key]
     return items
@@ -62,14 +64,13 @@ def of_backlog(failing: Failing, url: str) -> bool:
 def count(
     failing: Failing,
     url: str,
-    stamp: str,
-    date: dt.date | None,
+    item: Item,
     why: str | None,
     now: float,
     *,
     backlog: bool = False,
 ) -> None:
-    """The item read now failed for `why` (None: it did not fail); `backlog`: it is its
+    """The `item` read now at `url` failed for `why` (None: it did not fail); `backlog`: it is its
     feed's backlog (see `of_backlog`). Failures in a row for one reason are counted; the
     feed showing the item with another date, or another reason, starts the count again."""
     key = page_key(url)
@@ -77,6 +78,7 @@ def count(
         failing.pop(key, None)
         return
     last = failing.get(key) or {}
+    stamp, date = item.stamp, item.date
     same = last.get("stamp") == stamp and last.get("why") == why
     failures = int(last.get("failures") or 0) + 1 if same else 1
     failing[key] = {
@@ -86,6 +88,7 @@ def count(
         "why": why,
         "failures": failures,
         "next": now + retry_after(failures, why),
+        "title": item.title,  # as listed: to name it to admins when tried again
     }
     if backlog:
         failing[key]["backlog"] = True
