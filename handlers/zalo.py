@@ -123,6 +123,7 @@ REFUSED_LOG_EVERY = 600.0  # seconds between log lines about refused webhook req
 # A token refused this long (Zalo refuses a good one for a moment too) is told to admins in
 # chat, once: the log alone leaves Zalo's residents unanswered until someone reads it.
 TOKEN_TELL_AFTER = 300.0
+REFUSED_NOTE = "zalo-token-refused"  # its key (wardbot.told): told once until it works again
 # A stop gives the replies under way this long; one whose message Zalo has not answered
 # yet, its read timeout more (cut off, it may have arrived all the same, and the message
 # it answers would be answered again at the next start).
@@ -407,8 +408,13 @@ class ZaloChannel:
         self._running = False
         self._token_ok = True  # false from a refused token until Zalo accepts it again
         self._refused_since: float | None = None  # when Zalo began refusing the token
-        # Set by wardbot.app: a note for admins, told once (key, text).
+        # Set by wardbot.app: a note for admins, told once (key, text); and what a note
+        # said is over (key), so that it is told again should it come back.
         self.tell_admins: Callable[[str, str], Awaitable[None]] | None = None
+        self.untell_admins: Callable[[str], Awaitable[None]] | None = None
+        # The token note may stand (told in this run, or in the last one): Zalo's next
+        # acceptance of the token ends it.
+        self._token_note_stands = True
         # Set whenever Zalo answers a call: a poll waiting out its backoff goes soon.
         self._zalo_answered = asyncio.Event()
         self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
@@ -525,7 +531,7 @@ class ZaloChannel:
                 )
             else:
                 delay = 0.0
-                self._token_accepted()
+                await self._token_accepted()
                 self.receiving.answered()
                 self.poll_outage.ended()
                 if update is not None:
@@ -599,7 +605,7 @@ class ZaloChannel:
             self._token_refused(exc)
             await self._tell_token_refused()
             raise
-        self._token_accepted()
+        await self._token_accepted()
         if not same_address(info.get("url"), self.webhook_url):
             return (
                 "the webhook is no longer set here (is another copy of the bot running with "
@@ -692,7 +698,7 @@ class ZaloChannel:
                 "may be used up; residents get no answer until Zalo takes them again"
             )
             raise
-        self._token_accepted()
+        await self._token_accepted()
         self.reply_quota.ended()
         return buttons
 
@@ -758,7 +764,7 @@ class ZaloChannel:
         await self.answerer.push_alert(
             chat_id, self._for_group(replies) if in_group else replies, way
         )
-        self._token_accepted()
+        await self._token_accepted()
         self._refusing.drop(chat_id)
         self._quota_wait = 0.0
 
@@ -831,16 +837,24 @@ class ZaloChannel:
         except ZaloError as exc:
             log.warning("zalo: cannot check the bot's token (%s); the chat is not blamed", exc)
             return False
-        self._token_accepted()
+        await self._token_accepted()
         return True
 
-    def _token_accepted(self) -> None:
-        """Zalo has just accepted the bot's token: said once after it was refused."""
+    async def _token_accepted(self) -> None:
+        """Zalo has just accepted the bot's token: said once after it was refused; a later
+        refusal is told to admins again."""
         if not self._token_ok:
             log.info("zalo: Zalo accepts the bot's token again")
         self._token_ok = True
         self._refused_since = None
         self._zalo_answered.set()
+        if self._token_note_stands and self.untell_admins is not None:
+            try:
+                await self.untell_admins(REFUSED_NOTE)
+            except Exception:  # the database may be what fails: asked again next time
+                log.exception("zalo: could not forget the note on the token")
+                return
+            self._token_note_stands = False
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not
@@ -862,9 +876,10 @@ class ZaloChannel:
         since = self._refused_since
         if self.tell_admins is None or since is None or self.clock() - since < TOKEN_TELL_AFTER:
             return
+        self._token_note_stands = True
         try:
             await self.tell_admins(
-                "zalo-token-refused", msg.admin_zalo_token_refused(self.settings.ward_name)
+                REFUSED_NOTE, msg.admin_zalo_token_refused(self.settings.ward_name)
             )
         except Exception:  # the database may be what fails: the log said it
             log.exception("zalo: could not tell admins")

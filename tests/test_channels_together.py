@@ -20,6 +20,7 @@ from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
 from test_telegram_app import bot_settings, running_app
 
+from handlers import zalo as zalo_channel
 from wardbot import app
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
@@ -30,6 +31,7 @@ ZALO_FAN = "6ede9afb3c3e4d6f8a01"
 ZALO_OTHER = "8a1b2c3d4e5f60718293"
 ZALO_ADMIN = "0f0e0d0c0b0a09080706"
 TELEGRAM_FAN = 901
+TELEGRAM_ADMIN = 902
 
 
 @pytest.fixture
@@ -120,6 +122,39 @@ async def test_zalo_alone_is_enough_to_run(
         assert "UBND Phường 2" in greeting.text
         assert "1. 🔔 Nhận tin: Bảo hiểm y tế" in topics.text
     assert telegram.calls == []
+
+
+async def test_a_zalo_token_refused_for_minutes_is_told_on_telegram_each_time_it_starts(
+    both: Settings, telegram: FakeBotApi, zalo: FakeZaloApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Zalo token reset in Bot Creator is told to the Telegram admin, once while it lasts,
+    and again when it is refused anew after Zalo took it in between; never to the Zalo
+    admin, who would read it only once the token works again."""
+    monkeypatch.setattr(zalo_channel, "BACKOFF_FIRST", 0.01)  # the polls' waits, short
+    monkeypatch.setattr(zalo_channel, "BACKOFF_MAX", 0.05)
+    settings = replace(both, admin_ids=both.admin_ids | {f"telegram:{TELEGRAM_ADMIN}"})
+    note = msg.admin_zalo_token_refused(settings.ward_name)
+
+    def told() -> list[str]:
+        return [c.text for c in telegram.sent(TELEGRAM_ADMIN) if "ZALO_BOT_TOKEN" in c.text]
+
+    def refused(since: int) -> int:
+        return sum(c.method == "getUpdates" and c.code == 401 for c in zalo.calls[since:])
+
+    async with running_app(settings):
+        for times in (1, 2):
+            monkeypatch.setattr(zalo_channel, "TOKEN_TELL_AFTER", float("inf"))
+            zalo.fail(401, method="getUpdates", times=None)
+            await zalo.say(ZALO_FAN, "alo")  # ends the poll under way; the next are refused
+            monkeypatch.setattr(zalo_channel, "TOKEN_TELL_AFTER", 0.0)  # minutes go by
+            await eventually(lambda: len(told()) >= times)
+            mark = len(zalo.calls)
+            await eventually(lambda: refused(mark) >= 3)
+            assert len(told()) == times and visible_text(told()[-1]) == note  # not again
+            zalo.recover("getUpdates")
+            assert await zalo.say(ZALO_FAN, "/help")  # Zalo takes the token again
+        assert await zalo.say(ZALO_ADMIN, "/help")
+        assert not [c for c in zalo.sent(ZALO_ADMIN) if "ZALO_BOT_TOKEN" in c.text]
 
 
 async def test_a_bot_stopping_while_an_alert_is_slow_takes_no_new_message_meanwhile(

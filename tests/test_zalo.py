@@ -994,6 +994,42 @@ async def test_a_token_refused_for_minutes_is_told_to_admins_once(
     assert "ZALO_BOT_TOKEN" in told[0][1] and "Người dân nhắn qua Zalo" in told[0][1]
 
 
+async def test_a_token_refused_again_after_it_worked_is_told_again_once(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Admins set the new token (or Zalo took the old one back), then it is refused again
+    later in the same run: that is news again, told once more after the same wait."""
+    notes: dict[str, str] = {}  # as Alerts keeps them: told once until untold
+    told: list[str] = []
+
+    async def tell(key: str, text: str) -> None:
+        if key not in notes:
+            notes[key] = text
+            told.append(text)
+
+    async def untell(key: str) -> None:
+        notes.pop(key, None)
+
+    channel.tell_admins, channel.untell_admins = tell, untell
+    note = msg.admin_zalo_token_refused(channel.settings.ward_name)
+
+    def refused(since: int) -> int:
+        return sum(call.code == 401 for call in api.of("getUpdates", since=since))
+
+    for times in (1, 2):
+        api.fail(401, method="getUpdates", times=None)
+        mark = len(api.calls)
+        await api.wait_until(lambda: refused(mark) >= 2)
+        assert len(told) == times - 1  # a moment's refusal: the log only
+        polls.now += zalo.TOKEN_TELL_AFTER
+        await api.wait_until(lambda: len(told) == times)
+        mark = len(api.calls)
+        await api.wait_until(lambda: refused(mark) >= 3)
+        assert told == [note] * times  # not again while it stays refused
+        api.recover("getUpdates")
+        assert await api.say(ALICE, "/help", within=5)  # Zalo takes the token again
+
+
 async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(
     api: FakeZaloApi, channel: ZaloChannel, polls: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:

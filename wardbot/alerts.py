@@ -253,13 +253,16 @@ class Alerts:
             self.wake()
         return count
 
-    async def tell_admins(self, text: str, quoted: Sequence[QuotedLine] = ()) -> int:
+    async def tell_admins(
+        self, text: str, quoted: Sequence[QuotedLine] = (), *, besides: str | None = None
+    ) -> int:
         """Queue the note `text` for each admin chat on a channel the bot runs; how many.
-        `quoted`: its lines quoting residents (Store.queue_message)."""
+        `quoted`: its lines quoting residents (Store.queue_message). `besides`: a channel
+        the note is not for (its own outage: there, it would be read once it is over)."""
         if not self.store.writable:
             log.warning("not sent to admins (the data folder is read-only): %s", text)
             return 0
-        chats = self._admins_here()
+        chats = [chat for chat in self._admins_here() if chat.channel != besides]
         if not chats:
             return 0
         now = self.clock()
@@ -272,13 +275,13 @@ class Alerts:
         """The admins' chats on a channel the bot runs: where notes to admins go."""
         return [c for c in admin_chats(self.settings) if c.channel in self.channels]
 
-    async def tell_admins_once(self, key: str, text: str) -> None:
+    async def tell_admins_once(self, key: str, text: str, *, besides: str | None = None) -> None:
         """Tell admins `text` unless the note `key` was told (before a restart too, unless
-        a day ago: wardbot.told) and not `untold` since."""
+        a day ago: wardbot.told) and not `untold` since. `besides`: as for tell_admins."""
         await self._recall_told()
         if key in self._told.notes:
             return
-        await self.tell_admins(text)
+        await self.tell_admins(text, besides=besides)
         self._told.notes[key] = self.clock()
         await self._keep_told()
 

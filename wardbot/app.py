@@ -290,8 +290,10 @@ async def _serve(
     )
     restarts.notify = alerts.task_failing
     for channel in running:  # a channel with news of its own for admins (zalo-oa's consent)
-        if hasattr(channel, "tell_admins"):
-            channel.tell_admins = alerts.tell_admins_once
+        if hasattr(channel, "tell_admins"):  # told on the other channels: it is down itself
+            channel.tell_admins = functools.partial(alerts.tell_admins_once, besides=channel.name)
+        if hasattr(channel, "untell_admins"):  # and news that is over (Zalo's token works)
+            channel.untell_admins = alerts.untold
     restarts.recovered = alerts.task_recovered
     # Admins told in chat when the disk fills, and when the bot writes again (or, started
     # read-only, may be restarted); a part stopped by the full disk tells nothing more,
