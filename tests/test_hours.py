@@ -139,7 +139,7 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("T2-T6 7:30-11:30; CN nghỉ 7:30-11:30", "“CN nghỉ 7:30-11:30” vừa ghi nghỉ vừa ghi giờ"),
         ("T2-CN 7-11; chu nhat nghi", "Chủ nhật vừa có giờ làm việc vừa được ghi nghỉ"),
         ("Thứ 6 - Thứ 2 7:30-11:30", "khoảng ngày “T6-T2” trong “Thứ 6 - Thứ 2 7:30-11:30”"),
-        ("Thứ Hai 7:30", "giờ “7:30” trong “Thứ Hai 7:30” phải là một khoảng"),
+        ("Thứ Hai 7:30", "giờ “7:30” trong “Thứ Hai 7:30” chưa có giờ kết thúc"),
         ("Thứ 2-Thứ 6 trưa 7:30-11:30", "không hiểu ngày “trưa”"),
         # Afternoon hours written in 12-hour time are refused, never read as the small
         # hours, nor guessed.
@@ -149,13 +149,15 @@ def test_days_written_out_in_vietnamese_are_read(text: str, same_as: str) -> Non
         ("T2-T6 sáng 13:30-17:00", "“sáng” trong “T2-T6 sáng 13:30-17:00” không khớp"),
         ("T2-T6", "“T2-T6” chưa ghi giờ làm việc"),
         ("7:30-11:30", "“7:30-11:30” chưa ghi ngày nào"),
-        ("T2-T6 7:30", "giờ “7:30” trong “T2-T6 7:30” phải là một khoảng"),
+        ("T2-T6 7:30", "giờ “7:30” trong “T2-T6 7:30” chưa có giờ kết thúc"),
         ("T2-T6 11:30-7:30", "khoảng giờ “11:30-7:30” trong “T2-T6 11:30-7:30” kết thúc trước"),
         ("T2-T6 7:30-7:30", "“7:30-7:30” trong “T2-T6 7:30-7:30” kết thúc trước khi bắt đầu"),
         ("T6-T2 7:30-11:30", "khoảng ngày “T6-T2” trong “T6-T2 7:30-11:30” bị ngược"),
         ("T2-T6 7:60-11:30", "“7:60” trong “7:60-11:30”"),
         ("T2-T6 7:30-25:00", "“25:00” trong “7:30-25:00”"),
-        ("T2-T6 7.30-11.30", "“7.30” trong “7.30-11.30”"),
+        # A dot between hour and minute is read (7.30), a decimal or a date is not.
+        ("T2-T6 7.5-11.5", "“7.5” trong “7.5-11.5”"),
+        ("T2-T6 7.30.1-11", "“7.30.1” trong “7.30.1-11”"),
         ("T2 7:30-11:30 T3", "ngày phải viết trước giờ, nhưng “T3”"),
         ("T2 7:30-11:30, T3", "“T3” chưa ghi giờ làm việc"),
         ("T2-T6 7:30-11:30; T7", "“T7” chưa ghi giờ làm việc"),
@@ -165,6 +167,44 @@ def test_a_wrong_setting_says_which_part_is_wrong(text: str, problem: str) -> No
     with pytest.raises(ConfigError, match="OFFICE_HOURS") as raised:
         OfficeHours.parse(text)
     assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("T2-T6 7 giờ 30 - 11 giờ 30", "T2-T6 7:30-11:30"),
+        ("thu 2 den thu 6 7 gio den 11 gio 30 phut", "T2-T6 7:00-11:30"),
+        ("Thứ 2 - 6: 7.30-11.30, 13.30-17.00, Thứ 7 7.30-11.30", WITH_SATURDAY),
+        ("thứ 6 tối 18 giờ - 20 giờ", "T6 18:00-20:00"),
+    ],
+)
+def test_times_written_with_gio_a_dot_or_g_are_read(text: str, same_as: str) -> None:
+    assert OfficeHours.parse(text) == OfficeHours.parse(same_as)
+
+
+@pytest.mark.parametrize("text", ["thứ 6 tối 18h", "Thu 6 toi 18 gio", "T2-T6 7h30-11h30 13h30"])
+def test_a_time_without_its_end_is_refused_saying_a_range_is_needed(text: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        OfficeHours.parse(text)
+    assert (
+        "chưa có giờ kết thúc: giờ mở cửa cần có giờ bắt đầu và giờ kết thúc, ví dụ: Thứ 6 "
+        "18h-20h" in str(raised.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("T2-T7 7h30-17h (trừ chiều thứ 7)", "“(trừ chiều thứ 7)” (trong “T2-T7"),
+        ("thu 2 - thu 7 7h-17h, tru chieu thu 7", "“tru chieu thu 7” (trong “thu 2"),
+        ("T2-T7 7:30-17:00 ngoại trừ chiều T7", "“ngoại trừ chiều T7” (trong"),
+    ],
+)
+def test_an_exception_to_the_days_is_refused_asking_for_each_day(text: str, named: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        OfficeHours.parse(text)
+    assert named in str(raised.value)
+    assert "hãy ghi riêng từng ngày, ví dụ: T2-T6 7h30-17h; T7 7h30-11h30" in str(raised.value)
 
 
 # --- open or closed -------------------------------------------------------------------------

@@ -3,7 +3,8 @@
 The setting is short text staff can write themselves, e.g.
 `T2-T6 7:30-11:30 13:30-17:00; T7 7:30-11:30`: groups separated by `;`, each a list of
 days (T2..T7 and CN, or Mon..Sun; ranges like `T2-T6`, lists like `T2,T4`) followed by one
-or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `8-11`). Days are also read
+or more time ranges (`7:30-11:30`, `7h30-11h30`, `7g30-11g30`, `7 giờ 30-11 giờ`,
+`7.30-11.30`, `8-11`). Days are also read
 as staff write them out: `Thứ 2`, `Thứ Hai`, `thu hai`, `Chủ nhật`, `Thứ 2 - 6`, `Thứ 2, 4,
 6`, `thứ ba, năm`, and ranges with `đến` (`từ thứ 2 đến thứ 6 7:30 đến 11:30`); `sáng`,
 `chiều`, `tối` beside the times are read (and must agree with them), `làm việc` too;
@@ -70,10 +71,11 @@ _DAY_NAMES = {
 # Thursday ("thu") before a time.
 _NUMBERED = {"hai": "2", "ba": "3", "tu": "4", "bon": "4", "nam": "5", "sau": "6", "bay": "7"}
 _NUMBER = r"(?:[2-7]|(?:hai|ba|tu|bon|nam|sau|bay)\b)"
-# "tối" before a time range is the evening ("T2-T6 tối 18h-20h"), not "tới" (to): unaccented,
-# both are "toi".
+# "tối" before a time range, or before a time alone, is the evening ("T2-T6 tối 18h-20h",
+# "thứ 6 tối 18h", refused for its missing end), not "tới" (to): unaccented, both are "toi".
 _TIME_RANGE_AHEAD = r"\s*\d{1,2}(?:[:hg]\d{0,2})?\s*(?:[-–—]|den\b|toi\b)"
-_TO = rf"\s*(?:[-–—]|\bden\b|\btoi\b(?!{_TIME_RANGE_AHEAD}))\s*"
+_TIME_AHEAD = r"\s*\d{1,2}[:hg]"
+_TO = rf"\s*(?:[-–—]|\bden\b|\btoi\b(?!{_TIME_RANGE_AHEAD}|{_TIME_AHEAD}))\s*"
 _WRITTEN_DAY = re.compile(
     rf"\b(?:(?:thu\s*|t(?=[2-7]))(?P<first>{_NUMBER})(?:{_TO}(?:thu\s*|t(?=[2-7]))?"
     rf"(?P<last>{_NUMBER}))?(?![\d.]|[:hg]\d|{_TO}\d)|chu\s*nhat\b|cn\b)"
@@ -99,6 +101,23 @@ _NEXT_DAYS = re.compile(
 _TIME_RANGE_BEFORE = re.compile(
     r"\d(?:[:hg]\d{0,2})?\s*(?:[-–—]|den|toi)\s*\d{1,2}(?:[:hg]\d{0,2})?$"
 )
+
+
+# Times as staff also write them: "7 giờ 30", "7 giờ", "7.30" (read as 7h30, 7h, 7:30).
+# Only two digits after the dot, and no other dot or slash around: "7.5" is no time, and
+# "30.4.2026" no day of the week; nothing outside OFFICE_HOURS reads times this way.
+_HOURS_WORD = re.compile(
+    r"\b(\d{1,2})\s*gio\b(?:\s*([0-5]\d)\b(?:\s*phut\b)?(?!\s*(?:gio\b|[:hg.])))?"
+)
+_DOTTED_TIME = re.compile(r"(?<![\d./])(\d{1,2})\.([0-5]\d)(?![\d./])")
+# "(trừ chiều thứ 7)", "ngoại trừ thứ 7": an exception to the days before it, not read.
+_EXCEPT = re.compile(r"\(?\s*(?:ngoai\s+)?\btru\b(?!\s*so\b)[^)]*\)?")
+
+
+def _written_times(text: str) -> str:
+    """`text` with "7 giờ 30", "7 giờ" and "7.30" written as 7h30, 7h and 7:30."""
+    text = _replaced(_HOURS_WORD, text, lambda m: f"{m[1]}h{m[2] or ''}")
+    return _replaced(_DOTTED_TIME, text, lambda m: f"{m[1]}:{m[2]}")
 
 
 def _after_times(group: str) -> list[str]:
@@ -239,7 +258,7 @@ class OfficeHours:
         closed: dict[int, str] = {}  # days written as closed ("Chủ nhật nghỉ"), by group
         groups = [
             part.strip()
-            for group in re.split(r"[;\n]", text)
+            for group in re.split(r"[;\n]", _written_times(text))
             for part in _after_times(group)
             if part.strip()
         ]
@@ -406,6 +425,7 @@ def _parse_group(group: str) -> tuple[list[int], list[Period]]:
     """The days and the periods of one `;`-separated group."""
     # Staff write "T2 - T6", "7:30 – 11:30" (a dash from a word processor), "T2, T4".
     # "Thứ 2 đến Thứ 6", "Chủ nhật": T2-T6, CN (`_written_days`).
+    _check_no_exception(group)
     _check_days_exist(group)
     written = _written_days(group)
     normalized = re.sub(r"\s*([-–—,])\s*", r"\1", written).replace("–", "-").replace("—", "-")
@@ -462,17 +482,34 @@ _CLOSED = frozenset({"nghi", "khong"})
 _PARTS_OF_DAY = {"sang": (0, 12 * 60), "chieu": (12 * 60, 24 * 60), "toi": (17 * 60, 24 * 60)}
 
 
+def _check_no_exception(group: str) -> None:
+    """ConfigError naming an exception to the days ("(trừ chiều thứ 7)"): each day's
+    hours are written out instead, so that what is read is what staff see."""
+    named = _found(_EXCEPT, group)
+    if named is not None:
+        raise _config_error(
+            f"“{named.strip()}” (trong “{group}”): giờ làm việc không ghi phần trừ ra được, "
+            "hãy ghi riêng từng ngày, ví dụ: T2-T6 7h30-17h; T7 7h30-11h30"
+        )
+
+
 def _check_days_exist(group: str) -> None:
     """ConfigError naming a day that is not in the week: "Thứ 8", "T1"."""
+    named = _found(_NO_SUCH_DAY, group)
+    if named is not None:
+        raise _config_error(
+            f"không có ngày “{named}” (trong “{group}”): tuần làm việc ghi từ Thứ 2 đến Thứ 7 "
+            "(T2 đến T7) và Chủ nhật (CN)"
+        )
+
+
+def _found(pattern: re.Pattern[str], group: str) -> str | None:
+    """What `pattern` finds in `group` folded, quoted as staff typed it; None if nothing."""
     folded = fold(group)
-    match = _NO_SUCH_DAY.search(folded)
+    match = pattern.search(folded)
     if match is None:
-        return
-    named = group[match.start() : match.end()] if len(folded) == len(group) else match[0]
-    raise _config_error(
-        f"không có ngày “{named}” (trong “{group}”): tuần làm việc ghi từ Thứ 2 đến Thứ 7 "
-        "(T2 đến T7) và Chủ nhật (CN)"
-    )
+        return None
+    return group[match.start() : match.end()] if len(folded) == len(group) else match[0]
 
 
 def _check_part_of_day(token: str, beside: list[Period], group: str) -> None:
@@ -513,7 +550,10 @@ def _day(name: str, group: str) -> int:
 def _parse_period(token: str, group: str) -> Period:
     first, dash, last = token.partition("-")
     if not dash:
-        raise _config_error(f"giờ “{token}” trong “{group}” phải là một khoảng, dạng 7:30-11:30")
+        raise _config_error(
+            f"giờ “{token}” trong “{group}” chưa có giờ kết thúc: giờ mở cửa cần có giờ bắt "
+            "đầu và giờ kết thúc, ví dụ: Thứ 6 18h-20h"
+        )
     start, end = _time(first, token, group), _time(last, token, group)
     if start >= end:
         raise _config_error(f"khoảng giờ “{token}” trong “{group}” kết thúc trước khi bắt đầu")
