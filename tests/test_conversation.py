@@ -2283,6 +2283,28 @@ async def test_a_story_listing_two_lost_papers_then_asking_which_gets_both_answe
         ], asked
 
 
+async def test_papers_had_asked_which_to_bring_for_another_procedure_get_its_answer(
+    conversation: Conversation,
+) -> None:
+    """ "Có ... rồi, giờ muốn đăng ký tạm trú thì cần cái nào": which of them to bring for
+    tạm trú, answered about tạm trú, not an answer on each paper; a story of papers lost
+    still gets both answers."""
+    for asked in (
+        "tui có cccd với thẻ bhyt rồi, giờ muốn đăng ký tạm trú thì cần cái nào?",
+        "căn cước với thẻ bhyt thì em vẫn còn, giờ đăng ký tạm trú mang cái nào",
+    ):
+        replies = await say(conversation, asked)
+        assert [reply.title for reply in replies] == ["Đăng ký tạm trú cần giấy tờ gì?"], asked
+    replies = await say(
+        conversation,
+        "bị lạc mất giấy tờ, cả thẻ bhyt với giấy khai sinh của bé, giờ làm lại cái nào trước",
+    )
+    assert [reply.title for reply in replies] == [
+        "Mất thẻ bảo hiểm y tế thì làm sao?",
+        "Đăng ký khai sinh cho con cần giấy tờ gì?",
+    ]
+
+
 async def test_a_paper_named_in_passing_gets_no_answer_of_its_own(
     conversation: Conversation,
 ) -> None:
@@ -2317,6 +2339,21 @@ def test_papers_listed_then_pointed_back_to_are_asked_of_each() -> None:
     assert _listed("mất căn cước và thẻ bhyt, làm hết bao lâu") == []
     # The list in the asking clause itself: one question of both.
     assert _listed("thẻ bhyt với căn cước thì cái nào phải mang theo") == []
+
+
+def test_papers_the_resident_has_or_brings_for_another_procedure_are_no_list() -> None:
+    """Papers had ("có ... rồi", "đã có sẵn", "vẫn còn"), or an asking clause naming a
+    procedure of its own ("đăng ký kết hôn"): "cái nào" asks which to bring, one question;
+    not papers not had yet ("chưa có"), nor "xin cấp lại" them."""
+    for had in (
+        "em có cccd với bằng lái rồi, giờ mang cái nào theo ạ?",
+        "e da co san ca cccd va bang lai, mang cai nao di a",
+        "cccd với giấy khai sinh của bé em vẫn còn, giờ nộp cái nào ạ?",
+        "mất ví nhưng bằng lái với cccd thì còn, nay đăng ký kết hôn cần cái nào",
+    ):
+        assert _listed(had) == [], had
+    assert len(_listed("em chưa có cccd với bằng lái, giờ làm cái nào trước ạ")) == 2
+    assert len(_listed("mất cccd với bằng lái, giờ xin cấp lại cái nào trước")) == 2
 
 
 def test_a_first_paper_listed_with_whose_it_is_is_asked_of_too() -> None:

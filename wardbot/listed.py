@@ -5,7 +5,10 @@ message is the same question asked of each paper: `listed_parts` gives it once p
 the other papers left out, for the bot to answer each (wardbot.questions).
 
 A paper named in passing ("em mất thẻ bhyt, căn cước thì vẫn còn") is no list: something
-is said of it, and the question is about the other one only.
+is said of it, and the question is about the other one only. Nor are papers the resident
+has ("em có cccd với bằng lái rồi", "... em vẫn còn"), nor an asking clause naming a
+procedure of its own ("muốn đăng ký tạm trú thì mang cái nào"): "cái nào" is which of the
+papers to bring for it, one question.
 """
 
 from __future__ import annotations
@@ -48,6 +51,17 @@ _ASKS_TOO = re.compile(r"\b(?:dau|mo|rang)\b")
 _WEIGHED = re.compile(r"\b(?:hon|khac|giong|so sanh|so voi|phan biet|bang nhau|hay la|chon)\b")
 # Said after the last paper listed, still the list's clause ("mất cả hai thẻ luôn rồi").
 _AFTER_LIST = frozenset({"roi", "luon", "nua", "a", "ah", "het"})
+# Having the papers listed ("có", "giữ"; "còn" after "vẫn", "đều", "đang", "chỉ"), typed
+# with accents or none at all (not "cô", "con"); not after a "no" ("chưa có", "không còn").
+_HAVING = frozenset({"có", "co", "giữ", "giu"})
+_STILL = frozenset({"van", "deu", "dang", "chi"})
+_NOT = frozenset({"khong", "ko", "k", "hong", "chua", "chang", "cha", "dau", "het"})
+# Said between having and the papers, or after having them ("có sẵn cả cccd", "có rồi").
+_WITH_HAVING = frozenset({"ca", "san", "du", "roi", "nguyen", "day", "ne", "do", "a", "ah"})
+# What is done, asked with a procedure named after it ("đăng ký tạm trú", "làm hộ chiếu")
+# and how or when ("làm gấp", "làm trước": no procedure).
+_DOING = frozenset({"lam", "xin", "nop", "dang", "ky", "ki", "dk", "cap", "doi"})
+_HOW = frozenset({"nhanh", "gap", "som", "le", "lien", "ngay", "kip", "online"})
 
 
 @dataclass(frozen=True)
@@ -88,8 +102,54 @@ def listed_parts(text: str) -> list[Part]:
     items = _last_list(tokens[:clause])
     if not 2 <= len(items) <= MAX_QUESTIONS:
         return []
-    pointing = (tokens[at].start, tokens[at + len(back.group().split()) - 1].end)
+    pointed = range(at, at + len(back.group().split()))
+    papers = [i for i, token in enumerate(tokens) if items[0][0] <= token.start < items[-1][1]]
+    listed = {tokens[i].folded for i in papers}
+    if _had(tokens, papers[0], papers[-1]) or _names_another(tokens, clause, pointed, listed):
+        return []  # which of the papers to bring: one question
+    pointing = (tokens[pointed[0]].start, tokens[pointed[-1]].end)
     return [Part(_only(text, items, kept, pointing), False) for kept in range(len(items))]
+
+
+def _had(tokens: list[_Token], first: int, last: int) -> bool:
+    """Whether the papers listed from `tokens[first]` to `tokens[last]` are had: "em có
+    (sẵn) cccd với bằng lái", "cccd với bằng lái em vẫn còn", "... thì có rồi"."""
+    before = first - 1
+    while before >= 0 and tokens[before].folded in _WITH_HAVING:
+        before -= 1
+    if before >= 0 and _has(tokens, before):
+        return True
+    end = next((i for i in range(last + 1, len(tokens)) if not tokens[i].word), len(tokens))
+    return any(
+        _has(tokens, at) and all(t.folded in _WITH_HAVING for t in tokens[at + 1 : end])
+        for at in range(last + 1, end)
+    )
+
+
+def _has(tokens: list[_Token], at: int) -> bool:
+    """Whether `tokens[at]` says having: "có", "giữ", "vẫn còn"; not "chưa có"."""
+    token = tokens[at]
+    said = tokens[at - 1].folded if at > 0 and tokens[at - 1].word else ""
+    if not token.word or said in _NOT:
+        return False
+    return token.typed.casefold() in _HAVING or (token.folded == "con" and said in _STILL)
+
+
+def _names_another(tokens: list[_Token], clause: int, pointed: range, listed: set[str]) -> bool:
+    """Whether the asking clause (after `tokens[clause]`) names a procedure of its own
+    after what is done ("đăng ký tạm trú", "làm hộ chiếu"), not the papers `listed` (their
+    words) nor "làm lại", "xin cấp", "làm gấp"."""
+    for at in range(clause + 1, len(tokens)):
+        if tokens[at].folded not in _DOING:
+            continue
+        end = at + 1
+        while end < len(tokens) and end not in pointed and _paper_word(tokens, end):
+            if tokens[end].folded in _DOING | _HOW:
+                break
+            end += 1
+        if {t.folded for t in tokens[at + 1 : end]} - listed:
+            return True
+    return False
 
 
 def _last_list(tokens: list[_Token]) -> list[tuple[int, int]]:
