@@ -47,7 +47,7 @@ from handlers.zalo_api import (
     ZaloError,
 )
 from wardbot import messages as msg
-from wardbot.channels import webhook_secret_fits, zalo_secret_error
+from wardbot.channels import zalo_secret_error, zalo_secret_fits
 from wardbot.config import ConfigError, Settings, setting_error
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
@@ -369,7 +369,7 @@ class ZaloChannel:
             raise ConfigError("ZALO_BOT_TOKEN is not set")
         self.webhook_mode = bool(settings.public_url)
         secret = settings.zalo_webhook_secret or ""
-        if self.webhook_mode and not webhook_secret_fits(secret):
+        if self.webhook_mode and not zalo_secret_fits(secret):
             raise zalo_secret_error()
         self.settings = settings
         self.conversation = conversation

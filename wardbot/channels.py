@@ -131,12 +131,12 @@ def _zalo_checks(settings: Settings) -> None:
     _base_check("ZALO_BOT_API_BASE", settings.zalo_api_base)
     if settings.public_url and not settings.zalo_webhook_secret:
         raise _needed_with_public_url("ZALO_WEBHOOK_SECRET")
-    if settings.zalo_webhook_secret and not webhook_secret_fits(settings.zalo_webhook_secret):
+    if settings.zalo_webhook_secret and not zalo_secret_fits(settings.zalo_webhook_secret):
         raise zalo_secret_error()
     _unpublished("ZALO_WEBHOOK_SECRET", settings.zalo_webhook_secret)
 
 
-def webhook_secret_fits(secret: str) -> bool:
+def zalo_secret_fits(secret: str) -> bool:
     """Whether Zalo takes a webhook's secret of this length."""
     low, high = ZALO_SECRET_CHARS
     return low <= len(secret) <= high
