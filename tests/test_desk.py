@@ -654,8 +654,9 @@ async def test_without_topics_an_answer_replying_to_the_ticket_reaches_the_resid
     await desk.post_pending()
     first, follow_up = room.posts
     hint = await desk.on_staff_message(staff("Hồ sơ nộp ở tầng 1 ạ.", message_id=7002))
-    assert hint == [msg.relay_not_sent_hint(1)] and "phiếu số 1" in hint[0]
-    assert await desk.on_staff_message(staff("chị Hoa xem giúp", message_id=7003)) == []  # once
+    assert hint == [msg.relay_not_sent_open([1], 0, every="2 giờ")] and "phiếu số 1" in hint[0]
+    # Told once in a while: staff may be talking among themselves.
+    assert await desk.on_staff_message(staff("chị Hoa xem giúp", message_id=7003)) == []
     said = "Dạ, anh/chị mang căn cước đến Bộ phận Một cửa ạ."
     assert await desk.on_staff_message(staff(said, reply_to=first.message_id)) == []
     later = "Sáng thứ Bảy vẫn nhận hồ sơ ạ."
@@ -1653,7 +1654,7 @@ async def test_staff_talk_in_a_topic_is_not_relayed_and_r_is(
     await posted_ticket(conversation, desk)
     [thread] = list(room.topics)
     hint = await desk.on_staff_message(staff("anh Nam xem giúp vụ này", thread=thread))
-    assert hint == [msg.relay_not_sent_hint()]
+    assert hint == [msg.relay_not_sent_hint(None, answered=False, every="2 giờ")]
     assert await desk.on_staff_message(staff("ok để anh xem", thread=thread)) == []  # hinted once
     assert await outbox(store) == []
     assert await desk.on_staff_message(staff("/r Dạ có ạ", thread=thread)) == []
@@ -1680,6 +1681,94 @@ async def test_a_photo_posted_in_a_tickets_topic_is_said_not_to_reach_the_reside
     scan = replace(staff("Mẫu đơn đây ạ", thread=thread), attachment=True)
     assert await desk.on_staff_message(scan) == [msg.staff_attachment_not_sent()]
     assert await outbox(store) == []
+
+
+COLLEAGUE = "9002"  # a second officer in the staff group
+
+
+async def test_every_officer_typing_in_a_topic_without_replying_learns_it_reached_no_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """Typed in a ticket's topic without replying to the bot, a message reaches no one.
+    Each officer is told so (not only the first to do it), also once a colleague has
+    answered (then as an addition), once in two hours per ticket, and not on a closed
+    ticket: staff talking among themselves in the topic are not reminded at each line."""
+    await posted_ticket(conversation, desk)
+    [thread] = list(room.topics)
+    answer = staff("Dạ có, từ 1/6 ạ.", reply_to=room.posts[0].message_id, message_id=7001)
+    assert await desk.on_staff_message(answer) == []
+    added = "Bổ sung: mang theo ảnh 3x4 nhé"
+    told = await desk.on_staff_message(
+        staff(added, thread=thread, sender=COLLEAGUE, name="Hoa", message_id=7002)
+    )
+    assert told == [msg.relay_not_sent_hint(None, answered=True, every="2 giờ")]
+    assert "đã có câu trả lời" in told[0] and "reply" in told[0]
+    # The officer who answered is told too, the first time they type without replying.
+    mine = staff("chị Hoa ơi em trả lời rồi nhé", thread=thread, message_id=7003)
+    assert await desk.on_staff_message(mine) == told
+    again = staff("ok chị", thread=thread, sender=COLLEAGUE, message_id=7004)
+    assert await desk.on_staff_message(again) == []
+    clock.now += 2 * HOUR + 1
+    later = staff("Chiều nay có lịch không ạ", thread=thread, sender=COLLEAGUE, message_id=7005)
+    assert await desk.on_staff_message(later) == told
+    assert len(await outbox(store)) == 1  # only the answer replying to the bot
+    assert await desk.on_staff_message(staff("/close", thread=thread)) == [msg.ticket_closed(1)]
+    clock.now += 2 * HOUR + 1
+    closed = staff("phiếu này xong rồi", thread=thread, sender=COLLEAGUE, message_id=7006)
+    assert await desk.on_staff_message(closed) == []
+
+
+async def test_an_answer_typed_outside_any_ticket_is_told_while_tickets_are_open(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """In the group's General chat, a message replying to nothing reaches no one: while a
+    ticket is open (waiting, or answered and still open), each officer is told so once in
+    two hours, with the open tickets' numbers and how to answer one; with none open, or
+    replying to a colleague, it is staff talking and the bot says nothing."""
+    assert await desk.on_staff_message(staff("chào cả nhà")) == []  # no ticket yet
+    await posted_ticket(conversation, desk)
+    typed = staff("Dạ có lớp bơi từ 1/6 ạ.", message_id=7002)
+    told = await desk.on_staff_message(typed)
+    assert told == [msg.relay_not_sent_open([1], 0, every="2 giờ")]
+    assert "phiếu số 1" in told[0] and "/r #1" in told[0]
+    assert await desk.on_staff_message(staff("chị ơi", message_id=7003)) == []
+    # A colleague's reply to someone's chat is conversation.
+    chat = staff("vâng", reply_to=7003, sender=COLLEAGUE, message_id=7004)
+    assert await desk.on_staff_message(chat) == []
+    answer = staff("Dạ có ạ.", reply_to=room.posts[0].message_id, message_id=7005)
+    assert await desk.on_staff_message(answer) == []
+    # Answered, still open: a colleague typing outside it may be adding to it.
+    colleague = staff("Nhớ mang giấy khai sinh", sender=COLLEAGUE, message_id=7006)
+    assert await desk.on_staff_message(colleague) == told
+    # A second ticket: both named, the waiting one first.
+    await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
+    await desk.post_pending()
+    clock.now += 2 * HOUR + 1
+    both = await desk.on_staff_message(staff("Dạ được ạ", message_id=7007))
+    assert both == [msg.relay_not_sent_open([2, 1], 0, every="2 giờ")]
+    assert "2 phiếu mở (số 2, 1)" in both[0]
+    for number in (1, 2):
+        await desk.on_staff_message(staff(f"/close {number}", message_id=7010 + number))
+    clock.now += 2 * HOUR + 1
+    assert await desk.on_staff_message(staff("hết phiếu rồi", message_id=7020)) == []
+    assert len(await outbox(store)) == 1
+
+
+async def test_a_reply_to_a_colleagues_answer_without_topics_is_told_it_reached_no_one(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """A group without topics: an officer adds to a colleague's answer by replying to the
+    colleague's message, not the bot's. Nothing reaches the resident (one answer, the
+    colleague's), and the officer is told so, naming the ticket and how to send it."""
+    room.forum = False
+    await posted_ticket(conversation, desk)
+    answer = staff("Dạ có ạ.", reply_to=room.posts[0].message_id, message_id=7001)
+    assert await desk.on_staff_message(answer) == []
+    added = staff("Thêm: mang ảnh 3x4", reply_to=7001, sender=COLLEAGUE, message_id=7002)
+    told = await desk.on_staff_message(added)
+    assert told == [msg.relay_not_sent_hint(1, answered=True, every="2 giờ")]
+    assert "phiếu số 1 đã có câu trả lời" in told[0] and "/r #1" in told[0]
+    assert len(await outbox(store)) == 1
 
 
 async def test_a_relay_that_fails_is_told_to_staff_in_the_topic(

@@ -389,6 +389,24 @@ async def test_an_album_sent_as_an_answer_gets_one_note(
         assert len(notes) == 1
 
 
+async def test_an_answer_typed_in_general_is_told_it_reached_no_one(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer answers a ticket by typing in the group's General chat (an administrator
+    bot gets every message there, privacy mode or not): the bot replies under it that it
+    reached no resident and how to answer ticket 1; the resident gets nothing."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        typed = api.send_text(
+            STAFF_GROUP, "Dạ có lớp bơi từ 1/6 ạ", group=True, user_id=OFFICER, privacy=False
+        )
+        (told,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(told.text) == msg.relay_not_sent_open([1], 0, every="2 giờ")
+        assert told.params["reply_parameters"]["message_id"] == typed["message"]["message_id"]
+        assert api.sent(RESIDENT, since=mark) == []
+
+
 async def test_a_photo_captioned_with_another_bots_command_is_left_to_it(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -51,6 +51,9 @@ SAMPLES: dict[str, list[Any]] = {
     "old_id": [-4001234567],  # a group's id before Telegram upgraded it to a supergroup
     "ticket_id": [12],
     "ticket": [None, 12],
+    "open_ids": [[12], [12, 3, 40]],  # open tickets, the longest waiting first
+    "more": [0, 4],  # more of them, not named
+    "every": ["2 giờ"],  # how often an officer is reminded
     "example": [1, 3, "Làm sổ đỏ lần đầu ở đâu?"],  # a number to pick; an FAQ question
     "page": [1, 2],
     "first": [0, 20],

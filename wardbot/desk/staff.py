@@ -23,6 +23,10 @@ LISTED = 30  # tickets /tickets shows; it says how many more there are
 # resident silent since, is held (the resident would get two answers, perhaps differing)
 # and its officer told; sent again after that, it goes.
 ANSWER_CLASH = 300.0
+# A staff message that reached no resident while a ticket is open: its officer is told so
+# (and how to answer), again after HINT_AGAIN; outside a topic, naming HINT_NAMES tickets.
+HINT_AGAIN = 2 * 3600.0
+HINT_NAMES = 5
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
@@ -149,7 +153,8 @@ class StaffSide(FaqLoop):
     async def _on_plain(self, message: StaffMessage) -> list[str]:
         """Relayed: a reply to the bot's post about a ticket, or to any message of the
         bot's in a ticket's topic; a reply to another message of the bot's is told it
-        reached no one. Anything else is staff talking among themselves."""
+        reached no one. Anything else is staff talking among themselves, or an answer
+        typed in the wrong place: its officer is told it reached no one (`_hint`)."""
         group = await self._group()
         if message.reply_to is not None:
             ticket = await self.tickets.by_post(message.reply_to, group)
@@ -164,31 +169,54 @@ class StaffSide(FaqLoop):
                 # The bot's note to an officer, a listing: meant for a resident all the
                 # same (the note asked them to type the answer), and nothing was sent.
                 return [msg.staff_reply_names_no_ticket()]
+        return await self._hint(message, group)
+
+    async def _hint(self, message: StaffMessage, group: int | None) -> list[str]:
+        """A staff message that reached no resident may be an answer typed without
+        replying to the bot (the officer takes it as sent), or staff talking among
+        themselves. While a ticket it may answer is open, its officer is told it went
+        nowhere and how to send it, once in HINT_AGAIN for that ticket (or, outside any
+        ticket, for them all): in a ticket's topic; replying to a colleague's answer
+        (adding to it); or replying to nothing, anywhere else. A reply to anyone else's
+        message outside a topic is conversation, and a photo there would not be sent by
+        a reply either."""
+        ticket = None
         if message.thread_id is not None:
             ticket = await self.tickets.by_thread(message.thread_id, group)
-            if ticket is not None and ticket.id not in self._hinted:
-                self._hinted.add(ticket.id)  # once per ticket: staff may talk among themselves
-                # A photo would not be sent as a reply either: residents get text only.
-                if message.attachment:
-                    return [msg.staff_attachment_not_sent()]
-                return [msg.relay_not_sent_hint()]
-        elif self.forum is False and not message.attachment:
-            return await self._hint_without_topics(group)
-        return []
-
-    async def _hint_without_topics(self, group: int | None) -> list[str]:
-        """A group without topics has no ticket's topic to tell an answer from staff
-        talking among themselves: a message replying to nothing, while a ticket posted
-        there waits for staff, is told once for that ticket that it went to no resident,
-        and how to answer it (the officer typing it under the ticket's post took it as
-        sent)."""
-        waiting = await self.tickets.listing(("open",), limit=200)
-        here = [t for t in waiting if t.staff_chat_id is not None and t.staff_chat_id == group]
-        newest = max(here, key=lambda t: t.id, default=None)
-        if newest is None or newest.id in self._hinted:
+        in_topic = ticket is not None
+        if ticket is None and message.reply_to is not None:
+            answer = await self.tickets.answer_from(message.reply_to, group)
+            ticket = None if answer is None else await self.tickets.get(answer.ticket_id)
+            if ticket is None:
+                return []
+        every = msg.duration(HINT_AGAIN)
+        if ticket is not None:
+            if ticket.closed or not self._hint_due(message.sender_id, ticket.id):
+                return []
+            if message.attachment:  # a reply would not send a photo either: text only
+                return [msg.staff_attachment_not_sent()]
+            named = None if in_topic else ticket.id
+            return [
+                msg.relay_not_sent_hint(named, answered=ticket.answered_at is not None, every=every)
+            ]
+        if message.attachment:
             return []
-        self._hinted.add(newest.id)
-        return [msg.relay_not_sent_hint(newest.id)]
+        listed = await self.tickets.listing(limit=200)
+        here = [t.id for t in listed if t.staff_chat_id is not None and t.staff_chat_id == group]
+        if not here or not self._hint_due(message.sender_id, None):
+            return []
+        return [msg.relay_not_sent_open(here[:HINT_NAMES], len(here[HINT_NAMES:]), every=every)]
+
+    def _hint_due(self, sender_id: str, ticket_id: int | None) -> bool:
+        """Whether the officer is to be told (now noted as told) about that ticket (None:
+        outside any): not within HINT_AGAIN of the last time."""
+        now = self.clock()
+        for key in [k for k, told in self._hinted.items() if told <= now - HINT_AGAIN]:
+            del self._hinted[key]
+        if (sender_id, ticket_id) in self._hinted:
+            return False
+        self._hinted[(sender_id, ticket_id)] = now
+        return True
 
     async def _ticket_for(
         self, message: StaffMessage, arg: str, *, number_first: bool

@@ -306,6 +306,7 @@ from wardbot.messages.staff_group import relay_channel_off as relay_channel_off
 from wardbot.messages.staff_group import relay_delayed as relay_delayed
 from wardbot.messages.staff_group import relay_failed as relay_failed
 from wardbot.messages.staff_group import relay_not_sent_hint as relay_not_sent_hint
+from wardbot.messages.staff_group import relay_not_sent_open as relay_not_sent_open
 from wardbot.messages.staff_group import relay_stranded as relay_stranded
 from wardbot.messages.staff_group import relay_unreachable as relay_unreachable
 from wardbot.messages.staff_group import staff_admin_only as staff_admin_only

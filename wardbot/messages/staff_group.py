@@ -142,18 +142,43 @@ def relay_unreachable() -> str:
     return "người dân đã chặn bot, đã xóa cuộc trò chuyện hoặc không còn nhận được tin nhắn"
 
 
-def relay_not_sent_hint(ticket: int | None = None) -> str:
-    """A staff message that reached no resident, in a ticket's topic, or (`ticket`) in a
-    group without topics while that ticket waits for an answer."""
-    if ticket is None:
-        return (
-            "Tin này chưa được gửi cho người dân. Để gửi, hãy trả lời (reply) tin của bot "
-            "trong phiếu, hoặc gõ /r rồi nội dung."
-        )
+def relay_not_sent_hint(ticket: int | None = None, *, answered: bool, every: str) -> str:
+    """A staff message that reached no resident: typed in a ticket's topic without replying
+    to the bot (`ticket` None), or replying to a colleague's answer on ticket `ticket`.
+    `answered`: the ticket has a staff answer already (a colleague's, perhaps): what is
+    typed now would be an addition. `every`: how often an officer is told at most."""
+    where = "phiếu này" if ticket is None else f"phiếu số {ticket}"
+    done = f" ({where} đã có câu trả lời của cán bộ)" if answered else ""
+    how = "trong phiếu, hoặc gõ /r" if ticket is None else f"về phiếu đó, hoặc gõ /r #{ticket}"
+    send = "Nếu cần gửi thêm cho người hỏi" if answered else "Để gửi cho người hỏi"
     return (
-        f"Tin này chưa được gửi cho người dân nào. Để trả lời phiếu số {ticket}, hãy trả lời "
-        f"(reply) tin của bot về phiếu đó, hoặc gõ /r {ticket} rồi nội dung."
+        f"Tin này chưa được gửi cho người dân{done}. {send}, hãy trả lời (reply) tin của bot "
+        f"{how} rồi nội dung.{_told_once(every)}"
     )
+
+
+def relay_not_sent_open(open_ids: Sequence[int], more: int, *, every: str) -> str:
+    """A staff message replying to nothing, outside any ticket's topic, while `open_ids`
+    (the longest waiting first; `more` not named) are open in the group: it reached no
+    resident, and how to answer one of them."""
+    if len(open_ids) == 1 and not more:
+        return (
+            f"Tin này chưa được gửi cho người dân nào. Để trả lời phiếu số {open_ids[0]}, hãy "
+            f"trả lời (reply) tin của bot về phiếu đó, hoặc gõ /r #{open_ids[0]} rồi nội dung."
+            f"{_told_once(every)}"
+        )
+    numbers = ", ".join(str(number) for number in open_ids) + ("…" if more else "")
+    return (
+        f"Tin này chưa được gửi cho người dân nào. Đang có {len(open_ids) + more} phiếu mở "
+        f"(số {numbers}): để trả lời một phiếu, hãy trả lời (reply) tin của bot về phiếu đó, "
+        f"hoặc gõ /r #SỐ_PHIẾU rồi nội dung, ví dụ /r #{open_ids[0]} nội dung trả lời; "
+        f"/tickets để xem danh sách.{_told_once(every)}"
+    )
+
+
+def _told_once(every: str) -> str:
+    """Why the officer's next such messages get no note: staff may talk among themselves."""
+    return f" (Bot chỉ nhắc mỗi người một lần trong {every}.)"
 
 
 def staff_group_followed(new_id: int) -> str:
