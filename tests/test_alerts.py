@@ -345,6 +345,19 @@ async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(war
         ),
         # Written without accents, as some staff type on the phone.
         ("Thong bao gia han the bao hiem y te", "Cac ho den tram y te truoc 31/12.", ["1"]),
+        # ... or with some of them.
+        ("Hướng dẫn gia hạn thẻ bao hiểm y te hộ gia đình", "Các hộ đến đại lý thu.", ["1"]),
+        # A long notice under a generic lead, about what opens the text below it.
+        (
+            "Thông báo của UBND phường",
+            "UBND phường thông báo đến toàn thể nhân dân trên địa bàn được biết.\n\n"
+            "Từ tháng 12, công an phường nhận hồ sơ đăng ký tạm trú vào chiều thứ Bảy.\n\n"
+            + "Người dân đến đúng giờ hẹn, xếp hàng theo số thứ tự tại bộ phận tiếp nhận. " * 20
+            + "\n\nHồ sơ tạm trú nộp trực tuyến vẫn được nhận như trước.\n\n"
+            + "Cán bộ hướng dẫn tận tình, người dân không phải chờ lâu như trước đây nữa. " * 10
+            + "\n\nNgười dân nhớ mang theo thẻ BHYT nếu cần khai báo thêm.",
+            ["3"],
+        ),
     ],
 )
 async def test_a_notice_without_topics_reaches_only_the_followers_of_what_it_is_about(

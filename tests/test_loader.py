@@ -1139,6 +1139,8 @@ def test_missing_content_folder() -> None:
         ("the bhyt", ("bhyt",)),  # a keyword without accents also matches folded text
         ("bao hiem y te", ("bhyt",)),  # a keyword with accents, typed without them
         ("Gia hạn thẻ bao hiem y te", ("bhyt",)),  # ... in a text that has some
+        ("Gia hạn thẻ bảo hiem y tế", ("bhyt",)),  # ... or with some of them
+        ("Gia hạn thẻ bảo hiềm y tế", ()),  # two words typed with accents must be the same
         ("Thu gom rác", ("moi-truong",)),
         ("thông tin rời rạc", ()),  # "rác" and "rạc" fold alike
         ("vệ sinh   môi trường", ("moi-truong",)),
@@ -1154,11 +1156,41 @@ def test_tag_topics(text: str, expected: tuple[str, ...]) -> None:
     assert tag_topics(text, TOPICS) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hỗ trợ các hộ bị thiệt hại do lũ", ("ho", "lu")),
+        ("Họ tên người nhận", ()),  # "họ" is no "hộ", however alike folded
+        ("Trẻ bị ho kéo dài", ()),  # "ho" among accented words is "ho" (a cough)...
+        ("Cái lu nước bị vỡ", ()),  # ... and "lu" a jar
+        ("danh sach ho bi thiet hai do lu", ("ho", "lu")),  # typed without any: may be meant
+        ("Họp HDND phường", ("hdnd",)),  # an abbreviation is no other word
+    ],
+)
+def test_a_short_keyword_typed_without_accents_is_another_word_among_accented_ones(
+    text: str, expected: tuple[str, ...]
+) -> None:
+    topics = [
+        Topic("ho", "Hộ gia đình", ("hộ",)),
+        Topic("lu", "Lũ lụt", ("lũ",)),
+        Topic("hdnd", "HĐND", ("hđnd",)),
+    ]
+    assert tag_topics(text, topics) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Gia hạn thẻ bảo hiểm y tế", "gia han the bao hiem y te", "thẻ bao hiem y tế"]
+)
+def test_a_keyword_staff_typed_partly_accented_finds_the_text_however_typed(text: str) -> None:
+    assert tag_topics(text, [Topic("bhyt", "BHYT", ("bao hiểm y te",))]) == ("bhyt",)
+
+
 def test_tag_topics_ignores_empty_keywords() -> None:
     assert tag_topics("bất kỳ", [Topic("x", "X", ("", "  "))]) == ()
 
 
 # What a notice is about, for one that names no topic (tags from where its keywords are).
+GENERIC_LEAD = "UBND phường 5 thông báo đến toàn thể nhân dân trên địa bàn phường được biết."
 NOTICE_TOPICS = [
     Topic("bhyt", "Bảo hiểm y tế", ("bảo hiểm y tế", "bhyt", "thẻ bhyt")),
     Topic("can-cuoc", "Căn cước", ("căn cước", "cccd", "vneid")),
@@ -1261,6 +1293,31 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             "Thong bao gia han the bao hiem y te ho gia dinh",
             "Cac ho den tram y te phuong lam thu tuc truoc ngay 31/12.",
             ("bhyt",),
+        ),
+        # A long notice under a generic lead: its subject opens the text below the lead
+        # and comes back a few times (once in a list: still it is the subject)...
+        (
+            "Thông báo của UBND phường 5",
+            f"{GENERIC_LEAD}\n\nTừ ngày 2/12, công an phường cấp căn cước cho trẻ em dưới "
+            f"14 tuổi tại hội trường khu phố.\n\n{FILLER * 12}Phụ huynh đăng ký trước để "
+            f"nhận phiếu hẹn làm căn cước.\n\n{FILLER * 12}Nhớ mang theo CCCD và thẻ BHYT "
+            "của trẻ.\n\nTrẻ đã có căn cước thì không cần đăng ký lại.",
+            ("can-cuoc",),
+        ),
+        # ... but a report whose opening names a topic once, and then only in a list, is
+        # not about it,
+        (
+            MEETING,
+            f"{MEETING_LEAD}\n\nTổ đã trao 40 thẻ BHYT cho các hộ khó khăn.\n\n"
+            f"{FILLER * 12}Ai quên CCCD, thẻ BHYT thì báo tổ.\n\n{FILLER * 12}",
+            (),
+        ),
+        # ... nor one naming it often, but not in its opening.
+        (
+            "Thông báo của UBND phường 5",
+            f"{GENERIC_LEAD}\n\n{FILLER * 6}Tổ đã trao 40 thẻ BHYT. {FILLER * 6}Vận động "
+            f"mua BHYT. {FILLER * 6}Thẻ BHYT phát tại tổ.\n\n{FILLER * 6}",
+            (),
         ),
         # Named only below the lead, but the notice keeps coming back to it.
         (

@@ -9,19 +9,22 @@ topic counts only when the text keeps coming back to it: mentioned in several
 sentences, often enough for the notice's length, and counted for less in a sentence
 that lists other topics too. A notice whose title and lead name no topic ("Thông báo",
 "Tin về việc tổ chức phiên chợ nhân đạo") has its subject below them: there one
-sentence about a topic alone is enough, in a short notice. A missed alert is worse
+sentence about a topic alone is enough, in a short notice; in a long one, a topic that
+opens the text below the lead and comes back a few times. A missed alert is worse
 than an extra one.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
 
 from wardbot.models import Topic
-from wardbot.text import fold
+from wardbot.text import fold, spells_a_syllable
 
 # The lead: the body's first paragraph, up to about this many words (whole sentences, at
 # least one); a page imported without paragraph breaks is not all lead.
@@ -31,6 +34,13 @@ LEAD_WORDS = 60
 BODY_MENTIONS = 2.0
 # ... and one for every this many words of the text below the lead.
 WORDS_PER_MENTION = 100
+
+# When the title and lead name no topic ("UBND phường thông báo đến toàn thể nhân dân..."),
+# the sentences just below the lead (LEAD_WORDS words of them) open what the notice is
+# about: a topic named alone there and named again further down needs only one mention
+# for every this many words (a long notice names its subject a few times, not every 100
+# words).
+OPENING_WORDS_PER_MENTION = 300
 
 # Short one-line paragraphs above the lead that do not end a sentence introduce it and are
 # read with it: a heading ("# THÔNG BÁO", "**KÍNH GỬI: ...**"), a date line, an opening
@@ -51,22 +61,21 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\s*\n\s*")
 def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     """The ids of the topics whose keywords occur in text, as whole words.
 
-    A keyword with diacritics is looked for in the lower-cased text with its
-    accents, or typed with none ("gia han the bao hiem y te"), but not folded: folding
-    makes words collide ("rác" would match "rời rạc"). A keyword written without them
-    ("bhyt", "vneid") is looked for in the folded text, so it matches however the
-    text spells it.
+    Accents are tolerated word by word, the same way for the text and the keywords: a
+    word typed without accents stands for the same word with any ("bảo hiem y tế",
+    "the bhyt", a keyword staff wrote "bao hiểm y te"), while two words both typed with
+    accents must be the same ("rời rạc" is no "rác"). One exception keeps short words
+    apart: a single-word keyword that is a Vietnamese syllable ("lũ", "hộ", "rác") is
+    not found typed without its accents in a sentence written with accents, where "lu",
+    "ho" or "rac" is another word; only in a sentence typed without any ("thong tin roi
+    rac" may mean "rác"). Abbreviations ("hđnd" as "hdnd", "bhyt") are no such word.
     """
     lowered = unicodedata.normalize("NFC", text.casefold())
-    folded = fold(text)
+    unaccented = "\n".join(s for s in _SENTENCE_END.split(lowered) if fold(s) == s)
     return tuple(
         topic.id
-        for topic, (accented, plain, unaccented_form) in zip(
-            topics, _keyword_patterns(tuple(topics)), strict=True
-        )
-        if (accented and accented.search(lowered))
-        or (plain and plain.search(folded))
-        or (unaccented_form and unaccented_form.search(lowered))
+        for topic, (spelt, stripped) in zip(topics, _keyword_patterns(tuple(topics)), strict=True)
+        if (spelt and spelt.search(lowered)) or (stripped and stripped.search(unaccented))
     )
 
 
@@ -78,25 +87,38 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     names, so a list of several counts little for each); a topic is tagged when its
     mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there. When
     the title and lead name no topic, one sentence naming a topic alone (not asking to
-    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words).
+    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words),
+    and a topic named alone in the sentences opening the text below the lead needs
+    BODY_MENTIONS only once every OPENING_WORDS_PER_MENTION words (a long notice under a
+    generic lead).
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
     mentions = dict.fromkeys((t.id for t in topics), 0.0)
     alone: set[str] = set()
+    opening: set[str] = set()
+    words = 0
     for sentence in rest:
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
         if len(named) == 1 and not _BRING.search(fold(sentence)):
             alone.update(named)
-    words = sum(len(sentence.split()) for sentence in rest)
+            if words < LEAD_WORDS:
+                opening.update(named)
+        words += len(sentence.split())
     needed = {t.id: BODY_MENTIONS if headline or t.id not in alone else 1.0 for t in topics}
     return tuple(
         t.id
         for t in topics
         if t.id in headline
         or (mentions[t.id] >= needed[t.id] and mentions[t.id] * WORDS_PER_MENTION >= words)
+        or (
+            not headline
+            and t.id in opening
+            and mentions[t.id] >= BODY_MENTIONS
+            and mentions[t.id] * OPENING_WORDS_PER_MENTION >= words
+        )
     )
 
 
@@ -136,24 +158,47 @@ _Pattern = re.Pattern[str] | None
 
 
 @functools.lru_cache(maxsize=64)
-def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Pattern, _Pattern]]:
-    """Per topic, one pattern for its keywords with diacritics, one for those without, and
-    the first typed without diacritics: three searches a topic, however many keywords (a
-    province's archive is tagged at once)."""
+def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Pattern]]:
+    """Per topic, one pattern for its keywords as `tag_topics` finds them in any text, and
+    one for its single-word keywords typed without accents, for the sentences typed
+    without any: two searches a topic, however many keywords (a province's archive is
+    tagged at once)."""
     patterns = []
     for topic in topics:
         keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
-        accented = sorted(k for k in keywords if k and fold(k) != k)
-        plain = sorted(k for k in keywords if k and fold(k) == k)
-        patterns.append(
-            (_phrases(accented), _phrases(plain), _phrases(sorted({fold(k) for k in accented})))
-        )
+        keywords.discard("")
+        syllables = {k for k in keywords if " " not in k and spells_a_syllable(fold(k))}
+        spelt = [re.escape(k) for k in syllables]
+        spelt += [r"\s+".join(map(_any_accents, k.split())) for k in keywords - syllables]
+        stripped = [re.escape(fold(k)) for k in syllables if fold(k) != k]
+        patterns.append((_phrases(spelt), _phrases(stripped)))
     return patterns
 
 
-def _phrases(keywords: Sequence[str]) -> re.Pattern[str] | None:
-    if not keywords:
+def _any_accents(word: str) -> str:
+    """A pattern for `word` as typed, or typed without accents when it has some; or with
+    any accents when it has none."""
+    if fold(word) != word:
+        return f"(?:{re.escape(word)}|{re.escape(fold(word))})"
+    return "".join(_SAME_LETTER.get(ch, re.escape(ch)) for ch in word)
+
+
+# Latin letters with accents: Latin-1 Supplement, Extended-A and -B, Extended Additional.
+_LATIN_CODES = (*range(0xC0, 0x250), *range(0x1E00, 0x1F00))
+# Each letter typed without accents, as a class of the letters that fold to it ("a":
+# "[aàáả…]", "d": "[dđ]").
+_SAME_LETTER = {
+    base: f"[{base}{''.join(letter for _, letter in pairs)}]"
+    for base, pairs in itertools.groupby(
+        sorted((fold(ch), ch) for ch in map(chr, _LATIN_CODES) if ch == ch.casefold()),
+        key=lambda pair: pair[0],
+    )
+    if base in string.ascii_lowercase
+}
+
+
+def _phrases(alternatives: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern for the keywords' patterns, as whole words."""
+    if not alternatives:
         return None
-    # Any run of whitespace between words, so a keyword still matches across a line break.
-    alternatives = (r"\s+".join(re.escape(word) for word in k.split()) for k in keywords)
-    return re.compile(rf"(?<!\w)(?:{'|'.join(alternatives)})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(sorted(alternatives))})(?!\w)")
