@@ -314,12 +314,26 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
-def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_path, capsys):
+@pytest.fixture
+def open_folder(monkeypatch):
+    """The working folder of a bot set up where every user of the server may pass (as a
+    folder made under the usual umask is, 0o755): pytest's own folders are its user's
+    alone (0o700), and keep the files in them from other users whatever their mode."""
+    folder = Path(tempfile.mkdtemp(prefix="open-ward-"))
+    folder.chmod(0o755)
+    assert all(p.stat().st_mode & 0o001 for p in folder.parents), "a temp folder shut to others"
+    monkeypatch.chdir(folder)
+    yield folder
+    folder.chmod(0o700)
+    shutil.rmtree(folder)
+
+
+def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, open_folder, capsys):
     """A .env written under the usual umask (0o644) gives the bot's token to every user of
     the server: with it they read what residents write and write as the ward. Said at
     each start, naming the settings, never their values; not once the file is private,
     nor for a .env without secrets."""
-    env = tmp_path / ".env"
+    env = open_folder / ".env"
     env.write_text(
         "WARD_HOTLINE=0299 555 777\nTELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n"
         "ZALO_WEBHOOK_SECRET=\n",  # empty: nothing to give away
@@ -347,6 +361,30 @@ def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_pat
     env.chmod(0o644)
     assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("shut", [0o700, 0o750, 0o710], ids=oct)
+def test_a_dotenv_in_a_folder_others_cannot_enter_is_not_warned_of(
+    ward, open_folder, monkeypatch, capsys, shut
+):
+    """A .env left 0o644 in a folder only its owner (or group) may enter, a home folder say,
+    is out of other users' reach: a warning then would be untrue, and teach staff to pass
+    over the bot's warnings. Any folder on the way shuts them out, however far up; once
+    the folders let them in again, the warning is back."""
+    deploy = open_folder / "srv" / "wardbot"
+    deploy.mkdir(parents=True, mode=0o755)
+    env = deploy / ".env"
+    env.write_text("TELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n", encoding="utf-8")
+    env.chmod(0o644)
+    monkeypatch.chdir(deploy)
+    (open_folder / "srv").chmod(shut)
+    try:
+        assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+        assert capsys.readouterr().err == ""
+    finally:
+        (open_folder / "srv").chmod(0o755)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert "mọi người dùng khác trên máy này đều đọc được" in capsys.readouterr().err
 
 
 def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
