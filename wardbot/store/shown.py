@@ -1,5 +1,6 @@
 """What a chat was shown or offered lately, across restarts: the subject of a follow-up,
-the one close match it was asked about, what "xem toàn văn" opens."""
+the one close match it was asked about, the removal it was asked to confirm, what "xem
+toàn văn" opens."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from wardbot.store.chat_ref import ChatRef
 
 
 class ShownRows(Database):
-    """follow_up_subjects, offered_matches and shown_last."""
+    """follow_up_subjects, offered_matches, pending_removals and shown_last."""
 
     # --- what a follow-up asks more about ---------------------------------------------
 
@@ -68,6 +69,33 @@ class ShownRows(Database):
                 "DELETE FROM offered_matches WHERE channel = ? AND chat_id = ?", key
             )
         return str(row[0]), float(row[1])
+
+    # --- a removal asked about -------------------------------------------------------
+
+    async def keep_removal(self, chat: ChatRef, action: str, now: float) -> None:
+        """The removal `chat` was just asked to confirm (see migration 40)."""
+        async with self._write:
+            await self._db.execute(
+                "INSERT OR REPLACE INTO pending_removals (channel, chat_id, action, at) "
+                "VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, action, now),
+            )
+
+    async def take_removal(self, chat: ChatRef) -> str | None:
+        """The removal `keep_removal` kept for `chat`, deleted as read (it is for the
+        chat's next message only); or None."""
+        key = (chat.channel, chat.chat_id)
+        async with self._db.execute(
+            "SELECT action FROM pending_removals WHERE channel = ? AND chat_id = ?", key
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        async with self._write:
+            await self._db.execute(
+                "DELETE FROM pending_removals WHERE channel = ? AND chat_id = ?", key
+            )
+        return str(row[0])
 
     # --- what a chat was shown last ----------------------------------------------------
 
