@@ -740,6 +740,59 @@ def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, t
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_warns_of_a_data_folder_the_bot_cannot_write(ward, tmp_path, capsys):
+    """`check` said "Không có lỗi" of a deployment whose --data names a file (a backup's
+    name, a typo): the bot then starts answering questions only, with no subscriptions
+    nor alerts, and staff learn it from residents. Said as a warning naming the folder;
+    a folder not made yet is fine (the bot makes it) and `check` does not make it."""
+    (tmp_path / "backup.tar").write_bytes(b"not a folder")
+    for data in (tmp_path / "backup.tar", tmp_path / "backup.tar" / "data"):
+        assert bot.main(["check", *ward[:-1], str(data)]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert err[-2].startswith(
+            f"cảnh báo: {data}: bot không ghi được vào thư mục dữ liệu này ("
+        ), err
+        assert "đăng ký nhận tin, tin báo và nhật ký câu hỏi đều ngừng" in err[-2]
+        assert err[-1].startswith("Không có lỗi, nhưng xem cảnh báo ở trên")
+    fresh = tmp_path / "srv" / "data"
+    assert bot.main(["check", *ward[:-1], str(fresh)]) == 0
+    assert capsys.readouterr().err.startswith("Không có lỗi;")
+    assert not fresh.parent.exists()
+
+
+def test_check_as_the_bots_user_warns_of_a_data_folder_owned_by_another():
+    """Docker's volume made by root, the bot running as its own user: the data folder (or
+    the folder it would be made in) cannot be written by it, which `check` run as that
+    user now says. As root, who may write anything, check runs as nobody."""
+    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    if os.geteuid() != 0:
+        as_other = []
+    folder = Path(tempfile.mkdtemp())
+    try:
+        folder.chmod(0o755)
+        write_ward(folder)
+        (folder / "data").mkdir(mode=0o555)
+        (folder / "data").chmod(0o555)  # not even its owner's, for a run as non-root
+        errs = []
+        for data in (folder / "data", folder / "data" / "new"):
+            ward = ["--faq", str(folder / "faq.yaml"), "--content", str(folder / "content")]
+            result = subprocess.run(
+                [*as_other, sys.executable, str(ROOT / "bot.py"), "check", *ward, "--data", data],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=folder,
+            )
+            assert result.returncode == 0, result.stderr
+            errs.append(result.stderr)
+    finally:
+        (folder / "data").chmod(0o755)
+        shutil.rmtree(folder)
+    for data, err in zip((folder / "data", folder / "data" / "new"), errs, strict=True):
+        assert f"cảnh báo: {data}: bot không ghi được vào thư mục dữ liệu này (" in err
+        assert "Permission denied" in err
+
+
 def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path, capsys):
     """Step 2 of "Your own ward" has `check` run until it reports no problem: a ward that
     wrote its own faq.yaml but kept the sample's content/ heard nothing of the other ward's
