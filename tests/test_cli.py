@@ -328,6 +328,26 @@ def open_folder(monkeypatch):
     shutil.rmtree(folder)
 
 
+# As root, who may read and write anything, a command run as the bot's user runs as nobody
+# (util-linux's setpriv).
+AS_THE_BOTS_USER = (
+    ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+)
+
+
+def check_as_the_bots_user(folder: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    """`bot.py check` of the ward written in `folder` (an `open_folder`), its data in
+    `data`, as a user other than the files' owner."""
+    ward = ["--faq", str(folder / "faq.yaml"), "--content", str(folder / "content")]
+    return subprocess.run(
+        [*AS_THE_BOTS_USER, sys.executable, str(ROOT / "bot.py"), "check", *ward, "--data", data],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=folder,
+    )
+
+
 def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, open_folder, capsys):
     """A .env written under the usual umask (0o644) gives the bot's token to every user of
     the server: with it they read what residents write and write as the ward. Said at
@@ -760,37 +780,22 @@ def test_check_warns_of_a_data_folder_the_bot_cannot_write(ward, tmp_path, capsy
     assert not fresh.parent.exists()
 
 
-def test_check_as_the_bots_user_warns_of_a_data_folder_owned_by_another():
+def test_check_as_the_bots_user_warns_of_a_data_folder_owned_by_another(open_folder):
     """Docker's volume made by root, the bot running as its own user: the data folder (or
     the folder it would be made in) cannot be written by it, which `check` run as that
-    user now says. As root, who may write anything, check runs as nobody."""
-    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if os.geteuid() != 0:
-        as_other = []
-    folder = Path(tempfile.mkdtemp())
+    user now says."""
+    write_ward(open_folder)
+    data = open_folder / "data"
+    data.mkdir(mode=0o555)
+    data.chmod(0o555)  # not even its owner's, for a suite run as another user than root
     try:
-        folder.chmod(0o755)
-        write_ward(folder)
-        (folder / "data").mkdir(mode=0o555)
-        (folder / "data").chmod(0o555)  # not even its owner's, for a run as non-root
-        errs = []
-        for data in (folder / "data", folder / "data" / "new"):
-            ward = ["--faq", str(folder / "faq.yaml"), "--content", str(folder / "content")]
-            result = subprocess.run(
-                [*as_other, sys.executable, str(ROOT / "bot.py"), "check", *ward, "--data", data],
-                capture_output=True,
-                text=True,
-                check=False,
-                cwd=folder,
-            )
-            assert result.returncode == 0, result.stderr
-            errs.append(result.stderr)
+        results = [check_as_the_bots_user(open_folder, where) for where in (data, data / "new")]
     finally:
-        (folder / "data").chmod(0o755)
-        shutil.rmtree(folder)
-    for data, err in zip((folder / "data", folder / "data" / "new"), errs, strict=True):
-        assert f"cảnh báo: {data}: bot không ghi được vào thư mục dữ liệu này (" in err
-        assert "Permission denied" in err
+        data.chmod(0o755)
+    for where, result in zip((data, data / "new"), results, strict=True):
+        assert result.returncode == 0, result.stderr
+        assert f"cảnh báo: {where}: bot không ghi được vào thư mục dữ liệu này (" in result.stderr
+        assert "Permission denied" in result.stderr
 
 
 def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path, capsys):
@@ -2748,45 +2753,17 @@ def test_ask_answers_at_once_when_many_documents_still_lack_vectors(ward, capsys
     assert not (Path(ward[-1]) / "vectors.npz").exists()  # none computed
 
 
-def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
+def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese(open_folder):
     """The bot runs as its own user (uid 10001 in Docker): a notice or faq.yaml saved by
     another user with no read permission for others is told with what to do, not with the
-    system's 'Permission denied'. As root, who may read anything, check runs as nobody."""
-    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if os.geteuid() != 0:
-        as_other = []
-    folder = Path(tempfile.mkdtemp())
-    try:
-        folder.chmod(0o755)
-        write_ward(folder)
-        (folder / "data").mkdir(mode=0o777)
-        (folder / "data").chmod(0o777)
-        notice = folder / "content" / "2026-11-21-bi-mat.md"
-        notice.write_text("---\ntitle: Họp\ndate: 2026-11-21\n---\nHọp tổ.\n", "utf-8")
-        notice.chmod(0o600)
-        if not as_other:
-            notice.chmod(0o000)
-        result = subprocess.run(
-            [
-                *as_other,
-                sys.executable,
-                str(ROOT / "bot.py"),
-                "check",
-                "--faq",
-                str(folder / "faq.yaml"),
-                "--content",
-                str(folder / "content"),
-                "--data",
-                str(folder / "data"),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=folder,
-        )
-    finally:
-        shutil.rmtree(folder)
-
+    system's 'Permission denied'."""
+    write_ward(open_folder)
+    (open_folder / "data").mkdir(mode=0o777)
+    (open_folder / "data").chmod(0o777)
+    notice = open_folder / "content" / "2026-11-21-bi-mat.md"
+    notice.write_text("---\ntitle: Họp\ndate: 2026-11-21\n---\nHọp tổ.\n", "utf-8")
+    notice.chmod(0o600 if AS_THE_BOTS_USER else 0o000)
+    result = check_as_the_bots_user(open_folder, open_folder / "data")
     assert result.returncode == 1
     assert (
         f"{notice}:1: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "
