@@ -465,6 +465,7 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     """`bot.py check`; `own_data`: the data folder is the FAQ's own (`_data_serves_faq`),
     whose last good copy it is compared with, else it is checked alone."""
     from wardbot import messages as msg
+    from wardbot.datadir import unwritable
     from wardbot.faq_file import load_faq
     from wardbot.loader import (
         LAST_GOOD_FAQ_COPIES,
@@ -518,12 +519,18 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     samples = left_behind(settings.faq_file, (n.id for n in corpus.announcements))
     if samples:
         print(msg.check_sample_notices(str(settings.content_dir), samples), file=sys.stderr)
+    # The folder `run` would write in (not for another ward's file checked beside it):
+    # the bot starts all the same, without subscriptions or alerts, which "Không có lỗi"
+    # above it would hide.
+    why = unwritable(settings.data_dir) if own_data else None
+    if why is not None:
+        print(msg.check_data_unwritable(str(settings.data_dir), why), file=sys.stderr)
     summary = msg.check_summary(
         len(corpus.topics),
         len(corpus.faq),
         len(corpus.announcements),
         len(problems),
-        warned=shrink is not None or bool(dated) or bool(unseen) or bool(samples),
+        warned=shrink is not None or bool(dated) or bool(unseen) or bool(samples) or bool(why),
     )
     print(summary, file=sys.stderr)
     return 1 if problems else 0

@@ -314,12 +314,46 @@ def test_a_dotenv_name_close_to_a_setting_is_warned_of_with_the_right_one(
     ]
 
 
-def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_path, capsys):
+@pytest.fixture
+def open_folder(monkeypatch):
+    """The working folder of a bot set up where every user of the server may pass (as a
+    folder made under the usual umask is, 0o755): pytest's own folders are its user's
+    alone (0o700), and keep the files in them from other users whatever their mode."""
+    folder = Path(tempfile.mkdtemp(prefix="open-ward-"))
+    folder.chmod(0o755)
+    assert all(p.stat().st_mode & 0o001 for p in folder.parents), "a temp folder shut to others"
+    monkeypatch.chdir(folder)
+    yield folder
+    folder.chmod(0o700)
+    shutil.rmtree(folder)
+
+
+# As root, who may read and write anything, a command run as the bot's user runs as nobody
+# (util-linux's setpriv).
+AS_THE_BOTS_USER = (
+    ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+)
+
+
+def check_as_the_bots_user(folder: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    """`bot.py check` of the ward written in `folder` (an `open_folder`), its data in
+    `data`, as a user other than the files' owner."""
+    ward = ["--faq", str(folder / "faq.yaml"), "--content", str(folder / "content")]
+    return subprocess.run(
+        [*AS_THE_BOTS_USER, sys.executable, str(ROOT / "bot.py"), "check", *ward, "--data", data],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=folder,
+    )
+
+
+def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, open_folder, capsys):
     """A .env written under the usual umask (0o644) gives the bot's token to every user of
     the server: with it they read what residents write and write as the ward. Said at
     each start, naming the settings, never their values; not once the file is private,
     nor for a .env without secrets."""
-    env = tmp_path / ".env"
+    env = open_folder / ".env"
     env.write_text(
         "WARD_HOTLINE=0299 555 777\nTELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n"
         "ZALO_WEBHOOK_SECRET=\n",  # empty: nothing to give away
@@ -347,6 +381,30 @@ def test_a_dotenv_holding_a_token_every_user_may_read_is_warned_of(ward, tmp_pat
     env.chmod(0o644)
     assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("shut", [0o700, 0o750, 0o710], ids=oct)
+def test_a_dotenv_in_a_folder_others_cannot_enter_is_not_warned_of(
+    ward, open_folder, monkeypatch, capsys, shut
+):
+    """A .env left 0o644 in a folder only its owner (or group) may enter, a home folder say,
+    is out of other users' reach: a warning then would be untrue, and teach staff to pass
+    over the bot's warnings. Any folder on the way shuts them out, however far up; once
+    the folders let them in again, the warning is back."""
+    deploy = open_folder / "srv" / "wardbot"
+    deploy.mkdir(parents=True, mode=0o755)
+    env = deploy / ".env"
+    env.write_text("TELEGRAM_BOT_TOKEN=123456789:AAE-s3cret-k9\n", encoding="utf-8")
+    env.chmod(0o644)
+    monkeypatch.chdir(deploy)
+    (open_folder / "srv").chmod(shut)
+    try:
+        assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+        assert capsys.readouterr().err == ""
+    finally:
+        (open_folder / "srv").chmod(0o755)
+    assert bot.main(["ask", *ward, "giá vàng hôm nay"]) == 0
+    assert "mọi người dùng khác trên máy này đều đọc được" in capsys.readouterr().err
 
 
 def test_a_name_close_to_a_setting_in_the_environment_is_warned_of_too(ward, monkeypatch, capsys):
@@ -700,6 +758,44 @@ def test_check_warns_when_faq_lost_many_entries_since_the_last_good_copy(ward, t
     assert "cảnh báo:" in err and "mất 3 trong số 8 câu hỏi đáp" in err
     assert "tam-tru, thuong-tru, gio-lam-viec" in err
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+
+
+def test_check_warns_of_a_data_folder_the_bot_cannot_write(ward, tmp_path, capsys):
+    """`check` said "Không có lỗi" of a deployment whose --data names a file (a backup's
+    name, a typo): the bot then starts answering questions only, with no subscriptions
+    nor alerts, and staff learn it from residents. Said as a warning naming the folder;
+    a folder not made yet is fine (the bot makes it) and `check` does not make it."""
+    (tmp_path / "backup.tar").write_bytes(b"not a folder")
+    for data in (tmp_path / "backup.tar", tmp_path / "backup.tar" / "data"):
+        assert bot.main(["check", *ward[:-1], str(data)]) == 0
+        err = capsys.readouterr().err.splitlines()
+        assert err[-2].startswith(
+            f"cảnh báo: {data}: bot không ghi được vào thư mục dữ liệu này ("
+        ), err
+        assert "đăng ký nhận tin, tin báo và nhật ký câu hỏi đều ngừng" in err[-2]
+        assert err[-1].startswith("Không có lỗi, nhưng xem cảnh báo ở trên")
+    fresh = tmp_path / "srv" / "data"
+    assert bot.main(["check", *ward[:-1], str(fresh)]) == 0
+    assert capsys.readouterr().err.startswith("Không có lỗi;")
+    assert not fresh.parent.exists()
+
+
+def test_check_as_the_bots_user_warns_of_a_data_folder_owned_by_another(open_folder):
+    """Docker's volume made by root, the bot running as its own user: the data folder (or
+    the folder it would be made in) cannot be written by it, which `check` run as that
+    user now says."""
+    write_ward(open_folder)
+    data = open_folder / "data"
+    data.mkdir(mode=0o555)
+    data.chmod(0o555)  # not even its owner's, for a suite run as another user than root
+    try:
+        results = [check_as_the_bots_user(open_folder, where) for where in (data, data / "new")]
+    finally:
+        data.chmod(0o755)
+    for where, result in zip((data, data / "new"), results, strict=True):
+        assert result.returncode == 0, result.stderr
+        assert f"cảnh báo: {where}: bot không ghi được vào thư mục dữ liệu này (" in result.stderr
+        assert "Permission denied" in result.stderr
 
 
 def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path, capsys):
@@ -2657,45 +2753,17 @@ def test_ask_answers_at_once_when_many_documents_still_lack_vectors(ward, capsys
     assert not (Path(ward[-1]) / "vectors.npz").exists()  # none computed
 
 
-def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese():
+def test_check_as_a_user_who_may_not_read_a_file_says_so_in_vietnamese(open_folder):
     """The bot runs as its own user (uid 10001 in Docker): a notice or faq.yaml saved by
     another user with no read permission for others is told with what to do, not with the
-    system's 'Permission denied'. As root, who may read anything, check runs as nobody."""
-    as_other = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    if os.geteuid() != 0:
-        as_other = []
-    folder = Path(tempfile.mkdtemp())
-    try:
-        folder.chmod(0o755)
-        write_ward(folder)
-        (folder / "data").mkdir(mode=0o777)
-        (folder / "data").chmod(0o777)
-        notice = folder / "content" / "2026-11-21-bi-mat.md"
-        notice.write_text("---\ntitle: Họp\ndate: 2026-11-21\n---\nHọp tổ.\n", "utf-8")
-        notice.chmod(0o600)
-        if not as_other:
-            notice.chmod(0o000)
-        result = subprocess.run(
-            [
-                *as_other,
-                sys.executable,
-                str(ROOT / "bot.py"),
-                "check",
-                "--faq",
-                str(folder / "faq.yaml"),
-                "--content",
-                str(folder / "content"),
-                "--data",
-                str(folder / "data"),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=folder,
-        )
-    finally:
-        shutil.rmtree(folder)
-
+    system's 'Permission denied'."""
+    write_ward(open_folder)
+    (open_folder / "data").mkdir(mode=0o777)
+    (open_folder / "data").chmod(0o777)
+    notice = open_folder / "content" / "2026-11-21-bi-mat.md"
+    notice.write_text("---\ntitle: Họp\ndate: 2026-11-21\n---\nHọp tổ.\n", "utf-8")
+    notice.chmod(0o600 if AS_THE_BOTS_USER else 0o000)
+    result = check_as_the_bots_user(open_folder, open_folder / "data")
     assert result.returncode == 1
     assert (
         f"{notice}:1: bot không có quyền đọc tệp này (bot chạy dưới tên người dùng khác): "

@@ -248,6 +248,42 @@ async def test_a_guess_answered_no_keeps_the_alerts_and_says_so(
     assert await store.subscriptions_of(CHAT) == ["bhyt"]
 
 
+async def test_yes_to_a_guessed_removal_still_stops_the_alerts_after_a_restart(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """ "Ý anh/chị là /unsubscribe all?", then the bot restarted (a deploy, or "có" waited in
+    its inbox while it was down): "có" got "Dạ vâng ạ" and stopped nothing, and the
+    resident took the alerts for stopped. Now it stops them, as without a restart; only
+    as the next message, and what was written down for it (no text) goes with /forget."""
+    path = ward_settings.data_dir / "bot.sqlite3"
+    now = [1_800_000_000.0]
+
+    @contextlib.asynccontextmanager
+    async def running() -> AsyncIterator[tuple[Conversation, Store]]:
+        """The bot started anew over the same data folder, a minute later."""
+        now[0] += 60
+        async with await Store.open(path) as store:
+            yield Conversation(ward_engine, store, ward_settings, clock=lambda: now[0]), store
+
+    async with running() as (bot, store):
+        await store.subscribe(CHAT, "bhyt")
+        await store.subscribe(CHAT, "cu-tru")
+        await one(bot, "/unsubscibe bhyt")
+    async with running() as (bot, store):
+        stopped = await one(bot, "dạ có")
+        assert stopped.text.startswith(msg.unsubscribed("Bảo hiểm y tế"))
+        assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+        await one(bot, "/nollow all")
+        await say(bot, "mất thẻ bhyt")  # the next message was no yes
+    async with running() as (bot, store):
+        await say(bot, "có")
+        assert await store.subscriptions_of(CHAT) == ["cu-tru"]
+        await one(bot, "/nollow all")
+        await one(bot, "/forget")
+        async with store.db.execute("SELECT COUNT(*) FROM pending_removals") as cursor:
+            assert (await cursor.fetchone())[0] == 0
+
+
 @pytest.mark.parametrize("unclear", ["hihi", "👍", "em hiểu rồi"])
 async def test_a_guess_answered_neither_yes_nor_no_is_still_asked(
     conversation: Conversation, store: Store, unclear: str

@@ -534,6 +534,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("DROP TABLE quoted_lines")
         if 21 <= version < 39:
             raw.execute("ALTER TABLE inbox_seen DROP COLUMN chat_id")
+        if version < 40:
+            raw.execute("DROP TABLE pending_removals")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

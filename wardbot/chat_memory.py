@@ -2,9 +2,9 @@
 (what "sai rồi" takes back), the one close match offered (what "có" opens), the subject a
 follow-up asks more about, and a question that named no procedure.
 
-In memory and bounded (wardbot.per_chat); a private chat's subject and the close match it
-was asked about are written down too (ids, no text), so that a follow-up, or "có", handled
-after a restart is still about them.
+In memory and bounded (wardbot.per_chat); a private chat's subject, the close match it
+was asked about and the removal it was asked to confirm are written down too (ids, no
+text), so that a follow-up, or "có", handled after a restart is still about them.
 """
 
 from __future__ import annotations
@@ -109,8 +109,12 @@ class ChatMemory:
         self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
         # Per chat, a removal the reply to its latest message asked about ("Ý anh/chị là
         # /unsubscribe all?", a mistyped command's guess): the action that does it, and
-        # (in a group) whom it asked. "Có" typed next does it, as its button does.
+        # (in a group) whom it asked. "Có" typed next does it, as its button does. A private
+        # chat's is written down too (the action and when), for "có" after a restart.
         self._confirming: LastPerChat[tuple[str, str | None]] = LastPerChat(ASKED_KEPT)
+        # The private chats whose removal written down before a restart was read (or
+        # replaced) since the start: `take_confirming`.
+        self._removal_recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
         # Per chat, the answer (when it was given, and in a group to whom) an emoji alone or
         # a sticker already thanked for: one friendly line each, not one per sticker.
         self._thanked: LastPerChat[tuple[float, str | None]] = LastPerChat(ASKED_KEPT)
@@ -131,6 +135,7 @@ class ChatMemory:
             self._greeted,
             self._notice_shown,
             self._confirming,
+            self._removal_recalled,
             self._thanked,
         ):
             kept.drop(key)
@@ -209,15 +214,36 @@ class ChatMemory:
         welcomed = self._welcomed(chat, sender)
         return welcomed is None or asked[2] >= welcomed
 
-    def confirming(self, chat: ChatRef, action: str, sender: str | None) -> None:
+    async def confirming(self, chat: ChatRef, action: str, sender: str | None) -> None:
         """The reply to the chat's (in a group, `sender`'s) latest message asked whether
-        to do `action`, a removal: see `take_confirming`."""
-        self._confirming.set((chat.channel, chat.chat_id), (action, sender))
+        to do `action`, a removal: see `take_confirming`. A private chat's is written down
+        too, so that "có" handled after a restart still does it."""
+        key = (chat.channel, chat.chat_id)
+        self._confirming.set(key, (action, sender))
+        if not chat.private or not self.store.writable:
+            return
+        self._removal_recalled.set(key, True)
+        try:
+            await self.store.keep_removal(chat, action, self.clock())
+        except Exception as exc:  # a locked database: only a restart would forget it
+            log.debug("the removal a chat was asked to confirm is not kept: %s", exc)
 
-    def take_confirming(self, chat: ChatRef, sender: str | None) -> str | None:
+    async def take_confirming(self, chat: ChatRef, sender: str | None) -> str | None:
         """The removal asked about in reply to the chat's previous message (`confirming`),
-        for this message only, and (in a group) only when `sender` was asked; else None."""
-        kept = self._confirming.pop((chat.channel, chat.chat_id))
+        for this message only, and (in a group) only when `sender` was asked; else None.
+        After a restart, a private chat's written down: the question was the bot's last
+        word to the chat, whenever "có" comes, as without a restart."""
+        key = (chat.channel, chat.chat_id)
+        kept = self._confirming.pop(key)
+        if chat.private and self.store.writable and (kept or key not in self._removal_recalled):
+            self._removal_recalled.set(key, True)
+            try:
+                written = await self.store.take_removal(chat)
+            except Exception as exc:  # a locked database: what memory has
+                log.debug("the removal a chat was asked to confirm cannot be read: %s", exc)
+                written = None
+            if kept is None and written is not None:
+                kept = (written, None)
         if kept is None or (not chat.private and kept[1] != sender):
             return None
         return kept[0]

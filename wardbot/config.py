@@ -403,7 +403,7 @@ def _secrets_exposed(path: Path, values: Mapping[str, str | None]) -> str | None
         mode = path.stat().st_mode
     except OSError:
         return None
-    if not (held and mode & stat.S_IROTH):
+    if not (held and mode & stat.S_IROTH and _folders_let_others_in(path)):
         return None
     # Runnable too, as no editor makes a text file: most likely a file system that keeps
     # no permissions (a Windows drive under WSL shows every file so), where chmod does
@@ -419,6 +419,22 @@ def _secrets_exposed(path: Path, values: Mapping[str, str | None]) -> str | None
         f"hãy chạy chmod 600 {path} (chmod 640 nếu bot chạy bằng một người dùng khác thuộc "
         f"nhóm của tệp){elsewhere}"
     )
+
+
+def _folders_let_others_in(path: Path) -> bool:
+    """Whether every folder on the way to `path` (its real one, past symbolic links) lets
+    users outside its owner and group pass (search permission, x): one that does not (a
+    home folder 0o700 or 0o750, say) keeps them from the file whatever the file's own mode,
+    and a warning then would be untrue and teach staff to pass over warnings. A folder that
+    cannot be looked at is taken to let them in: better a warning too many than a token
+    given away unsaid."""
+    for folder in path.resolve().parents:
+        try:
+            if not folder.stat().st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            continue
+    return True
 
 
 def misnamed(environ: Mapping[str, str] | None = None) -> list[str]:

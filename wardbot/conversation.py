@@ -174,7 +174,7 @@ class Conversation:
         # Whether the reply before offered to pass a question to staff: for this one only.
         staff_offered = self.memory.take_staff_offer(chat)
         # Whether it asked whether to stop alerts (a mistyped command's guess): likewise.
-        confirming = self.memory.take_confirming(chat, sender)
+        confirming = await self.memory.take_confirming(chat, sender)
         if forwarded:
             return await self.forwards.reply(
                 chat,
@@ -200,7 +200,7 @@ class Conversation:
             return await self._act(chat, confirming, sender)
         if confirming is not None and intent.kind in ("ack", "emoji"):
             # "hihi", "👍": no clear yes, and "Dạ vâng ạ" would say it was done. Still asked.
-            self.memory.confirming(chat, confirming, sender)
+            await self.memory.confirming(chat, confirming, sender)
             return [Reply(msg.unsubscribe_unconfirmed(), keeps_choices=True)]
         # "không cần đâu" under the offer: heard (its button still works if they change
         # their mind), not asked as a question nor taken for "the answer missed".
@@ -378,7 +378,7 @@ class Conversation:
         `sender` is who pressed it, as in `handle_text`."""
         # "Có" answers an offer only as the next message: a choice made is one.
         self.memory.take_staff_offer(chat)
-        self.memory.take_confirming(chat, sender)
+        await self.memory.take_confirming(chat, sender)
         return self._noting_staff_offer(chat, await self._act(chat, action, sender))
 
     async def follow_picked(
@@ -649,7 +649,7 @@ class Conversation:
                 # "/nollow all": asked whether /unsubscribe all is meant, never done on a guess
                 asked, action = await self.subscriptions.guessed(chat, intent, intent.guessed)
                 if action is not None:
-                    self.memory.confirming(chat, action, sender)
+                    await self.memory.confirming(chat, action, sender)
                 return [asked]
             case "unsubscribe":
                 replies = await self.subscriptions.unsubscribe(chat, intent, manages)

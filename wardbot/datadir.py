@@ -73,6 +73,23 @@ def probe(folder: Path) -> Exception | None:
     return None
 
 
+def unwritable(folder: Path) -> str | None:
+    """Why the bot could not write in `folder`, in a few words, without making it (as
+    `bot.py check` asks, before the bot's first start); None when it could. A folder not
+    made yet is looked at through the nearest one above it that is there."""
+    there = folder
+    while not there.exists() and not there.is_symlink() and there != there.parent:
+        there = there.parent
+    if there == folder:
+        problem = probe(folder)
+        return None if problem is None else reason(problem)
+    if not there.is_dir():
+        return f"{there}: {not_a_folder(there)}"
+    if not os.access(there, os.W_OK | os.X_OK):
+        return f"{there}: {os.strerror(errno.EACCES)}"  # where it would be made
+    return None
+
+
 def reason(exc: BaseException) -> str:
     """Why a write failed, in a few words ("No space left on device")."""
     if isinstance(exc, FileExistsError | NotADirectoryError):  # DATA_DIR naming no folder

@@ -537,4 +537,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX quoted_lines_by_message ON quoted_lines (message);
     """,
+    # 40: per private chat, the removal of its alerts the bot's latest reply asked it to
+    # confirm ("Ý anh/chị là /unsubscribe all?", a mistyped command's guess): the action
+    # that does it ('dropall', or 'drop:' and a topic's id) and when, so that "có" typed
+    # next still does it after a restart. No text, no member of a group (a group's stays
+    # in memory); gone with the chat's next message, a button it presses, its /forget,
+    # or with the old questions (QUESTION_LOG_DAYS) when it writes no more.
+    """
+    CREATE TABLE pending_removals (
+        channel TEXT NOT NULL,
+        chat_id TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (channel, chat_id)
+    ) WITHOUT ROWID;
+    """,
 )

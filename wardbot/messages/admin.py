@@ -573,6 +573,17 @@ def check_sample_notices(folder: str, sample_ids: list[str]) -> str:
     )
 
 
+def check_data_unwritable(folder: str, why: str) -> str:
+    """`bot.py check`: the data folder cannot be written (`why`: a few words, the system's),
+    where the bot would start all the same, answering questions only."""
+    return (
+        f"cảnh báo: {folder}: bot không ghi được vào thư mục dữ liệu này ({why}): khi chạy, "
+        "bot chỉ trả lời câu hỏi, còn đăng ký nhận tin, tin báo và nhật ký câu hỏi đều ngừng "
+        "cho đến khi ghi được; hãy kiểm tra DATA_DIR (hoặc --data), quyền ghi của người dùng "
+        "chạy bot và chỗ trống trên ổ đĩa"
+    )
+
+
 def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     """A notice whose date: line is not the date its file is named by (`where`: file:line):
     before it, most often copied from an older notice; after it, a year or month mistyped."""

@@ -127,11 +127,12 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
 
     async def purge(self, before: float) -> int:
         """Delete logged questions, finished outbox rows, what a chat was shown last, the
-        parts of an alert it got, the subject of its follow-ups and the close match it was
-        asked about, older than `before` (a resident's latest message, for the free replies
-        to it, has a retention of its own: `purge_windows`). One transaction: a crash
-        midway deletes nothing, and never a note without the rows saying which chats it
-        quotes (`quoted_lines`, which a later note given the same id would inherit)."""
+        parts of an alert it got, the subject of its follow-ups, the close match and the
+        removal it was asked about, older than `before` (a resident's latest message, for
+        the free replies to it, has a retention of its own: `purge_windows`). One
+        transaction: a crash midway deletes nothing, and never a note without the rows
+        saying which chats it quotes (`quoted_lines`, which a later note given the same id
+        would inherit)."""
         async with self._write, self._transaction("BEGIN IMMEDIATE"):
             questions = await self._db.execute(
                 "DELETE FROM questions WHERE asked_at < ?", (before,)
@@ -144,6 +145,7 @@ class Store(ChatRows, AnnouncementRows, OutboxRows, QuestionLog, ShownRows, Repl
             await self._db.execute("DELETE FROM alert_parts WHERE at < ?", (before,))
             await self._db.execute("DELETE FROM follow_up_subjects WHERE at < ?", (before,))
             await self._db.execute("DELETE FROM offered_matches WHERE at < ?", (before,))
+            await self._db.execute("DELETE FROM pending_removals WHERE at < ?", (before,))
             await self._db.execute(
                 "DELETE FROM messages WHERE created_at < ? AND NOT EXISTS ("
                 "SELECT 1 FROM outbox WHERE kind IN ('message', 'note') "

@@ -1,16 +1,18 @@
 """What a chat was shown or offered lately, across restarts: the subject of a follow-up,
-the one close match it was asked about, what "xem toàn văn" opens."""
+the one close match it was asked about, the removal it was asked to confirm, what "xem
+toàn văn" opens."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from wardbot.store.base import Database
 from wardbot.store.chat_ref import ChatRef
 
 
 class ShownRows(Database):
-    """follow_up_subjects, offered_matches and shown_last."""
+    """follow_up_subjects, offered_matches, pending_removals and shown_last."""
 
     # --- what a follow-up asks more about ---------------------------------------------
 
@@ -56,18 +58,38 @@ class ShownRows(Database):
     async def take_offered(self, chat: ChatRef) -> tuple[str, float] | None:
         """The close match `keep_offered` kept for `chat` and when, deleted as read (it is
         for the chat's next message only); or None."""
+        row = await self._take("offered_matches", "id, at", chat)
+        return None if row is None else (str(row[0]), float(row[1]))
+
+    async def _take(self, table: str, columns: str, chat: ChatRef) -> tuple[Any, ...] | None:
+        """`columns` of `chat`'s row in `table` (one of this class's, a row per chat),
+        deleted as read; None when it has none."""
         key = (chat.channel, chat.chat_id)
-        async with self._db.execute(
-            "SELECT id, at FROM offered_matches WHERE channel = ? AND chat_id = ?", key
-        ) as cursor:
+        where = "WHERE channel = ? AND chat_id = ?"
+        async with self._db.execute(f"SELECT {columns} FROM {table} {where}", key) as cursor:  # noqa: S608
             row = await cursor.fetchone()
         if row is None:
             return None
         async with self._write:
+            await self._db.execute(f"DELETE FROM {table} {where}", key)  # noqa: S608
+        return tuple(row)
+
+    # --- a removal asked about -------------------------------------------------------
+
+    async def keep_removal(self, chat: ChatRef, action: str, now: float) -> None:
+        """The removal `chat` was just asked to confirm (see migration 40)."""
+        async with self._write:
             await self._db.execute(
-                "DELETE FROM offered_matches WHERE channel = ? AND chat_id = ?", key
+                "INSERT OR REPLACE INTO pending_removals (channel, chat_id, action, at) "
+                "VALUES (?, ?, ?, ?)",
+                (chat.channel, chat.chat_id, action, now),
             )
-        return str(row[0]), float(row[1])
+
+    async def take_removal(self, chat: ChatRef) -> str | None:
+        """The removal `keep_removal` kept for `chat`, deleted as read (it is for the
+        chat's next message only); or None."""
+        row = await self._take("pending_removals", "action", chat)
+        return None if row is None else str(row[0])
 
     # --- what a chat was shown last ----------------------------------------------------
 
