@@ -1759,6 +1759,25 @@ async def test_an_answer_typed_outside_any_ticket_is_told_while_tickets_wait(
     assert len(await outbox(store)) == len(await outbox(store, "telegram")) == 1
 
 
+async def test_a_bare_acknowledgement_replying_to_the_ticket_is_sent_only_if_confirmed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """An officer replies "👍" or "ok ạ" to the bot's post about a ticket: to colleagues
+    (they take it), not to the resident, who would get a bare emoji from the ward. It is
+    not sent, and the officer is told how to send it if it was meant; a short real answer
+    ("Có ạ", "Vâng") goes."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    for ack in ("👍", "ok ạ", "Oke em", "+1"):
+        told = await desk.on_staff_message(staff(ack, reply_to=post))
+        assert told == [msg.staff_ack_not_sent(1, ack)] and f"/r #1 {ack}" in told[0]
+    assert await outbox(store) == []
+    assert await desk.on_staff_message(staff("/r #1 👍", message_id=7101)) == []
+    assert await desk.on_staff_message(staff("Có ạ", reply_to=post, message_id=7102)) == []
+    sent = [(await desk.compose(item) or [])[0].text for item in await outbox(store)]
+    assert sent == ["👍", "Có ạ"]
+
+
 async def test_a_reply_to_a_colleagues_answer_without_topics_is_told_it_reached_no_one(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:

@@ -168,6 +168,9 @@ class StaffSide(FaqLoop):
             if ticket is None and message.reply_to_bot and message.thread_id is not None:
                 ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None:
+                if not message.attachment and bare_acknowledgement(message.text):
+                    # "👍" to a colleague, "ok" (I'll take it): sent only if confirmed.
+                    return [msg.staff_ack_not_sent(ticket.id, message.text.strip())]
                 return await self._relay(ticket, message.text, message)
             gone = await self._gone_ticket(message)
             if gone is not None:

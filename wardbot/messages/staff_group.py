@@ -176,6 +176,17 @@ def relay_not_sent_open(open_ids: Sequence[int], more: int, *, every: str) -> st
     )
 
 
+def staff_ack_not_sent(ticket_id: int, ack: str) -> str:
+    """A reply to the bot's post about a ticket that is only an acknowledgement, `ack`
+    ("👍", "ok"): said to colleagues, most likely, so not sent unless the officer
+    confirms."""
+    return (
+        f"Tin “{ack}” chưa được gửi cho người dân: bot coi đó là lời xác nhận giữa cán bộ, "
+        f"không phải câu trả lời. Nếu muốn gửi đúng như vậy cho người hỏi phiếu số "
+        f"{ticket_id}, gõ: /r #{ticket_id} {ack}"
+    )
+
+
 def _told_once(every: str) -> str:
     """Why the officer's next such messages get no note: staff may talk among themselves."""
     return f" (Bot chỉ nhắc mỗi người một lần trong {every}.)"
