@@ -1718,13 +1718,15 @@ async def test_every_officer_typing_in_a_topic_without_replying_learns_it_reache
     assert await desk.on_staff_message(closed) == []
 
 
-async def test_an_answer_typed_outside_any_ticket_is_told_while_tickets_are_open(
+async def test_an_answer_typed_outside_any_ticket_is_told_while_tickets_wait(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
 ) -> None:
     """In the group's General chat, a message replying to nothing reaches no one: while a
-    ticket is open (waiting, or answered and still open), each officer is told so once in
-    two hours, with the open tickets' numbers and how to answer one; with none open, or
-    replying to a colleague, it is staff talking and the bot says nothing."""
+    ticket waits for an answer, each officer is told so once in two hours, with the
+    waiting tickets' numbers and how to answer one, and again at once when a ticket they
+    were not told of waits (their message may answer it). With none waiting (answered
+    and left open, as many are, or closed), replying to a colleague, or only "ok" or an
+    emoji, it is staff talking and the bot says nothing."""
     assert await desk.on_staff_message(staff("chào cả nhà")) == []  # no ticket yet
     await posted_ticket(conversation, desk)
     typed = staff("Dạ có lớp bơi từ 1/6 ạ.", message_id=7002)
@@ -1732,26 +1734,48 @@ async def test_an_answer_typed_outside_any_ticket_is_told_while_tickets_are_open
     assert told == [msg.relay_not_sent_open([1], 0, every="2 giờ")]
     assert "phiếu số 1" in told[0] and "/r #1" in told[0]
     assert await desk.on_staff_message(staff("chị ơi", message_id=7003)) == []
-    # A colleague's reply to someone's chat is conversation.
+    # A colleague's reply to someone's chat is conversation; so is a bare "ok" or emoji.
     chat = staff("vâng", reply_to=7003, sender=COLLEAGUE, message_id=7004)
     assert await desk.on_staff_message(chat) == []
-    answer = staff("Dạ có ạ.", reply_to=room.posts[0].message_id, message_id=7005)
-    assert await desk.on_staff_message(answer) == []
-    # Answered, still open: a colleague typing outside it may be adding to it.
-    colleague = staff("Nhớ mang giấy khai sinh", sender=COLLEAGUE, message_id=7006)
-    assert await desk.on_staff_message(colleague) == told
-    # A second ticket: both named, the waiting one first.
+    for ack in ("👍", "ok c", "😂😂"):
+        assert await desk.on_staff_message(staff(ack, sender=COLLEAGUE)) == []
+    # A second ticket within the two hours: told at once, both named, the older first.
     await open_ticket(conversation, OTHER, "phường có cho mượn loa đài không")
     await desk.post_pending()
+    both = await desk.on_staff_message(staff("Dạ được ạ", message_id=7005))
+    assert both == [msg.relay_not_sent_open([1, 2], 0, every="2 giờ")]
+    assert "2 phiếu chờ trả lời (số 1, 2)" in both[0]
+    assert await desk.on_staff_message(staff("chị Hoa đâu rồi", message_id=7006)) == []
+    [second] = [p for p in room.posts if "loa đài" in p.reply.text]
+    for number, post in ((1, room.posts[0]), (2, second)):
+        answer = staff(
+            f"Dạ trả lời phiếu {number}", reply_to=post.message_id, message_id=7010 + number
+        )
+        assert await desk.on_staff_message(answer) == []
+    # Answered and left open: staff chatting here are not reminded of it.
     clock.now += 2 * HOUR + 1
-    both = await desk.on_staff_message(staff("Dạ được ạ", message_id=7007))
-    assert both == [msg.relay_not_sent_open([2, 1], 0, every="2 giờ")]
-    assert "2 phiếu mở (số 2, 1)" in both[0]
-    for number in (1, 2):
-        await desk.on_staff_message(staff(f"/close {number}", message_id=7010 + number))
-    clock.now += 2 * HOUR + 1
-    assert await desk.on_staff_message(staff("hết phiếu rồi", message_id=7020)) == []
-    assert len(await outbox(store)) == 1
+    colleague = staff("Trưa nay ăn gì cả nhà", sender=COLLEAGUE, message_id=7007)
+    assert await desk.on_staff_message(colleague) == []
+    assert len(await outbox(store)) == len(await outbox(store, "telegram")) == 1
+
+
+async def test_a_bare_acknowledgement_replying_to_the_ticket_is_sent_only_if_confirmed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """An officer replies "👍" or "ok ạ" to the bot's post about a ticket: to colleagues
+    (they take it), not to the resident, who would get a bare emoji from the ward. It is
+    not sent, and the officer is told how to send it if it was meant; a short real answer
+    ("Có ạ", "Vâng") goes."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    for ack in ("👍", "ok ạ", "Oke em", "+1"):
+        told = await desk.on_staff_message(staff(ack, reply_to=post))
+        assert told == [msg.staff_ack_not_sent(1, ack)] and f"/r #1 {ack}" in told[0]
+    assert await outbox(store) == []
+    assert await desk.on_staff_message(staff("/r #1 👍", message_id=7101)) == []
+    assert await desk.on_staff_message(staff("Có ạ", reply_to=post, message_id=7102)) == []
+    sent = [(await desk.compose(item) or [])[0].text for item in await outbox(store)]
+    assert sent == ["👍", "Có ạ"]
 
 
 async def test_a_reply_to_a_colleagues_answer_without_topics_is_told_it_reached_no_one(

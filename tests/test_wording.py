@@ -54,6 +54,7 @@ SAMPLES: dict[str, list[Any]] = {
     "open_ids": [[12], [12, 3, 40]],  # open tickets, the longest waiting first
     "more": [0, 4],  # more of them, not named
     "every": ["2 giờ"],  # how often an officer is reminded
+    "ack": ["👍", "ok ạ"],  # an officer's acknowledgement, no answer
     "example": [1, 3, "Làm sổ đỏ lần đầu ở đâu?"],  # a number to pick; an FAQ question
     "page": [1, 2],
     "first": [0, 20],

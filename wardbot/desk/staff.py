@@ -13,6 +13,7 @@ from wardbot.desk.faq_loop import FaqLoop
 from wardbot.desk.room import StaffMessage
 from wardbot.faq_edit import undo_for_staff
 from wardbot.reply import digest
+from wardbot.text import fold
 from wardbot.tickets import AnsweredJustNow, Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,12 @@ ANSWER_CLASH = 300.0
 # (and how to answer), again after HINT_AGAIN; outside a topic, naming HINT_NAMES tickets.
 HINT_AGAIN = 2 * 3600.0
 HINT_NAMES = 5
+# A bare acknowledgement among staff ("👍", "ok", "oke em", "ừ ạ", "+1"): no answer to a
+# resident, neither as a reply to the bot's post nor typed without replying. Words as
+# `fold` gives them: an ok word ("ừ", "ờ" fold to "u", "o"), with particles and pronouns
+# only; not "k" (texting's "không", an answer) nor "có", "vâng", "được" (a yes).
+_ACK_WORDS = frozenset("ok oke okay okie oki okela u uh uhm um o".split())
+_ACK_AROUND = _ACK_WORDS | frozenset("a ah nhe nha nhen nghen em anh chi c e roi".split())
 _COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\S*)?(?:\s+(.*))?", re.DOTALL)
 # A ticket number first in a command's text ('12', '#12'); not the start of an FAQ id such
 # as '2024-thue'.
@@ -161,6 +168,9 @@ class StaffSide(FaqLoop):
             if ticket is None and message.reply_to_bot and message.thread_id is not None:
                 ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None:
+                if not message.attachment and bare_acknowledgement(message.text):
+                    # "👍" to a colleague, "ok" (I'll take it): sent only if confirmed.
+                    return [msg.staff_ack_not_sent(ticket.id, message.text.strip())]
                 return await self._relay(ticket, message.text, message)
             gone = await self._gone_ticket(message)
             if gone is not None:
@@ -175,11 +185,14 @@ class StaffSide(FaqLoop):
         """A staff message that reached no resident may be an answer typed without
         replying to the bot (the officer takes it as sent), or staff talking among
         themselves. While a ticket it may answer is open, its officer is told it went
-        nowhere and how to send it, once in HINT_AGAIN for that ticket (or, outside any
-        ticket, for them all): in a ticket's topic; replying to a colleague's answer
-        (adding to it); or replying to nothing, anywhere else. A reply to anyone else's
-        message outside a topic is conversation, and a photo there would not be sent by
-        a reply either."""
+        nowhere and how to send it, once in HINT_AGAIN for that ticket: in a ticket's
+        topic; replying to a colleague's answer (adding to it); or replying to nothing,
+        anywhere else, while tickets wait for an answer (again at once when one they were
+        not told of waits: the message may answer it). A reply to anyone else's message
+        outside a topic is conversation, and a photo there would not be sent by a reply
+        either; a bare acknowledgement ("ok", an emoji) is no answer anywhere."""
+        if not message.attachment and bare_acknowledgement(message.text):
+            return []
         ticket = None
         if message.thread_id is not None:
             ticket = await self.tickets.by_thread(message.thread_id, group)
@@ -191,7 +204,7 @@ class StaffSide(FaqLoop):
                 return []
         every = msg.duration(HINT_AGAIN)
         if ticket is not None:
-            if ticket.closed or not self._hint_due(message.sender_id, ticket.id):
+            if ticket.closed or not self._hint_due(message.sender_id, [ticket.id], outside=False):
                 return []
             if message.attachment:  # a reply would not send a photo either: text only
                 return [msg.staff_attachment_not_sent()]
@@ -201,21 +214,25 @@ class StaffSide(FaqLoop):
             ]
         if message.attachment:
             return []
-        listed = await self.tickets.listing(limit=200)
-        here = [t.id for t in listed if t.staff_chat_id is not None and t.staff_chat_id == group]
-        if not here or not self._hint_due(message.sender_id, None):
+        # Waiting only: a ticket answered and left open (as many are) would have every
+        # officer chatting here reminded every HINT_AGAIN for as long as it stays open.
+        waiting = await self.tickets.listing(("open",), limit=200)
+        here = [t.id for t in waiting if t.staff_chat_id is not None and t.staff_chat_id == group]
+        if not here or not self._hint_due(message.sender_id, here, outside=True):
             return []
         return [msg.relay_not_sent_open(here[:HINT_NAMES], len(here[HINT_NAMES:]), every=every)]
 
-    def _hint_due(self, sender_id: str, ticket_id: int | None) -> bool:
-        """Whether the officer is to be told (now noted as told) about that ticket (None:
-        outside any): not within HINT_AGAIN of the last time."""
+    def _hint_due(self, sender_id: str, tickets: list[int], *, outside: bool) -> bool:
+        """Whether the officer is to be told (now noted as told) about `tickets`, in a
+        ticket's topic or replying to its answer, or `outside` any: one of them not told of
+        there within HINT_AGAIN."""
         now = self.clock()
         for key in [k for k, told in self._hinted.items() if told <= now - HINT_AGAIN]:
             del self._hinted[key]
-        if (sender_id, ticket_id) in self._hinted:
+        keys = [(sender_id, ticket_id, outside) for ticket_id in tickets]
+        if all(key in self._hinted for key in keys):
             return False
-        self._hinted[(sender_id, ticket_id)] = now
+        self._hinted.update(dict.fromkeys(keys, now))
         return True
 
     async def _ticket_for(
@@ -403,3 +420,12 @@ class StaffSide(FaqLoop):
         if target is None:
             target = next(iter(await self.tickets.posts(ticket.id)), None)
         return None if target is None else f"https://t.me/c/{group[4:]}/{target}"
+
+
+def bare_acknowledgement(text: str) -> bool:
+    """Whether a staff message is only an acknowledgement ("👍", "ok ạ", "ừ em", "+1",
+    "..."): said to colleagues, not an answer for a resident."""
+    if not text.strip():
+        return False
+    words = re.findall(r"\w+", fold(text.replace("+1", " ")))
+    return not words or (set(words) <= _ACK_AROUND and bool(_ACK_WORDS & set(words)))

@@ -159,8 +159,8 @@ def relay_not_sent_hint(ticket: int | None = None, *, answered: bool, every: str
 
 def relay_not_sent_open(open_ids: Sequence[int], more: int, *, every: str) -> str:
     """A staff message replying to nothing, outside any ticket's topic, while `open_ids`
-    (the longest waiting first; `more` not named) are open in the group: it reached no
-    resident, and how to answer one of them."""
+    (the longest waiting first; `more` not named) wait for an answer in the group: it
+    reached no resident, and how to answer one of them."""
     if len(open_ids) == 1 and not more:
         return (
             f"Tin này chưa được gửi cho người dân nào. Để trả lời phiếu số {open_ids[0]}, hãy "
@@ -169,10 +169,21 @@ def relay_not_sent_open(open_ids: Sequence[int], more: int, *, every: str) -> st
         )
     numbers = ", ".join(str(number) for number in open_ids) + ("…" if more else "")
     return (
-        f"Tin này chưa được gửi cho người dân nào. Đang có {len(open_ids) + more} phiếu mở "
-        f"(số {numbers}): để trả lời một phiếu, hãy trả lời (reply) tin của bot về phiếu đó, "
-        f"hoặc gõ /r #SỐ_PHIẾU rồi nội dung, ví dụ /r #{open_ids[0]} nội dung trả lời; "
-        f"/tickets để xem danh sách.{_told_once(every)}"
+        f"Tin này chưa được gửi cho người dân nào. Đang có {len(open_ids) + more} phiếu chờ "
+        f"trả lời (số {numbers}): để trả lời một phiếu, hãy trả lời (reply) tin của bot về "
+        f"phiếu đó, hoặc gõ /r #SỐ_PHIẾU rồi nội dung, ví dụ /r #{open_ids[0]} nội dung trả "
+        f"lời; gõ /tickets để xem danh sách.{_told_once(every)}"
+    )
+
+
+def staff_ack_not_sent(ticket_id: int, ack: str) -> str:
+    """A reply to the bot's post about a ticket that is only an acknowledgement, `ack`
+    ("👍", "ok"): said to colleagues, most likely, so not sent unless the officer
+    confirms."""
+    return (
+        f"Tin “{ack}” chưa được gửi cho người dân: bot coi đó là lời xác nhận giữa cán bộ, "
+        f"không phải câu trả lời. Nếu muốn gửi đúng như vậy cho người hỏi phiếu số "
+        f"{ticket_id}, gõ: /r #{ticket_id} {ack}"
     )
 
 
