@@ -48,6 +48,10 @@ _LIGHT_FOLDED = {fold(w) for w in _LIGHT}
 _CLAUSE_RE = re.compile(r"([;:!?…\n]+|[,.]+(?!\d))|\s(?:nhưng|mà|thì)\s")
 # Words that make a clause a question (normalised: 'ko' is không, 'j' is gì).
 _ASKING = frozenset("gì đâu nào sao bao mấy ai không chưa".split())
+# A clause of something done ('đã nộp', 'vừa làm', 'làm xong', 'có rồi'), and of what went
+# wrong or is lacking, whose words do say what is asked about ('bị mất', 'chưa có').
+_DONE = frozenset("đã vừa xong rồi".split())
+_AMISS = frozenset("bị mất hỏng rách hết chưa không".split())
 
 # A range of numbered places ('khu phố 4-6', 'tổ 3 đến 5', 'kp 1-3'): only after the name
 # of a neighbourhood unit, so dates ('ngày 1-3', '1-3/2025') and amounts stay as written.
@@ -159,14 +163,7 @@ class Analyzer:
         question word), and when it names no subject of its own ('thì làm sao?') the
         clause before it too. None for a message of one clause, or one that asks nothing.
         """
-        clauses: list[tuple[list[str], bool]] = []
-        text = nfc(text).casefold()
-        start = 0
-        for match in _CLAUSE_RE.finditer(text):
-            clauses.append((self.words(text[start : match.start()]), "?" in (match[1] or "")))
-            start = match.end()
-        clauses.append((self.words(text[start:]), False))
-        clauses = [(words, asked) for words, asked in clauses if words]
+        clauses = self._clauses(text)
         if len(clauses) < 2:
             return None
         last = range(len(clauses) - 1, -1, -1)
@@ -181,6 +178,35 @@ class Analyzer:
         ):
             focus.update(clauses[chosen - 1][0])
         return frozenset(focus)
+
+    def _clauses(self, text: str) -> list[tuple[list[str], bool]]:
+        """A message's clauses: each one's words, and whether a '?' ends it."""
+        clauses: list[tuple[list[str], bool]] = []
+        text = nfc(text).casefold()
+        start = 0
+        for match in _CLAUSE_RE.finditer(text):
+            clauses.append((self.words(text[start : match.start()]), "?" in (match[1] or "")))
+            start = match.end()
+        clauses.append((self.words(text[start:]), False))
+        return [(words, asked) for words, asked in clauses if words]
+
+    def done_words(self, text: str, focus: frozenset[str] | None) -> frozenset[str]:
+        """The words only a story's clauses of something done name ('em đăng ký kết hôn
+        xong rồi, giờ nhập khẩu cho vợ cần gì': kết, hôn), not the asking clause
+        (`focus`) nor a clause of what went wrong or is lacking ('bị mất thẻ', 'chưa
+        có'): what the resident has done is not what they ask about."""
+        if focus is None:
+            return frozenset()
+        done: set[str] = set()
+        other: set[str] = set(focus)
+        for words, _ in self._clauses(text):
+            if set(words) <= focus:
+                continue
+            if _DONE.intersection(words) and not _AMISS.intersection(words):
+                done.update(words)
+            else:
+                other.update(words)
+        return frozenset(done - other)
 
     def parts(self, heads: list[str], body: str) -> tuple[list[list[str]], list[list[str]]]:
         """A document's phrasings and body sentences, as word lists."""

@@ -1026,13 +1026,15 @@ class Engine:
         return all(pair in self._vocab.df for pair in bigrams(folded))
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
+        focus = self._analyzer.asking_words(question[:MAX_QUESTION_CHARS])
         return ranking.make_query(
             question,
             words,
             self._vocab,
             self._analyzer.stopwords,
             self._corrections(words),
-            self._analyzer.asking_words(question[:MAX_QUESTION_CHARS]),
+            focus,
+            self._analyzer.done_words(question[:MAX_QUESTION_CHARS], focus),
         )
 
     def _question_vector(self, question: str, query: ranking.Query) -> np.ndarray | None:

@@ -399,13 +399,15 @@ def make_query(
     stopwords: Stopwords,
     correct: dict[str, str],
     focus: frozenset[str] | None = None,
+    done: frozenset[str] = frozenset(),
 ) -> Query:
-    """Weights: rarer words weigh more; question words ('bao nhiêu', 'ở đâu') little."""
+    """Weights: rarer words weigh more; question words ('bao nhiêu', 'ở đâu') little, and
+    so do the words only a story of something done names (`done`, Analyzer.done_words)."""
     weights: dict[str, float] = {}
     for word in words:
         # 'tô' is rare even where 'to', 'tổ' and 'tờ' are common: weigh what was typed.
         weight = vocab.idf(correct.get(word, word))
-        if stopwords.is_light(word):
+        if stopwords.is_light(word) or word in done:
             weight *= LIGHT_WEIGHT
         elif word.isdigit():
             weight *= NUMBER_WEIGHT
