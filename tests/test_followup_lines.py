@@ -30,6 +30,7 @@ LIBRARY = "Thư viện phường mở cửa giờ nào?"
 DEATH = "Đăng ký khai tử cho người thân thế nào?"
 MILITARY = "Đăng ký nghĩa vụ quân sự lần đầu thế nào?"
 DISABILITY = "Xin trợ cấp cho người khuyết tật thế nào?"
+ELDERLY = "Xin trợ cấp hằng tháng cho ông bà lớn tuổi thế nào?"
 FAQ = f"""\
 topics:
   - id: kinh-doanh
@@ -105,6 +106,12 @@ faq:
       Đối tượng: người khuyết tật nặng và đặc biệt nặng, có giấy xác nhận mức độ khuyết tật.
       Nộp tờ khai tại bộ phận một cửa của phường.
       Trợ cấp chi trả hằng tháng qua bưu điện.
+  - id: tro-cap-cao-tuoi
+    question: {ELDERLY}
+    answer: |
+      Ông bà không có lương hưu, sống một mình, được xét hưởng trợ cấp hằng tháng.
+      Con cháu viết tờ khai gửi cán bộ xã hội của phường.
+      Tiền chuyển vào tài khoản ngân hàng vào đầu tháng.
 """
 
 
@@ -223,3 +230,28 @@ async def test_who_may_apply_gets_the_line_on_who(conversation: Conversation, th
     assert reply.startswith(DISABILITY)
     assert "Đối tượng: người khuyết tật nặng" in reply
     assert "bưu điện" not in reply
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "người nào được nhận",
+        "nhung nguoi nao dc huong",
+        "ai dc nhan v",
+        "nhà tui có được hông",
+        "nha minh co duoc khong",
+        "em có được nhận không ạ",
+    ],
+)
+async def test_who_qualifies_asked_any_way_gets_the_line_naming_who(
+    conversation: Conversation, then: str
+) -> None:
+    """Who gets it ("người nào", "ai"), or whether the resident's own household does,
+    in the north's, centre's and south's words, with or without accents, asks the
+    entry's conditions: its line naming who is "được xét hưởng", though it says no
+    "đối tượng" — not the whole answer, close matches, nor "not stated"."""
+    first, reply = await asked(conversation, "xin trợ cấp cho ông bà lớn tuổi", then)
+    assert first.startswith(ELDERLY)
+    assert reply.startswith(ELDERLY)
+    assert "không có lương hưu, sống một mình" in reply
+    assert "tài khoản ngân hàng" not in reply

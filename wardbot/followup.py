@@ -31,9 +31,9 @@ _WORD = re.compile(r"[^\W_]+")
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
 # "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either; nor do
 # the particles of central and southern speech ("rứa", "hè", "hỉ", "răng": thế, nhỉ, sao;
-# "z", "dzậy": vậy) nor "nhiêu", "nhiu" (bao nhiêu: "phí nhiêu vậy", "được nhiu z").
+# "z", "v", "dzậy": vậy) nor "nhiêu", "nhiu" (bao nhiêu: "phí nhiêu vậy", "được nhiu z").
 _POLITE = frozenset(
-    "da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu nhiu".split()
+    "da vang hoi ad admin oi chao xin va voi rua he hi rang z v zay dzay nhieu nhiu".split()
 )
 # The words `_names_nothing` passes over, as typed with their accents: a word folding to
 # one of them but typed otherwise is another word ("nhà" is no "nha").
@@ -42,7 +42,7 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
+    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z v zậy dzậy nhiêu nhiu mô tháng tuần quý một "
     "mỗi hằng tốn nhiều ai đối tượng nào nhận lãnh lĩnh hưởng bữa chừng hôm kết quả xong "
     "mới".split()
 )
@@ -122,12 +122,15 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
         (
-            # Who may apply ("ai được hưởng", "những ai được nhận", "ai đc làm",
-            # "đối tượng nào") asks them too.
+            # Who may apply ("ai được hưởng", "đối tượng nào", and the rest of
+            # `_ASKS_WHO`) asks them too; a line says who when it names the beneficiaries
+            # ("được xét hưởng", "ưu tiên", "từ đủ 75 tuổi", "thuộc hộ nghèo").
             "conditions",
             "dieu kien|tieu chuan|tieu chi|ai duoc|nhung ai|doi tuong"
             "|ai dc|ai duoc nhan|ai duoc huong|ai duoc lam",
-            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)",
+            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)"
+            r"|(?:duoc|dc) (?:xet )?(?:huong|nhan)|uu tien|(?:tu )?du \d+ tuoi|\d+ tuoi tro len"
+            r"|thuoc (?:dien|ho)",
         ),
     )
 )
@@ -144,6 +147,17 @@ _USED = r"(?:su dung|dung|xai)(?: duoc)?"
 _ASKS_VALIDITY = re.compile(
     rf"\b(?:{_HOW_LONG}(?: (?:thi|moi|la))? (?:{_TERM_ASKED})"
     rf"|(?:co )?(?:{_TERM_ASKED})(?: {_HOW_LONG})?|{_USED} {_HOW_LONG})\b"
+)
+# Who qualifies, as residents ask it of what was just answered, folded and read as
+# standard speech ("tui", "hông" typed so are "tôi", "không"): who gets it ("ai được
+# nhận", "người nào được hưởng", "những ai đc nhận", "đối tượng nào thì được") or whether
+# the resident's household does ("nhà tui có được hông", "tôi có được nhận không", "mình
+# có được không"). Its words ("người", "nhà") name nothing a line must hold.
+_WHO = r"(?:nhung )?(?:ai|(?:nguoi|doi tuong|truong hop|dien)(?: nhu)?(?: the)? nao)"
+_SELF = r"(?:(?:nha|gia dinh|ho) )?(?:toi|tui|minh|em|chau)"
+_GETS = r"(?:duoc|dc)(?: (?:xet|lam))?(?: (?:nhan|huong|lanh|linh|cap|ho tro))?"
+_ASKS_WHO = re.compile(
+    rf"\b(?:{_WHO}(?: thi)?(?: moi)? {_GETS}|{_SELF} co {_GETS} (?:khong|ko|k|kh|hong|hok))\b"
 )
 # What makes the duration a line names next no time a procedure takes, whatever "mất bao
 # lâu?" asks, but how long what it gives stays valid ("có giá trị 6 tháng", "hiệu lực",
@@ -259,7 +273,7 @@ _NOT_ASKED = (
     frozenset(
         "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
         "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
-        "rang z zay dzay nhieu nhiu".split()
+        "rang z v zay dzay nhieu nhiu".split()
     )
     | _DONE
     | _RECEIVING
@@ -317,7 +331,9 @@ def turned_to(text: str) -> str | None:
 
 
 def _names_nothing(text: str) -> bool:
-    said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _asked(text, folded=True)))
+    said = _asked(text, folded=True)
+    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _PER):
+        said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
     )
@@ -332,10 +348,11 @@ def _receiving(typed: list[str]) -> list[bool]:
 
 def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
-    question word, or how long what one gets is valid ("có giá trị bao lâu"); with
+    question word, how long what one gets is valid ("có giá trị bao lâu"), or who
+    qualifies ("người nào được nhận", "nhà tôi có được không"); with
     `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    for pattern in (ASKING, _ASKS_VALIDITY, *([_PER] if how_often else [])):
+    for pattern in (ASKING, _ASKS_VALIDITY, _ASKS_WHO, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
             asking.update(range(first, first + found.group().count(" ") + 1))
@@ -352,6 +369,7 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
         for aspect, triggers, says in _ASPECTS
         if (without_term != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
         or (aspect == "amount" and HOW_MUCH.search(rest) is not None)
+        or (aspect == "conditions" and _ASKS_WHO.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.
