@@ -255,3 +255,21 @@ async def test_who_qualifies_asked_any_way_gets_the_line_naming_who(
     assert reply.startswith(ELDERLY)
     assert "không có lương hưu, sống một mình" in reply
     assert "tài khoản ngân hàng" not in reply
+
+
+@pytest.mark.parametrize(
+    "then", ["hạn chót là khi nào", "tre nhat la bao gio a", "muộn nhất là mấy hôm", "hạn cuối?"]
+)
+async def test_the_latest_day_asked_gets_the_residents_deadline(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Hạn chót", "trễ nhất", "muộn nhất" ask the resident's own deadline, naming
+    nothing a line must hold: the line saying it, not "no information"."""
+    first, reply = await asked(conversation, "đăng ký nghĩa vụ quân sự lần đầu", then)
+    assert first.startswith(MILITARY)
+    assert reply.startswith(MILITARY)
+    assert "chậm nhất trước ngày 30 tháng 4" in reply
+    assert "Mang theo căn cước" not in reply
+    _, reply = await asked(conversation, "đăng ký khai tử cho người thân", then)
+    assert reply.startswith(DEATH)
+    assert "trong thời hạn 15 ngày" in reply

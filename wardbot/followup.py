@@ -188,10 +188,14 @@ _PROCESSING = re.compile(
 # A follow-up asking the resident's own deadline ("khi nào phải làm", "phải đăng ký trong
 # bao lâu", "hạn chót là bao giờ", "trễ nhất mấy ngày"), folded: the deadline lines
 # answer it. "Phải chờ bao lâu", "phải mất mấy ngày" ask the office's time still.
+# Its "hạn chót", "trễ nhất" ask (`_ASKS_LATEST`), as "khi nào" does, naming nothing a
+# line must hold: "hạn chót là khi nào", "trễ nhất mấy ngày vậy".
+_LATEST = r"han chot|han cuoi|cham nhat|tre nhat|muon nhat"
 _ASKS_DEADLINE = re.compile(
-    r"\b(?:phai (?:di )?(?:lam|dang ky|nop|khai|bao|mang|den)|han chot|han cuoi|cham nhat"
-    r"|tre nhat|muon nhat|thoi han(?! giai quyet| xu ly| tra))\b"
+    rf"\b(?:phai (?:di )?(?:lam|dang ky|nop|khai|bao|mang|den)|{_LATEST}"
+    r"|thoi han(?! giai quyet| xu ly| tra))\b"
 )
+_ASKS_LATEST = re.compile(rf"\b(?:{_LATEST})\b")
 # What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
 # 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
 # amount or "tiền", never "phí" ("người được trợ cấp không phải nộp lệ phí" names a fee).
@@ -332,7 +336,7 @@ def turned_to(text: str) -> str | None:
 
 def _names_nothing(text: str) -> bool:
     said = _asked(text, folded=True)
-    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _PER):
+    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER):
         said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
@@ -348,11 +352,13 @@ def _receiving(typed: list[str]) -> list[bool]:
 
 def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
-    question word, how long what one gets is valid ("có giá trị bao lâu"), or who
-    qualifies ("người nào được nhận", "nhà tôi có được không"); with
+    question word, how long what one gets is valid ("có giá trị bao lâu"), who
+    qualifies ("người nào được nhận", "nhà tôi có được không") or the latest one may
+    ("hạn chót", "trễ nhất"); with
     `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    for pattern in (ASKING, _ASKS_VALIDITY, _ASKS_WHO, *([_PER] if how_often else [])):
+    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST)
+    for pattern in (*asked, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
             asking.update(range(first, first + found.group().count(" ") + 1))
@@ -370,6 +376,7 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
         if (without_term != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
         or (aspect == "amount" and HOW_MUCH.search(rest) is not None)
         or (aspect == "conditions" and _ASKS_WHO.search(rest) is not None)
+        or (aspect == "time" and _ASKS_LATEST.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.
