@@ -187,12 +187,24 @@ async def test_where_is_the_office_to_go_to_not_where_a_price_list_is_posted(
     assert "niêm yết" not in reply
 
 
-@pytest.mark.parametrize("then", ["thứ 7 có mở không", "thu 7 co mo khong", "thứ bảy có mở không"])
+@pytest.mark.parametrize(
+    "then",
+    [
+        "thứ 7 có mở không",
+        "thu 7 co mo khong",
+        "thứ bảy có mở không",
+        "t7 có mở cửa ko",
+        "t7 co lam viec k",
+        "thứ bảy có làm việc hông",
+        "cn có ai trực không",
+    ],
+)
 async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(
     conversation: Conversation, then: str
 ) -> None:
-    """ "Thứ 7" is "thứ bảy": the line about Saturdays, not the whole hours again (nor
-    the line about weekdays, which names "thứ" too)."""
+    """ "Thứ 7", "t7" are "thứ bảy", "cn" "chủ nhật": the line about that day, not the whole
+    hours again (nor the line about weekdays, which names "thứ" too), nor "no
+    information" for want of a line saying "mở cửa", "làm việc" or "trực" itself."""
     first, reply = await asked(conversation, "thư viện phường mở cửa giờ nào", then)
     assert first.startswith(LIBRARY)
     assert reply.startswith(LIBRARY)

@@ -196,6 +196,13 @@ _ASKS_DEADLINE = re.compile(
     r"|thoi han(?! giai quyet| xu ly| tra))\b"
 )
 _ASKS_LATEST = re.compile(rf"\b(?:{_LATEST})\b")
+# Whether the office is open, as residents ask it of a day ("thứ 7 có làm việc không",
+# "t7 có mở cửa ko", "chủ nhật có ai trực hông"), folded: the day is what a line must
+# name, not "làm việc" nor "mở cửa" (a line says "sáng thứ bảy tiếp nhận hồ sơ").
+_ASKS_OPEN = re.compile(
+    r"\b(?:co )?(?:ai )?(?:lam viec|lam|mo cua|mo|truc|tiep dan|nhan ho so)"
+    r" (?:khong|ko|k|kh|hong|hok)\b"
+)
 # What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
 # 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
 # amount or "tiền", never "phí" ("người được trợ cấp không phải nộp lệ phí" names a fee).
@@ -353,11 +360,11 @@ def _receiving(typed: list[str]) -> list[bool]:
 def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
     question word, how long what one gets is valid ("có giá trị bao lâu"), who
-    qualifies ("người nào được nhận", "nhà tôi có được không") or the latest one may
-    ("hạn chót", "trễ nhất"); with
+    qualifies ("người nào được nhận", "nhà tôi có được không"), the latest one may
+    ("hạn chót", "trễ nhất") or whether the office is open ("có làm việc không"); with
     `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST)
+    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN)
     for pattern in (*asked, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
@@ -670,21 +677,27 @@ def _clauses(line: str) -> list[tuple[str, str]]:
     return [(typed, fold(typed)) for typed in clauses]
 
 
-# A weekday typed as its number ("thứ 7", "thu 7") is the one written out ("thứ bảy").
+# A weekday typed as its number ("thứ 7", "thu 7", "t7") is the one written out ("thứ
+# bảy"); "cn" is "chủ nhật".
 _WEEKDAYS = dict(zip("234567", "hai ba tư năm sáu bảy".split(), strict=True))
-_WEEKDAY = re.compile(r"\b(th[ứu]) ([2-7])\b")
+_WEEKDAY = re.compile(r"\b(?:(th[ứu]) |t)([2-7])\b|\bcn\b")
 
 
-def _weekday(found: re.Match[str]) -> str:
-    day = _WEEKDAYS[found[2]]
-    return f"{found[1]} {day if found[1] == 'thứ' else fold(day)}"  # typed as it was
+def _weekday(found: re.Match[str], *, accents: bool) -> str:
+    """The weekday `found` written out, with accents when typed so ("thứ 7"), or, typed
+    short ("t7", "cn"), when the message (`accents`) has them."""
+    accented = found[1] == "thứ" or (found[1] is None and accents)
+    said = f"thứ {_WEEKDAYS[found[2]]}" if found[2] is not None else "chủ nhật"
+    return said if accented else fold(said)
 
 
 def _words(text: str, *, folded: bool) -> str:
     """The words of `text`, lower-case, folded or as typed, a weekday's number written out;
     "còn" (and what about) left out, which is no "con" (a child)."""
     words = (w for w in _WORD.findall(text.lower()) if w != "còn")
-    said = _WEEKDAY.sub(_weekday, " ".join(words))
+    said = " ".join(words)
+    accents = said != fold(said)
+    said = _WEEKDAY.sub(lambda found: _weekday(found, accents=accents), said)
     return fold(said) if folded else said
 
 
