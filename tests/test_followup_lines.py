@@ -285,3 +285,24 @@ async def test_the_latest_day_asked_gets_the_residents_deadline(
     _, reply = await asked(conversation, "đăng ký khai tử cho người thân", then)
     assert reply.startswith(DEATH)
     assert "trong thời hạn 15 ngày" in reply
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "line"),
+    [
+        ("đăng ký khai tử cho người thân", "mất bao lâu hả bác", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "mat bao lau ha chu", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "mất mấy ngày vậy cô", "trả trong ngày"),
+        ("sao y giấy tờ cần mang gì", "bao nhiêu tiền 1 trang hả", "Phí thu theo số trang"),
+    ],
+)
+async def test_a_follow_up_closed_to_the_officer_still_asks_about_the_answer(
+    conversation: Conversation, first: str, then: str, line: str
+) -> None:
+    """The north's "hả" and whom the resident addresses ("bác", "cô", "chú") close the
+    question, naming nothing a line must hold: the line that answers it, not close
+    matches nor "no information"."""
+    shown, reply = await asked(conversation, first, then)
+    title = shown.split("\n")[0]
+    assert reply.startswith(title)
+    assert line in reply

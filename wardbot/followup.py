@@ -717,12 +717,35 @@ def _asked(text: str, *, folded: bool) -> str:
     return said
 
 
+# How a resident closes a question to the officer, naming nothing: the north's "hả",
+# "hở" ("mất bao lâu hả"; "ha" after a word that closes a question, `_CLOSING`), and,
+# after such a word, whom they address ("hả bác", "vậy cô", "không chú", "ạ cháu"),
+# typed so or without accents ("co" is "có", and "cho cháu" names a grandchild: after
+# no closing word, it stays).
+_ASKS_ENDING = frozenset("hả hở".split())
+_ADDRESSED = frozenset("bác cô chú cháu dì cậu".split())
+_ADDRESSED_UNACCENTED = frozenset("bac chu chau cau".split())
+_CLOSING = frozenset("ha vay a nhe nha oi khong ko gi dau nao nhieu lau z v".split())
+
+
 def _standard(text: str) -> str:
     """The words of a resident's message, lower-case, with central and southern words in
     their standard form ("có mất tiền hông": không, "mần mấy ngày": làm) and the particles
-    that only soften it left out ("nộp ở đâu nè", "mất bao lâu nghen")."""
+    that only soften it, or close it to the officer, left out ("nộp ở đâu nè", "mất bao
+    lâu nghen", "lệ phí bao nhiêu hả bác")."""
     words = standard_words(_WORD.findall(nfc(text).lower()))
-    return " ".join(word for word in words if word not in REGIONAL_PARTICLES)
+    words = [word for word in words if word not in REGIONAL_PARTICLES]
+    if (
+        len(words) > 2
+        and (words[-1] in _ADDRESSED or words[-1] in _ADDRESSED_UNACCENTED)
+        and fold(words[-2]) in _CLOSING
+    ):
+        words.pop()
+    if len(words) > 1 and (
+        words[-1] in _ASKS_ENDING or (words[-1] == "ha" and fold(words[-2]) in _CLOSING)
+    ):
+        words.pop()
+    return " ".join(words)
 
 
 def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:
