@@ -54,6 +54,25 @@ def test_residents_phrasings_reach_the_right_answer(engine, question, expected):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("em đánh rơi căn cước ở chợ", "cccd-cap-lai"),
+        ("lỡ làm rớt cccd đâu mất", "cccd-cap-lai"),
+        ("danh roi the can cuoc", "cccd-cap-lai"),
+        ("bị thất lạc căn cước thì sao", "cccd-cap-lai"),
+        ("con làm rơi thẻ bhyt rồi", "bhyt-mat-the"),
+        ("lam rot the bao hiem y te", "bhyt-mat-the"),
+    ],
+)
+def test_papers_dropped_or_mislaid_reach_the_entry_on_lost_ones(engine, question, expected):
+    """ "Đánh rơi", "làm rớt" are what the ward's texts call "mất" ("thất lạc" too, by
+    meaning): the re-issue entry is answered, not offered nor missed."""
+    answer = engine.ask(question)
+    assert answer.answered, answer
+    assert answer.best.id == expected
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "giá vàng hôm nay",

@@ -30,6 +30,7 @@ LIBRARY = "Thư viện phường mở cửa giờ nào?"
 DEATH = "Đăng ký khai tử cho người thân thế nào?"
 MILITARY = "Đăng ký nghĩa vụ quân sự lần đầu thế nào?"
 DISABILITY = "Xin trợ cấp cho người khuyết tật thế nào?"
+ELDERLY = "Xin trợ cấp hằng tháng cho ông bà lớn tuổi thế nào?"
 FAQ = f"""\
 topics:
   - id: kinh-doanh
@@ -105,6 +106,12 @@ faq:
       Đối tượng: người khuyết tật nặng và đặc biệt nặng, có giấy xác nhận mức độ khuyết tật.
       Nộp tờ khai tại bộ phận một cửa của phường.
       Trợ cấp chi trả hằng tháng qua bưu điện.
+  - id: tro-cap-cao-tuoi
+    question: {ELDERLY}
+    answer: |
+      Ông bà không có lương hưu, sống một mình, được xét hưởng trợ cấp hằng tháng.
+      Con cháu viết tờ khai gửi cán bộ xã hội của phường.
+      Tiền chuyển vào tài khoản ngân hàng vào đầu tháng.
 """
 
 
@@ -180,12 +187,24 @@ async def test_where_is_the_office_to_go_to_not_where_a_price_list_is_posted(
     assert "niêm yết" not in reply
 
 
-@pytest.mark.parametrize("then", ["thứ 7 có mở không", "thu 7 co mo khong", "thứ bảy có mở không"])
+@pytest.mark.parametrize(
+    "then",
+    [
+        "thứ 7 có mở không",
+        "thu 7 co mo khong",
+        "thứ bảy có mở không",
+        "t7 có mở cửa ko",
+        "t7 co lam viec k",
+        "thứ bảy có làm việc hông",
+        "cn có ai trực không",
+    ],
+)
 async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(
     conversation: Conversation, then: str
 ) -> None:
-    """ "Thứ 7" is "thứ bảy": the line about Saturdays, not the whole hours again (nor
-    the line about weekdays, which names "thứ" too)."""
+    """ "Thứ 7", "t7" are "thứ bảy", "cn" "chủ nhật": the line about that day, not the whole
+    hours again (nor the line about weekdays, which names "thứ" too), nor "no
+    information" for want of a line saying "mở cửa", "làm việc" or "trực" itself."""
     first, reply = await asked(conversation, "thư viện phường mở cửa giờ nào", then)
     assert first.startswith(LIBRARY)
     assert reply.startswith(LIBRARY)
@@ -223,3 +242,67 @@ async def test_who_may_apply_gets_the_line_on_who(conversation: Conversation, th
     assert reply.startswith(DISABILITY)
     assert "Đối tượng: người khuyết tật nặng" in reply
     assert "bưu điện" not in reply
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "người nào được nhận",
+        "nhung nguoi nao dc huong",
+        "ai dc nhan v",
+        "nhà tui có được hông",
+        "nha minh co duoc khong",
+        "em có được nhận không ạ",
+    ],
+)
+async def test_who_qualifies_asked_any_way_gets_the_line_naming_who(
+    conversation: Conversation, then: str
+) -> None:
+    """Who gets it ("người nào", "ai"), or whether the resident's own household does,
+    in the north's, centre's and south's words, with or without accents, asks the
+    entry's conditions: its line naming who is "được xét hưởng", though it says no
+    "đối tượng" — not the whole answer, close matches, nor "not stated"."""
+    first, reply = await asked(conversation, "xin trợ cấp cho ông bà lớn tuổi", then)
+    assert first.startswith(ELDERLY)
+    assert reply.startswith(ELDERLY)
+    assert "không có lương hưu, sống một mình" in reply
+    assert "tài khoản ngân hàng" not in reply
+
+
+@pytest.mark.parametrize(
+    "then", ["hạn chót là khi nào", "tre nhat la bao gio a", "muộn nhất là mấy hôm", "hạn cuối?"]
+)
+async def test_the_latest_day_asked_gets_the_residents_deadline(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Hạn chót", "trễ nhất", "muộn nhất" ask the resident's own deadline, naming
+    nothing a line must hold: the line saying it, not "no information"."""
+    first, reply = await asked(conversation, "đăng ký nghĩa vụ quân sự lần đầu", then)
+    assert first.startswith(MILITARY)
+    assert reply.startswith(MILITARY)
+    assert "chậm nhất trước ngày 30 tháng 4" in reply
+    assert "Mang theo căn cước" not in reply
+    _, reply = await asked(conversation, "đăng ký khai tử cho người thân", then)
+    assert reply.startswith(DEATH)
+    assert "trong thời hạn 15 ngày" in reply
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "line"),
+    [
+        ("đăng ký khai tử cho người thân", "mất bao lâu hả bác", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "mat bao lau ha chu", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "mất mấy ngày vậy cô", "trả trong ngày"),
+        ("sao y giấy tờ cần mang gì", "bao nhiêu tiền 1 trang hả", "Phí thu theo số trang"),
+    ],
+)
+async def test_a_follow_up_closed_to_the_officer_still_asks_about_the_answer(
+    conversation: Conversation, first: str, then: str, line: str
+) -> None:
+    """The north's "hả" and whom the resident addresses ("bác", "cô", "chú") close the
+    question, naming nothing a line must hold: the line that answers it, not close
+    matches nor "no information"."""
+    shown, reply = await asked(conversation, first, then)
+    title = shown.split("\n")[0]
+    assert reply.startswith(title)
+    assert line in reply

@@ -133,6 +133,27 @@ def test_staff_synonyms_extend_the_builtin_list():
     assert normalize("xin gks và sổ hk", staff) == "xin giấy khai sinh và sổ hộ khẩu"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("đánh rơi thẻ", "đánh mất thẻ"),
+        ("danh roi the", "đánh mất the"),
+        ("làm rớt sổ", "làm mất sổ"),
+        ("lam rot so", "làm mất so"),
+        ("làm rơi giấy khai sinh", "làm mất giấy khai sinh"),
+        ("bị rơi thẻ", "bị mất thẻ"),
+        # Typed otherwise, or without accents, these are other words: left as typed.
+        ("làm rồi mà chưa có", "làm rồi mà chưa có"),
+        ("lam roi ma chua co", "lam roi ma chua co"),
+        ("đăng ký bị rồi", "đăng ký bị rồi"),
+        ("con thi bị rớt", "con thi bị rớt"),
+    ],
+)
+def test_losing_papers_however_said_reads_as_mat(typed, read):
+    """Documents and questions alike: one word, "mất", for papers lost."""
+    assert " ".join(Analyzer.create().words(typed)) == read
+
+
 def test_words_the_corpus_uses_are_not_read_as_telex():
     assert tokens("boong tàu", known={"boong"}) == ["boong", "tàu"]
     assert tokens("boongr") == ["bổng"]

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from wardbot.text import BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
+from wardbot.text import BUILTIN_AS_TYPED, BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
 ANALYSIS_VERSION = "8"
@@ -128,7 +128,7 @@ def synonyms_key(staff: Mapping[str, Iterable[str]]) -> str:
     built-in abbreviations and the ward's own synonyms. A change to either (an upgrade
     that adds an abbreviation, staff adding one) has every document analysed again."""
     own = sorted((term, list(means)) for term, means in staff.items())
-    return repr((sorted(BUILTIN_SYNONYMS.items()), own))
+    return repr((sorted(BUILTIN_SYNONYMS.items()), sorted(BUILTIN_AS_TYPED.items()), own))
 
 
 @dataclass
@@ -141,7 +141,9 @@ class Analyzer:
 
     @classmethod
     def create(cls, extra_synonyms: Mapping[str, str | Iterable[str]] | None = None) -> Analyzer:
-        return cls(Synonyms.build(BUILTIN_SYNONYMS, extra_synonyms or {}))
+        return cls(
+            Synonyms.build(BUILTIN_SYNONYMS, extra_synonyms or {}, as_typed=BUILTIN_AS_TYPED)
+        )
 
     def words(self, text: str, *, decode: bool = True) -> list[str]:
         """Normalised syllables of `text`, numbers without leading zeros.

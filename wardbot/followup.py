@@ -31,9 +31,9 @@ _WORD = re.compile(r"[^\W_]+")
 _CONNECTORS = frozenset("the vay neu thi truong hop doi voi rieng cho ma o".split())
 # "Dạ cho em hỏi", "ad ơi", "... và ...": asking politely names nothing either; nor do
 # the particles of central and southern speech ("rứa", "hè", "hỉ", "răng": thế, nhỉ, sao;
-# "z", "dzậy": vậy) nor "nhiêu", "nhiu" (bao nhiêu: "phí nhiêu vậy", "được nhiu z").
+# "z", "v", "dzậy": vậy) nor "nhiêu", "nhiu" (bao nhiêu: "phí nhiêu vậy", "được nhiu z").
 _POLITE = frozenset(
-    "da vang hoi ad admin oi chao xin va voi rua he hi rang z zay dzay nhieu nhiu".split()
+    "da vang hoi ad admin oi chao xin va voi rua he hi rang z v zay dzay nhieu nhiu".split()
 )
 # The words `_names_nothing` passes over, as typed with their accents: a word folding to
 # one of them but typed otherwise is another word ("nhà" is no "nha").
@@ -42,7 +42,7 @@ _SAID_SO = frozenset(
     "lâu thời gian hết miễn giấy tờ hồ sơ những các gồm nộp lấy mang theo là mấy ngày làm "
     "đi đâu ở em anh chị tôi mình tui bạn thế nếu trường hợp đối với riêng cho mà dạ vâng "
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
-    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z zậy dzậy nhiêu nhiu mô tháng tuần quý một "
+    "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z v zậy dzậy nhiêu nhiu mô tháng tuần quý một "
     "mỗi hằng tốn nhiều ai đối tượng nào nhận lãnh lĩnh hưởng bữa chừng hôm kết quả xong "
     "mới".split()
 )
@@ -122,12 +122,15 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"giay|ho so|to khai|ban sao|mang theo",
         ),
         (
-            # Who may apply ("ai được hưởng", "những ai được nhận", "ai đc làm",
-            # "đối tượng nào") asks them too.
+            # Who may apply ("ai được hưởng", "đối tượng nào", and the rest of
+            # `_ASKS_WHO`) asks them too; a line says who when it names the beneficiaries
+            # ("được xét hưởng", "ưu tiên", "từ đủ 75 tuổi", "thuộc hộ nghèo").
             "conditions",
             "dieu kien|tieu chuan|tieu chi|ai duoc|nhung ai|doi tuong"
             "|ai dc|ai duoc nhan|ai duoc huong|ai duoc lam",
-            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)",
+            r"dieu kien|tieu chuan|tieu chi|doi tuong|danh cho|ap dung (?:cho|doi voi)"
+            r"|(?:duoc|dc) (?:xet )?(?:huong|nhan)|uu tien|(?:tu )?du \d+ tuoi|\d+ tuoi tro len"
+            r"|thuoc (?:dien|ho)",
         ),
     )
 )
@@ -144,6 +147,17 @@ _USED = r"(?:su dung|dung|xai)(?: duoc)?"
 _ASKS_VALIDITY = re.compile(
     rf"\b(?:{_HOW_LONG}(?: (?:thi|moi|la))? (?:{_TERM_ASKED})"
     rf"|(?:co )?(?:{_TERM_ASKED})(?: {_HOW_LONG})?|{_USED} {_HOW_LONG})\b"
+)
+# Who qualifies, as residents ask it of what was just answered, folded and read as
+# standard speech ("tui", "hông" typed so are "tôi", "không"): who gets it ("ai được
+# nhận", "người nào được hưởng", "những ai đc nhận", "đối tượng nào thì được") or whether
+# the resident's household does ("nhà tui có được hông", "tôi có được nhận không", "mình
+# có được không"). Its words ("người", "nhà") name nothing a line must hold.
+_WHO = r"(?:nhung )?(?:ai|(?:nguoi|doi tuong|truong hop|dien)(?: nhu)?(?: the)? nao)"
+_SELF = r"(?:(?:nha|gia dinh|ho) )?(?:toi|tui|minh|em|chau)"
+_GETS = r"(?:duoc|dc)(?: (?:xet|lam))?(?: (?:nhan|huong|lanh|linh|cap|ho tro))?"
+_ASKS_WHO = re.compile(
+    rf"\b(?:{_WHO}(?: thi)?(?: moi)? {_GETS}|{_SELF} co {_GETS} (?:khong|ko|k|kh|hong|hok))\b"
 )
 # What makes the duration a line names next no time a procedure takes, whatever "mất bao
 # lâu?" asks, but how long what it gives stays valid ("có giá trị 6 tháng", "hiệu lực",
@@ -174,9 +188,20 @@ _PROCESSING = re.compile(
 # A follow-up asking the resident's own deadline ("khi nào phải làm", "phải đăng ký trong
 # bao lâu", "hạn chót là bao giờ", "trễ nhất mấy ngày"), folded: the deadline lines
 # answer it. "Phải chờ bao lâu", "phải mất mấy ngày" ask the office's time still.
+# Its "hạn chót", "trễ nhất" ask (`_ASKS_LATEST`), as "khi nào" does, naming nothing a
+# line must hold: "hạn chót là khi nào", "trễ nhất mấy ngày vậy".
+_LATEST = r"han chot|han cuoi|cham nhat|tre nhat|muon nhat"
 _ASKS_DEADLINE = re.compile(
-    r"\b(?:phai (?:di )?(?:lam|dang ky|nop|khai|bao|mang|den)|han chot|han cuoi|cham nhat"
-    r"|tre nhat|muon nhat|thoi han(?! giai quyet| xu ly| tra))\b"
+    rf"\b(?:phai (?:di )?(?:lam|dang ky|nop|khai|bao|mang|den)|{_LATEST}"
+    r"|thoi han(?! giai quyet| xu ly| tra))\b"
+)
+_ASKS_LATEST = re.compile(rf"\b(?:{_LATEST})\b")
+# Whether the office is open, as residents ask it of a day ("thứ 7 có làm việc không",
+# "t7 có mở cửa ko", "chủ nhật có ai trực hông"), folded: the day is what a line must
+# name, not "làm việc" nor "mở cửa" (a line says "sáng thứ bảy tiếp nhận hồ sơ").
+_ASKS_OPEN = re.compile(
+    r"\b(?:co )?(?:ai )?(?:lam viec|lam|mo cua|mo|truc|tiep dan|nhan ho so)"
+    r" (?:khong|ko|k|kh|hong|hok)\b"
 )
 # What makes the amount a line names next no fee a resident pays: a fine ("phạt tiền
 # 500.000 đồng") or money the resident gets ("mức trợ cấp 500.000 đồng"). It claims an
@@ -259,7 +284,7 @@ _NOT_ASKED = (
     frozenset(
         "a ah nhe nha nua them co phai duoc dc thi vay the neu cho ma o la em anh chi toi "
         "minh tui ban truong hop doi voi rieng lam can mat nop lay di le muc het ton rua he hi "
-        "rang z zay dzay nhieu nhiu".split()
+        "rang z v zay dzay nhieu nhiu".split()
     )
     | _DONE
     | _RECEIVING
@@ -317,7 +342,9 @@ def turned_to(text: str) -> str | None:
 
 
 def _names_nothing(text: str) -> bool:
-    said = _PER.sub(" ", _ASKS_VALIDITY.sub(" ", _asked(text, folded=True)))
+    said = _asked(text, folded=True)
+    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER):
+        said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
     )
@@ -332,10 +359,13 @@ def _receiving(typed: list[str]) -> list[bool]:
 
 def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
-    question word, or how long what one gets is valid ("có giá trị bao lâu"); with
+    question word, how long what one gets is valid ("có giá trị bao lâu"), who
+    qualifies ("người nào được nhận", "nhà tôi có được không"), the latest one may
+    ("hạn chót", "trễ nhất") or whether the office is open ("có làm việc không"); with
     `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    for pattern in (ASKING, _ASKS_VALIDITY, *([_PER] if how_often else [])):
+    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN)
+    for pattern in (*asked, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
             asking.update(range(first, first + found.group().count(" ") + 1))
@@ -352,6 +382,8 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
         for aspect, triggers, says in _ASPECTS
         if (without_term != said if aspect == "validity" else any(_has(rest, t) for t in triggers))
         or (aspect == "amount" and HOW_MUCH.search(rest) is not None)
+        or (aspect == "conditions" and _ASKS_WHO.search(rest) is not None)
+        or (aspect == "time" and _ASKS_LATEST.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.
@@ -645,21 +677,27 @@ def _clauses(line: str) -> list[tuple[str, str]]:
     return [(typed, fold(typed)) for typed in clauses]
 
 
-# A weekday typed as its number ("thứ 7", "thu 7") is the one written out ("thứ bảy").
+# A weekday typed as its number ("thứ 7", "thu 7", "t7") is the one written out ("thứ
+# bảy"); "cn" is "chủ nhật".
 _WEEKDAYS = dict(zip("234567", "hai ba tư năm sáu bảy".split(), strict=True))
-_WEEKDAY = re.compile(r"\b(th[ứu]) ([2-7])\b")
+_WEEKDAY = re.compile(r"\b(?:(th[ứu]) |t)([2-7])\b|\bcn\b")
 
 
-def _weekday(found: re.Match[str]) -> str:
-    day = _WEEKDAYS[found[2]]
-    return f"{found[1]} {day if found[1] == 'thứ' else fold(day)}"  # typed as it was
+def _weekday(found: re.Match[str], *, accents: bool) -> str:
+    """The weekday `found` written out, with accents when typed so ("thứ 7"), or, typed
+    short ("t7", "cn"), when the message (`accents`) has them."""
+    accented = found[1] == "thứ" or (found[1] is None and accents)
+    said = f"thứ {_WEEKDAYS[found[2]]}" if found[2] is not None else "chủ nhật"
+    return said if accented else fold(said)
 
 
 def _words(text: str, *, folded: bool) -> str:
     """The words of `text`, lower-case, folded or as typed, a weekday's number written out;
     "còn" (and what about) left out, which is no "con" (a child)."""
     words = (w for w in _WORD.findall(text.lower()) if w != "còn")
-    said = _WEEKDAY.sub(_weekday, " ".join(words))
+    said = " ".join(words)
+    accents = said != fold(said)
+    said = _WEEKDAY.sub(lambda found: _weekday(found, accents=accents), said)
     return fold(said) if folded else said
 
 
@@ -679,12 +717,35 @@ def _asked(text: str, *, folded: bool) -> str:
     return said
 
 
+# How a resident closes a question to the officer, naming nothing: the north's "hả",
+# "hở" ("mất bao lâu hả"; "ha" after a word that closes a question, `_CLOSING`), and,
+# after such a word, whom they address ("hả bác", "vậy cô", "không chú", "ạ cháu"),
+# typed so or without accents ("co" is "có", and "cho cháu" names a grandchild: after
+# no closing word, it stays).
+_ASKS_ENDING = frozenset("hả hở".split())
+_ADDRESSED = frozenset("bác cô chú cháu dì cậu".split())
+_ADDRESSED_UNACCENTED = frozenset("bac chu chau cau".split())
+_CLOSING = frozenset("ha vay a nhe nha oi khong ko gi dau nao nhieu lau z v".split())
+
+
 def _standard(text: str) -> str:
     """The words of a resident's message, lower-case, with central and southern words in
     their standard form ("có mất tiền hông": không, "mần mấy ngày": làm) and the particles
-    that only soften it left out ("nộp ở đâu nè", "mất bao lâu nghen")."""
+    that only soften it, or close it to the officer, left out ("nộp ở đâu nè", "mất bao
+    lâu nghen", "lệ phí bao nhiêu hả bác")."""
     words = standard_words(_WORD.findall(nfc(text).lower()))
-    return " ".join(word for word in words if word not in REGIONAL_PARTICLES)
+    words = [word for word in words if word not in REGIONAL_PARTICLES]
+    if (
+        len(words) > 2
+        and (words[-1] in _ADDRESSED or words[-1] in _ADDRESSED_UNACCENTED)
+        and fold(words[-2]) in _CLOSING
+    ):
+        words.pop()
+    if len(words) > 1 and (
+        words[-1] in _ASKS_ENDING or (words[-1] == "ha" and fold(words[-2]) in _CLOSING)
+    ):
+        words.pop()
+    return " ".join(words)
 
 
 def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:

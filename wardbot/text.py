@@ -9,8 +9,9 @@ The same pipeline runs over documents and questions, so both sides meet in one f
    (hocj boongr -> học bổng, ho5c -> học).
 4. In residents' questions only: southern and central words put in standard
    Vietnamese (ở mô -> ở đâu, mần -> làm), matched with their diacritics.
-5. Abbreviations and synonyms rewritten to their full form (bhyt -> bảo hiểm y tế),
-   from a built-in list that staff extend with `synonyms:` in faq.yaml.
+5. Abbreviations and synonyms rewritten to their full form (bhyt -> bảo hiểm y tế,
+   đánh rơi -> đánh mất), from a built-in list that staff extend with `synonyms:` in
+   faq.yaml.
 
 `fold()` then strips every diacritic, for the accent-insensitive side of the index.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -359,6 +360,27 @@ BUILTIN_SYNONYMS: dict[str, str] = {
     "ly di": "ly hôn",
 }
 
+# Losing one's papers, however it is said ("đánh rơi", the south's "làm rớt"): what the
+# ward's texts call "mất" ("mất thẻ", "bị mất giấy khai sinh"), so a resident who dropped
+# their ID card finds the entry on a lost one. Matched whatever the diacritics, as the
+# abbreviations above, except those whose unaccented form is as often another phrase
+# (`_LOST_AS_TYPED`): "lam roi" is also "làm rồi" (done), "bi roi" "bị rồi". Not "bị
+# rớt": failing an exam ("thi bị rớt"). Nor "thất lạc", which matching by meaning already
+# reads as lost (rewritten, it moved the answer threshold `bot.py fit` chose and cost a
+# left-out ward 2 questions).
+_LOST = {
+    "đánh rơi": "đánh mất",
+    "đánh rớt": "đánh mất",
+    "làm rớt": "làm mất",
+    "làm rơi": "làm mất",
+    "bị rơi": "bị mất",
+}
+_LOST_AS_TYPED = frozenset({"làm rơi", "bị rơi"})
+BUILTIN_SYNONYMS.update({said: lost for said, lost in _LOST.items() if said not in _LOST_AS_TYPED})
+# Everyday words rewritten only when typed with these diacritics (a key typed otherwise,
+# or without any, is another phrase).
+BUILTIN_AS_TYPED: dict[str, str] = {said: _LOST[said] for said in sorted(_LOST_AS_TYPED)}
+
 
 @dataclass(frozen=True)
 class _Regional:
@@ -428,26 +450,25 @@ def standard_words(words: list[str]) -> list[str]:
 
 @dataclass
 class Synonyms:
-    """Longest-match rewriting of token sequences (matched accent-folded)."""
+    """Longest-match rewriting of token sequences (matched accent-folded; those of
+    `as_typed` only with their diacritics)."""
 
     table: dict[tuple[str, ...], tuple[str, ...]]
     longest: int
-    starts: frozenset[str] = frozenset()  # first words of the keys, to skip the rest fast
+    starts: frozenset[str] = frozenset()  # first words of the keys, folded, to skip the rest fast
+    as_typed: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, *maps: Mapping[str, str | Iterable[str]]) -> Synonyms:
+    def build(
+        cls, *maps: Mapping[str, str | Iterable[str]], as_typed: Mapping[str, str] | None = None
+    ) -> Synonyms:
         table: dict[tuple[str, ...], tuple[str, ...]] = {}
         for mapping in maps:
-            for key, value in mapping.items():
-                values = [value] if isinstance(value, str) else list(value)
-                expansion: list[str] = []
-                for item in values:
-                    expansion.extend(_basic_tokens(item))
-                key_tokens = tuple(fold(t) for t in _basic_tokens(key))
-                if key_tokens and expansion:
-                    table[key_tokens] = tuple(expansion)
-        longest = max((len(k) for k in table), default=0)
-        return cls(table, longest, frozenset(k[0] for k in table))
+            table.update(_rewrites(mapping, folded=True))
+        typed = _rewrites(as_typed or {}, folded=False)
+        keys = [*table, *typed]
+        longest = max((len(k) for k in keys), default=0)
+        return cls(table, longest, frozenset(fold(k[0]) for k in keys), typed)
 
     def rewrite(self, tokens: list[str]) -> list[str]:
         if not self.table:
@@ -463,7 +484,9 @@ class Synonyms:
                 i += 1
                 continue
             for size in range(min(self.longest, len(tokens) - i), 0, -1):
-                expansion = self.table.get(tuple(folded[i : i + size]))
+                expansion = self.as_typed.get(tuple(tokens[i : i + size]))
+                if expansion is None:
+                    expansion = self.table.get(tuple(folded[i : i + size]))
                 # An expansion that repeats the key ('vneid' -> 'vneid ...') must not loop.
                 if expansion is not None:
                     out.extend(expansion)
@@ -473,6 +496,20 @@ class Synonyms:
                 out.append(tokens[i])
                 i += 1
         return out
+
+
+def _rewrites(
+    mapping: Mapping[str, str | Iterable[str]], *, folded: bool
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """`mapping`'s keys and what they stand for, as token sequences; the keys folded."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, value in mapping.items():
+        values = [value] if isinstance(value, str) else list(value)
+        expansion = [token for item in values for token in _basic_tokens(item)]
+        key_tokens = tuple(fold(t) if folded else t for t in _basic_tokens(key))
+        if key_tokens and expansion:
+            table[key_tokens] = tuple(expansion)
+    return table
 
 
 @lru_cache(maxsize=200_000)
