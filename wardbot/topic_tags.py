@@ -155,12 +155,29 @@ def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Patter
     for topic in topics:
         keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
         keywords.discard("")
-        syllables = {k for k in keywords if " " not in k and spells_a_syllable(fold(k))}
+        syllables = {k for k in keywords if _syllable(k)}
         spelt = [re.escape(k) for k in syllables]
         spelt += [r"\s+".join(map(_any_accents, k.split())) for k in keywords - syllables]
         stripped = [re.escape(fold(k)) for k in syllables if fold(k) != k]
         patterns.append((_phrases(spelt), _phrases(stripped)))
     return patterns
+
+
+def bare_syllables(topics: Sequence[Topic]) -> list[tuple[str, str]]:
+    """(topic id, keyword) for each keyword of one syllable typed without accents ("rac",
+    "lu"): found only as typed (`tag_topics`), never in a notice that spells it "rác" or
+    "lũ", since it could stand for several words ("rác", "rạc"); `bot.py check` warns."""
+    return [
+        (topic.id, keyword)
+        for topic in topics
+        for keyword in dict.fromkeys(k.casefold().strip() for k in topic.keywords)
+        if _syllable(keyword) and fold(keyword) == keyword
+    ]
+
+
+def _syllable(keyword: str) -> bool:
+    """Whether a keyword (case-folded) is one word that is a Vietnamese syllable."""
+    return bool(keyword) and " " not in keyword and spells_a_syllable(fold(keyword))
 
 
 def _any_accents(word: str) -> str:
