@@ -1185,6 +1185,18 @@ def test_a_keyword_staff_typed_partly_accented_finds_the_text_however_typed(text
     assert tag_topics(text, [Topic("bhyt", "BHYT", ("bao hiểm y te",))]) == ("bhyt",)
 
 
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("Lịch khám sức khoẻ cho thanh niên", "khám sức khỏe"),  # tone marks placed the old way
+        ("Tổ hòa giải khu phố 3", "hoà giải"),  # ... or the keyword so
+        ("Kiểm tra công trình thủy lợi", "thuỷ lợi"),
+    ],
+)
+def test_a_keyword_is_found_wherever_its_tone_marks_are_placed(text: str, keyword: str) -> None:
+    assert tag_topics(text, [Topic("t", "T", (keyword,))]) == ("t",)
+
+
 def test_tag_topics_ignores_empty_keywords() -> None:
     assert tag_topics("bất kỳ", [Topic("x", "X", ("", "  "))]) == ()
 

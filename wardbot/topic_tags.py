@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from wardbot.models import Topic
-from wardbot.text import fold, spells_a_syllable
+from wardbot.text import fold, spells_a_syllable, tones_placed
 
 # The lead: the body's first paragraph, up to about this many words (whole sentences, at
 # least one); a page imported without paragraph breaks is not all lead.
@@ -57,13 +57,14 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     Accents are tolerated word by word, the same way for the text and the keywords: a
     word typed without accents stands for the same word with any ("bảo hiem y tế",
     "the bhyt", a keyword staff wrote "bao hiểm y te"), while two words both typed with
-    accents must be the same ("rời rạc" is no "rác"). One exception keeps short words
+    accents must be the same ("rời rạc" is no "rác"), wherever their tone marks are
+    placed ("sức khoẻ" is "sức khỏe"). One exception keeps short words
     apart: a single-word keyword that is a Vietnamese syllable ("lũ", "hộ", "rác") is
     not found typed without its accents in a sentence written with accents, where "lu",
     "ho" or "rac" is another word; only in a sentence typed without any ("thong tin roi
     rac" may mean "rác"). Abbreviations ("hđnd" as "hdnd", "bhyt") are no such word.
     """
-    lowered = unicodedata.normalize("NFC", text.casefold())
+    lowered = tones_placed(unicodedata.normalize("NFC", text.casefold()))
     unaccented = "\n".join(s for s in _SENTENCE_END.split(lowered) if fold(s) == s)
     return tuple(
         topic.id
@@ -153,7 +154,9 @@ def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Patter
     tagged at once)."""
     patterns = []
     for topic in topics:
-        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
+        keywords = {
+            tones_placed(unicodedata.normalize("NFC", k.casefold())).strip() for k in topic.keywords
+        }
         keywords.discard("")
         syllables = {k for k in keywords if _syllable(k)}
         spelt = [re.escape(k) for k in syllables]
