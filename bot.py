@@ -478,6 +478,7 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     from wardbot.notices import dated_otherwise
     from wardbot.pictures import unseen_pictures
     from wardbot.sample import left_behind
+    from wardbot.topic_tags import bare_syllables
 
     # What a bot on this data folder serves when faq.yaml cannot be used.
     saved = settings.data_dir / LAST_GOOD_FAQ_COPIES[0]
@@ -513,6 +514,9 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
     ]
     for notice, (where, named) in dated:
         print(msg.check_dated_otherwise(where, notice.date, named), file=sys.stderr)
+    bare = bare_syllables(corpus.topics)
+    for topic_id, keyword in bare:
+        print(msg.check_bare_keyword(str(settings.faq_file), topic_id, keyword), file=sys.stderr)
     unseen = list(unseen_pictures(settings.faq_file, corpus))
     for found in unseen:
         print(found.told(), file=sys.stderr)
@@ -530,7 +534,7 @@ def _cmd_check(settings: Settings, *, own_data: bool = True) -> int:
         len(corpus.faq),
         len(corpus.announcements),
         len(problems),
-        warned=shrink is not None or bool(dated) or bool(unseen) or bool(samples) or bool(why),
+        warned=shrink is not None or any((dated, unseen, samples, bare, why)),
     )
     print(summary, file=sys.stderr)
     return 1 if problems else 0

@@ -358,6 +358,17 @@ async def test_a_notice_without_topics_reaches_the_followers_of_its_keywords(war
             + "\n\nNgười dân nhớ mang theo thẻ BHYT nếu cần khai báo thêm.",
             ["3"],
         ),
+        # ... however long: 1,500 words coming back to it twice.
+        (
+            "THONG BAO",
+            "UBND phường thông báo đến toàn thể nhân dân trên địa bàn được biết.\n\n"
+            "Từ tháng 12, công an phường nhận hồ sơ đăng ký tạm trú vào chiều thứ Bảy.\n\n"
+            + "Người dân đến đúng giờ hẹn, xếp hàng theo số thứ tự tại bộ phận tiếp nhận. " * 50
+            + "\n\nHo so tam tru nop truc tuyen van duoc nhan nhu truoc.\n\n"
+            + "Cán bộ hướng dẫn tận tình, người dân không phải chờ lâu như trước đây nữa. " * 50
+            + "\n\nChủ nhà trọ báo tạm trú cho người thuê trong 3 ngày.",
+            ["3"],
+        ),
     ],
 )
 async def test_a_notice_without_topics_reaches_only_the_followers_of_what_it_is_about(

@@ -878,6 +878,24 @@ def test_check_warns_of_a_notice_dated_otherwise_than_its_file_name(ward, tmp_pa
     assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
 
 
+def test_check_warns_of_a_one_word_keyword_typed_without_accents(ward, tmp_path, capsys):
+    """Staff typing on a phone write "tam tru" or "Tru": a phrase still finds the notices
+    spelling it with accents, one word alone only itself ("tru" could be "trú", "trụ"):
+    `check` says so, and to type it with accents; abbreviations are no such word."""
+    faq = tmp_path / "faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    typed = "[thường trú, tam tru, Tru, ct07, cư trú]"
+    faq.write_text(text.replace("[thường trú, tạm trú, cư trú]", typed, 1), encoding="utf-8")
+    assert bot.main(["check", *ward]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"cảnh báo: {faq}: chủ đề 'cu-tru': từ khóa 'tru' gõ không dấu chỉ khớp đúng chữ "
+        "'tru' không dấu, không khớp chữ có dấu trong thông báo"
+    ) in err, err
+    assert err.count("cảnh báo:") == 1, err
+    assert "Không có lỗi, nhưng xem cảnh báo ở trên" in err
+
+
 def test_check_says_a_date_after_its_file_names_is_mistyped_not_copied(ward, tmp_path, capsys):
     """2062 typed for 2026: no older notice to have copied it from; staff are told of a
     mistyped date, as the running bot tells admins."""

@@ -1185,6 +1185,18 @@ def test_a_keyword_staff_typed_partly_accented_finds_the_text_however_typed(text
     assert tag_topics(text, [Topic("bhyt", "BHYT", ("bao hiểm y te",))]) == ("bhyt",)
 
 
+@pytest.mark.parametrize(
+    ("text", "keyword"),
+    [
+        ("Lịch khám sức khoẻ cho thanh niên", "khám sức khỏe"),  # tone marks placed the old way
+        ("Tổ hòa giải khu phố 3", "hoà giải"),  # ... or the keyword so
+        ("Kiểm tra công trình thủy lợi", "thuỷ lợi"),
+    ],
+)
+def test_a_keyword_is_found_wherever_its_tone_marks_are_placed(text: str, keyword: str) -> None:
+    assert tag_topics(text, [Topic("t", "T", (keyword,))]) == ("t",)
+
+
 def test_tag_topics_ignores_empty_keywords() -> None:
     assert tag_topics("bất kỳ", [Topic("x", "X", ("", "  "))]) == ()
 
@@ -1303,6 +1315,22 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             f"nhận phiếu hẹn làm căn cước.\n\n{FILLER * 12}Nhớ mang theo CCCD và thẻ BHYT "
             "của trẻ.\n\nTrẻ đã có căn cước thì không cần đăng ký lại.",
             ("can-cuoc",),
+        ),
+        # ... however long it is (1,600 words naming it three times),
+        (
+            "Thông báo của UBND phường 5",
+            f"{GENERIC_LEAD}\n\nTừ ngày 2/12, công an phường cấp căn cước cho trẻ em dưới "
+            f"14 tuổi.\n\n{FILLER * 40}Phụ huynh đăng ký trước để nhận phiếu hẹn làm căn "
+            f"cước.\n\n{FILLER * 40}Tre da co can cuoc thi khong can dang ky lai.",
+            ("can-cuoc",),
+        ),
+        # ... and of two subjects opening it together, each coming back alone,
+        (
+            "Thông báo của UBND phường 5",
+            f"{GENERIC_LEAD}\n\nPhường trao học bổng và cấp thẻ BHYT cho học sinh nghèo.\n\n"
+            f"{FILLER * 30}Học bổng trao tại trường. Thẻ BHYT phát tại tổ.\n\n{FILLER * 30}"
+            "Học bổng năm sau xét vào tháng 9. Thẻ BHYT có giá trị một năm.",
+            ("bhyt", "hoc-bong"),
         ),
         # ... but a report whose opening names a topic once, and then only in a list, is
         # not about it,

@@ -638,6 +638,12 @@ def diacritics_share(text: str) -> float:
     return sum(w != fold_word(w) for w in letters) / len(letters) if letters else 0.0
 
 
+def tones_placed(text: str) -> str:
+    """`text` with each word's tone mark placed one way (`canonical_tone`): "sức khoẻ",
+    "hoà giải" as "sức khỏe", "hòa giải"; the rest kept as typed."""
+    return _WORD_RE.sub(lambda word: _word(word.group()), text)
+
+
 def _basic_tokens(text: str) -> list[str]:
     """NFC, case-fold, split into words and put tones in one place. No decoding."""
     return list(map(_word, _WORD_RE.findall(nfc(text).casefold())))

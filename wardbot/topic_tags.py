@@ -9,8 +9,8 @@ topic counts only when the text keeps coming back to it: mentioned in several
 sentences, often enough for the notice's length, and counted for less in a sentence
 that lists other topics too. A notice whose title and lead name no topic ("Thông báo",
 "Tin về việc tổ chức phiên chợ nhân đạo") has its subject below them: there one
-sentence about a topic alone is enough, in a short notice; in a long one, a topic that
-opens the text below the lead and comes back a few times. A missed alert is worse
+sentence about a topic alone is enough, in a short notice; in one of any length, a
+topic that opens the text below the lead and comes back. A missed alert is worse
 than an extra one.
 """
 
@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from wardbot.models import Topic
-from wardbot.text import fold, spells_a_syllable
+from wardbot.text import fold, spells_a_syllable, tones_placed
 
 # The lead: the body's first paragraph, up to about this many words (whole sentences, at
 # least one); a page imported without paragraph breaks is not all lead.
@@ -34,13 +34,6 @@ LEAD_WORDS = 60
 BODY_MENTIONS = 2.0
 # ... and one for every this many words of the text below the lead.
 WORDS_PER_MENTION = 100
-
-# When the title and lead name no topic ("UBND phường thông báo đến toàn thể nhân dân..."),
-# the sentences just below the lead (LEAD_WORDS words of them) open what the notice is
-# about: a topic named alone there and named again further down needs only one mention
-# for every this many words (a long notice names its subject a few times, not every 100
-# words).
-OPENING_WORDS_PER_MENTION = 300
 
 # Short one-line paragraphs above the lead that do not end a sentence introduce it and are
 # read with it: a heading ("# THÔNG BÁO", "**KÍNH GỬI: ...**"), a date line, an opening
@@ -64,13 +57,14 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     Accents are tolerated word by word, the same way for the text and the keywords: a
     word typed without accents stands for the same word with any ("bảo hiem y tế",
     "the bhyt", a keyword staff wrote "bao hiểm y te"), while two words both typed with
-    accents must be the same ("rời rạc" is no "rác"). One exception keeps short words
+    accents must be the same ("rời rạc" is no "rác"), wherever their tone marks are
+    placed ("sức khoẻ" is "sức khỏe"). One exception keeps short words
     apart: a single-word keyword that is a Vietnamese syllable ("lũ", "hộ", "rác") is
     not found typed without its accents in a sentence written with accents, where "lu",
     "ho" or "rac" is another word; only in a sentence typed without any ("thong tin roi
     rac" may mean "rác"). Abbreviations ("hđnd" as "hdnd", "bhyt") are no such word.
     """
-    lowered = unicodedata.normalize("NFC", text.casefold())
+    lowered = tones_placed(unicodedata.normalize("NFC", text.casefold()))
     unaccented = "\n".join(s for s in _SENTENCE_END.split(lowered) if fold(s) == s)
     return tuple(
         topic.id
@@ -87,10 +81,11 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     names, so a list of several counts little for each); a topic is tagged when its
     mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there. When
     the title and lead name no topic, one sentence naming a topic alone (not asking to
-    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words),
-    and a topic named alone in the sentences opening the text below the lead needs
-    BODY_MENTIONS only once every OPENING_WORDS_PER_MENTION words (a long notice under a
-    generic lead).
+    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words).
+    There the sentences just below the lead (LEAD_WORDS words of them: "UBND phường
+    thông báo đến toàn thể nhân dân..." said nothing) open what the notice is about: a
+    topic they name, alone or with another, reaching BODY_MENTIONS is tagged however long
+    the notice (a long one names its subject a few times, not every 100 words).
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
@@ -102,10 +97,9 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
-        if len(named) == 1 and not _BRING.search(fold(sentence)):
-            alone.update(named)
-            if words < LEAD_WORDS:
-                opening.update(named)
+        if named and not _BRING.search(fold(sentence)):
+            alone.update(named if len(named) == 1 else ())
+            opening.update(named if words < LEAD_WORDS else ())
         words += len(sentence.split())
     needed = {t.id: BODY_MENTIONS if headline or t.id not in alone else 1.0 for t in topics}
     return tuple(
@@ -113,12 +107,7 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
         for t in topics
         if t.id in headline
         or (mentions[t.id] >= needed[t.id] and mentions[t.id] * WORDS_PER_MENTION >= words)
-        or (
-            not headline
-            and t.id in opening
-            and mentions[t.id] >= BODY_MENTIONS
-            and mentions[t.id] * OPENING_WORDS_PER_MENTION >= words
-        )
+        or (not headline and t.id in opening and mentions[t.id] >= BODY_MENTIONS)
     )
 
 
@@ -165,14 +154,33 @@ def _keyword_patterns(topics: tuple[Topic, ...]) -> list[tuple[_Pattern, _Patter
     tagged at once)."""
     patterns = []
     for topic in topics:
-        keywords = {unicodedata.normalize("NFC", k.casefold()).strip() for k in topic.keywords}
+        keywords = {
+            tones_placed(unicodedata.normalize("NFC", k.casefold())).strip() for k in topic.keywords
+        }
         keywords.discard("")
-        syllables = {k for k in keywords if " " not in k and spells_a_syllable(fold(k))}
+        syllables = {k for k in keywords if _syllable(k)}
         spelt = [re.escape(k) for k in syllables]
         spelt += [r"\s+".join(map(_any_accents, k.split())) for k in keywords - syllables]
         stripped = [re.escape(fold(k)) for k in syllables if fold(k) != k]
         patterns.append((_phrases(spelt), _phrases(stripped)))
     return patterns
+
+
+def bare_syllables(topics: Sequence[Topic]) -> list[tuple[str, str]]:
+    """(topic id, keyword) for each keyword of one syllable typed without accents ("rac",
+    "lu"): found only as typed (`tag_topics`), never in a notice that spells it "rác" or
+    "lũ", since it could stand for several words ("rác", "rạc"); `bot.py check` warns."""
+    return [
+        (topic.id, keyword)
+        for topic in topics
+        for keyword in dict.fromkeys(k.casefold().strip() for k in topic.keywords)
+        if _syllable(keyword) and fold(keyword) == keyword
+    ]
+
+
+def _syllable(keyword: str) -> bool:
+    """Whether a keyword (case-folded) is one word that is a Vietnamese syllable."""
+    return bool(keyword) and " " not in keyword and spells_a_syllable(fold(keyword))
 
 
 def _any_accents(word: str) -> str:

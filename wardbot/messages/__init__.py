@@ -73,6 +73,7 @@ from wardbot.messages.admin import announce_source_changed as announce_source_ch
 from wardbot.messages.admin import announce_unreadable as announce_unreadable
 from wardbot.messages.admin import broadcast_button_stale as broadcast_button_stale
 from wardbot.messages.admin import broadcast_send_button as broadcast_send_button
+from wardbot.messages.admin import check_bare_keyword as check_bare_keyword
 from wardbot.messages.admin import check_data_unwritable as check_data_unwritable
 from wardbot.messages.admin import check_dated_otherwise as check_dated_otherwise
 from wardbot.messages.admin import check_sample_notices as check_sample_notices

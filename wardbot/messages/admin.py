@@ -584,6 +584,17 @@ def check_data_unwritable(folder: str, why: str) -> str:
     )
 
 
+def check_bare_keyword(faq_file: str, topic_id: str, keyword: str) -> str:
+    """A topic's keyword of one word typed without accents ("rac"): it tags only notices
+    spelling it so, never one writing "rác", since it could be several words."""
+    return (
+        f"cảnh báo: {faq_file}: chủ đề '{topic_id}': từ khóa '{keyword}' gõ không dấu chỉ "
+        f"khớp đúng chữ '{keyword}' không dấu, không khớp chữ có dấu trong thông báo (một "
+        "chữ không dấu có thể là nhiều chữ khác nhau), nên người theo dõi chủ đề có thể lỡ "
+        "tin; hãy gõ từ khóa này có dấu, hoặc ghi cả cụm từ (cụm từ không dấu vẫn khớp)"
+    )
+
+
 def check_dated_otherwise(where: str, date: dt.date, named: dt.date) -> str:
     """A notice whose date: line is not the date its file is named by (`where`: file:line):
     before it, most often copied from an older notice; after it, a year or month mistyped."""
