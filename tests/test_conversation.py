@@ -301,6 +301,9 @@ async def test_yes_long_after_a_guessed_removal_stops_nothing_and_asks_again(
         now[0] += 3 * 3600
         if restarted:
             bot = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+        neighbour = ChatRef("test", "43")  # asked meanwhile: the first chat's stays
+        await store.subscribe(neighbour, "bhyt")
+        await bot.handle_text(neighbour, "/nollow all", sender="43")
         asked = await one(bot, "ừ có")
         assert asked.text == msg.unsubscribe_asked_long_ago()
         assert await store.subscriptions_of(CHAT) == ["bhyt"]

@@ -230,7 +230,7 @@ class ChatMemory:
             return
         self._removal_recalled.set(key, True)
         try:
-            await self.store.keep_removal(chat, action, now, now - YES_WITHIN)
+            await self.store.keep_removal(chat, action, now)
         except Exception as exc:  # a locked database: only a restart would forget it
             log.debug("the removal a chat was asked to confirm is not kept: %s", exc)
 

@@ -76,13 +76,11 @@ class ShownRows(Database):
 
     # --- a removal asked about -------------------------------------------------------
 
-    async def keep_removal(
-        self, chat: ChatRef, action: str, now: float, stale_before: float
-    ) -> None:
-        """The removal `chat` was just asked to confirm (see migration 40); every chat's
-        kept before `stale_before` goes with it."""
+    async def keep_removal(self, chat: ChatRef, action: str, now: float) -> None:
+        """The removal `chat` was just asked to confirm (see migration 40). Kept past
+        YES_WITHIN too, until the chat's next message (or the question log's retention):
+        a yes long after is told nothing stopped, not "Dạ vâng ạ"."""
         async with self._write:
-            await self._db.execute("DELETE FROM pending_removals WHERE at < ?", (stale_before,))
             await self._db.execute(
                 "INSERT OR REPLACE INTO pending_removals (channel, chat_id, action, at) "
                 "VALUES (?, ?, ?, ?)",
