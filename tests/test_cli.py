@@ -798,6 +798,39 @@ def test_check_as_the_bots_user_warns_of_a_data_folder_owned_by_another(open_fol
         assert "Permission denied" in result.stderr
 
 
+@pytest.mark.parametrize("held", ["bot.sqlite3", "index/gen-1"])
+def test_check_as_the_bots_user_warns_of_its_database_or_index_made_by_another(open_folder, held):
+    """A restore, or `bot.py index`, run as root leaves the database or the search index
+    root's in a data folder the bot may write: `check` said "Không có lỗi", and the bot
+    started answering questions only, without subscriptions or alerts. Now said, naming
+    the file or folder; once the bot may write it, nothing is (a volume's lost+found,
+    root's alone, is none of the bot's)."""
+    write_ward(open_folder)
+    data = open_folder / "data"
+    data.mkdir(mode=0o777)
+    data.chmod(0o777)
+    path = data / held
+    if held.endswith(".sqlite3"):
+        sqlite3.connect(path).close()
+    else:
+        path.parent.mkdir(mode=0o777)
+        path.parent.chmod(0o777)  # the bot's: only the generation inside is root's
+        path.mkdir()
+    path.chmod(0o755 if AS_THE_BOTS_USER else 0o555)  # the owner's, root's: not the bot's
+    try:
+        warned = check_as_the_bots_user(open_folder, data)
+        path.chmod(0o777)
+        (data / "lost+found").mkdir(mode=0o700 if AS_THE_BOTS_USER else 0o500)
+        fine = check_as_the_bots_user(open_folder, data)
+    finally:
+        path.chmod(0o755)
+    assert warned.returncode == 0, warned.stderr
+    assert f"cảnh báo: {data}: bot không ghi được vào thư mục dữ liệu này ({path}: " in (
+        warned.stderr
+    )
+    assert fine.stderr.startswith("Không có lỗi;"), fine.stderr
+
+
 def test_check_warns_of_the_sample_wards_notices_left_in_content(ward, tmp_path, capsys):
     """Step 2 of "Your own ward" has `check` run until it reports no problem: a ward that
     wrote its own faq.yaml but kept the sample's content/ heard nothing of the other ward's

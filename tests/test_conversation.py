@@ -284,6 +284,34 @@ async def test_yes_to_a_guessed_removal_still_stops_the_alerts_after_a_restart(
             assert (await cursor.fetchone())[0] == 0
 
 
+@pytest.mark.parametrize("restarted", [False, True])
+async def test_yes_long_after_a_guessed_removal_stops_nothing_and_asks_again(
+    ward_engine: Engine, ward_settings: Settings, restarted: bool
+) -> None:
+    """ "Ý anh/chị là /unsubscribe all?" left unanswered, then "ừ có" hours later (under a
+    staff answer, an alert that came since) stopped every alert on a question long gone,
+    with or without a restart between. Now nothing stops on it: the resident is asked
+    again, and "có" at once then does it."""
+    path = ward_settings.data_dir / "bot.sqlite3"
+    now = [1_800_000_000.0]
+    async with await Store.open(path) as store:
+        bot = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+        await store.subscribe(CHAT, "bhyt")
+        await one(bot, "/unfolow all")
+        now[0] += 3 * 3600
+        if restarted:
+            bot = Conversation(ward_engine, store, ward_settings, clock=lambda: now[0])
+        neighbour = ChatRef("test", "43")  # asked meanwhile: the first chat's stays
+        await store.subscribe(neighbour, "bhyt")
+        await bot.handle_text(neighbour, "/nollow all", sender="43")
+        asked = await one(bot, "ừ có")
+        assert asked.text == msg.unsubscribe_asked_long_ago()
+        assert await store.subscriptions_of(CHAT) == ["bhyt"]
+        now[0] += 30
+        assert (await one(bot, "có")).text == msg.unsubscribed_all(1, "Bảo hiểm y tế")
+        assert await store.subscriptions_of(CHAT) == []
+
+
 @pytest.mark.parametrize("unclear", ["hihi", "👍", "em hiểu rồi"])
 async def test_a_guess_answered_neither_yes_nor_no_is_still_asked(
     conversation: Conversation, store: Store, unclear: str

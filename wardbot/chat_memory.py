@@ -43,6 +43,11 @@ def questions_of(kept: str) -> list[str]:
     return [line.removesuffix("?") for line in lines]
 
 
+# "Có" answers the bot's question (the one close match offered, a removal to confirm) if
+# said this soon after it: later, other messages may have come between (an alert, a staff
+# answer asking something), and "có" may be about them.
+YES_WITHIN = 10 * 60.0
+
 ASKED_KEPT = 4096  # chats whose latest question "sai rồi" may take back, the most recent
 GREETED_WITHIN = 10 * 60.0  # a greeting again this soon is answered in a line
 # Shown this recently, what passing a question to staff shares is not said again in full
@@ -108,10 +113,11 @@ class ChatMemory:
         # says so in a line. In memory: a restart shows it in full again.
         self._notice_shown: LastPerChat[float] = LastPerChat(ASKED_KEPT)
         # Per chat, a removal the reply to its latest message asked about ("Ý anh/chị là
-        # /unsubscribe all?", a mistyped command's guess): the action that does it, and
-        # (in a group) whom it asked. "Có" typed next does it, as its button does. A private
-        # chat's is written down too (the action and when), for "có" after a restart.
-        self._confirming: LastPerChat[tuple[str, str | None]] = LastPerChat(ASKED_KEPT)
+        # /unsubscribe all?", a mistyped command's guess): the action that does it, when,
+        # and (in a group) whom it asked. "Có" typed next does it (within YES_WITHIN), as
+        # its button does. A private chat's is written down too (the action and when), for
+        # "có" after a restart.
+        self._confirming: LastPerChat[tuple[str, float, str | None]] = LastPerChat(ASKED_KEPT)
         # The private chats whose removal written down before a restart was read (or
         # replaced) since the start: `take_confirming`.
         self._removal_recalled: LastPerChat[bool] = LastPerChat(ASKED_KEPT)
@@ -218,21 +224,21 @@ class ChatMemory:
         """The reply to the chat's (in a group, `sender`'s) latest message asked whether
         to do `action`, a removal: see `take_confirming`. A private chat's is written down
         too, so that "có" handled after a restart still does it."""
-        key = (chat.channel, chat.chat_id)
-        self._confirming.set(key, (action, sender))
+        key, now = (chat.channel, chat.chat_id), self.clock()
+        self._confirming.set(key, (action, now, sender))
         if not chat.private or not self.store.writable:
             return
         self._removal_recalled.set(key, True)
         try:
-            await self.store.keep_removal(chat, action, self.clock())
+            await self.store.keep_removal(chat, action, now)
         except Exception as exc:  # a locked database: only a restart would forget it
             log.debug("the removal a chat was asked to confirm is not kept: %s", exc)
 
-    async def take_confirming(self, chat: ChatRef, sender: str | None) -> str | None:
-        """The removal asked about in reply to the chat's previous message (`confirming`),
-        for this message only, and (in a group) only when `sender` was asked; else None.
-        After a restart, a private chat's written down: the question was the bot's last
-        word to the chat, whenever "có" comes, as without a restart."""
+    async def take_confirming(self, chat: ChatRef, sender: str | None) -> tuple[str, float] | None:
+        """The removal asked about in reply to the chat's previous message (`confirming`)
+        and when it was asked, for this message only, and (in a group) only when `sender`
+        was asked; else None. After a restart, a private chat's written down, as without
+        a restart (how long ago it was asked, YES_WITHIN, is the caller's to weigh)."""
         key = (chat.channel, chat.chat_id)
         kept = self._confirming.pop(key)
         if chat.private and self.store.writable and (kept or key not in self._removal_recalled):
@@ -243,10 +249,10 @@ class ChatMemory:
                 log.debug("the removal a chat was asked to confirm cannot be read: %s", exc)
                 written = None
             if kept is None and written is not None:
-                kept = (written, None)
-        if kept is None or (not chat.private and kept[1] != sender):
+                kept = (written[0], written[1], None)
+        if kept is None or (not chat.private and kept[2] != sender):
             return None
-        return kept[0]
+        return kept[0], kept[1]
 
     def thanked_before(self, chat: ChatRef, sender: str | None) -> bool:
         """Whether the answer the chat (in a group, `sender`) was given last was thanked

@@ -26,6 +26,7 @@ from wardbot.chat_memory import (
     STAFF_OFFER_REMINDED,
     STAFF_OFFERED,
     STAFF_OFFERED_LISTED,
+    YES_WITHIN,
     ChatMemory,
 )
 from wardbot.complaints import about_the_answer
@@ -174,7 +175,8 @@ class Conversation:
         # Whether the reply before offered to pass a question to staff: for this one only.
         staff_offered = self.memory.take_staff_offer(chat)
         # Whether it asked whether to stop alerts (a mistyped command's guess): likewise.
-        confirming = await self.memory.take_confirming(chat, sender)
+        asked = await self.memory.take_confirming(chat, sender)
+        confirming = None if asked is None else asked[0]
         if forwarded:
             return await self.forwards.reply(
                 chat,
@@ -193,6 +195,13 @@ class Conversation:
         intent = parse_intent(text)
         manages = self._manages(chat, sender)
         await self.memory.recall_context(chat)
+        if asked is not None and asked[1] < self.clock() - YES_WITHIN:
+            if assents(text):
+                # Asked long ago: "có" may answer what came since (a staff answer, an
+                # alert), and stopping the alerts on it would be a guess. Asked again.
+                await self.memory.confirming(chat, asked[0], sender)
+                return [Reply(msg.unsubscribe_asked_long_ago(), keeps_choices=True)]
+            confirming = None  # anything else: the question is left behind
         if confirming is not None and (declines_staff_offer(text) or intent.kind == "wrong"):
             # "không", "thôi khỏi", "không phải", "nhầm rồi" to "Ý anh/chị là ...?"
             return [Reply(msg.unsubscribe_declined())]

@@ -82,11 +82,29 @@ def unwritable(folder: Path) -> str | None:
         there = there.parent
     if there == folder:
         problem = probe(folder)
-        return None if problem is None else reason(problem)
+        return reason(problem) if problem is not None else _held_unwritable(folder)
     if not there.is_dir():
         return f"{there}: {not_a_folder(there)}"
     if not os.access(there, os.W_OK | os.X_OK):
         return f"{there}: {os.strerror(errno.EACCES)}"  # where it would be made
+    return None
+
+
+def _held_unwritable(folder: Path) -> str | None:
+    """What the bot writes in place inside the writable `folder` and could not (the
+    database, the search index's folders), as made by another user, say a restore or
+    `bot.py index` run as root: the bot would start answering questions only, as for the
+    folder itself. None when it could write them all."""
+    database, index = folder / DATABASE, folder / "index"
+    held = [database.with_name(database.name + end) for end in ("", "-wal", "-shm")]
+    held.append(index)
+    # Only the bot's own folders: a volume's lost+found, root's, is none of its business.
+    for root, folders, _ in os.walk(index):
+        held += [Path(root, name) for name in sorted(folders)]
+    for path in held:
+        wanted = os.W_OK | os.X_OK if path.is_dir() else os.W_OK
+        if path.exists() and not os.access(path, wanted):
+            return f"{path}: {os.strerror(errno.EACCES)}"
     return None
 
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from wardbot import followup
 from wardbot import messages as msg
-from wardbot.chat_memory import ChatMemory, as_message, questions_of
+from wardbot.chat_memory import YES_WITHIN, ChatMemory, as_message, questions_of
 from wardbot.config import Settings
 from wardbot.doc_replies import (
     any_notice,
@@ -61,8 +61,6 @@ SMALL_TALK: dict[str, Callable[[], str]] = {
 # thanks do; a resident with more to say says it).
 COURTESY = frozenset(SMALL_TALK)
 
-# "Có" opens the one close match the bot just asked about, if said this soon after.
-YES_WITHIN = 10 * 60.0
 # "Sai rồi" takes back the chat's answer to a question asked this recently.
 WRONG_WITHIN = 30 * 60.0
 WRONG_OFFERS = 3  # the other close matches offered then

@@ -149,6 +149,7 @@ from wardbot.messages.alerts import unknown_topic_to_unsubscribe as unknown_topi
 from wardbot.messages.alerts import (
     unknown_topic_to_unsubscribe_menu as unknown_topic_to_unsubscribe_menu,
 )
+from wardbot.messages.alerts import unsubscribe_asked_long_ago as unsubscribe_asked_long_ago
 from wardbot.messages.alerts import unsubscribe_button as unsubscribe_button
 from wardbot.messages.alerts import unsubscribe_declined as unsubscribe_declined
 from wardbot.messages.alerts import unsubscribe_unconfirmed as unsubscribe_unconfirmed

@@ -242,6 +242,16 @@ def unsubscribe_unconfirmed() -> str:
     )
 
 
+def unsubscribe_asked_long_ago() -> str:
+    """A yes to `guessed_unsubscribe`'s question asked long ago (YES_WITHIN): it may answer
+    something said since, so nothing is stopped on it; asked again."""
+    return (
+        "Dạ, em hỏi anh/chị về việc ngừng nhận tin đã lâu nên em chưa ngừng gửi tin nào ạ. "
+        "Nếu anh/chị vẫn muốn ngừng nhận, trả lời “có” lần nữa giúp em nhé; không thì em "
+        "giữ nguyên như cũ."
+    )
+
+
 def mysubs(names: Sequence[str]) -> str:
     if not names:
         return "Dạ, anh/chị chưa đăng ký nhận tin chủ đề nào. Gõ /topics để xem các chủ đề."

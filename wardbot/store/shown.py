@@ -77,7 +77,9 @@ class ShownRows(Database):
     # --- a removal asked about -------------------------------------------------------
 
     async def keep_removal(self, chat: ChatRef, action: str, now: float) -> None:
-        """The removal `chat` was just asked to confirm (see migration 40)."""
+        """The removal `chat` was just asked to confirm (see migration 40). Kept past
+        YES_WITHIN too, until the chat's next message (or the question log's retention):
+        a yes long after is told nothing stopped, not "Dạ vâng ạ"."""
         async with self._write:
             await self._db.execute(
                 "INSERT OR REPLACE INTO pending_removals (channel, chat_id, action, at) "
@@ -85,11 +87,11 @@ class ShownRows(Database):
                 (chat.channel, chat.chat_id, action, now),
             )
 
-    async def take_removal(self, chat: ChatRef) -> str | None:
-        """The removal `keep_removal` kept for `chat`, deleted as read (it is for the
-        chat's next message only); or None."""
-        row = await self._take("pending_removals", "action", chat)
-        return None if row is None else str(row[0])
+    async def take_removal(self, chat: ChatRef) -> tuple[str, float] | None:
+        """The removal `keep_removal` kept for `chat` and when it was asked, deleted as
+        read (it is for the chat's next message only); or None."""
+        row = await self._take("pending_removals", "action, at", chat)
+        return None if row is None else (str(row[0]), float(row[1]))
 
     # --- what a chat was shown last ----------------------------------------------------
 
