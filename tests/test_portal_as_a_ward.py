@@ -1,7 +1,11 @@
 """The ward's portal as a ward office meets it. Posts the ward takes down and then puts
 back, or replaces by a corrected version of the same day: what residents are answered with
-and alerted of, and what admins hear. Through the feed follower (the real import path)
-against the fake portal, the day and the clock injected.
+and alerted of, and what admins hear. A portal misbehaving: a post that never answers, a
+server error, a login page, a page the bot finds no article in (the portal's layout
+changed, its text filled in by JavaScript), a post that is only a scanned page: each told
+to admins in a few Vietnamese words, the rest of the feed imported all the same. Through
+the feed follower (the real import path) against the fake portal, the day and the clock
+injected.
 """
 
 from __future__ import annotations
@@ -27,8 +31,11 @@ from test_portal import (
 )
 from test_telegram_app import running_app
 
+from wardbot import portal_fetch
 from wardbot.portal import (
     FeedFollower,
+    failed_note,
+    links_alone_note,
     restored_note,
     superseded_note,
     withdrawn_note,
@@ -233,3 +240,75 @@ async def test_admins_of_the_running_bot_hear_a_withdrawn_notice_is_back(ward, p
             (answer,) = await telegram.say(902, question)
             assert "05/12/2026" in answer.text  # answered with again
             assert (await client.get("/healthz")).json()["portal"]["withdrawn"] == 0
+
+
+# ----------------------------------------------------------------- a portal misbehaving
+
+SCAN_TITLE = "Thông báo lịch cắt điện tháng 12"
+
+
+def scanned(day: dt.date) -> str:
+    """A notice posted as its scanned page: its title, its date, the image."""
+    return with_content(
+        SCAN_TITLE,
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p>'
+        '<p><img src="/uploads/2026/12/tb-cat-dien.jpg" alt=""></p>',
+    )
+
+
+async def test_each_way_a_portal_fails_is_told_in_vietnamese_and_the_rest_imported(
+    ward, portal, monkeypatch
+):
+    monkeypatch.setattr(portal_fetch, "DEADLINE", 2.0)  # a post that never answers
+    today = dt.date.today()
+    old = ("/tin-tuc/cu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss.xml", rss_of(portal, [old]), "application/rss+xml")
+    told: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        today=lambda: today,
+        on_failed=lambda sources, why: told.append(failed_note(sources, why)),
+        on_links_alone=lambda notices: told.append(links_alone_note(WARD, notices)),
+    )
+    await follower.poll()  # the feed's first read
+    login = with_content(
+        "Đăng nhập hệ thống",
+        "<form><p>Tên đăng nhập</p><input name=u><p>Mật khẩu</p>"
+        "<input type=password name=p><button>Đăng nhập</button></form>",
+    )
+    script_only = (
+        "<html><head><title>Thông báo tiêm chủng</title></head><body><div id=app></div>"
+        '<script src="/app.js"></script></body></html>'
+    )
+    portal.put("/hang", power_cut(today, "Lê Lợi"), hang=True)
+    portal.put("/loi-500", b"<h1>Internal Server Error</h1>", status=500)
+    portal.put("/dang-nhap", login)
+    portal.put("/giao-dien-moi", script_only)
+    portal.put("/anh", scanned(today))
+    portal.put("/hai-ba-trung", power_cut(today, "Hai Bà Trưng"))
+    paths = ["/hang", "/loi-500", "/dang-nhap", "/giao-dien-moi", "/anh", "/hai-ba-trung"]
+    portal.put(
+        "/rss.xml", rss_of(portal, [(p, today) for p in paths] + [old]), "application/rss+xml"
+    )
+    try:
+        await follower.poll()
+    finally:
+        portal.release()
+    imported = ward.imported()
+    assert any("hai-ba-trung" in name for name in imported)  # the rest still comes in
+    [scan] = [name for name in imported if "lich-cat-dien-thang-12" in name]
+    reasons = {
+        "/hang": "trang không trả lời kịp",
+        "/loi-500": "máy chủ cổng thông tin báo lỗi",
+        "/dang-nhap": "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
+        "/giao-dien-moi": "không tìm thấy bài viết trên trang",
+    }
+    expected = [failed_note([f"«{p}»: {portal.url(p)}"], why) for p, why in reasons.items()]
+    assert sorted(told) == sorted([*expected, links_alone_note(WARD, [(SCAN_TITLE, scan)])])
+    assert f"• «{SCAN_TITLE}»: content/{scan}\n" in links_alone_note(WARD, [(SCAN_TITLE, scan)])
+    # Read again, the slow post answering now: it comes in, and nothing is told twice.
+    told.clear()
+    portal.routes["/hang"].hang = False
+    await follower.poll()
+    assert told == [] and any("le-loi" in name for name in ward.imported())

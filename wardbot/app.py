@@ -32,6 +32,7 @@ from wardbot.portal import (
     failed_note,
     first_read_note,
     imported_note,
+    links_alone_note,
     recovered_note,
     replaced_note,
     restored_note,
@@ -522,7 +523,8 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
     """The portal's feeds (PORTAL_FEEDS), followed when the data folder can keep what was
     imported; admins hear of each notice imported, each staff-edited notice the portal's
     version replaced, each source failing, each feed read again after failing, each notice
-    withdrawn or back, and each post replaced by its corrected version of the same day."""
+    withdrawn or back, each post replaced by its corrected version of the same day, and
+    each new notice that is only a scanned page or files."""
     if not settings.portal_feeds or not store.writable:
         return None
     return FeedFollower(
@@ -535,6 +537,9 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         on_restored=lambda titles: alerts.tell_admins(restored_note(settings.ward_name, titles)),
         on_superseded=lambda *about: alerts.tell_admins(
             superseded_note(settings.ward_name, *about)
+        ),
+        on_links_alone=lambda notices: alerts.tell_admins(
+            links_alone_note(settings.ward_name, notices)
         ),
         on_first_read=lambda titles: alerts.tell_admins(
             first_read_note(settings.ward_name, titles)

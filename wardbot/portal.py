@@ -43,6 +43,7 @@ __all__ = [
     "failed_note",
     "first_read_note",
     "imported_note",
+    "links_alone_note",
     "reason_vi",
     "recovered_note",
     "replaced_note",
@@ -271,6 +272,21 @@ def superseded_note(ward_name: str, title: str, old: str) -> str:
     )
 
 
+def links_alone_note(ward_name: str, notices: Sequence[tuple[str, str]]) -> str:
+    """The message admins get for the notices (title, file name) imported from posts that
+    are only a scanned page or attached files: residents get the links, but the bot reads
+    no words in an image or a file, so it answers no question from them until staff type
+    the notice's main lines into its file."""
+    where = f"cổng thông tin của {unit(ward_name)}"
+    listed = "\n".join(f"• «{title}»: content/{name}" for title, name in notices)
+    return (
+        f"🖼️ Bài đăng trên {where} chỉ có ảnh chụp hoặc tệp đính kèm, không có chữ:\n"
+        f"{listed}\nBot đã nhập và gửi người dân đường dẫn tới ảnh, tệp, nhưng không đọc "
+        "được chữ trong đó nên chưa trả lời được câu hỏi về nội dung. Nếu cần, vui lòng gõ "
+        "nội dung chính vào tệp thông báo trên."
+    )
+
+
 def failed_note(sources: Sequence[str], why: str) -> str:
     """The message admins get when portal pages or feeds cannot be imported, for one
     reason (one message for the items of a feed failing alike: a portal refusing the bot
@@ -313,6 +329,8 @@ class FeedFollower:
     `on_restored(titles)` once a poll for those of them the portal shows again (notices
     again, under their names), `on_superseded(title, old)` for each post the portal took
     down whose corrected version of the same day stays (`old`: its address, as shown),
+    `on_links_alone(notices)` once a poll for its new notices (title, file name) that are
+    only a scanned page or files (the bot reads no words in them),
     `on_first_read(titles)` once a poll for the notices of feeds read for the first time,
     remembered as alerted (`note_quietly`: no resident hears of them; without
     `on_first_read`, they are told to `on_imported` with the others); each may
@@ -335,6 +353,7 @@ class FeedFollower:
         on_withdrawn: Callback | None = None,
         on_restored: Callback | None = None,
         on_superseded: Callback | None = None,
+        on_links_alone: Callback | None = None,
         on_first_read: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
@@ -355,6 +374,7 @@ class FeedFollower:
         self.on_withdrawn = on_withdrawn
         self.on_restored = on_restored
         self.on_superseded = on_superseded
+        self.on_links_alone = on_links_alone
         self.on_first_read = on_first_read
         self._quiet: set[str] = set()  # the poll's notices remembered as alerted, by id
         self._withdrawn = 0  # notices withdrawn, as the import log remembers them
@@ -464,6 +484,7 @@ class FeedFollower:
             first_read = [n.title for n in earlier if self._first_read_note(n.first_read)]
             withdrawn: list[str] = []
             restored: list[str] = []  # withdrawn before, back on the portal
+            unread: list[tuple[str, str]] = []  # new notices of only an image or files
             for outcome in outcomes:
                 if outcome.failed:
                     # A feed's address may hold a password or a key: never in logs or chats.
@@ -481,6 +502,8 @@ class FeedFollower:
                     quiet = outcome.path is not None and outcome.path.stem in self._quiet
                     heard_in = first_read if self._first_read_note(quiet) else imported
                     heard_in.append(outcome.title or str(outcome.path))
+                    if outcome.links_alone and outcome.path is not None:
+                        unread.append((outcome.title or outcome.path.stem, outcome.path.name))
                 elif outcome.action == WITHDRAWN:
                     shown = shown_address(outcome.source)
                     log.warning("portal: %s, at %s", outcome.describe(), shown)
@@ -513,6 +536,8 @@ class FeedFollower:
                 await self._call(self.on_withdrawn, withdrawn)
             if restored:
                 await self._call(self.on_restored, restored)
+            if unread:
+                await self._call(self.on_links_alone, unread)
             for why, sources in failed.items():
                 await self._call(self.on_failed, sources, why)
             # A feed that answered again (even "not modified") is no longer failing. A feed's

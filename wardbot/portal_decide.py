@@ -18,6 +18,7 @@ from wardbot.notices import load_announcement
 from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
 from wardbot.portal_files import NoticeFiles
+from wardbot.portal_links import links_alone
 from wardbot.portal_log import (
     ImportLog,
     digest,
@@ -197,7 +198,8 @@ class Decider:
                 "feed": feed,  # None: imported as a page of its own
                 **validators,
             }
-            return Outcome(source, NEW, path, article.title, text=rendered)
+            alone = links_alone(article.body)
+            return Outcome(source, NEW, path, article.title, text=rendered, links_alone=alone)
 
         key, record = found
         record.update(validators)
