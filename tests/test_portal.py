@@ -99,6 +99,11 @@ class Ward:
 
 @pytest.fixture
 def ward(tmp_path, monkeypatch) -> Ward:
+    return sample_ward_for_import(tmp_path, monkeypatch)
+
+
+def sample_ward_for_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ward:
+    """The sample ward in `tmp_path`, its environment clean (the `ward` fixture)."""
     monkeypatch.chdir(tmp_path)  # no stray .env
     for name in ("FAQ_FILE", "CONTENT_DIR", "DATA_DIR", "PORTAL_FEEDS", "PORTAL_POLL_MINUTES"):
         monkeypatch.delenv(name, raising=False)

@@ -32,8 +32,11 @@ from wardbot.portal import (
     failed_note,
     first_read_note,
     imported_note,
+    links_alone_note,
     recovered_note,
     replaced_note,
+    restored_note,
+    superseded_note,
     withdrawn_note,
 )
 from wardbot.reply import Link
@@ -519,7 +522,9 @@ async def _first_tries(events: list[asyncio.Event], stop: asyncio.Event) -> None
 def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower | None:
     """The portal's feeds (PORTAL_FEEDS), followed when the data folder can keep what was
     imported; admins hear of each notice imported, each staff-edited notice the portal's
-    version replaced, each source failing, and each feed read again after failing."""
+    version replaced, each source failing, each feed read again after failing, each notice
+    withdrawn or back, each post replaced by its corrected version of the same day, and
+    each new notice that is only a scanned page or files."""
     if not settings.portal_feeds or not store.writable:
         return None
     return FeedFollower(
@@ -529,6 +534,13 @@ def _follower(settings: Settings, store: Store, alerts: Alerts) -> FeedFollower 
         on_replaced=lambda *about: alerts.tell_admins(replaced_note(settings.ward_name, *about)),
         on_recovered=lambda feeds: alerts.tell_admins(recovered_note(settings.ward_name, feeds)),
         on_withdrawn=lambda titles: alerts.tell_admins(withdrawn_note(settings.ward_name, titles)),
+        on_restored=lambda titles: alerts.tell_admins(restored_note(settings.ward_name, titles)),
+        on_superseded=lambda *about: alerts.tell_admins(
+            superseded_note(settings.ward_name, *about)
+        ),
+        on_links_alone=lambda notices: alerts.tell_admins(
+            links_alone_note(settings.ward_name, notices)
+        ),
         on_first_read=lambda titles: alerts.tell_admins(
             first_read_note(settings.ward_name, titles)
         ),

@@ -3,9 +3,11 @@
 `FeedFollower` polls `PORTAL_FEEDS` every `PORTAL_POLL_MINUTES` (conditional requests, only
 the feeds' hosts) and writes new notices into content/; the running bot's content watcher
 then indexes them and alerts subscribers. Admins hear of each imported notice, of each
-notice staff had edited that the portal's version replaced, and of each failing source
-through callbacks. The importing itself (also `bot.py import`) is wardbot.portal_import;
-fetching, wardbot.portal_fetch; reading a page, wardbot.portal_extract.
+notice staff had edited that the portal's version replaced, of each failing source, of
+each notice withdrawn or back on the portal, and of each post replaced by its corrected
+version of the same day, through callbacks. The importing itself (also `bot.py import`)
+is wardbot.portal_import; fetching, wardbot.portal_fetch; reading a page,
+wardbot.portal_extract.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ __all__ = [
     "failed_note",
     "first_read_note",
     "imported_note",
+    "links_alone_note",
     "reason_vi",
     "recovered_note",
     "replaced_note",
+    "restored_note",
+    "superseded_note",
     "withdrawn_note",
 ]
 
@@ -236,6 +241,52 @@ def withdrawn_note(ward_name: str, titles: Sequence[str]) -> str:
     )
 
 
+def restored_note(ward_name: str, titles: Sequence[str]) -> str:
+    """The message admins get for the notices whose articles, withdrawn before, the portal
+    shows again: residents are answered with them again, and nobody already alerted of
+    them is alerted twice (their files keep their names, so their ids)."""
+    where = f"Cổng thông tin của {unit(ward_name)}"
+    again = "không bị báo lại lần nữa"
+    if len(titles) == 1:
+        return (
+            f"↩️ {where} đã đăng lại bài «{titles[0]}» (trước đó đã gỡ), nên bot lại dùng "
+            f"thông báo này để trả lời người dân. Người dân đã nhận tin về bài này {again}."
+        )
+    listed = "\n".join(f"• «{title}»" for title in titles)
+    return (
+        f"↩️ {where} đã đăng lại {len(titles)} bài đã gỡ trước đó, nên bot lại dùng các "
+        f"thông báo này để trả lời người dân:\n{listed}\nNgười dân đã nhận tin về các bài "
+        f"này {again}."
+    )
+
+
+def superseded_note(ward_name: str, title: str, old: str) -> str:
+    """The message admins get when the portal took a post down whose corrected version,
+    posted the same day under its title, stays: the notice now reads as the corrected one
+    (its id kept: no second alert; an edit's changed numbers go out as a correction)."""
+    return (
+        f"🔁 Cổng thông tin của {unit(ward_name)} đã gỡ một bài đăng cùng ngày ({old}) và "
+        f"giữ bản đã sửa «{title}». Bot trả lời người dân theo bản đã sửa; người dân đã "
+        "nhận tin về bài cũ không nhận lại cả thông báo, nếu ngày, giờ hay con số thay đổi "
+        "thì được gửi tin đính chính."
+    )
+
+
+def links_alone_note(ward_name: str, notices: Sequence[tuple[str, str]]) -> str:
+    """The message admins get for the notices (title, file name) imported from posts that
+    are only a scanned page or attached files: residents get the links, but the bot reads
+    no words in an image or a file, so it answers no question from them until staff type
+    the notice's main lines into its file."""
+    where = f"cổng thông tin của {unit(ward_name)}"
+    listed = "\n".join(f"• «{title}»: content/{name}" for title, name in notices)
+    return (
+        f"🖼️ Bài đăng trên {where} chỉ có ảnh chụp hoặc tệp đính kèm, không có chữ:\n"
+        f"{listed}\nBot đã nhập và gửi người dân đường dẫn tới ảnh, tệp, nhưng không đọc "
+        "được chữ trong đó nên chưa trả lời được câu hỏi về nội dung. Nếu cần, vui lòng gõ "
+        "nội dung chính vào tệp thông báo trên."
+    )
+
+
 def failed_note(sources: Sequence[str], why: str) -> str:
     """The message admins get when portal pages or feeds cannot be imported, for one
     reason (one message for the items of a feed failing alike: a portal refusing the bot
@@ -275,6 +326,11 @@ class FeedFollower:
     once a poll for the feeds admins were told had failed that were read again,
     `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
     (taken out of content/: residents are not sent to a withdrawn notice),
+    `on_restored(titles)` once a poll for those of them the portal shows again (notices
+    again, under their names), `on_superseded(title, old)` for each post the portal took
+    down whose corrected version of the same day stays (`old`: its address, as shown),
+    `on_links_alone(notices)` once a poll for its new notices (title, file name) that are
+    only a scanned page or files (the bot reads no words in them),
     `on_first_read(titles)` once a poll for the notices of feeds read for the first time,
     remembered as alerted (`note_quietly`: no resident hears of them; without
     `on_first_read`, they are told to `on_imported` with the others); each may
@@ -295,6 +351,9 @@ class FeedFollower:
         on_replaced: Callback | None = None,
         on_recovered: Callback | None = None,
         on_withdrawn: Callback | None = None,
+        on_restored: Callback | None = None,
+        on_superseded: Callback | None = None,
+        on_links_alone: Callback | None = None,
         on_first_read: Callback | None = None,
         wait: Callable[[float, asyncio.Event], Awaitable[None]] = pause,
         today: Callable[[], dt.date] = vietnam_today,
@@ -313,6 +372,9 @@ class FeedFollower:
         self.on_replaced = on_replaced
         self.on_recovered = on_recovered
         self.on_withdrawn = on_withdrawn
+        self.on_restored = on_restored
+        self.on_superseded = on_superseded
+        self.on_links_alone = on_links_alone
         self.on_first_read = on_first_read
         self._quiet: set[str] = set()  # the poll's notices remembered as alerted, by id
         self._withdrawn = 0  # notices withdrawn, as the import log remembers them
@@ -421,6 +483,8 @@ class FeedFollower:
             # A feed's news from before it was followed.
             first_read = [n.title for n in earlier if self._first_read_note(n.first_read)]
             withdrawn: list[str] = []
+            restored: list[str] = []  # withdrawn before, back on the portal
+            unread: list[tuple[str, str]] = []  # new notices of only an image or files
             for outcome in outcomes:
                 if outcome.failed:
                     # A feed's address may hold a password or a key: never in logs or chats.
@@ -438,13 +502,22 @@ class FeedFollower:
                     quiet = outcome.path is not None and outcome.path.stem in self._quiet
                     heard_in = first_read if self._first_read_note(quiet) else imported
                     heard_in.append(outcome.title or str(outcome.path))
+                    if outcome.links_alone and outcome.path is not None:
+                        unread.append((outcome.title or outcome.path.stem, outcome.path.name))
                 elif outcome.action == WITHDRAWN:
                     shown = shown_address(outcome.source)
                     log.warning("portal: %s, at %s", outcome.describe(), shown)
                     withdrawn.append(outcome.title or str(outcome.path))
-                elif outcome.action == UPDATED and outcome.kept is not None:
+                elif outcome.action == UPDATED:
                     title = outcome.title or str(outcome.path)
-                    await self._call(self.on_replaced, title, str(outcome.path), str(outcome.kept))
+                    if outcome.back:
+                        restored.append(title)
+                    if outcome.replaces:
+                        old = shown_address(outcome.replaces)
+                        await self._call(self.on_superseded, title, old)
+                    if outcome.kept is not None:
+                        path, kept = str(outcome.path), str(outcome.kept)
+                        await self._call(self.on_replaced, title, path, kept)
             heard = {True: True, False: True}  # first-read note or not -> admins were told
             if imported:
                 heard[False] = await self._call(self.on_imported, imported)
@@ -461,6 +534,10 @@ class FeedFollower:
                 self._telling -= telling
             if withdrawn:
                 await self._call(self.on_withdrawn, withdrawn)
+            if restored:
+                await self._call(self.on_restored, restored)
+            if unread:
+                await self._call(self.on_links_alone, unread)
             for why, sources in failed.items():
                 await self._call(self.on_failed, sources, why)
             # A feed that answered again (even "not modified") is no longer failing. A feed's

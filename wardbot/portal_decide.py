@@ -8,15 +8,25 @@ left it (see wardbot.portal_import).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
+from wardbot.notices import load_announcement
 from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
 from wardbot.portal_files import NoticeFiles
-from wardbot.portal_log import ImportLog, digest, page_key, specifics_of, words_of
+from wardbot.portal_links import links_alone
+from wardbot.portal_log import (
+    ImportLog,
+    digest,
+    page_key,
+    record_date,
+    specifics_of,
+    words_of,
+)
 from wardbot.portal_outcome import DELETED, DUPLICATE, KEPT, NEW, UNCHANGED, UPDATED, Outcome
 from wardbot.staff_read import staff_text
 from wardbot.text import plain_words
@@ -35,20 +45,39 @@ def edited(current: bytes, written: object) -> bool:
     return digest(text.replace("\r\n", "\n")) != written
 
 
+class Moved(NamedTuple):
+    """An imported article a new page is (see `moved_from`): its address, and whether the
+    portal took that page down (gone, or showing no article) rather than sending it here
+    or showing the new text there."""
+
+    old: str
+    gone: bool
+
+
 def moved_from(
-    book: ImportLog, keys: list[str], article: Article, fetcher: Fetcher, today: dt.date
-) -> str | None:
-    """The address of an imported article this new page is, moved (a portal that makes
-    the address from the title moves an article whose title is corrected) and maybe
-    edited on the way: nearly the same text, the same date, and its old address no
-    longer shows it: gone, sending here, or showing this page's edited text. Two pages
-    both still there are two articles however alike (one template for two
-    neighbourhoods' notices), or one article posted twice."""
+    book: ImportLog,
+    keys: list[str],
+    article: Article,
+    fetcher: Fetcher,
+    today: dt.date,
+    words_of_record: Callable[[dict[str, Any]], frozenset[str] | None],
+) -> Moved | None:
+    """The imported article this new page is, moved (a portal that makes the address
+    from the title moves an article whose title is corrected) and maybe edited on the
+    way, or put in place of (a corrected version posted the same day, the first taken
+    down): nearly the same text, the same date, and its old address no longer shows it:
+    gone, sending here, or showing this page's edited text. Two pages both still there
+    are two articles however alike (one template for two neighbourhoods' notices), or
+    one article posted twice. (`words_of_record`: the words of a record's notice, see
+    ImportLog.corrected_of.)"""
     if book.find(keys) is not None:
         return None
     plain = plain_words(article.body)
     title = plain_words(article.title)
-    old = book.same_article(Simhash(plain), article.date.isoformat(), digest(plain), title)
+    day = article.date.isoformat()
+    old = book.same_article(Simhash(plain), day, digest(plain), title)
+    if old is None:
+        old = book.corrected_of(title, day, words_of(article.body), words_of_record)
     if old is None or not is_web_address(old):
         return None
     record = book.articles[old]
@@ -56,20 +85,37 @@ def moved_from(
     try:
         there = fetcher.get(old)
     except FetchError as exc:
-        return old if exc.status in (404, 410) else None
+        return Moved(old, gone=True) if exc.status in (404, 410) else None
     if page_key(there.url) in {page_key(key) for key in keys}:
-        return old  # redirected here
+        return Moved(old, gone=False)  # redirected here
     try:
         shown = extract_article(decode_html(there.body, there.charset), url=old, today=today)
     except NotAnArticle:
-        return old  # it shows a list of news, or nothing: the article is not there
+        return Moved(old, gone=True)  # it shows a list of news, or nothing: not there
     # Both addresses show the new text (the portal finds articles by their id, not
     # by the words of their address), under the new title too: the old address showing
     # its own title over the same short text is another notice; the same text as before
     # is a re-post.
     retitled = plain_words(shown.title) == title
     moved = plain_words(shown.body) == plain and retitled
-    return old if edited and moved else None
+    return Moved(old, gone=False) if edited and moved else None
+
+
+def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, text: str) -> bool:
+    """Whether a new page taken for the imported article of `record` (`moved`) is rather
+    a second post put in its place: a corrected version (a date changed) posted under the
+    same title the same day, the first then taken down. Its notice is the same (no second
+    alert; residents alerted hear of what changed as of any edit), but staff hear that the
+    portal took a post down, not that one moved: a portal moves an article whose title
+    changed, and one that sends its old address on is one article. One withdrawn before
+    is back (see Outcome.back)."""
+    return (
+        moved.gone
+        and not record.get("withdrawn")
+        and record.get("title") == title
+        and record_date(record) == day.isoformat()
+        and record.get("text") != text
+    )
 
 
 class Decider:
@@ -88,7 +134,7 @@ class Decider:
         article: Article,
         validators: dict[str, Any],
         book: ImportLog,
-        moved_from: str | None = None,
+        moved_from: Moved | None = None,
         *,
         backlog: bool = False,
         feed: str | None = None,
@@ -108,13 +154,19 @@ class Decider:
             found = None
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         moved: str | None = None
-        old = book.articles.get(moved_from or "")
+        replaces: str | None = None  # see Outcome.replaces
+        old = book.articles.get(moved_from.old) if moved_from else None
         if found is None and old and old.get("file") and not old.get("same_as"):
             # The article moved: its record follows it, its old address points to it.
             assert moved_from is not None
-            book.articles[moved_from] = {"same_as": keys[0], "text": old.get("text")}
+            if superseded(moved_from, old, article.date, title, text):
+                replaces = moved_from.old
+                moved = f"in place of {replaces}, a post of the same day the portal took down"
+            else:
+                moved = f"moved from {moved_from.old}"
+            book.articles[moved_from.old] = {"same_as": keys[0], "text": old.get("text")}
             book.articles[keys[0]] = old
-            found, moved = (keys[0], old), f"moved from {moved_from}"
+            found = (keys[0], old)
         if found is None:
             twin = book.same_text(
                 text,
@@ -146,7 +198,8 @@ class Decider:
                 "feed": feed,  # None: imported as a page of its own
                 **validators,
             }
-            return Outcome(source, NEW, path, article.title, text=rendered)
+            alone = links_alone(article.body)
+            return Outcome(source, NEW, path, article.title, text=rendered, links_alone=alone)
 
         key, record = found
         record.update(validators)
@@ -184,7 +237,26 @@ class Decider:
             updated=now,
         )
         note = "; ".join(notes) or None
-        return Outcome(source, UPDATED, path, article.title, why=note, text=rendered, kept=kept)
+        return Outcome(
+            source,
+            UPDATED,
+            path,
+            article.title,
+            why=note,
+            text=rendered,
+            kept=kept,
+            back=back,
+            replaces=replaces,
+        )
+
+    def words_of_notice(self, record: dict[str, Any]) -> frozenset[str] | None:
+        """The words of an imported article's notice as residents read it (its text, not
+        its front matter); None when it is gone or does not load."""
+        try:
+            notice, _ = load_announcement(self.settings.content_dir / str(record.get("file")), None)
+        except OSError:
+            return None
+        return words_of(notice.body) if notice is not None else None
 
     def _words_of_file(self, record: dict[str, Any]) -> frozenset[str] | None:
         """The words of an imported article's file, as staff left it; None when it is gone."""

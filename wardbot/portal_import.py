@@ -791,7 +791,9 @@ class Importer:
             "checked": self.clock(),
         }
         # (fetching: before the lock)
-        moved = moved_from(self._log(), keys, article, self.fetcher, self.today())
+        moved = moved_from(
+            self._log(), keys, article, self.fetcher, self.today(), self.decider.words_of_notice
+        )
         decide = functools.partial(
             self.decider.decide,
             source,

@@ -117,6 +117,14 @@ def name_files(paragraphs: list[str], addresses: list[str]) -> list[str]:
     return [f"{FILE_SHOWN}: {p}" if p in given else p for p in paragraphs]
 
 
+def links_alone(body: str) -> bool:
+    """Whether an article's text is nothing but the links to its scanned page or its
+    files ("Xem ảnh thông báo: https://...", "Xem file đính kèm: https://..."): residents
+    get the links, and the bot cannot answer from what they hold."""
+    paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
+    return bool(paragraphs) and all(p.startswith((SCAN_SHOWN, FILE_SHOWN)) for p in paragraphs)
+
+
 def only_attached(paragraphs: list[str], addresses: list[str]) -> bool:
     """Whether the text, with no paragraph of prose, is the notice's attached files: a
     paragraph of its own (not a list's item) gives one, and at most ATTACHED_AT_MOST are

@@ -32,6 +32,9 @@ IMPORT_LOG = "portal-imports.json"
 # A log of version 1, as older versions left it, names none.
 LOG_VERSION = 2
 SIMILAR = 0.95  # simhash similarity above which same-titled texts are one article
+# The share of their words (of both texts') two posts of one day, title and places share
+# at least for the second to be the first corrected (see ImportLog.corrected_of).
+CORRECTED = 0.85
 
 
 # An article's record, while the feed follower's admins have not heard of its notice:
@@ -140,6 +143,29 @@ class ImportLog:
                 continue
             other = Simhash(existing_hash=record["simhash"])
             if simhash.similarity(other) >= SIMILAR:
+                return url
+        return None
+
+    def corrected_of(
+        self,
+        title: str,
+        date: str,
+        words: frozenset[str],
+        words_of_record: Callable[[dict[str, Any]], frozenset[str] | None],
+    ) -> str | None:
+        """The URL of an imported article this one may be the corrected version of,
+        posted the same day (ISO `date`) under the same title, its words (`words`;
+        `words_of_record`: a record's file's) nearly all the same: a day or an hour
+        changed ("thứ Bảy 05/12" to "Chủ nhật 06/12"), which the simhash of a short notice
+        may not see as "nearly the same text" (`same_article`). Whether it is one is for
+        the first one's address to say: gone, or still showing the first version."""
+        for url, record in self.articles.items():
+            if record.get("same_as") or not record.get("file") or record.get("title") != title:
+                continue
+            if record_date(record) != date:
+                continue
+            kept = words_of_record(record)
+            if kept and len(kept & words) >= CORRECTED * len(kept | words):
                 return url
         return None
 

@@ -60,6 +60,14 @@ class Outcome:
     why: str | None = None
     text: str | None = None  # the file's text when written (or, with --dry-run, would be)
     kept: Path | None = None  # where the staff version it replaced is kept (an update)
+    # An update: the notice of an article the portal had taken down, back on it (at its
+    # address, or its title and text at another); or the notice of a post the portal took
+    # down (its address) now of the corrected version posted in its place the same day.
+    back: bool = False
+    replaces: str | None = None
+    # A new notice whose article is only its scanned page or its files (see
+    # portal_links.links_alone): residents get the links; staff may type its text.
+    links_alone: bool = False
 
     @property
     def failed(self) -> bool:

@@ -1,0 +1,314 @@
+"""The ward's portal as a ward office meets it. Posts the ward takes down and then puts
+back, or replaces by a corrected version of the same day: what residents are answered with
+and alerted of, and what admins hear. A portal misbehaving: a post that never answers, a
+server error, a login page, a page the bot finds no article in (the portal's layout
+changed, its text filled in by JavaScript), a post that is only a scanned page: each told
+to admins in a few Vietnamese words, the rest of the feed imported all the same. Through
+the feed follower (the real import path) against the fake portal, the day and the clock
+injected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import httpx
+import pytest
+from fakes.portal import FakePortal
+from fakes.telegram_api import FakeBotApi
+from test_portal import (
+    WARD,
+    Ward,
+    alerted,
+    follow,
+    followed_by_a_bot,
+    power_cut,
+    reload_by_admin,
+    rss_of,
+    sample_ward_for_import,
+    with_content,
+)
+from test_telegram_app import running_app
+
+from wardbot import portal_fetch
+from wardbot.portal import (
+    FeedFollower,
+    failed_note,
+    links_alone_note,
+    restored_note,
+    superseded_note,
+    withdrawn_note,
+)
+from wardbot.store import Store
+
+
+@pytest.fixture
+def ward(tmp_path, monkeypatch) -> Ward:
+    return sample_ward_for_import(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def portal():
+    with FakePortal() as fake:
+        yield fake
+
+
+TITLE = "Thông báo phát thẻ BHYT cho học sinh khu phố 3"
+OLDER = "/tin-tuc/ve-sinh"
+
+
+# More of the notice: a text this long, a day changed is still "nearly the same text".
+MORE = (
+    "<p>Đợt này phường phát thẻ cho học sinh các trường tiểu học, trung học cơ sở trên địa "
+    "bàn khu phố 3, gồm cả học sinh học trái tuyến ở các phường lân cận.</p><p>Mọi thắc mắc "
+    "xin liên hệ cán bộ phụ trách lao động thương binh xã hội của phường để được giải đáp, "
+    "hoặc gọi số điện thoại đường dây nóng của UBND phường trong giờ hành chính.</p>"
+)
+
+
+def cards_notice(posted: dt.date, handed_out: str, more: str = "") -> str:
+    """The ward's notice of a day the cards are handed out, posted on `posted` (`more`:
+    paragraphs after its own)."""
+    return with_content(
+        TITLE,
+        f'<p class="date">Ngày đăng: {posted:%d/%m/%Y}</p><p>UBND Phường 5 phát thẻ bảo '
+        "hiểm y tế cho học sinh khu phố 3 tại nhà văn hóa khu phố từ 7 giờ đến 11 giờ sáng "
+        f"{handed_out}. Phụ huynh mang theo căn cước khi nhận thẻ.</p><p>Thẻ có giá trị sử "
+        "dụng từ ngày 01/01/2027, học sinh được khám chữa bệnh tại trạm y tế phường và các "
+        "bệnh viện tuyến quận theo quy định của Bảo hiểm xã hội.</p><p>Học sinh chưa có tên "
+        "trong danh sách, phụ huynh liên hệ bộ phận một cửa UBND phường trong giờ hành chính "
+        f"để được hướng dẫn bổ sung hồ sơ, mang theo giấy khai sinh.</p>{more}",
+    )
+
+
+class Portal:
+    """The ward's portal as the follower reads it: a feed, a week-old post on it, and
+    what admins are told (each note as the running bot words it)."""
+
+    def __init__(self, ward: Ward, fake: FakePortal, today: dt.date) -> None:
+        self.fake, self.today = fake, today
+        self.older = (OLDER, today - dt.timedelta(days=7))
+        fake.put(
+            OLDER,
+            with_content(
+                "Phường 5 ra quân tổng vệ sinh môi trường",
+                f'<p class="date">Ngày đăng: {self.older[1]:%d/%m/%Y}</p><p>Phường 5 ra quân '
+                "tổng vệ sinh môi trường khu phố 2 sáng Chủ nhật, mời bà con tham gia.</p>",
+            ),
+        )
+        self.now = [1_800_000_000.0]
+        self.told: list[str] = []
+        self.follower = FeedFollower(
+            ward.settings(portal_feeds=(self.list_only(),)),
+            on_withdrawn=lambda titles: self.told.append(withdrawn_note(WARD, titles)),
+            on_restored=lambda titles: self.told.append(restored_note(WARD, titles)),
+            on_superseded=lambda *about: self.told.append(superseded_note(WARD, *about)),
+            today=lambda: today,
+            clock=lambda: self.now[0],
+        )
+
+    def list_only(self, *posts: tuple[str, dt.date]) -> str:
+        """The feed lists `posts` (path, day), newest first, then the older post."""
+        return self.fake.put(
+            "/rss.xml", rss_of(self.fake, [*posts, self.older]), "application/rss+xml"
+        )
+
+    async def poll(self, hours: float = 1.0):
+        self.now[0] += hours * 3600
+        return await self.follower.poll()
+
+
+async def portal_with_a_notice(ward: Ward, portal, more: str = "") -> tuple[Portal, str]:
+    """A followed portal whose notice of today (`more`: see cards_notice) was imported
+    and alerted (to chat 77): the notice's file name."""
+    await follow(ward, "bhyt")
+    site = Portal(ward, portal, dt.date.today())
+    await site.poll()  # the feed's first read: what was there before, alerting nobody
+    await alerted(ward.settings())
+    portal.put("/tin-tuc/phat-the", cards_notice(site.today, "thứ Bảy 05/12/2026", more))
+    site.list_only(("/tin-tuc/phat-the", site.today))
+    await site.poll()
+    [name] = [n for n in ward.imported() if n.startswith(site.today.isoformat())]
+    assert await alerted(ward.settings()) == {name.removesuffix(".md"): 1}
+    return site, name
+
+
+async def delivered(ward: Ward) -> None:
+    """Every message waiting went out (as the running bot's sender sends them)."""
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        for item in await store.due("telegram", 4e9):
+            assert await store.mark_sending(item)
+            await store.mark_done(item, "sent", time.time())
+
+
+async def outbox(ward: Ward) -> list[tuple[str, str]]:
+    """(kind, chat) of every message waiting, corrections held to be gathered included."""
+    async with await Store.open(ward.data / "bot.sqlite3") as store:
+        return [(item.kind, item.chat.chat_id) for item in await store.due("telegram", 4e9)]
+
+
+async def test_a_post_taken_down_then_put_back_is_a_notice_again_and_admins_hear_so(ward, portal):
+    site, name = await portal_with_a_notice(ward, portal)
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only()
+    await site.poll()
+    assert name not in ward.imported()
+    assert site.told == [withdrawn_note(WARD, [TITLE])]
+
+    # The ward puts it back, at its address: the notice is back under its name, told to
+    # admins, and not alerted again to the resident alerted of it.
+    portal.put("/tin-tuc/phat-the", cards_notice(site.today, "thứ Bảy 05/12/2026"))
+    site.list_only(("/tin-tuc/phat-the", site.today))
+    await site.poll()
+    assert name in ward.imported() and "thứ Bảy 05/12/2026" in ward.notice(name).body
+    assert site.told[1:] == [restored_note(WARD, [TITLE])]
+    assert "đã đăng lại bài «" + TITLE + "» (trước đó đã gỡ)" in site.told[1]
+    assert await alerted(ward.settings()) == {}
+    assert site.follower.status()["withdrawn"] == 0
+    await site.poll()  # read again: told once
+    assert len(site.told) == 2
+
+
+async def test_a_post_taken_down_then_posted_again_at_another_address_is_one_notice(ward, portal):
+    # Posted again the next day, as a new post: its title and text as before.
+    site, name = await portal_with_a_notice(ward, portal)
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only()
+    await site.poll()
+    tomorrow = site.today + dt.timedelta(days=1)
+    portal.put("/tin-tuc/phat-the-2", cards_notice(tomorrow, "thứ Bảy 05/12/2026"))
+    site.list_only(("/tin-tuc/phat-the-2", tomorrow))
+    await site.poll(hours=24)
+    assert [n for n in ward.imported() if n != name and "phat-the" in n] == []
+    assert ward.notice(name).source == portal.url("/tin-tuc/phat-the-2")  # its link works
+    assert site.told[1:] == [restored_note(WARD, [TITLE])]
+    assert await alerted(ward.settings()) == {}
+
+
+@pytest.mark.parametrize("more", ["", MORE], ids=["short", "long"])
+async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_second_alert(
+    ward, portal, more
+):
+    # Staff post the notice again with the day corrected, and take the first one down,
+    # between two reads of the portal.
+    site, name = await portal_with_a_notice(ward, portal, more)
+    await delivered(ward)
+    corrected = cards_notice(site.today, "Chủ nhật 06/12/2026", more)
+    portal.put("/tin-tuc/phat-the-dinh-chinh", corrected)
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
+    outcomes = await site.poll()
+    # One notice, answering with the corrected day; its link goes to the corrected post.
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    notice = ward.notice(name)
+    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
+    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
+    # No second alert: the resident alerted of the first hears only of the changed day.
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+    # Admins hear the first post was taken down and the corrected one kept.
+    assert site.told == [superseded_note(WARD, TITLE, portal.url("/tin-tuc/phat-the"))]
+    assert "đã gỡ một bài đăng cùng ngày" in site.told[0]
+    assert any("in place of" in o.describe() for o in outcomes)
+
+
+async def test_admins_of_the_running_bot_hear_a_withdrawn_notice_is_back(ward, portal):
+    today = dt.date.today()
+    portal.put("/tin-tuc/phat-the", cards_notice(today, "thứ Bảy 05/12/2026"))
+    portal.put("/tin-tuc/le-loi", power_cut(today - dt.timedelta(days=1), "Lê Lợi"))
+    listed = [("/tin-tuc/phat-the", today), ("/tin-tuc/le-loi", today - dt.timedelta(days=1))]
+    feed = portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+    question = "phát thẻ bhyt cho học sinh khu phố 3"
+    async with FakeBotApi() as telegram:
+        settings = followed_by_a_bot(ward, feed, telegram)
+        async with running_app(settings) as base, httpx.AsyncClient(base_url=base) as client:
+            await reload_by_admin(telegram, 5)
+            portal.put("/tin-tuc/phat-the", b"Gone", status=410)
+            portal.put("/rss/tin-tuc.xml", rss_of(portal, listed[1:]), "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            assert (await client.get("/healthz")).json()["portal"]["withdrawn"] == 1
+            (answer,) = await telegram.say(901, question)
+            assert "05/12/2026" not in answer.text
+            portal.put("/tin-tuc/phat-the", cards_notice(today, "thứ Bảy 05/12/2026"))
+            portal.put("/rss/tin-tuc.xml", rss_of(portal, listed), "application/rss+xml")
+            await reload_by_admin(telegram, 5)
+            await telegram.wait_until(
+                lambda: any(c.text.startswith("↩️ Cổng thông tin") for c in telegram.sent(5)),
+                within=30,
+            )
+            (answer,) = await telegram.say(902, question)
+            assert "05/12/2026" in answer.text  # answered with again
+            assert (await client.get("/healthz")).json()["portal"]["withdrawn"] == 0
+
+
+# ----------------------------------------------------------------- a portal misbehaving
+
+SCAN_TITLE = "Thông báo lịch cắt điện tháng 12"
+
+
+def scanned(day: dt.date) -> str:
+    """A notice posted as its scanned page: its title, its date, the image."""
+    return with_content(
+        SCAN_TITLE,
+        f'<p class="date">Ngày đăng: {day:%d/%m/%Y}</p>'
+        '<p><img src="/uploads/2026/12/tb-cat-dien.jpg" alt=""></p>',
+    )
+
+
+async def test_each_way_a_portal_fails_is_told_in_vietnamese_and_the_rest_imported(
+    ward, portal, monkeypatch
+):
+    monkeypatch.setattr(portal_fetch, "DEADLINE", 2.0)  # a post that never answers
+    today = dt.date.today()
+    old = ("/tin-tuc/cu", today - dt.timedelta(days=5))
+    portal.put(old[0], power_cut(old[1], "Trần Phú"))
+    feed = portal.put("/rss.xml", rss_of(portal, [old]), "application/rss+xml")
+    told: list[str] = []
+    follower = FeedFollower(
+        ward.settings(portal_feeds=(feed,)),
+        today=lambda: today,
+        on_failed=lambda sources, why: told.append(failed_note(sources, why)),
+        on_links_alone=lambda notices: told.append(links_alone_note(WARD, notices)),
+    )
+    await follower.poll()  # the feed's first read
+    login = with_content(
+        "Đăng nhập hệ thống",
+        "<form><p>Tên đăng nhập</p><input name=u><p>Mật khẩu</p>"
+        "<input type=password name=p><button>Đăng nhập</button></form>",
+    )
+    script_only = (
+        "<html><head><title>Thông báo tiêm chủng</title></head><body><div id=app></div>"
+        '<script src="/app.js"></script></body></html>'
+    )
+    portal.put("/hang", power_cut(today, "Lê Lợi"), hang=True)
+    portal.put("/loi-500", b"<h1>Internal Server Error</h1>", status=500)
+    portal.put("/dang-nhap", login)
+    portal.put("/giao-dien-moi", script_only)
+    portal.put("/anh", scanned(today))
+    portal.put("/hai-ba-trung", power_cut(today, "Hai Bà Trưng"))
+    paths = ["/hang", "/loi-500", "/dang-nhap", "/giao-dien-moi", "/anh", "/hai-ba-trung"]
+    portal.put(
+        "/rss.xml", rss_of(portal, [(p, today) for p in paths] + [old]), "application/rss+xml"
+    )
+    try:
+        await follower.poll()
+    finally:
+        portal.release()
+    imported = ward.imported()
+    assert any("hai-ba-trung" in name for name in imported)  # the rest still comes in
+    [scan] = [name for name in imported if "lich-cat-dien-thang-12" in name]
+    reasons = {
+        "/hang": "trang không trả lời kịp",
+        "/loi-500": "máy chủ cổng thông tin báo lỗi",
+        "/dang-nhap": "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
+        "/giao-dien-moi": "không tìm thấy bài viết trên trang",
+    }
+    expected = [failed_note([f"«{p}»: {portal.url(p)}"], why) for p, why in reasons.items()]
+    assert sorted(told) == sorted([*expected, links_alone_note(WARD, [(SCAN_TITLE, scan)])])
+    assert f"• «{SCAN_TITLE}»: content/{scan}\n" in links_alone_note(WARD, [(SCAN_TITLE, scan)])
+    # Read again, the slow post answering now: it comes in, and nothing is told twice.
+    told.clear()
+    portal.routes["/hang"].hang = False
+    await follower.poll()
+    assert told == [] and any("le-loi" in name for name in ward.imported())
