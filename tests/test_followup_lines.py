@@ -294,14 +294,21 @@ async def test_the_latest_day_asked_gets_the_residents_deadline(
         ("đăng ký khai tử cho người thân", "mat bao lau ha chu", "trả trong ngày"),
         ("đăng ký khai tử cho người thân", "mất mấy ngày vậy cô", "trả trong ngày"),
         ("sao y giấy tờ cần mang gì", "bao nhiêu tiền 1 trang hả", "Phí thu theo số trang"),
+        ("đăng ký khai tử cho người thân", "mất mấy ngày hả bác ơi", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "co oi, mat bao lau", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "hả? thế mất bao lâu", "trả trong ngày"),
+        # "Rồi" (then) opening it, or after "xong": the next step of what was answered.
+        ("đăng ký khai tử cho người thân", "rồi mất mấy ngày", "trả trong ngày"),
+        ("đăng ký khai tử cho người thân", "xong roi thi mat bao lau", "trả trong ngày"),
     ],
 )
 async def test_a_follow_up_closed_to_the_officer_still_asks_about_the_answer(
     conversation: Conversation, first: str, then: str, line: str
 ) -> None:
     """The north's "hả" and whom the resident addresses ("bác", "cô", "chú") close the
-    question, naming nothing a line must hold: the line that answers it, not close
-    matches nor "no information"."""
+    question, or call the officer anywhere in it ("cô ơi"), naming nothing a line must
+    hold, nor does "rồi" (then): the line that answers it, not close matches nor "no
+    information"."""
     shown, reply = await asked(conversation, first, then)
     title = shown.split("\n")[0]
     assert reply.startswith(title)

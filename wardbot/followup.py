@@ -44,7 +44,7 @@ _SAID_SO = frozenset(
     "hỏi ad admin ơi chào xin và giờ khi nào chỗ nơi online trực tuyến qua mạng trên gì "
     "thủ tục điều kiện tiêu chuẩn chí rứa hè hỉ răng z v zậy dzậy nhiêu nhiu mô tháng tuần quý một "
     "mỗi hằng tốn nhiều ai đối tượng nào nhận lãnh lĩnh hưởng bữa chừng hôm kết quả xong "
-    "mới".split()
+    "mới rồi".split()
 )
 # Receiving what a procedure gives, folded: "nhận", "lấy", the south's "lãnh", "lĩnh"
 # ("lãnh ở đâu", "lĩnh tiền ở chỗ nào", "nhan tien o dau vay"), naming nothing of its own
@@ -273,7 +273,7 @@ _WHAT_ABOUT_NEXT = (
 ) - {"thi"}
 # What any procedure ends in, folded: "bao giờ có kết quả", "bao lâu thì xong", "mấy
 # ngày mới có" ask its time, "lấy kết quả ở đâu" its place, naming nothing of their own.
-_DONE = frozenset("ket qua xong moi".split())
+_DONE = frozenset("ket qua xong moi roi".split())
 # Words a message that names nothing of its own may hold besides `own_words`' own, and
 # "tốn" (costs: "tốn nhiêu tiền"), as "mất" is ("tôn", "tồn" typed so: `_SAID_SO`).
 _NAMING_NOTHING = _CONNECTORS | _POLITE | _ASPECT_WORDS | {"ton"} | _DONE | _RECEIVING
@@ -717,15 +717,23 @@ def _asked(text: str, *, folded: bool) -> str:
     return said
 
 
-# How a resident closes a question to the officer, naming nothing: the north's "hả",
-# "hở" ("mất bao lâu hả"; "ha" after a word that closes a question, `_CLOSING`), and,
-# after such a word, whom they address ("hả bác", "vậy cô", "không chú", "ạ cháu"),
-# typed so or without accents ("co" is "có", and "cho cháu" names a grandchild: after
-# no closing word, it stays).
+# How a resident closes a question to the officer, naming nothing: the north's "hả"
+# (anywhere: "hả? thế nộp ở đâu"), "hở" ("mất bao lâu hở"; "ha" after a word that closes
+# a question, `_CLOSING`), and, after such a word, whom they address ("hả bác", "vậy
+# cô", "không chú", "ạ cháu"), typed so or without accents ("co" is "có", and "cho cháu"
+# names a grandchild: after no closing word, it stays).
 _ASKS_ENDING = frozenset("hả hở".split())
 _ADDRESSED = frozenset("bác cô chú cháu dì cậu".split())
 _ADDRESSED_UNACCENTED = frozenset("bac chu chau cau".split())
 _CLOSING = frozenset("ha vay a nhe nha oi khong ko gi dau nao nhieu lau z v".split())
+# Whom a resident calls, folded, before "ơi" ("bác ơi", "cô ơi, nộp ở đâu"): "co oi" is
+# "cô ơi" too, "có ơi" being no phrase.
+_CALLED = frozenset(fold(word) for word in _ADDRESSED)
+
+
+def _calls(word: str, then: str) -> bool:
+    """Whether `word` and `then` call the officer ("bác ơi", "co oi")."""
+    return fold(then) == "oi" and fold(word) in _CALLED
 
 
 def _standard(text: str) -> str:
@@ -735,6 +743,9 @@ def _standard(text: str) -> str:
     lâu nghen", "lệ phí bao nhiêu hả bác")."""
     words = standard_words(_WORD.findall(nfc(text).lower()))
     words = [word for word in words if word not in REGIONAL_PARTICLES]
+    called = [at for at, word in enumerate(words[:-1]) if _calls(word, words[at + 1])]
+    if called and len(words) > 2 * len(called):  # "bác ơi", "co oi": whom they call
+        words = [w for at, w in enumerate(words) if at not in called and at - 1 not in called]
     if (
         len(words) > 2
         and (words[-1] in _ADDRESSED or words[-1] in _ADDRESSED_UNACCENTED)
@@ -745,7 +756,7 @@ def _standard(text: str) -> str:
         words[-1] in _ASKS_ENDING or (words[-1] == "ha" and fold(words[-2]) in _CLOSING)
     ):
         words.pop()
-    return " ".join(words)
+    return " ".join([word for word in words if word != "hả"] or words)
 
 
 def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:
