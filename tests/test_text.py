@@ -147,6 +147,7 @@ def test_staff_synonyms_extend_the_builtin_list():
         ("lam roi ma chua co", "lam roi ma chua co"),
         ("đăng ký bị rồi", "đăng ký bị rồi"),
         ("con thi bị rớt", "con thi bị rớt"),
+        ("hồ sơ bị đánh rớt", "hồ sơ bị đánh rớt"),  # turned down, not lost
     ],
 )
 def test_losing_papers_however_said_reads_as_mat(typed, read):

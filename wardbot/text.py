@@ -365,12 +365,12 @@ BUILTIN_SYNONYMS: dict[str, str] = {
 # their ID card finds the entry on a lost one. Matched whatever the diacritics, as the
 # abbreviations above, except those whose unaccented form is as often another phrase
 # (`_LOST_AS_TYPED`): "lam roi" is also "làm rồi" (done), "bi roi" "bị rồi". Not "bị
-# rớt": failing an exam ("thi bị rớt"). Nor "thất lạc", which matching by meaning already
+# rớt": failing an exam ("thi bị rớt"); nor "đánh rớt", also a file turned down ("hồ sơ bị
+# đánh rớt"). Nor "thất lạc", which matching by meaning already
 # reads as lost (rewritten, it moved the answer threshold `bot.py fit` chose and cost a
 # left-out ward 2 questions).
 _LOST = {
     "đánh rơi": "đánh mất",
-    "đánh rớt": "đánh mất",
     "làm rớt": "làm mất",
     "làm rơi": "làm mất",
     "bị rơi": "bị mất",
