@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -698,6 +698,51 @@ def test_a_file_written_meanwhile_is_read_again(
     assert "  nhap: [nhập]  # thêm bởi cán bộ\n" in text
     assert "bhyt cả nhà" in entry(faq_file, "bhyt-muc-dong").variants
 
+
+def _saved_while_backed_up(
+    faq_file: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[str], str]
+) -> None:
+    """An officer's editor saves faq.yaml (`change` of it) while the bot is keeping its
+    copy of the version it replaces (a disk-synced write: the last step before the rename)."""
+    keep = faq_write._keep_backup
+    saved: list[str] = []
+
+    def officer_saves(*args, **kwargs):
+        path = keep(*args, **kwargs)
+        if not saved:
+            saved.append(change(faq_file.read_text(encoding="utf-8")))
+            faq_file.write_text(saved[0], encoding="utf-8")
+        return path
+
+    monkeypatch.setattr(faq_write, "_keep_backup", officer_saves)
+
+
+def test_a_staff_save_landing_while_the_edit_keeps_its_backup_is_not_overwritten(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The officer's save is kept and the chat edit made on top of it: neither is lost."""
+    _saved_while_backed_up(
+        faq_file, monkeypatch, lambda text: text.replace("Bà con xuất trình", "Người dân xuất trình")
+    )
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bảo hiểm", backup_dir=backups)
+
+    got = entry(faq_file, "bhyt-mat-the")
+    assert got.variants == ("quên thẻ bảo hiểm",)
+    assert got.answer.startswith("Người dân xuất trình")
+    assert leftovers(faq_file.parent) == []
+
+
+def test_undo_never_overwrites_a_staff_save_landing_while_it_keeps_its_backup(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit = add_variant(faq_file, "bhyt-mat-the", "quên thẻ bảo hiểm", backup_dir=backups)
+    _saved_while_backed_up(faq_file, monkeypatch, lambda text: text + "# cán bộ Lan đã xem\n")
+
+    with pytest.raises(FaqEditError, match="đã được sửa tiếp"):
+        faq_write.undo(edit, backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8").endswith("# cán bộ Lan đã xem\n")
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bảo hiểm",)
 
 def test_a_file_that_keeps_changing_is_refused(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch

@@ -339,9 +339,9 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
             tmp = _write_temp(real, written, doc, shown)
             try:
                 _validate(doc, before, load_faq(tmp, serving=serving), edit, shown)
-                if stamp_of(real) != doc.stamp:
-                    continue
                 backup = _put_in_place(tmp, real, doc, backup_dir, shown)
+                if backup is None:  # a staff save landed meanwhile: edited on top of it
+                    continue
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
@@ -368,19 +368,24 @@ def undo(edit: FaqEdit, *, backup_dir: Path) -> Stamp | None:
         try:
             if not load_faq(tmp).ok_syntax:  # as it was served before the edit: never expected
                 raise FaqEditError(f"bản cũ của {shown} không đọc được; tệp giữ nguyên.")
-            if stamp_of(real) != doc.stamp:
+            if _put_in_place(tmp, real, doc, backup_dir, shown) is None:
                 raise FaqEditError(msg.faq_undo_changed(shown))
-            _put_in_place(tmp, real, doc, backup_dir, shown)
         finally:
             tmp.unlink(missing_ok=True)
         _sync_folder(real.parent)
         return stamp_of(real)
 
 
-def _put_in_place(tmp: Path, real: Path, doc: Doc, backup_dir: Path, shown: str) -> Path:
+def _put_in_place(tmp: Path, real: Path, doc: Doc, backup_dir: Path, shown: str) -> Path | None:
     """faq.yaml as read (`doc`) kept in the backup folder, then `tmp` renamed over it (one
-    atomic step); where the backup is."""
+    atomic step); where the backup is. None, nothing renamed, when faq.yaml is no longer as
+    read: a staff save is never overwritten. Looked at again right before the rename, the
+    backup written (synced to disk: a save landing then would otherwise be lost unseen)."""
+    if stamp_of(real) != doc.stamp:
+        return None
     backup = _keep_backup(backup_dir, doc.data, shown)
+    if stamp_of(real) != doc.stamp:
+        return None
     try:
         os.replace(tmp, real)
     except OSError as exc:
