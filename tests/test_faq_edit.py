@@ -722,7 +722,9 @@ def test_a_staff_save_landing_while_the_edit_keeps_its_backup_is_not_overwritten
 ) -> None:
     """The officer's save is kept and the chat edit made on top of it: neither is lost."""
     _saved_while_backed_up(
-        faq_file, monkeypatch, lambda text: text.replace("Bà con xuất trình", "Người dân xuất trình")
+        faq_file,
+        monkeypatch,
+        lambda text: text.replace("Bà con xuất trình", "Người dân xuất trình"),
     )
     add_variant(faq_file, "bhyt-mat-the", "quên thẻ bảo hiểm", backup_dir=backups)
 
@@ -743,6 +745,7 @@ def test_undo_never_overwrites_a_staff_save_landing_while_it_keeps_its_backup(
 
     assert faq_file.read_text(encoding="utf-8").endswith("# cán bộ Lan đã xem\n")
     assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bảo hiểm",)
+
 
 def test_a_file_that_keeps_changing_is_refused(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
@@ -1046,6 +1049,35 @@ async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     await editor.note_overwritten()
     assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
     assert len(told.notes) == 1
+
+
+async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's old copy renamed an entry a lost variant was added to (nothing else of
+    it changed): /redo adds it there, under its new id. An entry that copy removed is said
+    to be gone (to add by hand), not answered as if /redo took an id to type again."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    now[0] += 3600
+    hand = STAFF_FAQ.replace("id: bhyt-mat-the", "id: bhyt-mat-the-di-kham")
+    start = hand.index("  - id: ho-tich-khai-sinh")
+    hand = hand[:start] + hand[hand.index("\n# ---", start) + 1 :]  # removed
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    done, _, refused = reply.partition("Chưa thêm lại được")
+    assert "quên thẻ bảo hiểm” của mục bhyt-mat-the-di-kham" in done
+    assert faq_edit.msg.faq_redo_entry_gone("ho-tich-khai-sinh") in refused
+    assert "gửi lại lệnh" not in reply
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries["bhyt-mat-the-di-kham"].variants == ("quên thẻ bảo hiểm",)
+    assert "bhyt-mat-the" not in entries and "ho-tich-khai-sinh" not in entries
+    assert "quên thẻ bảo hiểm" in await editor.undo()  # undone as any edit
 
 
 async def test_redo_while_the_last_good_faq_yaml_serves_leaves_the_file_for_staff_to_fix(

@@ -367,7 +367,7 @@ class FaqEditor:
                 else msg.faq_undone_variant(made.entry_id, edit.asked)
             )
             await self._keep(_Done(made, self.clock(), what, edit.asked, edit.new_entry))
-            added.append(edit)
+            added.append(dataclasses.replace(edit, entry_id=made.entry_id))  # renamed by hand
         await asyncio.to_thread(self._write)
         applied = await self._reloaded() if added else True
         now = self.clock()

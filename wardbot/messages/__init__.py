@@ -91,6 +91,7 @@ from wardbot.messages.admin import (
 from wardbot.messages.admin import faq_entry_kept_not_edited as faq_entry_kept_not_edited
 from wardbot.messages.admin import faq_other_files_copy as faq_other_files_copy
 from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_changed
+from wardbot.messages.admin import faq_redo_entry_gone as faq_redo_entry_gone
 from wardbot.messages.admin import faq_redone as faq_redone
 from wardbot.messages.admin import faq_shrank_warning as faq_shrank_warning
 from wardbot.messages.admin import faq_unusable as faq_unusable
