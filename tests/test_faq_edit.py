@@ -1051,6 +1051,55 @@ async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     assert len(told.notes) == 1
 
 
+async def test_an_undone_edit_a_hand_save_brings_back_is_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """A variant added to the wrong entry by mistake; an officer's editor reads faq.yaml
+    before the admin's /undo, and the officer saves from it later: the variant is back
+    and admins are told so, once. The admin adding it to the right entry from chat, or
+    an officer adding it back by hand once past the undo, is meant: nothing is told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-muc-dong", "mất thẻ bhyt đi khám được không")
+    in_the_editor = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    now[0] += 120
+    assert "mất thẻ bhyt đi khám được không" in await editor.undo()
+    await editor.note_overwritten()  # the bot reads its own write
+    now[0] += 600
+    hand = in_the_editor.replace("Bà con xuất trình", "Người dân xuất trình")
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert told.notes == [
+        faq_edit.msg.faq_undone_edits_back(
+            [("15:00", "bhyt-muc-dong", "mất thẻ bhyt đi khám được không", False)]
+        )
+    ]
+    await editor.note_overwritten()  # read again: told once
+    assert len(told.notes) == 1
+
+    # Taken out by hand again, then an undone edit added again from chat where it belongs.
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    await editor.add_variant("ho-tich-khai-sinh", "làm giấy khai sinh cho bé")
+    await editor.undo()
+    await editor.add_variant("ho-tich-khai-sinh", "làm giấy khai sinh cho bé")
+    with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    await asyncio.to_thread(faq_file.write_text, with_it + "# đã xem\n", encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    # Undone, then a save without it past /undo's 30 minutes: added back after, it is meant.
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    text = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    await editor.undo()
+    now[0] += faq_edit.UNDO_FOR + 60
+    await asyncio.to_thread(faq_file.write_text, with_it + "# xem lại\n", encoding="utf-8")
+    await editor.note_overwritten()
+    await asyncio.to_thread(faq_file.write_text, text + "# thêm lại\n", encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+
 async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
     faq_file: Path, backups: Path
 ) -> None:

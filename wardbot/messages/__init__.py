@@ -299,6 +299,7 @@ from wardbot.messages.staff_group import faq_undo_changed as faq_undo_changed
 from wardbot.messages.staff_group import faq_undo_failed as faq_undo_failed
 from wardbot.messages.staff_group import faq_undo_too_late as faq_undo_too_late
 from wardbot.messages.staff_group import faq_undone as faq_undone
+from wardbot.messages.staff_group import faq_undone_edits_back as faq_undone_edits_back
 from wardbot.messages.staff_group import faq_undone_entry as faq_undone_entry
 from wardbot.messages.staff_group import faq_undone_variant as faq_undone_variant
 from wardbot.messages.staff_group import faq_variant_added as faq_variant_added
