@@ -1014,17 +1014,26 @@ def faq_edit_guard_days() -> int:
     return WATCH_DAYS
 
 
+async def _two_variants_an_hour_ago(
+    faq_file: Path, backups: Path
+) -> tuple[faq_edit.FaqEditor, _Told]:
+    """Variants of two entries added from chat an hour ago: the editor, and what admins
+    were told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    now[0] += 3600
+    return editor, told
+
+
 async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     faq_file: Path, backups: Path
 ) -> None:
     """The officer's old copy also reworded the answer of the entry the lost variant was
     added to: /redo says so and leaves that entry as they wrote it; once they add it by
     hand, /redo has nothing left to do."""
-    told, now = _Told(), [1_800_000_000.0]
-    editor = _editor(faq_file, backups, told, now)
-    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
-    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
-    now[0] += 3600
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
     hand = STAFF_FAQ.replace("Bà con xuất trình", "Người dân xuất trình")
     await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
     await editor.note_overwritten()
@@ -1106,11 +1115,7 @@ async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_g
     """The officer's old copy renamed an entry a lost variant was added to (nothing else of
     it changed): /redo adds it there, under its new id. An entry that copy removed is said
     to be gone (to add by hand), not answered as if /redo took an id to type again."""
-    told, now = _Told(), [1_800_000_000.0]
-    editor = _editor(faq_file, backups, told, now)
-    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
-    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
-    now[0] += 3600
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
     hand = STAFF_FAQ.replace("id: bhyt-mat-the", "id: bhyt-mat-the-di-kham")
     start = hand.index("  - id: ho-tich-khai-sinh")
     hand = hand[:start] + hand[hand.index("\n# ---", start) + 1 :]  # removed
