@@ -11,7 +11,7 @@ import os
 import re
 import stat
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -699,6 +699,54 @@ def test_a_file_written_meanwhile_is_read_again(
     assert "bhyt cả nhà" in entry(faq_file, "bhyt-muc-dong").variants
 
 
+def _saved_while_backed_up(
+    faq_file: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[str], str]
+) -> None:
+    """An officer's editor saves faq.yaml (`change` of it) while the bot is keeping its
+    copy of the version it replaces (a disk-synced write: the last step before the rename)."""
+    keep = faq_write._keep_backup
+    saved: list[str] = []
+
+    def officer_saves(*args, **kwargs):
+        path = keep(*args, **kwargs)
+        if not saved:
+            saved.append(change(faq_file.read_text(encoding="utf-8")))
+            faq_file.write_text(saved[0], encoding="utf-8")
+        return path
+
+    monkeypatch.setattr(faq_write, "_keep_backup", officer_saves)
+
+
+def test_a_staff_save_landing_while_the_edit_keeps_its_backup_is_not_overwritten(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The officer's save is kept and the chat edit made on top of it: neither is lost."""
+    _saved_while_backed_up(
+        faq_file,
+        monkeypatch,
+        lambda text: text.replace("Bà con xuất trình", "Người dân xuất trình"),
+    )
+    add_variant(faq_file, "bhyt-mat-the", "quên thẻ bảo hiểm", backup_dir=backups)
+
+    got = entry(faq_file, "bhyt-mat-the")
+    assert got.variants == ("quên thẻ bảo hiểm",)
+    assert got.answer.startswith("Người dân xuất trình")
+    assert leftovers(faq_file.parent) == []
+
+
+def test_undo_never_overwrites_a_staff_save_landing_while_it_keeps_its_backup(
+    faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit = add_variant(faq_file, "bhyt-mat-the", "quên thẻ bảo hiểm", backup_dir=backups)
+    _saved_while_backed_up(faq_file, monkeypatch, lambda text: text + "# cán bộ Lan đã xem\n")
+
+    with pytest.raises(FaqEditError, match="đã được sửa tiếp"):
+        faq_write.undo(edit, backup_dir=backups)
+
+    assert faq_file.read_text(encoding="utf-8").endswith("# cán bộ Lan đã xem\n")
+    assert entry(faq_file, "bhyt-mat-the").variants == ("quên thẻ bảo hiểm",)
+
+
 def test_a_file_that_keeps_changing_is_refused(
     faq_file: Path, backups: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -966,17 +1014,26 @@ def faq_edit_guard_days() -> int:
     return WATCH_DAYS
 
 
+async def _two_variants_an_hour_ago(
+    faq_file: Path, backups: Path
+) -> tuple[faq_edit.FaqEditor, _Told]:
+    """Variants of two entries added from chat an hour ago: the editor, and what admins
+    were told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    now[0] += 3600
+    return editor, told
+
+
 async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     faq_file: Path, backups: Path
 ) -> None:
     """The officer's old copy also reworded the answer of the entry the lost variant was
     added to: /redo says so and leaves that entry as they wrote it; once they add it by
     hand, /redo has nothing left to do."""
-    told, now = _Told(), [1_800_000_000.0]
-    editor = _editor(faq_file, backups, told, now)
-    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
-    await editor.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
-    now[0] += 3600
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
     hand = STAFF_FAQ.replace("Bà con xuất trình", "Người dân xuất trình")
     await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
     await editor.note_overwritten()
@@ -1001,6 +1058,80 @@ async def test_redo_never_forces_an_edit_over_a_hand_change_of_its_entry(
     await editor.note_overwritten()
     assert await editor.redo() == faq_edit.msg.FAQ_REDO_NOTHING
     assert len(told.notes) == 1
+
+
+async def test_an_undone_edit_a_hand_save_brings_back_is_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """A variant added to the wrong entry by mistake; an officer's editor reads faq.yaml
+    before the admin's /undo, and the officer saves from it later: the variant is back
+    and admins are told so, once. The admin adding it to the right entry from chat, or
+    an officer adding it back by hand once past the undo, is meant: nothing is told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-muc-dong", "mất thẻ bhyt đi khám được không")
+    in_the_editor = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    now[0] += 120
+    assert "mất thẻ bhyt đi khám được không" in await editor.undo()
+    await editor.note_overwritten()  # the bot reads its own write
+    now[0] += 600
+    hand = in_the_editor.replace("Bà con xuất trình", "Người dân xuất trình")
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert told.notes == [
+        faq_edit.msg.faq_undone_edits_back(
+            [("15:00", "bhyt-muc-dong", "mất thẻ bhyt đi khám được không", False)]
+        )
+    ]
+    await editor.note_overwritten()  # read again: told once
+    assert len(told.notes) == 1
+
+    # Taken out by hand again, then an undone edit added again from chat where it belongs.
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    await editor.add_variant("ho-tich-khai-sinh", "làm giấy khai sinh cho bé")
+    await editor.undo()
+    await editor.add_variant("ho-tich-khai-sinh", "làm giấy khai sinh cho bé")
+    with_it = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    await asyncio.to_thread(faq_file.write_text, with_it + "# đã xem\n", encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    # Undone, then a save without it past /undo's 30 minutes: added back after, it is meant.
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    text = await asyncio.to_thread(faq_file.read_text, encoding="utf-8")
+    await editor.undo()
+    now[0] += faq_edit.UNDO_FOR + 60
+    await asyncio.to_thread(faq_file.write_text, with_it + "# xem lại\n", encoding="utf-8")
+    await editor.note_overwritten()
+    await asyncio.to_thread(faq_file.write_text, text + "# thêm lại\n", encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+
+async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's old copy renamed an entry a lost variant was added to (nothing else of
+    it changed): /redo adds it there, under its new id. An entry that copy removed is said
+    to be gone (to add by hand), not answered as if /redo took an id to type again."""
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
+    hand = STAFF_FAQ.replace("id: bhyt-mat-the", "id: bhyt-mat-the-di-kham")
+    start = hand.index("  - id: ho-tich-khai-sinh")
+    hand = hand[:start] + hand[hand.index("\n# ---", start) + 1 :]  # removed
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    done, _, refused = reply.partition("Chưa thêm lại được")
+    assert "quên thẻ bảo hiểm” của mục bhyt-mat-the-di-kham" in done
+    assert faq_edit.msg.faq_redo_entry_gone("ho-tich-khai-sinh") in refused
+    assert "gửi lại lệnh" not in reply
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries["bhyt-mat-the-di-kham"].variants == ("quên thẻ bảo hiểm",)
+    assert "bhyt-mat-the" not in entries and "ho-tich-khai-sinh" not in entries
+    assert "quên thẻ bảo hiểm" in await editor.undo()  # undone as any edit
 
 
 async def test_redo_while_the_last_good_faq_yaml_serves_leaves_the_file_for_staff_to_fix(

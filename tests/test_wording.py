@@ -94,6 +94,8 @@ SAMPLES: dict[str, list[Any]] = {
         [("09:40", "bhyt-mat-the", "rớt thẻ", False), ("10:05", "muon-loa", "Mượn loa?", True)],
     ],
     "copy": ["data/faq.after-chat-edit.yaml", None],
+    # Edits /undo took back that a hand save of faq.yaml brought back.
+    "back": [[("10:05", "bhyt-muc-dong", "mất thẻ đi khám", False)]],
     # /redo: lost chat edits added again, found added by hand, refused with why.
     "edits": [[("10:05", "bhyt-mat-the", "quên thẻ bảo hiểm", False)], []],
     "added": [

@@ -305,11 +305,13 @@ class FaqEditor:
         faq = await asyncio.to_thread(self._read)
         if faq is None:
             return
-        lost = self._edits.check(looked, faq, recent=UNDO_FOR)
-        if not lost:
-            await asyncio.to_thread(self._write)  # those a hand save showed
-            return
+        lost, back = self._edits.check(looked, faq, recent=UNDO_FOR)
         now = self.clock()
+        if back and self.warn_admins is not None:
+            await self.warn_admins(msg.faq_undone_edits_back([e.told(now) for e in back]))
+        if not lost:
+            await asyncio.to_thread(self._write)  # those a hand save showed, or brought back
+            return
         for edit in lost:
             log.warning(
                 "faq.yaml was saved without an edit made from chat at %s (%s)",
@@ -367,7 +369,7 @@ class FaqEditor:
                 else msg.faq_undone_variant(made.entry_id, edit.asked)
             )
             await self._keep(_Done(made, self.clock(), what, edit.asked, edit.new_entry))
-            added.append(edit)
+            added.append(dataclasses.replace(edit, entry_id=made.entry_id))  # renamed by hand
         await asyncio.to_thread(self._write)
         applied = await self._reloaded() if added else True
         now = self.clock()
@@ -418,6 +420,8 @@ class FaqEditor:
                 self._edits.put_back(watched)
             raise
         self._edits.wrote(done.edit.before)
+        if watched is not None:  # a save from an editor holding it would bring it back
+            self._edits.undone(watched)
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()

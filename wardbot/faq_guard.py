@@ -7,6 +7,9 @@ it: that officer's editor then held it, and a later save without it is taken as 
 A save without it before that is taken as made from an old copy: the edit is "lost",
 admins are told once, and /redo adds it again (`FaqEditor.redo`). Within /undo's 30
 minutes an edit is told lost even after a hand save showed it (two officers' editors).
+An edit undone (/undo) is watched the other way: a hand save that has it again, from an
+editor that read faq.yaml between the edit and its undo, brings it back, and admins are
+told; once a hand save without it comes past /undo's 30 minutes, it is no longer watched.
 
 Bounded: an edit is watched for WATCH_DAYS after it was made, a lost one kept for /redo
 WATCH_DAYS after it was told; at most KEPT of them (the oldest go first). What is kept
@@ -56,6 +59,7 @@ class ChatEdit:
     base: str = ""
     shown: bool = False  # a hand save has had it since it was made
     lost_at: float | None = None  # when admins were told a hand save dropped it
+    undone_at: float | None = None  # when /undo took it back
 
     @property
     def key(self) -> tuple[float, str, str, bool]:
@@ -76,6 +80,15 @@ class ChatEdit:
         if any(wanted == same_words(t) for e in faq.faq for t in (e.question, *e.variants)):
             return True
         return self.new_entry and any(e.id == self.entry_id for e in faq.faq)
+
+    def as_made(self, faq: FaqFile) -> bool:
+        """faq.yaml has it as it was made: its entry with that way of asking."""
+        wanted = same_words(self.asked)
+        for entry in faq.faq:
+            asks = (entry.question,) if self.new_entry else entry.variants
+            if entry.id == self.entry_id and any(same_words(t) == wanted for t in asks):
+                return True
+        return False
 
 
 def fingerprint(entry: FaqEntry) -> str:
@@ -114,7 +127,10 @@ class ChatEdits:
         return [e for e in self.current() if e.lost_at is not None]
 
     def made(self, edit: ChatEdit, written: bytes) -> None:
-        self.edits = [*self.current(), edit]
+        """`edit` watched; an undone one it adds again (meant: from chat) no longer is."""
+        again = same_words(edit.asked)
+        kept = [e for e in self.current() if e.undone_at is None or same_words(e.asked) != again]
+        self.edits = [*kept, edit]
         self.wrote(written)
 
     def wrote(self, data: bytes) -> None:
@@ -130,22 +146,37 @@ class ChatEdits:
     def put_back(self, edit: ChatEdit) -> None:
         self.edits = sorted([*self.edits, edit], key=lambda e: e.at)
 
+    def undone(self, edit: ChatEdit) -> None:
+        """`edit` (out since `drop`) taken back by /undo: watched for a save bringing it back."""
+        self.put_back(dataclasses.replace(edit, undone_at=self.clock()))
+
     # --------------------------------------------------------------- the check
 
-    def check(self, looked: Sequence[ChatEdit], faq: FaqFile, *, recent: float) -> list[ChatEdit]:
+    def check(
+        self, looked: Sequence[ChatEdit], faq: FaqFile, *, recent: float
+    ) -> tuple[list[ChatEdit], list[ChatEdit]]:
         """faq.yaml read as `faq`; `looked`: the edits kept before it was read (one made or
         undone meanwhile is left alone). Those a hand save dropped are marked lost and
         returned (each once); a watched edit a hand save has is marked shown; a lost one
         the file has again (added back by hand) goes. `recent`: seconds within which an
         edit is told lost even once shown (/undo's). One whose entry an edit broke, served
         as it last read (`FaqFile.kept`: the bot's copy, not the file's), is left as it is
-        until the entry reads again: neither lost (/redo cannot add to it) nor shown."""
+        until the entry reads again: neither lost (/redo cannot add to it) nor shown.
+        Returned second (each once): the undone edits a hand save brought back."""
         now = self.clock()
         hand = digest(faq.data) not in self.own
         newly: list[ChatEdit] = []
+        back: list[ChatEdit] = []
         changed: dict[tuple[float, str, str, bool], ChatEdit | None] = {}
         for edit in looked:
             if edit not in self.edits or edit.entry_id in faq.kept:
+                continue
+            if edit.undone_at is not None:
+                if hand and edit.as_made(faq):
+                    changed[edit.key] = None
+                    back.append(edit)
+                elif hand and now - edit.undone_at > recent:  # that editor is past the undo
+                    changed[edit.key] = None
                 continue
             present = edit.in_file(faq)
             if edit.lost_at is not None:
@@ -161,7 +192,7 @@ class ChatEdits:
                 changed[edit.key] = None
         edits = [changed.get(e.key, e) for e in self.edits]
         self.edits = [e for e in edits if e is not None]
-        return newly
+        return newly, back
 
     # ------------------------------------------------------------- the journal
 

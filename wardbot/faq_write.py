@@ -110,6 +110,7 @@ def add_variant(
 
     `unchanged`: the entry's `faq_guard.fingerprint` it must still have (/redo adding a
     lost variant again never over a hand change of its entry); refused when it does not.
+    An entry only renamed by hand since (its id alone changed) is followed to its new id.
 
     The list is made when the entry has none. A variant the entry already has, or its
     question, is refused; so is one another entry asks (as its question or a variant),
@@ -122,22 +123,39 @@ def add_variant(
     shown = str(faq_file)
 
     def plan(doc: Doc, before: FaqFile) -> _Plan:
-        entry = find_entry(doc, entry_id, shown, before)
-        _refuse_broken(before, entry, entry_id, shown)
+        target = _renamed(doc, before, entry_id, unchanged) if unchanged else entry_id
+        entry = find_entry(doc, target, shown, before)
+        _refuse_broken(before, entry, target, shown)
         if unchanged and not any(
-            e.id == entry_id and fingerprint(e) == unchanged for e in before.faq
+            e.id == target and _unchanged(e, entry_id, unchanged) for e in before.faq
         ):
-            raise FaqEditError(msg.faq_redo_entry_changed(entry_id))
-        refuse_duplicate(entry, entry_id, variant, shown)
-        refuse_asked_elsewhere(doc, entry, entry_id, variant, shown)
-        splice = variant_splice(doc, entry, entry_id, variant, shown)
+            raise FaqEditError(msg.faq_redo_entry_changed(target))
+        refuse_duplicate(entry, target, variant, shown)
+        refuse_asked_elsewhere(doc, entry, target, variant, shown)
+        splice = variant_splice(doc, entry, target, variant, shown)
         expected = [
-            dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == entry_id else e
+            dataclasses.replace(e, variants=(*e.variants, variant)) if e.id == target else e
             for e in before.faq
         ]
-        return _Plan(splice, entry_id, expected)
+        return _Plan(splice, target, expected)
 
     return _edit(Path(faq_file), Path(backup_dir), plan)
+
+
+def _unchanged(entry: FaqEntry, entry_id: str, unchanged: str) -> bool:
+    """Whether `entry` is as /redo's edit found entry `entry_id` (`unchanged`), but for its id."""
+    return fingerprint(dataclasses.replace(entry, id=entry_id)) == unchanged
+
+
+def _renamed(doc: Doc, before: FaqFile, entry_id: str, unchanged: str) -> str:
+    """The id /redo adds a lost variant of entry `entry_id` under: its own while the file
+    has it; else the one entry staff only renamed since (else it is gone: refused)."""
+    if entry_id in entry_ids(doc):
+        return entry_id
+    renamed = [e.id for e in before.faq if _unchanged(e, entry_id, unchanged)]
+    if len(renamed) == 1:
+        return renamed[0]
+    raise FaqEditError(msg.faq_redo_entry_gone(entry_id))
 
 
 def add_entry(
@@ -339,9 +357,9 @@ def _edit(faq_file: Path, backup_dir: Path, plan: _Planner) -> FaqEdit:
             tmp = _write_temp(real, written, doc, shown)
             try:
                 _validate(doc, before, load_faq(tmp, serving=serving), edit, shown)
-                if stamp_of(real) != doc.stamp:
-                    continue
                 backup = _put_in_place(tmp, real, doc, backup_dir, shown)
+                if backup is None:  # a staff save landed meanwhile: edited on top of it
+                    continue
             finally:
                 tmp.unlink(missing_ok=True)
             _sync_folder(real.parent)
@@ -368,19 +386,24 @@ def undo(edit: FaqEdit, *, backup_dir: Path) -> Stamp | None:
         try:
             if not load_faq(tmp).ok_syntax:  # as it was served before the edit: never expected
                 raise FaqEditError(f"bản cũ của {shown} không đọc được; tệp giữ nguyên.")
-            if stamp_of(real) != doc.stamp:
+            if _put_in_place(tmp, real, doc, backup_dir, shown) is None:
                 raise FaqEditError(msg.faq_undo_changed(shown))
-            _put_in_place(tmp, real, doc, backup_dir, shown)
         finally:
             tmp.unlink(missing_ok=True)
         _sync_folder(real.parent)
         return stamp_of(real)
 
 
-def _put_in_place(tmp: Path, real: Path, doc: Doc, backup_dir: Path, shown: str) -> Path:
+def _put_in_place(tmp: Path, real: Path, doc: Doc, backup_dir: Path, shown: str) -> Path | None:
     """faq.yaml as read (`doc`) kept in the backup folder, then `tmp` renamed over it (one
-    atomic step); where the backup is."""
+    atomic step); where the backup is. None, nothing renamed, when faq.yaml is no longer as
+    read: a staff save is never overwritten. Looked at again right before the rename, the
+    backup written (synced to disk: a save landing then would otherwise be lost unseen)."""
+    if stamp_of(real) != doc.stamp:
+        return None
     backup = _keep_backup(backup_dir, doc.data, shown)
+    if stamp_of(real) != doc.stamp:
+        return None
     try:
         os.replace(tmp, real)
     except OSError as exc:

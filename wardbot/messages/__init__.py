@@ -91,6 +91,7 @@ from wardbot.messages.admin import (
 from wardbot.messages.admin import faq_entry_kept_not_edited as faq_entry_kept_not_edited
 from wardbot.messages.admin import faq_other_files_copy as faq_other_files_copy
 from wardbot.messages.admin import faq_redo_entry_changed as faq_redo_entry_changed
+from wardbot.messages.admin import faq_redo_entry_gone as faq_redo_entry_gone
 from wardbot.messages.admin import faq_redone as faq_redone
 from wardbot.messages.admin import faq_shrank_warning as faq_shrank_warning
 from wardbot.messages.admin import faq_unusable as faq_unusable
@@ -298,6 +299,7 @@ from wardbot.messages.staff_group import faq_undo_changed as faq_undo_changed
 from wardbot.messages.staff_group import faq_undo_failed as faq_undo_failed
 from wardbot.messages.staff_group import faq_undo_too_late as faq_undo_too_late
 from wardbot.messages.staff_group import faq_undone as faq_undone
+from wardbot.messages.staff_group import faq_undone_edits_back as faq_undone_edits_back
 from wardbot.messages.staff_group import faq_undone_entry as faq_undone_entry
 from wardbot.messages.staff_group import faq_undone_variant as faq_undone_variant
 from wardbot.messages.staff_group import faq_variant_added as faq_variant_added

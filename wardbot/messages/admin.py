@@ -55,6 +55,15 @@ def faq_redo_entry_changed(entry_id: str) -> str:
     )
 
 
+def faq_redo_entry_gone(entry_id: str) -> str:
+    """/redo refuses a lost variant: faq.yaml no longer has its entry (removed, or its id
+    changed along with what it says)."""
+    return (
+        f"faq.yaml không còn mục {entry_id} (đã bị xóa, hoặc đổi id cùng với nội dung), nên "
+        "bot không biết thêm vào đâu; nếu vẫn cần, xin thêm tay cách hỏi này vào mục phù hợp"
+    )
+
+
 def faq_redone(
     added: Sequence[tuple[str, str, str, bool]],
     already: Sequence[tuple[str, str, str, bool]],

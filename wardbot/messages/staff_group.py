@@ -500,6 +500,18 @@ def faq_chat_edits_overwritten(lost: Sequence[tuple[str, str, str, bool]], copy:
     )
 
 
+def faq_undone_edits_back(back: Sequence[tuple[str, str, str, bool]]) -> str:
+    """To admins: faq.yaml was saved with edits made from chat that /undo took back (an
+    editor that read it between an edit and its undo); `back` as `lost` above."""
+    return (
+        "⚠️ faq.yaml vừa được lưu lại có cả những gì đã thêm từ chat rồi hoàn tác bằng /undo "
+        "dưới đây (có lẽ lưu từ một trình soạn thảo mở tệp sau lần thêm, trước khi hoàn tác), "
+        "nên bot lại tự trả lời theo chúng:\n" + chat_edit_rows(back) + "\n"
+        "Nếu vẫn không muốn, xin xóa tay khỏi faq.yaml rồi lưu lại. Nếu cố ý thêm lại thì "
+        "không cần làm gì."
+    )
+
+
 def faq_folder_read_only(folder: str) -> str:
     """Why an edit of faq.yaml is refused: its folder cannot be written."""
     return (
