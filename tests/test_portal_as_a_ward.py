@@ -213,6 +213,67 @@ async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_seco
     assert any("in place of" in o.describe() for o in outcomes)
 
 
+def hamlets_notice(posted: dt.date, hamlet: str) -> str:
+    """One template's notice, titled only "Thông báo", of the day the cards are handed out
+    to the pupils of `hamlet`."""
+    return with_content(
+        "Thông báo",
+        f'<p class="date">Ngày đăng: {posted:%d/%m/%Y}</p><p>UBND Phường 5 phát thẻ bảo hiểm '
+        f"y tế cho học sinh {hamlet} tại nhà văn hóa khu phố từ 7 giờ đến 11 giờ sáng thứ Bảy "
+        "05/12/2026. Phụ huynh mang theo căn cước khi nhận thẻ.</p><p>Thẻ có giá trị sử dụng "
+        "từ ngày 01/01/2027, học sinh được khám chữa bệnh tại trạm y tế phường và các bệnh "
+        "viện tuyến quận theo quy định của Bảo hiểm xã hội.</p>",
+    )
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("khu phố Tân Lập", "khu phố Hòa Bình"), ("khu phố 3", "khu phố 5"), ("tổ 4", "tổ 12")],
+)
+async def test_a_notice_for_another_hamlet_posted_as_the_first_is_removed_is_alerted(
+    ward, portal, first, second
+):
+    # Two notices of one template and one title the same day, for two hamlets: the
+    # first taken down as the second is posted. The second is no correction of the
+    # first: its residents are alerted of it, and admins hear the first was taken down.
+    await follow(ward, "bhyt")
+    site = Portal(ward, portal, dt.date.today())
+    await site.poll()
+    await alerted(ward.settings())
+    portal.put("/tin-tuc/phat-the-1", hamlets_notice(site.today, first))
+    site.list_only(("/tin-tuc/phat-the-1", site.today))
+    await site.poll()
+    [name] = [n for n in ward.imported() if n.startswith(site.today.isoformat())]
+    assert await alerted(ward.settings()) == {name.removesuffix(".md"): 1}
+    await delivered(ward)
+    portal.put("/tin-tuc/phat-the-2", hamlets_notice(site.today, second))
+    del portal.routes["/tin-tuc/phat-the-1"]
+    site.list_only(("/tin-tuc/phat-the-2", site.today))
+    await site.poll()
+    [other] = [n for n in ward.imported() if n.startswith(site.today.isoformat())]
+    assert other != name and second in ward.notice(other).body
+    assert await alerted(ward.settings()) == {other.removesuffix(".md"): 1}
+    assert site.told == [withdrawn_note(WARD, ["Thông báo"])]
+
+
+async def test_a_corrected_post_of_the_same_day_naming_another_venue_is_a_correction(ward, portal):
+    # Where to go corrected, the hamlet the same: one notice, a correction to those alerted.
+    site, name = await portal_with_a_notice(ward, portal)
+    await delivered(ward)
+    corrected = cards_notice(site.today, "thứ Bảy 05/12/2026").replace(
+        "tại nhà văn hóa khu phố", "tại Trường tiểu học Lê Lợi"
+    )
+    portal.put("/tin-tuc/phat-the-dinh-chinh", corrected)
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
+    await site.poll()
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    assert "Trường tiểu học Lê Lợi" in ward.notice(name).body
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+    assert site.told == [superseded_note(WARD, TITLE, portal.url("/tin-tuc/phat-the"))]
+
+
 async def test_admins_of_the_running_bot_hear_a_withdrawn_notice_is_back(ward, portal):
     today = dt.date.today()
     portal.put("/tin-tuc/phat-the", cards_notice(today, "thứ Bảy 05/12/2026"))

@@ -8,6 +8,7 @@ left it (see wardbot.portal_import).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -24,6 +25,7 @@ from wardbot.portal_log import (
     digest,
     page_key,
     record_date,
+    same_places,
     specifics_of,
     words_of,
 )
@@ -60,7 +62,7 @@ def moved_from(
     article: Article,
     fetcher: Fetcher,
     today: dt.date,
-    words_of_record: Callable[[dict[str, Any]], frozenset[str] | None],
+    text_of_record: Callable[[dict[str, Any]], str | None],
 ) -> Moved | None:
     """The imported article this new page is, moved (a portal that makes the address
     from the title moves an article whose title is corrected) and maybe edited on the
@@ -68,8 +70,9 @@ def moved_from(
     down): nearly the same text, the same date, and its old address no longer shows it:
     gone, sending here, or showing this page's edited text. Two pages both still there
     are two articles however alike (one template for two neighbourhoods' notices), or
-    one article posted twice. (`words_of_record`: the words of a record's notice, see
-    ImportLog.corrected_of.)"""
+    one article posted twice, and so are a gone post and a new one naming other places
+    (see same_places: the template's notice of another hamlet, posted as the first is
+    taken down). (`text_of_record`: the text of a record's notice, None when gone.)"""
     if book.find(keys) is not None:
         return None
     plain = plain_words(article.body)
@@ -77,21 +80,27 @@ def moved_from(
     day = article.date.isoformat()
     old = book.same_article(Simhash(plain), day, digest(plain), title)
     if old is None:
+        words_of_record = functools.partial(notice_words, text_of_record)
         old = book.corrected_of(title, day, words_of(article.body), words_of_record)
     if old is None or not is_web_address(old):
         return None
     record = book.articles[old]
+    # Only its text tells a gone post is this one: not when they name other places.
+    here = same_places(article.body, text_of_record(record))
     edited = record.get("text") != digest(plain) or record.get("title") != title
     try:
         there = fetcher.get(old)
     except FetchError as exc:
-        return Moved(old, gone=True) if exc.status in (404, 410) else None
+        if exc.status not in (404, 410):
+            return None
+        return Moved(old, gone=True) if here else None
     if page_key(there.url) in {page_key(key) for key in keys}:
         return Moved(old, gone=False)  # redirected here
     try:
         shown = extract_article(decode_html(there.body, there.charset), url=old, today=today)
     except NotAnArticle:
-        return Moved(old, gone=True)  # it shows a list of news, or nothing: not there
+        # It shows a list of news, or nothing: not there.
+        return Moved(old, gone=True) if here else None
     # Both addresses show the new text (the portal finds articles by their id, not
     # by the words of their address), under the new title too: the old address showing
     # its own title over the same short text is another notice; the same text as before
@@ -116,6 +125,14 @@ def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, t
         and record_date(record) == day.isoformat()
         and record.get("text") != text
     )
+
+
+def notice_words(
+    text_of_record: Callable[[dict[str, Any]], str | None], record: dict[str, Any]
+) -> frozenset[str] | None:
+    """The words of a record's notice (`text_of_record`: its text), None when it is gone."""
+    text = text_of_record(record)
+    return words_of(text) if text is not None else None
 
 
 class Decider:
@@ -249,14 +266,14 @@ class Decider:
             replaces=replaces,
         )
 
-    def words_of_notice(self, record: dict[str, Any]) -> frozenset[str] | None:
-        """The words of an imported article's notice as residents read it (its text, not
-        its front matter); None when it is gone or does not load."""
+    def text_of_notice(self, record: dict[str, Any]) -> str | None:
+        """The text of an imported article's notice as residents read it (not its front
+        matter); None when it is gone or does not load."""
         try:
             notice, _ = load_announcement(self.settings.content_dir / str(record.get("file")), None)
         except OSError:
             return None
-        return words_of(notice.body) if notice is not None else None
+        return notice.body if notice is not None else None
 
     def _words_of_file(self, record: dict[str, Any]) -> frozenset[str] | None:
         """The words of an imported article's file, as staff left it; None when it is gone."""

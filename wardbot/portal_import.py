@@ -792,7 +792,7 @@ class Importer:
         }
         # (fetching: before the lock)
         moved = moved_from(
-            self._log(), keys, article, self.fetcher, self.today(), self.decider.words_of_notice
+            self._log(), keys, article, self.fetcher, self.today(), self.decider.text_of_notice
         )
         decide = functools.partial(
             self.decider.decide,

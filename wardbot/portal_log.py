@@ -337,3 +337,45 @@ def names_agree(
         return False
     added = set(names).difference(kept)
     return not added or added <= (kept_words() or frozenset())
+
+
+# A place a notice is for, after the name of its kind: a neighbourhood, a street, an alley
+# ("khu phố 3", "tổ dân phố 12", "ấp Tân Lập", "đường Lê Lợi", "hẻm 42"), by its number or
+# by its name written with capitals (not "tổ chức", "đường dây nóng", "xã hội").
+_PLACE_KIND = re.compile(
+    r"\b(khu phố|kp|tổ dân phố|tdp|tổ|ấp|thôn|xóm|khóm|khu vực|kv|khu dân cư|buôn|bản|làng|"
+    r"phường|xã|đường số|đường|hẻm|ngõ|ngách|kiệt)\s+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\s*(\w+)")
+PLACE_WORDS = 4  # the words of a place's name, at most
+
+
+def places_of(body: str) -> frozenset[str]:
+    """The places a text names by their kind and their number or name ("khu phố 3",
+    "ấp tân lập", "ấp bình thạnh 2", "đường lê lợi"), in lower case."""
+    text = unicodedata.normalize("NFC", body)
+    found = set()
+    for kind in _PLACE_KIND.finditer(text):
+        named: list[str] = []
+        at = kind.end()
+        while len(named) < PLACE_WORDS and (word := _WORD.match(text, at)):
+            said = word.group(1)
+            if said.isdigit():
+                named.append(said)  # "khu phố 3", "ấp Bình Thạnh 2": its number ends it
+                break
+            if not said[0].isupper():
+                break
+            named.append(said)
+            at = word.end()
+        if named:
+            found.add(f"{kind.group(1)} {' '.join(named)}".lower())
+    return frozenset(found)
+
+
+def same_places(body: str, kept: str | None) -> bool:
+    """Whether a text (`body`) names the places an imported article's notice (`kept`: its
+    text, None when gone: nothing to tell) names: the same template's notice for another
+    hamlet, street or alley is another notice, however few words differ, while a post
+    corrected for its day, its hour or where to go ("tại nhà văn hóa khu phố") is not."""
+    return kept is None or places_of(body) == places_of(kept)
