@@ -1109,6 +1109,29 @@ async def test_an_undone_edit_a_hand_save_brings_back_is_told(
     assert len(told.notes) == 1
 
 
+async def test_an_undone_edit_saved_back_byte_for_byte_is_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's editor (or a sync tool's copy) holds faq.yaml as the chat edit left it
+    and saves it unchanged after the /undo: the bot wrote those very bytes once, yet this
+    save is no write of the bot's, and the undone variant is answered again: told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-muc-dong", "mat the bhyt thi sao")
+    held = await asyncio.to_thread(faq_file.read_bytes)
+    now[0] += 60
+    await editor.undo()
+    await editor.note_overwritten()
+    now[0] += 300
+    await asyncio.to_thread(faq_file.write_bytes, held)
+    await editor.note_overwritten()
+    assert told.notes == [
+        faq_edit.msg.faq_undone_edits_back(
+            [("15:00", "bhyt-muc-dong", "mat the bhyt thi sao", False)]
+        )
+    ]
+
+
 async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
     faq_file: Path, backups: Path
 ) -> None:

@@ -146,9 +146,16 @@ class ChatEdits:
     def put_back(self, edit: ChatEdit) -> None:
         self.edits = sorted([*self.edits, edit], key=lambda e: e.at)
 
-    def undone(self, edit: ChatEdit) -> None:
-        """`edit` (out since `drop`) taken back by /undo: watched for a save bringing it back."""
-        self.put_back(dataclasses.replace(edit, undone_at=self.clock()))
+    def undone(self, edit: ChatEdit | None, before: bytes, after: bytes) -> None:
+        """/undo put faq.yaml back from `after` to `before`; `edit` (out since `drop`, None
+        when not watched) watched for a save bringing it back. `after` saved again is no
+        longer the bot's write: an editor saving what it held unchanged, a sync tool
+        copying it back, bring the edit back too."""
+        gone = digest(after)
+        self.own = [d for d in self.own if d != gone]
+        self.wrote(before)
+        if edit is not None:
+            self.put_back(dataclasses.replace(edit, undone_at=self.clock()))
 
     # --------------------------------------------------------------- the check
 
