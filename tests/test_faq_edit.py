@@ -1132,6 +1132,27 @@ async def test_an_undone_edit_saved_back_byte_for_byte_is_told(
     ]
 
 
+async def test_redo_never_adds_to_another_entry_given_the_old_id_of_a_renamed_one(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's old copy renamed the entry a lost variant went to and gave its old id
+    to another entry: /redo adds the variant to the entry renamed, never to the one now
+    under the old id (nor says to add it there by hand)."""
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
+    hand = STAFF_FAQ.replace("id: bhyt-mat-the", "id: bhyt-the-cu").replace(
+        "id: bhyt-muc-dong", "id: bhyt-mat-the"
+    )
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    assert "quên thẻ bảo hiểm” của mục bhyt-the-cu" in reply
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries["bhyt-the-cu"].variants == ("quên thẻ bảo hiểm",)
+    assert "quên thẻ bảo hiểm" not in entries["bhyt-mat-the"].variants
+
+
 async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
     faq_file: Path, backups: Path
 ) -> None:
