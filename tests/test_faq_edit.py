@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import difflib
 import itertools
+import json
 import os
 import re
 import stat
@@ -1151,6 +1152,35 @@ async def test_redo_never_adds_to_another_entry_given_the_old_id_of_a_renamed_on
     entries = {e.id: e for e in load_faq(faq_file).faq}
     assert entries["bhyt-the-cu"].variants == ("quên thẻ bảo hiểm",)
     assert "quên thẻ bảo hiểm" not in entries["bhyt-mat-the"].variants
+
+
+async def test_a_chat_edits_journal_of_an_older_version_or_garbled_is_no_stop(
+    faq_file: Path, backups: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Kept by a version before /undo was watched (no `undone_at`), a lost edit is still
+    added again by /redo after the upgrade. A journal with wrong values in it (written
+    over by hand, say) is said in the log and started afresh: chat edits keep working."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    journal = backups / faq_edit.CHAT_EDITS_JOURNAL
+    kept = json.loads(journal.read_bytes())
+    for item in kept["edits"]:
+        del item["undone_at"]
+    journal.write_text(json.dumps(kept), encoding="utf-8")
+    upgraded = _editor(faq_file, backups, told, now)
+    assert "quên thẻ bảo hiểm” của mục bhyt-mat-the" in await upgraded.redo()
+
+    kept["edits"][0]["at"] = None
+    journal.write_text(json.dumps(kept), encoding="utf-8")
+    garbled = _editor(faq_file, backups, told, now)
+    assert "cannot be read" in caplog.text
+    await garbled.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    await garbled.note_overwritten()
+    assert "làm khai sinh cho con" in entry(faq_file, "ho-tich-khai-sinh").variants
+    assert await garbled.redo() == faq_edit.msg.FAQ_REDO_NOTHING
 
 
 async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(
