@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import difflib
 import itertools
+import json
 import os
 import re
 import stat
@@ -1107,6 +1108,79 @@ async def test_an_undone_edit_a_hand_save_brings_back_is_told(
     await asyncio.to_thread(faq_file.write_text, text + "# thêm lại\n", encoding="utf-8")
     await editor.note_overwritten()
     assert len(told.notes) == 1
+
+
+async def test_an_undone_edit_saved_back_byte_for_byte_is_told(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's editor (or a sync tool's copy) holds faq.yaml as the chat edit left it
+    and saves it unchanged after the /undo: the bot wrote those very bytes once, yet this
+    save is no write of the bot's, and the undone variant is answered again: told."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-muc-dong", "mat the bhyt thi sao")
+    held = await asyncio.to_thread(faq_file.read_bytes)
+    now[0] += 60
+    await editor.undo()
+    await editor.note_overwritten()
+    now[0] += 300
+    await asyncio.to_thread(faq_file.write_bytes, held)
+    await editor.note_overwritten()
+    assert told.notes == [
+        faq_edit.msg.faq_undone_edits_back(
+            [("15:00", "bhyt-muc-dong", "mat the bhyt thi sao", False)]
+        )
+    ]
+
+
+async def test_redo_never_adds_to_another_entry_given_the_old_id_of_a_renamed_one(
+    faq_file: Path, backups: Path
+) -> None:
+    """The officer's old copy renamed the entry a lost variant went to and gave its old id
+    to another entry: /redo adds the variant to the entry renamed, never to the one now
+    under the old id (nor says to add it there by hand)."""
+    editor, told = await _two_variants_an_hour_ago(faq_file, backups)
+    hand = STAFF_FAQ.replace("id: bhyt-mat-the", "id: bhyt-the-cu").replace(
+        "id: bhyt-muc-dong", "id: bhyt-mat-the"
+    )
+    await asyncio.to_thread(faq_file.write_text, hand, encoding="utf-8")
+    await editor.note_overwritten()
+    assert len(told.notes) == 1
+
+    reply = await editor.redo()
+    assert "quên thẻ bảo hiểm” của mục bhyt-the-cu" in reply
+    entries = {e.id: e for e in load_faq(faq_file).faq}
+    assert entries["bhyt-the-cu"].variants == ("quên thẻ bảo hiểm",)
+    assert "quên thẻ bảo hiểm" not in entries["bhyt-mat-the"].variants
+
+
+async def test_a_chat_edits_journal_of_an_older_version_or_garbled_is_no_stop(
+    faq_file: Path, backups: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Kept by a version before /undo was watched (no `undone_at`), a lost edit is still
+    added again by /redo after the upgrade. A journal with wrong values in it (written
+    over by hand, say) is said in the log and started afresh: chat edits keep working."""
+    told, now = _Told(), [1_800_000_000.0]
+    editor = _editor(faq_file, backups, told, now)
+    await editor.add_variant("bhyt-mat-the", "quên thẻ bảo hiểm")
+    await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
+    await editor.note_overwritten()
+    journal = backups / faq_edit.CHAT_EDITS_JOURNAL
+    kept = json.loads(journal.read_bytes())
+    for item in kept["edits"]:
+        del item["undone_at"]
+    journal.write_text(json.dumps(kept), encoding="utf-8")
+    upgraded = _editor(faq_file, backups, told, now)
+    assert "quên thẻ bảo hiểm” của mục bhyt-mat-the" in await upgraded.redo()
+
+    kept["edits"][0]["at"] = None
+    journal.write_text(json.dumps(kept), encoding="utf-8")
+    garbled = _editor(faq_file, backups, told, now)
+    assert "cannot be read" in caplog.text
+    await garbled.add_variant("ho-tich-khai-sinh", "làm khai sinh cho con")
+    await garbled.note_overwritten()
+    assert "làm khai sinh cho con" in entry(faq_file, "ho-tich-khai-sinh").variants
+    assert await garbled.redo() == faq_edit.msg.FAQ_REDO_NOTHING
 
 
 async def test_redo_follows_an_entry_only_renamed_by_hand_and_says_when_one_is_gone(

@@ -419,9 +419,8 @@ class FaqEditor:
             if watched is not None:
                 self._edits.put_back(watched)
             raise
-        self._edits.wrote(done.edit.before)
-        if watched is not None:  # a save from an editor holding it would bring it back
-            self._edits.undone(watched)
+        # A save from an editor holding it would bring it back.
+        self._edits.undone(watched, done.edit.before, done.edit.after)
         await asyncio.to_thread(self._write)
         log.info("faq.yaml: an edit made from chat undone (%s)", done.edit.entry_id)
         applied = await self._reloaded()

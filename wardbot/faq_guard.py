@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -61,6 +62,25 @@ class ChatEdit:
     lost_at: float | None = None  # when admins were told a hand save dropped it
     undone_at: float | None = None  # when /undo took it back
 
+    @classmethod
+    def from_json(cls, item: object) -> ChatEdit:
+        """As `snapshot` keeps it (a journal written before `undone_at`, or with fields a
+        later version adds, reads too); ValueError or TypeError when its types are not."""
+        if not isinstance(item, dict):
+            raise TypeError(f"not an edit: {item!r}")
+        lost, undone = item.get("lost_at"), item.get("undone_at")
+        return cls(
+            _seconds(item["at"]),
+            _text(item["entry_id"]),
+            _text(item["asked"]),
+            item.get("new_entry", False) is True,
+            _text(item.get("answer", "")),
+            _text(item.get("base", "")),
+            item.get("shown", False) is True,
+            None if lost is None else _seconds(lost),
+            None if undone is None else _seconds(undone),
+        )
+
     @property
     def key(self) -> tuple[float, str, str, bool]:
         return self.at, self.entry_id, self.asked, self.new_entry
@@ -89,6 +109,18 @@ class ChatEdit:
             if entry.id == self.entry_id and any(same_words(t) == wanted for t in asks):
                 return True
         return False
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"not a time: {value!r}")
+    return float(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"not a text: {value!r}")
+    return value
 
 
 def fingerprint(entry: FaqEntry) -> str:
@@ -146,9 +178,16 @@ class ChatEdits:
     def put_back(self, edit: ChatEdit) -> None:
         self.edits = sorted([*self.edits, edit], key=lambda e: e.at)
 
-    def undone(self, edit: ChatEdit) -> None:
-        """`edit` (out since `drop`) taken back by /undo: watched for a save bringing it back."""
-        self.put_back(dataclasses.replace(edit, undone_at=self.clock()))
+    def undone(self, edit: ChatEdit | None, before: bytes, after: bytes) -> None:
+        """/undo put faq.yaml back from `after` to `before`; `edit` (out since `drop`, None
+        when not watched) watched for a save bringing it back. `after` saved again is no
+        longer the bot's write: an editor saving what it held unchanged, a sync tool
+        copying it back, bring the edit back too."""
+        gone = digest(after)
+        self.own = [d for d in self.own if d != gone]
+        self.wrote(before)
+        if edit is not None:
+            self.put_back(dataclasses.replace(edit, undone_at=self.clock()))
 
     # --------------------------------------------------------------- the check
 
@@ -201,8 +240,9 @@ class ChatEdits:
             kept = json.loads(self.path.read_bytes())
             if kept["faq_file"] != self.faq_file:  # another faq.yaml before a restart
                 return
-            self.edits = [ChatEdit(**item) for item in kept["edits"]]
-            self.own = [str(d) for d in kept["own"]][-OWN_KEPT:]
+            edits = [ChatEdit.from_json(item) for item in kept["edits"]]
+            own = [_text(d) for d in kept["own"]][-OWN_KEPT:]
+            self.edits, self.own = edits, own
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError) as exc:

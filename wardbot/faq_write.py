@@ -148,13 +148,17 @@ def _unchanged(entry: FaqEntry, entry_id: str, unchanged: str) -> bool:
 
 
 def _renamed(doc: Doc, before: FaqFile, entry_id: str, unchanged: str) -> str:
-    """The id /redo adds a lost variant of entry `entry_id` under: its own while the file
-    has it; else the one entry staff only renamed since (else it is gone: refused)."""
-    if entry_id in entry_ids(doc):
-        return entry_id
+    """The id /redo adds a lost variant of entry `entry_id` under: its own while the entry
+    there is unchanged; else the one entry staff only renamed since, even when its old id
+    now names another entry (split off under it, say: never that one's); else its own
+    while the file has it (refused as changed), else it is gone: refused."""
     renamed = [e.id for e in before.faq if _unchanged(e, entry_id, unchanged)]
+    if entry_id in renamed:
+        return entry_id
     if len(renamed) == 1:
         return renamed[0]
+    if entry_id in entry_ids(doc):
+        return entry_id
     raise FaqEditError(msg.faq_redo_entry_gone(entry_id))
 
 
