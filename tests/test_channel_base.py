@@ -137,6 +137,35 @@ async def test_a_typed_number_presses_the_numbered_button() -> None:
     assert talk.asked[-1] == "2"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        *("2 🙏", "2👍", "2?", "#2", "(2)", "2️⃣", "2 ạ?"),  # before: "no list to pick “2”"
+        *("dạ số 2", "ok 2", "em chọn 2 nhen", "xem câu 2", "cho em xem số 2 ạ", "cái số 2"),
+        *("2 hén", "2 nè", "2 nghen", "2 nha em", "2 thôi"),  # before: questions
+    ],
+)
+async def test_a_number_typed_with_words_or_marks_around_it_presses_that_button(
+    typed: str,
+) -> None:
+    """Zalo residents pick by typing the number, and type it as they talk: with an emoji,
+    a question mark, a word of their region or a polite "dạ"."""
+    talk, screen = Talk(), Screen()
+    answerer = Answerer("test", talk, SETTINGS, numbered=True)  # type: ignore[arg-type]
+    await answerer.text(chat(), "menu", screen.send)
+    await answerer.text(chat(), typed, screen.send)
+    assert talk.asked[-1] == "pressed faq:bhyt-gia-han"
+
+
+@pytest.mark.parametrize("typed", ["2 độ", "2 tạ", "con 2", "em 2", "thứ 2", "cho em 2 cái"])
+async def test_a_number_with_a_word_that_counts_it_is_no_pick(typed: str) -> None:
+    talk, screen = Talk(), Screen()
+    answerer = Answerer("test", talk, SETTINGS, numbered=True)  # type: ignore[arg-type]
+    await answerer.text(chat(), "menu", screen.send)
+    await answerer.text(chat(), typed, screen.send)
+    assert talk.asked[-1] == typed
+
+
 async def test_a_backlog_after_an_outage_gets_one_late_apology_per_resident() -> None:
     """The bot was down three hours; Alice's three questions and Bình's one waited. Each is
     told sorry once, before their first answer (naming when it was sent), not before every

@@ -291,6 +291,16 @@ def opens(title: str) -> str:
 
 
 SCENARIOS: dict[str, list[Say | Do]] = {
+    "a number with an emoji, a mark or polite words around it picks its line, never 'no list'": [
+        Say(BHYT_LOST, "asked"),
+        Say("2 🙏", LINE),  # before: "hiện không có danh sách nào để chọn “2”"
+        Say(BHYT_LOST, "asked"),
+        Say("#2", LINE),
+        Say(BHYT_LOST, "asked"),
+        Say("dạ số 1", LINE),  # before: a question, answered "em chưa có thông tin"
+        Say(BHYT_LOST, "asked"),
+        Say("em chọn 2 nhen", LINE),
+    ],
     "a line's number said in words, as a phone's voice typing writes it, or after 'xem'": [
         Say(BHYT_LOST, "asked"),
         Say("số hai", LINE),
@@ -464,6 +474,12 @@ SCENARIOS: dict[str, list[Say | Do]] = {
     "two numbers typed at once under a list: the lines open, the first first": [
         Say(BHYT_LOST, "asked"),
         Say("1 và 2", LINES),
+    ],
+    "a run of topics typed at once ('1-3', 'từ 2 đến 4'): each followed, line 2 too": [
+        Say("/topics", ""),
+        Say("1-3", f"{FOLLOWS}:Bảo hiểm y tế|Học bổng và khuyến học|Cư trú"),
+        Say("1", ""),  # "📋 Các chủ đề" under it: the topics again
+        Say("từ 2 đến 4 nhen", f"{FOLLOWS}:Học bổng và khuyến học|Cư trú|Hộ tịch"),
     ],
     "two numbers typed at once under numbered topics: both followed, none toggled off": [
         Say("/topics", ""),

@@ -878,33 +878,66 @@ def names_phone_number(text: str) -> bool:
     return False
 
 
+# A typed pick's words around its number (folded): "dạ 2", "ok số 2", "em chọn 2", "xem
+# câu 2", "cái số 2 nha em", "2 nhen", "2 thôi". A pronoun only before a verb of picking
+# or after "cho" ("con 2" may be a child); "câu" only after a verb ("câu 2" alone, with no
+# list, is a question like any).
+_YES = frozenset("da vang ok oke uh um".split())
+_PICKER = frozenset("em minh toi tui con chau".split())
+_PICK = frozenset("chon xem mo doc".split())
+_ITEM = frozenset("cai muc y dong".split())
+# What closes a pick, in every region's speech ("2 ạ", "2 nha", "2 nhen", "2 hén", "2 nè",
+# "2 nghe"), a word to the bot ("2 nha em", "2 em ơi"), "thôi", "luôn"; not "đó", "ta" or
+# "nờ", which are other words too ("2 độ", "2 tạ").
+_PICK_TAIL = frozenset(
+    "a ak ah nhe nha di luon thoi em oi ad bot".split()
+    + [fold(particle) for particle in REGIONAL_PARTICLES]
+) - {"do", "ta", "no"}
+# The same words closing a pick, in the patterns below (on folded text).
+PICK_TAIL = r"(?:\s+(?:" + "|".join(sorted(_PICK_TAIL)) + r"))*"
+
+
 def _chosen_number(words: list[str]) -> str:
-    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé", "chọn câu 2" (not "câu 2":
-    with no list, a question like any), or ""."""
-    at = 0
-    while at < len(words) - 1 and (
-        words[at] in ("chon", "muc", "so") or (words[at] == "cau" and words[:at] == ["chon"])
-    ):
+    """The number of "2", "số 2", "chọn 2", "mục số 1 nhé", "chọn câu 2", "dạ 2", "em chọn
+    số 2 nhen" (`words` folded, without punctuation or emoji: "2 🙏", "#2", "2?"), or
+    ""."""
+    at = 1 if len(words) > 1 and words[0] in _YES else 0
+    if len(words) > at + 2 and words[at] == "cho" and words[at + 1] in _PICKER:
+        at += 2  # "cho em xem 2", "cho mình số 2"
+    elif len(words) > at + 1 and words[at] in _PICKER and words[at + 1] in _PICK:
+        at += 1
+    picked = at < len(words) - 1 and words[at] in _PICK
+    at += picked
+    if at < len(words) - 1 and (words[at] in _ITEM or (words[at] == "cau" and picked)):
+        at += 1
+    if at < len(words) - 1 and words[at] == "so":
         at += 1
     end = len(words)
-    while end > at + 1 and words[end - 1] in ("a", "nhe", "nha", "di"):
+    while end > at + 1 and words[end - 1] in _PICK_TAIL:
         end -= 1
     numbers = words[at:end]
     return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
+
+
+def chosen_number(text: str) -> str:
+    """The number a message picks read as parse_intent reads it ("2 🙏", "dạ số 2"), as
+    typed: "" for none or several (wardbot.render reads several its own way)."""
+    number = _chosen_number([fold(word) for word in _WORD.findall(text)])
+    return number if number.isdigit() else ""
 
 
 # "Cái thứ 2", "câu thứ hai", "mục thứ nhất ạ", "cái đầu tiên", "xem cái thứ hai": a line
 # counted as people count, after the word for an item ("thứ 2" alone is a Monday).
 _ORDINAL = re.compile(
     r"\s*(?:(?:chon|xem|mo)\s+)?(?:cai|cau|muc|y|dong|so)\s+"
-    r"(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+    r"(?:thu\s+(\d+|nhat|hai|ba|tu|nam)|(dau tien|dau))" + PICK_TAIL + r"[\s.!]*"
 )
 _ORDINALS = {"nhat": "1", "hai": "2", "ba": "3", "tu": "4", "nam": "5", "dau tien": "1", "dau": "1"}
 # "Số hai", "chọn số một ạ", "xem câu số ba": a line's number said in words, as a phone's
 # voice typing writes it, after "số" ("hai" alone may be anything; "ba" is a father).
 _SPELT = re.compile(
     r"\s*(?:(?:chon|xem|mo)\s+)?(?:(?:cai|cau|muc|y|dong)\s+)?so\s+"
-    r"(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+    r"(mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)" + PICK_TAIL + r"[\s.!]*"
 )
 _SPELT_NUMBERS = {
     "mot": "1", "hai": "2", "ba": "3", "bon": "4", "tu": "4", "nam": "5",
@@ -916,8 +949,16 @@ _SPELT_NUMBERS = {
 _CHOICES = re.compile(
     r"\s*(?:chon\s+|xem\s+)?(?:ca\s+)?((?:(?:cau|muc)\s+)?(?:so\s*)?\d+"
     r"(?:\s*(?:[,;&+]|\s(?:va|voi)\s|\s)\s*(?:(?:cau|muc)\s+)?(?:so\s*)?\d+)+)"
-    r"(?:\s+(?:a|nhe|nha|di|luon))*[\s.!]*"
+    + PICK_TAIL
+    + r"[\s.!]*"
 )
+# A run of lines ("1-3", "từ 2 đến 5", "1 tới 4 nhé"): each line in it, as "1, 2, 3" picks
+# them (read as two numbers, "1-3" would leave line 2 out).
+_RUN = re.compile(
+    r"\s*(?:chon\s+|xem\s+)?(?:tu\s+)?(?:so\s*)?(\d{1,2})\s*(?:-|–|\sden\s|\stoi\s)\s*"
+    r"(?:so\s*)?(\d{1,2})" + PICK_TAIL + r"[\s.!]*"
+)
+MAX_RUN = 20  # lines in a run: a list is never longer
 
 
 # A line's number said alone, in words ("một", "hai ạ"): typed with its accents, or "mot"
@@ -926,14 +967,13 @@ _SPELT_ALONE = {
     "một": "1", "mot": "1", "hai": "2", "bốn": "4", "sáu": "6", "bảy": "7", "tám": "8",
     "chín": "9", "mười": "10",
 }  # fmt: skip
-_PARTICLES = frozenset("ạ a nhé nhe nha đi".split())
 
 
 def spelt_alone(text: str) -> str:
     """The number a message says in a word alone ("một", "hai ạ"), as digits; or "".
     With a list on screen, its line (wardbot.render); with none, no question."""
     said = [word.lower() for word in _WORD.findall(text)]
-    while len(said) > 1 and said[-1] in _PARTICLES:
+    while len(said) > 1 and fold(said[-1]) in _PICK_TAIL:
         said.pop()
     return _SPELT_ALONE.get(said[0], "") if len(said) == 1 else ""
 
@@ -941,6 +981,11 @@ def spelt_alone(text: str) -> str:
 def several_numbers(folded: str) -> list[str] | None:
     """The numbers of several lines picked at once ("1 va 2", "1, 3", "so 1 voi so 2"), in
     `folded` text; None when it names fewer than two."""
+    if (run := _RUN.fullmatch(folded)) is not None:
+        first, last = sorted(map(int, run.groups()))
+        if not 0 < first < last < first + MAX_RUN:
+            return None
+        return [str(n) for n in range(first, last + 1)]
     match = _CHOICES.fullmatch(folded)
     numbers = re.findall(r"\d+", match.group(1)) if match is not None else []
     # A list's lines are a few: "0912 345 678" is a phone number, "2024 và 2025" years.

@@ -16,7 +16,15 @@ from wardbot import followup
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.doc_replies import document_reply, no_answer_reply
-from wardbot.intents import Intent, counted_choice, parse_intent, several_numbers, spelt_alone
+from wardbot.intents import (
+    PICK_TAIL,
+    Intent,
+    chosen_number,
+    counted_choice,
+    parse_intent,
+    several_numbers,
+    spelt_alone,
+)
 from wardbot.models import Answer
 from wardbot.reply import DOC_KINDS, Button, Reply
 from wardbot.subscriptions import TOPIC_ACTIONS
@@ -26,8 +34,7 @@ Measure = Callable[[str], int]
 # A choice from the list shown last, as typed with its diacritics folded: "3", "3.", "số 3",
 # "so 3", "chọn 3", "câu 3", "mục số 3", "số 3 ạ", "3 nhé", "chọn câu 3 đi".
 _CHOICE = re.compile(
-    r"\s*(?:chon\s+)?(?:(?:cau|muc)\s+)?(?:so\s*)?(\d+)\s*[.)]?"
-    r"(?:\s+(?:a|nhe|nha|di))*[\s.!]*"
+    r"\s*(?:chon\s+)?(?:(?:cau|muc)\s+)?(?:so\s*)?(\d+)\s*[.)]?" + PICK_TAIL + r"[\s.!]*"
 )
 MAX_CHOICE_DIGITS = 3
 MAX_CHOICES = 3  # picked at once; more is no choice a resident makes
@@ -200,7 +207,9 @@ def _choice_digits(text: str, *, turned: bool = True) -> str | None:
         digits = match.group(1)
     elif (counted := counted_choice(folded)) is not None:
         digits = counted
-    elif alone := spelt_alone(text):  # "một", "hai ạ": as parse_intent reads them
+    elif alone := spelt_alone(text) or chosen_number(text):
+        # "một", "hai ạ", "2 🙏", "#2", "dạ số 2": as parse_intent reads them, so that a
+        # number it takes for a pick is never answered "no list to pick from" under one.
         digits = alone
     elif turned and (other := followup.turned_to(text)) is not None:
         # "Thế còn số 2 thì sao" under a list: its line 2, not the answer asked of "2".
@@ -256,7 +265,7 @@ def numbered_choice(
 # Stopping a line of the list by its number, with no other word of alerts: "hủy 2", or
 # in a word ("hủy hai", "bỏ số hai": read as `typed_number` reads them under a list).
 _STOP_LINE = re.compile(
-    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?(?:\d+|[a-z]+)(?:\s+(?:a|nhe|nha|di))*)[\s.!]*"
+    r"(?:huy|bo|tat|ngung|thoi)\s+((?:so\s*)?(?:\d+|[a-z]+)" + PICK_TAIL + r")[\s.!]*"
 )
 
 
