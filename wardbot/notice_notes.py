@@ -35,7 +35,7 @@ _ASKS_OPEN = re.compile(
 # The office named: without a day, "phường có làm việc không" asks of today.
 _OFFICE = re.compile(r"\b(?:phuong|xa|thi tran|uy ban|ubnd|ub|mot cua|van phong|tru so|co quan)\b")
 _TODAY = re.compile(r"\b(?:hom|bua|ngay) nay\b|^nay\b")
-_TOMORROW = re.compile(r"\b(?:ngay|bua|sang|chieu)? ?mai\b")
+_TOMORROW = re.compile(r"\b(?:ngay|bua|sang|chieu)? ?mai\b(?! tang)")  # not "mai táng"
 _AFTER_TOMORROW = re.compile(r"\b(?:ngay kia|ngay mot|bua mot)\b")
 _WEEKDAY = re.compile(r"\b(?:thu|t) ?([2-7]|hai|ba|tu|nam|sau|bay)\b|\b(chu nhat|cn)\b")
 _WEEKDAY_NUMBER = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
