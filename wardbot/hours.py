@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from wardbot.messages import unit
+from wardbot.messages import WEEKDAYS, unit
 from wardbot.text import fold
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
@@ -160,7 +160,7 @@ def _replaced(pattern: re.Pattern[str], text: str, by: Callable[[re.Match[str]],
     return "".join([*parts, text[at:]])
 
 
-_WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+_WEEKDAYS_VI = WEEKDAYS
 _TIME = re.compile(r"(\d{1,2})(?:[:hHgG](\d{2})?)?")
 
 Period = tuple[int, int]  # opening and closing minute of the day, closing excluded

@@ -12,12 +12,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from wardbot import followup
+from wardbot import followup, notice_notes
 from wardbot import messages as msg
 from wardbot.chat_memory import YES_WITHIN, ChatMemory, as_message, questions_of
 from wardbot.config import Settings
 from wardbot.doc_replies import (
     any_notice,
+    doc_button,
     doc_buttons,
     document_reply,
     excerpt_reply,
@@ -69,6 +70,16 @@ WRONG_OFFERS = 3  # the other close matches offered then
 def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
     """The entry or notice `answer` answers with, or None (unsure, or nothing found)."""
     return answer.best.doc if answer.answered and answer.best is not None else None
+
+
+def _noted(reply: Reply, note: str, notice: Announcement | None) -> Reply:
+    """`reply` opening with `note`, and a button opening `notice` unless it shows it."""
+    noted = replace(reply, text=f"{note}\n\n{reply.text}")
+    if notice is None or reply.title == notice.title:
+        return noted
+    buttons = list(reply.buttons)
+    buttons.insert(reply.lead, doc_button(notice))  # after "Xem toàn văn"
+    return replace(noted, buttons=tuple(buttons), keeps_choices=False)
 
 
 def small_talk_reply(intent: Intent) -> Reply:
@@ -207,7 +218,48 @@ class Questions:
         two or three questions gets an answer to each, when each has one. One asking only
         what any procedure has ("lệ phí bao nhiêu?"), with no answer before it to ask more
         about, is asked which procedure it means: alone, it would get whichever procedure's
-        fee fits its few words best; the procedure named next is asked about with it."""
+        fee fits its few words best; the procedure named next is asked about with it.
+        What an in-force notice changes comes first (wardbot.notice_notes): the office
+        closed on the day asked, a deadline ended."""
+        replies = await self._answer(chat, question, typing, follow, sender=sender, follows=follows)
+        return self._noted(chat, sender, question, replies)
+
+    def _noted(
+        self, chat: ChatRef, sender: str | None, question: str, replies: list[Reply]
+    ) -> list[Reply]:
+        """`replies` to `question`, the first opening with the office's closure on the day
+        asked, or the one giving an FAQ entry with its notice's deadline, when they apply."""
+        if not replies:
+            return replies
+        today, notices = self.engine.today, self.engine.corpus.announcements
+        hours = self.settings.office_hours
+        closure = notice_notes.closure_note(
+            question, notices, today, self.settings.ward_name, hours.closed if hours else None
+        )
+        if closure is not None:
+            return [_noted(replies[0], *closure), *replies[1:]]
+        subject = self.memory.subject(chat, sender)
+        entry = subject[1] if subject is not None else None
+        if not isinstance(entry, FaqEntry):
+            return replies
+        deadline = notice_notes.deadline_note(question, entry, notices, today)
+        if deadline is None:
+            return replies
+        return [
+            _noted(reply, *deadline) if reply.title == entry.question else reply
+            for reply in replies
+        ]
+
+    async def _answer(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None = None,
+        *,
+        sender: str | None = None,
+        follows: bool = True,
+    ) -> list[Reply]:
         aspects = followup.asks_only(question)
         if aspects and self.memory.subject(chat, sender) is None:
             self.memory.note_unnamed(chat, sender, question)

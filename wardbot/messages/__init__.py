@@ -163,6 +163,7 @@ from wardbot.messages.common import CHANNEL_NAMES as CHANNEL_NAMES
 from wardbot.messages.common import ELSEWHERE as ELSEWHERE
 from wardbot.messages.common import HERE as HERE
 from wardbot.messages.common import NOWHERE as NOWHERE
+from wardbot.messages.common import WEEKDAYS as WEEKDAYS
 from wardbot.messages.common import channel_name as channel_name
 from wardbot.messages.common import chat_edit_rows as chat_edit_rows
 from wardbot.messages.common import contact_line as contact_line
@@ -171,6 +172,7 @@ from wardbot.messages.common import example_question as example_question
 from wardbot.messages.common import figure as figure
 from wardbot.messages.common import unit as unit
 from wardbot.messages.common import vn_date as vn_date
+from wardbot.messages.common import weekday as weekday
 from wardbot.messages.desk import STAFF_ANSWER_FOOTER as STAFF_ANSWER_FOOTER
 from wardbot.messages.desk import ask_staff_button as ask_staff_button
 from wardbot.messages.desk import shared_with_staff as shared_with_staff
@@ -214,11 +216,15 @@ from wardbot.messages.residents import attachment_not_relayed as attachment_not_
 from wardbot.messages.residents import attachment_unread as attachment_unread
 from wardbot.messages.residents import call_back as call_back
 from wardbot.messages.residents import choose_by_number as choose_by_number
+from wardbot.messages.residents import closed_by_notice as closed_by_notice
+from wardbot.messages.residents import closed_that_day as closed_that_day
+from wardbot.messages.residents import closure_in_force as closure_in_force
 from wardbot.messages.residents import commands as commands
 from wardbot.messages.residents import complaint_heard as complaint_heard
 from wardbot.messages.residents import content_hidden as content_hidden
 from wardbot.messages.residents import dated_notice as dated_notice
 from wardbot.messages.residents import emoji_seen as emoji_seen
+from wardbot.messages.residents import ended_on as ended_on
 from wardbot.messages.residents import error as error
 from wardbot.messages.residents import expired_note as expired_note
 from wardbot.messages.residents import faq_source as faq_source
@@ -249,6 +255,7 @@ from wardbot.messages.residents import numbers_not_in_list as numbers_not_in_lis
 from wardbot.messages.residents import offer as offer
 from wardbot.messages.residents import office_phone_unknown as office_phone_unknown
 from wardbot.messages.residents import one_number_at_a_time as one_number_at_a_time
+from wardbot.messages.residents import open_until as open_until
 from wardbot.messages.residents import please_type as please_type
 from wardbot.messages.residents import related as related
 from wardbot.messages.residents import rest_elsewhere as rest_elsewhere

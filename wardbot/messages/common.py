@@ -90,6 +90,14 @@ def figure(count: int) -> str:
     return f"{count:,}".replace(",", ".")
 
 
+WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+
+def weekday(day: dt.date) -> str:
+    """'thứ Hai' ... 'Chủ nhật': the day of the week of `day`."""
+    return WEEKDAYS[day.weekday()]
+
+
 def vn_date(day: dt.date) -> str:
     """15/07/2024: the way dates are written in Vietnamese documents."""
     return day.strftime("%d/%m/%Y")

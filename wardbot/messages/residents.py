@@ -334,6 +334,49 @@ def announcement_source(day: dt.date) -> str:
     return f"Thông báo ngày {vn_date(day)}"
 
 
+def closed_by_notice(day: str, title: str, dated: dt.date, ward_name: str) -> str:
+    """Above the answer to "is the office open on `day`" when a closure notice covers it."""
+    return (
+        f"⚠️ Dạ, {day} {unit(ward_name)} nghỉ, không làm việc, theo thông báo "
+        f"“{_one_title(title)}” (ngày {vn_date(dated)}). Anh/chị vui lòng đến vào "
+        "ngày làm việc khác để khỏi mất công ạ."
+    )
+
+
+def closure_in_force(title: str, dated: dt.date, ward_name: str) -> str:
+    """Above the answer to "is the office open" while a closure notice naming no date
+    the bot can read is in force."""
+    return (
+        f"⚠️ Lưu ý: {unit(ward_name)} đang có thông báo “{_one_title(title)}” (ngày "
+        f"{vn_date(dated)}) về việc nghỉ, tạm ngừng làm việc. Anh/chị xem thông báo "
+        "này trước khi đến ạ."
+    )
+
+
+def closed_that_day(day: str, ward_name: str) -> str:
+    """Above the answer to "is the office open on `day`", a day the office is closed
+    (OFFICE_CLOSED) with no notice saying so."""
+    return f"⚠️ Dạ, {day} là ngày nghỉ của {unit(ward_name)}, không làm việc ạ."
+
+
+def open_until(title: str, until: dt.date) -> str:
+    """Above an answer to "is it still open" (applications...): the notice runs on."""
+    return f"📅 Theo thông báo “{_one_title(title)}”, hạn vẫn còn: đến hết ngày {vn_date(until)}."
+
+
+def ended_on(title: str, ended: dt.date) -> str:
+    """Above an answer to "is it still open": the notice's time is over."""
+    return (
+        f"⚠️ Lưu ý: thông báo “{_one_title(title)}” đã hết hạn từ ngày "
+        f"{vn_date(ended)}; thông tin dưới đây chỉ để tham khảo, "
+        "anh/chị nên hỏi lại cán bộ trước khi nộp ạ."
+    )
+
+
+def _one_title(title: str) -> str:
+    return one_line(" ".join(title.split()), 120)
+
+
 def expired_note(expires: dt.date) -> str:
     """Above a notice given after its expiry date (its last valid day): it is a record,
     not current news."""

@@ -1,0 +1,184 @@
+"""What an in-force notice changes in a reply (wardbot.notice_notes): asked whether the
+office is open on a day a holiday notice closes it, the resident is told so first (not
+sent on a wasted trip by the usual hours); asked whether applications are still taken,
+an FAQ answer says when the matter's notice ended, or until when it runs.
+
+A ward of its own, on 1/9/2026 (a Tuesday), the day before National Day: a notice closes
+the office on 1/9 and 2/9, work starts again on 3/9; a scholarship notice ended 20/8.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from own_ward import own_ward
+
+from wardbot.config import Settings
+from wardbot.conversation import Conversation
+from wardbot.engine import Engine
+from wardbot.hours import Closures, OfficeHours
+from wardbot.models import Announcement
+from wardbot.notice_notes import asked_day, closure_note
+from wardbot.reply import Reply
+from wardbot.store import ChatRef, Store
+
+TODAY = dt.date(2026, 9, 1)  # a Tuesday
+CHAT = ChatRef("test", "22")
+
+HOURS_ANSWER = "Bộ phận một cửa làm việc từ thứ Hai đến thứ Sáu, sáng 7h30 - 11h30."
+FAQ = f"""\
+topics:
+  - id: khuyen-hoc
+    name: Khuyến học
+    keywords: [học bổng, khuyến học]
+faq:
+  - id: gio-lam-viec
+    question: Giờ làm việc của phường thế nào?
+    variants: [phường có làm việc không, ủy ban mở cửa mấy giờ, bộ phận một cửa làm việc giờ nào]
+    answer: |
+      {HOURS_ANSWER}
+  - id: ho-so-hoc-bong
+    question: Xin học bổng khuyến học cần hồ sơ gì?
+    variants: [nộp hồ sơ học bổng khuyến học, hồ sơ học bổng gồm những gì]
+    answer: |
+      Đơn xin học bổng có xác nhận của nhà trường và bảng điểm năm học trước.
+    topics: [khuyen-hoc]
+"""
+HOLIDAY_TITLE = "Thông báo lịch nghỉ lễ Quốc khánh năm 2026"
+SCHOLARSHIP_TITLE = "Thông báo nhận hồ sơ xét học bổng khuyến học năm 2026"
+NOTICES = {
+    "2026-08-25-nghi-le.md": f"""---
+title: {HOLIDAY_TITLE}
+date: 2026-08-25
+expires: 2026-09-02
+---
+Cán bộ phường nghỉ lễ từ ngày 1/9 đến hết ngày 2/9/2026, đi làm lại từ ngày 3/9/2026.
+""",
+    "2026-07-15-hoc-bong.md": f"""---
+title: {SCHOLARSHIP_TITLE}
+date: 2026-07-15
+expires: 2026-08-20
+topics: [khuyen-hoc]
+---
+Hội Khuyến học phường nhận hồ sơ đến hết ngày 20/8/2026.
+""",
+}
+
+ward, engine, settings, store = own_ward(FAQ, "notice-notes-ward", TODAY, NOTICES)
+
+
+@pytest.fixture
+def conversation(engine: Engine, store: Store, settings: Settings) -> Conversation:
+    return Conversation(engine, store, settings)
+
+
+async def ask(conversation: Conversation, text: str) -> Reply:
+    replies = await conversation.handle_text(CHAT, text)
+    assert replies, f"no reply to {text!r}"
+    return replies[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("hôm nay phường có làm việc không ạ", "hôm nay (thứ Ba, 01/09/2026)"),
+        ("bua nay uy ban co mo cua hong", "hôm nay (thứ Ba, 01/09/2026)"),
+        ("phường có làm việc không", "hôm nay (thứ Ba, 01/09/2026)"),
+        ("mai phuong lam viec ko", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("thứ 4 bộ phận một cửa có làm việc không", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("ngày 2/9 ủy ban có mở cửa không chị", "ngày mai (thứ Tư, 02/09/2026)"),
+    ],
+)
+async def test_a_day_a_holiday_notice_closes_is_said_first_then_the_hours(
+    conversation: Conversation, text: str, day: str
+) -> None:
+    reply = await ask(conversation, text)
+    first, _, rest = reply.text.partition("\n\n")
+    assert day in first, text
+    assert "nghỉ" in first and f"“{HOLIDAY_TITLE}”" in first, text
+    # The usual reply still follows (here the hours, where the search finds them).
+    assert HOURS_ANSWER in rest or text == "bua nay uy ban co mo cua hong", text
+    assert any(b.action == "ann:2026-08-25-nghi-le" for b in reply.buttons), "it opens there"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thứ 5 phường có làm việc không",  # 3/9: work starts again (the notice says so)
+        "thu hai uy ban co mo cua khong",  # 7/9
+        "giờ làm việc của phường thế nào",  # asks no day
+    ],
+)
+async def test_a_day_the_notice_leaves_open_gets_the_hours_alone(
+    conversation: Conversation, text: str
+) -> None:
+    reply = await ask(conversation, text)
+    assert reply.text.strip() == HOURS_ANSWER, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "còn hạn nộp hồ sơ học bổng không",
+        "hồ sơ học bổng khuyến học hết hạn chưa",
+        "học bổng khuyến học còn nhận hồ sơ không chị",
+    ],
+)
+async def test_asked_whether_still_open_the_answer_says_its_notice_ended(
+    conversation: Conversation, text: str
+) -> None:
+    reply = await ask(conversation, text)
+    assert reply.title == "Xin học bổng khuyến học cần hồ sơ gì?", text
+    first, _, rest = reply.text.partition("\n\n")
+    assert f"“{SCHOLARSHIP_TITLE}” đã hết hạn từ ngày 20/08/2026" in first, text
+    assert "bảng điểm" in rest, text
+
+
+async def test_a_deadline_not_asked_gets_the_answer_alone(conversation: Conversation) -> None:
+    reply = await ask(conversation, "xin học bổng khuyến học cần hồ sơ gì")
+    assert "hết hạn" not in reply.text
+    assert reply.text.startswith("Đơn xin học bổng")
+
+
+async def test_a_day_in_office_closed_is_said_closed_without_a_notice(
+    engine: Engine, store: Store, settings: Settings
+) -> None:
+    hours = OfficeHours.parse("T2-T6 7:30-11:30")
+    closed = replace(hours, closed=Closures.parse("4/9/2026"))
+    conversation = Conversation(engine, store, replace(settings, office_hours=closed))
+    reply = await ask(conversation, "thứ 6 phường có làm việc không")
+    assert reply.text.startswith("⚠️ Dạ, thứ Sáu, 04/09/2026 là ngày nghỉ của phường")
+    assert HOURS_ANSWER in reply.text
+
+
+def _notice(title: str, body: str, expires: dt.date | None = None) -> Announcement:
+    return Announcement("n", title, dt.date(2026, 8, 28), body=body, expires=expires)
+
+
+def test_a_closure_naming_no_date_is_told_while_in_force() -> None:
+    notice = _notice("Tạm ngừng tiếp nhận hồ sơ để nâng cấp hệ thống", "Mong bà con thông cảm.")
+    said = closure_note("nay phường có nhận hồ sơ không", [notice], TODAY, "Phường 5")
+    assert said is not None and said[1] is notice
+    assert "đang có thông báo “Tạm ngừng tiếp nhận hồ sơ" in said[0]
+
+
+def test_a_resolution_is_no_closure() -> None:
+    # "nghị" folds to the word "nghỉ" does: the accents decide.
+    notice = _notice("Nghị quyết về kế hoạch năm 2026", "Áp dụng từ 1/9/2026.")
+    assert closure_note("hôm nay phường có làm việc không", [notice], TODAY, "Phường 5") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("hom nay co lam viec khong", TODAY),
+        ("ngay mot phuong co mo cua hok", TODAY + dt.timedelta(days=2)),
+        ("chủ nhật ủy ban có trực không", dt.date(2026, 9, 6)),
+        ("cuối tuần phường có làm việc không", None),  # no single day
+        ("làm giấy khai sinh ở đâu", None),  # asks nothing of the office's days
+    ],
+)
+def test_the_day_asked(text: str, day: dt.date | None) -> None:
+    assert asked_day(text, TODAY) == day

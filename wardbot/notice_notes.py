@@ -1,0 +1,218 @@
+"""Notes put above a reply when an in-force notice changes what it means for the resident.
+
+- Whether the office is open on a day ("hôm nay phường có làm việc không", "mai ủy ban mở
+  cửa hông", "thứ 7 có làm không", "2/9 phường có nghỉ không"): a current notice about a
+  closure (its title: "nghỉ", "nghỉ lễ", "nghỉ Tết", "tạm ngừng/dừng tiếp nhận", "không làm
+  việc") whose closure dates cover that day is said first; one naming no date it can read
+  is said as in force. Without such a notice, a day in OFFICE_CLOSED is said to be closed.
+- Whether something is still open ("còn hạn nộp không", "hết hạn chưa", "còn nhận không")
+  answered with an FAQ entry: the notice on the same matter (its title sharing two words
+  in a row with the question or the entry, and a topic when both have topics) whose
+  `expires` is set says until when it runs, or that it ended.
+
+A sentence each, in Vietnamese; the usual reply follows unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from wardbot import messages as msg
+from wardbot.hours import Closures
+from wardbot.models import Announcement, FaqEntry
+from wardbot.text import fold
+
+# Asking whether the office is open (folded): the verb, then a question word.
+_ASKS_OPEN = re.compile(
+    r"\b(?:lam viec|mo cua|truc|tiep dan|tiep nhan(?: ho so)?|nhan ho so|nghi(?: le| tet)?"
+    r"|dong cua|lam|mo)(?: binh thuong| nua| ca ngay)? "
+    r"(?:khong|ko|k|kh|hong|hok|hem|khum|kg|ha)\b"
+)
+# The office named: without a day, "phường có làm việc không" asks of today.
+_OFFICE = re.compile(r"\b(?:phuong|xa|thi tran|uy ban|ubnd|ub|mot cua|van phong|tru so|co quan)\b")
+_TODAY = re.compile(r"\b(?:hom|bua|ngay) nay\b|^nay\b")
+_TOMORROW = re.compile(r"\b(?:ngay|bua|sang|chieu)? ?mai\b(?! tang)")  # not "mai táng"
+_AFTER_TOMORROW = re.compile(r"\b(?:ngay kia|ngay mot|bua mot)\b")
+_WEEKDAY = re.compile(r"\b(?:thu|t) ?([2-7]|hai|ba|tu|nam|sau|bay)\b|\b(chu nhat|cn)\b")
+_WEEKDAY_NUMBER = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
+# Other days than one: "cuối tuần", "ngày lễ" ask of no single day.
+_NO_ONE_DAY = re.compile(r"\b(?:cuoi tuan|ngay le|dip le|dip tet|ngay nghi)\b")
+_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
+# A date range as notices write it: "từ ngày 1/9 đến hết ngày 2/9/2026", "30/4 - 1/5".
+_RANGE = re.compile(
+    r"(?<![\d/])(\d{1,2}/\d{1,2}(?:/\d{4})?)\s*(?:[-–—]|\bden\b)\s*(?:het\s+)?(?:ngay\s+)?"
+    r"(\d{1,2}/\d{1,2}(?:/\d{4})?)(?![\d/])"
+)
+
+# A closure in a notice's title, as written (lower case, with its accents): "nghị" (a
+# resolution, "đề nghị") folds to the same word as "nghỉ", so accents decide.
+_CLOSURE = re.compile(
+    r"\bnghỉ\b(?!\s+(?:hưu|việc\b(?!\s+tại)|ốm|thai sản))|\btạm\s+(?:ngừng|dừng|ngưng)\b"
+    r"|\bngừng\s+tiếp\s+nhận\b|\bkhông\s+làm\s+việc\b"
+)
+# The same in a title typed without any accent.
+_CLOSURE_FOLDED = re.compile(
+    r"\bnghi (?:le|tet|bu)\b|\blich nghi\b|\btam (?:ngung|dung)\b|\bkhong lam viec\b"
+)
+# A part of a sentence naming when work starts again, not days closed: "làm lại từ 3/9".
+_REOPENS = re.compile(
+    r"\b(?:lam viec (?:lai|tro lai|binh thuong)|tro lai lam viec|di lam lai|lam lai|hoat dong lai"
+    r"|tiep nhan (?:lai|tro lai))\b"
+)
+_CLOSING_WORDS = re.compile(r"\bnghi\b|\btam (?:ngung|dung)\b|\bngung\b|\bkhong lam viec\b")
+# A notice naming no date still counts this long after it was published.
+UNDATED_DAYS = 30
+
+# Asking whether a deadline is still ahead (folded).
+_ASKS_DEADLINE = re.compile(
+    r"\b(?:con han|het han|qua han|tre han|con nhan|con kip|con dang ky|con nop"
+    r"|han (?:chot|cuoi|nop|dang ky)|nhan den (?:bao gio|khi nao|ngay nao))\b"
+)
+# Words any question or title may hold: two of them in a row say nothing of the matter.
+_GENERIC = frozenset(
+    (
+        "con han het qua tre kip nhan nop ho so dang ky khong ko k kh hong hok chua nua vay"
+        " a ha nhe oi cho em toi minh hoi la co duoc den bao gio khi nao ngay thi da thong"
+        " bao ve viec cua phuong xa nam thang va cac tai"
+    ).split()
+)
+# How long after its expiry a notice is still told as ended.
+ENDED_DAYS = 180
+
+
+def asked_day(question: str, today: dt.date) -> dt.date | None:
+    """The day `question` asks whether the office is open on; None when it asks no such
+    thing (or of no single day: "cuối tuần")."""
+    text = fold(question)
+    if not _ASKS_OPEN.search(text) or _NO_ONE_DAY.search(text):
+        return None
+    if _AFTER_TOMORROW.search(text):
+        return today + dt.timedelta(days=2)
+    if _TODAY.search(text):
+        return today
+    if _TOMORROW.search(text):
+        return today + dt.timedelta(days=1)
+    if (found := _DATE.search(text)) is not None:
+        return _day_of(found[0], today)
+    if (weekday := _WEEKDAY.search(text)) is not None:
+        number = 8 if weekday[2] else _WEEKDAY_NUMBER.get(weekday[1]) or int(weekday[1])
+        return today + dt.timedelta(days=(number - 2 - today.weekday()) % 7)
+    return today if _OFFICE.search(text) else None
+
+
+def _day_of(written: str, near: dt.date) -> dt.date | None:
+    """'2/9' or '2/9/2026' as a date; without a year, the one nearest after `near` less a
+    month (a notice of late December names 1/1 of the year after)."""
+    day, month, *year = (int(n) for n in written.split("/"))
+    try:
+        found = dt.date(year[0] if year else near.year, month, day)
+        if not year and found < near - dt.timedelta(days=31):
+            found = found.replace(year=near.year + 1)
+    except ValueError:
+        return None
+    return found
+
+
+def _closure(notice: Announcement) -> bool:
+    title = unicodedata.normalize("NFC", notice.title).casefold()
+    return bool(_CLOSURE.search(title) or (fold(title) == title and _CLOSURE_FOLDED.search(title)))
+
+
+def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
+    """The spans of days (both ends included) `notice` says the office is closed: the
+    dates in its title and in its sentences about closing, not those saying when work
+    starts again."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    clauses = [notice.title, *re.split(r"[.;\n]", notice.body)]
+    for sentence in (fold(c) for c in clauses):
+        if not _CLOSING_WORDS.search(sentence):
+            continue
+        # "nghỉ từ 1/9 đến hết 2/9, đi làm lại từ 3/9": the part saying work starts again
+        # names no closed day.
+        clause = ",".join(p for p in sentence.split(",") if not _REOPENS.search(p))
+        for start, end in _RANGE.findall(clause):
+            first, last = _day_of(start, notice.date), _day_of(end, notice.date)
+            if first and last and first <= last:
+                spans.append((first, last))
+        alone = _RANGE.sub(" ", clause)
+        spans += [(day, day) for d in _DATE.finditer(alone) if (day := _day_of(d[0], notice.date))]
+    return spans
+
+
+def closure_note(
+    question: str,
+    notices: Iterable[Announcement],
+    today: dt.date,
+    ward_name: str,
+    closed: Closures | None = None,
+) -> tuple[str, Announcement | None] | None:
+    """The sentence to put first when `question` asks whether the office is open on a day
+    it is closed (a current closure notice covers it, or OFFICE_CLOSED `closed` does), or
+    while a closure notice naming no date is in force; and the notice (None for
+    OFFICE_CLOSED). None otherwise."""
+    day = asked_day(question, today)
+    if day is None:
+        return None
+    undated = None
+    for notice in sorted(notices, key=lambda n: n.date, reverse=True):
+        if not notice.is_current(today) or not _closure(notice):
+            continue
+        spans = closed_days(notice)
+        if any(start <= day <= end for start, end in spans):
+            said = _day_said(day, today)
+            return msg.closed_by_notice(said, notice.title, notice.date, ward_name), notice
+        recent = notice.expires is not None or (today - notice.date).days <= UNDATED_DAYS
+        if not spans and recent and undated is None:
+            undated = notice
+    if undated is not None:
+        return msg.closure_in_force(undated.title, undated.date, ward_name), undated
+    if closed is not None and day in closed:
+        return msg.closed_that_day(_day_said(day, today), ward_name), None
+    return None
+
+
+def _day_said(day: dt.date, today: dt.date) -> str:
+    """'hôm nay (thứ Ba, 01/09/2026)', 'ngày mai (…)', 'thứ Năm, 03/09/2026'."""
+    named = f"{msg.weekday(day)}, {msg.vn_date(day)}"
+    days = (day - today).days
+    return f"hôm nay ({named})" if days == 0 else f"ngày mai ({named})" if days == 1 else named
+
+
+def deadline_note(
+    question: str, entry: FaqEntry, notices: Iterable[Announcement], today: dt.date
+) -> tuple[str, Announcement] | None:
+    """When `question` asks whether `entry`'s matter is still open, the sentence saying
+    until when its notice runs or that it ended, and the notice; None otherwise."""
+    if not _ASKS_DEADLINE.search(fold(question)):
+        return None
+    pairs = _pairs(question) | _pairs(entry.question)
+    if not pairs:
+        return None
+    found = [
+        notice
+        for notice in notices
+        if notice.expires is not None
+        and (today - notice.expires).days <= ENDED_DAYS
+        and (not entry.topics or not notice.topics or set(entry.topics) & set(notice.topics))
+        and pairs & _pairs(notice.title)
+    ]
+    if not found:
+        return None
+    notice = max(found, key=lambda n: (n.date, n.id))
+    if notice.expires is None or notice.is_current(today):
+        return msg.open_until(notice.title, notice.expires or today), notice
+    return msg.ended_on(notice.title, notice.expires), notice
+
+
+def _pairs(text: str) -> set[str]:
+    """Two words in a row of `text` (folded) that are not both words any text holds."""
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    return {
+        f"{a} {b}"
+        for a, b in itertools.pairwise(words)
+        if a not in _GENERIC and b not in _GENERIC and not (a.isdigit() or b.isdigit())
+    }
