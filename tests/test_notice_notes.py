@@ -19,8 +19,8 @@ from wardbot.config import Settings
 from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.hours import Closures, OfficeHours
-from wardbot.models import Announcement
-from wardbot.notice_notes import asked_day, closure_note
+from wardbot.models import Announcement, FaqEntry
+from wardbot.notice_notes import asked_day, closure_note, deadline_note
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 
@@ -178,7 +178,68 @@ def test_a_resolution_is_no_closure() -> None:
         ("chủ nhật ủy ban có trực không", dt.date(2026, 9, 6)),
         ("cuối tuần phường có làm việc không", None),  # no single day
         ("làm giấy khai sinh ở đâu", None),  # asks nothing of the office's days
+        ("hỏi chị Mai có làm việc không", None),  # a name, not tomorrow
+        ("cho em hoi Mai co lam viec khong", None),
+        ("hoa mai phường có làm không", TODAY),  # a flower, not tomorrow
+        ("em mai lên phường có làm việc không", TODAY + dt.timedelta(days=1)),
+        ("mai mốt phường có làm việc không", None),  # some day soon, no one day
+        ("mai học sinh có được nghỉ không", None),  # the pupils' day off
     ],
 )
 def test_the_day_asked(text: str, day: dt.date | None) -> None:
     assert asked_day(text, TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Thông báo tạm ngừng cấp nước khu phố 3", "Tạm ngừng cấp nước từ 7h ngày 2/9/2026."),
+        ("Lịch tạm ngừng cung cấp điện", "Tạm ngừng cung cấp điện ngày 2/9 tại khu phố 2."),
+        ("Cho học sinh nghỉ học do bão", "Học sinh nghỉ học ngày 2/9."),
+        ("Kiểm tra các nhà nghỉ, khách sạn", "Kiểm tra từ 1/9 đến 5/9."),
+        ("Tạm nghỉ sinh hoạt câu lạc bộ dưỡng sinh", "Mong các hội viên thông cảm."),
+    ],
+)
+def test_something_else_stopping_is_no_closure_of_the_office(title: str, body: str) -> None:
+    notice = _notice(title, body)
+    assert closure_note("mai phường có làm việc không", [notice], TODAY, "Phường 5") is None
+
+
+def test_a_holiday_with_staff_on_duty_is_not_said_closed() -> None:
+    notice = _notice(
+        "Lịch trực tiếp nhận hồ sơ dịp nghỉ lễ 2/9",
+        "Trong dịp nghỉ lễ 2/9, bộ phận một cửa vẫn tiếp nhận hồ sơ khai tử.",
+    )
+    said = closure_note("mai ủy ban có mở cửa không", [notice], TODAY, "Phường 5")
+    assert said is not None and said[1] is notice
+    assert "không làm việc" not in said[0]
+    assert "ngày mai (thứ Tư, 02/09/2026) là ngày nghỉ" in said[0]
+    assert "chỉ trực, tiếp nhận một số việc" in said[0]
+
+
+CCCD = FaqEntry("cccd", "Cấp đổi căn cước hết hạn ở đâu?", "Tại công an phường.")
+MOBILE = Announcement(
+    "cccd-luu-dong",
+    "Cấp đổi căn cước lưu động tại khu phố 3",
+    dt.date(2026, 7, 1),
+    body="",
+    expires=dt.date(2026, 8, 1),
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thẻ căn cước của em còn hạn không",
+        "căn cước hết hạn thì đổi ở đâu",
+        "cccd bi het han lam sao",
+        "giấy phép lái xe hết hạn chưa",
+    ],
+)
+def test_a_card_still_valid_is_no_deadline_of_a_notice(text: str) -> None:
+    assert deadline_note(text, CCCD, [MOBILE], TODAY) is None
+
+
+def test_a_notice_still_taking_applications_is_asked_of() -> None:
+    said = deadline_note("cấp đổi căn cước lưu động còn nhận không", CCCD, [MOBILE], TODAY)
+    assert said is not None and "đã hết hạn từ ngày 01/08/2026" in said[0]

@@ -35,12 +35,23 @@ _ASKS_OPEN = re.compile(
 # The office named: without a day, "phường có làm việc không" asks of today.
 _OFFICE = re.compile(r"\b(?:phuong|xa|thi tran|uy ban|ubnd|ub|mot cua|van phong|tru so|co quan)\b")
 _TODAY = re.compile(r"\b(?:hom|bua|ngay) nay\b|^nay\b")
-_TOMORROW = re.compile(r"\b(?:ngay|bua|sang|chieu)? ?mai\b(?! tang)")  # not "mai táng"
+# Not "mai táng" (a burial), "mai mốt", "mai kia", "mai sau" (some day), "chị Mai", "hoa mai".
+_TOMORROW = re.compile(
+    r"(?<!\bchi )(?<!\bco )(?<!\bba )(?<!\bong )(?<!\bchu )(?<!\bbac )"
+    r"(?<!\bhoa )(?<!\bcay )\bmai\b(?! (?:tang|mot|kia|sau)\b)"
+)
+# "Mai" written with a capital after the first word is a name ("hỏi Mai có làm không").
+_MAI_NAMED = re.compile(r"\S\s+Mai\b")
 _AFTER_TOMORROW = re.compile(r"\b(?:ngay kia|ngay mot|bua mot)\b")
 _WEEKDAY = re.compile(r"\b(?:thu|t) ?([2-7]|hai|ba|tu|nam|sau|bay)\b|\b(chu nhat|cn)\b")
 _WEEKDAY_NUMBER = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
 # Other days than one: "cuối tuần", "ngày lễ" ask of no single day.
-_NO_ONE_DAY = re.compile(r"\b(?:cuoi tuan|ngay le|dip le|dip tet|ngay nghi)\b")
+_NO_ONE_DAY = re.compile(r"\b(?:cuoi tuan|ngay le|dip le|dip tet|ngay nghi|mai (?:mot|kia|sau))\b")
+# Someone else's day off or work asked of: "mai học sinh có được nghỉ không".
+_OTHERS = re.compile(
+    r"\b(?:hoc sinh|sinh vien|nghi hoc|truong hoc|nha truong|cong ty|doanh nghiep"
+    r"|nguoi lao dong|cong nhan|benh vien|ngan hang|buu dien)\b"
+)
 _DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\d/])")
 # A date range as notices write it: "từ ngày 1/9 đến hết ngày 2/9/2026", "30/4 - 1/5".
 _RANGE = re.compile(
@@ -48,15 +59,26 @@ _RANGE = re.compile(
     r"(\d{1,2}/\d{1,2}(?:/\d{4})?)(?![\d/])"
 )
 
-# A closure in a notice's title, as written (lower case, with its accents): "nghị" (a
-# resolution, "đề nghị") folds to the same word as "nghỉ", so accents decide.
+# A closure of the office in a notice's title, as written (lower case, with its accents):
+# "nghị" (a resolution, "đề nghị") folds to the same word as "nghỉ", so accents decide. A
+# stop of something else ("tạm ngừng cấp nước", "tạm ngừng cung cấp điện", "tạm nghỉ sinh
+# hoạt câu lạc bộ", "nhà nghỉ") is none: what stops is named.
 _CLOSURE = re.compile(
-    r"\bnghỉ\b(?!\s+(?:hưu|việc\b(?!\s+tại)|ốm|thai sản))|\btạm\s+(?:ngừng|dừng|ngưng)\b"
-    r"|\bngừng\s+tiếp\s+nhận\b|\bkhông\s+làm\s+việc\b"
+    r"\blịch\s+nghỉ\b|\bnghỉ\s+(?:lễ|tết|bù|làm\s+việc|giỗ|quốc\s+khánh|ngày|dịp)\b"
+    r"|\b(?:tạm\s+)?(?:ngừng|dừng|ngưng|nghỉ)\s+(?:việc\s+)?(?:tiếp\s+nhận|làm\s+việc"
+    r"|tiếp\s+(?:công\s+)?dân|giải\s+quyết|trả\s+kết\s+quả)\b|\bkhông\s+làm\s+việc\b"
 )
 # The same in a title typed without any accent.
 _CLOSURE_FOLDED = re.compile(
-    r"\bnghi (?:le|tet|bu)\b|\blich nghi\b|\btam (?:ngung|dung)\b|\bkhong lam viec\b"
+    r"\bnghi (?:le|tet|bu)\b|\blich nghi\b|\btam (?:ngung|dung) (?:tiep nhan|lam viec)\b"
+    r"|\bkhong lam viec\b"
+)
+# A title naming others' days off, not the office's: "cho học sinh nghỉ học", "nhà nghỉ".
+_OTHERS_OFF = re.compile(r"\b(?:hoc sinh|sinh vien|nghi hoc|nha nghi|truong hoc|cac truong)\b")
+# Staff on duty through the closure, for some matters: "lịch trực", "vẫn tiếp nhận".
+_ON_DUTY = re.compile(
+    r"\btrực\b(?!\s+(?:tuyến|tiếp\b(?!\s+nhận)))|\bvẫn\s+(?:làm\s+việc|tiếp\s+nhận|giải\s+quyết"
+    r"|trực)\b"
 )
 # A part of a sentence naming when work starts again, not days closed: "làm lại từ 3/9".
 _REOPENS = re.compile(
@@ -71,6 +93,13 @@ UNDATED_DAYS = 30
 _ASKS_DEADLINE = re.compile(
     r"\b(?:con han|het han|qua han|tre han|con nhan|con kip|con dang ky|con nop"
     r"|han (?:chot|cuoi|nop|dang ky)|nhan den (?:bao gio|khi nao|ngay nao))\b"
+)
+# A card's or paper's validity, not a notice's time: "thẻ BHYT còn hạn không", "CCCD hết
+# hạn thì đổi ở đâu", "giấy phép hết hạn chưa".
+_VALIDITY = re.compile(
+    r"\b(?:the|giay|cccd|cmnd|can cuoc|ho chieu|bang lai|hop dong|visa|thi thuc|tam tru)\b"
+    r"(?: [a-z0-9]+){0,3} (?:con|het|qua|sap het) han\b|\b(?:khi|neu|bi) het han\b"
+    r"|\bhet han (?:thi|roi thi|phai|can|lam sao)\b"
 )
 # Words any question or title may hold: two of them in a row say nothing of the matter.
 _GENERIC = frozenset(
@@ -88,13 +117,13 @@ def asked_day(question: str, today: dt.date) -> dt.date | None:
     """The day `question` asks whether the office is open on; None when it asks no such
     thing (or of no single day: "cuối tuần")."""
     text = fold(question)
-    if not _ASKS_OPEN.search(text) or _NO_ONE_DAY.search(text):
+    if not _ASKS_OPEN.search(text) or _NO_ONE_DAY.search(text) or _OTHERS.search(text):
         return None
     if _AFTER_TOMORROW.search(text):
         return today + dt.timedelta(days=2)
     if _TODAY.search(text):
         return today
-    if _TOMORROW.search(text):
+    if _TOMORROW.search(text) and not (_MAI_NAMED.search(question) and "mai" not in question):
         return today + dt.timedelta(days=1)
     if (found := _DATE.search(text)) is not None:
         return _day_of(found[0], today)
@@ -119,7 +148,15 @@ def _day_of(written: str, near: dt.date) -> dt.date | None:
 
 def _closure(notice: Announcement) -> bool:
     title = unicodedata.normalize("NFC", notice.title).casefold()
+    if _OTHERS_OFF.search(fold(title)):
+        return False
     return bool(_CLOSURE.search(title) or (fold(title) == title and _CLOSURE_FOLDED.search(title)))
+
+
+def _on_duty(notice: Announcement) -> bool:
+    """Whether `notice` says staff stay on duty for some matters while the office is closed."""
+    text = unicodedata.normalize("NFC", f"{notice.title}\n{notice.body}").casefold()
+    return bool(_ON_DUTY.search(text))
 
 
 def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
@@ -164,7 +201,8 @@ def closure_note(
         spans = closed_days(notice)
         if any(start <= day <= end for start, end in spans):
             said = _day_said(day, today)
-            return msg.closed_by_notice(said, notice.title, notice.date, ward_name), notice
+            closed_so = msg.closed_on_duty if _on_duty(notice) else msg.closed_by_notice
+            return closed_so(said, notice.title, notice.date, ward_name), notice
         recent = notice.expires is not None or (today - notice.date).days <= UNDATED_DAYS
         if not spans and recent and undated is None:
             undated = notice
@@ -187,7 +225,8 @@ def deadline_note(
 ) -> tuple[str, Announcement] | None:
     """When `question` asks whether `entry`'s matter is still open, the sentence saying
     until when its notice runs or that it ended, and the notice; None otherwise."""
-    if not _ASKS_DEADLINE.search(fold(question)):
+    text = fold(question)
+    if not _ASKS_DEADLINE.search(text) or _VALIDITY.search(text):
         return None
     pairs = _pairs(question) | _pairs(entry.question)
     if not pairs:

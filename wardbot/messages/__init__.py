@@ -217,6 +217,7 @@ from wardbot.messages.residents import attachment_unread as attachment_unread
 from wardbot.messages.residents import call_back as call_back
 from wardbot.messages.residents import choose_by_number as choose_by_number
 from wardbot.messages.residents import closed_by_notice as closed_by_notice
+from wardbot.messages.residents import closed_on_duty as closed_on_duty
 from wardbot.messages.residents import closed_that_day as closed_that_day
 from wardbot.messages.residents import closure_in_force as closure_in_force
 from wardbot.messages.residents import commands as commands

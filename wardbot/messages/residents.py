@@ -343,6 +343,16 @@ def closed_by_notice(day: str, title: str, dated: dt.date, ward_name: str) -> st
     )
 
 
+def closed_on_duty(day: str, title: str, dated: dt.date, ward_name: str) -> str:
+    """Above the answer to "is the office open on `day`" when a closure notice covers it
+    but keeps staff on duty for some matters ("lịch trực", "vẫn tiếp nhận")."""
+    return (
+        f"⚠️ Lưu ý: {day} là ngày nghỉ theo thông báo “{_one_title(title)}” (ngày "
+        f"{vn_date(dated)}); {unit(ward_name)} chỉ trực, tiếp nhận một số việc như thông báo "
+        "nêu. Anh/chị xem thông báo này trước khi đến ạ."
+    )
+
+
 def closure_in_force(title: str, dated: dt.date, ward_name: str) -> str:
     """Above the answer to "is the office open" while a closure notice naming no date
     the bot can read is in force."""
