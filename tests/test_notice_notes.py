@@ -196,6 +196,7 @@ def test_the_day_asked(text: str, day: dt.date | None) -> None:
         ("Thông báo tạm ngừng cấp nước khu phố 3", "Tạm ngừng cấp nước từ 7h ngày 2/9/2026."),
         ("Lịch tạm ngừng cung cấp điện", "Tạm ngừng cung cấp điện ngày 2/9 tại khu phố 2."),
         ("Cho học sinh nghỉ học do bão", "Học sinh nghỉ học ngày 2/9."),
+        ("Lịch nghỉ lễ Quốc khánh của học sinh", "Học sinh nghỉ ngày 2/9/2026."),
         ("Kiểm tra các nhà nghỉ, khách sạn", "Kiểm tra từ 1/9 đến 5/9."),
         ("Tạm nghỉ sinh hoạt câu lạc bộ dưỡng sinh", "Mong các hội viên thông cảm."),
     ],
