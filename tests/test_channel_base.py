@@ -143,6 +143,7 @@ async def test_a_typed_number_presses_the_numbered_button() -> None:
         *("2 🙏", "2👍", "2?", "#2", "(2)", "2️⃣", "2 ạ?"),  # before: "no list to pick “2”"
         *("dạ số 2", "ok 2", "em chọn 2 nhen", "xem câu 2", "cho em xem số 2 ạ", "cái số 2"),
         *("2 hén", "2 nè", "2 nghen", "2 nha em", "2 thôi"),  # before: questions
+        *("2 nha chị", "2 ạ anh", "ừ 2", "okie số 2"),
     ],
 )
 async def test_a_number_typed_with_words_or_marks_around_it_presses_that_button(
@@ -157,7 +158,9 @@ async def test_a_number_typed_with_words_or_marks_around_it_presses_that_button(
     assert talk.asked[-1] == "pressed faq:bhyt-gia-han"
 
 
-@pytest.mark.parametrize("typed", ["2 độ", "2 tạ", "con 2", "em 2", "thứ 2", "cho em 2 cái"])
+@pytest.mark.parametrize(
+    "typed", ["2 độ", "2 tạ", "con 2", "em 2", "thứ 2", "cho em 2 cái", "2 chị", "2/9?", "2-9"]
+)
 async def test_a_number_with_a_word_that_counts_it_is_no_pick(typed: str) -> None:
     talk, screen = Talk(), Screen()
     answerer = Answerer("test", talk, SETTINGS, numbered=True)  # type: ignore[arg-type]

@@ -266,6 +266,7 @@ LINE = "line"
 SPOKEN = {"tiên": 1, "hai": 2, "ba": 3}
 LINES = "lines"  # several numbers typed at once ("1 và 2"): the first one's line opens first
 FOLLOWS = "follows"  # several topics picked at once, each followed: "follows:NAME|NAME"
+DAY = "day"  # a day of a month asked of ("2/9?"): answered as a question, no line, no list
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,24 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("dạ số 1", LINE),  # before: a question, answered "em chưa có thông tin"
         Say(BHYT_LOST, "asked"),
         Say("em chọn 2 nhen", LINE),
+    ],
+    "a number said to someone after a particle ('2 nha chị'), or after 'ừ', picks its line": [
+        Say(BHYT_LOST, "asked"),
+        Say("2 nha chị", LINE),  # before: a question, answered "em chưa có thông tin"
+        Say(BHYT_LOST, "asked"),
+        Say("ừ 2", LINE),
+        Say(BHYT_LOST, "asked"),
+        Say("okie số 1", LINE),
+    ],
+    "a day written in numbers under a list ('2/9?', '2-9', '2/9/2026?') is asked, no line": [
+        Say(BHYT_LOST, "asked"),
+        Say("2/9?", DAY),  # before: "hiện không có danh sách nào để chọn “2 9”" under it
+        Say(BHYT_LOST, "asked"),
+        Say("2/9/2026?", DAY),
+        Say(BHYT_LOST, "asked"),
+        Say("2-9", DAY),  # before: "số 4 không có trong danh sách", a run of lines 2 to 9
+        Say(BHYT_LOST, "asked"),
+        Say("1-3", LINES),  # every line of it on the list: a run, lines 1 to 3
     ],
     "a line's number said in words, as a phone's voice typing writes it, or after 'xem'": [
         Say(BHYT_LOST, "asked"),
@@ -554,6 +573,11 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
         assert to_staff and step.text in to_staff[-1], (where, step)
         return
     if kind == "asked":
+        return
+    if kind == DAY:
+        assert "danh sách" not in text, (where, step, text)  # neither "no list" nor "off it"
+        titles = [line.removeprefix("📄 ").rstrip("…") for line in screen.values()]
+        assert not any(text.startswith(title) for title in titles), (where, step, text)
         return
     assert not to_staff, (where, step)
     if kind == "open":

@@ -668,9 +668,13 @@ def parse_intent(text: str) -> Intent:
     if number := phone_number(words):  # "0909 123 456": to be called back
         return Intent("phone", number)
     # "2", "số 2", "chọn 2 nhé", "cái thứ hai": a choice from a list, when none is on screen
-    if numbers := _chosen_number(words) or counted_choice(" ".join(words)) or spelt_alone(text):
+    # ("2/9", "30-4?": a day asked of, a question like any).
+    picks = not names_a_date(text)
+    if picks and (
+        numbers := _chosen_number(words) or counted_choice(" ".join(words)) or spelt_alone(text)
+    ):
         return Intent("number", numbers)
-    if several_numbers(" ".join(words)) and not {"cau", "muc"} & set(words):
+    if picks and several_numbers(" ".join(words)) and not {"cau", "muc"} & set(words):
         return Intent("number", text)  # "1 và 2": choices, with no list to pick them from
     words, original = without_laughter(words, original)
     if not words:  # "hihi", "haha": a smile, like an emoji alone
@@ -882,7 +886,7 @@ def names_phone_number(text: str) -> bool:
 # câu 2", "cái số 2 nha em", "2 nhen", "2 thôi". A pronoun only before a verb of picking
 # or after "cho" ("con 2" may be a child); "câu" only after a verb ("câu 2" alone, with no
 # list, is a question like any).
-_YES = frozenset("da vang ok oke uh um".split())
+_YES = frozenset("da vang u ok oke okie oki okay uh um".split())  # "ừ 2", "okie 2"
 _PICKER = frozenset("em minh toi tui con chau".split())
 _PICK = frozenset("chon xem mo doc".split())
 _ITEM = frozenset("cai muc y dong".split())
@@ -893,6 +897,9 @@ _PICK_TAIL = frozenset(
     "a ak ah nhe nha di luon thoi em oi ad bot".split()
     + [fold(particle) for particle in REGIONAL_PARTICLES]
 ) - {"do", "ta", "no"}
+# Whom a pick is said to, after a closing word ("2 nha chị", "2 ạ anh"): alone, "2 chị"
+# counts.
+_ADDRESSED = frozenset("anh chi ban co chu".split())
 # The same words closing a pick, in the patterns below (on folded text).
 PICK_TAIL = r"(?:\s+(?:" + "|".join(sorted(_PICK_TAIL)) + r"))*"
 
@@ -913,7 +920,10 @@ def _chosen_number(words: list[str]) -> str:
     if at < len(words) - 1 and words[at] == "so":
         at += 1
     end = len(words)
-    while end > at + 1 and words[end - 1] in _PICK_TAIL:
+    while end > at + 1 and (
+        words[end - 1] in _PICK_TAIL
+        or (words[end - 1] in _ADDRESSED and end > at + 2 and words[end - 2] in _PICK_TAIL)
+    ):
         end -= 1
     numbers = words[at:end]
     return " ".join(numbers) if all(w.isdigit() for w in numbers) else ""
@@ -959,6 +969,17 @@ _RUN = re.compile(
     r"(?:so\s*)?(\d{1,2})" + PICK_TAIL + r"[\s.!]*"
 )
 MAX_RUN = 20  # lines in a run: a list is never longer
+# Two numbers joined by "/" or "-" that make a day of a month: "2/9", "30-4", "1-3",
+# "2/9/2026".
+_DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/–-]\s*(\d{1,2})(?:[/-]\d{4})?(?![\d/.-])")
+
+
+def names_a_date(text: str) -> bool:
+    """Whether `text` writes a day of a month as numbers ("2/9", "30-4?", "1-3"): a day
+    asked of ("2/9?" is National Day) unless a list on screen holds every line of it."""
+    return any(
+        1 <= int(day) <= 31 and 1 <= int(month) <= 12 for day, month in _DAY_MONTH.findall(text)
+    )
 
 
 # A line's number said alone, in words ("một", "hai ạ"): typed with its accents, or "mot"

@@ -21,6 +21,7 @@ from wardbot.intents import (
     Intent,
     chosen_number,
     counted_choice,
+    names_a_date,
     parse_intent,
     several_numbers,
     spelt_alone,
@@ -250,6 +251,8 @@ def numbered_choice(
     lines (`Follows`), each to follow, and the numbers not on the list.
     `numbered`: the choices were shown as numbered lines (else as buttons, on Telegram)."""
     several = typed_numbers(text) if menu else None
+    if several is not None and names_a_date(text) and max(map(int, several)) > len(menu):
+        return None  # "2-9" under three lines: National Day asked of, no run of lines
     if several is not None:
         return _several(several, menu, numbered=numbered)
     digits = _choice_digits(text) if menu else None
