@@ -572,11 +572,14 @@ class Answerer:
     typed number presses one. `counted`: the channel shows real buttons, yet a typed
     number presses the one in that place (Telegram: "2" under three buttons means the
     second). `quiet`: errors meaning the chat cannot be written to (it blocked the bot):
-    logged briefly, no apology attempted. `told`: failures the channel tells the log of
-    itself, once for many (the platform refusing sends as over quota): no traceback here.
-    A message answered long after it was sent (`sent_at`, wall clock by `now`) has its
-    answer after a line saying so (`late_note`), once per backlog: a resident whose three
-    questions waited through an outage is told sorry once, before the first answer.
+    logged briefly, no apology attempted. `held`: errors meaning the bot cannot send to
+    anyone now (its token refused): raised on, for the intake to keep the message and
+    answer it once sending works (handlers.intake), no apology attempted. `told`: failures
+    the channel tells the log of itself, once for many (the platform refusing sends as
+    over quota): no traceback here. A message answered long after it was sent (`sent_at`,
+    wall clock by `now`) has its answer after a line saying so (`late_note`), once per
+    backlog: a resident whose three questions waited through an outage is told sorry
+    once, before the first answer.
     """
 
     def __init__(
@@ -588,6 +591,7 @@ class Answerer:
         numbered: bool = False,
         counted: bool = False,
         quiet: tuple[type[BaseException], ...] = (),
+        held: tuple[type[BaseException], ...] = (),
         told: tuple[type[BaseException], ...] = (),
         calm_below: int = TYPING_MAX_IN_FLIGHT,
         slots: int | None = None,
@@ -614,6 +618,7 @@ class Answerer:
         # not answered again (`_sent_twice`).
         self._asked: LastPerChat[Asked] = LastPerChat()
         self.quiet = quiet
+        self.held = held
         self.told = told
         self.calm_below = calm_below
         self.locks = ChatLocks()
@@ -805,7 +810,8 @@ class Answerer:
     ) -> list[Reply] | None:
         """Send what `replies` gives (after `late_note`'s line, for a message sent at
         `sent_at` long ago, unless the chat was told already: `_late_note`); when anything
-        fails, log it and apologise politely. Returns the replies sent (None: failed)."""
+        fails, log it and apologise politely (`held`: raised on). Returns the replies sent
+        (None: failed)."""
         try:
             answered = await replies
             now = self.now()
@@ -813,6 +819,8 @@ class Answerer:
             shown = await send([late, *answered] if late is not None else answered)
             if late is not None:
                 self._apologised.set(chat.chat_id, now)
+        except self.held:
+            raise
         except self.quiet as exc:
             log.info("%s: a chat blocked the bot or is gone: %s", self.channel, exc)
             return None

@@ -7,11 +7,18 @@ killed bot left in the inbox is handled at the next start, once. One chat's upda
 handled one after another, in the order they came (or, left over, were sent): what a
 channel does with one before the chat's turn to be answered (keeping its id, asking
 whether it goes to staff) must not let a later one be answered first.
+
+While the platform refuses the bot's own sending (`held`: its token refused, expired or
+revoked) a message is not given up: its handling raises one of `held`, and it waits, kept
+in the inbox, with every update after it, until the channel says sending works again
+(`resume`: a call the token got through, or `probe`, asked when a new message comes), then
+is handled anew, in order; a stop leaves what waits in the inbox for the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
@@ -31,14 +38,29 @@ Handle = Callable[[str, dict[str, Any]], Awaitable[None]]
 class Intake:
     """Updates of one channel: kept, handled in the background, each once."""
 
-    def __init__(self, inbox: Inbox, parse: Parse, handle: Handle, name: str) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        parse: Parse,
+        handle: Handle,
+        name: str,
+        *,
+        held: tuple[type[BaseException], ...] = (),
+        probe: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.inbox = inbox
         self.parse = parse
         self.handle = handle
         self.name = name
+        self.held = held  # what `handle` raises while the bot cannot send to anyone
+        self.probe = probe  # asks the platform whether sending works (it calls `resume`)
         self.tasks: set[asyncio.Task[None]] = set()
         self._replayed = False
         self._order = ChatLocks()  # each chat's updates, one after another
+        self._sending = asyncio.Event()  # clear while sending is refused
+        self._sending.set()
+        self._probing: asyncio.Task[None] | None = None
+        self._leaving = False  # stopping: what waits for sending stays for the next start
 
     async def accept(self, update: dict[str, Any]) -> bool:
         """Keep `update` in the inbox, then handle it in the background. False when it
@@ -52,7 +74,50 @@ class Intake:
             log.debug("%s: a repeated delivery dropped", self.name)
             return False
         self.spawn(self._handled(key, chat_id, update))
+        if not self._sending.is_set():
+            self._ask_whether_sending_works()
         return True
+
+    @property
+    def holding(self) -> bool:
+        """Whether messages wait for sending to work again."""
+        return not self._sending.is_set()
+
+    def hold(self) -> None:
+        """Sending is refused: messages wait (in the inbox) until `resume`."""
+        if self._sending.is_set():
+            log.warning(
+                "%s: residents' messages are kept, unanswered, until the platform takes the "
+                "bot's replies again; then they are answered in order",
+                self.name,
+            )
+        self._sending.clear()
+
+    def resume(self) -> None:
+        """Sending works again: what waits is answered, in order."""
+        if not self._sending.is_set():
+            log.info("%s: sending works again; answering the messages kept meanwhile", self.name)
+        self._sending.set()
+
+    def leave(self) -> None:
+        """A stop: what waits for sending is left in the inbox, for the next start."""
+        if self.holding:
+            self._leaving = True
+            self._sending.set()  # woken, each sees `_leaving` and goes
+        if self._probing is not None:
+            self._probing.cancel()
+
+    def _ask_whether_sending_works(self) -> None:
+        """One `probe` at a time (it calls `resume` when sending works)."""
+        if self.probe is None or (self._probing is not None and not self._probing.done()):
+            return
+        probe = self.probe
+
+        async def asked() -> None:
+            with contextlib.suppress(Exception):  # the channel logs what it must
+                await probe()
+
+        self._probing = asyncio.create_task(asked())
 
     async def replay(self) -> None:
         """What a stopped bot left in the inbox: handled now, once."""
@@ -72,5 +137,14 @@ class Intake:
 
     async def _handled(self, key: str, chat_id: str, update: dict[str, Any]) -> None:
         async with self._order.hold(chat_id):  # queued as spawned: nothing awaited before
-            await self.handle(chat_id, update)
+            while True:
+                await self._sending.wait()
+                if self._leaving:
+                    return  # not done: handled at the next start
+                try:
+                    await self.handle(chat_id, update)
+                except self.held:
+                    self.hold()  # tried again, before the chat's later ones, once it works
+                    continue
+                break
         await self.inbox.done(key)

@@ -395,14 +395,22 @@ class ZaloChannel:
             conversation,
             settings,
             numbered=True,
-            quiet=(InvalidToken, Forbidden, NotFound),
+            quiet=(Forbidden, NotFound),  # the chat's doing
+            held=(InvalidToken,),  # the bot's: the message waits (handlers.intake)
             told=(TooManyRequests,),  # `reply_quota`
             slots=CONCURRENT_UPDATES,
             clock=clock,
             now=now,  # wall clock: how late an answer is (handlers.base.late_note)
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
-        self.intake = Intake(self.inbox, _keyed, self._handle_update, CHANNEL)
+        self.intake = Intake(
+            self.inbox,
+            _keyed,
+            self._handle_update,
+            CHANNEL,
+            held=self.answerer.held,
+            probe=self._token_works,
+        )
         self._leaving: set[asyncio.Task[Any]] = set()  # whose message Zalo has not answered
         self._poller: asyncio.Task[None] | None = None
         self._running = False
@@ -479,6 +487,7 @@ class ZaloChannel:
         self._running = False
         try:
             await self.stop_receiving()
+            self.intake.leave()  # what waits for the token: answered at the next start
             if self.intake.tasks:
                 _, late = await asyncio.wait(set(self.intake.tasks), timeout=STOP_GRACE)
                 if leaving := late & self._leaving:
@@ -848,6 +857,7 @@ class ZaloChannel:
         self._token_ok = True
         self._refused_since = None
         self._zalo_answered.set()
+        self.intake.resume()  # what residents sent while it was refused: answered now
         if self._token_note_stands and self.untell_admins is not None:
             try:
                 await self.untell_admins(REFUSED_NOTE)
@@ -862,8 +872,9 @@ class ZaloChannel:
         if self._token_ok:
             log.error(
                 "zalo: Zalo refuses the bot's token (%s): reset in Bot Creator? Set the new "
-                "ZALO_BOT_TOKEN and restart; meanwhile alerts are retried later and no chat "
-                "loses its subscriptions",
+                "ZALO_BOT_TOKEN and restart; meanwhile residents' messages are kept and "
+                "answered once it is accepted, alerts are retried later and no chat loses "
+                "its subscriptions",
                 exc,
             )
         self._token_ok = False

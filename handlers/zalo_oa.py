@@ -227,13 +227,14 @@ class ZaloOaChannel:
             conversation,
             settings,
             numbered=True,
-            told=(RefreshRefused,),  # said once by `_refused`
+            # Said once by `_refused`; the message waits for the new token's start.
+            held=(RefreshRefused,),
             slots=CONCURRENT_UPDATES,
             clock=clock,
             now=now,
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
-        self.intake = Intake(self.inbox, _keyed, self._handle, CHANNEL)
+        self.intake = Intake(self.inbox, _keyed, self._handle, CHANNEL, held=self.answerer.held)
         self._running = False
         self._revoked = False  # Zalo refused the refresh token: only staff can fix it
         self._refused_at: float | None = None
@@ -274,6 +275,7 @@ class ZaloOaChannel:
 
     async def stop(self) -> None:
         self._running = False
+        self.intake.leave()  # what waits for a new refresh token: answered at the next start
         try:
             if self.intake.tasks:
                 _, late = await asyncio.wait(set(self.intake.tasks), timeout=STOP_GRACE)

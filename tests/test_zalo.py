@@ -1140,20 +1140,29 @@ async def webhook_mode(
 ) -> AsyncIterator[tuple[ZaloChannel, str]]:
     """The channel in webhook mode (its clock: `polls`) behind the bot's web server;
     yields it and the local /zalo URL."""
-    async with running_channel(
-        api,
-        ward_engine,
-        ward_settings,
-        polls=polls,
-        public_url=PUBLIC_URL,
-        zalo_webhook_secret=Secret(SECRET),
-    ) as (channel, _):
-        server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
-        await server.start(bound_socket())
-        try:
-            yield channel, f"http://127.0.0.1:{server.port}/zalo"
-        finally:
-            await server.stop()
+    async with (
+        running_channel(
+            api,
+            ward_engine,
+            ward_settings,
+            polls=polls,
+            public_url=PUBLIC_URL,
+            zalo_webhook_secret=Secret(SECRET),
+        ) as (channel, _),
+        served(channel) as url,
+    ):
+        yield channel, url
+
+
+@contextlib.asynccontextmanager
+async def served(channel: ZaloChannel) -> AsyncIterator[str]:
+    """The channel's routes behind the bot's web server; yields the local /zalo URL."""
+    server = AsgiServer(web_app(channel.routes()), host="127.0.0.1")
+    await server.start(bound_socket())
+    try:
+        yield f"http://127.0.0.1:{server.port}/zalo"
+    finally:
+        await server.stop()
 
 
 @pytest.fixture
@@ -1295,38 +1304,95 @@ async def test_webhook_answers_before_the_reply_is_sent(api: FakeZaloApi, webhoo
     assert reply.text.startswith("Mất thẻ bảo hiểm y tế")
 
 
+async def held(channel: ZaloChannel) -> None:
+    """Until a reply refused for the token has made the channel keep messages."""
+    for _ in range(3000):
+        if channel.intake.holding:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no message was kept for the token")
+
+
 async def test_webhook_mode_says_so_when_zalo_refuses_the_token(
     api: FakeZaloApi,
     webhook_mode: tuple[ZaloChannel, str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The token is reset in Bot Creator while the bot runs on a webhook: no poll fails to
-    show it, so the refused replies do. Staff read one error naming the token (not only an
-    info line per resident) and /healthz says Zalo is down until a reply goes out."""
+    show it, so the refused replies do. Staff read one error naming the token (no line
+    blaming the residents' chats) and /healthz says Zalo is down until Zalo takes the token
+    again. The residents who wrote meanwhile are not forgotten: once it works, each gets
+    their answer, once, before the answer to what they write next."""
     caplog.set_level(logging.INFO)
     channel, url = webhook_mode
     assert await healthz(channel) == {"zalo": True}
-    api.fail(401, times=None, method="sendMessage")
+    api.fail(401, times=None)  # every call: the token is refused
     for chat in (ALICE, BINH):
         update = api.update("message.text.received", chat, text="mất thẻ bhyt")
         assert (await api.post_webhook(url, update)).status_code == 200
-    await api.wait_until(lambda: len(api.of("sendMessage")) == 2)
-    # Both replies given up on (each noted in passing as a chat gone).
-    await api.wait_until(lambda: caplog.text.count("blocked the bot") == 2)
+    await held(channel)
+    assert "answered in order" in caplog.text
+    assert "blocked the bot" not in caplog.text
     # The bot's own errors: not asyncio's about an earlier test's task collected now.
     refused = [
         r for r in caplog.records if r.levelno == logging.ERROR and r.name.startswith("handlers")
     ]
     assert len(refused) == 1 and "ZALO_BOT_TOKEN" in refused[0].message
     assert await healthz(channel) == {"zalo": False}
-    api.recover("sendMessage")  # the new token is in place
+    assert api.sent() == []
+    api.recover()  # Zalo takes the token again
     mark = len(api.calls)
     update = api.update("message.text.received", ALICE, text="/help")
     assert (await api.post_webhook(url, update)).status_code == 200
-    (reply,) = await api.replies(ALICE, since=mark)
-    assert reply.text.startswith("Cách hỏi")
+    kept, helped = await api.replies(ALICE, 2, since=mark)
+    assert kept.text.startswith("Mất thẻ bảo hiểm y tế")
+    assert helped.text.startswith("Cách hỏi")
+    (other,) = await api.replies(BINH, since=mark)
+    assert other.text.startswith("Mất thẻ bảo hiểm y tế")
     await api.wait_until(channel.is_running)
     assert await healthz(channel) == {"zalo": True}
+    await asyncio.sleep(0.2)  # nothing more comes: each answered once
+    assert len(api.sent(ALICE)) == 2 and len(api.sent(BINH)) == 1
+
+
+async def test_a_message_kept_while_the_token_is_refused_is_answered_after_a_restart(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> None:
+    """Zalo refuses the token (it expired overnight) while two residents write; staff set a
+    new token and restart the bot. The next start answers each message once, in the order it came, saying sorry for the delay: before,
+    they were dropped as sent to chats that had blocked the bot."""
+    wall = [time.time()]
+    webhook = {"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret(SECRET)}
+    async with (
+        running_channel(
+            api, ward_engine, ward_settings, polls=polls, now=lambda: wall[0], **webhook
+        ) as (channel, _),
+        served(channel) as url,
+    ):
+        api.fail(401, times=None)
+        first = api.update("message.text.received", ALICE, text="mất thẻ bhyt")
+        for update in (
+            first,
+            api.update("message.text.received", ALICE, text="/help"),
+            api.update("message.text.received", BINH, text="mất thẻ bhyt"),
+        ):
+            assert (await api.post_webhook(url, update)).status_code == 200
+        await held(channel)
+    assert api.sent() == []
+    api.recover()  # the new token
+    wall[0] += 2 * 3600  # the next morning's start
+    async with running_channel(
+        api, ward_engine, ward_settings, polls=polls, now=lambda: wall[0], **webhook
+    ):
+        sorry, kept, helped = await api.replies(ALICE, 3)
+        sent_at = dt.datetime.fromtimestamp(first["message"]["date"] / 1000, VIETNAM)
+        assert sorry.text == msg.late_answer(sent_at.replace(tzinfo=None))
+        assert kept.text.startswith("Mất thẻ bảo hiểm y tế")
+        assert helped.text.startswith("Cách hỏi")
+        await api.replies(BINH, 2)
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
+        await asyncio.sleep(0.2)
+    assert len(api.sent(ALICE)) == 3 and len(api.sent(BINH)) == 2, "each answered once"
 
 
 # A channel in webhook mode, and a wait for its next looks at getWebhookInfo.

@@ -436,6 +436,31 @@ async def test_a_revoked_consent_is_down_in_healthz_and_told_to_admins_once(
     assert bot.told == [("zalo-oa-refused", msg.admin_zalo_oa_refused(WARD_NAME))]
 
 
+async def test_a_message_sent_while_consent_is_revoked_is_answered_after_the_new_token(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """The OA's admin withdrew the app's access while a resident wrote: the answer cannot
+    go, and the message is not dropped with it. Staff give a new consent and restart with
+    its refresh token: the resident gets the answer, once."""
+    async with running(oa, ward_engine, ward_settings) as bot:
+        oa.revoke()
+        assert (await oa.post(bot.webhook, oa.text(ALICE, "/help"))).status_code == 200
+        for _ in range(300):
+            if not bot.channel.is_running():
+                break
+            await oa_pause()
+        assert not bot.channel.is_running()
+    assert oa.to(ALICE) == []
+    oa.refresh_token = "refresh-after-new-consent"
+    renewed = Secret("refresh-after-new-consent")
+    async with running(oa, ward_engine, ward_settings, zalo_oa_refresh_token=renewed):
+        (answer,) = await oa.wait_for(ALICE)
+        assert answer.text.startswith("Cách hỏi")
+    async with running(oa, ward_engine, ward_settings, zalo_oa_refresh_token=renewed):
+        await asyncio.sleep(0.2)
+    assert len(oa.to(ALICE)) == 1, "answered once"
+
+
 async def test_a_refused_refresh_token_at_start_stops_only_this_channel(
     oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
 ) -> None:
