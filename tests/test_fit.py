@@ -146,3 +146,34 @@ def test_the_best_is_measured_against_none_and_the_runner_up():
     # One entry and a strong "none of them": the rival is "none".
     assert ranking.rival_probability([0.3, 0.05]) == pytest.approx(0.65)
     assert ranking.rival_probability([]) == 1.0
+
+
+class _Ordered(frozenset):
+    """A set that iterates in the order given: as a set may in another run (hash seeds)."""
+
+    def __new__(cls, items):
+        made = super().__new__(cls, items)
+        made.order = tuple(items)
+        return made
+
+    def __iter__(self):
+        return iter(self.order)
+
+
+def test_features_do_not_depend_on_the_order_a_set_iterates_in():
+    """`bot.py fit` writes the same ranker.json from the same wards, run after run: a
+    sum over a set's words in another order (Python's hash seed differs per process)
+    must not change a feature's last bits, which the fit would carry to the weights."""
+    idf = {"a": 0.1, "b": 0.2, "c": 0.3}
+    vocab = SimpleNamespace(idf=idf.__getitem__, max_idf=lambda: 1.0)
+    query = ranking.Query("a b c", dict.fromkeys(idf, 1.0), {}, {}, frozenset())
+
+    def recall(order):
+        words = frozenset(idf)
+        doc = SimpleNamespace(
+            terms=words, head_terms=words, heads_folded=("a b c",), head_words=(_Ordered(order),)
+        )
+        return ranking.features(query, doc, "a b c", vocab).recall
+
+    assert (0.1 + 0.2) + 0.3 != 0.1 + (0.2 + 0.3)  # these sums depend on the order
+    assert recall(("a", "b", "c")) == recall(("c", "b", "a"))

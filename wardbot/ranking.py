@@ -443,8 +443,10 @@ def features(
     recall = 0.0
     for words in doc.head_words:
         if words:
-            weight = sum(vocab.idf(w) for w in words)
-            recall = max(recall, sum(vocab.idf(w) for w in words & asked) / weight)
+            # fsum: sets iterate in an order that changes from run to run (hash seeds);
+            # a plain sum's last bits would, and `bot.py fit` would differ each time.
+            weight = math.fsum(vocab.idf(w) for w in words)
+            recall = max(recall, math.fsum(vocab.idf(w) for w in words & asked) / weight)
     if query.pairs:
         pairs = sum(_pair_credit(p, a, doc.terms) for p, a in query.pairs.items())
         head_pairs = sum(_pair_credit(p, a, doc.head_terms) for p, a in query.pairs.items())
