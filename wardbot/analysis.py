@@ -165,7 +165,15 @@ class Analyzer:
         question word), and when it names no subject of its own ('thì làm sao?') the
         clause before it too. None for a message of one clause, or one that asks nothing.
         """
+        return self._focus(self._clauses(text))
+
+    def story(self, text: str) -> tuple[frozenset[str] | None, frozenset[str]]:
+        """`asking_words` and `done_words` of `text`, its clauses read once."""
         clauses = self._clauses(text)
+        focus = self._focus(clauses)
+        return focus, self._done(clauses, focus)
+
+    def _focus(self, clauses: list[tuple[list[str], bool]]) -> frozenset[str] | None:
         if len(clauses) < 2:
             return None
         last = range(len(clauses) - 1, -1, -1)
@@ -197,11 +205,16 @@ class Analyzer:
         xong rồi, giờ nhập khẩu cho vợ cần gì': kết, hôn), not the asking clause
         (`focus`) nor a clause of what went wrong or is lacking ('bị mất thẻ', 'chưa
         có'): what the resident has done is not what they ask about."""
+        return self._done(self._clauses(text), focus)
+
+    def _done(
+        self, clauses: list[tuple[list[str], bool]], focus: frozenset[str] | None
+    ) -> frozenset[str]:
         if focus is None:
             return frozenset()
         done: set[str] = set()
         other: set[str] = set(focus)
-        for words, _ in self._clauses(text):
+        for words, _ in clauses:
             if set(words) <= focus:
                 continue
             if _DONE.intersection(words) and not _AMISS.intersection(words):

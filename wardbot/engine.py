@@ -1026,7 +1026,7 @@ class Engine:
         return all(pair in self._vocab.df for pair in bigrams(folded))
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
-        focus = self._analyzer.asking_words(question[:MAX_QUESTION_CHARS])
+        focus, done = self._analyzer.story(question[:MAX_QUESTION_CHARS])
         return ranking.make_query(
             question,
             words,
@@ -1034,7 +1034,7 @@ class Engine:
             self._analyzer.stopwords,
             self._corrections(words),
             focus,
-            self._analyzer.done_words(question[:MAX_QUESTION_CHARS], focus),
+            done,
         )
 
     def _question_vector(self, question: str, query: ranking.Query) -> np.ndarray | None:
