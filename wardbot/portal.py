@@ -181,13 +181,18 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
+def _bulleted(titles: Sequence[str]) -> str:
+    """Notices' titles as an admin note lists them, a line each."""
+    return "\n".join(f"• «{title}»" for title in titles)
+
+
 def imported_note(ward_name: str, titles: Sequence[str]) -> str:
     """The message admins get for the notices one poll imported (one message, however
     many: a feed read for the first time brings up to MAX_FEED_ITEMS)."""
     where = f"từ cổng thông tin của {unit(ward_name)}"
     if len(titles) == 1:
         return f"📥 Đã nhập thông báo mới {where}: «{titles[0]}»."
-    listed = "\n".join(f"• «{title}»" for title in titles)
+    listed = _bulleted(titles)
     return f"📥 Đã nhập {len(titles)} thông báo mới {where}:\n{listed}"
 
 
@@ -205,7 +210,7 @@ def first_read_note(ward_name: str, titles: Sequence[str]) -> str:
             f"📥 Lần đầu đọc tin từ {where}: đã nhập thông báo «{titles[0]}». Đây là tin đã "
             f"đăng {why.format(this='này')}"
         )
-    listed = "\n".join(f"• «{title}»" for title in titles)
+    listed = _bulleted(titles)
     return (
         f"📥 Lần đầu đọc tin từ {where}: đã nhập {len(titles)} thông báo đang có trên cổng:\n"
         f"{listed}\nĐây là các tin đã đăng {why.format(this='các tin này')}"
@@ -234,7 +239,7 @@ def withdrawn_note(ward_name: str, titles: Sequence[str]) -> str:
             f"🗑️ {where} đã gỡ bài «{titles[0]}», nên bot không còn dùng thông báo này để trả "
             f"lời người dân. {kept}"
         )
-    listed = "\n".join(f"• «{title}»" for title in titles)
+    listed = _bulleted(titles)
     return (
         f"🗑️ {where} đã gỡ {len(titles)} bài, nên bot không còn dùng các thông báo này để "
         f"trả lời người dân:\n{listed}\n{kept}"
@@ -252,7 +257,7 @@ def restored_note(ward_name: str, titles: Sequence[str]) -> str:
             f"↩️ {where} đã đăng lại bài «{titles[0]}» (trước đó đã gỡ), nên bot lại dùng "
             f"thông báo này để trả lời người dân. Người dân đã nhận tin về bài này {again}."
         )
-    listed = "\n".join(f"• «{title}»" for title in titles)
+    listed = _bulleted(titles)
     return (
         f"↩️ {where} đã đăng lại {len(titles)} bài đã gỡ trước đó, nên bot lại dùng các "
         f"thông báo này để trả lời người dân:\n{listed}\nNgười dân đã nhận tin về các bài "
