@@ -536,6 +536,8 @@ async def upgraded(ward: Ward, version: int, *updates: tuple[str, tuple[object, 
             raw.execute("ALTER TABLE inbox_seen DROP COLUMN chat_id")
         if version < 40:
             raw.execute("DROP TABLE pending_removals")
+        if version < 41:
+            raw.execute("DROP TABLE staff_hints")
     again = await open_ward(ward.root)
     ward.store, ward.engine = again.store, again.engine
     await again.alerts.sync()  # as at every start

@@ -26,6 +26,7 @@ from wardbot.conversation import Conversation
 from wardbot.delivery import REPLY_RETRY
 from wardbot.desk import Desk
 from wardbot.desk.room import GroupUnreachable, StaffMessage
+from wardbot.desk.staff import HINT_AGAIN
 from wardbot.engine import Engine
 from wardbot.store import Store
 from wardbot.tickets import TicketBook
@@ -405,6 +406,54 @@ async def test_an_answer_typed_in_general_is_told_it_reached_no_one(
         assert visible_text(told.text) == msg.relay_not_sent_open([1], 0, every="2 giờ")
         assert told.params["reply_parameters"]["message_id"] == typed["message"]["message_id"]
         assert api.sent(RESIDENT, since=mark) == []
+
+
+def replies_to(api: FakeBotApi, typed: dict[str, Any], *, since: int) -> list[str]:
+    """What the bot said in the staff group under the message `typed`, since `since`."""
+    typed_id = typed["message"]["message_id"]
+    return [
+        visible_text(c.text)
+        for c in api.sent(STAFF_GROUP, since=since)
+        if c.params.get("reply_parameters", {}).get("message_id") == typed_id
+    ]
+
+
+async def test_the_reached_no_one_note_is_not_repeated_after_a_restart(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer is told once in two hours that a message of theirs reached no resident:
+    the bot restarted (an update, a crash) within them does not tell them again under
+    their next line; two hours after the note, it does."""
+    told = msg.relay_not_sent_open([1], 0, every="2 giờ")
+    async with FakeBotApi() as api:
+        async with staffed(api, ward_engine, ward_settings) as staff:
+            await ticket_posted(api, staff.desk)
+            mark = len(api.calls)
+            api.send_text(
+                STAFF_GROUP, "Dạ có, hè này mở lớp ạ", group=True, user_id=OFFICER, privacy=False
+            )
+            (note,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+            assert visible_text(note.text) == told
+        async with staffed(api, ward_engine, ward_settings) as staff:
+            staff.clock.now += 30 * 60
+            mark = len(api.calls)
+            second = api.send_text(
+                STAFF_GROUP,
+                "Lớp học ở nhà văn hóa khu 4",
+                group=True,
+                user_id=OFFICER,
+                privacy=False,
+            )
+            await all_handled(api, since=mark)
+            assert replies_to(api, second, since=mark) == []
+            staff.clock.now += HINT_AGAIN
+            mark = len(api.calls)
+            third = api.send_text(
+                STAFF_GROUP, "Đăng ký trước ngày 15/5", group=True, user_id=OFFICER, privacy=False
+            )
+            await all_handled(api, since=mark)
+            assert replies_to(api, third, since=mark) == [told]
+            assert await staff.desk.tickets.store.due("telegram", 1e12) == []
 
 
 async def test_a_photo_captioned_with_another_bots_command_is_left_to_it(

@@ -552,4 +552,18 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (channel, chat_id)
     ) WITHOUT ROWID;
     """,
+    # 41: per officer told that a message of theirs in the staff group reached no resident
+    # (wardbot.desk.staff), the ticket it was about, whether they were told outside its
+    # topic, and when: told once in two hours, a restart included. The officer's Telegram
+    # id, no text; gone with the ticket (/forget, retention), or two hours on (the next
+    # such note deletes what is older).
+    """
+    CREATE TABLE staff_hints (
+        officer TEXT NOT NULL,
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
+        outside INTEGER NOT NULL,
+        at REAL NOT NULL,
+        PRIMARY KEY (officer, ticket_id, outside)
+    ) WITHOUT ROWID;
+    """,
 )

@@ -626,6 +626,32 @@ class TicketBook:
                 (STRANDED.format(channel=channel), str(message.id)),
             )
 
+    async def hint_due(
+        self, officer: str, tickets: Sequence[int], *, outside: bool, now: float, every: float
+    ) -> bool:
+        """Whether `officer` is to be told that a message of theirs reached no resident,
+        about `tickets` (in a ticket's topic or replying to its answer, or `outside` any):
+        one of them they were not told of there within `every`. True notes them all told
+        at `now`, in the same transaction, kept across restarts (migration 41); what is
+        older than `every` is deleted. Tickets gone meanwhile count as told."""
+        async with self.store.writing() as db:
+            await db.execute("DELETE FROM staff_hints WHERE at <= ?", (now - every,))
+            async with db.execute(
+                "SELECT COUNT(*) FROM tickets t WHERE t.id IN (SELECT value FROM json_each(?)) "
+                "AND NOT EXISTS (SELECT 1 FROM staff_hints h WHERE h.ticket_id = t.id "
+                "AND h.officer = ? AND h.outside = ?)",
+                (json.dumps(list(tickets)), officer, outside),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if not row or not row[0]:
+                return False
+            await db.execute(
+                "INSERT OR REPLACE INTO staff_hints (officer, ticket_id, outside, at) "
+                "SELECT ?, id, ?, ? FROM tickets WHERE id IN (SELECT value FROM json_each(?))",
+                (officer, outside, now, json.dumps(list(tickets))),
+            )
+        return True
+
     async def answer_from(self, staff_message_id: int, group: int | None) -> TicketMessage | None:
         """The latest staff answer relayed from message `staff_message_id` of the staff
         group `group` (None: any): what an edit of that message corrects."""

@@ -53,10 +53,6 @@ class DeskBase:
         self.forum: bool | None = None  # asked of the room at the poster's start
         self._wake = asyncio.Event()
         self._running = False
-        # Officers told a message of theirs reached no resident: (staff id, the ticket,
-        # whether told outside it, naming it) -> when. Told again after HINT_AGAIN, or of a
-        # ticket they were not told of (wardbot.desk.staff).
-        self._hinted: dict[tuple[str, int, bool], float] = {}
         # Albums whose staff were told they did not reach the resident: one note for all
         # their photos (a few, the latest: its messages arrive together).
         self._albums_told: collections.deque[str] = collections.deque(maxlen=20)

@@ -204,7 +204,7 @@ class StaffSide(FaqLoop):
                 return []
         every = msg.duration(HINT_AGAIN)
         if ticket is not None:
-            if ticket.closed or not self._hint_due(message.sender_id, [ticket.id], outside=False):
+            if ticket.closed or not await self._hint_due(message, [ticket.id], outside=False):
                 return []
             if message.attachment:  # a reply would not send a photo either: text only
                 return [msg.staff_attachment_not_sent()]
@@ -218,22 +218,17 @@ class StaffSide(FaqLoop):
         # officer chatting here reminded every HINT_AGAIN for as long as it stays open.
         waiting = await self.tickets.listing(("open",), limit=200)
         here = [t.id for t in waiting if t.staff_chat_id is not None and t.staff_chat_id == group]
-        if not here or not self._hint_due(message.sender_id, here, outside=True):
+        if not here or not await self._hint_due(message, here, outside=True):
             return []
         return [msg.relay_not_sent_open(here[:HINT_NAMES], len(here[HINT_NAMES:]), every=every)]
 
-    def _hint_due(self, sender_id: str, tickets: list[int], *, outside: bool) -> bool:
+    async def _hint_due(self, message: StaffMessage, tickets: list[int], *, outside: bool) -> bool:
         """Whether the officer is to be told (now noted as told) about `tickets`, in a
         ticket's topic or replying to its answer, or `outside` any: one of them not told of
-        there within HINT_AGAIN."""
-        now = self.clock()
-        for key in [k for k, told in self._hinted.items() if told <= now - HINT_AGAIN]:
-            del self._hinted[key]
-        keys = [(sender_id, ticket_id, outside) for ticket_id in tickets]
-        if all(key in self._hinted for key in keys):
-            return False
-        self._hinted.update(dict.fromkeys(keys, now))
-        return True
+        there within HINT_AGAIN (kept in the database: a restart does not tell it again)."""
+        return await self.tickets.hint_due(
+            message.sender_id, tickets, outside=outside, now=self.clock(), every=HINT_AGAIN
+        )
 
     async def _ticket_for(
         self, message: StaffMessage, arg: str, *, number_first: bool
