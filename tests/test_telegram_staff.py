@@ -456,6 +456,41 @@ async def test_the_reached_no_one_note_is_not_repeated_after_a_restart(
             assert await staff.desk.tickets.store.due("telegram", 1e12) == []
 
 
+async def test_an_ok_edited_into_an_answer_reaches_the_resident_once(
+    ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """An officer replies "ok" to the ticket (not sent: an acknowledgement among staff),
+    then edits it into the real answer: the resident gets that answer, once. Edited into
+    another "ok" first, nothing goes; edited again after the answer, the resident gets the
+    new wording in its place (not a second answer), as with any answer edited."""
+    async with FakeBotApi() as api, staffed(api, ward_engine, ward_settings) as staff:
+        _, ticket_post = await ticket_posted(api, staff.desk)
+        mark = len(api.calls)
+        ack = api.send_text(STAFF_GROUP, "ok", group=True, user_id=OFFICER, reply_to=ticket_post)
+        (held,) = await api.replies(STAFF_GROUP, since=mark, within=10)
+        assert visible_text(held.text) == msg.staff_ack_not_sent(1, "ok")
+        mark = len(api.calls)
+        api.edit_text(ack, "oke ạ")
+        await all_handled(api, since=mark)
+        assert replies_to(api, ack, since=mark) == []
+        assert await staff.desk.tickets.store.due("telegram", 1e12) == []
+
+        answer = "ok, anh mang sổ hộ khẩu cũ lên bộ phận một cửa chiều thứ 4 nhé"
+        mark = len(api.calls)
+        api.edit_text(ack, answer)
+        assert await relayed(staff.desk) == [answer]
+        await all_handled(api, since=mark)
+        assert replies_to(api, ack, since=mark) == [msg.staff_ack_edited_sent(1)]
+        assert "phiếu số 1" in msg.staff_ack_edited_sent(1)
+
+        fixed = "ok, anh mang sổ hộ khẩu cũ và CCCD lên bộ phận một cửa chiều thứ 4 nhé"
+        mark = len(api.calls)
+        api.edit_text(ack, fixed)
+        await all_handled(api, since=mark)
+        assert replies_to(api, ack, since=mark) == [msg.staff_answer_revised(1, sent=False)]
+        assert await relayed(staff.desk) == [fixed]
+
+
 async def test_a_photo_captioned_with_another_bots_command_is_left_to_it(
     ward_engine: Engine, ward_settings: Settings
 ) -> None:

@@ -9,7 +9,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from wardbot.config import Settings
 from wardbot.desk.limits import TICKETS_PER_HOUR, TICKETS_PER_ORIGIN_HOUR, PerHour
@@ -23,6 +23,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANSWERERS_KEPT = 1000  # staff messages relayed lately whose sender the desk remembers
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def remember(memory: OrderedDict[K, V], key: K, value: V) -> None:
+    """`key` noted in `memory` as the latest, the oldest forgotten past ANSWERERS_KEPT."""
+    memory.pop(key, None)
+    memory[key] = value
+    while len(memory) > ANSWERERS_KEPT:
+        memory.popitem(last=False)
 
 
 class DeskBase:
@@ -70,6 +80,10 @@ class DeskBase:
         # Held answers (staff message id -> ticket), in memory: an edit of one is told it
         # sends nothing either, rather than met with silence.
         self._held: OrderedDict[int, int] = OrderedDict()
+        # Bare acknowledgements ("ok", "👍") replying to a ticket's post, not sent (staff
+        # message id -> ticket), in memory: edited into a real answer, it goes, once; its
+        # later edits correct that answer as any answer's do (wardbot.desk.staff).
+        self._acks: OrderedDict[int, int] = OrderedDict()
         self._claimed = False  # tickets posted before their group was recorded: claimed
         # Why the bot cannot post in the staff group now (None: it can, as far as it knows):
         # residents are told their question waits, /healthz reports the desk down.

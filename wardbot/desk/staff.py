@@ -8,7 +8,7 @@ import logging
 import re
 
 from wardbot import messages as msg
-from wardbot.desk.base import ANSWERERS_KEPT
+from wardbot.desk.base import remember
 from wardbot.desk.faq_loop import FaqLoop
 from wardbot.desk.room import StaffMessage
 from wardbot.faq_edit import undo_for_staff
@@ -102,10 +102,14 @@ class StaffSide(FaqLoop):
     async def on_staff_edit(self, message: StaffMessage) -> list[str]:
         """Staff edited a message in their group. When it was an answer relayed to a
         resident (a reply to the bot, or /r), the corrected text replaces it while it has
-        not gone out, else follows it as a correction. Any other edit relays nothing."""
+        not gone out, else follows it as a correction. A bare acknowledgement that was not
+        sent ("ok"), edited into an answer, is relayed then, as if just sent: an answer from
+        then on, whose later edits correct it. Any other edit relays nothing."""
         earlier = await self.tickets.answer_from(message.message_id, await self._group())
         if earlier is None and message.message_id in self._held:
             return [msg.staff_held_edit_not_sent(self._held[message.message_id])]
+        if earlier is None and message.message_id in self._acks:
+            return await self._ack_edited(message, self._acks[message.message_id])
         ticket = None if earlier is None else await self.tickets.get(earlier.ticket_id)
         if earlier is None or ticket is None:
             return []
@@ -135,6 +139,21 @@ class StaffSide(FaqLoop):
         self.wake_outbox()
         # Out, or tried and failed (a try that timed out may have reached the resident).
         return [msg.staff_answer_revised(ticket.id, sent=True if earlier.state == "sent" else None)]
+
+    async def _ack_edited(self, message: StaffMessage, ticket_id: int) -> list[str]:
+        """A bare acknowledgement replying to ticket `ticket_id`'s post, held, now edited:
+        into an answer ("ok, chị mang CCCD lên …"), it is relayed, once (relayed, its next
+        edits find it an answer); into another acknowledgement or a command, nothing."""
+        text = message.text.strip()
+        if bare_acknowledgement(text) or _COMMAND.fullmatch(text) is not None:
+            return []
+        del self._acks[message.message_id]
+        ticket = await self.tickets.get(ticket_id)
+        if ticket is None:
+            return [msg.staff_ticket_gone(ticket_id)]
+        # Held (a colleague's answer just before), or its channel not running: told so.
+        said = await self._relay(ticket, text, message)
+        return said or [msg.staff_ack_edited_sent(ticket.id)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,
@@ -169,7 +188,9 @@ class StaffSide(FaqLoop):
                 ticket = await self.tickets.by_thread(message.thread_id, group)
             if ticket is not None:
                 if not message.attachment and bare_acknowledgement(message.text):
-                    # "👍" to a colleague, "ok" (I'll take it): sent only if confirmed.
+                    # "👍" to a colleague, "ok" (I'll take it): sent only if confirmed, or
+                    # once edited into an answer (`on_staff_edit`).
+                    remember(self._acks, message.message_id, ticket.id)
                     return [msg.staff_ack_not_sent(ticket.id, message.text.strip())]
                 return await self._relay(ticket, message.text, message)
             gone = await self._gone_ticket(message)
@@ -297,9 +318,7 @@ class StaffSide(FaqLoop):
         signer = message.sender_name if named else None
         now = self.clock()
         # Before any wait: an answer handled at the same moment sees whose this one is.
-        self._answerers[message.message_id] = (message.sender_id, message.sender_name)
-        while len(self._answerers) > ANSWERERS_KEPT:
-            self._answerers.popitem(last=False)
+        remember(self._answerers, message.message_id, (message.sender_id, message.sender_name))
 
         def clashes(earlier: TicketMessage) -> bool:
             """`earlier`, the ticket's latest answer (the resident asked nothing since), is
@@ -322,9 +341,7 @@ class StaffSide(FaqLoop):
             earlier = clash.earlier
             self._answerers.pop(message.message_id, None)  # not relayed: no one's answer
             self._clash_told.append((ticket.id, message.sender_id, earlier.id))
-            self._held[message.message_id] = ticket.id
-            while len(self._held) > ANSWERERS_KEPT:
-                self._held.popitem(last=False)
+            remember(self._held, message.message_id, ticket.id)
             who = self._answerers.get(earlier.staff_message_id or 0, ("", ""))[1]
             log.info(
                 "ticket %d: a second officer's answer held: another went just before", ticket.id

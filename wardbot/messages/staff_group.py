@@ -187,6 +187,15 @@ def staff_ack_not_sent(ticket_id: int, ack: str) -> str:
     )
 
 
+def staff_ack_edited_sent(ticket_id: int) -> str:
+    """A bare acknowledgement that was not sent (staff_ack_not_sent), edited into a real
+    answer: it goes to the resident now; editing it again corrects it."""
+    return (
+        f"✏️ Tin đã sửa thành câu trả lời nên bot gửi cho người hỏi phiếu số {ticket_id} "
+        f"(👍 khi tới nơi). Sửa tiếp tin này thì người dân nhận bản đã sửa."
+    )
+
+
 def _told_once(every: str) -> str:
     """Why the officer's next such messages get no note: staff may talk among themselves."""
     return f" (Bot chỉ nhắc mỗi người một lần trong {every}.)"
