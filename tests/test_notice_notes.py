@@ -244,3 +244,34 @@ def test_a_card_still_valid_is_no_deadline_of_a_notice(text: str) -> None:
 def test_a_notice_still_taking_applications_is_asked_of() -> None:
     said = deadline_note("cấp đổi căn cước lưu động còn nhận không", CCCD, [MOBILE], TODAY)
     assert said is not None and "đã hết hạn từ ngày 01/08/2026" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("thứ 7 phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("thu 7 phuong co lam viec khong", "thứ Bảy, 05/09/2026"),
+        ("thu7 phuong co lam viec ko", "thứ Bảy, 05/09/2026"),
+        ("t7 phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("t 7 phuong co lam viec k", "thứ Bảy, 05/09/2026"),
+        ("thứ bảy phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("thu bay phuong co lam viec khong", "thứ Bảy, 05/09/2026"),
+        ("thứ hai ủy ban có mở cửa không", "thứ Hai, 07/09/2026"),
+        ("thu hai uy ban co mo cua khong", "thứ Hai, 07/09/2026"),
+        ("t2 uy ban co mo cua ko", "thứ Hai, 07/09/2026"),
+        ("thứ tư ủy ban có mở cửa không", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("thu tu uy ban co mo cua khong", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("chủ nhật phường có làm việc không", "Chủ nhật, 06/09/2026"),
+        ("chu nhat phuong co lam viec khong", "Chủ nhật, 06/09/2026"),
+        ("cn phường có làm việc không", "Chủ nhật, 06/09/2026"),
+        ("chủ nhựt phường có làm việc hông", "Chủ nhật, 06/09/2026"),
+    ],
+)
+def test_a_weekday_however_typed_is_the_day_asked(text: str, day: str) -> None:
+    """Every way a resident types a day of the week names the same day: here, in OFFICE_CLOSED
+    (every day of the week after 1/9), the note names it."""
+    closed = Closures.parse("2/9/2026-7/9/2026")
+    said = closure_note(text, [], TODAY, "Phường 5", closed)
+    assert said is not None, text
+    assert said[0].startswith(f"⚠️ Dạ, {day} là ngày nghỉ"), text
+
