@@ -4,7 +4,8 @@ sent on a wasted trip by the usual hours); asked whether applications are still 
 an FAQ answer says when the matter's notice ended, or until when it runs.
 
 A ward of its own, on 1/9/2026 (a Tuesday), the day before National Day: a notice closes
-the office on 1/9 and 2/9, work starts again on 3/9; a scholarship notice ended 20/8.
+the office on 1/9 and 2/9, work starts again on 3/9; another, its dates in words, stops
+taking files on 10/9 and 11/9; a scholarship notice ended 20/8.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ faq:
 """
 HOLIDAY_TITLE = "Thông báo lịch nghỉ lễ Quốc khánh năm 2026"
 SCHOLARSHIP_TITLE = "Thông báo nhận hồ sơ xét học bổng khuyến học năm 2026"
+STOCKTAKE_TITLE = "Thông báo tạm ngừng tiếp nhận hồ sơ để kiểm kê"
 NOTICES = {
     "2026-08-25-nghi-le.md": f"""---
 title: {HOLIDAY_TITLE}
@@ -55,6 +57,14 @@ date: 2026-08-25
 expires: 2026-09-02
 ---
 Cán bộ phường nghỉ lễ từ ngày 1/9 đến hết ngày 2/9/2026, đi làm lại từ ngày 3/9/2026.
+""",
+    # Its dates in words: closed 10-11/9 (a Thursday and a Friday), taking files again 14/9.
+    "2026-08-28-kiem-ke.md": f"""---
+title: {STOCKTAKE_TITLE}
+date: 2026-08-28
+---
+Bộ phận một cửa tạm ngừng tiếp nhận hồ sơ từ ngày 10 tháng 09 năm 2026 đến hết ngày 11 tháng 9
+năm 2026, tiếp nhận lại từ ngày 14 tháng 9.
 """,
     "2026-07-15-hoc-bong.md": f"""---
 title: {SCHOLARSHIP_TITLE}
@@ -274,4 +284,47 @@ def test_a_weekday_however_typed_is_the_day_asked(text: str, day: str) -> None:
     said = closure_note(text, [], TODAY, "Phường 5", closed)
     assert said is not None, text
     assert said[0].startswith(f"⚠️ Dạ, {day} là ngày nghỉ"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("ngày 10/9 phường có nhận hồ sơ không", "thứ Năm, 10/09/2026"),
+        ("11/9 bộ phận một cửa có tiếp nhận hồ sơ không", "thứ Sáu, 11/09/2026"),
+    ],
+)
+async def test_a_closure_dated_in_words_names_the_day_closed(
+    conversation: Conversation, text: str, closed: str
+) -> None:
+    reply = await ask(conversation, text)
+    first = reply.text.partition("\n\n")[0]
+    assert first.startswith(f"⚠️ Dạ, {closed} phường nghỉ"), first
+    assert f"“{STOCKTAKE_TITLE}”" in first
+
+
+async def test_a_day_a_closure_dated_in_words_leaves_open_gets_no_note(
+    conversation: Conversation,
+) -> None:
+    # 14/9: files are taken again; the notice's dates read, it is not "in force" every day.
+    reply = await ask(conversation, "14/9 phường có nhận hồ sơ không")
+    assert "⚠️" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Phường nghỉ làm việc ngày 14 tháng 02 năm 2026.",
+        "Phuong nghi lam viec ngay 14 thang 2 nam 2026.",
+        "Phường nghỉ Tết từ 13 tháng 2 đến hết 16 tháng 2, làm việc lại từ 17 tháng 2.",
+        "Phuong nghi tet tu ngay 13 thang 2 den het ngay 16 thang 2.",
+    ],
+)
+def test_a_closure_dated_in_words_is_read(body: str) -> None:
+    notice = Announcement("tet", "Lịch nghỉ Tết Bính Ngọ", dt.date(2026, 2, 2), body=body)
+    today = dt.date(2026, 2, 13)  # a Friday: tomorrow is 14/2
+    said = closure_note("mai phường có làm việc không", [notice], today, "Phường 5")
+    assert said is not None
+    assert said[0].startswith("⚠️ Dạ, ngày mai (thứ Bảy, 14/02/2026) phường nghỉ"), said[0]
+    # The day work starts again, and a day after, get no note.
+    assert closure_note("17/2 phường có làm việc không", [notice], today, "Phường 5") is None
 

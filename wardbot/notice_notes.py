@@ -21,8 +21,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from wardbot import facts, weekdays
 from wardbot import messages as msg
-from wardbot import weekdays
 from wardbot.hours import Closures
 from wardbot.models import Announcement, FaqEntry
 from wardbot.text import fold
@@ -163,7 +163,8 @@ def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
     starts again."""
     spans: list[tuple[dt.date, dt.date]] = []
     clauses = [notice.title, *re.split(r"[.;\n]", notice.body)]
-    for sentence in (fold(c) for c in clauses):
+    # "ngày 14 tháng 02 năm 2026", "2 tháng 9" are read as "14/02/2026", "2/9".
+    for sentence in (facts.slashed_dates(fold(c), bare=True) for c in clauses):
         if not _CLOSING_WORDS.search(sentence):
             continue
         # "nghỉ từ 1/9 đến hết 2/9, đi làm lại từ 3/9": the part saying work starts again
