@@ -328,3 +328,17 @@ def test_a_closure_dated_in_words_is_read(body: str) -> None:
     # The day work starts again, and a day after, get no note.
     assert closure_note("17/2 phường có làm việc không", [notice], today, "Phường 5") is None
 
+
+async def test_a_message_asking_two_things_has_the_closure_on_the_part_it_concerns(
+    conversation: Conversation,
+) -> None:
+    text = "xin học bổng khuyến học cần hồ sơ gì? mai phường có làm việc không?"
+    replies = await conversation.handle_text(CHAT, text)
+    assert len(replies) == 2, [r.text for r in replies]
+    scholarship, hours = replies
+    assert scholarship.text.startswith("Đơn xin học bổng"), scholarship.text
+    note = "⚠️ Dạ, ngày mai (thứ Tư, 02/09/2026) phường nghỉ"
+    assert hours.text.startswith(note), hours.text
+    assert HOURS_ANSWER in hours.text
+    assert any(b.action == "ann:2026-08-25-nghi-le" for b in hours.buttons)
+    assert sum(r.text.count("⚠️") for r in replies) == 1  # said once
