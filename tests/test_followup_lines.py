@@ -197,6 +197,10 @@ async def test_where_is_the_office_to_go_to_not_where_a_price_list_is_posted(
         "t7 co lam viec k",
         "thứ bảy có làm việc hông",
         "cn có ai trực không",
+        # As wardbot.notice_notes read them too (one reader: wardbot.weekdays).
+        "thu7 co mo khong",
+        "t 7 co mo cua ko",
+        "chủ nhựt có mở hông",
     ],
 )
 async def test_a_weekday_asked_after_opening_hours_gets_that_days_line(

@@ -4,7 +4,8 @@ sent on a wasted trip by the usual hours); asked whether applications are still 
 an FAQ answer says when the matter's notice ended, or until when it runs.
 
 A ward of its own, on 1/9/2026 (a Tuesday), the day before National Day: a notice closes
-the office on 1/9 and 2/9, work starts again on 3/9; a scholarship notice ended 20/8.
+the office on 1/9 and 2/9, work starts again on 3/9; another, its dates in words, stops
+taking files on 10/9 and 11/9; a scholarship notice ended 20/8.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ faq:
 """
 HOLIDAY_TITLE = "Thông báo lịch nghỉ lễ Quốc khánh năm 2026"
 SCHOLARSHIP_TITLE = "Thông báo nhận hồ sơ xét học bổng khuyến học năm 2026"
+STOCKTAKE_TITLE = "Thông báo tạm ngừng tiếp nhận hồ sơ để kiểm kê"
 NOTICES = {
     "2026-08-25-nghi-le.md": f"""---
 title: {HOLIDAY_TITLE}
@@ -55,6 +57,14 @@ date: 2026-08-25
 expires: 2026-09-02
 ---
 Cán bộ phường nghỉ lễ từ ngày 1/9 đến hết ngày 2/9/2026, đi làm lại từ ngày 3/9/2026.
+""",
+    # Its dates in words: closed 10-11/9 (a Thursday and a Friday), taking files again 14/9.
+    "2026-08-28-kiem-ke.md": f"""---
+title: {STOCKTAKE_TITLE}
+date: 2026-08-28
+---
+Bộ phận một cửa tạm ngừng tiếp nhận hồ sơ từ ngày 10 tháng 09 năm 2026 đến hết ngày 11 tháng 9
+năm 2026, tiếp nhận lại từ ngày 14 tháng 9.
 """,
     "2026-07-15-hoc-bong.md": f"""---
 title: {SCHOLARSHIP_TITLE}
@@ -244,3 +254,91 @@ def test_a_card_still_valid_is_no_deadline_of_a_notice(text: str) -> None:
 def test_a_notice_still_taking_applications_is_asked_of() -> None:
     said = deadline_note("cấp đổi căn cước lưu động còn nhận không", CCCD, [MOBILE], TODAY)
     assert said is not None and "đã hết hạn từ ngày 01/08/2026" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("thứ 7 phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("thu 7 phuong co lam viec khong", "thứ Bảy, 05/09/2026"),
+        ("thu7 phuong co lam viec ko", "thứ Bảy, 05/09/2026"),
+        ("t7 phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("t 7 phuong co lam viec k", "thứ Bảy, 05/09/2026"),
+        ("thứ bảy phường có làm việc không", "thứ Bảy, 05/09/2026"),
+        ("thu bay phuong co lam viec khong", "thứ Bảy, 05/09/2026"),
+        ("thứ hai ủy ban có mở cửa không", "thứ Hai, 07/09/2026"),
+        ("thu hai uy ban co mo cua khong", "thứ Hai, 07/09/2026"),
+        ("t2 uy ban co mo cua ko", "thứ Hai, 07/09/2026"),
+        ("thứ tư ủy ban có mở cửa không", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("thu tu uy ban co mo cua khong", "ngày mai (thứ Tư, 02/09/2026)"),
+        ("chủ nhật phường có làm việc không", "Chủ nhật, 06/09/2026"),
+        ("chu nhat phuong co lam viec khong", "Chủ nhật, 06/09/2026"),
+        ("cn phường có làm việc không", "Chủ nhật, 06/09/2026"),
+        ("chủ nhựt phường có làm việc hông", "Chủ nhật, 06/09/2026"),
+    ],
+)
+def test_a_weekday_however_typed_is_the_day_asked(text: str, day: str) -> None:
+    """Every way a resident types a day of the week names the same day: here, in OFFICE_CLOSED
+    (every day of the week after 1/9), the note names it."""
+    closed = Closures.parse("2/9/2026-7/9/2026")
+    said = closure_note(text, [], TODAY, "Phường 5", closed)
+    assert said is not None, text
+    assert said[0].startswith(f"⚠️ Dạ, {day} là ngày nghỉ"), text
+
+
+@pytest.mark.parametrize(
+    ("text", "closed"),
+    [
+        ("ngày 10/9 phường có nhận hồ sơ không", "thứ Năm, 10/09/2026"),
+        ("11/9 bộ phận một cửa có tiếp nhận hồ sơ không", "thứ Sáu, 11/09/2026"),
+    ],
+)
+async def test_a_closure_dated_in_words_names_the_day_closed(
+    conversation: Conversation, text: str, closed: str
+) -> None:
+    reply = await ask(conversation, text)
+    first = reply.text.partition("\n\n")[0]
+    assert first.startswith(f"⚠️ Dạ, {closed} phường nghỉ"), first
+    assert f"“{STOCKTAKE_TITLE}”" in first
+
+
+async def test_a_day_a_closure_dated_in_words_leaves_open_gets_no_note(
+    conversation: Conversation,
+) -> None:
+    # 14/9: files are taken again; the notice's dates read, it is not "in force" every day.
+    reply = await ask(conversation, "14/9 phường có nhận hồ sơ không")
+    assert "⚠️" not in reply.text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Phường nghỉ làm việc ngày 14 tháng 02 năm 2026.",
+        "Phuong nghi lam viec ngay 14 thang 2 nam 2026.",
+        "Phường nghỉ Tết từ 13 tháng 2 đến hết 16 tháng 2, làm việc lại từ 17 tháng 2.",
+        "Phuong nghi tet tu ngay 13 thang 2 den het ngay 16 thang 2.",
+    ],
+)
+def test_a_closure_dated_in_words_is_read(body: str) -> None:
+    notice = Announcement("tet", "Lịch nghỉ Tết Bính Ngọ", dt.date(2026, 2, 2), body=body)
+    today = dt.date(2026, 2, 13)  # a Friday: tomorrow is 14/2
+    said = closure_note("mai phường có làm việc không", [notice], today, "Phường 5")
+    assert said is not None
+    assert said[0].startswith("⚠️ Dạ, ngày mai (thứ Bảy, 14/02/2026) phường nghỉ"), said[0]
+    # The day work starts again, and a day after, get no note.
+    assert closure_note("17/2 phường có làm việc không", [notice], today, "Phường 5") is None
+
+
+async def test_a_message_asking_two_things_has_the_closure_on_the_part_it_concerns(
+    conversation: Conversation,
+) -> None:
+    text = "xin học bổng khuyến học cần hồ sơ gì? mai phường có làm việc không?"
+    replies = await conversation.handle_text(CHAT, text)
+    assert len(replies) == 2, [r.text for r in replies]
+    scholarship, hours = replies
+    assert scholarship.text.startswith("Đơn xin học bổng"), scholarship.text
+    note = "⚠️ Dạ, ngày mai (thứ Tư, 02/09/2026) phường nghỉ"
+    assert hours.text.startswith(note), hours.text
+    assert HOURS_ANSWER in hours.text
+    assert any(b.action == "ann:2026-08-25-nghi-le" for b in hours.buttons)
+    assert sum(r.text.count("⚠️") for r in replies) == 1  # said once

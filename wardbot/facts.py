@@ -89,9 +89,9 @@ def _a_date(day: str | None, month: str) -> bool:
     return (day is None or 1 <= int(day) <= 31) and 1 <= int(month) <= 12
 
 
-def _day_month(found: re.Match[str]) -> str:
+def _day_month(found: re.Match[str], *, bare: bool = False) -> str:
     day, month, year = found["day"], found["month"], found["year"]
-    if not _a_date(day, month) or not (found["named"] or year):
+    if not _a_date(day, month) or not (found["named"] or year or bare):
         return found[0]
     return f"{found['named'] or ''}{day}/{month}" + (f"/{year}" if year else "")
 
@@ -105,10 +105,12 @@ def _dashed(found: re.Match[str]) -> str:
     return f"{day}/{month}/{year}" if _a_date(day, month) else found[0]
 
 
-def _slashed_dates(text: str) -> str:
+def slashed_dates(text: str, *, bare: bool = False) -> str:
     """`text` with its dates in words or with dashes or dots written with slashes (the
-    same date another way is no other fact)."""
-    text = _DAY_MONTH.sub(_day_month, text)
+    same date another way is no other fact; wardbot.notice_notes reads a closure's days
+    so). `bare`: a day and month in words with neither "ngày" nor a year are a date too,
+    where what is said is a date ("nghỉ 14 tháng 2")."""
+    text = _DAY_MONTH.sub(lambda found: _day_month(found, bare=bare), text)
     return _DASHED_DATE.sub(_dashed, _MONTH_YEAR.sub(_month_year, text))
 
 
@@ -182,7 +184,7 @@ def numbers(text: str) -> frozenset[str]:
 def _numbers_and_days(text: str) -> tuple[frozenset[str], set[str]]:
     """`numbers` of `text` (NFC), and the days of the week it names (`_weekdays`), read
     once for both."""
-    read, days = _weekdays(_slashed_dates(_NOT_READ.sub(" ", text)))
+    read, days = _weekdays(slashed_dates(_NOT_READ.sub(" ", text)))
     read = _AMOUNT.sub(_amount, read)
     read = _HOUR.sub(r"\1:00", _CLOCK.sub(r"\1:\2", _PHONE.sub(_phone, read)))
     read = _HALF_DAY.sub(_half_day, read)

@@ -13,8 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from wardbot import plaintext
+from wardbot import plaintext, weekdays
 from wardbot.intents import own_words
+from wardbot.messages import WEEKDAYS
 from wardbot.models import Announcement, FaqEntry
 from wardbot.small_talk import ASKING, HOW_MUCH
 from wardbot.text import REGIONAL_PARTICLES, fold, nfc, standard_words
@@ -677,18 +678,24 @@ def _clauses(line: str) -> list[tuple[str, str]]:
     return [(typed, fold(typed)) for typed in clauses]
 
 
-# A weekday typed as its number ("thứ 7", "thu 7", "t7") is the one written out ("thứ
-# bảy"); "cn" is "chủ nhật".
-_WEEKDAYS = dict(zip("234567", "hai ba tư năm sáu bảy".split(), strict=True))
-_WEEKDAY = re.compile(r"\b(?:(th[ứu]) |t)([2-7])\b|\bcn\b")
-
-
-def _weekday(found: re.Match[str], *, accents: bool) -> str:
-    """The weekday `found` written out, with accents when typed so ("thứ 7"), or, typed
-    short ("t7", "cn"), when the message (`accents`) has them."""
-    accented = found[1] == "thứ" or (found[1] is None and accents)
-    said = f"thứ {_WEEKDAYS[found[2]]}" if found[2] is not None else "chủ nhật"
-    return said if accented else fold(said)
+def _weekdays_written_out(said: str) -> str:
+    """`said` (lower-case words) with each weekday typed short ("thứ 7", "thu 7", "t7",
+    "cn": `weekdays.shorthand`) written out ("thứ bảy", "thu bay", "chủ nhật"): with
+    accents when typed so, or, typed "t7" or "cn", when the message (`said`) has them."""
+    folded = fold(said)
+    if len(folded) != len(said):  # a letter folded to two: positions differ, read as folded
+        said = folded
+    accents = said != folded
+    parts, at = [], 0
+    for found in weekdays.TYPED_WEEKDAY.finditer(folded):
+        if not weekdays.shorthand(found):
+            continue
+        typed = said[found.start() : found.end()]
+        accented = typed != found[0] or (not typed.startswith("th") and accents)
+        written = WEEKDAYS[weekdays.weekday(found)].lower()
+        parts += [said[at : found.start()], written if accented else fold(written)]
+        at = found.end()
+    return "".join([*parts, said[at:]])
 
 
 def _words(text: str, *, folded: bool) -> str:
@@ -696,8 +703,7 @@ def _words(text: str, *, folded: bool) -> str:
     "còn" (and what about) left out, which is no "con" (a child)."""
     words = (w for w in _WORD.findall(text.lower()) if w != "còn")
     said = " ".join(words)
-    accents = said != fold(said)
-    said = _WEEKDAY.sub(lambda found: _weekday(found, accents=accents), said)
+    said = _weekdays_written_out(said)
     return fold(said) if folded else said
 
 

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from wardbot import facts, weekdays
 from wardbot import messages as msg
 from wardbot.hours import Closures
 from wardbot.models import Announcement, FaqEntry
@@ -43,8 +44,6 @@ _TOMORROW = re.compile(
 # "Mai" written with a capital after the first word is a name ("hỏi Mai có làm không").
 _MAI_NAMED = re.compile(r"\S\s+Mai\b")
 _AFTER_TOMORROW = re.compile(r"\b(?:ngay kia|ngay mot|bua mot)\b")
-_WEEKDAY = re.compile(r"\b(?:thu|t) ?([2-7]|hai|ba|tu|nam|sau|bay)\b|\b(chu nhat|cn)\b")
-_WEEKDAY_NUMBER = {"hai": 2, "ba": 3, "tu": 4, "nam": 5, "sau": 6, "bay": 7}
 # Other days than one: "cuối tuần", "ngày lễ" ask of no single day.
 _NO_ONE_DAY = re.compile(r"\b(?:cuoi tuan|ngay le|dip le|dip tet|ngay nghi|mai (?:mot|kia|sau))\b")
 # Someone else's day off or work asked of: "mai học sinh có được nghỉ không".
@@ -127,9 +126,8 @@ def asked_day(question: str, today: dt.date) -> dt.date | None:
         return today + dt.timedelta(days=1)
     if (found := _DATE.search(text)) is not None:
         return _day_of(found[0], today)
-    if (weekday := _WEEKDAY.search(text)) is not None:
-        number = 8 if weekday[2] else _WEEKDAY_NUMBER.get(weekday[1]) or int(weekday[1])
-        return today + dt.timedelta(days=(number - 2 - today.weekday()) % 7)
+    if (typed := weekdays.TYPED_WEEKDAY.search(text)) is not None:
+        return today + dt.timedelta(days=(weekdays.weekday(typed) - today.weekday()) % 7)
     return today if _OFFICE.search(text) else None
 
 
@@ -165,7 +163,8 @@ def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
     starts again."""
     spans: list[tuple[dt.date, dt.date]] = []
     clauses = [notice.title, *re.split(r"[.;\n]", notice.body)]
-    for sentence in (fold(c) for c in clauses):
+    # "ngày 14 tháng 02 năm 2026", "2 tháng 9" are read as "14/02/2026", "2/9".
+    for sentence in (facts.slashed_dates(fold(c), bare=True) for c in clauses):
         if not _CLOSING_WORDS.search(sentence):
             continue
         # "nghỉ từ 1/9 đến hết 2/9, đi làm lại từ 3/9": the part saying work starts again

@@ -221,21 +221,39 @@ class Questions:
         fee fits its few words best; the procedure named next is asked about with it.
         What an in-force notice changes comes first (wardbot.notice_notes): the office
         closed on the day asked, a deadline ended."""
-        replies = await self._answer(chat, question, typing, follow, sender=sender, follows=follows)
-        return self._noted(chat, sender, question, replies)
+        replies, in_parts = await self._answer(
+            chat, question, typing, follow, sender=sender, follows=follows
+        )
+        return self._noted(chat, sender, question, replies, closure_noted=in_parts)
+
+    def _closure(self, question: str) -> tuple[str, Announcement | None] | None:
+        """The office's closure on the day `question` asks of (`notice_notes.closure_note`)."""
+        hours = self.settings.office_hours
+        return notice_notes.closure_note(
+            question,
+            self.engine.corpus.announcements,
+            self.engine.today,
+            self.settings.ward_name,
+            hours.closed if hours else None,
+        )
 
     def _noted(
-        self, chat: ChatRef, sender: str | None, question: str, replies: list[Reply]
+        self,
+        chat: ChatRef,
+        sender: str | None,
+        question: str,
+        replies: list[Reply],
+        *,
+        closure_noted: bool = False,
     ) -> list[Reply]:
         """`replies` to `question`, the first opening with the office's closure on the day
-        asked, or the one giving an FAQ entry with its notice's deadline, when they apply."""
+        asked (unless `closure_noted`: a message answered part by part has it on the part
+        asking of that day already), or the one giving an FAQ entry with its notice's
+        deadline, when they apply."""
         if not replies:
             return replies
         today, notices = self.engine.today, self.engine.corpus.announcements
-        hours = self.settings.office_hours
-        closure = notice_notes.closure_note(
-            question, notices, today, self.settings.ward_name, hours.closed if hours else None
-        )
+        closure = None if closure_noted else self._closure(question)
         if closure is not None:
             return [_noted(replies[0], *closure), *replies[1:]]
         subject = self.memory.subject(chat, sender)
@@ -259,17 +277,31 @@ class Questions:
         *,
         sender: str | None = None,
         follows: bool = True,
-    ) -> list[Reply]:
+    ) -> tuple[list[Reply], bool]:
+        """The replies to `question`, and whether it was answered part by part (a message
+        asking several questions: `_answer_each`)."""
         aspects = followup.asks_only(question)
         if aspects and self.memory.subject(chat, sender) is None:
             self.memory.note_unnamed(chat, sender, question)
-            return [self.which_procedure(chat, aspects)]
+            return [self.which_procedure(chat, aspects)], False
         unnamed = self.memory.unnamed_pending(chat, sender, drop=True)
         if unnamed is not None:
             question = f"{question} {unnamed}"  # "căn cước" + "lệ phí bao nhiêu?"
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
-            return each
+            return each, True
+        return await self._answer_whole(chat, question, typing, follow, sender, follows), False
+
+    async def _answer_whole(
+        self,
+        chat: ChatRef,
+        question: str,
+        typing: Typing | None,
+        follow: Button | None,
+        sender: str | None,
+        follows: bool,
+    ) -> list[Reply]:
+        """The replies to `question` asked as one question."""
         answer = await self._search(question, typing)
         more, keeps = None, False
         if follows:
@@ -356,8 +388,31 @@ class Questions:
             placed.append((len(each), relayed))  # of the message, after all its answers
         elif unanswered:
             placed.extend(await self._unanswered_parts(chat, each, given))
-        replies = [reply for _, reply in sorted(placed, key=lambda placing: placing[0])]
+        placed.sort(key=lambda placing: placing[0])
+        if relayed is None:  # with a ticket open, staff read it: no note, as for one question
+            placed = self._closure_placed([part for part, _ in each], placed)
+        replies = [reply for _, reply in placed]
         return [*replies[:-1], with_button(replies[-1], follow)]
+
+    def _closure_placed(
+        self, parts: list[str], placed: list[tuple[int, Reply]]
+    ) -> list[tuple[int, Reply]]:
+        """`placed` (the replies to a message's `parts`, each at the place of the first part
+        it is about, in order) with the office's closure on a day a part asks of opening
+        the reply about that part ("lệ phí bao nhiêu? mai phường có làm việc không": the
+        second), each note once; a closure only the whole message asks of opens the first."""
+        noted = list(placed)
+        said: set[str] = set()
+        for at, part in enumerate(parts):
+            closure = self._closure(part)
+            if closure is None or closure[0] in said:
+                continue
+            said.add(closure[0])
+            about = max(i for i, (place, _) in enumerate(noted) if place <= at)
+            noted[about] = (noted[about][0], _noted(noted[about][1], *closure))
+        if not said and (closure := self._closure(" ".join(parts))) is not None:
+            noted[0] = (noted[0][0], _noted(noted[0][1], *closure))
+        return noted
 
     async def _unanswered_parts(
         self, chat: ChatRef, each: list[tuple[str, Answer]], given: set[str]
