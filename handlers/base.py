@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import hashlib
+import inspect
 import json
 import logging
 import math
@@ -33,6 +34,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from handlers.intake import DECISION
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.conversation import ChatLocks, Conversation
@@ -811,9 +813,18 @@ class Answerer:
         """Send what `replies` gives (after `late_note`'s line, for a message sent at
         `sent_at` long ago, unless the chat was told already: `_late_note`); when anything
         fails, log it and apologise politely (`held`: raised on). Returns the replies sent
-        (None: failed)."""
+        (None: failed). An answer decided before (`handlers.intake.Decision`: its sending
+        was refused) is sent as it was, `replies` not asked again; one decided now is noted
+        there before it is sent."""
+        decision = DECISION.get()
+        if decision is not None and decision.replies is not None:
+            if inspect.iscoroutine(replies):
+                replies.close()  # decided before: what deciding does is not done twice
+            replies = _given(decision.replies)
         try:
             answered = await replies
+            if decision is not None:
+                decision.replies = answered
             now = self.now()
             late = self._late_note(chat, sent_at, now) if answered else None
             shown = await send([late, *answered] if late is not None else answered)

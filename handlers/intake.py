@@ -22,10 +22,13 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from wardbot.conversation import ChatLocks
 from wardbot.inbox import Fate, Inbox
+from wardbot.reply import Reply, replies_data, replies_of
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,21 @@ log = logging.getLogger(__name__)
 Parse = Callable[[dict[str, Any]], tuple[str, str] | None]
 # Handles one update, for its chat.
 Handle = Callable[[str, dict[str, Any]], Awaitable[None]]
+# Where an update kept in the inbox carries the answer decided for it (`Decision`).
+DECIDED = "wardbot.decided"
+
+
+@dataclass
+class Decision:
+    """The answer decided for the update being handled (None: not yet). The answerer
+    (handlers.base.Answerer) notes it before sending, and sends it, rather than deciding
+    again, when the update is handled anew after its sending was refused."""
+
+    replies: list[Reply] | None = None
+
+
+# The decision of the update this task handles (set by `Intake`; None elsewhere).
+DECISION: ContextVar[Decision | None] = ContextVar("decision", default=None)
 
 
 class Intake:
@@ -136,15 +154,24 @@ class Intake:
         task.add_done_callback(self.tasks.discard)
 
     async def _handled(self, key: str, chat_id: str, update: dict[str, Any]) -> None:
+        decided = update.pop(DECIDED, None)  # kept by a run before, its sending refused
+        decision = Decision(replies_of(decided) if isinstance(decided, list) else None)
         async with self._order.hold(chat_id):  # queued as spawned: nothing awaited before
             while True:
                 await self._sending.wait()
                 if self._leaving:
                     return  # not done: handled at the next start
+                kept = decision.replies is not None
+                deciding = DECISION.set(decision)
                 try:
                     await self.handle(chat_id, update)
                 except self.held:
                     self.hold()  # tried again, before the chat's later ones, once it works
+                    if decision.replies is not None and not kept:  # the next start sends it
+                        held = {**update, DECIDED: replies_data(decision.replies)}
+                        await self.inbox.decided(key, json.dumps(held, ensure_ascii=False))
                     continue
+                finally:
+                    DECISION.reset(deciding)
                 break
         await self.inbox.done(key)

@@ -86,6 +86,7 @@ STICKER_EVENT = "user_send_sticker"
 IMAGE_EVENT = "user_send_image"
 CONCURRENT_UPDATES = 32
 STOP_GRACE = 3.0
+REFUSED_NOTE = "zalo-oa-refused"  # the admins' note on a refused refresh token (wardbot.told)
 REFUSED_LOG_EVERY = 600.0
 # A signed event older than this is refused: Zalo's own retries come within hours, and the
 # inbox remembers every event taken for longer (SEEN_KEEP), so a request replayed by
@@ -234,12 +235,21 @@ class ZaloOaChannel:
             now=now,
         )
         self.inbox = Inbox(conversation.store, CHANNEL)
-        self.intake = Intake(self.inbox, _keyed, self._handle, CHANNEL, held=self.answerer.held)
+        self.intake = Intake(
+            self.inbox,
+            _keyed,
+            self._handle,
+            CHANNEL,
+            held=self.answerer.held,
+            probe=self._token_works,
+        )
         self._running = False
         self._revoked = False  # Zalo refused the refresh token: only staff can fix it
         self._refused_at: float | None = None
-        # Set by wardbot.app: tells admins a note once (key, text).
+        # Set by wardbot.app: tells admins a note once (key, text); and says it is over
+        # (key), so that it is told again should it come back.
         self.tell_admins: Callable[[str, str], Awaitable[None]] | None = None
+        self.untell_admins: Callable[[str], Awaitable[None]] | None = None
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -305,10 +315,39 @@ class ZaloOaChannel:
         if self.tell_admins is not None:
             try:
                 await self.tell_admins(
-                    "zalo-oa-refused", msg.admin_zalo_oa_refused(self.settings.ward_name)
+                    REFUSED_NOTE, msg.admin_zalo_oa_refused(self.settings.ward_name)
                 )
             except Exception:  # the database may be what fails: the log said it
                 log.exception("zalo-oa: could not tell admins")
+
+    async def _token_works(self) -> bool:
+        """Whether Zalo gives the OA an access token now (renewed, when due, from the
+        refresh token it refused before): asked when a message comes while messages wait."""
+        try:
+            await self.api.access_token()
+        except RefreshRefused as exc:
+            await self._refused(exc)
+            return False
+        except ZaloError as exc:
+            log.info("zalo-oa: cannot ask Zalo for an access token now (%s)", exc)
+            return False
+        await self._accepted()
+        return True
+
+    async def _accepted(self) -> None:
+        """Zalo took the OA's token (a message went out, an access token came): after a
+        refusal, what residents wrote meanwhile is answered now, in order, /healthz is up,
+        and a refusal later is told to admins again."""
+        if not self._revoked:
+            return
+        self._revoked = False
+        log.info("zalo-oa: Zalo takes the Official Account's token again; answering what waited")
+        self.intake.resume()
+        if self.untell_admins is not None:
+            try:
+                await self.untell_admins(REFUSED_NOTE)
+            except Exception:  # the database may be what fails: told again only if it is
+                log.exception("zalo-oa: could not forget the note on the refresh token")
 
     # --- receiving ------------------------------------------------------------------
 
@@ -449,6 +488,7 @@ class ZaloOaChannel:
         except RefreshRefused as exc:
             await self._refused(exc)
             raise
+        await self._accepted()
         if answering is not None and reply_to == answering.msg_id:
             answering.replies += 1
         if reply_to:

@@ -45,6 +45,7 @@ from wardbot.delivery import (
     RetryLater,
     TransientError,
 )
+from wardbot.desk import Desk
 from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
@@ -54,6 +55,7 @@ from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.reply import Button, Reply, make_action
 from wardbot.store import ChatRef, Store
 from wardbot.supervise import Restarts
+from wardbot.tickets import TicketBook
 from wardbot.web import AsgiServer, bound_socket, web_app
 
 ALICE = "6ede9afb3c3e4d6f8a01"
@@ -1393,6 +1395,58 @@ async def test_a_message_kept_while_the_token_is_refused_is_answered_after_a_res
     async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
         await asyncio.sleep(0.2)
     assert len(api.sent(ALICE)) == 3 and len(api.sent(BINH)) == 2, "each answered once"
+
+
+def staffed(channel: ZaloChannel, store: Store) -> None:
+    """The channel's residents may ask ward staff (a staff group set)."""
+    settings = replace(channel.settings, staff_chat_id=-100999)
+    channel.conversation.desk = Desk(TicketBook(store), settings, channel.conversation.engine)
+
+
+async def tickets_of(store: Store, chat_id: str) -> list[str]:
+    """The questions a chat's tickets put to staff."""
+    async with store.db.execute(
+        "SELECT m.text FROM ticket_messages m JOIN tickets t ON t.id = m.ticket_id "
+        "WHERE t.chat_id = ? AND m.author = 'resident'",
+        (chat_id,),
+    ) as rows:
+        return [str(text) for (text,) in await rows.fetchall()]
+
+
+async def test_a_question_for_staff_kept_while_the_token_is_refused_reaches_them_once(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> None:
+    """A resident asks staff while Zalo refuses the bot's token (the bot decided: a ticket,
+    and a reply saying so, refused); the bot restarts before the token works. The next start
+    sends the reply decided then, with the same ticket's number: staff get the question
+    once, not a second ticket for it."""
+    webhook = {"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret(SECRET)}
+    question = "/hoicanbo nhà em muốn xin giấy xác nhận độc thân thì cần mang gì ạ"
+    async with (
+        running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (
+            channel,
+            store,
+        ),
+        served(channel) as url,
+    ):
+        staffed(channel, store)
+        api.fail(401, times=None)
+        update = api.update("message.text.received", ALICE, text=question)
+        assert (await api.post_webhook(url, update)).status_code == 200
+        await held(channel)
+        assert len(await tickets_of(store, ALICE)) == 1
+    api.recover()  # the new token
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (
+        channel,
+        store,
+    ):
+        staffed(channel, store)
+        (received,) = await api.replies(ALICE)
+        assert "phiếu số 1" in received.text
+        assert len(await tickets_of(store, ALICE)) == 1, "staff asked once"
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
+        await asyncio.sleep(0.2)
+    assert len(api.sent(ALICE)) == 1
 
 
 # A channel in webhook mode, and a wait for its next looks at getWebhookInfo.

@@ -436,6 +436,36 @@ async def test_a_revoked_consent_is_down_in_healthz_and_told_to_admins_once(
     assert bot.told == [("zalo-oa-refused", msg.admin_zalo_oa_refused(WARD_NAME))]
 
 
+async def test_messages_kept_while_zalo_refuses_the_refresh_token_go_once_it_takes_it_again(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo refuses the OA's refresh token for a while (admins are told), then takes it
+    again: the messages residents sent meanwhile are answered then, in order, once, without
+    waiting for a restart, as soon as a message comes; /healthz is up again."""
+    async with running(oa, ward_engine, ward_settings) as bot:
+        token = oa.refresh_token
+        oa.revoke()
+        for text in ("/help", "mất thẻ bhyt"):
+            assert (await oa.post(bot.webhook, oa.text(ALICE, text))).status_code == 200
+        for _ in range(300):
+            if not bot.channel.is_running() and bot.channel.intake.holding:
+                break
+            await oa_pause()
+        assert not bot.channel.is_running() and oa.to(ALICE) == []
+        oa.refresh_token = token  # Zalo takes it again
+        assert (await oa.post(bot.webhook, oa.text(BINH, "/help"))).status_code == 200
+        helped, kept = await oa.wait_for(ALICE, 2)
+        assert helped.text.startswith("Cách hỏi")
+        assert kept.text.startswith("Mất thẻ bảo hiểm y tế")
+        (other,) = await oa.wait_for(BINH)
+        assert other.text.startswith("Cách hỏi")
+        assert (await bot.health())["checks"]["zalo-oa"] is True
+        assert len(bot.told) == 1
+    async with running(oa, ward_engine, ward_settings):
+        await asyncio.sleep(0.2)
+    assert len(oa.to(ALICE)) == 2 and len(oa.to(BINH)) == 1, "each answered once"
+
+
 async def test_a_message_sent_while_consent_is_revoked_is_answered_after_the_new_token(
     oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
 ) -> None:

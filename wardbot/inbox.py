@@ -180,6 +180,24 @@ class Inbox:
         self._handled.add(key)
         await self.flush()
 
+    async def decided(self, key: str, payload: str) -> None:
+        """The update waits, its answer decided (handlers.intake): `payload` replaces what
+        was kept, and the update counts as never taken up (waiting for the platform to take
+        the bot's sending again is no start that died on it: see MAX_ATTEMPTS)."""
+        if key not in self._kept:
+            return
+        try:
+            async with self.store.writing() as db:
+                await db.execute(
+                    "UPDATE inbox SET payload = ?, attempts = 0 "
+                    "WHERE channel = ? AND update_key = ?",
+                    (payload, self.channel, key),
+                )
+        except Exception as exc:  # this run still sends it; the next start decides again
+            log.warning(
+                "%s: the answer decided for a waiting message was not kept (%s)", self.channel, exc
+            )
+
     async def flush(self) -> None:
         """Take off the rows of the updates handled (also those a refused write left: a
         channel that stops calls this last, or a clean stop would leave them to be handled

@@ -7,7 +7,9 @@ Channels render a `Reply` as their platform shows one; a pressed `Button` comes 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from wardbot.text import one_line
 
@@ -97,3 +99,23 @@ def button_label(text: str) -> str:
 def with_button(reply: Reply, button: Button | None) -> Reply:
     """`reply` with `button` last among its choices (unchanged without one)."""
     return reply if button is None else replace(reply, buttons=(*reply.buttons, button))
+
+
+def replies_data(replies: Sequence[Reply]) -> list[dict[str, Any]]:
+    """Replies as JSON-ready data (`replies_of` reads them back): an answer decided and
+    kept to be sent later (handlers.intake)."""
+    return [asdict(reply) for reply in replies]
+
+
+def replies_of(data: Sequence[dict[str, Any]]) -> list[Reply]:
+    """The replies `replies_data` wrote."""
+    return [
+        Reply(
+            **{
+                **fields,
+                "buttons": tuple(Button(**button) for button in fields.get("buttons", ())),
+                "links": tuple(Link(**link) for link in fields.get("links", ())),
+            }
+        )
+        for fields in data
+    ]
