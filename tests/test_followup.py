@@ -1582,3 +1582,47 @@ def test_where_or_when_one_receives_it_prefers_the_lines_handing_it_over(
 )
 def test_a_receiving_word_typed_as_one_names_nothing(then: str, receiving: bool) -> None:
     assert follows_up(then, answered_alone=True) is receiving
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "mất bao lâu thì có thẻ",
+        "bao lâu thì lấy được thẻ",
+        "may ngay thi co the",  # without accents
+        "mấy bữa thì lãnh thẻ",  # southern
+        "có thẻ mất bao lâu vậy",
+    ],
+)
+async def test_how_long_until_the_card_is_the_time_of_the_answer_just_given(
+    conversation: Conversation, clock: Clock, then: str
+) -> None:
+    """ "Mất bao lâu thì có thẻ" names the card any procedure hands over, nothing of its
+    own: after the ID card it gets its time line; after household health insurance, whose
+    entry names no wait, that the entry does not say it, and whom to call."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert "Thời gian: 7 ngày làm việc" in reply.text and "Lệ phí" not in reply.text
+    clock.now += 60
+    await one(conversation, "mua bhyt hộ gia đình")
+    reply = await one(conversation, then)
+    assert reply.text == msg.not_stated(
+        HEALTH_INSURANCE, ("time",), "UBND Phường 2", "0276 3822 123"
+    )
+
+
+async def test_how_long_until_a_named_card_is_a_question_of_its_own(
+    conversation: Conversation, settings: Settings
+) -> None:
+    """ "Mất bao lâu thì có thẻ căn cước" right after the birth entry names the ID card:
+    it is answered from the ID card's entry, not as the birth's time. In the terminal,
+    "lệ phí bao nhiêu" next is about the ID card."""
+    output = io.StringIO()
+    lines = ["đăng ký khai sinh", "mất bao lâu thì có thẻ căn cước", "lệ phí bao nhiêu", "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    shown = output.getvalue().split("> mất bao lâu thì có thẻ căn cước\n", 1)[1]
+    card, after = shown.split("> lệ phí bao nhiêu\n")
+    assert ID_CARD in card and "chưa nêu" not in card and BIRTH not in card
+    assert ID_CARD in after and "70.000 đồng" in after

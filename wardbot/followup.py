@@ -196,6 +196,16 @@ _ASKS_DEADLINE = re.compile(
     r"|thoi han(?! giai quyet| xu ly| tra))\b"
 )
 _ASKS_LATEST = re.compile(rf"\b(?:{_LATEST})\b")
+# When what a procedure gives is in hand, as residents ask its time ("mất bao lâu thì có
+# thẻ", "bao lâu thì lấy được", "mấy ngày thì nhận được giấy", "có thẻ mất bao lâu"),
+# folded: the card, paper or book it names is what any procedure hands over, naming
+# nothing of its own ("mất bao lâu thì có thẻ căn cước" names the ID card).
+_WHEN = r"bao lau|bao gio|khi nao|chung nao|(?:may|bao nhieu) (?:ngay|hom|bua|tuan|thang)"
+_GOT = r"(?:co|lay|nhan|lanh|linh)(?: (?:duoc|dc))? (?:the|giay|so|ket qua)"
+_ASKS_READY = re.compile(
+    rf"\b(?:(?:{_WHEN})(?: (?:thi|moi|se|la))* {_GOT}"
+    rf"|{_GOT}(?: (?:thi|la|mat|phai|cho|doi))* (?:{_WHEN}))\b"
+)
 # Whether the office is open, as residents ask it of a day ("thứ 7 có làm việc không",
 # "t7 có mở cửa ko", "chủ nhật có ai trực hông"), folded: the day is what a line must
 # name, not "làm việc" nor "mở cửa" (a line says "sáng thứ bảy tiếp nhận hồ sơ").
@@ -343,7 +353,7 @@ def turned_to(text: str) -> str | None:
 
 def _names_nothing(text: str) -> bool:
     said = _asked(text, folded=True)
-    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER):
+    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER, _ASKS_READY):
         said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
@@ -361,10 +371,11 @@ def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
     question word, how long what one gets is valid ("có giá trị bao lâu"), who
     qualifies ("người nào được nhận", "nhà tôi có được không"), the latest one may
-    ("hạn chót", "trễ nhất") or whether the office is open ("có làm việc không"); with
-    `how_often`, how often too ("mỗi tháng", `_PER`)."""
+    ("hạn chót", "trễ nhất"), whether the office is open ("có làm việc không") or when
+    what one gets is in hand ("bao lâu thì có thẻ");
+    with `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN)
+    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN, _ASKS_READY)
     for pattern in (*asked, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
