@@ -1582,3 +1582,94 @@ def test_where_or_when_one_receives_it_prefers_the_lines_handing_it_over(
 )
 def test_a_receiving_word_typed_as_one_names_nothing(then: str, receiving: bool) -> None:
     assert follows_up(then, answered_alone=True) is receiving
+
+
+# "Rồi sao nữa" after an answer: the lines saying what follows what the resident did
+# (the wait, the appointment slip, receiving the card), not what they did first.
+WHAT_NEXT = [
+    "rồi sao nữa",  # northern
+    "roi sao nua a",  # without accents
+    "xong rồi răng nữa",  # central ("răng": sao)
+    "xong rồi mần chi tiếp",  # central ("mần chi": làm gì)
+    "nộp xong rồi làm gì nữa vậy",  # southern
+    "tiếp theo làm gì",
+    "bước tiếp theo là gì",
+    "sau đó thì sao",
+]
+
+
+@pytest.mark.parametrize("then", WHAT_NEXT)
+async def test_what_comes_next_is_answered_by_the_lines_after_filing(
+    conversation: Conversation, then: str
+) -> None:
+    """After re-issuing an ID card, "rồi sao nữa" gets the lines on what follows filing:
+    the wait, keeping the appointment slip, the card by post; not the papers one brings,
+    the fee or where to file, which the resident has already done."""
+    answer = await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD and reply.text != answer.text
+    assert "7 ngày làm việc" in reply.text and "giữ giấy hẹn để nhận thẻ" in reply.text
+    assert "chờ thẻ" in reply.text and "nhận thẻ qua bưu điện" in reply.text
+    assert "mang theo giấy tờ" not in reply.text and "70.000" not in reply.text
+    assert "Nơi làm" not in reply.text
+    assert [b.label for b in reply.buttons] == [msg.WHOLE_ANSWER_BUTTON, msg.WRONG_BUTTON]
+
+
+@pytest.mark.parametrize("then", ["rồi sao nữa", "tiep theo lam gi"])
+async def test_what_comes_next_after_an_answer_naming_no_further_step_is_that_was_all(
+    conversation: Conversation, fresh: Conversation, then: str
+) -> None:
+    """The marriage entry is one line, naming nothing after it: "rồi sao nữa" is told
+    plainly that what was sent is all the steps, what else it may ask, and whom to call;
+    not the general "no information", nor another procedure's answer."""
+    await one(conversation, "đăng ký kết hôn cần những gì")
+    reply = await one(conversation, then)
+    assert reply.text == msg.not_stated(MARRIAGE, ("next",), "UBND Phường 2", "0276 3822 123")
+    assert "là tất cả" in reply.text and "0276 3822 123" in reply.text
+    # With no answer before it, it asks which procedure is meant.
+    alone = await one(fresh, then, ChatRef("test", "8"))
+    assert alone.text == msg.which_procedure(("next",))
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        "mất bao lâu thì có thẻ",
+        "bao lâu thì lấy được thẻ",
+        "may ngay thi co the",  # without accents
+        "mấy bữa thì lãnh thẻ",  # southern
+        "có thẻ mất bao lâu vậy",
+    ],
+)
+async def test_how_long_until_the_card_is_the_time_of_the_answer_just_given(
+    conversation: Conversation, clock: Clock, then: str
+) -> None:
+    """ "Mất bao lâu thì có thẻ" names the card any procedure hands over, nothing of its
+    own: after the ID card it gets its time line; after household health insurance, whose
+    entry names no wait, that the entry does not say it, and whom to call."""
+    await one(conversation, "làm lại cccd bị mất")
+    reply = await one(conversation, then)
+    assert reply.title == ID_CARD
+    assert "Thời gian: 7 ngày làm việc" in reply.text and "Lệ phí" not in reply.text
+    clock.now += 60
+    await one(conversation, "mua bhyt hộ gia đình")
+    reply = await one(conversation, then)
+    assert reply.text == msg.not_stated(
+        HEALTH_INSURANCE, ("time",), "UBND Phường 2", "0276 3822 123"
+    )
+
+
+async def test_how_long_until_a_named_card_is_a_question_of_its_own(
+    conversation: Conversation, settings: Settings
+) -> None:
+    """ "Mất bao lâu thì có thẻ căn cước" right after the birth entry names the ID card:
+    it is answered from the ID card's entry, not as the birth's time. In the terminal,
+    "rồi sao nữa" next is about the ID card."""
+    output = io.StringIO()
+    lines = ["đăng ký khai sinh", "mất bao lâu thì có thẻ căn cước", "rồi sao nữa", "/quit"]
+    source = io.StringIO("".join(f"{line}\n" for line in lines))
+    await asyncio.wait_for(run_chat(conversation, settings, source, output), 10)
+    shown = output.getvalue().split("> mất bao lâu thì có thẻ căn cước\n", 1)[1]
+    card, after = shown.split("> rồi sao nữa\n")
+    assert ID_CARD in card and "chưa nêu" not in card and BIRTH not in card
+    assert ID_CARD in after and "giữ giấy hẹn để nhận thẻ" in after

@@ -111,6 +111,17 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
         ),
         ("place", "o dau|cho nao|noi nao|di dau|nop dau|lam dau|o mo|cho mo", _PLACE),
         (
+            # What comes after what the resident did ("rồi sao nữa", asked in phrases of
+            # its own: `_ASKS_NEXT`): a step said to follow ("sau khi nộp", "bước 2"),
+            # waiting ("chờ thẻ", "giấy hẹn"), the result; and, in `_says`, the wait and
+            # where what one gets is handed over.
+            "next",
+            "",
+            r"sau khi|sau do|tiep theo|tiep do|cuoi cung|buoc \d+|giay hen"
+            r"|cho (?:ket qua|the|giay|duyet|xet duyet)|(?:tra|nhan|co|thong bao) ket qua"
+            r"|cap nhat",
+        ),
+        (
             "online",
             "online|truc tuyen|qua mang|tren mang",
             r"truc tuyen|online|vneid|dich vu cong|dichvucong|qua mang|tren mang|internet"
@@ -197,6 +208,29 @@ _ASKS_DEADLINE = re.compile(
     r"|thoi han(?! giai quyet| xu ly| tra))\b"
 )
 _ASKS_LATEST = re.compile(rf"\b(?:{_LATEST})\b")
+# What comes next, as residents ask it once they have read an answer (folded, read as
+# standard speech: central "rồi răng nữa", "mần chi tiếp" are "rồi sao nữa", "làm gì
+# tiếp"): "rồi sao nữa", "xong rồi sao", "làm xong rồi thì sao", "sau đó làm gì" ("đó",
+# a southern particle too, is left out: "sau làm gì"), "tiếp theo làm gì", "bước tiếp
+# theo là gì", "làm gì tiếp", "phải làm gì nữa". "Xong rồi", "rồi" alone thank or agree.
+_THEN = r"(?:xong roi|roi|xong|sau do|sau)(?: thi)?"
+_WHAT = r"(?:sao|lam gi|lam chi|the nao|ra sao|gi nua)"
+_NEXT = r"(?:buoc )?(?:tiep theo|ke tiep|tiep do|buoc sau)"
+_ASKS_NEXT = re.compile(
+    rf"\b(?:{_THEN} {_WHAT}(?: (?:nua|tiep theo|tiep))?"
+    rf"|{_NEXT}(?: (?:la|thi|phai|can))?(?: (?:lam )?(?:gi|chi|sao|the nao|nao))?"
+    r"|lam (?:gi|chi) (?:nua|tiep theo|tiep))\b"
+)
+# When what a procedure gives is in hand, as residents ask its time ("mất bao lâu thì có
+# thẻ", "bao lâu thì lấy được", "mấy ngày thì nhận được giấy", "có thẻ mất bao lâu"),
+# folded: the card, paper or book it names is what any procedure hands over, naming
+# nothing of its own ("mất bao lâu thì có thẻ căn cước" names the ID card).
+_WHEN = r"bao lau|bao gio|khi nao|chung nao|(?:may|bao nhieu) (?:ngay|hom|bua|tuan|thang)"
+_GOT = r"(?:co|lay|nhan|lanh|linh)(?: (?:duoc|dc))? (?:the|giay|so|ket qua)"
+_ASKS_READY = re.compile(
+    rf"\b(?:(?:{_WHEN})(?: (?:thi|moi|se|la))* {_GOT}"
+    rf"|{_GOT}(?: (?:thi|la|mat|phai|cho|doi))* (?:{_WHEN}))\b"
+)
 # Whether the office is open, as residents ask it of a day ("thứ 7 có làm việc không",
 # "t7 có mở cửa ko", "chủ nhật có ai trực hông"), folded: the day is what a line must
 # name, not "làm việc" nor "mở cửa" (a line says "sáng thứ bảy tiếp nhận hồ sơ").
@@ -344,7 +378,7 @@ def turned_to(text: str) -> str | None:
 
 def _names_nothing(text: str) -> bool:
     said = _asked(text, folded=True)
-    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER):
+    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER, _ASKS_NEXT, _ASKS_READY):
         said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
@@ -362,10 +396,11 @@ def _asking_at(said: str, *, how_often: bool = False) -> set[int]:
     """The positions of the words of `said` (folded words, one space apart) that ask: a
     question word, how long what one gets is valid ("có giá trị bao lâu"), who
     qualifies ("người nào được nhận", "nhà tôi có được không"), the latest one may
-    ("hạn chót", "trễ nhất") or whether the office is open ("có làm việc không"); with
-    `how_often`, how often too ("mỗi tháng", `_PER`)."""
+    ("hạn chót", "trễ nhất"), whether the office is open ("có làm việc không"), what
+    comes next ("rồi sao nữa") or when what one gets is in hand ("bao lâu thì có thẻ");
+    with `how_often`, how often too ("mỗi tháng", `_PER`)."""
     asking: set[int] = set()
-    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN)
+    asked = (ASKING, _ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _ASKS_OPEN, _ASKS_NEXT, _ASKS_READY)
     for pattern in (*asked, *([_PER] if how_often else [])):
         for found in pattern.finditer(said):
             first = said[: found.start()].count(" ")
@@ -385,6 +420,7 @@ def _aspects_asked(said: str) -> list[tuple[str, re.Pattern[str]]]:
         or (aspect == "amount" and HOW_MUCH.search(rest) is not None)
         or (aspect == "conditions" and _ASKS_WHO.search(rest) is not None)
         or (aspect == "time" and _ASKS_LATEST.search(rest) is not None)
+        or (aspect == "next" and _ASKS_NEXT.search(rest) is not None)
     ]
     # An amount asked is the fee when "phí" is said ("lệ phí bao nhiêu tiền"), else money
     # of any kind: an allowance's as well as a fee.
@@ -568,6 +604,11 @@ def _says(line: str, aspect: str, says: re.Pattern[str], said: str) -> bool:
     if aspect == "amount":  # any money named, or a fee ("phí thu theo số trang")
         return bool(says.search(_words(line, folded=True))) or _says(
             line, "fee", _how_said("fee"), said
+        )
+    if aspect == "next":  # a step said to follow, or the wait, or where it is handed over
+        words = _words(line, folded=True)
+        return bool(says.search(words) or _HANDED_OVER.search(words)) or _says(
+            line, "time", _how_said("time"), said
         )
     if aspect not in ("time", "validity", "fee", "place"):
         return bool(says.search(_words(line, folded=True)))

@@ -541,12 +541,20 @@ _ASPECT_NAMES = {
     "online": "cách làm trực tuyến",
     "papers": "giấy tờ cần chuẩn bị",
     "conditions": "điều kiện, đối tượng được làm thủ tục",
+    "next": "bước làm tiếp theo",
 }
 
 
 def not_stated(title: str, aspects: Sequence[str], ward_name: str, hotline: str) -> str:
     """A follow-up ("mất bao lâu?") that the entry just given does not answer: it says
     plainly that the entry does not say it, and whom to ask."""
+    if tuple(aspects) == ("next",):  # "rồi sao nữa": what was sent is all it says
+        return (
+            f"Dạ, các bước em có về “{title}” là tất cả những gì em đã gửi ở trên ạ, "
+            "ngoài ra chưa nêu bước nào khác. Anh/chị cần hỏi thêm gì (lệ phí, thời gian, "
+            "nơi nộp…) cứ nhắn em ạ.\n\n"
+            f"Để biết chính xác, anh/chị vui lòng {contact_line(ward_name, hotline)}."
+        )
     asked = " và ".join(_ASPECT_NAMES[aspect] for aspect in aspects)
     return (
         f"Dạ, thông tin em có về “{title}” chưa nêu {asked} ạ.\n\n"
@@ -576,6 +584,7 @@ _ASPECT_EXAMPLES = {
     "online": "Đăng ký khai sinh làm trực tuyến được không?",
     "papers": "Đăng ký khai sinh cần giấy tờ gì?",
     "conditions": "Đăng ký kết hôn cần điều kiện gì?",
+    "next": "Nộp hồ sơ đăng ký khai sinh xong thì làm gì tiếp?",
 }
 
 
