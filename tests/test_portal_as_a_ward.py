@@ -373,3 +373,37 @@ async def test_each_way_a_portal_fails_is_told_in_vietnamese_and_the_rest_import
     portal.routes["/hang"].hang = False
     await follower.poll()
     assert told == [] and any("le-loi" in name for name in ward.imported())
+
+
+async def test_a_corrected_re_post_read_while_the_first_is_still_up_is_one_alert(ward, portal):
+    # Staff post the notice again with the day corrected, and the bot reads the portal
+    # before they take the first one down: both are on it at that read.
+    site, name = await portal_with_a_notice(ward, portal)
+    await delivered(ward)
+    corrected = cards_notice(site.today, "Chủ nhật 06/12/2026")
+    portal.put("/tin-tuc/phat-the-dinh-chinh", corrected)
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today), ("/tin-tuc/phat-the", site.today))
+    await site.poll()
+    # One notice, answering with the corrected day; the resident alerted of the first
+    # hears only of the changed day, not a second alert.
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    notice = ward.notice(name)
+    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
+    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+    old = portal.url("/tin-tuc/phat-the")
+    assert site.told == [superseded_note(WARD, TITLE, old, True)]
+    assert "bài cũ vẫn còn trên cổng" in site.told[0]
+    await delivered(ward)
+    # Read again, both still up: nothing more. Then the first is taken down: the notice
+    # stays (it reads as the corrected post), and admins are not told it was withdrawn.
+    await site.poll()
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
+    await site.poll()
+    await site.poll()
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    assert "Chủ nhật 06/12/2026" in ward.notice(name).body
+    assert len(site.told) == 1
+    assert await alerted(ward.settings()) == {} and await outbox(ward) == []

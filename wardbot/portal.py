@@ -265,15 +265,23 @@ def restored_note(ward_name: str, titles: Sequence[str]) -> str:
     )
 
 
-def superseded_note(ward_name: str, title: str, old: str) -> str:
+def superseded_note(ward_name: str, title: str, old: str, shown: bool = False) -> str:
     """The message admins get when the portal took a post down whose corrected version,
-    posted the same day under its title, stays: the notice now reads as the corrected one
-    (its id kept: no second alert; an edit's changed numbers go out as a correction)."""
+    posted the same day under its title, stays, or (`shown`) put that version up beside
+    it: the notice now reads as the corrected one (its id kept: no second alert; an
+    edit's changed numbers go out as a correction)."""
+    where = f"Cổng thông tin của {unit(ward_name)}"
+    if shown:
+        done = (
+            f"🔁 {where} đã đăng bản sửa «{title}» của một bài cùng ngày ({old}); bài cũ vẫn "
+            "còn trên cổng, nên cán bộ nên gỡ bài cũ để người dân khỏi nhầm."
+        )
+    else:
+        done = f"🔁 {where} đã gỡ một bài đăng cùng ngày ({old}) và giữ bản đã sửa «{title}»."
     return (
-        f"🔁 Cổng thông tin của {unit(ward_name)} đã gỡ một bài đăng cùng ngày ({old}) và "
-        f"giữ bản đã sửa «{title}». Bot trả lời người dân theo bản đã sửa; người dân đã "
-        "nhận tin về bài cũ không nhận lại cả thông báo, nếu ngày, giờ hay con số thay đổi "
-        "thì được gửi tin đính chính."
+        f"{done} Bot trả lời người dân theo bản đã sửa; người dân đã nhận tin về bài cũ "
+        "không nhận lại cả thông báo, nếu ngày, giờ hay con số thay đổi thì được gửi tin "
+        "đính chính."
     )
 
 
@@ -326,14 +334,16 @@ class FeedFollower:
     `on_imported(titles)` is called once a poll for the new notices it brought,
     `on_replaced(title, notice, kept)` for each notice staff had edited that the portal's
     edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
-    (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
-    failing so (each is told once per reason until it works again), `on_recovered(feeds)`
+    (why: a short Vietnamese reason, see `retried_reason`) once a poll for each reason,
+    with the sources newly failing so (each is told once per reason until it works
+    again), `on_recovered(feeds)`
     once a poll for the feeds admins were told had failed that were read again,
     `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
     (taken out of content/: residents are not sent to a withdrawn notice),
     `on_restored(titles)` once a poll for those of them the portal shows again (notices
-    again, under their names), `on_superseded(title, old)` for each post the portal took
-    down whose corrected version of the same day stays (`old`: its address, as shown),
+    again, under their names), `on_superseded(title, old, shown)` for each post the
+    portal took down whose corrected version of the same day stays, or (`shown`) that
+    still shows beside its corrected version (`old`: its address, as shown),
     `on_links_alone(notices)` once a poll for its new notices (title, file name) that are
     only a scanned page or files (the bot reads no words in them),
     `on_first_read(titles)` once a poll for the notices of feeds read for the first time,
@@ -519,7 +529,8 @@ class FeedFollower:
                         restored.append(title)
                     if outcome.replaces:
                         old = shown_address(outcome.replaces)
-                        await self._call(self.on_superseded, title, old)
+                        shown = outcome.replaces_shown
+                        await self._call(self.on_superseded, title, old, shown)
                     if outcome.kept is not None:
                         path, kept = str(outcome.path), str(outcome.kept)
                         await self._call(self.on_replaced, title, path, kept)

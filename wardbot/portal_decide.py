@@ -50,10 +50,12 @@ def edited(current: bytes, written: object) -> bool:
 class Moved(NamedTuple):
     """An imported article a new page is (see `moved_from`): its address, and whether the
     portal took that page down (gone, or showing no article) rather than sending it here
-    or showing the new text there."""
+    or showing the new text there; `shown`: it still shows its own version, the new page
+    its corrected re-post (see `corrects`)."""
 
     old: str
     gone: bool
+    shown: bool = False
 
 
 def moved_from(
@@ -107,7 +109,24 @@ def moved_from(
     # is a re-post.
     retitled = plain_words(shown.title) == title
     moved = plain_words(shown.body) == plain and retitled
-    return Moved(old, gone=False) if edited and moved else None
+    if edited and moved:
+        return Moved(old, gone=False)
+    # The first post still there as it was, the corrected one beside it: one notice (its
+    # residents alerted once, then of what changed), not two alerts of one event.
+    if here and retitled and corrects(record, article.date, title, digest(plain)):
+        return Moved(old, gone=False, shown=True)
+    return None
+
+
+def corrects(record: dict[str, Any], day: dt.date, title: str, text: str) -> bool:
+    """Whether an article (its `day`, `title` and `text`'s digest) taken for the imported
+    article of `record` (see `moved_from`) is its corrected version: posted the same day
+    under the same title, its text changed (a day, an hour, a venue)."""
+    return (
+        record.get("title") == title
+        and record_date(record) == day.isoformat()
+        and record.get("text") != text
+    )
 
 
 def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, text: str) -> bool:
@@ -118,13 +137,7 @@ def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, t
     portal took a post down, not that one moved: a portal moves an article whose title
     changed, and one that sends its old address on is one article. One withdrawn before
     is back (see Outcome.back)."""
-    return (
-        moved.gone
-        and not record.get("withdrawn")
-        and record.get("title") == title
-        and record_date(record) == day.isoformat()
-        and record.get("text") != text
-    )
+    return moved.gone and not record.get("withdrawn") and corrects(record, day, title, text)
 
 
 def notice_words(
@@ -179,6 +192,9 @@ class Decider:
             if superseded(moved_from, old, article.date, title, text):
                 replaces = moved_from.old
                 moved = f"in place of {replaces}, a post of the same day the portal took down"
+            elif moved_from.shown:
+                replaces = moved_from.old
+                moved = f"a corrected re-post of {replaces}, which the portal still shows"
             else:
                 moved = f"moved from {moved_from.old}"
             book.articles[moved_from.old] = {"same_as": keys[0], "text": old.get("text")}
@@ -264,6 +280,7 @@ class Decider:
             kept=kept,
             back=back,
             replaces=replaces,
+            replaces_shown=bool(moved_from and moved_from.shown),
         )
 
     def text_of_notice(self, record: dict[str, Any]) -> str | None:
