@@ -33,6 +33,7 @@ from wardbot.portal_fetch import Fetcher, Halted, host_of, shown_address
 from wardbot.portal_import import Importer
 from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, Untold, mark_told
 from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
+from wardbot.portal_retry import RETRY_AFTER
 from wardbot.portal_withdraw import WITHDRAWN_DIR
 from wardbot.supervise import pause
 
@@ -48,6 +49,7 @@ __all__ = [
     "recovered_note",
     "replaced_note",
     "restored_note",
+    "retried_reason",
     "superseded_note",
     "withdrawn_note",
 ]
@@ -179,6 +181,28 @@ def reason_vi(why: str) -> str:
         if why.startswith(start):
             return vietnamese
     return "không nhập được"
+
+
+# A failure of the portal's moment that passes by itself (no answer, a server error or a
+# maintenance page; not a bot check nor a refused HTTPS, which staff must have fixed): the
+# bot reads it again by itself, and admins are told so (lest they act on it).
+_RETRIED = re.compile(
+    r"^(?:timed out|could not connect|the server answered (?:5\d\d|429)|"
+    r"an error, maintenance or login page)"
+)
+
+
+def retried_reason(why: str, every_minutes: int) -> str:
+    """A failure's reason for admins (see `reason_vi`), saying that the bot tries again by
+    itself every `every_minutes` when the failure is the portal's moment."""
+    said = reason_vi(why)
+    if not _RETRIED.match(why):
+        return said
+    return (
+        f"{said} (thường chỉ là trục trặc tạm thời của cổng thông tin); bot tự thử lại khoảng "
+        f"{every_minutes} phút một lần, cán bộ không cần làm gì, bài sẽ được nhập khi cổng "
+        "thông tin trả lời bình thường"
+    )
 
 
 def _bulleted(titles: Sequence[str]) -> str:
@@ -475,7 +499,9 @@ class FeedFollower:
                 log.info("portal: the bot is stopping; the rest of this read waits for its start")
                 return []
             if not self._polled:
-                self._failing.update({source: reason_vi(why) for source, why in told.items()})
+                self._failing.update(
+                    {source: self._reason(source, why) for source, why in told.items()}
+                )
                 # A feed failing when the bot stopped (a restart, a deployment) is down again
                 # at its first poll failing: /healthz does not call a portal down for a day
                 # well for the FAILING_POLLS polls after each restart.
@@ -505,7 +531,7 @@ class FeedFollower:
                     # A feed's address may hold a password or a key: never in logs or chats.
                     shown = shown_address(outcome.source)
                     log.warning("portal: %s: %s", shown, outcome.why)
-                    why = reason_vi(outcome.why or "")
+                    why = self._reason(outcome.source, outcome.why or "")
                     if self._failing.get(outcome.source) != why:
                         self._failing[outcome.source] = why
                         failed.setdefault(why, []).append(failed_line(outcome.title, shown))
@@ -578,6 +604,13 @@ class FeedFollower:
             return outcomes
         finally:
             self._telling -= telling
+
+    def _reason(self, source: str, why: str) -> str:
+        """A failure of `source` as admins are told of it (see `retried_reason`): a feed is
+        read again at each poll, an item failing again every RETRY_AFTER at most (at a
+        poll: not more often than they come)."""
+        every = self.interval if source in self.feeds else max(self.interval, RETRY_AFTER)
+        return retried_reason(why, round(every / 60))
 
     def _first_read_note(self, first_read: bool) -> bool:
         """Whether a notice imported is told in the first read's note (else as imported)."""
