@@ -185,7 +185,19 @@ class Decider:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         moved: str | None = None
         replaces: str | None = None  # see Outcome.replaces
+        twin_of = functools.partial(
+            book.same_text,
+            text,
+            simhash,
+            title,
+            article.date.isoformat(),
+            specifics,
+            words_of(article.body),
+            self._words_of_file,
+        )
         old = book.articles.get(moved_from.old) if moved_from else None
+        if moved_from and moved_from.shown and twin_of() is not None:
+            old = None  # a re-post beside the first, its numbers and names the same: skipped
         if found is None and old and old.get("file") and not old.get("same_as"):
             # The article moved: its record follows it, its old address points to it.
             assert moved_from is not None
@@ -201,15 +213,7 @@ class Decider:
             book.articles[keys[0]] = old
             found = (keys[0], old)
         if found is None:
-            twin = book.same_text(
-                text,
-                simhash,
-                title,
-                article.date.isoformat(),
-                specifics,
-                words_of(article.body),
-                self._words_of_file,
-            )
+            twin = twin_of()
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
