@@ -414,3 +414,52 @@ async def test_a_corrected_re_post_read_while_the_first_is_still_up_is_one_alert
     assert "Chủ nhật 06/12/2026" in ward.notice(name).body
     assert len(site.told) == 1
     assert await alerted(ward.settings()) == {} and await outbox(ward) == []
+
+
+async def test_a_post_taken_down_and_put_back_again_and_again_tells_admins_once(ward, portal):
+    # The ward's portal loses and finds a post at every read (a cache, an editor saving
+    # it as a draft and publishing it again): admins hear it was taken down and put back
+    # once; after that, only a state that holds for a poll is told.
+    site, name = await portal_with_a_notice(ward, portal)
+
+    def take_down() -> None:
+        del portal.routes["/tin-tuc/phat-the"]
+        site.list_only()
+
+    def put_back() -> None:
+        portal.put("/tin-tuc/phat-the", cards_notice(site.today, "thứ Bảy 05/12/2026"))
+        site.list_only(("/tin-tuc/phat-the", site.today))
+
+    for _ in range(4):
+        take_down()
+        await site.poll()
+        assert name not in ward.imported()  # residents are not sent to it meanwhile
+        put_back()
+        await site.poll()
+        assert name in ward.imported()
+    assert site.told == [withdrawn_note(WARD, [TITLE]), restored_note(WARD, [TITLE])]
+    assert await alerted(ward.settings()) == {}  # nor is a resident alerted again
+
+    # Taken down and left so: told once it held a poll, once; telling admins failing
+    # the first time (the queue down), it is told at the next poll, not lost.
+    take_down()
+    await site.poll()
+    assert len(site.told) == 2
+    told = site.follower.on_withdrawn
+
+    def queue_down(titles):
+        raise OSError("disk full")
+
+    site.follower.on_withdrawn = queue_down
+    await site.poll()
+    site.follower.on_withdrawn = told
+    assert len(site.told) == 2
+    await site.poll()
+    await site.poll()
+    assert site.told[2:] == [withdrawn_note(WARD, [TITLE])]
+    # Put back for good: admins, told it was gone, hear it is back.
+    put_back()
+    await site.poll()
+    await site.poll()
+    assert site.told[3:] == [restored_note(WARD, [TITLE])]
+    assert await alerted(ward.settings()) == {}

@@ -21,6 +21,7 @@ from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
 from wardbot.portal_files import NoticeFiles
 from wardbot.portal_links import links_alone
 from wardbot.portal_log import (
+    GONE_UNTOLD,
     ImportLog,
     digest,
     page_key,
@@ -242,6 +243,10 @@ class Decider:
         record.update(validators)
         path = self.settings.content_dir / str(record.get("file"))
         back = bool(record.pop("withdrawn", None))  # the portal shows the article again
+        # (Its withdrawal never told to admins: nor is its return. See portal_withdraw.)
+        quiet = record.pop(GONE_UNTOLD, None) is not None
+        if back:
+            record["returned"] = True
         if not path.exists() and not back:
             return Outcome(
                 source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
@@ -285,6 +290,7 @@ class Decider:
             back=back,
             replaces=replaces,
             replaces_shown=bool(moved_from and moved_from.shown),
+            quiet=quiet,
         )
 
     def text_of_notice(self, record: dict[str, Any]) -> str | None:

@@ -67,6 +67,8 @@ class Outcome:
     replaces: str | None = None
     # An update whose `replaces` the portal still shows (its version before the correction).
     replaces_shown: bool = False
+    # A withdrawal, or a notice back, admins are not told of now (see portal_withdraw).
+    quiet: bool = False
     # A new notice whose article is only its scanned page or its files (see
     # portal_links.links_alone): residents get the links; staff may type its text.
     links_alone: bool = False
