@@ -186,6 +186,17 @@ async def test_a_post_taken_down_then_posted_again_at_another_address_is_one_not
     assert await alerted(ward.settings()) == {}
 
 
+async def one_notice_of_the_corrected_day(ward: Ward, portal, name: str) -> None:
+    """The notice `name` reads as the corrected post (its link too), and the resident
+    alerted of the first post hears only of the changed day: no second alert."""
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    notice = ward.notice(name)
+    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
+    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+
+
 @pytest.mark.parametrize("more", ["", MORE], ids=["short", "long"])
 async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_second_alert(
     ward, portal, more
@@ -199,14 +210,7 @@ async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_seco
     del portal.routes["/tin-tuc/phat-the"]
     site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
     outcomes = await site.poll()
-    # One notice, answering with the corrected day; its link goes to the corrected post.
-    assert [n for n in ward.imported() if "phat-the" in n] == [name]
-    notice = ward.notice(name)
-    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
-    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
-    # No second alert: the resident alerted of the first hears only of the changed day.
-    assert await alerted(ward.settings()) == {}
-    assert await outbox(ward) == [("correction", "77")]
+    await one_notice_of_the_corrected_day(ward, portal, name)
     # Admins hear the first post was taken down and the corrected one kept.
     assert site.told == [superseded_note(WARD, TITLE, portal.url("/tin-tuc/phat-the"))]
     assert "đã gỡ một bài đăng cùng ngày" in site.told[0]
@@ -391,14 +395,7 @@ async def test_a_corrected_re_post_read_while_the_first_is_still_up_is_one_alert
     portal.put("/tin-tuc/phat-the-dinh-chinh", corrected)
     site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today), ("/tin-tuc/phat-the", site.today))
     await site.poll()
-    # One notice, answering with the corrected day; the resident alerted of the first
-    # hears only of the changed day, not a second alert.
-    assert [n for n in ward.imported() if "phat-the" in n] == [name]
-    notice = ward.notice(name)
-    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
-    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
-    assert await alerted(ward.settings()) == {}
-    assert await outbox(ward) == [("correction", "77")]
+    await one_notice_of_the_corrected_day(ward, portal, name)
     old = portal.url("/tin-tuc/phat-the")
     assert site.told == [superseded_note(WARD, TITLE, old, True)]
     assert "bài cũ vẫn còn trên cổng" in site.told[0]
