@@ -186,6 +186,17 @@ async def test_a_post_taken_down_then_posted_again_at_another_address_is_one_not
     assert await alerted(ward.settings()) == {}
 
 
+async def one_notice_of_the_corrected_day(ward: Ward, portal, name: str) -> None:
+    """The notice `name` reads as the corrected post (its link too), and the resident
+    alerted of the first post hears only of the changed day: no second alert."""
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    notice = ward.notice(name)
+    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
+    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+
+
 @pytest.mark.parametrize("more", ["", MORE], ids=["short", "long"])
 async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_second_alert(
     ward, portal, more
@@ -199,14 +210,7 @@ async def test_a_corrected_post_of_the_same_day_in_place_of_the_first_is_no_seco
     del portal.routes["/tin-tuc/phat-the"]
     site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
     outcomes = await site.poll()
-    # One notice, answering with the corrected day; its link goes to the corrected post.
-    assert [n for n in ward.imported() if "phat-the" in n] == [name]
-    notice = ward.notice(name)
-    assert "Chủ nhật 06/12/2026" in notice.body and "thứ Bảy" not in notice.body
-    assert notice.source == portal.url("/tin-tuc/phat-the-dinh-chinh")
-    # No second alert: the resident alerted of the first hears only of the changed day.
-    assert await alerted(ward.settings()) == {}
-    assert await outbox(ward) == [("correction", "77")]
+    await one_notice_of_the_corrected_day(ward, portal, name)
     # Admins hear the first post was taken down and the corrected one kept.
     assert site.told == [superseded_note(WARD, TITLE, portal.url("/tin-tuc/phat-the"))]
     assert "đã gỡ một bài đăng cùng ngày" in site.told[0]
@@ -359,10 +363,17 @@ async def test_each_way_a_portal_fails_is_told_in_vietnamese_and_the_rest_import
     imported = ward.imported()
     assert any("hai-ba-trung" in name for name in imported)  # the rest still comes in
     [scan] = [name for name in imported if "lich-cat-dien-thang-12" in name]
+    # The portal's moment (no answer, a server error, a maintenance page) passes: admins
+    # hear that the bot tries again by itself (a post every 30 minutes), lest they act.
+    again = (
+        " (thường chỉ là trục trặc tạm thời của cổng thông tin); bot tự thử lại khoảng 30 "
+        "phút một lần, cán bộ không cần làm gì, bài sẽ được nhập khi cổng thông tin trả lời "
+        "bình thường"
+    )
     reasons = {
-        "/hang": "trang không trả lời kịp",
-        "/loi-500": "máy chủ cổng thông tin báo lỗi",
-        "/dang-nhap": "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập",
+        "/hang": "trang không trả lời kịp" + again,
+        "/loi-500": "máy chủ cổng thông tin báo lỗi" + again,
+        "/dang-nhap": "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập" + again,
         "/giao-dien-moi": "không tìm thấy bài viết trên trang",
     }
     expected = [failed_note([f"«{p}»: {portal.url(p)}"], why) for p, why in reasons.items()]
@@ -373,3 +384,79 @@ async def test_each_way_a_portal_fails_is_told_in_vietnamese_and_the_rest_import
     portal.routes["/hang"].hang = False
     await follower.poll()
     assert told == [] and any("le-loi" in name for name in ward.imported())
+
+
+async def test_a_corrected_re_post_read_while_the_first_is_still_up_is_one_alert(ward, portal):
+    # Staff post the notice again with the day corrected, and the bot reads the portal
+    # before they take the first one down: both are on it at that read.
+    site, name = await portal_with_a_notice(ward, portal)
+    await delivered(ward)
+    corrected = cards_notice(site.today, "Chủ nhật 06/12/2026")
+    portal.put("/tin-tuc/phat-the-dinh-chinh", corrected)
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today), ("/tin-tuc/phat-the", site.today))
+    await site.poll()
+    await one_notice_of_the_corrected_day(ward, portal, name)
+    old = portal.url("/tin-tuc/phat-the")
+    assert site.told == [superseded_note(WARD, TITLE, old, True)]
+    assert "bài cũ vẫn còn trên cổng" in site.told[0]
+    await delivered(ward)
+    # Read again, both still up: nothing more. Then the first is taken down: the notice
+    # stays (it reads as the corrected post), and admins are not told it was withdrawn.
+    await site.poll()
+    del portal.routes["/tin-tuc/phat-the"]
+    site.list_only(("/tin-tuc/phat-the-dinh-chinh", site.today))
+    await site.poll()
+    await site.poll()
+    assert [n for n in ward.imported() if "phat-the" in n] == [name]
+    assert "Chủ nhật 06/12/2026" in ward.notice(name).body
+    assert len(site.told) == 1
+    assert await alerted(ward.settings()) == {} and await outbox(ward) == []
+
+
+async def test_a_post_taken_down_and_put_back_again_and_again_tells_admins_once(ward, portal):
+    # The ward's portal loses and finds a post at every read (a cache, an editor saving
+    # it as a draft and publishing it again): admins hear it was taken down and put back
+    # once; after that, only a state that holds for a poll is told.
+    site, name = await portal_with_a_notice(ward, portal)
+
+    def take_down() -> None:
+        del portal.routes["/tin-tuc/phat-the"]
+        site.list_only()
+
+    def put_back() -> None:
+        portal.put("/tin-tuc/phat-the", cards_notice(site.today, "thứ Bảy 05/12/2026"))
+        site.list_only(("/tin-tuc/phat-the", site.today))
+
+    for _ in range(4):
+        take_down()
+        await site.poll()
+        assert name not in ward.imported()  # residents are not sent to it meanwhile
+        put_back()
+        await site.poll()
+        assert name in ward.imported()
+    assert site.told == [withdrawn_note(WARD, [TITLE]), restored_note(WARD, [TITLE])]
+    assert await alerted(ward.settings()) == {}  # nor is a resident alerted again
+
+    # Taken down and left so: told once it held a poll, once; telling admins failing
+    # the first time (the queue down), it is told at the next poll, not lost.
+    take_down()
+    await site.poll()
+    assert len(site.told) == 2
+    told = site.follower.on_withdrawn
+
+    def queue_down(titles):
+        raise OSError("disk full")
+
+    site.follower.on_withdrawn = queue_down
+    await site.poll()
+    site.follower.on_withdrawn = told
+    assert len(site.told) == 2
+    await site.poll()
+    await site.poll()
+    assert site.told[2:] == [withdrawn_note(WARD, [TITLE])]
+    # Put back for good: admins, told it was gone, hear it is back.
+    put_back()
+    await site.poll()
+    await site.poll()
+    assert site.told[3:] == [restored_note(WARD, [TITLE])]
+    assert await alerted(ward.settings()) == {}

@@ -31,8 +31,18 @@ from wardbot.models import Announcement
 from wardbot.notice_changes import NoticeRef
 from wardbot.portal_fetch import Fetcher, Halted, host_of, shown_address
 from wardbot.portal_import import Importer
-from wardbot.portal_log import IMPORT_LOG, ImportLog, ImportLogError, Untold, mark_told
+from wardbot.portal_log import (
+    GONE_UNTOLD,
+    IMPORT_LOG,
+    UNTOLD,
+    ImportLog,
+    ImportLogError,
+    Untold,
+    mark_told,
+    page_key,
+)
 from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
+from wardbot.portal_retry import RETRY_AFTER
 from wardbot.portal_withdraw import WITHDRAWN_DIR
 from wardbot.supervise import pause
 
@@ -48,6 +58,7 @@ __all__ = [
     "recovered_note",
     "replaced_note",
     "restored_note",
+    "retried_reason",
     "superseded_note",
     "withdrawn_note",
 ]
@@ -181,6 +192,28 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
+# A failure of the portal's moment that passes by itself (no answer, a server error or a
+# maintenance page; not a bot check nor a refused HTTPS, which staff must have fixed): the
+# bot reads it again by itself, and admins are told so (lest they act on it).
+_RETRIED = re.compile(
+    r"^(?:timed out|could not connect|the server answered (?:5\d\d|429)|"
+    r"an error, maintenance or login page)"
+)
+
+
+def retried_reason(why: str, every_minutes: int) -> str:
+    """A failure's reason for admins (see `reason_vi`), saying that the bot tries again by
+    itself every `every_minutes` when the failure is the portal's moment."""
+    said = reason_vi(why)
+    if not _RETRIED.match(why):
+        return said
+    return (
+        f"{said} (thường chỉ là trục trặc tạm thời của cổng thông tin); bot tự thử lại khoảng "
+        f"{every_minutes} phút một lần, cán bộ không cần làm gì, bài sẽ được nhập khi cổng "
+        "thông tin trả lời bình thường"
+    )
+
+
 def _bulleted(titles: Sequence[str]) -> str:
     """Notices' titles as an admin note lists them, a line each."""
     return "\n".join(f"• «{title}»" for title in titles)
@@ -265,15 +298,23 @@ def restored_note(ward_name: str, titles: Sequence[str]) -> str:
     )
 
 
-def superseded_note(ward_name: str, title: str, old: str) -> str:
+def superseded_note(ward_name: str, title: str, old: str, shown: bool = False) -> str:
     """The message admins get when the portal took a post down whose corrected version,
-    posted the same day under its title, stays: the notice now reads as the corrected one
-    (its id kept: no second alert; an edit's changed numbers go out as a correction)."""
+    posted the same day under its title, stays, or (`shown`) put that version up beside
+    it: the notice now reads as the corrected one (its id kept: no second alert; an
+    edit's changed numbers go out as a correction)."""
+    where = f"Cổng thông tin của {unit(ward_name)}"
+    if shown:
+        done = (
+            f"🔁 {where} đã đăng bản sửa «{title}» của một bài cùng ngày ({old}); bài cũ vẫn "
+            "còn trên cổng, nên cán bộ nên gỡ bài cũ để người dân khỏi nhầm."
+        )
+    else:
+        done = f"🔁 {where} đã gỡ một bài đăng cùng ngày ({old}) và giữ bản đã sửa «{title}»."
     return (
-        f"🔁 Cổng thông tin của {unit(ward_name)} đã gỡ một bài đăng cùng ngày ({old}) và "
-        f"giữ bản đã sửa «{title}». Bot trả lời người dân theo bản đã sửa; người dân đã "
-        "nhận tin về bài cũ không nhận lại cả thông báo, nếu ngày, giờ hay con số thay đổi "
-        "thì được gửi tin đính chính."
+        f"{done} Bot trả lời người dân theo bản đã sửa; người dân đã nhận tin về bài cũ "
+        "không nhận lại cả thông báo, nếu ngày, giờ hay con số thay đổi thì được gửi tin "
+        "đính chính."
     )
 
 
@@ -326,14 +367,18 @@ class FeedFollower:
     `on_imported(titles)` is called once a poll for the new notices it brought,
     `on_replaced(title, notice, kept)` for each notice staff had edited that the portal's
     edited article replaced (`kept`: where the staff version is), `on_failed(sources, why)`
-    (why: a short Vietnamese reason) once a poll for each reason, with the sources newly
-    failing so (each is told once per reason until it works again), `on_recovered(feeds)`
+    (why: a short Vietnamese reason, see `retried_reason`) once a poll for each reason,
+    with the sources newly failing so (each is told once per reason until it works
+    again), `on_recovered(feeds)`
     once a poll for the feeds admins were told had failed that were read again,
     `on_withdrawn(titles)` once a poll for the notices whose articles the portal withdrew
-    (taken out of content/: residents are not sent to a withdrawn notice),
+    (taken out of content/: residents are not sent to a withdrawn notice; one back once
+    already, when still withdrawn a poll later: see portal_withdraw.withdraw),
     `on_restored(titles)` once a poll for those of them the portal shows again (notices
-    again, under their names), `on_superseded(title, old)` for each post the portal took
-    down whose corrected version of the same day stays (`old`: its address, as shown),
+    again, under their names; not one whose withdrawal was not told),
+    `on_superseded(title, old, shown)` for each post the portal took down whose corrected
+    version of the same day stays, or (`shown`) that still shows beside its corrected
+    version (`old`: its address, as shown),
     `on_links_alone(notices)` once a poll for its new notices (title, file name) that are
     only a scanned page or files (the bot reads no words in them),
     `on_first_read(titles)` once a poll for the notices of feeds read for the first time,
@@ -458,14 +503,16 @@ class FeedFollower:
             # is given. The stop halts it at its next request: what it did not read is
             # read at the next start, nothing of it taken for the portal failing.
             try:
-                told, outcomes, items_down, untold = await in_thread(
+                told, outcomes, items_down, untold, held = await in_thread(
                     functools.partial(self._poll, every_item, not self._polled)
                 )
             except Halted:
                 log.info("portal: the bot is stopping; the rest of this read waits for its start")
                 return []
             if not self._polled:
-                self._failing.update({source: reason_vi(why) for source, why in told.items()})
+                self._failing.update(
+                    {source: self._reason(source, why) for source, why in told.items()}
+                )
                 # A feed failing when the bot stopped (a restart, a deployment) is down again
                 # at its first poll failing: /healthz does not call a portal down for a day
                 # well for the FAILING_POLLS polls after each restart.
@@ -476,7 +523,8 @@ class FeedFollower:
             # Those another poll is telling admins of now (/reload's beside the interval's)
             # are its to tell: its marks go once they are told.
             untold = [notice for notice in untold if notice.key not in self._telling]
-            telling = {notice.key for notice in untold}
+            held = [(key, title) for key, title in held if key not in self._telling]
+            telling = {notice.key for notice in untold} | {key for key, _ in held}
             self._telling |= telling
         try:
             failed: dict[str, list[str]] = {}  # why -> the sources newly failing so
@@ -495,7 +543,7 @@ class FeedFollower:
                     # A feed's address may hold a password or a key: never in logs or chats.
                     shown = shown_address(outcome.source)
                     log.warning("portal: %s: %s", shown, outcome.why)
-                    why = reason_vi(outcome.why or "")
+                    why = self._reason(outcome.source, outcome.why or "")
                     if self._failing.get(outcome.source) != why:
                         self._failing[outcome.source] = why
                         failed.setdefault(why, []).append(failed_line(outcome.title, shown))
@@ -512,14 +560,16 @@ class FeedFollower:
                 elif outcome.action == WITHDRAWN:
                     shown = shown_address(outcome.source)
                     log.warning("portal: %s, at %s", outcome.describe(), shown)
-                    withdrawn.append(outcome.title or str(outcome.path))
+                    if not outcome.quiet:  # (told once it holds a poll)
+                        withdrawn.append(outcome.title or str(outcome.path))
                 elif outcome.action == UPDATED:
                     title = outcome.title or str(outcome.path)
-                    if outcome.back:
+                    if outcome.back and not outcome.quiet:
                         restored.append(title)
                     if outcome.replaces:
                         old = shown_address(outcome.replaces)
-                        await self._call(self.on_superseded, title, old)
+                        beside = outcome.replaces_shown
+                        await self._call(self.on_superseded, title, old, beside)
                     if outcome.kept is not None:
                         path, kept = str(outcome.path), str(outcome.kept)
                         await self._call(self.on_replaced, title, path, kept)
@@ -532,13 +582,13 @@ class FeedFollower:
             keys = [n.key for n in untold if heard[self._first_read_note(n.first_read)]]
             # (Between another poll's read of the marks and its look at `_telling`: never.)
             async with self._polling:
-                try:
-                    await in_thread(functools.partial(mark_told, self.settings.data_dir, keys))
-                except (ImportLogError, OSError) as exc:
-                    log.warning("portal: could not note that admins heard of the imported: %s", exc)
-                self._telling -= telling
-            if withdrawn:
-                await self._call(self.on_withdrawn, withdrawn)
+                await self._noted(keys, UNTOLD, "imported")
+                self._telling -= {notice.key for notice in untold}
+            # Withdrawn again at an earlier poll, and still: told now (see GONE_UNTOLD).
+            withdrawn += [title for _, title in held]
+            if withdrawn and await self._call(self.on_withdrawn, withdrawn) and held:
+                async with self._polling:  # (as the imported's marks)
+                    await self._noted([key for key, _ in held], GONE_UNTOLD, "withdrawn")
             if restored:
                 await self._call(self.on_restored, restored)
             if unread:
@@ -568,16 +618,33 @@ class FeedFollower:
         finally:
             self._telling -= telling
 
+    async def _noted(self, keys: list[str], mark: str, what: str) -> None:
+        """Admins heard of the notices of the articles at `keys`: their `mark` goes from
+        the import log (see portal_log.mark_told; `what`: they were, for the log)."""
+        try:
+            await in_thread(functools.partial(mark_told, self.settings.data_dir, keys, mark))
+        except (ImportLogError, OSError) as exc:
+            log.warning("portal: could not note that admins heard of the %s: %s", what, exc)
+
+    def _reason(self, source: str, why: str) -> str:
+        """A failure of `source` as admins are told of it (see `retried_reason`): a feed is
+        read again at each poll, an item failing again every RETRY_AFTER at most (at a
+        poll: not more often than they come)."""
+        every = self.interval if source in self.feeds else max(self.interval, RETRY_AFTER)
+        return retried_reason(why, round(every / 60))
+
     def _first_read_note(self, first_read: bool) -> bool:
         """Whether a notice imported is told in the first read's note (else as imported)."""
         return first_read and self.on_first_read is not None and self.note_quietly is not None
 
     def _poll(
         self, every_item: bool, first: bool
-    ) -> tuple[dict[str, str], list[Outcome], dict[str, bool], list[Untold]]:
+    ) -> tuple[dict[str, str], list[Outcome], dict[str, bool], list[Untold], list[tuple[str, str]]]:
         """(In a thread.) What failed before the poll (`first`: else nothing), what this
-        poll brought, Importer.items_down, and the notices imported admins have not heard
-        of (this poll's, and those of a poll a stop cut short: see portal_log.UNTOLD)."""
+        poll brought, Importer.items_down, the notices imported admins have not heard of
+        (this poll's, and those of a poll a stop cut short: see portal_log.UNTOLD), and
+        those withdrawn again at an earlier poll, still withdrawn, admins have not heard
+        of ((address, title): see portal_log.GONE_UNTOLD)."""
         fetcher = self.fetcher(self.hosts)
         fetcher.halted = self._halt.is_set
         importer = Importer(
@@ -593,10 +660,14 @@ class FeedFollower:
             outcomes = importer.follow(self.feeds, every_item=every_item)
             self._withdrawn = importer.withdrawn()
             try:
-                untold = ImportLog.load(self.settings.data_dir / IMPORT_LOG).untold()
+                book = ImportLog.load(self.settings.data_dir / IMPORT_LOG)
             except ImportLogError:
-                untold = []  # (each feed's poll says so)
-            return failing, outcomes, importer.items_down, untold
+                return failing, outcomes, importer.items_down, [], []  # (each poll says so)
+            now_gone = {page_key(o.source) for o in outcomes if o.action == WITHDRAWN}
+            held = [
+                (key, title) for key, title in book.gone_untold() if page_key(key) not in now_gone
+            ]
+            return failing, outcomes, importer.items_down, book.untold(), held
 
     def _quietly(self, notice: Announcement) -> None:
         """(In the poll's thread, before the notice's file is written.) A feed read for the

@@ -21,6 +21,7 @@ from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
 from wardbot.portal_files import NoticeFiles
 from wardbot.portal_links import links_alone
 from wardbot.portal_log import (
+    GONE_UNTOLD,
     ImportLog,
     digest,
     page_key,
@@ -50,10 +51,12 @@ def edited(current: bytes, written: object) -> bool:
 class Moved(NamedTuple):
     """An imported article a new page is (see `moved_from`): its address, and whether the
     portal took that page down (gone, or showing no article) rather than sending it here
-    or showing the new text there."""
+    or showing the new text there; `shown`: it still shows its own version, the new page
+    its corrected re-post (see `corrects`)."""
 
     old: str
     gone: bool
+    shown: bool = False
 
 
 def moved_from(
@@ -107,7 +110,24 @@ def moved_from(
     # is a re-post.
     retitled = plain_words(shown.title) == title
     moved = plain_words(shown.body) == plain and retitled
-    return Moved(old, gone=False) if edited and moved else None
+    if edited and moved:
+        return Moved(old, gone=False)
+    # The first post still there as it was, the corrected one beside it: one notice (its
+    # residents alerted once, then of what changed), not two alerts of one event.
+    if here and retitled and corrects(record, article.date, title, digest(plain)):
+        return Moved(old, gone=False, shown=True)
+    return None
+
+
+def corrects(record: dict[str, Any], day: dt.date, title: str, text: str) -> bool:
+    """Whether an article (its `day`, `title` and `text`'s digest) taken for the imported
+    article of `record` (see `moved_from`) is its corrected version: posted the same day
+    under the same title, its text changed (a day, an hour, a venue)."""
+    return (
+        record.get("title") == title
+        and record_date(record) == day.isoformat()
+        and record.get("text") != text
+    )
 
 
 def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, text: str) -> bool:
@@ -118,13 +138,7 @@ def superseded(moved: Moved, record: dict[str, Any], day: dt.date, title: str, t
     portal took a post down, not that one moved: a portal moves an article whose title
     changed, and one that sends its old address on is one article. One withdrawn before
     is back (see Outcome.back)."""
-    return (
-        moved.gone
-        and not record.get("withdrawn")
-        and record.get("title") == title
-        and record_date(record) == day.isoformat()
-        and record.get("text") != text
-    )
+    return moved.gone and not record.get("withdrawn") and corrects(record, day, title, text)
 
 
 def notice_words(
@@ -172,28 +186,35 @@ class Decider:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         moved: str | None = None
         replaces: str | None = None  # see Outcome.replaces
+        twin_of = functools.partial(
+            book.same_text,
+            text,
+            simhash,
+            title,
+            article.date.isoformat(),
+            specifics,
+            words_of(article.body),
+            self._words_of_file,
+        )
         old = book.articles.get(moved_from.old) if moved_from else None
+        if moved_from and moved_from.shown and twin_of() is not None:
+            old = None  # a re-post beside the first, its numbers and names the same: skipped
         if found is None and old and old.get("file") and not old.get("same_as"):
             # The article moved: its record follows it, its old address points to it.
             assert moved_from is not None
             if superseded(moved_from, old, article.date, title, text):
                 replaces = moved_from.old
                 moved = f"in place of {replaces}, a post of the same day the portal took down"
+            elif moved_from.shown:
+                replaces = moved_from.old
+                moved = f"a corrected re-post of {replaces}, which the portal still shows"
             else:
                 moved = f"moved from {moved_from.old}"
             book.articles[moved_from.old] = {"same_as": keys[0], "text": old.get("text")}
             book.articles[keys[0]] = old
             found = (keys[0], old)
         if found is None:
-            twin = book.same_text(
-                text,
-                simhash,
-                title,
-                article.date.isoformat(),
-                specifics,
-                words_of(article.body),
-                self._words_of_file,
-            )
+            twin = twin_of()
             if twin is not None:
                 book.articles[keys[0]] = {"same_as": twin, "text": text, **validators}
                 twin_file = book.articles[twin].get("file")
@@ -222,6 +243,10 @@ class Decider:
         record.update(validators)
         path = self.settings.content_dir / str(record.get("file"))
         back = bool(record.pop("withdrawn", None))  # the portal shows the article again
+        # (Its withdrawal never told to admins: nor is its return. See portal_withdraw.)
+        quiet = record.pop(GONE_UNTOLD, None) is not None
+        if back:
+            record["returned"] = True
         if not path.exists() and not back:
             return Outcome(
                 source, DELETED, path, article.title, why=f"{path} was deleted; not imported again"
@@ -264,6 +289,8 @@ class Decider:
             kept=kept,
             back=back,
             replaces=replaces,
+            replaces_shown=bool(moved_from and moved_from.shown),
+            quiet=quiet,
         )
 
     def text_of_notice(self, record: dict[str, Any]) -> str | None:

@@ -692,7 +692,13 @@ class Importer:
             book = self._log()
             record = book.articles.get(key) or {}
             outcome = withdraw(
-                self.settings, self.topics, source, record, why, dry_run=self.dry_run
+                self.settings,
+                self.topics,
+                source,
+                record,
+                why,
+                dry_run=self.dry_run,
+                untold=self.untold,
             )
             if outcome.action == WITHDRAWN and not self.dry_run:
                 book.save()

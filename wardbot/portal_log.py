@@ -42,6 +42,13 @@ CORRECTED = 0.85
 UNTOLD = "untold"
 
 
+# An article's record, while the portal has it withdrawn again after it came back once
+# ("returned"), and admins have not heard so: {"title": its notice's}. Told once it held
+# a poll (see wardbot.portal_withdraw), so that a post taken down and put back again and
+# again does not tell admins twice a cycle.
+GONE_UNTOLD = "gone_untold"
+
+
 @dataclass(frozen=True)
 class Untold:
     """A notice the feed follower imported, not told to admins yet (see ImportLog.untold)."""
@@ -118,6 +125,15 @@ class ImportLog:
                 title = str(mark.get("title") or record["file"])
                 found.append(Untold(key, str(record["file"]), title, bool(mark.get("first_read"))))
         return sorted(found, key=lambda notice: (notice.file, notice.key))
+
+    def gone_untold(self) -> list[tuple[str, str]]:
+        """The withdrawn notices admins have not heard of yet (see GONE_UNTOLD): (the
+        article's address, as in the log; its notice's title)."""
+        return [
+            (key, str(record[GONE_UNTOLD].get("title") or record.get("file") or key))
+            for key, record in self.articles.items()
+            if record.get("withdrawn") and isinstance(record.get(GONE_UNTOLD), dict)
+        ]
 
     def dates_written(self) -> dict[str, str]:
         """The notice files the importer wrote in content/, by name, with the date (ISO) it
@@ -264,14 +280,15 @@ def locked(data_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def mark_told(data_dir: Path, keys: Sequence[str]) -> None:
-    """Admins heard of the notices imported from the articles at `keys` (see UNTOLD)."""
+def mark_told(data_dir: Path, keys: Sequence[str], mark: str = UNTOLD) -> None:
+    """Admins heard of the notices of the articles at `keys`: imported (UNTOLD), or
+    withdrawn (GONE_UNTOLD)."""
     if not keys:
         return
     with locked(data_dir):
         book = ImportLog.load(data_dir / IMPORT_LOG)
         for key in keys:
-            book.articles.get(key, {}).pop(UNTOLD, None)
+            book.articles.get(key, {}).pop(mark, None)
         book.save()
 
 

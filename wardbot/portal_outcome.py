@@ -65,6 +65,10 @@ class Outcome:
     # down (its address) now of the corrected version posted in its place the same day.
     back: bool = False
     replaces: str | None = None
+    # An update whose `replaces` the portal still shows (its version before the correction).
+    replaces_shown: bool = False
+    # A withdrawal, or a notice back, admins are not told of now (see portal_withdraw).
+    quiet: bool = False
     # A new notice whose article is only its scanned page or its files (see
     # portal_links.links_alone): residents get the links; staff may type its text.
     links_alone: bool = False

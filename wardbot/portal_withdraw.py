@@ -14,7 +14,7 @@ from wardbot.models import Topic
 from wardbot.notices import load_announcement
 from wardbot.portal_extract import NotAnArticle, decode_html, extract_article, not_found_page
 from wardbot.portal_fetch import Fetched, shown_address
-from wardbot.portal_log import ImportLog, page_key, record_date
+from wardbot.portal_log import GONE_UNTOLD, ImportLog, page_key, record_date
 from wardbot.portal_outcome import DELETED, UNCHANGED, WITHDRAWN, Outcome, not_an_article
 from wardbot.portal_sources import source_kind
 
@@ -88,10 +88,15 @@ def withdraw(
     why: str,
     *,
     dry_run: bool,
+    untold: bool = False,
 ) -> Outcome:
     """The portal no longer has the article of `record` (why: what it answered): its notice
     leaves content/ (the content watcher takes it out of the index), kept in WITHDRAWN_DIR;
-    `record` says so (the caller saves it: the article back on the portal is imported again)."""
+    `record` says so (the caller saves it: the article back on the portal is imported again).
+    `untold`: the feed follower's, whose admins hear of it, at once the first time; a notice
+    back once already is marked GONE_UNTOLD instead (the Outcome `quiet`), told once it is
+    still withdrawn at a later poll: a post the ward takes down and puts back again and
+    again is told gone and back once, then only when a state holds for a poll."""
     if not record.get("file") or record.get("same_as") or record.get("withdrawn"):
         return Outcome(source, UNCHANGED)
     path = settings.content_dir / str(record["file"])
@@ -106,4 +111,10 @@ def withdraw(
         shutil.copy2(path, folder / path.name)
         path.unlink()
         record["withdrawn"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    return Outcome(source, WITHDRAWN, path, title, why=f"the portal removed it: {why}")
+        quiet = untold and bool(record.get("returned"))
+        if quiet:
+            record[GONE_UNTOLD] = {"title": title}  # (saved with the withdrawal)
+    else:
+        quiet = False
+    why = f"the portal removed it: {why}"
+    return Outcome(source, WITHDRAWN, path, title, why=why, quiet=quiet)
