@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from wardbot.models import Topic
-from wardbot.text import fold, spells_a_syllable, tones_placed
+from wardbot.text import fold, spells_a_syllable, stopped_tones, tones_placed
 
 # The lead: the body's first paragraph, up to about this many words (whole sentences, at
 # least one); a page imported without paragraph breaks is not all lead.
@@ -58,7 +58,11 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     word typed without accents stands for the same word with any ("bảo hiem y tế",
     "the bhyt", a keyword staff wrote "bao hiểm y te"), while two words both typed with
     accents must be the same ("rời rạc" is no "rác"), wherever their tone marks are
-    placed ("sức khoẻ" is "sức khỏe"). One exception keeps short words
+    placed ("sức khoẻ" is "sức khỏe"). A word ending in p, t, c or ch typed with its
+    vowel marks but no tone ("kêt hôn", "câp căn cươc") has lost it, since such a word
+    takes sắc or nặng, never none: it stands for either ("kết", "kệt"), the other words
+    of a keyword telling which; any other word with marks and no tone is a word as typed
+    ("hôn" is no "hồn"). One exception keeps short words
     apart: a single-word keyword that is a Vietnamese syllable ("lũ", "hộ", "rác") is
     not found typed without its accents in a sentence written with accents, where "lu",
     "ho" or "rac" is another word; only in a sentence typed without any ("thong tin roi
@@ -184,10 +188,12 @@ def _syllable(keyword: str) -> bool:
 
 
 def _any_accents(word: str) -> str:
-    """A pattern for `word` as typed, or typed without accents when it has some; or with
-    any accents when it has none."""
+    """A pattern for `word` as typed, or typed without accents when it has some, or with
+    its tone lost or found when it is a stopped syllable ("kết", "kêt": `stopped_tones`);
+    or with any accents when it has none."""
     if fold(word) != word:
-        return f"(?:{re.escape(word)}|{re.escape(fold(word))})"
+        spellings = dict.fromkeys((word, fold(word), *stopped_tones(word)))
+        return f"(?:{'|'.join(map(re.escape, spellings))})"
     return "".join(_SAME_LETTER.get(ch, re.escape(ch)) for ch in word)
 
 
