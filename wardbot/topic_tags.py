@@ -44,9 +44,15 @@ HEADING_WORDS = 20
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_FINAL = re.compile(r"[.!?…]\W*$")
-# A sentence asking people to bring or show a paper ("Nhớ mang theo CCCD"), in folded
-# text: the paper is no subject of the notice.
-_BRING = re.compile(r"(?<!\w)(?:mang theo|nho mang|mang (?:day )?du|xuat trinh|kem theo)(?!\w)")
+# A sentence asking people to bring or show a paper ("Nhớ mang theo CCCD"), or saying
+# what they must have or hand in ("Trẻ phải có hộ khẩu thường trú", "Điều kiện: ...",
+# "Hồ sơ gồm ..."), in folded text: the paper or condition is no subject of the notice.
+# Not "phải đăng ký" or "đã đăng ký": "phải đăng ký tạm trú" may be what it is about.
+_REQUIRED = re.compile(
+    r"(?<!\w)(?:mang theo|nho mang|mang (?:day )?du|xuat trinh|kem theo"
+    r"|(?:phai|can|bat buoc)(?: phai)? (?:co|la)|yeu cau (?:phai )?co"
+    r"|dieu kien(?:\s*:| la)|ho so gom)(?!\w)"
+)
 # A sentence ends at . ! ? ; … followed by a space (not "2.340.000"), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\s*\n\s*")
 
@@ -84,12 +90,14 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     sentence naming topics gives each of them 1/k of a mention (k: how many topics it
     names, so a list of several counts little for each); a topic is tagged when its
     mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there. When
-    the title and lead name no topic, one sentence naming a topic alone (not asking to
-    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words).
-    There the sentences just below the lead (LEAD_WORDS words of them: "UBND phường
-    thông báo đến toàn thể nhân dân..." said nothing) open what the notice is about: a
-    topic they name, alone or with another, reaching BODY_MENTIONS is tagged however long
-    the notice (a long one names its subject a few times, not every 100 words).
+    the title and lead name no topic, one sentence naming a topic alone is mention
+    enough (still one for every WORDS_PER_MENTION words). There the sentences just below
+    the lead (LEAD_WORDS words of them: "UBND phường thông báo đến toàn thể nhân dân..."
+    said nothing) open what the notice is about: a topic they name, alone or with
+    another, reaching BODY_MENTIONS is tagged however long the notice (a long one names
+    its subject a few times, not every 100 words). A sentence asking to bring a paper or
+    saying what one must have (`_REQUIRED`: a school's intake asking for a child's
+    permanent residence) counts as a mention, but is neither alone nor an opening.
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
@@ -101,7 +109,7 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
-        if named and not _BRING.search(fold(sentence)):
+        if named and not _REQUIRED.search(fold(sentence)):
             alone.update(named if len(named) == 1 else ())
             opening.update(named if words < LEAD_WORDS else ())
         words += len(sentence.split())
