@@ -39,6 +39,8 @@ _NUCLEI_OPEN = set(
     "ưa ưi ưu iêu yêu oai oay oeo uây uôi uya uyu ươi ươu".split()
 )
 _CODAS = {"", "c", "ch", "m", "n", "ng", "nh", "p", "t"}
+# The finals that stop a syllable: it takes the sắc or nặng tone only.
+_STOPS = ("c", "ch", "p", "t")
 
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -203,7 +205,7 @@ def _place_tone(syllable: str, tone: int) -> str | None:
     onset, nucleus, coda = parts
     if tone == 0:
         return syllable
-    if coda in ("c", "ch", "p", "t") and tone not in (1, 5):
+    if coda in _STOPS and tone not in (1, 5):
         return None  # stopped syllables take only the sắc or nặng tone
     shaped = [i for i, ch in enumerate(nucleus) if ch in _SHAPED]
     if shaped:
@@ -225,6 +227,20 @@ def canonical_tone(word: str) -> str:
         return word
     placed = _place_tone(toneless, tone)
     return placed if placed is not None else word
+
+
+def stopped_tones(word: str) -> tuple[str, ...]:
+    """The spellings a syllable ending in p, t, c or ch (a stopped one) has with its tone
+    typed and lost, besides its own: "kết" may be typed "kêt"; "kêt" has lost its tone,
+    since a stopped syllable takes sắc or nặng, never none, so stands for "kết" or "kệt".
+    Empty for any other word: "hôn" as typed is a word ("hôn", not "hồn")."""
+    toneless, tone = _split_tone(word)
+    parts = _parse(toneless)
+    if parts is None or parts[2] not in _STOPS:
+        return ()
+    if tone:
+        return (toneless,)
+    return tuple(filter(None, (_place_tone(toneless, t) for t in (1, 5))))
 
 
 _TELEX_TONES = {"s": 1, "f": 2, "r": 3, "x": 4, "j": 5}

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from wardbot.models import Topic
-from wardbot.text import fold, spells_a_syllable, tones_placed
+from wardbot.text import fold, spells_a_syllable, stopped_tones, tones_placed
 
 # The lead: the body's first paragraph, up to about this many words (whole sentences, at
 # least one); a page imported without paragraph breaks is not all lead.
@@ -44,9 +44,15 @@ HEADING_WORDS = 20
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SENTENCE_FINAL = re.compile(r"[.!?…]\W*$")
-# A sentence asking people to bring or show a paper ("Nhớ mang theo CCCD"), in folded
-# text: the paper is no subject of the notice.
-_BRING = re.compile(r"(?<!\w)(?:mang theo|nho mang|mang (?:day )?du|xuat trinh|kem theo)(?!\w)")
+# A sentence asking people to bring or show a paper ("Nhớ mang theo CCCD"), or saying
+# what they must have or hand in ("Trẻ phải có hộ khẩu thường trú", "Điều kiện: ...",
+# "Hồ sơ gồm ..."), in folded text: the paper or condition is no subject of the notice.
+# Not "phải đăng ký" or "đã đăng ký": "phải đăng ký tạm trú" may be what it is about.
+_REQUIRED = re.compile(
+    r"(?<!\w)(?:mang theo|nho mang|mang (?:day )?du|xuat trinh|kem theo"
+    r"|(?:phai|can|bat buoc)(?: phai)? (?:co|la)|yeu cau (?:phai )?co"
+    r"|dieu kien(?:\s*:| la)|ho so gom)(?!\w)"
+)
 # A sentence ends at . ! ? ; … followed by a space (not "2.340.000"), or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?;…])\s+|\s*\n\s*")
 
@@ -58,7 +64,11 @@ def tag_topics(text: str, topics: Sequence[Topic]) -> tuple[str, ...]:
     word typed without accents stands for the same word with any ("bảo hiem y tế",
     "the bhyt", a keyword staff wrote "bao hiểm y te"), while two words both typed with
     accents must be the same ("rời rạc" is no "rác"), wherever their tone marks are
-    placed ("sức khoẻ" is "sức khỏe"). One exception keeps short words
+    placed ("sức khoẻ" is "sức khỏe"). A word ending in p, t, c or ch typed with its
+    vowel marks but no tone ("kêt hôn", "câp căn cươc") has lost it, since such a word
+    takes sắc or nặng, never none: it stands for either ("kết", "kệt"), the other words
+    of a keyword telling which; any other word with marks and no tone is a word as typed
+    ("hôn" is no "hồn"). One exception keeps short words
     apart: a single-word keyword that is a Vietnamese syllable ("lũ", "hộ", "rác") is
     not found typed without its accents in a sentence written with accents, where "lu",
     "ho" or "rac" is another word; only in a sentence typed without any ("thong tin roi
@@ -80,12 +90,14 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     sentence naming topics gives each of them 1/k of a mention (k: how many topics it
     names, so a list of several counts little for each); a topic is tagged when its
     mentions reach BODY_MENTIONS and one for every WORDS_PER_MENTION words there. When
-    the title and lead name no topic, one sentence naming a topic alone (not asking to
-    bring it: `_BRING`) is mention enough (still one for every WORDS_PER_MENTION words).
-    There the sentences just below the lead (LEAD_WORDS words of them: "UBND phường
-    thông báo đến toàn thể nhân dân..." said nothing) open what the notice is about: a
-    topic they name, alone or with another, reaching BODY_MENTIONS is tagged however long
-    the notice (a long one names its subject a few times, not every 100 words).
+    the title and lead name no topic, one sentence naming a topic alone is mention
+    enough (still one for every WORDS_PER_MENTION words). There the sentences just below
+    the lead (LEAD_WORDS words of them: "UBND phường thông báo đến toàn thể nhân dân..."
+    said nothing) open what the notice is about: a topic they name, alone or with
+    another, reaching BODY_MENTIONS is tagged however long the notice (a long one names
+    its subject a few times, not every 100 words). A sentence asking to bring a paper or
+    saying what one must have (`_REQUIRED`: a school's intake asking for a child's
+    permanent residence) counts as a mention, but is neither alone nor an opening.
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
@@ -97,7 +109,7 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
-        if named and not _BRING.search(fold(sentence)):
+        if named and not _REQUIRED.search(fold(sentence)):
             alone.update(named if len(named) == 1 else ())
             opening.update(named if words < LEAD_WORDS else ())
         words += len(sentence.split())
@@ -184,10 +196,12 @@ def _syllable(keyword: str) -> bool:
 
 
 def _any_accents(word: str) -> str:
-    """A pattern for `word` as typed, or typed without accents when it has some; or with
-    any accents when it has none."""
+    """A pattern for `word` as typed, or typed without accents when it has some, or with
+    its tone lost or found when it is a stopped syllable ("kết", "kêt": `stopped_tones`);
+    or with any accents when it has none."""
     if fold(word) != word:
-        return f"(?:{re.escape(word)}|{re.escape(fold(word))})"
+        spellings = dict.fromkeys((word, fold(word), *stopped_tones(word)))
+        return f"(?:{'|'.join(map(re.escape, spellings))})"
     return "".join(_SAME_LETTER.get(ch, re.escape(ch)) for ch in word)
 
 
