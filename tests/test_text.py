@@ -263,6 +263,36 @@ def test_a_question_asked_in_central_speech_has_its_asking_clause():
 
 
 @pytest.mark.parametrize(
+    ("message", "asks", "story"),
+    [
+        # The centre's 'chi' (gì), with accents and without.
+        ("Hồi tháng trước nhà em sửa mái, chừ con đi học cần giấy tờ chi hỉ", "giấy", "mái"),
+        ("hoi thang truoc nha em sua mai, chu con di hoc can giay to chi", "giay", "mai"),
+        # Question words typed without accents: 'o dau', 'khong', and the centre's 'mo', 'rang'.
+        ("nha em o kiet 7, bi mat vi, chu lam lai the xe o dau", "xe", "vi"),
+        ("nha em o kiet 7, bi mat vi, chu lam lai the xe o mo", "xe", "vi"),
+        ("nha em o kiet 7, bi mat vi, chu lam lai the xe man rang", "xe", "vi"),
+        ("nha em o kiet 7, mai nha bi dot, con em di hoc co duoc giam hoc phi khong", "phi", "dot"),
+    ],
+)
+def test_a_question_asked_without_accents_or_with_chi_has_its_asking_clause(message, asks, story):
+    focus = Analyzer.create().asking_words(message)
+    assert focus is not None
+    assert asks in focus
+    assert story not in focus
+
+
+def test_a_story_of_something_done_typed_without_accents_weighs_little():
+    analyzer = Analyzer.create()
+    message = "em da dang ky ket hon roi, chu lam giay khai sinh cho con can chi"
+    done = analyzer.done_words(message, analyzer.asking_words(message))
+    assert {"ket", "hon"} <= done
+    assert "sinh" not in done
+    lost = "em bi mat vi roi, chu lam lai the bhyt o mo"
+    assert "vi" not in analyzer.done_words(lost, analyzer.asking_words(lost))
+
+
+@pytest.mark.parametrize(
     ("text", "numbers"),
     [
         ("Kỳ họp thứ hai HĐND phường họp ngày nào?", {2}),
