@@ -21,7 +21,7 @@ import numpy as np
 from wardbot.text import BUILTIN_AS_TYPED, BUILTIN_SYNONYMS, Synonyms, fold, fold_word, nfc, tokens
 
 # Bump when tokenisation changes, so indexes built by older code are rebuilt.
-ANALYSIS_VERSION = "8"
+ANALYSIS_VERSION = "9"
 
 # Words that say nothing about what is asked: greetings, particles, pronouns, glue.
 _STOP = set(
@@ -31,10 +31,16 @@ _STOP = set(
     tôi em anh chị mình cháu tớ tui bạn
     cho hỏi muốn cần thì là của và với mà này đó các những rồi đã đang sẽ nên để
     giúp lắm quá rất nữa cũng vẫn còn hay hoặc thế ơ ừ ờ nhờ vui lòng xem
+    hỉ nờ rứa
     """.split()
 )
-# Question words: they tell 'how much' from 'where', but weigh little on their own.
-_LIGHT = set("ở đâu bao nhiêu nào khi sao gì mấy làm thế như phải được không có là ai".split())
+# Question words: they tell 'how much' from 'where', but weigh little on their own. The
+# centre's 'chi' (gì), 'mô' (đâu), 'răng' (sao) are here for their unaccented forms (typed
+# with accents they become the standard word, wardbot.text.REGIONAL_WORDS, but for 'chi',
+# which is also 'chi trả').
+_LIGHT = set(
+    "ở đâu bao nhiêu nào khi sao gì mấy làm thế như phải được không có là ai chi mô răng".split()
+)
 
 # An unaccented word is only dropped when the ward's own texts mostly use it as a
 # stopword: 'dang' is đang (glue) to some and đăng (đăng ký) to others, 'can' is cần
@@ -46,12 +52,18 @@ _LIGHT_FOLDED = {fold(w) for w in _LIGHT}
 # '2.500'), and the conjunctions that join a story to its question ('..., nhưng ...',
 # '... mà ...', '... thì làm sao?'). Group 1 holds the punctuation, to spot the '?'.
 _CLAUSE_RE = re.compile(r"([;:!?…\n]+|[,.]+(?!\d))|\s(?:nhưng|mà|thì)\s")
-# Words that make a clause a question (normalised: 'ko' is không, 'j' is gì).
-_ASKING = frozenset("gì đâu nào sao bao mấy ai không chưa".split())
+# Words that make a clause a question (normalised: 'ko' is không, 'j' is gì), the
+# centre's 'chi' (gì) among them; typed without accents they ask too ('can giay to chi',
+# 'lam o dau', 'man rang': 'mô' and 'răng' are đâu and sao).
+_ASKING = frozenset("gì đâu nào sao bao mấy ai không chưa chi".split())
+_ASKING_FOLDED = frozenset({fold(w) for w in _ASKING} | {"mo", "rang"})
 # A clause of something done ('đã nộp', 'vừa làm', 'làm xong', 'có rồi'), and of what went
 # wrong or is lacking, whose words do say what is asked about ('bị mất', 'chưa có').
 _DONE = frozenset("đã vừa xong rồi".split())
 _AMISS = frozenset("bị mất hỏng rách hết chưa không".split())
+# The same, typed without accents.
+_DONE_FOLDED = frozenset(map(fold, _DONE))
+_AMISS_FOLDED = frozenset(map(fold, _AMISS))
 
 # A range of numbered places ('khu phố 4-6', 'tổ 3 đến 5', 'kp 1-3'): only after the name
 # of a neighbourhood unit, so dates ('ngày 1-3', '1-3/2025') and amounts stay as written.
@@ -101,6 +113,11 @@ class Stopwords:
 
 
 DEFAULT_STOPWORDS = Stopwords()
+
+
+def _has(words: list[str], typed: frozenset[str], folded: frozenset[str]) -> bool:
+    """Whether a clause has one of `typed`, or of `folded` typed without accents."""
+    return any(w in typed or (w.isascii() and w in folded) for w in words)
 
 
 def _expand_ranges(text: str) -> str:
@@ -179,7 +196,7 @@ class Analyzer:
         last = range(len(clauses) - 1, -1, -1)
         chosen = next((i for i in last if clauses[i][1]), None)
         if chosen is None:
-            chosen = next((i for i in last if _ASKING.intersection(clauses[i][0])), None)
+            chosen = next((i for i in last if _has(clauses[i][0], _ASKING, _ASKING_FOLDED)), None)
         if chosen is None:
             return None
         focus = set(clauses[chosen][0])
@@ -217,7 +234,7 @@ class Analyzer:
         for words, _ in clauses:
             if set(words) <= focus:
                 continue
-            if _DONE.intersection(words) and not _AMISS.intersection(words):
+            if _has(words, _DONE, _DONE_FOLDED) and not _has(words, _AMISS, _AMISS_FOLDED):
                 done.update(words)
             else:
                 other.update(words)
