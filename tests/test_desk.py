@@ -1778,6 +1778,56 @@ async def test_a_bare_acknowledgement_replying_to_the_ticket_is_sent_only_if_con
     assert sent == ["👍", "Có ạ"]
 
 
+async def sent_texts(desk: Desk, store: Store) -> list[str]:
+    """What waits to go out to the Zalo residents, as they would read it."""
+    return [(await desk.compose(item) or [])[0].text for item in await outbox(store)]
+
+
+async def test_an_ok_edited_into_an_answer_once_the_ticket_closed_does_not_open_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """An officer's "ok" to the ticket was not sent; a colleague closed the ticket; an hour
+    on the officer edits the "ok" into an answer. An edit opens no closed ticket (as an
+    answer's edit does not): the resident, whose next messages are questions again, gets
+    nothing and the officer is told how to send it. Reopened, the next edit goes, once."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    assert await desk.on_staff_message(staff("oke em", reply_to=post)) == [
+        msg.staff_ack_not_sent(1, "oke em")
+    ]
+    close = staff("/close", reply_to=post, sender=COLLEAGUE, message_id=7002)
+    assert await desk.on_staff_message(close) == [msg.ticket_closed(1)]
+    clock.now += HOUR
+    answer = "oke em, chị mang thêm giấy khai sinh bản sao lên là được"
+    told = await desk.on_staff_edit(staff(answer, reply_to=post))
+    assert told == [msg.staff_ack_edited_closed(1)] and "/r #1" in told[0]
+    assert await sent_texts(desk, store) == []
+    assert (await desk.tickets.get(1)).closed  # type: ignore[union-attr]
+
+    reopen = staff("/reopen", reply_to=post, sender=COLLEAGUE, message_id=7003)
+    assert await desk.on_staff_message(reopen) == [msg.ticket_reopened(1)]
+    assert await desk.on_staff_edit(staff(answer, reply_to=post)) == [msg.staff_ack_edited_sent(1)]
+    assert await sent_texts(desk, store) == [answer]
+
+
+async def test_an_ok_edited_into_an_r_command_sends_its_text_as_if_just_typed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """An "ok" to the ticket, not sent, edited into "/r" with nothing after it is told so,
+    as the command would be; edited again into "/r TEXT", the resident gets TEXT, and the
+    officer is told it went rather than met with silence. Into "/close", nothing runs."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    await desk.on_staff_message(staff("ok a", reply_to=post))
+    assert await desk.on_staff_edit(staff("/close", reply_to=post)) == []
+    assert await desk.on_staff_edit(staff("/r", reply_to=post)) == [msg.staff_reply_empty()]
+    assert await sent_texts(desk, store) == []
+    said = await desk.on_staff_edit(staff("/r Dạ bên em nhận hồ sơ sáng thứ bảy ạ", reply_to=post))
+    assert said == [msg.staff_ack_edited_sent(1)]
+    assert await sent_texts(desk, store) == ["Dạ bên em nhận hồ sơ sáng thứ bảy ạ"]
+    assert not (await desk.tickets.get(1)).closed  # type: ignore[union-attr]
+
+
 async def test_a_reply_to_a_colleagues_answer_without_topics_is_told_it_reached_no_one(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
