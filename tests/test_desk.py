@@ -34,6 +34,7 @@ from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Con
 from wardbot.desk import Desk
 from wardbot.desk.limits import HOUR, MAX_WAITING, TICKETS_PER_HOUR
 from wardbot.desk.room import AlreadyGone, GroupUnreachable, StaffMessage, TopicGone
+from wardbot.desk.staff import HINT_AGAIN
 from wardbot.desk.withdraw import WITHDRAW_FOR
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
@@ -2232,6 +2233,29 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
     await run_retention_until(store, logging_on, desk, lambda: bool(room.deleted_topics))
     assert room.deleted_topics == [thread]
     assert await desk.tickets.of_chat(RESIDENT) == []
+
+
+async def test_which_officer_was_told_is_kept_no_longer_than_hours_in_a_quiet_group(
+    conversation: Conversation, desk: Desk, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """An officer told a message of theirs reached no resident: the database notes their
+    Telegram id and the ticket, not to tell them again for two hours, a restart included.
+    No one writing in the group after, the retention task forgets it a few hours on; the
+    ticket stays, and the officer writing again is told again."""
+    await posted_ticket(conversation, desk)
+    told = await desk.on_staff_message(staff("Dạ hè này có lớp bơi ạ"))
+    assert told == [msg.relay_not_sent_open([1], 0, every="2 giờ")]
+
+    def officers_noted() -> list[str]:
+        with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
+            return [str(row[0]) for row in raw.execute("SELECT officer FROM staff_hints")]
+
+    assert officers_noted() == [STAFF]
+    clock.now += HINT_AGAIN + HOUR
+    await run_retention_until(store, settings, desk, lambda: not officers_noted())
+    assert await desk.tickets.get(1) is not None
+    again = await desk.on_staff_message(staff("Lớp ở nhà văn hóa khu 2", message_id=7002))
+    assert again == told
 
 
 OLD_GROUP = -100888  # the staff group a ward used before turning Topics on
