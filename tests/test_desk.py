@@ -34,6 +34,7 @@ from wardbot.conversation import MAX_MESSAGE_CHARS, MAX_STAFF_MESSAGE_CHARS, Con
 from wardbot.desk import Desk
 from wardbot.desk.limits import HOUR, MAX_WAITING, TICKETS_PER_HOUR
 from wardbot.desk.room import AlreadyGone, GroupUnreachable, StaffMessage, TopicGone
+from wardbot.desk.staff import HINT_AGAIN
 from wardbot.desk.withdraw import WITHDRAW_FOR
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
@@ -1778,6 +1779,56 @@ async def test_a_bare_acknowledgement_replying_to_the_ticket_is_sent_only_if_con
     assert sent == ["👍", "Có ạ"]
 
 
+async def sent_texts(desk: Desk, store: Store) -> list[str]:
+    """What waits to go out to the Zalo residents, as they would read it."""
+    return [(await desk.compose(item) or [])[0].text for item in await outbox(store)]
+
+
+async def test_an_ok_edited_into_an_answer_once_the_ticket_closed_does_not_open_it(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store, clock: Clock
+) -> None:
+    """An officer's "ok" to the ticket was not sent; a colleague closed the ticket; an hour
+    on the officer edits the "ok" into an answer. An edit opens no closed ticket (as an
+    answer's edit does not): the resident, whose next messages are questions again, gets
+    nothing and the officer is told how to send it. Reopened, the next edit goes, once."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    assert await desk.on_staff_message(staff("oke em", reply_to=post)) == [
+        msg.staff_ack_not_sent(1, "oke em")
+    ]
+    close = staff("/close", reply_to=post, sender=COLLEAGUE, message_id=7002)
+    assert await desk.on_staff_message(close) == [msg.ticket_closed(1)]
+    clock.now += HOUR
+    answer = "oke em, chị mang thêm giấy khai sinh bản sao lên là được"
+    told = await desk.on_staff_edit(staff(answer, reply_to=post))
+    assert told == [msg.staff_ack_edited_closed(1)] and "/r #1" in told[0]
+    assert await sent_texts(desk, store) == []
+    assert (await desk.tickets.get(1)).closed  # type: ignore[union-attr]
+
+    reopen = staff("/reopen", reply_to=post, sender=COLLEAGUE, message_id=7003)
+    assert await desk.on_staff_message(reopen) == [msg.ticket_reopened(1)]
+    assert await desk.on_staff_edit(staff(answer, reply_to=post)) == [msg.staff_ack_edited_sent(1)]
+    assert await sent_texts(desk, store) == [answer]
+
+
+async def test_an_ok_edited_into_an_r_command_sends_its_text_as_if_just_typed(
+    conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
+) -> None:
+    """An "ok" to the ticket, not sent, edited into "/r" with nothing after it is told so,
+    as the command would be; edited again into "/r TEXT", the resident gets TEXT, and the
+    officer is told it went rather than met with silence. Into "/close", nothing runs."""
+    await posted_ticket(conversation, desk)
+    post = room.posts[0].message_id
+    await desk.on_staff_message(staff("ok a", reply_to=post))
+    assert await desk.on_staff_edit(staff("/close", reply_to=post)) == []
+    assert await desk.on_staff_edit(staff("/r", reply_to=post)) == [msg.staff_reply_empty()]
+    assert await sent_texts(desk, store) == []
+    said = await desk.on_staff_edit(staff("/r Dạ bên em nhận hồ sơ sáng thứ bảy ạ", reply_to=post))
+    assert said == [msg.staff_ack_edited_sent(1)]
+    assert await sent_texts(desk, store) == ["Dạ bên em nhận hồ sơ sáng thứ bảy ạ"]
+    assert not (await desk.tickets.get(1)).closed  # type: ignore[union-attr]
+
+
 async def test_a_reply_to_a_colleagues_answer_without_topics_is_told_it_reached_no_one(
     conversation: Conversation, desk: Desk, room: FakeRoom, store: Store
 ) -> None:
@@ -2182,6 +2233,29 @@ async def test_the_retention_task_deletes_old_tickets_through_the_desk(
     await run_retention_until(store, logging_on, desk, lambda: bool(room.deleted_topics))
     assert room.deleted_topics == [thread]
     assert await desk.tickets.of_chat(RESIDENT) == []
+
+
+async def test_which_officer_was_told_is_kept_no_longer_than_hours_in_a_quiet_group(
+    conversation: Conversation, desk: Desk, store: Store, settings: Settings, clock: Clock
+) -> None:
+    """An officer told a message of theirs reached no resident: the database notes their
+    Telegram id and the ticket, not to tell them again for two hours, a restart included.
+    No one writing in the group after, the retention task forgets it a few hours on; the
+    ticket stays, and the officer writing again is told again."""
+    await posted_ticket(conversation, desk)
+    told = await desk.on_staff_message(staff("Dạ hè này có lớp bơi ạ"))
+    assert told == [msg.relay_not_sent_open([1], 0, every="2 giờ")]
+
+    def officers_noted() -> list[str]:
+        with sqlite3.connect(settings.data_dir / "bot.sqlite3") as raw:
+            return [str(row[0]) for row in raw.execute("SELECT officer FROM staff_hints")]
+
+    assert officers_noted() == [STAFF]
+    clock.now += HINT_AGAIN + HOUR
+    await run_retention_until(store, settings, desk, lambda: not officers_noted())
+    assert await desk.tickets.get(1) is not None
+    again = await desk.on_staff_message(staff("Lớp ở nhà văn hóa khu 2", message_id=7002))
+    assert again == told
 
 
 OLD_GROUP = -100888  # the staff group a ward used before turning Topics on

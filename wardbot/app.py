@@ -24,6 +24,7 @@ from wardbot.config import ConfigError, Settings, check_ward_files
 from wardbot.conversation import Conversation
 from wardbot.desk import Desk
 from wardbot.desk.residents import OFFER_KEEP, WAITING_TICKET_KEEP
+from wardbot.desk.staff import HINT_AGAIN
 from wardbot.faq_edit import FaqEditor
 from wardbot.full_disk import FullDiskWatch
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
@@ -611,7 +612,8 @@ async def _purge_old(
     for staff, no longer than that or inbox.WAITING_KEEP (desk.WAITING_TICKET_KEEP), the
     longer; a ticket goes from the staff group too, through the desk. A chat found
     unreachable is forgotten after UNREACHABLE_KEEP (wardbot.store.chats), a resident's
-    latest message after REPLY_WINDOW (wardbot.store.windows), whatever QUESTION_LOG_DAYS."""
+    latest message after REPLY_WINDOW (wardbot.store.windows), and which officer was told
+    a message reached no resident after HINT_AGAIN, whatever QUESTION_LOG_DAYS."""
     while not stop.is_set():
         keep = max(settings.question_log_days, 1) * 86400.0
         now = clock()
@@ -623,6 +625,7 @@ async def _purge_old(
         else:
             deleted += await tickets.purge(now - keep, now, waiting)
         deleted += await tickets.purge_offers(now - OFFER_KEEP)
+        deleted += await tickets.purge_hints(now - HINT_AGAIN)
         deleted += await inbox.purge(store, now - keep, now)
         deleted += await store.purge_unreachable(now)
         deleted += await store.purge_windows(now)

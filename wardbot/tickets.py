@@ -635,7 +635,7 @@ class TicketBook:
         at `now`, in the same transaction, kept across restarts (migration 41); what is
         older than `every` is deleted. Tickets gone meanwhile count as told."""
         async with self.store.writing() as db:
-            await db.execute("DELETE FROM staff_hints WHERE at <= ?", (now - every,))
+            await _forget_hints(db, now - every)
             async with db.execute(
                 "SELECT COUNT(*) FROM tickets t WHERE t.id IN (SELECT value FROM json_each(?)) "
                 "AND NOT EXISTS (SELECT 1 FROM staff_hints h WHERE h.ticket_id = t.id "
@@ -651,6 +651,12 @@ class TicketBook:
                 (officer, outside, now, json.dumps(list(tickets))),
             )
         return True
+
+    async def purge_hints(self, before: float) -> int:
+        """Retention: forget which officers were told about which ticket (`hint_due`) at
+        or before `before`, in a group quiet since (where no note deleted them)."""
+        async with self.store.writing() as db:
+            return await _forget_hints(db, before)
 
     async def answer_from(self, staff_message_id: int, group: int | None) -> TicketMessage | None:
         """The latest staff answer relayed from message `staff_message_id` of the staff
@@ -850,6 +856,13 @@ class TicketBook:
         ) as cursor:
             waits = [float(r[0]) for r in await cursor.fetchall()]
         return waiting, len(waits), statistics.median(waits) if waits else None
+
+
+async def _forget_hints(db: aiosqlite.Connection, before: float) -> int:
+    """Delete the notes of officers told at or before `before` (inside the caller's
+    transaction); how many."""
+    cursor = await db.execute("DELETE FROM staff_hints WHERE at <= ?", (before,))
+    return max(cursor.rowcount, 0)
 
 
 _WITHDRAWAL_COLUMNS = "id, chat_id, thread_id, message_id, created_at, attempts"

@@ -142,18 +142,32 @@ class StaffSide(FaqLoop):
 
     async def _ack_edited(self, message: StaffMessage, ticket_id: int) -> list[str]:
         """A bare acknowledgement replying to ticket `ticket_id`'s post, held, now edited:
-        into an answer ("ok, chị mang CCCD lên …"), it is relayed, once (relayed, its next
-        edits find it an answer); into another acknowledgement or a command, nothing."""
+        into an answer ("ok, chị mang CCCD lên …") or `/r TEXT`, it is relayed, once, as if
+        just sent (relayed, its next edits find it an answer); into another acknowledgement
+        or another command, nothing. Not on a closed ticket, though: an edit does not open
+        it again, as no answer's edit does; its officer is told how to send it."""
         text = message.text.strip()
-        if bare_acknowledgement(text) or _COMMAND.fullmatch(text) is not None:
+        command = _COMMAND.fullmatch(text)
+        if bare_acknowledgement(text) or (command is not None and command[1].lower() != "r"):
             return []
         del self._acks[message.message_id]
-        ticket = await self.tickets.get(ticket_id)
-        if ticket is None:
-            return [msg.staff_ticket_gone(ticket_id)]
-        # Held (a colleague's answer just before), or its channel not running: told so.
-        said = await self._relay(ticket, text, message)
-        return said or [msg.staff_ack_edited_sent(ticket.id)]
+        if command is not None:  # "/r TEXT", "/r #12 TEXT": the command, as if just sent
+            said = await self.on_staff_message(message)
+        else:
+            ticket = await self.tickets.get(ticket_id)
+            if ticket is None:
+                return [msg.staff_ticket_gone(ticket_id)]
+            if ticket.closed:  # closed since (or before): an edit may send it once open
+                remember(self._acks, message.message_id, ticket_id)
+                return [msg.staff_ack_edited_closed(ticket_id)]
+            # Held (a colleague's answer just before), or its channel not running: told so.
+            said = await self._relay(ticket, text, message)
+        sent = await self.tickets.answer_from(message.message_id, await self._group())
+        if sent is None:  # "/r" with no text, or naming no ticket: its next edit may send it
+            if message.message_id not in self._held:
+                remember(self._acks, message.message_id, ticket_id)
+            return said
+        return said or [msg.staff_ack_edited_sent(sent.ticket_id)]
 
     async def on_staff_action(self, sender_id: str, action: str) -> list[str]:
         """A button under a ticket post: 'tc:N' close, 'tv:N:DIGEST' add a variant,

@@ -322,6 +322,7 @@ from wardbot.messages.staff_group import relay_not_sent_hint as relay_not_sent_h
 from wardbot.messages.staff_group import relay_not_sent_open as relay_not_sent_open
 from wardbot.messages.staff_group import relay_stranded as relay_stranded
 from wardbot.messages.staff_group import relay_unreachable as relay_unreachable
+from wardbot.messages.staff_group import staff_ack_edited_closed as staff_ack_edited_closed
 from wardbot.messages.staff_group import staff_ack_edited_sent as staff_ack_edited_sent
 from wardbot.messages.staff_group import staff_ack_not_sent as staff_ack_not_sent
 from wardbot.messages.staff_group import staff_admin_only as staff_admin_only

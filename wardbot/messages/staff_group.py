@@ -196,6 +196,17 @@ def staff_ack_edited_sent(ticket_id: int) -> str:
     )
 
 
+def staff_ack_edited_closed(ticket_id: int) -> str:
+    """A bare acknowledgement that was not sent, edited into an answer once its ticket was
+    closed: an edit does not open a ticket again (as with any answer edited), so nothing
+    goes; how to send it, which opens the ticket again."""
+    return (
+        f"✏️ Tin đã sửa chưa được gửi cho người dân: phiếu số {ticket_id} đã đóng. Nếu vẫn "
+        f"cần gửi, trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
+        f"/r #{ticket_id} nội dung: phiếu sẽ được mở lại."
+    )
+
+
 def _told_once(every: str) -> str:
     """Why the officer's next such messages get no note: staff may talk among themselves."""
     return f" (Bot chỉ nhắc mỗi người một lần trong {every}.)"
