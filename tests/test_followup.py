@@ -364,6 +364,29 @@ def test_a_deadline_the_resident_keeps_is_no_answer_to_how_long(line: str, a_wai
 
 
 @pytest.mark.parametrize(
+    ("line", "at_once"),
+    [
+        ("Cán bộ đối chiếu bản chính rồi chứng thực và trả ngay.", True),
+        ("Hồ sơ hợp lệ thì cấp giấy ngay trong buổi.", True),
+        ("Nộp xong là lấy liền, khỏi chờ.", True),  # southern "liền"
+        ("Can bo xu ly ngay lap tuc.", True),  # without accents
+        # "Ngày" folds to "ngay" too: a day named is no wait.
+        ("Trả kết quả ngày thứ Hai hằng tuần.", False),
+        ("Nhận thẻ ngày 15 hằng tháng.", False),
+        ("Nhận liên hệ qua số điện thoại của phường.", False),
+    ],
+)
+def test_a_line_saying_it_is_done_at_once_answers_how_long(line: str, at_once: bool) -> None:
+    """ "Mất bao lâu?" after an entry saying the office hands it over at once ("trả ngay",
+    "lấy liền") gets that line, not "the entry does not say how long"; a line naming
+    the day it is handed over ("trả kết quả ngày thứ Hai") is no such answer."""
+    entry = FaqEntry("x", "Thủ tục X?", f"Mang bản chính và bản photo.\n{line}\n")
+    for then in ("mất bao lâu?", "bao lau vay"):
+        found = excerpt(entry, then)
+        assert (found is not None and found.lines == (line,)) is at_once, (then, found)
+
+
+@pytest.mark.parametrize(
     "then", ["khi nào phải làm", "bao lâu thì phải đăng ký", "phai di lam trong may ngay"]
 )
 def test_the_residents_deadline_answers_when_it_is_asked(then: str) -> None:

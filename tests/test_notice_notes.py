@@ -21,7 +21,7 @@ from wardbot.conversation import Conversation
 from wardbot.engine import Engine
 from wardbot.hours import Closures, OfficeHours
 from wardbot.models import Announcement, FaqEntry
-from wardbot.notice_notes import asked_day, closure_note, deadline_note
+from wardbot.notice_notes import asked_day, closed_days, closure_note, deadline_note
 from wardbot.reply import Reply
 from wardbot.store import ChatRef, Store
 
@@ -194,6 +194,9 @@ def test_a_resolution_is_no_closure() -> None:
         ("em mai lên phường có làm việc không", TODAY + dt.timedelta(days=1)),
         ("mai mốt phường có làm việc không", None),  # some day soon, no one day
         ("mai học sinh có được nghỉ không", None),  # the pupils' day off
+        # "t" before a word is "tôi" ("tôi tự lên phường"), no "thứ tư": the office, today.
+        ("t tu len phuong nop, phuong co lam viec ko", TODAY),
+        ("t nam nay moi lam lan dau, co lam viec khong", None),
     ],
 )
 def test_the_day_asked(text: str, day: dt.date | None) -> None:
@@ -317,6 +320,10 @@ async def test_a_day_a_closure_dated_in_words_leaves_open_gets_no_note(
         "Phuong nghi lam viec ngay 14 thang 2 nam 2026.",
         "Phường nghỉ Tết từ 13 tháng 2 đến hết 16 tháng 2, làm việc lại từ 17 tháng 2.",
         "Phuong nghi tet tu ngay 13 thang 2 den het ngay 16 thang 2.",
+        # The first day without its month: that of the last.
+        "Phường nghỉ Tết từ ngày 13 đến hết ngày 16 tháng 2, làm việc lại từ 17 tháng 2.",
+        "Phuong nghi tet tu 13 - 16/2/2026.",
+        "Phường nghỉ Tết ngày 13-16/2.",
     ],
 )
 def test_a_closure_dated_in_words_is_read(body: str) -> None:
@@ -327,6 +334,25 @@ def test_a_closure_dated_in_words_is_read(body: str) -> None:
     assert said[0].startswith("⚠️ Dạ, ngày mai (thứ Bảy, 14/02/2026) phường nghỉ"), said[0]
     # The day work starts again, and a day after, get no note.
     assert closure_note("17/2 phường có làm việc không", [notice], today, "Phường 5") is None
+
+
+def test_a_range_across_a_month_end_written_with_one_month_is_read() -> None:
+    notice = _notice("Lịch nghỉ Tết Dương lịch", "Phường nghỉ từ ngày 31 đến hết 2/1/2027.")
+    assert closed_days(notice) == [(dt.date(2026, 12, 31), dt.date(2027, 1, 2))]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Phường tạm ngừng tiếp nhận hồ sơ 3 tháng 2 lần để kiểm kê.",
+        "Phuong tam ngung tiep nhan ho so dat dai 1 thang 10 ngay de chinh ly.",
+    ],
+)
+def test_a_count_in_months_is_no_day_closed(body: str) -> None:
+    """ "3 tháng 2 lần" counts how often, no 3/2: the notice names no day closed (a
+    resident asking of 3/2 is not told the office is closed that day)."""
+    notice = _notice("Thông báo tạm ngừng tiếp nhận hồ sơ", body)
+    assert closed_days(notice) == []
 
 
 async def test_a_message_asking_two_things_has_the_closure_on_the_part_it_concerns(

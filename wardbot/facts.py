@@ -89,8 +89,17 @@ def _a_date(day: str | None, month: str) -> bool:
     return (day is None or 1 <= int(day) <= 31) and 1 <= int(month) <= 12
 
 
+# What makes a day and month in words, bare, a count instead ("3 tháng 2 lần", "nghỉ 1
+# tháng 10 ngày"): a unit after it.
+_COUNTED = re.compile(
+    r"\s+(?:lần|lan|lượt|luot|buổi|buoi|tuần|tuan|(?:ngày|ngay)(?!\s+(?:thứ|thu|\d)))\b", re.I
+)
+
+
 def _day_month(found: re.Match[str], *, bare: bool = False) -> str:
     day, month, year = found["day"], found["month"], found["year"]
+    if bare and not (found["named"] or year):
+        bare = _COUNTED.match(found.string, found.end()) is None
     if not _a_date(day, month) or not (found["named"] or year or bare):
         return found[0]
     return f"{found['named'] or ''}{day}/{month}" + (f"/{year}" if year else "")

@@ -102,7 +102,12 @@ _ASPECTS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = tuple(
             "bao lau|may ngay|bao nhieu ngay|nhieu ngay|may tuan|bao nhieu tuan|thoi gian"
             "|bao gio|khi nao|lau|may bua|bao nhieu bua|nhieu bua|chung nao|may hom"
             "|bao nhieu hom|nhieu hom",
-            r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han",
+            # Or at once: "chứng thực và trả ngay", "cấp ngay", "lấy liền", "ngay lập tức"
+            # (not "nhận ngày 15", "trả ngày thứ Hai", "liên hệ": folded, the same words).
+            r"\d+ (?:ngay|tuan|thang|gio|phut)|trong ngay|ngay lam viec|thoi han|ngay lap tuc"
+            r"|(?:tra|cap|nhan|lay|lanh|giai quyet|chung thuc|xu ly)"
+            r"(?: (?:ket qua|the|giay|ban sao))? (?:ngay|lien)"
+            r"(?! (?:\d|thu|chu|mai|mot|kia|nghi|le|hen|he|quan|thong|tuc|ket|ke))",
         ),
         (
             "validity",

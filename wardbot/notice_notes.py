@@ -57,6 +57,13 @@ _RANGE = re.compile(
     r"(?<![\d/])(\d{1,2}/\d{1,2}(?:/\d{4})?)\s*(?:[-–—]|\bden\b)\s*(?:het\s+)?(?:ngay\s+)?"
     r"(\d{1,2}/\d{1,2}(?:/\d{4})?)(?![\d/])"
 )
+# A range whose first day is written without its month, "từ ngày 13 đến 16/2", "ngày
+# 30 - 2/1", "từ 4 đến hết ngày 5/12/2026" (folded, dates with slashes): that day is of the
+# last one's month, or of the month before when it comes later in a month.
+_SAME_MONTH = re.compile(
+    r"\b(?P<from>tu (?:ngay )?|ngay )(?P<day>\d{1,2})(?P<to>\s*(?:[-–—]|\bden\b)\s*(?:het\s+)?"
+    r"(?:ngay\s+)?)(?P<last>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>\d{4}))?(?![\d/])"
+)
 
 # A closure of the office in a notice's title, as written (lower case, with its accents):
 # "nghị" (a resolution, "đề nghị") folds to the same word as "nghỉ", so accents decide. A
@@ -170,6 +177,7 @@ def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
         # "nghỉ từ 1/9 đến hết 2/9, đi làm lại từ 3/9": the part saying work starts again
         # names no closed day.
         clause = ",".join(p for p in sentence.split(",") if not _REOPENS.search(p))
+        clause = _SAME_MONTH.sub(_month_given, clause)
         for start, end in _RANGE.findall(clause):
             first, last = _day_of(start, notice.date), _day_of(end, notice.date)
             if first and last and first <= last:
@@ -177,6 +185,18 @@ def closed_days(notice: Announcement) -> list[tuple[dt.date, dt.date]]:
         alone = _RANGE.sub(" ", clause)
         spans += [(day, day) for d in _DATE.finditer(alone) if (day := _day_of(d[0], notice.date))]
     return spans
+
+
+def _month_given(found: re.Match[str]) -> str:
+    """A `_SAME_MONTH` range with its first day's month (and year) written out."""
+    month, year = int(found["month"]), found["year"]
+    if int(found["day"]) > int(found["last"]):  # "30 - 2/1": December's 30th
+        month = month - 1 or 12
+        if year and month == 12:
+            year = str(int(year) - 1)
+    first = f"{found['day']}/{month}" + (f"/{year}" if year else "")
+    last = found.string[found.start("last") : found.end()]
+    return f"{found['from']}{first}{found['to']}{last}"
 
 
 def closure_note(
