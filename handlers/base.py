@@ -126,6 +126,32 @@ async def send_parts(
         await (ONCE if alert and number == 0 else rest).run(part, classify)
 
 
+def answer_parts(texts: Sequence[str], send: Callable[[str], Awaitable[object]]) -> list[Part]:
+    """Each message of an answer (its `texts`, each sent by `send`) for `send_parts`, but
+    for those that went out before, when the answer was cut off partway as the platform
+    refused the bot's sending (handlers.intake.Decision): the resident does not read its
+    first half twice. Each is noted there as it goes out."""
+    decision = DECISION.get()
+    out = list(decision.said) if decision is not None else []
+    left = []
+    for text in texts:
+        if text in out:
+            out.remove(text)
+        else:
+            left.append(text)
+
+    def part(text: str) -> Part:
+        async def sent() -> object:
+            result = await send(text)
+            if decision is not None:
+                decision.said.append(text)
+            return result
+
+        return sent
+
+    return [part(text) for text in left]
+
+
 def late_note(sent_at: float | None, now: float) -> Reply | None:
     """What goes before the answer to a message sent at `sent_at` (wall clock; None: not
     known) and answered at `now`: an apology naming when it was sent, when that is more than

@@ -23,7 +23,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wardbot.conversation import ChatLocks
@@ -36,17 +36,26 @@ log = logging.getLogger(__name__)
 Parse = Callable[[dict[str, Any]], tuple[str, str] | None]
 # Handles one update, for its chat.
 Handle = Callable[[str, dict[str, Any]], Awaitable[None]]
-# Where an update kept in the inbox carries the answer decided for it (`Decision`).
+# Where an update kept in the inbox carries the answer decided for it (`Decision`), and
+# the texts of that answer's messages that went out before its sending was refused.
 DECIDED = "wardbot.decided"
+SAID = "wardbot.said"
 
 
 @dataclass
 class Decision:
     """The answer decided for the update being handled (None: not yet). The answerer
     (handlers.base.Answerer) notes it before sending, and sends it, rather than deciding
-    again, when the update is handled anew after its sending was refused."""
+    again, when the update is handled anew after its sending was refused. `said`: the
+    texts of its messages that went out before (an answer cut off partway), not sent again
+    (handlers.base.answer_parts)."""
 
     replies: list[Reply] | None = None
+    said: list[str] = field(default_factory=list)
+
+    def noted(self) -> tuple[bool, int]:
+        """What there is to keep of it (compared before and after a try)."""
+        return self.replies is not None, len(self.said)
 
 
 # The decision of the update this task handles (set by `Intake`; None elsewhere).
@@ -155,20 +164,28 @@ class Intake:
 
     async def _handled(self, key: str, chat_id: str, update: dict[str, Any]) -> None:
         decided = update.pop(DECIDED, None)  # kept by a run before, its sending refused
-        decision = Decision(replies_of(decided) if isinstance(decided, list) else None)
+        said = update.pop(SAID, None)
+        decision = Decision(
+            replies_of(decided) if isinstance(decided, list) else None,
+            [str(text) for text in said] if isinstance(said, list) else [],
+        )
         async with self._order.hold(chat_id):  # queued as spawned: nothing awaited before
             while True:
                 await self._sending.wait()
                 if self._leaving:
                     return  # not done: handled at the next start
-                kept = decision.replies is not None
+                kept = decision.noted()
                 deciding = DECISION.set(decision)
                 try:
                     await self.handle(chat_id, update)
                 except self.held:
                     self.hold()  # tried again, before the chat's later ones, once it works
-                    if decision.replies is not None and not kept:  # the next start sends it
-                        held = {**update, DECIDED: replies_data(decision.replies)}
+                    if decision.replies is not None and decision.noted() != kept:
+                        held = {  # the next start sends it (what is not out yet)
+                            **update,
+                            DECIDED: replies_data(decision.replies),
+                            SAID: decision.said,
+                        }
                         await self.inbox.decided(key, json.dumps(held, ensure_ascii=False))
                     continue
                 finally:

@@ -30,6 +30,7 @@ from handlers.base import (
     Answerer,
     Rendered,
     Send,
+    answer_parts,
     send_parts,
     stop_line,
     under_attachment,
@@ -693,7 +694,8 @@ class ZaloChannel:
         it), so the list says to mention it."""
         texts, buttons = render_plain(replies, choose=self._choose(in_group))
         try:
-            await send_parts(self._messages(chat_id, texts), _retryable, self.reply_retry)
+            parts = answer_parts(texts, functools.partial(self._send_message, chat_id))
+            await send_parts(parts, _retryable, self.reply_retry)
         except InvalidToken as exc:
             # The bot's own token, not the chat (which just wrote): said once, and /healthz
             # says so in webhook mode, where no failing poll would.
@@ -740,7 +742,9 @@ class ZaloChannel:
             functools.partial(self._send_message, chat_id, text, read_timeout) for text in texts
         ]
 
-    async def _send_message(self, chat_id: str, text: str, read_timeout: float | None) -> object:
+    async def _send_message(
+        self, chat_id: str, text: str, read_timeout: float | None = None
+    ) -> object:
         """sendMessage; while Zalo has not answered, a stop waits for it (`stop`)."""
         task = asyncio.current_task()
         if task is not None:

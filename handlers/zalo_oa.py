@@ -40,7 +40,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from handlers.base import AlertWay, Answerer, Send, send_parts, under_attachment
+from handlers.base import (
+    AlertWay,
+    Answerer,
+    Send,
+    answer_parts,
+    send_parts,
+    under_attachment,
+)
 from handlers.intake import Intake
 from handlers.zalo import alert_texts, from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
@@ -464,9 +471,9 @@ class ZaloOaChannel:
         resident's latest message while that is free, else by user id (`_send_text`),
         retried briefly when Zalo is busy. Returns the buttons, now numbered in the chat."""
         texts, buttons = render_plain(replies)
-        parts = [
-            functools.partial(self._send_text, chat_id, text, answering=answering) for text in texts
-        ]
+        parts = answer_parts(
+            texts, functools.partial(self._send_text, chat_id, answering=answering)
+        )
         await send_parts(parts, _retryable, self.reply_retry)
         return buttons
 

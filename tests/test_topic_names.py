@@ -148,6 +148,23 @@ async def test_several_numbers_under_the_topics_follow_each_and_name_one_off_the
     assert sorted(await store.subscriptions_of(CHAT)) == ["bhyt", "cu-tru", "hoc-bong"]
 
 
+async def test_a_run_past_the_end_of_the_topics_follows_them_all_and_names_the_rest_once(
+    conversation: Conversation, store: Store, settings: Settings
+) -> None:
+    """A run, "1-25", under a shorter list of topics (a list longer than twenty lines takes such a
+    run too): every topic on it followed, the numbers past its end named as one run, not
+    "no list", nor each number one by one."""
+    answerer = Answerer("zalo", conversation, settings, numbered=True)
+    screen = Screen()
+    await answerer.text(CHAT, "/topics", screen.send)
+    count = len(engine_topics(conversation))
+    await answerer.text(CHAT, "1-25", screen.send)
+    assert len(await store.subscriptions_of(CHAT)) == count
+    assert screen.shown[-1].text.endswith(
+        f"Các số từ {count + 1} đến 25 không có trong danh sách em vừa gửi nên em bỏ qua ạ."
+    )
+
+
 async def test_several_numbers_under_which_topic_follow_both(
     conversation: Conversation, store: Store, settings: Settings
 ) -> None:

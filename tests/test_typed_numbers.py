@@ -320,6 +320,19 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say(BHYT_LOST, "asked"),
         Say("1-3", LINES),  # every line of it on the list: a run, lines 1 to 3
     ],
+    "'1/3' under a list picks lines 1 and 3; a run past its end ('1-25') is off it, no 'no list'": [
+        Say(BHYT_LOST, "asked"),
+        Say("1/3", LINES),  # before: a day asked of, "em chưa có thông tin"
+        Say(BHYT_LOST, "asked"),
+        Say("1 / 2 ạ", LINES),
+        Say(BHYT_LOST, "asked"),
+        Say("1-25", "not on list"),  # before: "hiện không có danh sách nào để chọn"
+        Say("2", LINE),  # the list, shown again, still picks
+    ],
+    "'1/3' under numbered topics follows both": [
+        Say("/topics", ""),
+        Say("1/3", f"{FOLLOWS}:Bảo hiểm y tế|Cư trú"),
+    ],
     "a line's number said in words, as a phone's voice typing writes it, or after 'xem'": [
         Say(BHYT_LOST, "asked"),
         Say("số hai", LINE),
@@ -584,8 +597,9 @@ def check(where: str, step: Say, text: str, to_staff: list[str], screen: dict[in
         assert text.startswith(title), (where, step, text[:80])
     elif kind == "which":
         assert text.startswith(msg.full_text_which_of()), (where, step, text)
-    elif kind == "not on list":
-        assert text.startswith(f"Dạ, số {step.text} không có trong"), (where, step, text)
+    elif kind == "not on list":  # the number typed (of a run, its end)
+        number = re.findall(r"\d+", step.text)[-1]
+        assert text.startswith(f"Dạ, số {number} không có trong"), (where, step, text)
     elif kind == FOLLOWS:
         assert text.startswith(msg.subscribed_several(WARD_NAME, title.split("|"))), (where, text)
     elif kind == "one at a time":

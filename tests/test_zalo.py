@@ -1449,6 +1449,46 @@ async def test_a_question_for_staff_kept_while_the_token_is_refused_reaches_them
     assert len(api.sent(ALICE)) == 1
 
 
+async def test_an_answer_cut_off_when_the_token_is_refused_goes_on_from_there_after_a_restart(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    polls: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An answer too long for one Zalo message: its first message went out, then Zalo
+    refused the bot's token. The bot restarts with the new token: the resident gets the
+    rest of that answer, once, not its first message again."""
+    steps = "\n\n".join(
+        f"Bước {n}: mang theo căn cước, tờ khai và giấy tờ chứng minh chỗ ở. " * 6
+        for n in range(1, 13)
+    )
+    long_answer = Reply(steps.replace(" \n\n", "\n\n").strip(), title="Các bước làm thủ tục")
+    webhook = {"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret(SECRET)}
+    async with (
+        running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (channel, _),
+        served(channel) as url,
+    ):
+
+        async def decided(*_: object, **__: object) -> list[Reply]:
+            return [long_answer]
+
+        monkeypatch.setattr(channel.conversation, "handle_text", decided)
+        api.fail(401, method="sendMessage", after=1, times=None)
+        update = api.update("message.text.received", ALICE, text="thu tuc nay lam the nao a")
+        assert (await api.post_webhook(url, update)).status_code == 200
+        await held(channel)
+    (first,) = api.sent(ALICE)
+    api.recover("sendMessage")  # the new token
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
+        await api.replies(ALICE, 3)
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
+        await asyncio.sleep(0.2)
+    sent = [call.text for call in api.sent(ALICE)]
+    assert sent == zalo.render_plain([long_answer])[0], "each message of it once, in order"
+    assert sent[0] == first.text
+
+
 # A channel in webhook mode, and a wait for its next looks at getWebhookInfo.
 Watched = tuple[ZaloChannel, Callable[[], Awaitable[None]]]
 

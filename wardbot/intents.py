@@ -955,10 +955,10 @@ _SPELT_NUMBERS = {
 }  # fmt: skip
 
 
-# Several choices at once: "1 và 2", "1, 3", "số 1 với số 2", "cả 2 và 3 ạ", "2 3".
+# Several choices at once: "1 và 2", "1, 3", "1/3", "số 1 với số 2", "cả 2 và 3 ạ", "2 3".
 _CHOICES = re.compile(
     r"\s*(?:chon\s+|xem\s+)?(?:ca\s+)?((?:(?:cau|muc)\s+)?(?:so\s*)?\d+"
-    r"(?:\s*(?:[,;&+]|\s(?:va|voi)\s|\s)\s*(?:(?:cau|muc)\s+)?(?:so\s*)?\d+)+)"
+    r"(?:\s*(?:[,;&+/]|\s(?:va|voi)\s|\s)\s*(?:(?:cau|muc)\s+)?(?:so\s*)?\d+)+)"
     + PICK_TAIL
     + r"[\s.!]*"
 )
@@ -968,7 +968,7 @@ _RUN = re.compile(
     r"\s*(?:chon\s+|xem\s+)?(?:tu\s+)?(?:so\s*)?(\d{1,2})\s*(?:-|–|\sden\s|\stoi\s)\s*"
     r"(?:so\s*)?(\d{1,2})" + PICK_TAIL + r"[\s.!]*"
 )
-MAX_RUN = 20  # lines in a run: a list is never longer
+MAX_RUN = 99  # lines in a run: a numbered list has no more (two digits, handlers.zalo)
 # Two numbers joined by "/" or "-" that make a day of a month: "2/9", "30-4", "1-3",
 # "2/9/2026".
 _DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/–-]\s*(\d{1,2})(?:[/-]\d{4})?(?![\d/.-])")

@@ -309,14 +309,14 @@ def _several(
     the topics to follow (a number not on the list named, not in the way of the others)."""
     on = [number for number in numbers if 1 <= int(number) <= len(menu)]
     listed = tuple(dict.fromkeys(menu[int(number) - 1] for number in on))
+    off = tuple(dict.fromkeys(number for number in numbers if number not in on))
     if numbered and listed and all(b.action.partition(":")[0] in FOLLOWING for b in listed):
-        off = tuple(dict.fromkeys(number for number in numbers if number not in on))
         return Follows(listed, off)
-    for number in numbers:
-        if not 1 <= int(number) <= len(menu):
-            if not numbered:
-                return Reply(msg.number_not_a_button(number), buttons=tuple(menu))
-            return Reply(msg.number_not_in_list(number, len(menu)), buttons=tuple(menu))
+    if off:
+        number = max(off, key=int)  # of a run ("1-25"), its end as typed
+        if not numbered:
+            return Reply(msg.number_not_a_button(number), buttons=tuple(menu))
+        return Reply(msg.number_not_in_list(number, len(menu)), buttons=tuple(menu))
     picked = tuple(dict.fromkeys(menu[int(number) - 1] for number in numbers))
     opens = all(button.action.partition(":")[0] in DOC_KINDS for button in picked)
     if not opens or len(picked) > MAX_CHOICES:

@@ -836,6 +836,10 @@ def numbers_not_in_list(numbers: Sequence[str]) -> str:
     list, so nothing was done for them."""
     if len(numbers) == 1:
         return f"Số {numbers[0]} không có trong danh sách em vừa gửi nên em bỏ qua ạ."
+    first, last = int(numbers[0]), int(numbers[-1])
+    if len(numbers) > 2 and [int(n) for n in numbers] == list(range(first, last + 1)):
+        # A run typed past the list's end ("1-25" under twelve lines): its part off it.
+        return f"Các số từ {first} đến {last} không có trong danh sách em vừa gửi nên em bỏ qua ạ."
     listed = f"{', '.join(numbers[:-1])} và {numbers[-1]}"
     return f"Các số {listed} không có trong danh sách em vừa gửi nên em bỏ qua ạ."
 
