@@ -220,7 +220,11 @@ def _teaches(a: Asked) -> bool:
 
 
 def fit(wards: Sequence[WardData]) -> ranking.Ranker:
-    """Both models and their thresholds, from the questions of `wards`."""
+    """Both models and their thresholds, from the questions of `wards`, in whatever order
+    they are named: the optimiser sums over the questions in their order, whose last bits
+    an ill-conditioned fit carries to the weights' fourth decimal, so the wards are taken
+    by name (`bot.py fit A B` and `bot.py fit B A` write the same file)."""
+    wards = sorted(wards, key=lambda w: (w.ward.name, str(w.ward.faq)))
     asked = [a for w in wards for a in w.asked if _teaches(a)]
     lexical = _listwise(
         asked,
