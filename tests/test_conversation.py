@@ -766,6 +766,35 @@ async def test_texting_the_ward_is_no_subscription(
 
 
 @pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("theo dõi giá xăng dầu", "giá xăng dầu"),
+        ("theo doi ket qua xo so", "ket qua xo so"),
+        ("cho em nhận tin về giá xăng dầu", "giá xăng dầu"),
+        ("nhận thông báo kết quả xổ số", "kết quả xổ số"),
+    ],
+)
+async def test_following_what_is_no_topic_shows_the_topics(
+    conversation: Conversation, store: Store, text: str, wanted: str
+) -> None:
+    """Asked to follow what no topic covers, and that the bot knows nothing of as a
+    question either, the resident is told it is no topic and shown those there are (with
+    a button each), not "no information on this question"."""
+    reply = await one(conversation, text)
+    assert reply.text.startswith(f"Dạ, em chưa tìm thấy chủ đề “{wanted}”")
+    assert reply.buttons and all(b.action.startswith("sub:") for b in reply.buttons)
+    assert await store.subscriptions_of(CHAT) == []
+
+
+async def test_texting_what_is_no_topic_stays_a_question(conversation: Conversation) -> None:
+    """Unaccented "nhan tin" may be "nhắn tin" (to text): what follows is no topic asked
+    for, and the message is answered as a question."""
+    for text in ("nhan tin gia xang dau", "nhắn tin giá xăng dầu"):
+        reply = await one(conversation, text)
+        assert "chủ đề" not in reply.text
+
+
+@pytest.mark.parametrize(
     ("text", "name"),
     [
         ("đăng ký cư trú", "Cư trú"),

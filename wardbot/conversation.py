@@ -652,6 +652,15 @@ class Conversation:
                 return await self.desk.request(chat, intent.arg)
             case "subscribe":
                 replies = await self.subscriptions.subscribe(chat, intent, manages)
+                if (
+                    replies is None
+                    and intent.follows
+                    and not self._topics_of(intent.arg)
+                    and not await self._known(text)
+                ):
+                    # "theo dõi giá vàng": naming no topic, nor a question the bot knows
+                    # anything of; the topics there are, rather than "no information".
+                    replies = [await self.subscriptions.unknown_topic(chat, intent.arg)]
                 if replies is not None:
                     return replies
             case "unsubscribe" if intent.guessed and intent.arg and manages:
@@ -718,6 +727,11 @@ class Conversation:
         rồi" to be about its reply, answered or not."""
         asked = self.memory.last_asked(chat, sender)
         return asked is not None and asked[2] >= self.clock() - WRONG_WITHIN
+
+    async def _known(self, text: str) -> bool:
+        """Whether the engine answers `text` or has close matches to offer for it."""
+        answer = await self.engine.ask_async(text)
+        return answer.answered or bool(answer.offers)
 
     def _about_alerts(self, intent: Intent) -> bool:
         """Whether the message is about following topics (not a question naming one)."""

@@ -394,6 +394,10 @@ class Intent:
     explicit: bool = True
     # "hủy bhyt": stopping only a topic the chat follows, named exactly; else a question.
     followed_only: bool = False
+    # "theo dõi giá vàng", "nhận tin giá vàng" (typed with its accent): a subscription not
+    # `explicit` whose verb still means following; when the message is no question the
+    # bot knows anything about, the topic not found is told so (and the topics shown).
+    follows: bool = False
     # The command's name as typed, when it was mistyped and guessed ("/nollow all":
     # /unsubscribe all); a guess that would stop alerts is asked about, never done.
     guessed: str = ""
@@ -1178,7 +1182,13 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
         if folded in _ALL:  # "theo dõi tất cả", as "bỏ theo dõi tất cả" stops them all
             return Intent("subscribe", "all")
         if folded:
-            return Intent("subscribe", typed, explicit=False)
+            # "nhan tin" unaccented may be "nhắn tin" (to text someone): only "nhận" follows
+            # (`said` and `original` hold the same words, folded and as typed).
+            before = said[: match.start("rest")].split()
+            receives = match.re is _SUBSCRIBE_RECEIVE
+            verb = original[before.index("nhan")] if receives else ""
+            follows = not receives or unicodedata.normalize("NFC", verb.lower()) == "nhận"
+            return Intent("subscribe", typed, explicit=False, follows=follows)
     for pattern in _SUBSCRIBE_BARE:
         match = pattern.fullmatch(said)
         if match and not looks_like_question:

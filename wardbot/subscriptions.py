@@ -146,7 +146,7 @@ class Subscriptions:
                 return [self._which_topic(intent.arg, begun)]
             named = begun
         if not named:
-            return [await self._unknown_topic(chat, intent.arg)] if intent.explicit else None
+            return [await self.unknown_topic(chat, intent.arg)] if intent.explicit else None
         if not manages:
             return [Reply(msg.group_staff_only(self.settings.ward_name))]
         return [await self.follow_several(chat, named)]
@@ -351,7 +351,7 @@ class Subscriptions:
         numbered = listing.numbered_text and f"{said}\n\n{listing.numbered_text}"
         return replace(listing, text=f"{said}\n\n{listing.text}", numbered_text=numbered)
 
-    async def _unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
+    async def unknown_topic(self, chat: ChatRef, wanted: str) -> Reply:
         """Following a topic not found: the topics there are, and a "🔔 Nhận tin" choice
         for each one the chat does not follow yet."""
         followed = set(await self.store.subscriptions_of(chat))
