@@ -2319,8 +2319,8 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
         pytest.param(
             {"status": 500},
             "máy chủ cổng thông tin báo lỗi (thường chỉ là trục trặc tạm thời của cổng thông "
-            "tin); bot tự thử lại khoảng 15 phút một lần, cán bộ không cần làm gì, bài sẽ được "
-            "nhập khi cổng thông tin trả lời bình thường",
+            "tin); bot tự thử lại khoảng 15 phút một lần, cán bộ không cần làm gì, tin mới sẽ "
+            "được nhập khi cổng thông tin trả lời bình thường",
             id="server-error",
         ),
         pytest.param(
@@ -2340,8 +2340,8 @@ async def test_the_follower_tells_admins_of_a_failure_once_until_it_works_again(
                 "<h1>Hệ thống đang bảo trì</h1><p>Mời quay lại sau ít phút.</p></body></html>"
             },
             "trang báo lỗi, đang bảo trì hoặc đòi đăng nhập (thường chỉ là trục trặc tạm thời của "
-            "cổng thông tin); bot tự thử lại khoảng 15 phút một lần, cán bộ không cần làm gì, bài "
-            "sẽ được nhập khi cổng thông tin trả lời bình thường",
+            "cổng thông tin); bot tự thử lại khoảng 15 phút một lần, cán bộ không cần làm gì, tin "
+            "mới sẽ được nhập khi cổng thông tin trả lời bình thường",
             id="maintenance-page",
         ),
         *(
@@ -2372,6 +2372,26 @@ async def test_admins_are_told_what_went_wrong_not_a_vague_failure(ward, portal,
     assert await failures_told(ward, feed) == [
         f"⚠️ Không nhập được tin từ cổng thông tin: {said}.\n{feed}"
     ]
+
+
+@pytest.mark.parametrize(("minutes", "feed_every", "post_every"), [(20, 20, 30), (60, 60, 60)])
+async def test_admins_read_how_often_the_bot_tries_a_failing_feed_and_post_again(
+    ward, portal, minutes, feed_every, post_every
+):
+    # PORTAL_POLL_MINUTES: a feed is read again at each poll, a post every 30 minutes or
+    # at each poll when polls are further apart; what comes in then: news, or the post.
+    down = portal.put("/rss/thong-bao.xml", b"<h1>Internal Server Error</h1>", status=500)
+    feed = serve_feed(portal)
+    follower = FeedFollower(ward.settings(portal_feeds=(feed, down), portal_poll_minutes=minutes))
+    told: list[tuple[list[str], str]] = []
+    follower.on_failed = lambda sources, why: told.append((sources, why))
+    portal.put("/tin-tuc/tong-ket-phong-trao-2019", b"<h1>Bad Gateway</h1>", status=502)
+    await follower.poll()
+    [of_feed] = [why for sources, why in told if any(down in line for line in sources)]
+    [of_post] = [why for sources, why in told if any("tong-ket" in line for line in sources)]
+    assert f"bot tự thử lại khoảng {feed_every} phút một lần" in of_feed
+    assert f"bot tự thử lại khoảng {post_every} phút một lần" in of_post
+    assert "tin mới sẽ được nhập" in of_feed and "bài sẽ được nhập" in of_post
 
 
 async def test_admins_are_told_when_the_portals_https_is_refused_not_that_it_is_unreachable(
@@ -2690,7 +2710,7 @@ async def test_a_feed_trickling_in_its_headers_is_given_up_at_the_deadline(ward,
     assert failures == [
         "⚠️ Không nhập được tin từ cổng thông tin: trang không trả lời kịp (thường chỉ là trục "
         "trặc tạm thời của cổng thông tin); bot tự thử lại khoảng 15 phút một lần, cán bộ không "
-        f"cần làm gì, bài sẽ được nhập khi cổng thông tin trả lời bình thường.\n{feed}"
+        f"cần làm gì, tin mới sẽ được nhập khi cổng thông tin trả lời bình thường.\n{feed}"
     ]
     assert ward.imported() == []
 

@@ -460,3 +460,65 @@ async def test_a_post_taken_down_and_put_back_again_and_again_tells_admins_once(
     await site.poll()
     assert site.told[3:] == [restored_note(WARD, [TITLE])]
     assert await alerted(ward.settings()) == {}
+
+
+def vaccination(posted: dt.date, vaccine: str, hour: str = "7 giờ 30 sáng") -> str:
+    """The health station's notice of a vaccination day, one template for each vaccine."""
+    return with_content(
+        "Lịch tiêm chủng mở rộng tháng 12",
+        f'<p class="date">Ngày đăng: {posted:%d/%m/%Y}</p><p>Trạm y tế Phường 5 tổ chức tiêm '
+        f"{vaccine} từ {hour} thứ Bảy 12/12/2026 tại trạm y tế phường. Phụ huynh mang theo sổ "
+        "tiêm chủng và thẻ bảo hiểm y tế của trẻ. Trẻ đang sốt hoặc mắc bệnh cấp tính được "
+        "hẹn tiêm vào buổi khác. Mọi thắc mắc xin liên hệ cán bộ trạm y tế trong giờ hành "
+        "chính.</p>",
+    )
+
+
+async def portal_with(ward: Ward, portal, first: str, second: str) -> tuple[Portal, str]:
+    """A followed portal on which `first` (a post of today, imported and alerted to chat 77)
+    is joined by `second`, both up: the first's notice's file name."""
+    await follow(ward, "bhyt")
+    site = Portal(ward, portal, dt.date.today())
+    await site.poll()
+    portal.put("/tin-tuc/tiem-chung", first)
+    site.list_only(("/tin-tuc/tiem-chung", site.today))
+    await site.poll()
+    [name] = [n for n in ward.imported() if n.startswith(site.today.isoformat())]
+    assert await alerted(ward.settings()) == {name.removesuffix(".md"): 1}
+    await delivered(ward)
+    portal.put("/tin-tuc/tiem-chung-2", second)
+    listed = [("/tin-tuc/tiem-chung-2", site.today), ("/tin-tuc/tiem-chung", site.today)]
+    site.list_only(*listed)
+    await site.poll()
+    return site, name
+
+
+async def test_two_notices_of_one_template_posted_side_by_side_stay_two(ward, portal):
+    # The same title the same day, nearly all words alike, but another vaccine for other
+    # children: the first notice is not overwritten by the second, which is alerted.
+    today = dt.date.today()
+    first = vaccination(today, "vắc xin phòng lao BCG cho trẻ sơ sinh")
+    second = vaccination(today, "vắc xin sởi cho trẻ 9 tháng tuổi")
+    site, name = await portal_with(ward, portal, first, second)
+    [other] = [n for n in ward.imported() if n.startswith(today.isoformat()) and n != name]
+    assert "BCG" in ward.notice(name).body and "sởi" in ward.notice(other).body
+    assert await alerted(ward.settings()) == {other.removesuffix(".md"): 1}
+    assert await outbox(ward) == [("alert", "77")]  # no "correction" of the first
+    assert site.told == []
+
+
+@pytest.mark.parametrize(
+    "hour",
+    ["13 giờ 30 chiều", "13 giờ 30 chiều (đính chính thời gian)"],
+    ids=["hour", "hour-said-corrected"],
+)
+async def test_a_re_post_beside_the_first_changing_its_hour_is_its_correction(ward, portal, hour):
+    today = dt.date.today()
+    first = vaccination(today, "vắc xin sởi cho trẻ 9 tháng tuổi")
+    second = vaccination(today, "vắc xin sởi cho trẻ 9 tháng tuổi", hour)
+    site, name = await portal_with(ward, portal, first, second)
+    assert [n for n in ward.imported() if n.startswith(today.isoformat())] == [name]
+    assert "13 giờ 30" in ward.notice(name).body
+    assert await alerted(ward.settings()) == {}
+    assert await outbox(ward) == [("correction", "77")]
+    assert len(site.told) == 1 and "bài cũ vẫn còn trên cổng" in site.told[0]

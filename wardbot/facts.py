@@ -267,6 +267,39 @@ def facts(text: str) -> frozenset[str]:
     return found | _called_off(text) | _places(text) | days
 
 
+# Words that only say when, around a notice's numbers and days ("lúc 8 giờ sáng thứ Bảy,
+# ngày 5 tháng 12"), and those a post correcting its day, hour or place adds ("đính chính",
+# "thời gian mới", "điều chỉnh lại"): no other thing announced.
+_WHEN_WORDS = frozenset(
+    "lúc vào từ đến tới giờ h g phút sáng trưa chiều tối đêm ngày mùng mồng tháng năm "
+    "thời gian hôm nay mai".split()
+)
+_AMENDED_WORDS = frozenset("đính chính điều chỉnh sửa đổi thay cập nhật lại mới".split())
+
+
+def words_beside_facts(text: str) -> frozenset[str]:
+    """The words of `text` (plain text) that are none of its `facts` nor say when (lower
+    case, one tone placement): what a notice is about ("tiêm vắc xin sởi", "họp bàn việc
+    làm đường"), which a post correcting its day, hour or place leaves as it was."""
+    text = unicodedata.normalize("NFC", _NOT_READ.sub(" ", text))
+    for said in (_PLACE, _WEEKDAY, _CALLED_OFF):
+        text = said.sub(" ", text)
+    words = (canonical_tone(word.casefold()) for word in _PLACE_WORD.findall(text))
+    return frozenset(
+        word
+        for word in words
+        if not any(letter.isdigit() for letter in word) and word not in _WHEN_WORDS
+    )
+
+
+def only_facts_changed(before: str, after: str) -> bool:
+    """Whether `after` (plain text) is `before` with its facts changed (a day, an hour, a
+    place: see `words_beside_facts`) and maybe words saying it was corrected: not another
+    notice of the same template ("tiêm vắc xin phòng lao" beside "tiêm vắc xin sởi")."""
+    kept, said = words_beside_facts(before), words_beside_facts(after)
+    return kept <= said and said - kept <= _AMENDED_WORDS
+
+
 # A date written with its year: "5/12/2026" (as a value: `number_value`).
 _WITH_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 # The year a reader takes a date written without one for: that of the day nearest the

@@ -41,7 +41,7 @@ from wardbot.portal_log import (
     mark_told,
     page_key,
 )
-from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome
+from wardbot.portal_outcome import NEW, SKIPPED, UPDATED, WITHDRAWN, Outcome, passing
 from wardbot.portal_retry import RETRY_AFTER
 from wardbot.portal_withdraw import WITHDRAWN_DIR
 from wardbot.supervise import pause
@@ -192,25 +192,24 @@ def reason_vi(why: str) -> str:
     return "không nhập được"
 
 
-# A failure of the portal's moment that passes by itself (no answer, a server error or a
-# maintenance page; not a bot check nor a refused HTTPS, which staff must have fixed): the
-# bot reads it again by itself, and admins are told so (lest they act on it).
-_RETRIED = re.compile(
-    r"^(?:timed out|could not connect|the server answered (?:5\d\d|429)|"
-    r"an error, maintenance or login page)"
-)
+# Failures of the portal's moment (portal_outcome.passing) that staff must have fixed: a
+# bot check, a refused HTTPS connection. Admins are not told the bot's retries will do.
+_FIXED_BY_STAFF = ("the portal's HTTPS connection", "a bot check")
 
 
-def retried_reason(why: str, every_minutes: int) -> str:
+def retried_reason(why: str, every_minutes: int, *, feed: bool = False) -> str:
     """A failure's reason for admins (see `reason_vi`), saying that the bot tries again by
-    itself every `every_minutes` when the failure is the portal's moment."""
+    itself every `every_minutes` when the failure is the portal's moment that passes by
+    itself (no answer, a server error, a maintenance page), lest they act on it; what
+    then comes in: a post, or (`feed`) the feed's news."""
     said = reason_vi(why)
-    if not _RETRIED.match(why):
+    if not passing(why) or why.startswith(_FIXED_BY_STAFF):
         return said
+    then = "tin mới sẽ được nhập" if feed else "bài sẽ được nhập"
     return (
         f"{said} (thường chỉ là trục trặc tạm thời của cổng thông tin); bot tự thử lại khoảng "
-        f"{every_minutes} phút một lần, cán bộ không cần làm gì, bài sẽ được nhập khi cổng "
-        "thông tin trả lời bình thường"
+        f"{every_minutes} phút một lần, cán bộ không cần làm gì, {then} khi cổng thông tin "
+        "trả lời bình thường"
     )
 
 
@@ -630,8 +629,9 @@ class FeedFollower:
         """A failure of `source` as admins are told of it (see `retried_reason`): a feed is
         read again at each poll, an item failing again every RETRY_AFTER at most (at a
         poll: not more often than they come)."""
-        every = self.interval if source in self.feeds else max(self.interval, RETRY_AFTER)
-        return retried_reason(why, round(every / 60))
+        feed = source in self.feeds
+        every = self.interval if feed else max(self.interval, RETRY_AFTER)
+        return retried_reason(why, round(every / 60), feed=feed)
 
     def _first_read_note(self, first_read: bool) -> bool:
         """Whether a notice imported is told in the first read's note (else as imported)."""

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from trafilatura.deduplication import Simhash
 
 from wardbot.config import Settings
+from wardbot.facts import only_facts_changed
 from wardbot.notices import load_announcement
 from wardbot.portal_extract import Article, NotAnArticle, decode_html, extract_article
 from wardbot.portal_fetch import Fetcher, FetchError, is_web_address
@@ -113,8 +114,15 @@ def moved_from(
     if edited and moved:
         return Moved(old, gone=False)
     # The first post still there as it was, the corrected one beside it: one notice (its
-    # residents alerted once, then of what changed), not two alerts of one event.
-    if here and retitled and corrects(record, article.date, title, digest(plain)):
+    # residents alerted once, then of what changed), not two alerts of one event. Only a
+    # day, an hour or a place changed: two notices of one template posted side by side
+    # (two vaccines, two meetings' agendas) are two notices.
+    if (
+        here
+        and retitled
+        and corrects(record, article.date, title, digest(plain))
+        and only_facts_changed(shown.body, article.body)
+    ):
         return Moved(old, gone=False, shown=True)
     return None
 
