@@ -1569,6 +1569,60 @@ def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str
     ]
 
 
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        # A wrapped line pasted against the left margin (a phone's or Word's wrap).
+        ("answer: Sáng 7h30 đến 11h30.\nChiều 13h30 đến 17h.\n", "hãy viết `answer: |`, rồi "),
+        ("answer: |\nSáng 7h30 đến 11h30.\n", ""),
+        ("answer: |\n  Sáng 7h30 đến 11h30.\n", ""),
+    ],
+)
+def test_text_left_of_its_key_is_told_the_indent_it_needs_not_a_colon(answer: str, fix: str) -> None:
+    """Not "viết `Chiều: 13h30 …`", which would make the text a key."""
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {answer}    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có vẻ là chữ của dòng answer: ở trên (dòng 7) mà chưa thụt lề sâu "
+        f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó 6 dấu cách, nhiều hơn dòng answer: hai "
+        "dấu cách — bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    "below",
+    ["      - Tờ khai CT01\n      - CCCD\n", "    - Tờ khai CT01\n    - CCCD\n", "      Tờ khai CT01.\n"],
+)
+def test_an_answer_opening_a_list_with_a_colon_is_told_to_be_a_block(below: str) -> None:
+    """"answer: Hồ sơ gồm:" above its list: quoting that line alone would leave the list
+    unread, so the fix is the block, the colon's line its first line."""
+    problems = faq_problems(
+        HEAD + f"  - id: ho-so\n    question: Hồ sơ?\n    answer: Hồ sơ gồm:\n{below}"
+        "    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ của dòng answer: kết thúc bằng dấu hai chấm và còn tiếp ở các dòng "
+        "dưới, nên bot hiểu nhầm dấu hai chấm đó: hãy viết `answer: |` rồi xuống dòng, viết "
+        "`Hồ sơ gồm:` và các dòng dưới nó, mọi dòng thụt lề 6 dấu cách — bot chưa đọc được cả "
+        "tệp này"
+    ]
+
+
+def test_an_answer_ending_in_a_colon_alone_is_still_told_to_be_quoted() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: ho-so\n    question: Hồ sơ?\n    answer: Hồ sơ gồm:\n"
+        "    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        'viết `answer: "Hồ sơ gồm:"` — bot chưa đọc được cả tệp này'
+    ]
+
+
 def test_a_notice_named_md_twice_is_told_its_name_with_md_once() -> None:
     """An editor that adds .md to a name typed with it (Windows hides extensions)."""
     problems = notice_problems(
