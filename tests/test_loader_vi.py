@@ -1779,6 +1779,50 @@ def test_two_entries_run_together_are_told_to_be_parted_by_a_dash() -> None:
     ]
 
 
+GIO_TIEP = (
+    HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("served", "said"),
+    [
+        (
+            GIO_TIEP,
+            "bản sửa này của hai mục chưa được dùng; bot vẫn dùng bản trước đó của các mục "
+            "'gio', 'tiep' cho tới khi sửa xong",
+        ),
+        (
+            GIO_TIEP.split("  - id: tiep")[0],  # 'tiep' is the new entry being typed
+            "mục 'tiep' chưa được dùng; bot vẫn dùng bản trước đó của mục 'gio' cho tới khi "
+            "sửa xong",
+        ),
+    ],
+)
+def test_entries_run_together_keep_serving_as_they_last_read(served: str, said: str) -> None:
+    """A '- ' lost before an entry's id (a phone's editor, a paste) must not take the
+    answers residents were getting away, the entry above the mistake's included."""
+    Path("faq.yaml").write_text(served, encoding="utf-8")
+    serving = load_faq(Path("faq.yaml"))
+    Path("faq.yaml").write_text(
+        GIO_TIEP.replace("  - id: tiep", "    id: tiep").replace("Sáng.", "Sáng 7h30."),
+        encoding="utf-8",
+    )
+
+    faq = load_faq(Path("faq.yaml"), serving)
+
+    assert [(e.id, e.answer) for e in faq.faq] == [
+        (e.id, e.answer) for e in serving.faq
+    ], "each entry served keeps its last answer"
+    assert faq.broken == {"gio", "tiep"} and faq.kept == {e.id for e in serving.faq}
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "
+        "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
+        f"trên — {said}"
+    ]
+
+
 def test_a_file_that_stops_mid_line_is_told_as_maybe_saved_half_way() -> None:
     text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id: tiep\n    quest"
 
