@@ -1539,6 +1539,25 @@ def test_a_topic_whose_name_has_a_comma_is_taken_whole(line: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("typed", ["hanh-chinh bhyt", "[hanh-chinh bhyt]"])
+def test_topic_ids_parted_by_spaces_are_each_a_topic(typed: str) -> None:
+    """Not one topic 'hanh-chinh bhyt' said unknown ("có phải 'bhyt'?") and dropped."""
+    Path("faq.yaml").write_text(
+        "topics:\n  - id: hanh-chinh\n    name: Hành chính\n  - id: bhyt\n    name: BHYT\n"
+        f"faq:\n  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics: {typed}\n",
+        encoding="utf-8",
+    )
+
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.topics for e in faq.faq] == [("hanh-chinh", "bhyt")]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:10: mục 'gio': dòng topics: các mã chủ đề phải cách nhau bằng dấu phẩy, trong "
+        "ngoặc vuông: viết `topics: [hanh-chinh, bhyt]` — bot tạm hiểu là 2 chủ đề, mục vẫn "
+        "được dùng"
+    ]
+
+
 def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring() -> None:
     problems = notice_problems(
         "2026-11-21-hop.md", "---\ntitle: Họp\ndate: 2026-11-21\nexpires: 30/11/2026\n---\nB\n"
