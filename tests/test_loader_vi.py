@@ -1539,6 +1539,25 @@ def test_a_topic_whose_name_has_a_comma_is_taken_whole(line: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("typed", ["hanh-chinh bhyt", "[hanh-chinh bhyt]"])
+def test_topic_ids_parted_by_spaces_are_each_a_topic(typed: str) -> None:
+    """Not one topic 'hanh-chinh bhyt' said unknown ("có phải 'bhyt'?") and dropped."""
+    Path("faq.yaml").write_text(
+        "topics:\n  - id: hanh-chinh\n    name: Hành chính\n  - id: bhyt\n    name: BHYT\n"
+        f"faq:\n  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics: {typed}\n",
+        encoding="utf-8",
+    )
+
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.topics for e in faq.faq] == [("hanh-chinh", "bhyt")]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:10: mục 'gio': dòng topics: các mã chủ đề phải cách nhau bằng dấu phẩy, trong "
+        "ngoặc vuông: viết `topics: [hanh-chinh, bhyt]` — bot tạm hiểu là 2 chủ đề, mục vẫn "
+        "được dùng"
+    ]
+
+
 def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring() -> None:
     problems = notice_problems(
         "2026-11-21-hop.md", "---\ntitle: Họp\ndate: 2026-11-21\nexpires: 30/11/2026\n---\nB\n"
@@ -1566,6 +1585,60 @@ def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str
         "faq.yaml:8: dòng này có vẻ là chữ của dòng answer: ở trên (dòng 7) mà chưa thụt lề sâu "
         f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó thêm hai dấu cách — bot chưa đọc được "
         "cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "fix"),
+    [
+        # A wrapped line pasted against the left margin (a phone's or Word's wrap).
+        ("answer: Sáng 7h30 đến 11h30.\nChiều 13h30 đến 17h.\n", "hãy viết `answer: |`, rồi "),
+        ("answer: |\nSáng 7h30 đến 11h30.\n", ""),
+        ("answer: |\n  Sáng 7h30 đến 11h30.\n", ""),
+    ],
+)
+def test_text_left_of_its_key_is_told_the_indent_it_needs_not_a_colon(answer: str, fix: str) -> None:
+    """Not "viết `Chiều: 13h30 …`", which would make the text a key."""
+    problems = faq_problems(
+        HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {answer}    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:8: dòng này có vẻ là chữ của dòng answer: ở trên (dòng 7) mà chưa thụt lề sâu "
+        f"hơn dòng đó: {fix}thụt lề mọi dòng chữ của nó 6 dấu cách, nhiều hơn dòng answer: hai "
+        "dấu cách — bot chưa đọc được cả tệp này"
+    ]
+
+
+@pytest.mark.parametrize(
+    "below",
+    ["      - Tờ khai CT01\n      - CCCD\n", "    - Tờ khai CT01\n    - CCCD\n", "      Tờ khai CT01.\n"],
+)
+def test_an_answer_opening_a_list_with_a_colon_is_told_to_be_a_block(below: str) -> None:
+    """"answer: Hồ sơ gồm:" above its list: quoting that line alone would leave the list
+    unread, so the fix is the block, the colon's line its first line."""
+    problems = faq_problems(
+        HEAD + f"  - id: ho-so\n    question: Hồ sơ?\n    answer: Hồ sơ gồm:\n{below}"
+        "    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ của dòng answer: kết thúc bằng dấu hai chấm và còn tiếp ở các dòng "
+        "dưới, nên bot hiểu nhầm dấu hai chấm đó: hãy viết `answer: |` rồi xuống dòng, viết "
+        "`Hồ sơ gồm:` và các dòng dưới nó, mọi dòng thụt lề 6 dấu cách — bot chưa đọc được cả "
+        "tệp này"
+    ]
+
+
+def test_an_answer_ending_in_a_colon_alone_is_still_told_to_be_quoted() -> None:
+    problems = faq_problems(
+        HEAD + "  - id: ho-so\n    question: Hồ sơ?\n    answer: Hồ sơ gồm:\n"
+        "    topics: [hanh-chinh]\n"
+    )
+
+    assert problems == [
+        "faq.yaml:7: chữ có dấu hai chấm và dấu cách (': ') ở giữa phải đặt trong ngoặc kép, "
+        'viết `answer: "Hồ sơ gồm:"` — bot chưa đọc được cả tệp này'
     ]
 
 
@@ -1722,6 +1795,50 @@ def test_two_entries_run_together_are_told_to_be_parted_by_a_dash() -> None:
         "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "
         "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
         "trên — cả hai mục này bị bỏ qua"
+    ]
+
+
+GIO_TIEP = (
+    HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n"
+    "  - id: tiep\n    question: Tiếp dân?\n    answer: Thứ Năm.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("served", "said"),
+    [
+        (
+            GIO_TIEP,
+            "bản sửa này của hai mục chưa được dùng; bot vẫn dùng bản trước đó của các mục "
+            "'gio', 'tiep' cho tới khi sửa xong",
+        ),
+        (
+            GIO_TIEP.split("  - id: tiep")[0],  # 'tiep' is the new entry being typed
+            "mục 'tiep' chưa được dùng; bot vẫn dùng bản trước đó của mục 'gio' cho tới khi "
+            "sửa xong",
+        ),
+    ],
+)
+def test_entries_run_together_keep_serving_as_they_last_read(served: str, said: str) -> None:
+    """A '- ' lost before an entry's id (a phone's editor, a paste) must not take the
+    answers residents were getting away, the entry above the mistake's included."""
+    Path("faq.yaml").write_text(served, encoding="utf-8")
+    serving = load_faq(Path("faq.yaml"))
+    Path("faq.yaml").write_text(
+        GIO_TIEP.replace("  - id: tiep", "    id: tiep").replace("Sáng.", "Sáng 7h30."),
+        encoding="utf-8",
+    )
+
+    faq = load_faq(Path("faq.yaml"), serving)
+
+    assert [(e.id, e.answer) for e in faq.faq] == [
+        (e.id, e.answer) for e in serving.faq
+    ], "each entry served keeps its last answer"
+    assert faq.broken == {"gio", "tiep"} and faq.kept == {e.id for e in serving.faq}
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "
+        "một mục mới, hãy thêm '- ' trước id:, viết `- id: tiep` thẳng hàng với dấu '-' ở "
+        f"trên — {said}"
     ]
 
 

@@ -25,6 +25,7 @@ from wardbot.models import FaqEntry, Problem, Topic
 from wardbot.staff_read import read_bytes, text_of
 from wardbot.text import fold, tokens
 from wardbot.yaml_records import (
+    RUN_TOGETHER,
     Invalid,
     Kind,
     Parser,
@@ -521,7 +522,20 @@ def _kept_records(
     broken: set[str] = set()
     for record in failed:
         ident = _only_id(record.item)
-        if ident is None or ident in have:
+        if ident is None:
+            run = _run_together(record.item)
+            ours = [(i, line) for i, line in run if i not in have and i not in kept]
+            broken.update(i for i, _ in ours)
+            for other, line in ours:
+                if other in last and other not in refused:
+                    made = keep(last[other], line)
+                    if made is None:
+                        refused.add(other)
+                    else:
+                        kept[other] = (line, made)
+            _said_run_together(record.item, [i for i, _ in ours], kept, kind, src, problems)
+            continue
+        if ident in have:
             continue
         broken.add(ident)
         before = last.get(ident)
@@ -540,6 +554,40 @@ def _kept_records(
             if at in record.told or (problem.file == src and problem.line in keys):
                 problems[at] = _said_kept(problem, kind, first)
     return list(kept.values()), frozenset(broken)
+
+
+def _run_together(item: Node) -> list[tuple[str, int]]:
+    """The ids, and their lines, of the records run together in one block (a second `id:`
+    line whose '- ' was lost), each that reads; none for a block of one `id:` line."""
+    if not isinstance(item, MappingNode):
+        return []
+    ids = [(value, node_line(key)) for key, value in item.value if key_name(key) == "id"]
+    if len(ids) < 2:
+        return []
+    return [(ident, line) for node, line in ids if (ident := _read_id(node)) is not None]
+
+
+def _said_run_together(
+    item: Node,
+    idents: Sequence[str],
+    kept: Mapping[str, tuple[int, Any]],
+    kind: Kind,
+    src: str,
+    problems: list[Problem],
+) -> None:
+    """The problem of records run together (`idents`) said as costing what it does when
+    some of them (those in `kept`) keep serving as they last read."""
+    served = [ident for ident in idents if ident in kept]
+    if not served:
+        return
+    skipped = [ident for ident in idents if ident not in kept]
+    keys = {node_line(key) for key, _ in item.value if key_name(key) == "id"}
+    cost = f" — {RUN_TOGETHER['faq' if kind is _ENTRY else 'topics']}"
+    for at, problem in enumerate(problems):
+        mistake, said, _ = problem.message.partition(cost)
+        if problem.file == src and problem.line in keys and said:
+            message = msg.faq_entries_run_together_kept(mistake, served, skipped, kind.noun)
+            problems[at] = replace(problem, message=message)
 
 
 def _unread_topics(failed: Sequence[_Failed], loaded: Sequence[Topic]) -> dict[str, UnreadTopic]:

@@ -113,6 +113,8 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
         key = _colonless_key(lines, index)
         if key is not None and re.match(r"\s*-\s+\S", lines[key]):
             return key + 1, _missing_colon(lines[key])
+        if opened := _text_opening_a_block(lines, index):
+            return index + 1, opened
         quoted = _quoted(here)
         above = _keyed_above(lines, index)
         typed = _KEYED.fullmatch(lines[above].rstrip()) if above is not None else None
@@ -714,15 +716,51 @@ def _unindented_text(lines: Sequence[str], index: int) -> str | None:
         owner = _KEY_LINE.match(lines[i])
         if owner is None:
             continue
-        if _column(owner, dash=False) != _indent(lines[index]):
+        column = _column(owner, dash=False)
+        # At the key's depth, or left of it (a wrapped line pasted against the margin).
+        if column < _indent(lines[index]) or not _texts_of(lines, i, index):
             return None
         key = lines[i][owner.end(1) + len(owner[2] or "") :].split(":")[0]
         block = "" if lines[i].rstrip().endswith(("|", ">")) else f"hãy viết `{key}: |`, rồi "
+        deeper = (
+            "thêm hai dấu cách"
+            if column == _indent(lines[index])
+            else f"{column + 2} dấu cách, nhiều hơn dòng {key}: hai dấu cách"
+        )
         return (
             f"dòng này có vẻ là chữ của dòng {key}: ở trên (dòng {i + 1}) mà chưa thụt lề sâu "
-            f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó thêm hai dấu cách"
+            f"hơn dòng đó: {block}thụt lề mọi dòng chữ của nó {deeper}"
         )
     return None
+
+
+def _texts_of(lines: Sequence[str], key: int, index: int) -> bool:
+    """Whether the lines between `key` and `index` (comments and blank lines aside) are
+    the text of `key`'s line: indented deeper than it, or not at all there."""
+    depth = _indent(lines[key])
+    between = [line for line in lines[key + 1 : index] if line.strip() and not _comment(line)]
+    return all(_indent(line) > depth for line in between)
+
+
+def _text_opening_a_block(lines: Sequence[str], index: int) -> str | None:
+    """What to say of a key's text ending in a colon with its lines below it ("answer: Hồ
+    sơ gồm:" then "- Tờ khai"): YAML reads that colon as one more key's, and quoting the
+    first line alone would leave the lines below unread. None when that is not the case."""
+    typed = _KEYED.fullmatch(lines[index].rstrip()) if index < len(lines) else None
+    below = _nearest(lines, index, 1)
+    if typed is None or not typed[3].endswith(":") or below is None:
+        return None
+    column, depth = _indent(lines[index]) + len(typed[1] or ""), _indent(lines[below])
+    item = _ITEM_LINE.match(lines[below]) is not None
+    # Its text goes on deeper, or as items at its depth; not a key of the entry below.
+    if not (item and depth >= column or depth > column and not _KEY_LINE.match(lines[below])):
+        return None
+    key = typed[2]
+    return (
+        f"chữ của dòng {key}: kết thúc bằng dấu hai chấm và còn tiếp ở các dòng dưới, nên bot "
+        f"hiểu nhầm dấu hai chấm đó: hãy viết `{key}: |` rồi xuống dòng, viết "
+        f"{_retyped(typed[3])} và các dòng dưới nó, mọi dòng thụt lề {column + 2} dấu cách"
+    )
 
 
 # A key's name and its text, the colon between them lost ("title Thông báo họp").

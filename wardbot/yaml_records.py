@@ -244,7 +244,7 @@ def _mark_comment_cuts(root: Node, lines: list[str]) -> None:
 
 
 # What two entries (or topics) run together cost: both are one block with repeated keys.
-_RUN_TOGETHER = {"faq": "cả hai mục này bị bỏ qua", "topics": "cả hai chủ đề này bị bỏ qua"}
+RUN_TOGETHER = {"faq": "cả hai mục này bị bỏ qua", "topics": "cả hai chủ đề này bị bỏ qua"}
 
 
 def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) -> list[Problem]:
@@ -264,13 +264,13 @@ def _duplicate_keys(root: Node, src: str, costs: Mapping[tuple[int, str], str]) 
             merged = False  # two entries run together: the repeats after its id are its own
             for key, value in node.value:
                 name = key_name(key)
-                if name == "id" and name in first and depth == 2 and section in _RUN_TOGETHER:
+                if name == "id" and name in first and depth == 2 and section in RUN_TOGETHER:
                     # "- id: a ... id: b ...": the second entry lost its '- '.
                     typed = value.value if isinstance(value, ScalarNode) else "..."
                     message = (
                         f"dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng {first[name]}): "
                         f"nếu đây là một mục mới, hãy thêm '- ' trước id:, viết `- id: {typed}` "
-                        f"thẳng hàng với dấu '-' ở trên — {_RUN_TOGETHER[section]}"
+                        f"thẳng hàng với dấu '-' ở trên — {RUN_TOGETHER[section]}"
                     )
                     problems.append(Problem(src, node_line(key), message))
                     merged = True

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -494,6 +494,9 @@ def topics_field(
         parsed, children = _names_with_commas(
             parsed, children, lambda typed: typed in known or topic_key(typed) in named
         )
+        spaced = _ids_with_spaces(parsed, children, known, named)
+        if spaced is not None:  # "topics: cu-tru ho-tich": ids hold no space, so each is one
+            parsed, children = spaced
         meant = [topic if topic in known else named.get(topic_key(topic)) for topic in parsed]
         kept = tuple(dict.fromkeys(t for t in meant if t))  # repeats are harmless
         for topic, same, child in zip(parsed, meant, children, strict=True):
@@ -509,9 +512,36 @@ def topics_field(
                 line = ", ".join(kept)
                 message = f"hãy viết mã chủ đề: '{same}' thay cho '{topic}' (topics: [{line}])"
                 raise Partly(child, message, kept, f"bot tạm hiểu là '{same}'")
+        if spaced is not None:
+            message = (
+                "các mã chủ đề phải cách nhau bằng dấu phẩy, trong ngoặc vuông: viết "
+                f"`topics: [{', '.join(kept)}]`"
+            )
+            raise Partly(node, message, kept, f"bot tạm hiểu là {len(kept)} chủ đề")
         return kept
 
     return parse
+
+
+def _ids_with_spaces(
+    parsed: Sequence[str], children: Sequence[Node], known: Container[str], named: Container[str]
+) -> tuple[tuple[str, ...], list[Node]] | None:
+    """The topics typed with spaces between them, not commas ("cu-tru ho-tich"), each
+    word a topic's id, parted (with their nodes); None when none is typed so."""
+    words: list[str] = []
+    nodes: list[Node] = []
+    spaced = False
+    for typed, child in zip(parsed, children, strict=True):
+        split = typed.split()
+        if len(split) > 1 and typed not in known and topic_key(typed) not in named:
+            if all(word in known for word in split):
+                words += split
+                nodes += [child] * len(split)
+                spaced = True
+                continue
+        words.append(typed)
+        nodes.append(child)
+    return (tuple(words), nodes) if spaced else None
 
 
 _TOPIC_LEFT = "chủ đề này bị bỏ qua"

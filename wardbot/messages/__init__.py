@@ -84,6 +84,7 @@ from wardbot.messages.admin import (
     faq_entry_broken_not_edited as faq_entry_broken_not_edited,
 )
 from wardbot.messages.admin import faq_entry_copy_skipped as faq_entry_copy_skipped
+from wardbot.messages.admin import faq_entries_run_together_kept as faq_entries_run_together_kept
 from wardbot.messages.admin import faq_entry_kept as faq_entry_kept
 from wardbot.messages.admin import (
     faq_entry_kept_asked_elsewhere as faq_entry_kept_asked_elsewhere,

@@ -710,6 +710,21 @@ def faq_entry_kept(mistake: str, because: str, noun: str = "mục") -> str:
     )
 
 
+def faq_entries_run_together_kept(
+    mistake: str, kept: Sequence[str], skipped: Sequence[str], noun: str = "mục"
+) -> str:
+    """Two FAQ entries (or topics: `noun` "chủ đề") run together, the second's '- ' lost,
+    some of which the bot served before (`kept`, their ids): those keep serving as they
+    last read until fixed; the others (`skipped`, new ones) are not used yet."""
+    named = ", ".join(f"'{ident}'" for ident in kept)
+    which = f"{noun} {named}" if len(kept) == 1 else f"các {noun} {named}"
+    said = f"bot vẫn dùng bản trước đó của {which} cho tới khi sửa xong"
+    if not skipped:
+        return f"{mistake} — bản sửa này của hai {noun} chưa được dùng; {said}"
+    others = ", ".join(f"'{ident}'" for ident in skipped)
+    return f"{mistake} — {noun} {others} chưa được dùng; {said}"
+
+
 def faq_entry_copy_skipped(mistake: str, kept_line: int, noun: str = "mục") -> str:
     """A mistake in a second copy of an FAQ entry (`noun` "mục"; or a topic, "chủ đề"; the
     same id written twice, both copies broken) the bot served before: the first copy is
