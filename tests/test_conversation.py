@@ -698,6 +698,11 @@ async def test_the_search_runs_with_the_typing_indicator(conversation: Conversat
         ("ủa có thông báo học bổng thì báo em nha", "hoc-bong"),
         ("ua ma co tin bhyt thi bao tui nha", "bhyt"),
         ("ơ cho em nhận tin cư trú", "cu-tru"),
+        # Asked to do it for them, the south's "giùm", "dùm": before, a search for
+        # "giùm tui bhyt" and nothing followed.
+        ("theo dõi giùm tui bhyt nghen", "bhyt"),
+        ("theo doi hoc bong dum em", "hoc-bong"),
+        ("nhận tin cư trú giúp mình", "cu-tru"),
     ],
 )
 async def test_subscribing_in_words_or_by_command(
@@ -772,6 +777,9 @@ async def test_texting_the_ward_is_no_subscription(
         ("theo doi ket qua xo so", "ket qua xo so"),
         ("cho em nhận tin về giá xăng dầu", "giá xăng dầu"),
         ("nhận thông báo kết quả xổ số", "kết quả xổ số"),
+        # The asking for them is no part of what is not found ("giùm tui giá xăng dầu").
+        ("theo dõi giùm tui giá xăng dầu nghen", "giá xăng dầu"),
+        ("theo doi ket qua xo so dum em", "ket qua xo so"),
     ],
 )
 async def test_following_what_is_no_topic_shows_the_topics(
@@ -821,10 +829,24 @@ async def test_registering_for_a_topic_is_a_question_with_following_one_tap_away
     assert msg.subscribe_button(name) not in [b.label for b in again.buttons]
 
 
-async def test_subscribe_without_a_topic_offers_the_list(conversation: Conversation) -> None:
-    for text in ("/subscribe", "đăng ký nhận tin", "báo cho em khi có thông báo mới nhé"):
-        reply = await one(conversation, text)
-        assert len(reply.buttons) == 4 and all(b.action.startswith("sub:") for b in reply.buttons)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/subscribe",
+        "đăng ký nhận tin",
+        "báo cho em khi có thông báo mới nhé",
+        # The ward's news as a whole: before, "chưa tìm thấy chủ đề “phường”".
+        "nhận tin nhắn của phường",
+        "theo dõi tin tức của ủy ban phường",
+        "theo doi thong bao tu phuong minh nha",
+    ],
+)
+async def test_subscribe_without_a_topic_offers_the_list(
+    conversation: Conversation, text: str
+) -> None:
+    reply = await one(conversation, text)
+    assert "chưa tìm thấy" not in reply.text
+    assert len(reply.buttons) == 4 and all(b.action.startswith("sub:") for b in reply.buttons)
 
 
 async def test_an_unknown_topic_lists_the_real_ones(

@@ -53,6 +53,12 @@ _ALL = frozenset(
     | {"tat ca cac chu de", "cac chu de", "het cac chu de", "toan bo chu de"}
 )
 
+# Asking the bot to do it for them: "giúp em", southern "giùm tui", "dùm"; "hộ" only with
+# whom ("hộ nghèo", "hộ tịch" are subjects).
+_FOR_ME = (
+    *(f"{verb} {me}" for verb in ("giup", "gium", "dum") for me in ("toi", "em", "minh", "tui")),
+    *("giup", "gium", "dum", "ho toi", "ho em", "ho minh", "ho tui"),
+)
 # Politeness around a request: "cho em ...", "... giúp em ạ".
 _PREFIXES = _phrases(
     "cho toi|cho em|cho minh|cho tui|toi muon|em muon|minh muon|tui muon|toi can|em can|"
@@ -62,7 +68,7 @@ _PREFIXES = _phrases(
 # Central and southern particles close a request as "nhé" does ("bạn là ai dzậy", "có ai
 # hông nè", "sđt phường nhiêu rứa"); not "đó", which may point ("không phải cái đó").
 _SUFFIXES = _phrases(
-    "a|nhe|nha|voi|di|ad|nhe ad|giup toi|giup em|giup minh|giup|cho toi|cho em|cho minh|"
+    "a|nhe|nha|voi|di|ad|nhe ad|cho toi|cho em|cho minh|" + "|".join(_FOR_ME) + "|"
     "duoc khong|dc khong|duoc ko|duoc k|vay|nua|cho tao|cho tau|z|zay|dzay|dzi|rua|"
     + "|".join(sorted({fold(particle) for particle in REGIONAL_PARTICLES} - {"do"}))
 )
@@ -340,7 +346,11 @@ _SUBSCRIBE_TOLD = (
     re.compile(rf"{_TELL} (?:khi nao|khi|neu|moi khi|moi lan) co {_NEWS}" + _REST),
 )
 # Leading words of a topic phrase that are not part of the topic: "(tin) về (chủ đề) X".
-_LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi")
+# "theo dõi giùm em bhyt": the asking for them too.
+_LEADING = ("nhan", "tin", "thong bao", "tin tuc", "ve", "chu de", "cac", "cua", "moi", *_FOR_ME)
+# The ward office itself where a topic would be ("theo dõi tin tức của phường", "nhận tin
+# nhắn từ ủy ban"): all its news, no topic.
+_WHOLE_OFFICE = re.compile(rf"(?:(?:cua|tu|o|ben) )?{_OFFICE}(?: (?:minh|nay|ta))?")
 # Words after a topic's name saying when, and particles ("học bổng năm nay", "bhyt sắp tới
 # nha", "cư trú đợt này"): no part of the topic (wardbot.subscriptions drops them).
 AROUND_TOPIC = _words(
@@ -1172,6 +1182,8 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
             folded, typed = _topic_phrase(match.group("rest"), original)
             if folded in _ALL and not looks_like_question:
                 return Intent("subscribe", "all")
+            if _WHOLE_OFFICE.fullmatch(folded) and not looks_like_question:
+                return Intent("subscribe", "")  # the topics there are, to pick
             if folded and looks_like_question:
                 # "đăng ký nhận tin ở đâu?": a question, unless it names a topic exactly.
                 return Intent("subscribe", typed, explicit=False)
@@ -1181,13 +1193,15 @@ def _subscription(said: str, original: list[str], text: str) -> Intent | None:
         folded, typed = _topic_phrase(match.group("rest"), original)
         if folded in _ALL:  # "theo dõi tất cả", as "bỏ theo dõi tất cả" stops them all
             return Intent("subscribe", "all")
+        # "nhan tin" unaccented may be "nhắn tin" (to text someone): only "nhận" follows
+        # (`said` and `original` hold the same words, folded and as typed).
+        before = said[: match.start("rest")].split()
+        receives = match.re is _SUBSCRIBE_RECEIVE
+        verb = original[before.index("nhan")] if receives else ""
+        follows = not receives or unicodedata.normalize("NFC", verb.lower()) == "nhận"
+        if _WHOLE_OFFICE.fullmatch(folded):
+            return Intent("subscribe", "") if follows else None
         if folded:
-            # "nhan tin" unaccented may be "nhắn tin" (to text someone): only "nhận" follows
-            # (`said` and `original` hold the same words, folded and as typed).
-            before = said[: match.start("rest")].split()
-            receives = match.re is _SUBSCRIBE_RECEIVE
-            verb = original[before.index("nhan")] if receives else ""
-            follows = not receives or unicodedata.normalize("NFC", verb.lower()) == "nhận"
             return Intent("subscribe", typed, explicit=False, follows=follows)
     for pattern in _SUBSCRIBE_BARE:
         match = pattern.fullmatch(said)
