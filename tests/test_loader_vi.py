@@ -1597,7 +1597,9 @@ def test_text_not_indented_under_its_key_is_not_told_to_lack_a_colon(answer: str
         ("answer: |\n  Sáng 7h30 đến 11h30.\n", ""),
     ],
 )
-def test_text_left_of_its_key_is_told_the_indent_it_needs_not_a_colon(answer: str, fix: str) -> None:
+def test_text_left_of_its_key_is_told_the_indent_it_needs_not_a_colon(
+    answer: str, fix: str
+) -> None:
     """Not "viết `Chiều: 13h30 …`", which would make the text a key."""
     problems = faq_problems(
         HEAD + f"  - id: gio\n    question: Mấy giờ?\n    {answer}    topics: [hanh-chinh]\n"
@@ -1612,10 +1614,14 @@ def test_text_left_of_its_key_is_told_the_indent_it_needs_not_a_colon(answer: st
 
 @pytest.mark.parametrize(
     "below",
-    ["      - Tờ khai CT01\n      - CCCD\n", "    - Tờ khai CT01\n    - CCCD\n", "      Tờ khai CT01.\n"],
+    [
+        "      - Tờ khai CT01\n      - CCCD\n",
+        "    - Tờ khai CT01\n    - CCCD\n",
+        "      Tờ khai CT01.\n",
+    ],
 )
 def test_an_answer_opening_a_list_with_a_colon_is_told_to_be_a_block(below: str) -> None:
-    """"answer: Hồ sơ gồm:" above its list: quoting that line alone would leave the list
+    """ "answer: Hồ sơ gồm:" above its list: quoting that line alone would leave the list
     unread, so the fix is the block, the colon's line its first line."""
     problems = faq_problems(
         HEAD + f"  - id: ho-so\n    question: Hồ sơ?\n    answer: Hồ sơ gồm:\n{below}"
@@ -1831,9 +1837,9 @@ def test_entries_run_together_keep_serving_as_they_last_read(served: str, said: 
 
     faq = load_faq(Path("faq.yaml"), serving)
 
-    assert [(e.id, e.answer) for e in faq.faq] == [
-        (e.id, e.answer) for e in serving.faq
-    ], "each entry served keeps its last answer"
+    assert [(e.id, e.answer) for e in faq.faq] == [(e.id, e.answer) for e in serving.faq], (
+        "each entry served keeps its last answer"
+    )
     assert faq.broken == {"gio", "tiep"} and faq.kept == {e.id for e in serving.faq}
     assert [str(p) for p in faq.problems] == [
         "faq.yaml:8: dòng id: thứ hai trong cùng một mục (mục bắt đầu ở dòng 5): nếu đây là "

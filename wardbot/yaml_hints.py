@@ -753,7 +753,7 @@ def _text_opening_a_block(lines: Sequence[str], index: int) -> str | None:
     column, depth = _indent(lines[index]) + len(typed[1] or ""), _indent(lines[below])
     item = _ITEM_LINE.match(lines[below]) is not None
     # Its text goes on deeper, or as items at its depth; not a key of the entry below.
-    if not (item and depth >= column or depth > column and not _KEY_LINE.match(lines[below])):
+    if not ((item and depth >= column) or (depth > column and not _KEY_LINE.match(lines[below]))):
         return None
     key = typed[2]
     return (

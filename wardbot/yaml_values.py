@@ -533,12 +533,16 @@ def _ids_with_spaces(
     spaced = False
     for typed, child in zip(parsed, children, strict=True):
         split = typed.split()
-        if len(split) > 1 and typed not in known and topic_key(typed) not in named:
-            if all(word in known for word in split):
-                words += split
-                nodes += [child] * len(split)
-                spaced = True
-                continue
+        if (
+            len(split) > 1
+            and typed not in known
+            and topic_key(typed) not in named
+            and all(word in known for word in split)
+        ):
+            words += split
+            nodes += [child] * len(split)
+            spaced = True
+            continue
         words.append(typed)
         nodes.append(child)
     return (tuple(words), nodes) if spaced else None

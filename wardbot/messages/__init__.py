@@ -80,11 +80,11 @@ from wardbot.messages.admin import check_sample_notices as check_sample_notices
 from wardbot.messages.admin import check_summary as check_summary
 from wardbot.messages.admin import check_unseen_picture as check_unseen_picture
 from wardbot.messages.admin import data_not_written as data_not_written
+from wardbot.messages.admin import faq_entries_run_together_kept as faq_entries_run_together_kept
 from wardbot.messages.admin import (
     faq_entry_broken_not_edited as faq_entry_broken_not_edited,
 )
 from wardbot.messages.admin import faq_entry_copy_skipped as faq_entry_copy_skipped
-from wardbot.messages.admin import faq_entries_run_together_kept as faq_entries_run_together_kept
 from wardbot.messages.admin import faq_entry_kept as faq_entry_kept
 from wardbot.messages.admin import (
     faq_entry_kept_asked_elsewhere as faq_entry_kept_asked_elsewhere,
