@@ -1558,6 +1558,26 @@ def test_topic_ids_parted_by_spaces_are_each_a_topic(typed: str) -> None:
     ]
 
 
+@pytest.mark.parametrize("typed", ["hanh-chinh bhtyt", "[hanh-chinh bhtyt]"])
+def test_topic_ids_parted_by_spaces_one_mistyped_keep_the_others(typed: str) -> None:
+    """Not the whole 'hanh-chinh bhtyt' dropped with "có phải 'hanh-chinh'?" (writing
+    which would lose 'bhyt'): the ids read are kept, the typo guessed, the line given."""
+    Path("faq.yaml").write_text(
+        "topics:\n  - id: hanh-chinh\n    name: Hành chính\n  - id: bhyt\n    name: BHYT\n"
+        f"faq:\n  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n    topics: {typed}\n",
+        encoding="utf-8",
+    )
+
+    faq = load_faq(Path("faq.yaml"))
+
+    assert [e.topics for e in faq.faq] == [("hanh-chinh",)]
+    assert [str(p) for p in faq.problems] == [
+        "faq.yaml:10: mục 'gio': dòng topics: chủ đề 'bhtyt' không có trong phần topics: của "
+        "faq.yaml, có phải 'bhyt'? Các mã chủ đề phải cách nhau bằng dấu phẩy, trong ngoặc "
+        "vuông: viết `topics: [hanh-chinh, bhyt]` — chủ đề này bị bỏ qua, mục vẫn được dùng"
+    ]
+
+
 def test_a_notice_with_an_expiry_typed_wrong_is_not_published_as_never_expiring() -> None:
     problems = notice_problems(
         "2026-11-21-hop.md", "---\ntitle: Họp\ndate: 2026-11-21\nexpires: 30/11/2026\n---\nB\n"

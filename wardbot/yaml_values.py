@@ -507,27 +507,33 @@ def topics_field(
                 close = closest(topic, sorted(known))
                 if close:
                     message += f", có phải '{close}'?"
+                if spaced is not None:  # the line to write, with commas and the guess
+                    guessed = [m or closest(t, sorted(known)) or t for t, m in zip(parsed, meant)]
+                    line = ", ".join(dict.fromkeys(guessed))
+                    said = f"{_COMMAS_NEEDED}: viết `topics: [{line}]`"
+                    message += f" {said[0].upper()}{said[1:]}" if close else f"; {said}"
                 raise Partly(child, message, kept or None, _TOPIC_LEFT)
             if same != topic:
                 line = ", ".join(kept)
                 message = f"hãy viết mã chủ đề: '{same}' thay cho '{topic}' (topics: [{line}])"
                 raise Partly(child, message, kept, f"bot tạm hiểu là '{same}'")
         if spaced is not None:
-            message = (
-                "các mã chủ đề phải cách nhau bằng dấu phẩy, trong ngoặc vuông: viết "
-                f"`topics: [{', '.join(kept)}]`"
-            )
+            message = f"{_COMMAS_NEEDED}: viết `topics: [{', '.join(kept)}]`"
             raise Partly(node, message, kept, f"bot tạm hiểu là {len(kept)} chủ đề")
         return kept
 
     return parse
 
 
+_COMMAS_NEEDED = "các mã chủ đề phải cách nhau bằng dấu phẩy, trong ngoặc vuông"
+
+
 def _ids_with_spaces(
     parsed: Sequence[str], children: Sequence[Node], known: Container[str], named: Container[str]
 ) -> tuple[tuple[str, ...], list[Node]] | None:
     """The topics typed with spaces between them, not commas ("cu-tru ho-tich"), each
-    word a topic's id, parted (with their nodes); None when none is typed so."""
+    word a topic's id or typed as one (a typo: "cu-tru ho-tch", at least one word known),
+    parted (with their nodes); None when none is typed so."""
     words: list[str] = []
     nodes: list[Node] = []
     spaced = False
@@ -537,7 +543,8 @@ def _ids_with_spaces(
             len(split) > 1
             and typed not in known
             and topic_key(typed) not in named
-            and all(word in known for word in split)
+            and all(word in known or _ID_TYPED.fullmatch(word) for word in split)
+            and any(word in known for word in split)
         ):
             words += split
             nodes += [child] * len(split)
@@ -547,6 +554,9 @@ def _ids_with_spaces(
         nodes.append(child)
     return (tuple(words), nodes) if spaced else None
 
+
+# A word written as a topic's id is (lower case, no accents, hyphens between its parts).
+_ID_TYPED = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 _TOPIC_LEFT = "chủ đề này bị bỏ qua"
 
