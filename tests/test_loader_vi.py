@@ -1868,6 +1868,39 @@ def test_entries_run_together_keep_serving_as_they_last_read(served: str, said: 
     ]
 
 
+LE_PHI = "  - id: le-phi\n    question: Lệ phí?\n    answer: Miễn phí.\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        # Three run together: not "hai mục", and each named once.
+        (
+            GIO_TIEP.replace("  - id: tiep", "    id: tiep") + LE_PHI.replace("  - id", "    id"),
+            "bản sửa này của 3 mục chưa được dùng; bot vẫn dùng bản trước đó của các mục "
+            "'gio', 'tiep', 'le-phi' cho tới khi sửa xong",
+        ),
+        # One entry's id typed again below it: one entry, not "các mục 'gio', 'gio'".
+        (
+            GIO_TIEP + LE_PHI.replace("  - id: le-phi", "  - id: le-phi\n    id: le-phi"),
+            "bản sửa này chưa được dùng; bot vẫn dùng bản trước đó của mục 'le-phi' cho tới "
+            "khi sửa xong",
+        ),
+    ],
+)
+def test_entries_run_together_say_what_keeps_serving_as_many_as_they_are(
+    typed: str, said: str
+) -> None:
+    Path("faq.yaml").write_text(GIO_TIEP + LE_PHI, encoding="utf-8")
+    serving = load_faq(Path("faq.yaml"))
+    Path("faq.yaml").write_text(typed, encoding="utf-8")
+
+    faq = load_faq(Path("faq.yaml"), serving)
+
+    assert {e.id for e in faq.faq} == {"gio", "tiep", "le-phi"}
+    assert faq.problems and all(str(p).endswith(f" — {said}") for p in faq.problems)
+
+
 def test_a_file_that_stops_mid_line_is_told_as_maybe_saved_half_way() -> None:
     text = HEAD + "  - id: gio\n    question: Mấy giờ?\n    answer: Sáng.\n  - id: tiep\n    quest"
 

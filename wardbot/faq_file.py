@@ -564,7 +564,11 @@ def _run_together(item: Node) -> list[tuple[str, int]]:
     ids = [(value, node_line(key)) for key, value in item.value if key_name(key) == "id"]
     if len(ids) < 2:
         return []
-    return [(ident, line) for node, line in ids if (ident := _read_id(node)) is not None]
+    first: dict[str, int] = {}  # "id: gio" typed twice is one entry
+    for node, line in ids:
+        if (ident := _read_id(node)) is not None:
+            first.setdefault(ident, line)
+    return list(first.items())
 
 
 def _said_run_together(

@@ -720,7 +720,8 @@ def faq_entries_run_together_kept(
     which = f"{noun} {named}" if len(kept) == 1 else f"các {noun} {named}"
     said = f"bot vẫn dùng bản trước đó của {which} cho tới khi sửa xong"
     if not skipped:
-        return f"{mistake} — bản sửa này của hai {noun} chưa được dùng; {said}"
+        of = {1: "", 2: f" của hai {noun}"}.get(len(kept), f" của {len(kept)} {noun}")
+        return f"{mistake} — bản sửa này{of} chưa được dùng; {said}"
     others = ", ".join(f"'{ident}'" for ident in skipped)
     return f"{mistake} — {noun} {others} chưa được dùng; {said}"
 
