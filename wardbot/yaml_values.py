@@ -508,7 +508,10 @@ def topics_field(
                 if close:
                     message += f", có phải '{close}'?"
                 if spaced is not None:  # the line to write, with commas and the guess
-                    guessed = [m or closest(t, sorted(known)) or t for t, m in zip(parsed, meant)]
+                    guessed = [
+                        same or closest(typed, sorted(known)) or typed
+                        for typed, same in zip(parsed, meant, strict=True)
+                    ]
                     line = ", ".join(dict.fromkeys(guessed))
                     said = f"{_COMMAS_NEEDED}: viết `topics: [{line}]`"
                     message += f" {said[0].upper()}{said[1:]}" if close else f"; {said}"
