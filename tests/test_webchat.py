@@ -1195,6 +1195,18 @@ async def test_forget_deletes_the_history_and_the_page_is_told_to_clear_it(
         assert (await rows.fetchone()) == (1,)
 
 
+@pytest.mark.parametrize("said", ["xoa lich su tro chuyen", "Xoá hết tin nhắn của em nhé"])
+async def test_asking_to_delete_the_chat_history_in_words_deletes_it(
+    client: httpx.AsyncClient, said: str
+) -> None:
+    """A resident on a phone others use too asks, in their words, for the conversation the
+    page shows again on each visit to go: it goes, as with /forget."""
+    await send(client, text="so cccd cua toi la 079123456789 mat the bhyt")
+    await send(client, text=said)
+    [done] = await history(client)
+    assert done["reset"] is True and done["text"] == msg.forget_done(alerts=False)
+
+
 async def test_forget_after_small_talk_says_the_conversation_was_deleted_and_again_nothing(
     client: httpx.AsyncClient,
 ) -> None:
