@@ -665,6 +665,8 @@ class WebChatChannel:
             # removes it; app.css shows it only after a few seconds.
             .replace("{{failed}}", html.escape(msg.web_widget_failed(s.ward_name, s.ward_hotline)))
             .replace("{{retry}}", html.escape(msg.WEB_WIDGET_RETRY))
+            # Shown instead, the chat hidden, where the browser runs no script at all.
+            .replace("{{noscript}}", _with_call(msg.web_noscript(s.ward_name, s.ward_hotline), s))
             # In a <script type="application/json"> block: no "<" at all, so neither
             # "</script>" nor "<!--<script>" (which would swallow the page) can occur.
             .replace("{{ui}}", _script_safe(json.dumps(ui)))
@@ -1061,6 +1063,17 @@ def _revalidated(
     if tag in (t.strip().removeprefix("W/") for t in held.split(",")) or held.strip() == "*":
         return Response(status_code=304, headers=headers)
     return Response(text, media_type=f"{media_type}; charset=utf-8", headers=headers)
+
+
+def _with_call(text: str, settings: Settings) -> str:
+    """`text` as HTML, the ward's hotline in it a number to tap and call (as app.js draws
+    it in messages, for a page on which no script runs)."""
+    number = settings.ward_hotline
+    if not number or number not in text:
+        return html.escape(text)
+    dial = re.sub(r"[^0-9+]", "", number)
+    call = f'<a class="chat-call" href="tel:{dial}">{html.escape(number)}</a>'
+    return call.join(html.escape(part) for part in text.split(number))
 
 
 def _script_safe(data: str) -> str:

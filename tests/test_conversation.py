@@ -1102,7 +1102,14 @@ async def test_forget_as_residents_say_it_deletes_the_chats_subscriptions(
 
 
 @pytest.mark.parametrize(
-    "text", ["quên mật khẩu VNeID", "quên mang căn cước", "em quên mật khẩu tài khoản"]
+    "text",
+    [
+        "quên mật khẩu VNeID",
+        "quên mang căn cước",
+        "em quên mật khẩu tài khoản",
+        "xóa đăng ký tạm trú",
+        "xoa an tich",
+    ],
 )
 async def test_forgetting_something_else_is_a_question_and_deletes_nothing(
     conversation: Conversation, store: Store, text: str

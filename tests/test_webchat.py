@@ -1187,11 +1187,24 @@ async def test_forget_deletes_the_history_and_the_page_is_told_to_clear_it(
     await send(client, text="/forget")
     [done] = await history(client)
     assert done["from"] == "bot" and done["reset"] is True
-    assert done["text"] == msg.forget_done()
+    assert done["text"] == msg.forget_done(alerts=False)
+    assert "nhận tin" not in done["text"]  # no topics to follow on the web: none deleted
     # The open page resumes after what it had seen: it gets the reset, not an empty list.
     assert [e["id"] for e in await history(client, after=seen)] == [done["id"]]
     async with store.db.execute("SELECT count(*) FROM web_messages") as rows:
         assert (await rows.fetchone()) == (1,)
+
+
+@pytest.mark.parametrize("said", ["xoa lich su tro chuyen", "Xoá hết tin nhắn của em nhé"])
+async def test_asking_to_delete_the_chat_history_in_words_deletes_it(
+    client: httpx.AsyncClient, said: str
+) -> None:
+    """A resident on a phone others use too asks, in their words, for the conversation the
+    page shows again on each visit to go: it goes, as with /forget."""
+    await send(client, text="so cccd cua toi la 079123456789 mat the bhyt")
+    await send(client, text=said)
+    [done] = await history(client)
+    assert done["reset"] is True and done["text"] == msg.forget_done(alerts=False)
 
 
 async def test_forget_after_small_talk_says_the_conversation_was_deleted_and_again_nothing(
@@ -1204,9 +1217,9 @@ async def test_forget_after_small_talk_says_the_conversation_was_deleted_and_aga
     await send(client, text="cám ơn nha")
     await send(client, text="/forget")
     [done] = await history(client)
-    assert done["reset"] is True and done["text"] == msg.forget_done()
+    assert done["reset"] is True and done["text"] == msg.forget_done(alerts=False)
     await send(client, text="/forget")
-    assert (await history(client))[-1]["text"] == msg.forget_nothing()
+    assert (await history(client))[-1]["text"] == msg.forget_nothing(alerts=False)
 
 
 async def test_forget_ends_a_link_to_the_full_page_not_yet_opened(

@@ -1710,6 +1710,23 @@ async def test_a_chat_page_whose_script_could_not_load_says_so(bot: Bot, new_pag
     await expect(messages(page)[1].last).to_contain_text(LOST_CARD)
 
 
+async def test_a_chat_page_in_a_browser_without_javascript_says_so_with_the_hotline(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """JavaScript turned off (a phone browser's data-saving mode): no box that sends
+    nothing, no "Thử lại" that cannot help; what to do instead, and the hotline to tap."""
+    page = await new_page(*PHONE, java_script_enabled=False)
+    await page.goto(f"{bot.url}/chat")
+    # In <noscript>, which Playwright's text and role queries pass over.
+    note = page.locator("noscript p")
+    await expect(note).to_be_visible()
+    await expect(note).to_have_text(msg.web_noscript("UBND Phường 2", "0276 3822 123"))
+    await expect(note.locator("a[href='tel:02763822123']")).to_have_text("0276 3822 123")
+    await expect(page.locator("#chat-input")).to_be_hidden()
+    # Shown after a few seconds otherwise (see the test above): not there at all.
+    await expect(page.locator("#chat-unloaded")).to_have_css("display", "none")
+
+
 async def test_a_portal_that_checks_the_widgets_integrity_shows_it(
     bot: Bot, new_page: NewPage
 ) -> None:

@@ -640,9 +640,10 @@ class Conversation:
                 deleted = await self.desk.forget(chat) if self.desk is not None else 0
                 deleted += await self.store.forget(chat)
                 self.memory.forget(chat)
+                group, follows = not chat.private, chat.channel not in self.no_alerts
                 if not deleted:  # asked again, say: nothing was left to delete
-                    return [Reply(msg.forget_nothing(group=not chat.private))]
-                return [Reply(msg.forget_done(group=not chat.private))]
+                    return [Reply(msg.forget_nothing(group=group, alerts=follows))]
+                return [Reply(msg.forget_done(group=group, alerts=follows))]
             case "staff":
                 if self.desk is None and intent.arg:
                     # No staff desk: the question after /hoicanbo is answered like any other.

@@ -233,6 +233,11 @@ _FIXED = (
         "forget",
         r"(?:xoa|xoa bo|xoa het|xoa sach|xoa toan bo|xoa tat ca)(?: het| toan bo| tat ca| sach)?"
         r" (?:du lieu|thong tin)(?: ca nhan)?(?: cua (?:toi|minh|em|tui))?"
+        # "Xóa lịch sử trò chuyện", "xóa hết tin nhắn của em": the conversation, as the web
+        # chat's page shows it again on each visit (a phone others use too).
+        r"|(?:xoa|xoa bo|xoa het|xoa sach|xoa toan bo|xoa tat ca)(?: het| toan bo| tat ca| sach)?"
+        r" (?:lich su(?: (?:tro chuyen|chat|hoi dap|tin nhan|nhan tin))?|cuoc tro chuyen"
+        r"|doan chat|(?:cac |nhung )?tin nhan)(?: (?:nay|cua (?:toi|minh|em|tui)))?"
         # "Quên tôi đi" ("đi", a softening suffix, is gone by now); never "quên" and what
         # was forgotten ("quên mật khẩu VNeID", "quên mang căn cước"): those are questions.
         r"|(?:hay )?quen (?:toi|minh|em|tui)(?: di)?(?: nhe| nha)?|forget(?: me)?"

@@ -363,6 +363,7 @@ from wardbot.messages.webchat import WEB_WIDGET_UNREAD as WEB_WIDGET_UNREAD
 from wardbot.messages.webchat import alerts_elsewhere as alerts_elsewhere
 from wardbot.messages.webchat import follow_on as follow_on
 from wardbot.messages.webchat import web_daily_limit as web_daily_limit
+from wardbot.messages.webchat import web_noscript as web_noscript
 from wardbot.messages.webchat import web_slow_down as web_slow_down
 from wardbot.messages.webchat import web_title as web_title
 from wardbot.messages.webchat import web_too_many_sessions as web_too_many_sessions

@@ -363,8 +363,15 @@ def group_back_unsubscribed(ward_name: str) -> str:
     )
 
 
-def forget_done(*, group: bool = False) -> str:
-    """`group`: staff deleted a group chat's data (its topics), not their own."""
+def forget_done(*, group: bool = False, alerts: bool = True) -> str:
+    """`group`: staff deleted a group chat's data (its topics), not their own; `alerts`:
+    whether the chat could follow topics (the web chat cannot: what it deletes there is
+    the conversation, which the page shows again on each visit)."""
+    if not alerts:
+        return (
+            "Dạ, đã xóa toàn bộ dữ liệu của anh/chị (cuộc trò chuyện này và các câu hỏi đã "
+            "gửi). Anh/chị vẫn có thể tiếp tục hỏi đáp bình thường."
+        )
     if group:
         return (
             "Dạ, đã xóa toàn bộ dữ liệu của nhóm (các chủ đề nhóm đã đăng ký nhận tin và các "
@@ -378,12 +385,14 @@ def forget_done(*, group: bool = False) -> str:
     )
 
 
-def forget_nothing(*, group: bool = False) -> str:
-    """/forget with nothing stored about the chat (asked a second time, say)."""
+def forget_nothing(*, group: bool = False, alerts: bool = True) -> str:
+    """/forget with nothing stored about the chat (asked a second time, say); `alerts`:
+    as for forget_done."""
     whose = "của nhóm" if group else "về anh/chị"
+    stored = "chủ đề nhận tin hay câu hỏi" if alerts else "câu hỏi"
     return (
-        f"Dạ, hiện em không lưu dữ liệu nào {whose} (không có chủ đề nhận tin hay câu hỏi "
-        "nào đã gửi), nên không có gì cần xóa ạ."
+        f"Dạ, hiện em không lưu dữ liệu nào {whose} (không có {stored} nào đã gửi), nên "
+        "không có gì cần xóa ạ."
     )
 
 

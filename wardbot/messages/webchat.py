@@ -33,6 +33,16 @@ def web_widget_failed(ward_name: str, hotline: str) -> str:
     )
 
 
+def web_noscript(ward_name: str, hotline: str) -> str:
+    """On the chat page, in a browser with JavaScript turned off (a data-saving mode, a
+    setting changed long ago): the chat cannot work there, and reloading will not help."""
+    return (
+        "Trang hỏi đáp cần JavaScript, nhưng trình duyệt của anh/chị đang tắt JavaScript. "
+        "Anh/chị vui lòng bật JavaScript trong phần cài đặt của trình duyệt rồi tải lại "
+        f"trang, hoặc {contact_line(ward_name, hotline)}."
+    )
+
+
 def web_title(ward_name: str) -> str:
     return f"Hỏi đáp {ward_name}"
 
