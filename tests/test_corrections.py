@@ -322,6 +322,21 @@ async def test_a_date_written_in_words_or_with_dashes_sends_nothing_but_another_
     assert all(moved in reply.text for _, reply in sent)
 
 
+async def test_a_place_written_short_is_the_same_place(alerted: tuple[Ward, str]) -> None:
+    """Staff shorten "Ủy ban nhân dân phường" to "UBND phường" or "trường trung học cơ sở"
+    to "trường THCS": nobody is told; the meeting moved to a "trường THPT" is news."""
+    ward, notice = alerted
+    place = "tại nhà văn hóa số 12 đường Lê Lợi"
+    office = "tại Hội trường Ủy ban nhân dân phường"
+    assert len(await saved(ward, notice, place, office)) == 2
+    assert await saved(ward, notice, office, "tại hội trường UBND phường") == []
+    school = "tại trường trung học cơ sở Lê Lợi"
+    assert len(await saved(ward, notice, "tại hội trường UBND phường", school)) == 2
+    assert await saved(ward, notice, school, "tại trường THCS Lê Lợi") == []
+    sent = await saved(ward, notice, "tại trường THCS Lê Lợi", "tại trường THPT Lê Lợi")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+
+
 async def test_a_day_of_the_week_moved_is_a_correction_the_same_day_written_again_is_not(
     alerted: tuple[Ward, str],
 ) -> None:

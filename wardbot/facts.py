@@ -270,6 +270,19 @@ _PLACE = re.compile(
 # Words that name no place of their own: "số 12 đường Lê Lợi" is "12 Lê Lợi". (A place
 # with words added or left out is the same place: `unread`.)
 _PLACE_FILLER = frozenset({"số", "đường", "tại", "ở"})
+# Words a place is written short for, as staff write them: "UBND phường" is "Ủy ban nhân
+# dân phường", "trường THCS" "trường trung học cơ sở". Read when places are compared
+# (`_place_words`), so that facts kept before they were read still compare.
+_PLACE_SHORT = {
+    "ubnd": "ủy ban nhân dân",
+    "nvh": "nhà văn hóa",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+    "tyt": "trạm y tế",
+    "kp": "khu phố",
+    "tdp": "tổ dân phố",
+    "của": "",  # "bộ phận một cửa của UBND"
+}
 _PLACE_WORD = re.compile(r"[^\W_]+")
 
 
@@ -288,6 +301,11 @@ def _places(text: str) -> set[str]:
         if words := words - _PLACE_FILLER:
             places.add("@" + " ".join(sorted(words)))
     return places
+
+
+def _place_words(fact: str) -> set[str]:
+    """The words of a place fact (`_places`), those written short in full (`_PLACE_SHORT`)."""
+    return {word for short in fact[1:].split() for word in _PLACE_SHORT.get(short, short).split()}
 
 
 def _called_off(text: str) -> set[str]:
@@ -373,7 +391,7 @@ def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> fr
     5/12"), nor where `told` was kept by a version that did not read them."""
     now = list(now)
     known = {_as_read(fact, dated) for fact in told}
-    places = [set(fact[1:].split()) for fact in known if fact.startswith("@")]
+    places = [_place_words(fact) for fact in known if fact.startswith("@")]
     restated = {_day_of_week(day) for day in _dates(now, dated)}
     untold = [kind for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS) if not known & kind]
 
@@ -383,7 +401,7 @@ def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> fr
         if any(fact in kind for kind in untold):  # none of its kind told: said beside
             return True
         if fact.startswith("@"):
-            words = set(fact[1:].split())
+            words = _place_words(fact)
             return any(words <= place or place <= words for place in places)
         return _as_read(fact, dated) in known
 
