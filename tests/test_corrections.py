@@ -17,6 +17,7 @@ import pytest
 from chat_ward import TODAY
 from test_alerts import ADMIN, Ward, close_ward, follow, open_ward, write_notice
 
+from wardbot import facts
 from wardbot.conversation import Conversation
 from wardbot.outbox import WITHDRAWN_GRACE, Composer, Sender
 from wardbot.portal_import import Importer
@@ -321,6 +322,21 @@ async def test_a_date_written_in_words_or_with_dashes_sends_nothing_but_another_
     assert all(moved in reply.text for _, reply in sent)
 
 
+async def test_a_place_written_short_is_the_same_place(alerted: tuple[Ward, str]) -> None:
+    """Staff shorten "Ủy ban nhân dân phường" to "UBND phường" or "trường trung học cơ sở"
+    to "trường THCS": nobody is told; the meeting moved to a "trường THPT" is news."""
+    ward, notice = alerted
+    place = "tại nhà văn hóa số 12 đường Lê Lợi"
+    office = "tại Hội trường Ủy ban nhân dân phường"
+    assert len(await saved(ward, notice, place, office)) == 2
+    assert await saved(ward, notice, office, "tại hội trường UBND phường") == []
+    school = "tại trường trung học cơ sở Lê Lợi"
+    assert len(await saved(ward, notice, "tại hội trường UBND phường", school)) == 2
+    assert await saved(ward, notice, school, "tại trường THCS Lê Lợi") == []
+    sent = await saved(ward, notice, "tại trường THCS Lê Lợi", "tại trường THPT Lê Lợi")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+
+
 async def test_a_day_of_the_week_moved_is_a_correction_the_same_day_written_again_is_not(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -334,6 +350,34 @@ async def test_a_day_of_the_week_moved_is_a_correction_the_same_day_written_agai
     sent = await saved(ward, notice, "vào thứ 7", "vào Chủ nhật")
     assert [chat for chat, _ in sent] == ["1", "2"]
     assert all("họp lúc 19h vào Chủ nhật" in reply.text for _, reply in sent)
+
+
+async def test_a_meeting_moved_from_the_morning_to_the_afternoon_is_a_correction(
+    alerted: tuple[Ward, str],
+) -> None:
+    """A notice giving a part of the day, no hour ("sáng ngày 5/12", "chiều thứ Năm"):
+    moved to another part, its date unchanged, those who read it would come at the wrong
+    time, so they are told; so are they of "tuần này" made "tuần sau". The same part written another way, or left out beside the
+    date, tells nobody, nor do words that only look like one ("chiều dài", "tối đa")."""
+    ward, notice = alerted
+    assert len(await saved(ward, notice, "họp lúc 19h ngày 5/12", "họp sáng ngày 5/12")) == 2
+    sent = await saved(ward, notice, "họp sáng ngày 5/12", "họp chiều ngày 5/12")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Tổ dân phố 3 họp chiều ngày 5/12" in reply.text for _, reply in sent)
+    assert await saved(ward, notice, "họp chiều ngày 5/12", "họp buổi chiều ngày 5/12") == []
+    assert (
+        await saved(ward, notice, "Mỗi hộ cử", "Xe đỗ theo chiều dọc, tối đa hai xe. Mỗi hộ cử")
+        == []
+    )
+    assert len(await saved(ward, notice, "buổi chiều ngày 5/12", "tối thứ Năm 5/12")) == 2
+    assert await saved(ward, notice, "tối thứ Năm 5/12", "đêm thứ Năm 5/12") == []
+    assert await saved(ward, notice, "đêm thứ Năm 5/12", "thứ Năm 5/12") == []
+    # A day named from today is one too: "tuần này" made "tuần sau" (next week's Thursday).
+    assert await saved(ward, notice, "thứ Năm 5/12", "thứ Năm 5/12 tuần này") == []
+    assert len(await saved(ward, notice, "thứ Năm 5/12 tuần này", "thứ Năm tuần này")) == 2
+    sent = await saved(ward, notice, "thứ Năm tuần này", "thứ Năm tuần sau")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("họp thứ Năm tuần sau" in reply.text for _, reply in sent)
 
 
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
@@ -859,3 +903,25 @@ async def test_a_correction_queued_before_the_upgrade_is_not_sent_once_the_edit_
     assert await again.store.release_held(again.now[0]) == 2  # the morning
     await again.sender.drain()
     assert sorted(chat for chat, _ in corrections(again)) == corrected
+
+
+async def test_a_notice_giving_a_part_of_the_day_sends_nothing_once_parts_are_read(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Its facts kept by a version that did not read parts of the day ("sáng thứ Năm"):
+    the first look after the upgrade finds them unchanged, and corrects nobody."""
+    ward, notice = alerted
+    edit(ward, notice, "họp lúc 19h ngày 5/12", "họp sáng thứ Năm, ngày 5/12")
+    path = ward.content / f"{notice}.md"
+    text = path.read_text(encoding="utf-8").split("---\n", 2)[2]
+    without = facts.notice_numbers("Họp tổ dân phố 3", text) - {"buổi sáng"}
+    assert without != facts.notice_numbers("Họp tổ dân phố 3", text)
+    await close_ward(ward)
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        raw.execute("UPDATE seen_announcements SET numbers = ?", (json.dumps(sorted(without)),))
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    assert await saved(again, notice, "Mỗi hộ cử", "Mỗi hộ gia đình cử") == []

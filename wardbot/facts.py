@@ -172,6 +172,47 @@ def _weekdays(text: str) -> tuple[str, set[str]]:
     return _WEEKDAY.sub(take, text), days
 
 
+# The part of the day something is on when no hour says it: "sáng thứ Hai", "chiều 5/12",
+# "tối nay", "buổi sáng", "ca chiều" (not "8h sáng" alone, which the hour says, nor "chiều
+# dài", "tối đa", "đèn chiếu sáng"). Evening and night are one: "tối", "đêm".
+_PART_OF_DAY = re.compile(
+    r"(?<!\w)(?:(?:buổi|ca|phiên)\s+(?P<named>sáng|trưa|chiều|tối|đêm)(?!\w)|"
+    r"(?P<dated>sáng|trưa|chiều|tối|đêm)(?=\s+(?:thứ|chủ\s+nhật|cn|ngày|mùng|mồng|nay|mai|"
+    r"mốt|hôm|\d{1,2}/\d{1,2})(?!\w)))",
+    re.I,
+)
+_PARTS_OF_DAY = frozenset({"buổi sáng", "buổi trưa", "buổi chiều", "buổi tối"})
+# A day, week or month named from the notice's own: "hôm nay", "sáng mai", "ngày mốt",
+# "tuần này", "tuần sau" ("tuần tới"), "tháng sau" (not "ngày nay", nowadays).
+_RELATIVE_DAY = re.compile(
+    r"(?<!\w)(?:(?P<on>hôm|ngày|sáng|trưa|chiều|tối|đêm)\s+(?P<day>nay|mai|mốt)|"
+    r"(?P<span>tuần|tháng)\s+(?P<which>này|sau|tới|tiếp\s+theo))(?!\w)",
+    re.I,
+)
+_RELATIVE_DAYS = frozenset(
+    {"hôm nay", "ngày mai", "ngày mốt", "tuần này", "tuần sau", "tháng này", "tháng sau"}
+)
+
+
+def _when(text: str) -> set[str]:
+    """The parts of the day `text` puts something on (`_PART_OF_DAY`) and the days it
+    names from the notice's own (`_RELATIVE_DAY`), each as one fact ("buổi sáng", "ngày
+    mai"): a morning meeting moved to the afternoon, or to tomorrow, is news."""
+    when = set()
+    for found in _PART_OF_DAY.finditer(text):
+        word = (found["named"] or found["dated"]).lower()
+        when.add("buổi tối" if word == "đêm" else f"buổi {word}")
+    for found in _RELATIVE_DAY.finditer(text):
+        if found["day"]:
+            day = found["day"].lower()
+            if not (day == "nay" and found["on"].lower() == "ngày"):
+                when.add({"nay": "hôm nay", "mai": "ngày mai", "mốt": "ngày mốt"}[day])
+        else:
+            which = "này" if found["which"].lower() == "này" else "sau"
+            when.add(f"{found['span'].lower()} {which}")
+    return when
+
+
 def _phone(found: re.Match[str]) -> str:
     written = found[0]
     if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
@@ -229,6 +270,19 @@ _PLACE = re.compile(
 # Words that name no place of their own: "số 12 đường Lê Lợi" is "12 Lê Lợi". (A place
 # with words added or left out is the same place: `unread`.)
 _PLACE_FILLER = frozenset({"số", "đường", "tại", "ở"})
+# Words a place is written short for, as staff write them: "UBND phường" is "Ủy ban nhân
+# dân phường", "trường THCS" "trường trung học cơ sở". Read when places are compared
+# (`_place_words`), so that facts kept before they were read still compare.
+_PLACE_SHORT = {
+    "ubnd": "ủy ban nhân dân",
+    "nvh": "nhà văn hóa",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+    "tyt": "trạm y tế",
+    "kp": "khu phố",
+    "tdp": "tổ dân phố",
+    "của": "",  # "bộ phận một cửa của UBND"
+}
 _PLACE_WORD = re.compile(r"[^\W_]+")
 
 
@@ -249,6 +303,11 @@ def _places(text: str) -> set[str]:
     return places
 
 
+def _place_words(fact: str) -> set[str]:
+    """The words of a place fact (`_places`), those written short in full (`_PLACE_SHORT`)."""
+    return {word for short in fact[1:].split() for word in _PLACE_SHORT.get(short, short).split()}
+
+
 def _called_off(text: str) -> set[str]:
     """The words of `text` that put off or call off what it announces, each as one fact."""
     return {
@@ -259,12 +318,13 @@ def _called_off(text: str) -> set[str]:
 
 def facts(text: str) -> frozenset[str]:
     """What an edit of `text` (plain text) may change that residents act on: its numbers
-    (`numbers`), the places it sends them to (`_places`), and the words that put it off
-    or call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed
-    says another thing."""
+    (`numbers`), the places it sends them to (`_places`), its days of the week, parts
+    of the day and days named from today (`_when`), and the words that put it off or
+    call it off, each as one fact ("hoãn", "đã hủy"). A notice whose facts changed says
+    another thing."""
     text = unicodedata.normalize("NFC", text)
     found, days = _numbers_and_days(text)
-    return found | _called_off(text) | _places(text) | days
+    return found | _called_off(text) | _places(text) | days | _when(text)
 
 
 # Words that only say when, around a notice's numbers and days ("lúc 8 giờ sáng thứ Bảy,
@@ -357,17 +417,24 @@ def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> fr
     """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
     given its year (or losing it) is the same fact (`_as_read`), and so is a place with
     words added or left out ("nhà văn hóa", "nhà văn hóa khu phố": `_PLACE`), not one
-    with other words; a day of the week that a date of `now` falls on says nothing new."""
+    with other words; a day of the week that a date of `now` falls on says nothing new;
+    a part of the day, or a day named from today, is news only instead of another
+    ("sáng thứ Hai" made "chiều thứ Hai", "hôm nay" made "ngày mai"), not added or left
+    out beside what the notice said ("8h" as "8h sáng thứ Hai", "ngày 5/12" as "ngày mai
+    5/12"), nor where `told` was kept by a version that did not read them."""
     now = list(now)
     known = {_as_read(fact, dated) for fact in told}
-    places = [set(fact[1:].split()) for fact in known if fact.startswith("@")]
+    places = [_place_words(fact) for fact in known if fact.startswith("@")]
     restated = {_day_of_week(day) for day in _dates(now, dated)}
+    untold = [kind for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS) if not known & kind]
 
     def read(fact: str) -> bool:
         if fact in restated:  # "thứ Năm" of "thứ Năm, ngày 5/12": the date says it
             return True
+        if any(fact in kind for kind in untold):  # none of its kind told: said beside
+            return True
         if fact.startswith("@"):
-            words = set(fact[1:].split())
+            words = _place_words(fact)
             return any(words <= place or place <= words for place in places)
         return _as_read(fact, dated) in known
 
