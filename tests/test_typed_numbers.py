@@ -329,6 +329,21 @@ SCENARIOS: dict[str, list[Say | Do]] = {
         Say("1-25", "not on list"),  # before: "hiện không có danh sách nào để chọn"
         Say("2", LINE),  # the list, shown again, still picks
     ],
+    "numbers past a list's end, one too long to be a line's, are named off it, no 'no list'": [
+        Say(BHYT_LOST, "asked"),
+        Say("1-1000", "not on list"),  # before: "hiện không có danh sách nào để chọn “1 1000”"
+        Say("1, 100", "not on list"),
+        Say("1 - 99999999 ạ", "not on list"),
+        Say("3", LINE),  # the list, shown again, still picks
+    ],
+    "'3/1', '1/2/3' under a list pick each line in the order typed; '1/3/2026' is a day": [
+        Say(BHYT_LOST, "asked"),
+        Say("3/1", LINES),
+        Say(BHYT_LOST, "asked"),
+        Say("1/2/3 ạ", LINES),
+        Say(BHYT_LOST, "asked"),
+        Say("1/3/2026", DAY),
+    ],
     "'1/3' under numbered topics follows both": [
         Say("/topics", ""),
         Say("1/3", f"{FOLLOWS}:Bảo hiểm y tế|Cư trú"),

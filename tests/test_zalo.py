@@ -1489,6 +1489,50 @@ async def test_an_answer_cut_off_when_the_token_is_refused_goes_on_from_there_af
     assert sent[0] == first.text
 
 
+async def test_an_answer_cut_off_then_a_new_message_while_refused_both_go_in_order_once(
+    api: FakeZaloApi,
+    ward_engine: Engine,
+    ward_settings: Settings,
+    polls: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An answer cut off after its first message as Zalo refused the token; the bot
+    restarts, still refused, and the resident writes again. Once the token works, the
+    resident reads the rest of the first answer, then the answer to the new message:
+    nothing twice, nothing ahead of what it answers after."""
+    steps = "\n\n".join(f"Bước {n}: mang theo căn cước và tờ khai đã điền. " * 8 for n in range(9))
+    long_answer = Reply(steps.replace(" \n\n", "\n\n").strip(), title="Các bước làm thủ tục")
+    short_answer = Reply("Dạ, phường làm việc từ thứ Hai đến thứ Sáu ạ.")
+    webhook = {"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret(SECRET)}
+
+    async def decided(_: object, text: str, *__: object, **___: object) -> list[Reply]:
+        return [long_answer if "thu tuc" in text else short_answer]
+
+    api.fail(401, method="sendMessage", after=1, times=None)
+    for text in ("thu tuc nay lam the nao a", "phuong lam viec gio nao"):
+        async with (
+            running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (
+                channel,
+                _,
+            ),
+            served(channel) as url,
+        ):
+            monkeypatch.setattr(channel.conversation, "handle_text", decided)
+            update = api.update("message.text.received", ALICE, text=text)
+            assert (await api.post_webhook(url, update)).status_code == 200
+            await held(channel)
+    api.recover("sendMessage")
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (
+        channel,
+        _,
+    ):
+        monkeypatch.setattr(channel.conversation, "handle_text", decided)
+        expected = zalo.render_plain([long_answer])[0] + zalo.render_plain([short_answer])[0]
+        await api.replies(ALICE, len(expected))
+    await asyncio.sleep(0.2)
+    assert [call.text for call in api.sent(ALICE)] == expected
+
+
 # A channel in webhook mode, and a wait for its next looks at getWebhookInfo.
 Watched = tuple[ZaloChannel, Callable[[], Awaitable[None]]]
 

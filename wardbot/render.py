@@ -257,12 +257,30 @@ def numbered_choice(
         return _several(several, menu, numbered=numbered)
     digits = _choice_digits(text) if menu else None
     if digits is None:
-        return None
+        return _past_the_list(text, menu, numbered=numbered) if menu else None
     if 1 <= int(digits) <= len(menu):
         return menu[int(digits) - 1]
+    return _not_on_list(digits, menu, numbered=numbered)
+
+
+def _not_on_list(number: str, menu: Sequence[Button], *, numbered: bool) -> Reply:
+    """To `number`, typed under `menu` but not on it: so said, with the list again."""
     if not numbered:
-        return Reply(msg.number_not_a_button(digits), buttons=tuple(menu))
-    return Reply(msg.number_not_in_list(digits, len(menu)), buttons=tuple(menu))
+        return Reply(msg.number_not_a_button(number), buttons=tuple(menu))
+    return Reply(msg.number_not_in_list(number, len(menu)), buttons=tuple(menu))
+
+
+def _past_the_list(text: str, menu: Sequence[Button], *, numbered: bool) -> Reply | None:
+    """A message of numbers only, one too long to be a line's ("1-1000", "1, 100", "1
+    99999999"), under `menu`: its largest named off the list, never "no list to pick
+    from" under one; None for any other message. Compared by length first: no run is
+    built, nor a number of thousands of digits read."""
+    intent = parse_intent(text)
+    numbers = re.findall(r"\d+", intent.arg) if intent.kind == "number" else []
+    off = [n for n in numbers if len(n) > MAX_CHOICE_DIGITS or not 1 <= int(n) <= len(menu)]
+    if len(numbers) < 2 or not off:
+        return None
+    return _not_on_list(max(off, key=lambda n: (len(n.lstrip("0")), n)), menu, numbered=numbered)
 
 
 # Stopping a line of the list by its number, with no other word of alerts: "hủy 2", or
@@ -312,11 +330,8 @@ def _several(
     off = tuple(dict.fromkeys(number for number in numbers if number not in on))
     if numbered and listed and all(b.action.partition(":")[0] in FOLLOWING for b in listed):
         return Follows(listed, off)
-    if off:
-        number = max(off, key=int)  # of a run ("1-25"), its end as typed
-        if not numbered:
-            return Reply(msg.number_not_a_button(number), buttons=tuple(menu))
-        return Reply(msg.number_not_in_list(number, len(menu)), buttons=tuple(menu))
+    if off:  # of a run ("1-25"), its end as typed
+        return _not_on_list(max(off, key=int), menu, numbered=numbered)
     picked = tuple(dict.fromkeys(menu[int(number) - 1] for number in numbers))
     opens = all(button.action.partition(":")[0] in DOC_KINDS for button in picked)
     if not opens or len(picked) > MAX_CHOICES:
