@@ -29,7 +29,7 @@ def counting(monkeypatch, owner, name):
 def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
     monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))  # the sample ward is "large"
-    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    analysed = counting(monkeypatch, engine_module, "analyse_all")
     loaded = counting(monkeypatch, AnalysedState, "load")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
@@ -59,7 +59,7 @@ def test_a_first_build_that_could_not_be_saved_is_not_analysed_again(tmp_path, m
     faq, content = write_ward(tmp_path)
     monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))
     monkeypatch.setattr(AnalysedState, "save", lambda self, folder: False)  # a full disk
-    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    analysed = counting(monkeypatch, engine_module, "analyse_all")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
         assert len(analysed) == 1
@@ -80,7 +80,7 @@ def test_the_allocator_is_tuned_once_the_engine_is_open(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
     calls = []
     monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
-    built = counting(monkeypatch, Engine, "_analyse_all")
+    built = counting(monkeypatch, engine_module, "analyse_all")
 
     def after_the_build(name):
         assert built, "not while building: mapping every large buffer slows a build"

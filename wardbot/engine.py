@@ -19,7 +19,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,19 +28,24 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from index.whoosh_index import IndexDamaged, IndexDoc, SearchIndex
-from wardbot import ranking
+from wardbot import corpus_analysis, ranking
 from wardbot.accents import AccentModel
 from wardbot.analysis import (
     ANALYSIS_VERSION,
     Analyzer,
-    DocText,
     Lexicon,
     Stopwords,
     Vocabulary,
     analyse_document,
     bigrams,
-    head_words,
     synonyms_key,
+)
+from wardbot.corpus_analysis import (
+    Doc,
+    Entry,
+    analyse_all,
+    analyse_changes,
+    heads_and_body,
 )
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.hours import vietnam_today
@@ -96,9 +101,6 @@ MIN_QUESTION_WEIGHT = 0.3
 # Candidate retrieval uses the words found in at most this share of documents...
 SELECTIVE_SHARE = 0.03
 SELECTIVE_MIN_DF = 30
-# Word usage and the accent model count removed documents on until the documents added,
-# changed or removed since they were counted from scratch exceed this share of the corpus.
-MAX_DRIFT_SHARE = 0.2
 # ...or, when a question has none, its rarest few; and at most this many word pairs.
 MIN_CANDIDATE_WORDS = 3
 MAX_CANDIDATE_PAIRS = 8
@@ -141,9 +143,6 @@ def _compacted(docs: int) -> bool:
     return COMPACT_DOCS[0] <= docs <= COMPACT_DOCS[1]
 
 
-Doc = FaqEntry | Announcement
-
-
 @dataclass
 class AnnouncementChanges:
     """What an update of some content/ files did."""
@@ -166,24 +165,7 @@ class _Scored:
     candidate: ranking.Candidate
 
 
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    doc: Doc
-    text: DocText
-
-    @property
-    def type(self) -> str:
-        return "faq" if isinstance(self.doc, FaqEntry) else "announcement"
-
-
-def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
-    if isinstance(doc, FaqEntry):
-        return [doc.question, *doc.variants], doc.answer
-    # The year helps tell this year's notice from last year's.
-    return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
-
-
-def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
+def _index_doc(entry: Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
     text = entry.text
     return IndexDoc(
         id=entry.doc.id,
@@ -253,7 +235,7 @@ class Engine:
         self._copies: set[str] = set()
         self._lock = threading.RLock()
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
-        self._entries: dict[str, _Entry] = {}
+        self._entries: dict[str, Entry] = {}
         self._index: SearchIndex | None = None
         # Why the files' last change is not in the index (its write failed: a full disk, a
         # folder the bot cannot write); None once one succeeds. See index_state().
@@ -478,10 +460,10 @@ class Engine:
         saved = self._saved_state()
         state = None
         if saved is not None and saved.analysis == synonyms:
-            state = self._analyse_changes(saved, docs, keys, corpus)
+            state = analyse_changes(saved, docs, keys, corpus)
         analysed_all = state is None
         if state is None:
-            state = self._analyse_all(docs, keys, synonyms, corpus)
+            state = analyse_all(docs, keys, synonyms, corpus)
         changed = (
             state is not saved or saved.parsing != parsing or _stamps(saved.files) != _stamps(files)
         )
@@ -491,7 +473,7 @@ class Engine:
         # decided by how the corpus spells them.
         analyzer.known = frozenset(w for w in state.usage if w.isascii())
         analyzer.stopwords = Stopwords.from_usage(state.usage)
-        entries = {doc.id: _Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
+        entries = {doc.id: Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
         vocab = state.vocab
         fingerprint = self._fingerprint(keys, synonyms)
         contents = _index_contents(keys, synonyms)
@@ -529,7 +511,7 @@ class Engine:
 
     def _build_index(
         self,
-        entries: dict[str, _Entry],
+        entries: dict[str, Entry],
         vocab: Vocabulary,
         keys: dict[str, str],
         synonyms: str,
@@ -679,7 +661,7 @@ class Engine:
     def _index_brought_up_to_date(
         self,
         index_dir: Path,
-        entries: dict[str, _Entry],
+        entries: dict[str, Entry],
         vocab: Vocabulary,
         fingerprint: str,
         contents: dict[str, Any],
@@ -700,7 +682,7 @@ class Engine:
             return None
         changed = [doc_id for doc_id, key in keys.items() if before.get(doc_id) != key]
         removed = [doc_id for doc_id in before if doc_id not in keys]
-        if len(changed) + len(removed) > MAX_DRIFT_SHARE * max(len(keys), 1):
+        if len(changed) + len(removed) > corpus_analysis.MAX_DRIFT_SHARE * max(len(keys), 1):
             index.close()
             return None
         body_limit = 2 * _selective_limit(vocab)
@@ -717,62 +699,6 @@ class Engine:
             return None
         log.info("index: %d document(s) replaced, %d removed", len(changed), len(removed))
         return index
-
-    def _analyse_all(
-        self, docs: list[Doc], keys: dict[str, str], synonyms: str, corpus: Corpus
-    ) -> AnalysedState:
-        """Every document analysed, and the corpus-wide counts made, from scratch."""
-        analyzer = Analyzer.create(corpus.synonyms)
-        accents = AccentModel()
-        usage = accents.words  # the same count: words as written, over every run
-        lexicon = Lexicon()
-        # One document at a time, keeping only its head's words for later: the stopwords
-        # (for the heads' meaningful words) are known once every document is counted.
-        texts, heads = {}, {}
-        for doc in docs:
-            head_parts, sentences = analyzer.parts(*_heads_and_body(doc))
-            accents.add([*head_parts, *sentences])
-            texts[keys[doc.id]] = analyse_document(head_parts, sentences, None, lexicon)
-            heads[keys[doc.id]] = head_parts
-        stopwords = Stopwords.from_usage(usage)
-        for key, head_parts in heads.items():
-            texts[key] = replace(texts[key], head_words=head_words(head_parts, stopwords, lexicon))
-        vocab = Vocabulary.of(texts.values())
-        return AnalysedState(synonyms, "", lexicon, texts, keys, usage, accents, vocab)
-
-    def _analyse_changes(
-        self, state: AnalysedState, docs: list[Doc], keys: dict[str, str], corpus: Corpus
-    ) -> AnalysedState | None:
-        """`state` brought up to the documents in `docs`, analysing only what is new.
-
-        None when so much changed since the counts were made from scratch (they only
-        grow: a removed document's words stay counted) that they should be made again.
-        """
-        fresh = [doc for doc in docs if keys[doc.id] not in state.texts]
-        gone = [key for doc_id, key in state.keys.items() if keys.get(doc_id) != key]
-        if not fresh and not gone:
-            return state
-        drift = state.drift + len(fresh) + len(gone)
-        if drift > MAX_DRIFT_SHARE * max(len(docs), 1):
-            return None
-        accents = state.accents.copy()  # the old counts still serve meanwhile
-        usage = accents.words
-        analyzer = Analyzer.create(corpus.synonyms)
-        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in fresh}
-        accents.add([words for heads, body in parts.values() for words in heads + body])
-        stopwords = Stopwords.from_usage(usage)
-        added = {
-            keys[d.id]: analyse_document(*parts[d.id], stopwords, state.lexicon) for d in fresh
-        }
-        removed = [state.texts[key] for key in gone if key in state.texts]
-        texts = {k: state.texts[k] if k in state.texts else added[k] for k in keys.values()}
-        vocab = state.vocab.changed(removed, added.values())
-        log.info(
-            "analysed %d new or changed document(s), reused %d", len(fresh), len(docs) - len(fresh)
-        )
-        return AnalysedState(
-            state.analysis, state.parsing, state.lexicon, texts, keys, usage, accents, vocab, drift
-        )
 
     def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
         """Bring the given content/ files up to date in place: added, edited or deleted.
@@ -883,9 +809,9 @@ class Engine:
         gone = [entries.pop(a.id) for a in changes.removed + changes.edited if a.id in entries]
         stopwords = analyzer.stopwords
         fresh = [
-            _Entry(
+            Entry(
                 doc,
-                analyse_document(*analyzer.parts(*_heads_and_body(doc)), stopwords, self._lexicon),
+                analyse_document(*analyzer.parts(*heads_and_body(doc)), stopwords, self._lexicon),
             )
             for doc in changes.added + changes.edited
         ]
