@@ -10,28 +10,24 @@ matching by meaning, are kept up to date apart from answering (wardbot.vectors).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import hashlib
 import logging
 import math
 import os
 import re
 import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from index.whoosh_index import IndexDamaged, IndexDoc, SearchIndex
-from wardbot import corpus_analysis, ranking
+from index.whoosh_index import IndexDamaged, SearchIndex
+from wardbot import ranking
 from wardbot.accents import AccentModel
 from wardbot.analysis import (
-    ANALYSIS_VERSION,
     Analyzer,
     Lexicon,
     Stopwords,
@@ -50,6 +46,15 @@ from wardbot.corpus_analysis import (
 from wardbot.faq_file import FaqFile, load_faq
 from wardbot.hours import vietnam_today
 from wardbot.intents import topic_form_texts, topic_forms, topic_key
+from wardbot.live_index import (
+    Documents,
+    LiveIndex,
+    body_limit,
+    index_contents,
+    index_doc,
+    selective_limit,
+)
+from wardbot.live_index import fingerprint as index_fingerprint
 from wardbot.loader import (
     LAST_GOOD_FAQ_COPIES,
     FaqShrink,
@@ -72,7 +77,6 @@ from wardbot.news import LATEST_LISTED
 from wardbot.notice_files import companions, is_notice_file, unread_problem
 from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
 from wardbot.redact import full_names
-from wardbot.scratch import INDEX_ASIDE, OwnedFolder
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.staff_read import Stamp
 from wardbot.state import AnalysedState, doc_key
@@ -90,7 +94,6 @@ from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
 from wardbot.yaml_values import UnreadTopic
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _TYPED_WORD = re.compile(r"[^\W_]+")
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
@@ -98,10 +101,8 @@ CANDIDATES = 30
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
-# Candidate retrieval uses the words found in at most this share of documents...
-SELECTIVE_SHARE = 0.03
-SELECTIVE_MIN_DF = 30
-# ...or, when a question has none, its rarest few; and at most this many word pairs.
+# Candidates are retrieved by a question's selective words (live_index.selective_limit)
+# or, when it has none, its rarest few; and by at most this many word pairs.
 MIN_CANDIDATE_WORDS = 3
 MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject: one
@@ -165,31 +166,6 @@ class _Scored:
     candidate: ranking.Candidate
 
 
-def _index_doc(entry: Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
-    text = entry.text
-    return IndexDoc(
-        id=entry.doc.id,
-        type=entry.type,
-        fields={
-            "head_fold": [fold_word(t) for t in text.head],
-            "head_bi": text.head_pairs(),
-            # Each body word once, and only words selective enough to be searched for
-            # (see _candidate_terms): the rescorer reads all of them from memory.
-            "body_fold": sorted(w for w in text.body_words() if vocab.df.get(w, 0) <= body_limit),
-        },
-    )
-
-
-def _selective_limit(vocab: Vocabulary) -> int:
-    """Words in more documents than this are too common to retrieve candidates with."""
-    return max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * vocab.docs))
-
-
-def _index_contents(keys: dict[str, str], synonyms: str) -> dict[str, Any]:
-    """What the index is made from, kept beside it: the analysis and each document's key."""
-    return {"analysis": f"{ANALYSIS_VERSION} {synonyms}", "docs": keys}
-
-
 def _stamps(files: dict[str, tuple[Stamp, Announcement]]) -> dict[str, Stamp]:
     return {path: stamped for path, (stamped, _) in files.items()}
 
@@ -236,14 +212,7 @@ class Engine:
         self._lock = threading.RLock()
         self._update_lock = threading.Lock()  # one writer at a time (reload or update)
         self._entries: dict[str, Entry] = {}
-        self._index: SearchIndex | None = None
-        # Why the files' last change is not in the index (its write failed: a full disk, a
-        # folder the bot cannot write); None once one succeeds. See index_state().
-        self._index_error: OSError | None = None
-        # The index serves from here when it was damaged and the data folder refused the
-        # new one (`_aside_why`); mend_index() brings it back.
-        self._aside: OwnedFolder | None = None
-        self._aside_why: OSError | None = None
+        self._live = LiveIndex(self.data_dir, self._lock, self._update_lock, self._indexed)
         self._analyzer = Analyzer.create()
         self._vocab = Vocabulary.of([])
         self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
@@ -345,7 +314,7 @@ class Engine:
         raises that OSError without logging it."""
         self._force_build = True
         try:
-            with self._update_lock, self._index_written(logged=False):
+            with self._update_lock, self._live.written(logged=False):
                 return self._reload()
         finally:
             self._force_build = False
@@ -355,7 +324,7 @@ class Engine:
 
         When faq.yaml cannot be read at all, the last version that could keeps serving.
         """
-        with self._update_lock, self._index_written():
+        with self._update_lock, self._live.written():
             return self._reload()
 
     def _reload(self) -> list[Problem]:
@@ -444,13 +413,6 @@ class Engine:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         save_last_good(self.data_dir, faq)
 
-    def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
-        """What the index was built from: the analysis, the synonyms and every document."""
-        digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n{synonyms}\n".encode())
-        for doc_id in sorted(keys):
-            digest.update(f"{doc_id} {keys[doc_id]}\n".encode())
-        return digest.hexdigest()
-
     def _install(
         self, corpus: Corpus, parsing: str, files: dict[str, tuple[Stamp, Announcement]]
     ) -> None:
@@ -475,16 +437,16 @@ class Engine:
         analyzer.stopwords = Stopwords.from_usage(state.usage)
         entries = {doc.id: Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
         vocab = state.vocab
-        fingerprint = self._fingerprint(keys, synonyms)
-        contents = _index_contents(keys, synonyms)
-        index_dir = self.data_dir / "index"
+        live = self._live
+        fingerprint = index_fingerprint(keys, synonyms)
+        contents = index_contents(keys, synonyms)
         index = None
         if not self._force_build:
-            index = SearchIndex.open(index_dir, fingerprint) or self._index_brought_up_to_date(
-                index_dir, entries, vocab, fingerprint, contents
+            index = SearchIndex.open(live.directory, fingerprint) or live.brought_up_to_date(
+                entries, vocab, fingerprint, contents
             )
         if index is None:
-            index = self._build_index(entries, vocab, keys, synonyms)
+            index = live.build(entries, vocab, keys, synonyms)
         if analysed_all and _compacted(len(entries)):
             # Writing the state holds a table of everything written (20 MB at 10,000
             # notices): put it in the memory the analysis and the index build just freed.
@@ -492,7 +454,7 @@ class Engine:
         saved_now = changed and state.save(self.data_dir)
         self._built_afresh = len(entries) if analysed_all and saved_now else 0
         with self._lock:
-            old = self._index
+            old = live.current
             self.vectors.forget(d for d, k in self._keys.items() if keys.get(d) != k)
             self.corpus = corpus
             self._analyzer = analyzer
@@ -503,202 +465,28 @@ class Engine:
             self._synonyms = synonyms
             self._vocab = vocab
             self._vocab_by_length = _by_length(vocab)
-            self._index = index
+            live.current = index
             self._state = state
         if old is not None and old is not index:
             old.close()
         self.vectors.want()
 
-    def _build_index(
-        self,
-        entries: dict[str, Entry],
-        vocab: Vocabulary,
-        keys: dict[str, str],
-        synonyms: str,
-        directory: Path | None = None,
-    ) -> SearchIndex:
-        """A new index of `entries`, built from scratch and made the live one (in the data
-        folder, unless `directory`)."""
-        # Twice the query-time limit leaves room for notices added later.
-        body_limit = 2 * _selective_limit(vocab)
-        return SearchIndex.build(
-            directory or self.data_dir / "index",
-            (_index_doc(e, vocab, body_limit) for e in entries.values()),
-            self._fingerprint(keys, synonyms),
-            _index_contents(keys, synonyms),
-            size=len(entries),
-        )
-
-    def _repair_index(self, damaged: SearchIndex, why: IndexDamaged) -> None:
-        """Build the index again when its files turned out unreadable while answering (a
-        crash or a disk fault damaged them): every question would fail until then, and
-        at every start after."""
-        with self._update_lock:
-            with self._lock:
-                if self._index is not damaged:
-                    return  # built again meanwhile
-                entries, vocab, keys, synonyms = (
-                    self._entries,
-                    self._vocab,
-                    self._keys,
-                    self._synonyms,
-                )
-            log.error("the search index cannot be read (%s): building it again", why)
-            aside, why_aside = None, None
-            try:
-                index = self._build_index(entries, vocab, keys, synonyms)
-            except OSError as exc:  # a full disk: every question would fail, and build again
-                why_aside = exc
-                aside = OwnedFolder(INDEX_ASIDE, self.data_dir)
-                try:
-                    index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
-                except BaseException:
-                    aside.cleanup()
-                    raise
-                log.error(
-                    "the search index cannot be written in %s (%s): answering from a copy in "
-                    "%s until it can",
-                    self.data_dir,
-                    exc.strerror or exc,
-                    aside.name,
-                )
-            with self._lock:
-                self._index = index
-                previous, self._aside = self._aside, aside
-                self._aside_why = why_aside
-            damaged.close()
-            if previous is not None:  # the damaged index was a temporary copy
-                previous.cleanup()
-            if aside is None:
-                log.info("the search index was built again: answering as usual")
+    def _indexed(self) -> Documents:
+        """What the index is built of (LiveIndex; called holding self._lock)."""
+        return self._entries, self._vocab, self._keys, self._synonyms
 
     def index_state(self) -> str:
-        """For /healthz (cheap: one look at the disk): "ok"; "behind" while the files' last
-        change could not be written into it (answers come from the version before);
-        "temporary" while it serves from a temporary folder, built there when it was found
-        damaged and the data folder refused a new one; "missing" when its files were
-        deleted from the data folder (mend_index builds it again)."""
-        index = self._index
-        if index is None or not index.generation.is_dir():
-            return "missing"
-        if self._aside is not None:
-            return "temporary"
-        return "ok" if self._index_error is None else "behind"
+        """For /healthz: "ok", "behind", "temporary" or "missing" (LiveIndex.state)."""
+        return self._live.state()
 
     def index_failure(self) -> OSError | None:
-        """The write refused that keeps the index from the data folder (state "behind" or
-        "temporary"; None else): a full disk is told to admins as such, not as the index
-        failing (wardbot.full_disk)."""
-        with self._lock:
-            return self._aside_why if self._aside is not None else self._index_error
+        """The write refused that keeps the index from the data folder (LiveIndex.failure)."""
+        return self._live.failure()
 
     def mend_index(self) -> bool:
-        """Build the index again in the data folder when it is not there (deleted, or
-        serving from a temporary folder); returns whether it did. The folder is first
-        tried with a small write, so that a disk still full costs no build."""
-        from wardbot.datadir import probe  # the data folder's own test of a write
-
-        if self.index_state() not in ("missing", "temporary"):
-            return False
-        if probe(self.data_dir / "index") is not None:
-            return False
-        with self._update_lock:
-            with self._lock:
-                entries, vocab, keys, synonyms = (
-                    self._entries,
-                    self._vocab,
-                    self._keys,
-                    self._synonyms,
-                )
-            try:
-                index = self._build_index(entries, vocab, keys, synonyms)
-            except OSError as exc:
-                log.debug("the search index still cannot be written: %s", exc)
-                return False
-            with self._lock:
-                old, self._index = self._index, index
-                aside, self._aside = self._aside, None
-            if old is not None:
-                old.close()
-            if aside is not None:
-                aside.cleanup()
-        log.info("the search index was built again in %s: answering as usual", self.data_dir)
-        return True
-
-    @contextlib.contextmanager
-    def _index_written(self, *, logged: bool = True) -> Iterator[None]:
-        """Notes whether a change of the files reached the index (index_state); logs it
-        when it did not (unless not `logged`)."""
-        try:
-            yield
-        except OSError as exc:
-            # Once per outage: the watcher tries every look.
-            if self._index_error is None and logged:
-                log.error(
-                    "the search index cannot be written (%s): answering from what it holds "
-                    "until it can",
-                    exc,
-                )
-            self._index_error = exc
-            raise
-        self._index_error = None
-
-    def _searching(self, work: Callable[[], T]) -> T:
-        """`work()` holding the lock; once more after building the index again when its
-        files could not be read."""
-        with self._lock:
-            index = self._index
-            try:
-                return work()
-            except IndexDamaged as exc:
-                if index is None:
-                    raise
-                why = exc
-        self._repair_index(index, why)
-        with self._lock:
-            return work()
-
-    def _index_brought_up_to_date(
-        self,
-        index_dir: Path,
-        entries: dict[str, Entry],
-        vocab: Vocabulary,
-        fingerprint: str,
-        contents: dict[str, Any],
-    ) -> SearchIndex | None:
-        """The index on disk with the documents changed since it was written replaced.
-
-        None (build afresh) when there is none, it was made with another analysis, or
-        too much changed for the selective-word choices made at its build to hold.
-        """
-        index = SearchIndex.open(index_dir)
-        if index is None:
-            return None
-        held = index.contents()
-        before = held.get("docs") if held and held.get("analysis") == contents["analysis"] else None
-        keys: dict[str, str] = contents["docs"]
-        if not isinstance(before, dict):
-            index.close()
-            return None
-        changed = [doc_id for doc_id, key in keys.items() if before.get(doc_id) != key]
-        removed = [doc_id for doc_id in before if doc_id not in keys]
-        if len(changed) + len(removed) > corpus_analysis.MAX_DRIFT_SHARE * max(len(keys), 1):
-            index.close()
-            return None
-        body_limit = 2 * _selective_limit(vocab)
-        try:
-            index.update(
-                (_index_doc(entries[doc_id], vocab, body_limit) for doc_id in changed),
-                delete=removed,
-                fingerprint=fingerprint,
-                contents=contents,
-            )
-        except IndexDamaged as exc:
-            log.warning("the search index cannot be read (%s): building it again", exc)
-            index.close()
-            return None
-        log.info("index: %d document(s) replaced, %d removed", len(changed), len(removed))
-        return index
+        """Build the index again in the data folder when it is not there; returns whether
+        it did (LiveIndex.mend)."""
+        return self._live.mend()
 
     def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
         """Bring the given content/ files up to date in place: added, edited or deleted.
@@ -759,7 +547,7 @@ class Engine:
             self._leave_out_copies(current, changes, {a.id: a for a in corpus.announcements})
             self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
             if changes.changed:
-                with self._index_written():
+                with self._live.written():
                     self._apply(corpus, current, changes)
             return changes
 
@@ -821,21 +609,21 @@ class Engine:
         for notice in changes.removed:
             keys.pop(notice.id, None)
         keys.update((entry.doc.id, doc_key(entry.doc)) for entry in fresh)
-        body_limit = 2 * _selective_limit(vocab)
-        old = index = self._index
+        live = self._live
+        old = index = live.current
         if index is not None:
             try:
                 index.update(
-                    (_index_doc(entry, vocab, body_limit) for entry in fresh),
+                    (index_doc(entry, vocab, body_limit(vocab)) for entry in fresh),
                     delete=[a.id for a in changes.removed],
-                    fingerprint=self._fingerprint(keys, self._synonyms),
-                    contents=_index_contents(keys, self._synonyms),
+                    fingerprint=index_fingerprint(keys, self._synonyms),
+                    contents=index_contents(keys, self._synonyms),
                 )
             except IndexDamaged as exc:
                 log.error("the search index cannot be read (%s): building it again", exc)
-                index = self._build_index(entries, vocab, keys, self._synonyms)
+                index = live.build(entries, vocab, keys, self._synonyms)
         with self._lock:
-            self._index = index
+            live.current = index
             self.vectors.forget(a.id for a in changes.edited + changes.removed)
             self.corpus = new_corpus
             self._entries = entries
@@ -893,12 +681,7 @@ class Engine:
     def close(self) -> None:
         self.vectors.close()  # a pass under way saves what it computed
         with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
-            if self._aside is not None:
-                self._aside.cleanup()
-                self._aside = None
+            self._live.close()
 
     # ---------------------------------------------------------------- asking
     def forget_asked(self) -> None:
@@ -911,7 +694,7 @@ class Engine:
 
     def ask(self, question: str, limit: int = 5) -> Answer:
         """Ranked results for `question`, and whether the best is trusted enough to answer."""
-        return self._searching(lambda: self._ask(question, limit))
+        return self._live.searching(lambda: self._ask(question, limit))
 
     async def ask_async(self, question: str, limit: int = 5) -> Answer:
         return await asyncio.to_thread(self.ask, question, limit)
@@ -987,7 +770,7 @@ class Engine:
         """The analysed question, its ranked candidates, and the best one's rival
         (ranking.rival_probability)."""
         question, words = self._read(question)
-        if not words or self._index is None:
+        if not words or self._live.current is None:
             return None, [], 1.0
         query = self._query(question, words)
         vector = self._question_vector(question, query)
@@ -1029,7 +812,7 @@ class Engine:
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
-        return self._searching(
+        return self._live.searching(
             lambda: [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
         )
 
@@ -1038,12 +821,12 @@ class Engine:
 
         def candidates() -> list[ranking.Candidate]:
             text, words = self._read(question)
-            if not words or self._index is None:
+            if not words or self._live.current is None:
                 return []
             query = self._query(text, words)
             return self._candidates(query, words, self._question_vector(text, query), exclude=None)
 
-        return self._searching(candidates)
+        return self._live.searching(candidates)
 
     def asks_something(self, question: str) -> bool:
         with self._lock:
@@ -1058,7 +841,7 @@ class Engine:
         Words found in most documents ('phường', 'người') would make Whoosh walk nearly
         every posting list for nothing: the rescoring reads them anyway.
         """
-        limit = _selective_limit(self._vocab)
+        limit = selective_limit(self._vocab)
         weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
         ranked = sorted(weight, key=lambda f: self._vocab.df.get(f, 0))
         chosen = [f for f in ranked if self._vocab.df.get(f, 0) <= limit]
@@ -1087,7 +870,8 @@ class Engine:
         """Lexical candidates from Whoosh, plus the closest in meaning, read for rescoring."""
         folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
         terms = self._candidate_terms(query, words, folded_words)
-        found = self._index.search(terms, limit=CANDIDATES) if self._index else []
+        index = self._live.current
+        found = index.search(terms, limit=CANDIDATES) if index else []
         ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
         semantic = self.vectors.index
         sem = semantic.score(vector) if vector is not None and len(semantic) else None
@@ -1206,7 +990,7 @@ class Engine:
             query = self._query(read, words)
             return any(ranking.credit(query, w, entry.text.head_terms) > 0.5 for w in words)
 
-        return self._searching(names)
+        return self._live.searching(names)
 
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries on the subject of `doc_id`, for 'related questions' buttons:
@@ -1232,7 +1016,7 @@ class Engine:
                 and _related(entry.doc, s.hit.doc, self.today)
             ][:limit]
 
-        return self._searching(related)
+        return self._live.searching(related)
 
     def _phrasing_vector(self, doc_id: str) -> np.ndarray | None:
         """The vector of `doc_id`'s first phrasing (its question or title), read as a
