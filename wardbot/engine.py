@@ -1,7 +1,9 @@
 """The answer engine: the ward's files in, ranked and trusted answers out.
 
-`Engine.open()` loads faq.yaml and content/, builds (or reuses) the Whoosh index under
-the data directory and keeps what it needs to rescore candidates in memory.
+`Engine.open()` loads faq.yaml and content/ into the engine's `Library` (wardbot.library),
+which builds (or reuses) the Whoosh index under the data directory, keeps what the engine
+needs to rescore candidates in memory, and keeps all of it up to date as staff edit the
+files; the engine only answers, reading the library under its lock.
 `ask()` is synchronous and takes a few milliseconds; `ask_async()` runs it in a worker
 thread so a chat channel's event loop never waits on it. The documents' vectors, for
 matching by meaning, are kept up to date apart from answering (wardbot.vectors).
@@ -13,73 +15,29 @@ import asyncio
 import datetime as dt
 import logging
 import math
-import os
 import re
-import threading
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from index.whoosh_index import IndexDamaged, SearchIndex
 from wardbot import ranking
-from wardbot.accents import AccentModel
-from wardbot.analysis import (
-    Analyzer,
-    Lexicon,
-    Stopwords,
-    Vocabulary,
-    analyse_document,
-    bigrams,
-    synonyms_key,
-)
-from wardbot.corpus_analysis import (
-    Doc,
-    Entry,
-    analyse_all,
-    analyse_changes,
-    heads_and_body,
-)
-from wardbot.faq_file import FaqFile, load_faq
+from wardbot.analysis import bigrams
+from wardbot.corpus_analysis import Doc
 from wardbot.hours import vietnam_today
 from wardbot.intents import topic_form_texts, topic_forms, topic_key
-from wardbot.live_index import (
-    Documents,
-    LiveIndex,
-    body_limit,
-    index_contents,
-    index_doc,
-    selective_limit,
-)
-from wardbot.live_index import fingerprint as index_fingerprint
-from wardbot.loader import (
-    LAST_GOOD_FAQ_COPIES,
-    FaqShrink,
-    another_file,
-    conflict_problems,
-    copy_problem,
-    faq_shrink,
-    faq_usable,
-    id_clash,
-    publish_order,
-    read_last_good,
-    same_notice,
-    save_last_good,
-    without_copies,
-    without_id_clashes,
-)
+from wardbot.library import AnnouncementChanges, Library, compacted
+from wardbot.live_index import selective_limit
+from wardbot.loader import FaqShrink
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.news import LATEST_LISTED
-from wardbot.notice_files import companions, is_notice_file, unread_problem
-from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
+from wardbot.notices import MAX_NOTICE_BYTES
 from wardbot.redact import full_names
 from wardbot.semantic import Embedder, RecentQuestions
-from wardbot.staff_read import Stamp
-from wardbot.state import AnalysedState, doc_key
 from wardbot.text import (
     diacritics_share,
     fold,
@@ -90,8 +48,6 @@ from wardbot.text import (
     spells_a_syllable,
     tokens,
 )
-from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
-from wardbot.yaml_values import UnreadTopic
 
 log = logging.getLogger(__name__)
 _TYPED_WORD = re.compile(r"[^\W_]+")
@@ -132,30 +88,6 @@ ACCENTED_SHARE = 0.5
 # 2, 6 of the 19 quoted (of 40 such questions, over this repository's ward) came out
 # misspelt ("em muốn hội về ly hôn", "bộ em mất"); at 20, 1 of the 8 quoted.
 QUOTE_SURETY = 20.0
-# A first build of this many documents is opened again from what it saved (Engine.open):
-# a smaller one leaves little garbage behind; a larger one peaks at several times what it
-# keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening
-# it again would cost the build 15 s more.
-COMPACT_DOCS = (2_000, GIVE_BACK_UP_TO)
-
-
-def _compacted(docs: int) -> bool:
-    """Whether a first build of `docs` documents is compacted (COMPACT_DOCS)."""
-    return COMPACT_DOCS[0] <= docs <= COMPACT_DOCS[1]
-
-
-@dataclass
-class AnnouncementChanges:
-    """What an update of some content/ files did."""
-
-    added: list[Announcement] = field(default_factory=list)
-    edited: list[Announcement] = field(default_factory=list)
-    removed: list[Announcement] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.edited or self.removed)
 
 
 @dataclass(frozen=True)
@@ -164,19 +96,6 @@ class _Scored:
     prob: float
     model: ranking.LinearModel  # the model that scored it, whose thresholds apply
     candidate: ranking.Candidate
-
-
-def _stamps(files: dict[str, tuple[Stamp, Announcement]]) -> dict[str, Stamp]:
-    return {path: stamped for path, (stamped, _) in files.items()}
-
-
-def _by_length(vocab: Vocabulary) -> dict[int, list[str]]:
-    """The corpus's plain words by length, where typo correction looks for neighbours."""
-    buckets: dict[int, list[str]] = {}
-    for word in vocab.df:
-        if len(word) >= 3 and word.isascii() and word.isalpha():
-            buckets.setdefault(len(word), []).append(word)
-    return buckets
 
 
 class Engine:
@@ -194,43 +113,21 @@ class Engine:
         background_vectors: bool = False,
         max_notice_bytes: int = MAX_NOTICE_BYTES,
     ) -> None:
-        self.faq_file = Path(faq_file)
-        self.content_dir = Path(content_dir)
-        self.data_dir = Path(data_dir)
-        self.max_notice_bytes = max_notice_bytes
-        self._today = today
-        self.corpus = Corpus()
-        self.problems: list[Problem] = []
-        self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
-        self.faq_missing = False  # ...and there is no last good one: no FAQ, no topics
-        # faq.yaml's topics its own mistake skips, told as such to notices tagged with one.
-        self._unread_topics: dict[str, UnreadTopic] = {}
-        self.faq_shrink: FaqShrink | None = None  # the last reload lost many FAQ entries
-        # Notice files not published as the same notice as another's (`without_copies`):
-        # read again when a notice leaves or changes, as one of them may then be published.
-        self._copies: set[str] = set()
-        self._lock = threading.RLock()
-        self._update_lock = threading.Lock()  # one writer at a time (reload or update)
-        self._entries: dict[str, Entry] = {}
-        self._live = LiveIndex(self.data_dir, self._lock, self._update_lock, self._indexed)
-        self._analyzer = Analyzer.create()
-        self._vocab = Vocabulary.of([])
-        self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
-        self._keys: dict[str, str] = {}  # doc id -> doc_key(doc), for the index's fingerprint
-        self._synonyms = ""
-        # What the last load parsed and analysed (wardbot.state), read from disk once.
-        self._state: AnalysedState | None = None
-        self._state_read = False
-        self._vocab_by_length: dict[int, list[str]] = {}
-        self._force_build = False
-        self._built_afresh = 0  # documents the last load analysed from scratch (and saved)
-        self._accents = AccentModel()
-        self.ranker = ranker or ranking.load_ranker()
-        # Meaning: vectors are computed apart from answering (wardbot.vectors), and a
-        # document without them yet is ranked lexically.
-        self.vectors = DocumentVectors(
-            self.data_dir, self._documents, self._lock, background=background_vectors
+        # The documents, kept up to date apart from answering.
+        self.library = Library(
+            faq_file,
+            content_dir,
+            data_dir,
+            background_vectors=background_vectors,
+            max_notice_bytes=max_notice_bytes,
         )
+        self.faq_file = self.library.faq_file
+        self.content_dir = self.library.content_dir
+        self.data_dir = self.library.data_dir
+        self.max_notice_bytes = max_notice_bytes
+        self.vectors = self.library.vectors
+        self._today = today
+        self.ranker = ranker or ranking.load_ranker()
         self.embedder = embedder
         self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
         self._question_error: str | None = None  # why the model failed on the last question
@@ -271,7 +168,7 @@ class Engine:
             return engine
 
         engine = opened()
-        if _compacted(engine._built_afresh):
+        if compacted(engine.library.built_afresh):
             # What a first build keeps was made among its passing garbage, which leaves the
             # process tens of MB larger than a restart: open again from what it just saved.
             engine.close()
@@ -308,331 +205,66 @@ class Engine:
     def today(self) -> dt.date:
         return self._today or vietnam_today()
 
+    # What the library serves, read as the engine's (callers know the engine only).
+    @property
+    def corpus(self) -> Corpus:
+        return self.library.corpus
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems the last read of faq.yaml and content/ found."""
+        return self.library.problems
+
+    @property
+    def faq_ok(self) -> bool:
+        """False while faq.yaml cannot be parsed (the last good one serves)."""
+        return self.library.faq_ok
+
+    @property
+    def faq_missing(self) -> bool:
+        """...and there is no last good one: no FAQ, no topics."""
+        return self.library.faq_missing
+
+    @property
+    def faq_shrink(self) -> FaqShrink | None:
+        """Set when the last reload lost many FAQ entries."""
+        return self.library.faq_shrink
+
     def rebuild(self) -> list[Problem]:
-        """Reload the files and rebuild the index from scratch, whatever is on disk. An
-        index it cannot write is the caller's to report (`bot.py index`: one line), so it
-        raises that OSError without logging it."""
-        self._force_build = True
-        try:
-            with self._update_lock, self._live.written(logged=False):
-                return self._reload()
-        finally:
-            self._force_build = False
+        """Reload the files and rebuild the index from scratch (Library.rebuild)."""
+        return self.library.rebuild()
 
     def reload(self) -> list[Problem]:
-        """Re-read faq.yaml and content/; returns (and keeps) the problems found.
+        """Re-read faq.yaml and content/; returns (and keeps) the problems found
+        (Library.reload)."""
+        return self.library.reload()
 
-        When faq.yaml cannot be read at all, the last version that could keeps serving.
-        """
-        with self._update_lock, self._live.written():
-            return self._reload()
+    def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
+        """Bring the given content/ files up to date in place (Library.update_announcements)."""
+        return self.library.update_announcements(paths)
 
-    def _reload(self) -> list[Problem]:
-        previous = self._last_good_faq()
-        faq = load_faq(self.faq_file, serving=previous)
-        problems = [*faq.problems, *conflict_problems(self.faq_file)]
-        if previous is not None and another_file(faq, previous):
-            log.warning(
-                "%s cannot be read, and the last good version is another file's (none of "
-                "its ids is in it): not serving it",
-                self.faq_file,
-            )
-            previous = None
-        self.faq_ok = faq_usable(faq, previous)
-        self.faq_missing = not faq.ok_syntax and previous is None
-        self.faq_shrink = None
-        self._unread_topics = faq.unread_topics
-        if previous is not None and not self.faq_ok:
-            faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
-            self._unread_topics = {}
-            log.warning("%s is unreadable; serving the last good version", self.faq_file)
-        elif not faq.ok_syntax:
-            log.warning(
-                "%s is unreadable and there is no good version of it yet: no FAQ and no "
-                "topics until it is fixed: %s",
-                self.faq_file,
-                "; ".join(str(p) for p in problems[:5]),
-            )
-        else:
-            if previous is not None:
-                self.faq_shrink = faq_shrink(previous.faq, faq.faq)
-            if self.faq_shrink is not None:
-                log.warning(
-                    "%s lost %d of its %d FAQ entries (%s); the previous version is kept as %s",
-                    self.faq_file,
-                    len(self.faq_shrink.gone),
-                    self.faq_shrink.before,
-                    ", ".join(self.faq_shrink.gone),
-                    self.data_dir / LAST_GOOD_FAQ_COPIES[1],
-                )
-            self._keep_last_good(faq)
-        state = self._saved_state()
-        # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
-        # notice's topics are then neither checked nor reported, as `bot.py check` does).
-        topics = None if self.faq_missing else faq.topics
-        parsing = repr((topics, self.max_notice_bytes, self._unread_topics))
-        files = dict(state.files) if state is not None and state.parsing == parsing else {}
-        served = {notice.path: notice for notice in self.corpus.announcements if notice.path}
-        notices, content_problems = load_content(
-            self.content_dir,
-            topics,
-            max_bytes=self.max_notice_bytes,
-            parsed=files,
-            served=served,
-            unread_topics=self._unread_topics,
-        )
-        problems += content_problems
-        kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
-        kept, copies = without_copies(kept, {notice.id for notice in served.values()})
-        problems += clashes + copies
-        self._copies = {problem.file for problem in copies}
-        corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
-        self._install(corpus, parsing, files)
-        self.problems = problems
-        return problems
+    def refresh_vectors(self) -> int:
+        """Compute the vectors documents lack (new or edited ones); returns how many
+        (DocumentVectors.refresh)."""
+        return self.library.refresh_vectors()
 
-    def _saved_state(self) -> AnalysedState | None:
-        """What the last load analysed: kept in memory, read from the data folder at first."""
-        if self._force_build:
-            return None
-        if self._state is None and not self._state_read:
-            self._state_read = True
-            self._state = AnalysedState.load(self.data_dir)
-        return self._state
-
-    def _last_good_faq(self) -> FaqFile | None:
-        """The FAQ that served last: the one in memory, else the copy in the data folder."""
-        corpus = self.corpus
-        if corpus.topics or corpus.faq:
-            return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
-        return read_last_good(self.data_dir)
-
-    def _keep_last_good(self, faq: FaqFile) -> None:
-        """Save faq.yaml as read and found good (`faq.data`, not the file read again: an
-        editor may be saving it anew) as the last good copy (`save_last_good`)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        save_last_good(self.data_dir, faq)
-
-    def _install(
-        self, corpus: Corpus, parsing: str, files: dict[str, tuple[Stamp, Announcement]]
-    ) -> None:
-        docs: list[Doc] = [*corpus.faq, *corpus.announcements]
-        keys = {doc.id: doc_key(doc) for doc in docs}
-        synonyms = synonyms_key(corpus.synonyms)
-        saved = self._saved_state()
-        state = None
-        if saved is not None and saved.analysis == synonyms:
-            state = analyse_changes(saved, docs, keys, corpus)
-        analysed_all = state is None
-        if state is None:
-            state = analyse_all(docs, keys, synonyms, corpus)
-        changed = (
-            state is not saved or saved.parsing != parsing or _stamps(saved.files) != _stamps(files)
-        )
-        state.parsing, state.files = parsing, files
-        analyzer = Analyzer.create(corpus.synonyms)
-        # Words the corpus uses are never decoded as Telex; unaccented stopwords are
-        # decided by how the corpus spells them.
-        analyzer.known = frozenset(w for w in state.usage if w.isascii())
-        analyzer.stopwords = Stopwords.from_usage(state.usage)
-        entries = {doc.id: Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
-        vocab = state.vocab
-        live = self._live
-        fingerprint = index_fingerprint(keys, synonyms)
-        contents = index_contents(keys, synonyms)
-        index = None
-        if not self._force_build:
-            index = SearchIndex.open(live.directory, fingerprint) or live.brought_up_to_date(
-                entries, vocab, fingerprint, contents
-            )
-        if index is None:
-            index = live.build(entries, vocab, keys, synonyms)
-        if analysed_all and _compacted(len(entries)):
-            # Writing the state holds a table of everything written (20 MB at 10,000
-            # notices): put it in the memory the analysis and the index build just freed.
-            give_back_memory()
-        saved_now = changed and state.save(self.data_dir)
-        self._built_afresh = len(entries) if analysed_all and saved_now else 0
-        with self._lock:
-            old = live.current
-            self.vectors.forget(d for d, k in self._keys.items() if keys.get(d) != k)
-            self.corpus = corpus
-            self._analyzer = analyzer
-            self._accents = state.accents
-            self._lexicon = state.lexicon
-            self._entries = entries
-            self._keys = keys
-            self._synonyms = synonyms
-            self._vocab = vocab
-            self._vocab_by_length = _by_length(vocab)
-            live.current = index
-            self._state = state
-        if old is not None and old is not index:
-            old.close()
-        self.vectors.want()
-
-    def _indexed(self) -> Documents:
-        """What the index is built of (LiveIndex; called holding self._lock)."""
-        return self._entries, self._vocab, self._keys, self._synonyms
+    def staff_files_status(self) -> dict[str, object]:
+        """For /healthz: which faq.yaml serves, and how many problems the last read of
+        the staff files found (Library.staff_files_status)."""
+        return self.library.staff_files_status()
 
     def index_state(self) -> str:
         """For /healthz: "ok", "behind", "temporary" or "missing" (LiveIndex.state)."""
-        return self._live.state()
+        return self.library.index.state()
 
     def index_failure(self) -> OSError | None:
         """The write refused that keeps the index from the data folder (LiveIndex.failure)."""
-        return self._live.failure()
+        return self.library.index.failure()
 
     def mend_index(self) -> bool:
         """Build the index again in the data folder when it is not there; returns whether
         it did (LiveIndex.mend)."""
-        return self._live.mend()
-
-    def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
-        """Bring the given content/ files up to date in place: added, edited or deleted.
-
-        Only those files are read and only their documents reindexed, so a new notice is
-        searchable within moments even in a large corpus. The index keeps serving the
-        previous state until the update is committed. Word statistics are updated too;
-        stopword and Telex decisions keep the ones made at the last full load.
-        """
-        with self._update_lock:
-            corpus = self.corpus
-            current = {a.id: a for a in corpus.announcements}
-            faq_lines = {e.id: e.line for e in corpus.faq}
-            changes = AnnouncementChanges()
-            touched: set[str] = set()
-            paths = {Path(p) for p in paths}
-            # A notice's scan (x.pdf beside x.md) is reported or not as x.md is there.
-            paths |= {other for p in paths if is_notice_file(p.name) for other in companions(p)}
-            # Files left out as copies of a notice are read again (few, and while staff
-            # have not deleted them): the notice they copy may have changed or gone.
-            paths |= {Path(p) for p in self._copies}
-            for path in paths:
-                if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
-                    touched.add(str(path))
-                    if (problem := unread_problem(path)) is not None:
-                        changes.problems.append(problem)
-                    continue
-                touched.add(str(path))
-                doc_id = path.stem
-                if not os.path.lexists(path):  # a broken link or a loop is reported below
-                    if doc_id in current:
-                        changes.removed.append(current.pop(doc_id))
-                    continue
-                notice, problems = load_announcement(
-                    path,
-                    None if self.faq_missing else corpus.topics,
-                    folder=self.content_dir,
-                    max_bytes=self.max_notice_bytes,
-                    unread_topics=self._unread_topics,
-                )
-                if notice is None:  # an edit with a mistake: served as it last read
-                    notice, problems = as_last_read(path, problems, current.get(doc_id))
-                if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
-                    problems.append(clash)
-                    notice = None
-                changes.problems += problems
-                old = current.pop(doc_id, None)
-                if notice is None:
-                    if old is not None:
-                        changes.removed.append(old)
-                elif old is None:
-                    changes.added.append(notice)
-                elif old != notice:
-                    changes.edited.append(notice)
-                if notice is not None:
-                    current[notice.id] = notice
-            self._copies -= touched
-            self._leave_out_copies(current, changes, {a.id: a for a in corpus.announcements})
-            self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
-            if changes.changed:
-                with self._live.written():
-                    self._apply(corpus, current, changes)
-            return changes
-
-    def _leave_out_copies(
-        self,
-        current: dict[str, Announcement],
-        changes: AnnouncementChanges,
-        served: dict[str, Announcement],
-    ) -> None:
-        """Take out of `current` and `changes` each notice just added or edited that is the
-        same notice as another file's (`same_notice`) coming before it in `publish_order`,
-        as `without_copies` does at a full load, and tell it."""
-        fresh = sorted(
-            changes.added + changes.edited, key=lambda notice: publish_order(notice, served)
-        )
-        for notice in fresh:
-            order = publish_order(notice, served)
-            twin = next(
-                (
-                    other
-                    for other in current.values()
-                    if same_notice(notice, other) and publish_order(other, served) < order
-                ),
-                None,
-            )
-            if twin is None:
-                continue
-            del current[notice.id]
-            if notice.id in served:
-                changes.edited = [n for n in changes.edited if n.id != notice.id]
-                changes.removed.append(served[notice.id])
-            else:
-                changes.added = [n for n in changes.added if n.id != notice.id]
-            changes.problems.append(copy_problem(notice, twin))
-            self._copies.add(notice.path)
-
-    def _apply(
-        self, corpus: Corpus, current: dict[str, Announcement], changes: AnnouncementChanges
-    ) -> None:
-        notices = sorted(current.values(), key=lambda a: a.id)
-        notices.sort(key=lambda a: a.date, reverse=True)  # as load_content orders them
-        new_corpus = Corpus(
-            topics=corpus.topics, faq=corpus.faq, announcements=notices, synonyms=corpus.synonyms
-        )
-        analyzer = self._analyzer
-        entries = dict(self._entries)
-        gone = [entries.pop(a.id) for a in changes.removed + changes.edited if a.id in entries]
-        stopwords = analyzer.stopwords
-        fresh = [
-            Entry(
-                doc,
-                analyse_document(*analyzer.parts(*heads_and_body(doc)), stopwords, self._lexicon),
-            )
-            for doc in changes.added + changes.edited
-        ]
-        entries.update((entry.doc.id, entry) for entry in fresh)
-        vocab = self._vocab.changed([e.text for e in gone], [e.text for e in fresh])
-        keys = dict(self._keys)
-        for notice in changes.removed:
-            keys.pop(notice.id, None)
-        keys.update((entry.doc.id, doc_key(entry.doc)) for entry in fresh)
-        live = self._live
-        old = index = live.current
-        if index is not None:
-            try:
-                index.update(
-                    (index_doc(entry, vocab, body_limit(vocab)) for entry in fresh),
-                    delete=[a.id for a in changes.removed],
-                    fingerprint=index_fingerprint(keys, self._synonyms),
-                    contents=index_contents(keys, self._synonyms),
-                )
-            except IndexDamaged as exc:
-                log.error("the search index cannot be read (%s): building it again", exc)
-                index = live.build(entries, vocab, keys, self._synonyms)
-        with self._lock:
-            live.current = index
-            self.vectors.forget(a.id for a in changes.edited + changes.removed)
-            self.corpus = new_corpus
-            self._entries = entries
-            self._keys = keys
-            self._vocab = vocab
-            self._vocab_by_length = _by_length(vocab)
-        if old is not None and old is not index:
-            old.close()
-        self.vectors.want()
+        return self.library.index.mend()
 
     # ---------------------------------------------------------------- meaning
     @property
@@ -643,25 +275,9 @@ class Engine:
     def embedder(self, embedder: Embedder | None) -> None:
         self.vectors.embedder = embedder
 
-    def _documents(self) -> dict[str, Doc]:
-        """Every document by id, for wardbot.vectors (called holding self._lock)."""
-        return {doc_id: entry.doc for doc_id, entry in self._entries.items()}
-
-    def refresh_vectors(self) -> int:
-        """Compute the vectors documents lack (new or edited ones); returns how many
-        (DocumentVectors.refresh)."""
-        return self.vectors.refresh()
-
-    def staff_files_status(self) -> dict[str, object]:
-        """For /healthz: which faq.yaml serves ("ok"; "last good" while the file cannot be
-        read; "none" when no good version was ever read), and how many problems the last
-        read of the staff files found (`bot.py check` lists them)."""
-        faq = "none" if self.faq_missing else "ok" if self.faq_ok else "last good"
-        return {"faq": faq, "problems": len(self.problems)}
-
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
-        status = self.vectors.status(len(self._entries))
+        status = self.vectors.status(len(self.library.entries))
         if self._question_error is not None:
             status["error"] = self._question_error
         return status
@@ -676,12 +292,10 @@ class Engine:
         if diacritics_share(question) >= ACCENTED_SHARE:
             return " ".join(words)
         fixes = {w: f for w, f in corrections.items() if w == fold_word(w)}
-        return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
+        return " ".join(self.library.accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
-        self.vectors.close()  # a pass under way saves what it computed
-        with self._lock:
-            self._live.close()
+        self.library.close()
 
     # ---------------------------------------------------------------- asking
     def forget_asked(self) -> None:
@@ -694,7 +308,7 @@ class Engine:
 
     def ask(self, question: str, limit: int = 5) -> Answer:
         """Ranked results for `question`, and whether the best is trusted enough to answer."""
-        return self._live.searching(lambda: self._ask(question, limit))
+        return self.library.index.searching(lambda: self._ask(question, limit))
 
     async def ask_async(self, question: str, limit: int = 5) -> Answer:
         return await asyncio.to_thread(self.ask, question, limit)
@@ -704,12 +318,12 @@ class Engine:
         fixes: dict[str, str] = {}
         for word in words:
             folded = fold(word)
-            if folded in self._vocab.df or len(folded) < 4 or folded.isdigit():
+            if folded in self.library.vocab.df or len(folded) < 4 or folded.isdigit():
                 continue
             nearby = [
                 w
                 for n in (len(folded) - 1, len(folded), len(folded) + 1)
-                for w in self._vocab_by_length.get(n, ())
+                for w in self.library.vocab_by_length.get(n, ())
             ]
             match = process.extractOne(folded, nearby, scorer=Levenshtein.distance, score_cutoff=1)
             if match is not None:
@@ -726,21 +340,21 @@ class Engine:
         for start, end in reversed(names):
             text = f"{text[:start]} {text[end:]}"
         read = text if names else question
-        words = self._analyzer.words(read[:MAX_QUESTION_CHARS])
-        return read, [w for w in words if not self._analyzer.stopwords.is_stop(w)]
+        words = self.library.analyzer.words(read[:MAX_QUESTION_CHARS])
+        return read, [w for w in words if not self.library.analyzer.stopwords.is_stop(w)]
 
     def _ward_says(self, phrase: str) -> bool:
         """Whether the ward's texts have every pair of words of `phrase` (accent-folded)."""
-        folded = [fold_word(w) for w in self._analyzer.words(phrase)]
-        return all(pair in self._vocab.df for pair in bigrams(folded))
+        folded = [fold_word(w) for w in self.library.analyzer.words(phrase)]
+        return all(pair in self.library.vocab.df for pair in bigrams(folded))
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
-        focus, done = self._analyzer.story(question[:MAX_QUESTION_CHARS])
+        focus, done = self.library.analyzer.story(question[:MAX_QUESTION_CHARS])
         return ranking.make_query(
             question,
             words,
-            self._vocab,
-            self._analyzer.stopwords,
+            self.library.vocab,
+            self.library.analyzer.stopwords,
             self._corrections(words),
             focus,
             done,
@@ -751,7 +365,9 @@ class Engine:
         if self.embedder is None or not len(self.vectors.index):
             return None
         question = question[:MAX_QUESTION_CHARS]
-        text = self._embedding_text(question, self._analyzer.words(question), query.corrections)
+        text = self._embedding_text(
+            question, self.library.analyzer.words(question), query.corrections
+        )
         if self._recent is None or self._recent.embedder is not self.embedder:
             self._recent = RecentQuestions(self.embedder)
         try:
@@ -770,7 +386,7 @@ class Engine:
         """The analysed question, its ranked candidates, and the best one's rival
         (ranking.rival_probability)."""
         question, words = self._read(question)
-        if not words or self._live.current is None:
+        if not words or self.library.index.current is None:
             return None, [], 1.0
         query = self._query(question, words)
         vector = self._question_vector(question, query)
@@ -812,7 +428,7 @@ class Engine:
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
-        return self._live.searching(
+        return self.library.index.searching(
             lambda: [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
         )
 
@@ -821,15 +437,15 @@ class Engine:
 
         def candidates() -> list[ranking.Candidate]:
             text, words = self._read(question)
-            if not words or self._live.current is None:
+            if not words or self.library.index.current is None:
                 return []
             query = self._query(text, words)
             return self._candidates(query, words, self._question_vector(text, query), exclude=None)
 
-        return self._live.searching(candidates)
+        return self.library.index.searching(candidates)
 
     def asks_something(self, question: str) -> bool:
-        with self._lock:
+        with self.library.lock:
             text, words = self._read(question)
             return bool(words) and self._asks_something(self._query(text, words))
 
@@ -841,12 +457,12 @@ class Engine:
         Words found in most documents ('phường', 'người') would make Whoosh walk nearly
         every posting list for nothing: the rescoring reads them anyway.
         """
-        limit = selective_limit(self._vocab)
+        limit = selective_limit(self.library.vocab)
         weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
-        ranked = sorted(weight, key=lambda f: self._vocab.df.get(f, 0))
-        chosen = [f for f in ranked if self._vocab.df.get(f, 0) <= limit]
-        pairs = [p for p in bigrams(folded_words) if 0 < self._vocab.df.get(p, 0) <= limit]
-        pairs = sorted(pairs, key=lambda p: self._vocab.df[p])[:MAX_CANDIDATE_PAIRS]
+        ranked = sorted(weight, key=lambda f: self.library.vocab.df.get(f, 0))
+        chosen = [f for f in ranked if self.library.vocab.df.get(f, 0) <= limit]
+        pairs = [p for p in bigrams(folded_words) if 0 < self.library.vocab.df.get(p, 0) <= limit]
+        pairs = sorted(pairs, key=lambda p: self.library.vocab.df[p])[:MAX_CANDIDATE_PAIRS]
         if not chosen:
             # Only common words: look for them in questions and titles alone.
             common = ranked[:MIN_CANDIDATE_WORDS]
@@ -870,7 +486,7 @@ class Engine:
         """Lexical candidates from Whoosh, plus the closest in meaning, read for rescoring."""
         folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
         terms = self._candidate_terms(query, words, folded_words)
-        index = self._live.current
+        index = self.library.index.current
         found = index.search(terms, limit=CANDIDATES) if index else []
         ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
         semantic = self.vectors.index
@@ -891,7 +507,7 @@ class Engine:
         query_folded = " ".join(folded_words)
         out = []
         for doc_id in ids:
-            entry = self._entries.get(doc_id)
+            entry = self.library.entries.get(doc_id)
             if entry is None or doc_id == exclude:
                 continue
             adjust, dated, other = 0.0, None, False
@@ -899,7 +515,7 @@ class Engine:
                 adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
                 dated = str(entry.doc.date.year)
                 other = ranking.other_event(query, entry.doc.title)
-            feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
+            feats = ranking.features(query, entry.text, query_folded, self.library.vocab, dated)
             row = (
                 semantic.row.get(doc_id)
                 if sem is not None and doc_id not in self.vectors.stale
@@ -945,7 +561,7 @@ class Engine:
         scored = []
         probs = ranking.score(candidates, self.ranker)
         for candidate, (prob, model) in zip(candidates, probs, strict=True):
-            entry = self._entries[candidate.doc_id]
+            entry = self.library.entries[candidate.doc_id]
             doc = entry.doc
             title = doc.question if isinstance(doc, FaqEntry) else doc.title
             hit = Hit(entry.type, doc.id, title, round(max(0.0, min(prob, 1.0)), 4), doc)  # type: ignore[arg-type]
@@ -956,7 +572,7 @@ class Engine:
     def _asks_something(self, query: ranking.Query) -> bool:
         """Whether the words besides numbers say enough to pick an answer at all."""
         weight = sum(w for word, w in query.weights.items() if not word.isdigit())
-        return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
+        return weight >= MIN_QUESTION_WEIGHT * self.library.vocab.max_idf()
 
     # ---------------------------------------------------------------- browsing
     def accented(self, text: str) -> str | None:
@@ -966,10 +582,10 @@ class Engine:
         as typed, and all of a text typed mostly with diacritics (its unaccented words
         meant so). None when unsure: a choice the texts leave open, or an unaccented
         syllable they never use."""
-        words = tokens(text, known=self._analyzer.known, regional=False)
+        words = tokens(text, known=self.library.analyzer.known, regional=False)
         if diacritics_share(text) >= ACCENTED_SHARE:
             return " ".join(_cased(words, text))
-        model = self._accents
+        model = self.library.accents
         for word in words:
             if word == fold_word(word) and word not in model.spellings and spells_a_syllable(word):
                 return None
@@ -983,14 +599,14 @@ class Engine:
         sao" and the lost ID card, by "mất") names nothing `text` does."""
 
         def names() -> bool:
-            entry = self._entries.get(doc_id)
+            entry = self.library.entries.get(doc_id)
             read, words = self._read(text)
             if entry is None or not words:
                 return False
             query = self._query(read, words)
             return any(ranking.credit(query, w, entry.text.head_terms) > 0.5 for w in words)
 
-        return self._live.searching(names)
+        return self.library.index.searching(names)
 
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries on the subject of `doc_id`, for 'related questions' buttons:
@@ -1000,12 +616,12 @@ class Engine:
         marriage registration beside blood donation ("cần điều kiện gì")."""
 
         def related() -> list[Hit]:
-            entry = self._entries.get(doc_id)
+            entry = self.library.entries.get(doc_id)
             if entry is None:
                 return []
-            words = [w for w in entry.text.head if not self._analyzer.stopwords.is_stop(w)]
+            words = [w for w in entry.text.head if not self.library.analyzer.stopwords.is_stop(w)]
             query = ranking.make_query(
-                entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
+                entry.doc.id, words, self.library.vocab, self.library.analyzer.stopwords, {}
             )
             hits, _ = self._rank(query, words, self._phrasing_vector(doc_id), limit * 4, doc_id)
             on_topic = bool(entry.doc.topics)  # then the topic decides, not the score
@@ -1016,7 +632,7 @@ class Engine:
                 and _related(entry.doc, s.hit.doc, self.today)
             ][:limit]
 
-        return self._live.searching(related)
+        return self.library.index.searching(related)
 
     def _phrasing_vector(self, doc_id: str) -> np.ndarray | None:
         """The vector of `doc_id`'s first phrasing (its question or title), read as a
@@ -1074,7 +690,7 @@ class Engine:
         return alike.pop() if len(alike) == 1 else None
 
     def document(self, doc_id: str) -> Doc | None:
-        entry = self._entries.get(doc_id)
+        entry = self.library.entries.get(doc_id)
         return entry.doc if entry else None
 
 
