@@ -3,7 +3,8 @@
 `Engine.open()` loads faq.yaml and content/ into the engine's `Library` (wardbot.library),
 which builds (or reuses) the Whoosh index under the data directory, keeps what the engine
 needs to rescore candidates in memory, and keeps all of it up to date as staff edit the
-files; the engine only answers, reading the library under its lock.
+files; the engine only answers, reading the library under its lock, from the candidates
+wardbot.retrieval finds and ranks.
 `ask()` is synchronous and takes a few milliseconds; `ask_async()` runs it in a worker
 thread so a chat channel's event loop never waits on it. The documents' vectors, for
 matching by meaning, are kept up to date apart from answering (wardbot.vectors).
@@ -17,26 +18,25 @@ import logging
 import math
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from wardbot import ranking
+from wardbot import ranking, retrieval
 from wardbot.analysis import bigrams
 from wardbot.corpus_analysis import Doc
 from wardbot.hours import vietnam_today
 from wardbot.intents import topic_form_texts, topic_forms, topic_key
 from wardbot.library import AnnouncementChanges, Library, compacted
-from wardbot.live_index import selective_limit
 from wardbot.loader import FaqShrink
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.news import LATEST_LISTED
 from wardbot.notices import MAX_NOTICE_BYTES
 from wardbot.redact import full_names
+from wardbot.retrieval import Scored
 from wardbot.semantic import Embedder, RecentQuestions
 from wardbot.text import (
     diacritics_share,
@@ -53,14 +53,9 @@ log = logging.getLogger(__name__)
 _TYPED_WORD = re.compile(r"[^\W_]+")
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
-CANDIDATES = 30
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
-# Candidates are retrieved by a question's selective words (live_index.selective_limit)
-# or, when it has none, its rarest few; and by at most this many word pairs.
-MIN_CANDIDATE_WORDS = 3
-MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject: one
 # of the entry's topics, or this close by score for an entry without topics.
 RELATED_FLOOR = 0.02
@@ -76,9 +71,6 @@ OFFER_COMPANION_SHARE = 0.1
 # names that entry's subject ("bảo hiểm", "thẻ bhyt"): too vague to answer, but the
 # entries about it are offered even when none is likely enough on its own.
 TOPIC_QUESTION_WORDS = 4
-# The documents closest in meaning join the lexical candidates (a paraphrase may share
-# no selective word with its answer).
-SEMANTIC_CANDIDATES = 10
 # A message mostly typed with diacritics meant its unaccented syllables as typed ('ly
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
@@ -88,14 +80,6 @@ ACCENTED_SHARE = 0.5
 # 2, 6 of the 19 quoted (of 40 such questions, over this repository's ward) came out
 # misspelt ("em muốn hội về ly hôn", "bộ em mất"); at 20, 1 of the 8 quoted.
 QUOTE_SURETY = 20.0
-
-
-@dataclass(frozen=True)
-class _Scored:
-    hit: Hit
-    prob: float
-    model: ranking.LinearModel  # the model that scored it, whose thresholds apply
-    candidate: ranking.Candidate
 
 
 class Engine:
@@ -382,7 +366,7 @@ class Engine:
 
     def _scored(
         self, question: str, limit: int
-    ) -> tuple[ranking.Query | None, list[_Scored], float]:
+    ) -> tuple[ranking.Query | None, list[Scored], float]:
         """The analysed question, its ranked candidates, and the best one's rival
         (ranking.rival_probability)."""
         question, words = self._read(question)
@@ -440,7 +424,8 @@ class Engine:
             if not words or self.library.index.current is None:
                 return []
             query = self._query(text, words)
-            return self._candidates(query, words, self._question_vector(text, query), exclude=None)
+            vector = self._question_vector(text, query)
+            return retrieval.candidates(self.library, query, words, vector, None, self.today)
 
         return self.library.index.searching(candidates)
 
@@ -449,105 +434,6 @@ class Engine:
             text, words = self._read(question)
             return bool(words) and self._asks_something(self._query(text, words))
 
-    def _candidate_terms(
-        self, query: ranking.Query, words: list[str], folded_words: list[str]
-    ) -> dict[str, list[tuple[str, float]]]:
-        """The selective words and word pairs of a question, weighted, per index field.
-
-        Words found in most documents ('phường', 'người') would make Whoosh walk nearly
-        every posting list for nothing: the rescoring reads them anyway.
-        """
-        limit = selective_limit(self.library.vocab)
-        weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
-        ranked = sorted(weight, key=lambda f: self.library.vocab.df.get(f, 0))
-        chosen = [f for f in ranked if self.library.vocab.df.get(f, 0) <= limit]
-        pairs = [p for p in bigrams(folded_words) if 0 < self.library.vocab.df.get(p, 0) <= limit]
-        pairs = sorted(pairs, key=lambda p: self.library.vocab.df[p])[:MAX_CANDIDATE_PAIRS]
-        if not chosen:
-            # Only common words: look for them in questions and titles alone.
-            common = ranked[:MIN_CANDIDATE_WORDS]
-            return {
-                "head_fold": [(f, weight[f]) for f in common],
-                "head_bi": [(p, 1.5) for p in pairs],
-            }
-        return {
-            "head_fold": [(f, weight[f]) for f in chosen],
-            "body_fold": [(f, 0.4 * weight[f]) for f in chosen],
-            "head_bi": [(p, 1.5) for p in pairs],
-        }
-
-    def _candidates(
-        self,
-        query: ranking.Query,
-        words: list[str],
-        vector: np.ndarray | None,
-        exclude: str | None,
-    ) -> list[ranking.Candidate]:
-        """Lexical candidates from Whoosh, plus the closest in meaning, read for rescoring."""
-        folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
-        terms = self._candidate_terms(query, words, folded_words)
-        index = self.library.index.current
-        found = index.search(terms, limit=CANDIDATES) if index else []
-        ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
-        semantic = self.vectors.index
-        sem = semantic.score(vector) if vector is not None and len(semantic) else None
-        if sem is not None:
-            closeness = -(sem.head + sem.passage)
-            top = np.argpartition(closeness, min(SEMANTIC_CANDIDATES, len(closeness)) - 1)
-            top = top[:SEMANTIC_CANDIDATES]
-            closest = top[np.argsort(closeness[top])]  # the closest first, as a full sort
-            stale = self.vectors.stale
-            ids += [
-                semantic.ids[i]
-                for i in closest
-                if semantic.ids[i] not in ids and semantic.ids[i] not in stale
-            ]
-            head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
-            passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0
-        query_folded = " ".join(folded_words)
-        out = []
-        for doc_id in ids:
-            entry = self.library.entries.get(doc_id)
-            if entry is None or doc_id == exclude:
-                continue
-            adjust, dated, other = 0.0, None, False
-            if isinstance(entry.doc, Announcement):
-                adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
-                dated = str(entry.doc.date.year)
-                other = ranking.other_event(query, entry.doc.title)
-            feats = ranking.features(query, entry.text, query_folded, self.library.vocab, dated)
-            row = (
-                semantic.row.get(doc_id)
-                if sem is not None and doc_id not in self.vectors.stale
-                else None
-            )
-            notice = dated is not None
-            tier = ranking.other_tier(query, entry.text.terms)
-            if row is None or sem is None or vector is None:
-                out.append(
-                    ranking.Candidate(
-                        doc_id, feats, adjust, notice=notice, other_event=other, other_tier=tier
-                    )
-                )
-                continue
-            head, passage = float(sem.head[row]), float(sem.passage[row])
-            out.append(
-                ranking.Candidate(
-                    doc_id,
-                    feats,
-                    adjust,
-                    sem_head=head,
-                    sem_passage=passage,
-                    sem_head_z=(head - head_mean) / head_sd,
-                    sem_passage_z=(passage - passage_mean) / passage_sd,
-                    sem_pair=semantic.pair(doc_id, vector),
-                    notice=notice,
-                    other_event=other,
-                    other_tier=tier,
-                )
-            )
-        return out
-
     def _rank(
         self,
         query: ranking.Query,
@@ -555,19 +441,11 @@ class Engine:
         vector: np.ndarray | None,
         limit: int,
         exclude: str | None,
-    ) -> tuple[list[_Scored], float]:
-        """The best `limit` candidates, and the best one's rival (ranking.rival_probability)."""
-        candidates = self._candidates(query, words, vector, exclude)
-        scored = []
-        probs = ranking.score(candidates, self.ranker)
-        for candidate, (prob, model) in zip(candidates, probs, strict=True):
-            entry = self.library.entries[candidate.doc_id]
-            doc = entry.doc
-            title = doc.question if isinstance(doc, FaqEntry) else doc.title
-            hit = Hit(entry.type, doc.id, title, round(max(0.0, min(prob, 1.0)), 4), doc)  # type: ignore[arg-type]
-            scored.append(_Scored(hit, prob, model, candidate))
-        scored.sort(key=lambda s: s.prob, reverse=True)
-        return scored[:limit], ranking.rival_probability([p for p, _ in probs])
+    ) -> tuple[list[Scored], float]:
+        """The best `limit` candidates, and the best one's rival (retrieval.rank)."""
+        return retrieval.rank(
+            self.library, self.ranker, query, words, vector, limit, exclude, self.today
+        )
 
     def _asks_something(self, query: ranking.Query) -> bool:
         """Whether the words besides numbers say enough to pick an answer at all."""

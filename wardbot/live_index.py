@@ -50,7 +50,7 @@ def index_doc(entry: Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
             "head_fold": [fold_word(t) for t in text.head],
             "head_bi": text.head_pairs(),
             # Each body word once, and only words selective enough to be searched for
-            # (see Engine._candidate_terms): the rescorer reads all of them from memory.
+            # (see retrieval.candidate_terms): the rescorer reads all of them from memory.
             "body_fold": sorted(w for w in text.body_words() if vocab.df.get(w, 0) <= body_limit),
         },
     )
