@@ -563,7 +563,7 @@ def _time_documents(engine, model, sample: int) -> dict:  # type: ignore[no-unty
     from wardbot.semantic import VectorCache, embed_documents
     from wardbot.vectors import doc_texts
 
-    ids = sorted(engine._entries)
+    ids = sorted(engine.library.entries)
     step = max(1, len(ids) // sample)
     chosen = ids[::step][:sample]
     texts = {doc_id: doc_texts(engine.document(doc_id)) for doc_id in chosen}

@@ -290,7 +290,7 @@ def test_a_faq_without_topics_still_updates_when_it_never_had_them(tmp_path):
 def test_a_broken_faq_on_a_fresh_data_folder_says_there_is_no_good_version(tmp_path, caplog):
     faq, content = write_ward(tmp_path)
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="wardbot.engine"):
+    with caplog.at_level(logging.WARNING, logger="wardbot.library"):
         engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     assert engine.faq_missing and not engine.corpus.faq and not engine.corpus.topics
     (warning,) = [r.getMessage() for r in caplog.records]
@@ -346,23 +346,23 @@ def test_the_last_good_copy_is_the_faq_that_was_checked_not_the_file_read_again(
     """An editor saving faq.yaml again (half written, say) just after the bot read and
     checked it: the copy kept as the last good one is what was checked, so a later
     restart on the broken file still serves every answer."""
-    import wardbot.engine
+    import wardbot.library
 
     faq, content = write_ward(tmp_path)
     data = tmp_path / "data"
     good = faq.read_bytes()
     edited = good.replace(b"VssID", b"VssID (app)")
     faq.write_bytes(edited)
-    read = wardbot.engine.load_faq
+    read = wardbot.library.load_faq
 
     def read_then_saved_again(path, serving=None):
         checked = read(path, serving=serving)
         faq.write_bytes(edited[: edited.index(b"  - id: tam-tru")] + b"  - id: [cut")
         return checked
 
-    monkeypatch.setattr(wardbot.engine, "load_faq", read_then_saved_again)
+    monkeypatch.setattr(wardbot.library, "load_faq", read_then_saved_again)
     Engine.open(faq, content, data, today=TODAY).close()
-    monkeypatch.setattr(wardbot.engine, "load_faq", read)
+    monkeypatch.setattr(wardbot.library, "load_faq", read)
     assert (data / "faq.last-good.yaml").read_bytes() == edited
     engine = Engine.open(faq, content, data, today=TODAY)
     assert engine.ask("đăng ký tạm trú cần giấy tờ gì").best.id == "tam-tru"

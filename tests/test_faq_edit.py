@@ -1223,7 +1223,7 @@ async def test_redo_while_the_last_good_faq_yaml_serves_leaves_the_file_for_staf
     await asyncio.to_thread(faq_file.write_text, STAFF_FAQ, encoding="utf-8")
     await editor.note_overwritten()
     assert len(told.notes) == 1
-    # As the running bot keeps it (wardbot.engine): faq.yaml as last served whole.
+    # As the running bot keeps it (wardbot.library): faq.yaml as last served whole.
     last_good = backups / LAST_GOOD_FAQ_COPIES[0]
     await asyncio.to_thread(last_good.write_text, STAFF_FAQ, encoding="utf-8")
     mistyped = STAFF_FAQ.replace("\nfaq:", "\nfaqs:", 1)

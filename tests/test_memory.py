@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from sample_ward import write_ward
 
-from wardbot import engine as engine_module
+from wardbot import library as library_module
 from wardbot import memory
 from wardbot.engine import Engine
 from wardbot.state import AnalysedState
@@ -28,8 +28,8 @@ def counting(monkeypatch, owner, name):
 
 def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))  # the sample ward is "large"
-    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    monkeypatch.setattr(library_module, "COMPACT_DOCS", (5, 1000))  # the sample ward is "large"
+    analysed = counting(monkeypatch, library_module, "analyse_all")
     loaded = counting(monkeypatch, AnalysedState, "load")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
@@ -45,7 +45,7 @@ def test_a_large_first_build_is_opened_again_from_what_it_saved(tmp_path, monkey
 @pytest.mark.parametrize("limits", [(1000, 2000), (2, 5)], ids=["small", "very large"])
 def test_a_small_or_a_very_large_first_build_is_kept_as_it_is(tmp_path, monkeypatch, limits):
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_DOCS", limits)
+    monkeypatch.setattr(library_module, "COMPACT_DOCS", limits)
     loaded = counting(monkeypatch, AnalysedState, "load")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
@@ -57,9 +57,9 @@ def test_a_small_or_a_very_large_first_build_is_kept_as_it_is(tmp_path, monkeypa
 
 def test_a_first_build_that_could_not_be_saved_is_not_analysed_again(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))
+    monkeypatch.setattr(library_module, "COMPACT_DOCS", (5, 1000))
     monkeypatch.setattr(AnalysedState, "save", lambda self, folder: False)  # a full disk
-    analysed = counting(monkeypatch, Engine, "_analyse_all")
+    analysed = counting(monkeypatch, library_module, "analyse_all")
     engine = Engine.open(faq, content, tmp_path / "data", today=TODAY)
     try:
         assert len(analysed) == 1
@@ -80,7 +80,7 @@ def test_the_allocator_is_tuned_once_the_engine_is_open(tmp_path, monkeypatch):
     faq, content = write_ward(tmp_path)
     calls = []
     monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
-    built = counting(monkeypatch, Engine, "_analyse_all")
+    built = counting(monkeypatch, library_module, "analyse_all")
 
     def after_the_build(name):
         assert built, "not while building: mapping every large buffer slows a build"
@@ -116,9 +116,9 @@ def test_a_large_first_build_gives_memory_back_before_writing_its_state(tmp_path
     # Writing the state holds a table of everything written: it goes into the memory the
     # analysis and the index build freed, not on top of it.
     faq, content = write_ward(tmp_path)
-    monkeypatch.setattr(engine_module, "COMPACT_DOCS", (5, 1000))
+    monkeypatch.setattr(library_module, "COMPACT_DOCS", (5, 1000))
     events = []
-    monkeypatch.setattr(engine_module, "give_back_memory", lambda: events.append("give back"))
+    monkeypatch.setattr(library_module, "give_back_memory", lambda: events.append("give back"))
     save = AnalysedState.save
 
     def saved(self, folder):

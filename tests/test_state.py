@@ -13,11 +13,11 @@ import pytest
 from sample_ward import write_ward
 
 from index.whoosh_index import SearchIndex
-from wardbot import engine as engine_module
-from wardbot import notices
+from wardbot import corpus_analysis, notices
 from wardbot import state as state_module
 from wardbot.analysis import Analyzer
-from wardbot.engine import MAX_DRIFT_SHARE, Engine
+from wardbot.corpus_analysis import MAX_DRIFT_SHARE
+from wardbot.engine import Engine
 from wardbot.models import kept_body
 from wardbot.state import STATE_FILE
 from wardbot.text import BUILTIN_SYNONYMS
@@ -93,7 +93,7 @@ def test_a_restart_reads_and_analyses_only_the_notices_added_or_edited(
     ward: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Four changes are a large share of this small ward: allow them without a full redo.
-    monkeypatch.setattr(engine_module, "MAX_DRIFT_SHARE", 0.5)
+    monkeypatch.setattr(corpus_analysis, "MAX_DRIFT_SHARE", 0.5)
     counted = Counted(monkeypatch)
     open_engine(ward).close()
     content = ward[1]

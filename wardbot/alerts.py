@@ -64,12 +64,16 @@ FORCE_WAIT_AT_MOST_SECONDS = 10.0
 class Content(Protocol):
     """What alerts and the watcher need from the engine (wardbot.engine.Engine)."""
 
-    corpus: Corpus
-    problems: list[Problem]
-    faq_ok: bool
-    faq_missing: bool
-    faq_shrink: FaqShrink | None
-
+    @property
+    def corpus(self) -> Corpus: ...
+    @property
+    def problems(self) -> list[Problem]: ...
+    @property
+    def faq_ok(self) -> bool: ...
+    @property
+    def faq_missing(self) -> bool: ...
+    @property
+    def faq_shrink(self) -> FaqShrink | None: ...
     @property
     def today(self) -> dt.date: ...
 

@@ -1,7 +1,10 @@
 """The answer engine: the ward's files in, ranked and trusted answers out.
 
-`Engine.open()` loads faq.yaml and content/, builds (or reuses) the Whoosh index under
-the data directory and keeps what it needs to rescore candidates in memory.
+`Engine.open()` loads faq.yaml and content/ into the engine's `Library` (wardbot.library),
+which builds (or reuses) the Whoosh index under the data directory, keeps what the engine
+needs to rescore candidates in memory, and keeps all of it up to date as staff edit the
+files; the engine only answers, reading the library under its lock, from the candidates
+wardbot.retrieval finds and ranks.
 `ask()` is synchronous and takes a few milliseconds; `ask_async()` runs it in a worker
 thread so a chat channel's event loop never waits on it. The documents' vectors, for
 matching by meaning, are kept up to date apart from answering (wardbot.vectors).
@@ -10,67 +13,31 @@ matching by meaning, are kept up to date apart from answering (wardbot.vectors).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import hashlib
 import logging
 import math
-import os
 import re
-import threading
-from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from index.whoosh_index import IndexDamaged, IndexDoc, SearchIndex
-from wardbot import ranking
-from wardbot.accents import AccentModel
-from wardbot.analysis import (
-    ANALYSIS_VERSION,
-    Analyzer,
-    DocText,
-    Lexicon,
-    Stopwords,
-    Vocabulary,
-    analyse_document,
-    bigrams,
-    head_words,
-    synonyms_key,
-)
-from wardbot.faq_file import FaqFile, load_faq
+from wardbot import ranking, retrieval
+from wardbot.analysis import bigrams
+from wardbot.corpus_analysis import Doc
 from wardbot.hours import vietnam_today
 from wardbot.intents import topic_form_texts, topic_forms, topic_key
-from wardbot.loader import (
-    LAST_GOOD_FAQ_COPIES,
-    FaqShrink,
-    another_file,
-    conflict_problems,
-    copy_problem,
-    faq_shrink,
-    faq_usable,
-    id_clash,
-    publish_order,
-    read_last_good,
-    same_notice,
-    save_last_good,
-    without_copies,
-    without_id_clashes,
-)
+from wardbot.library import AnnouncementChanges, Library, compacted
+from wardbot.loader import FaqShrink
 from wardbot.memory import give_back_memory, tune_allocator
 from wardbot.models import Announcement, Answer, Corpus, FaqEntry, Hit, Problem, Topic
 from wardbot.news import LATEST_LISTED
-from wardbot.notice_files import companions, is_notice_file, unread_problem
-from wardbot.notices import MAX_NOTICE_BYTES, as_last_read, load_announcement, load_content
+from wardbot.notices import MAX_NOTICE_BYTES
 from wardbot.redact import full_names
-from wardbot.scratch import INDEX_ASIDE, OwnedFolder
+from wardbot.retrieval import Scored
 from wardbot.semantic import Embedder, RecentQuestions
-from wardbot.staff_read import Stamp
-from wardbot.state import AnalysedState, doc_key
 from wardbot.text import (
     diacritics_share,
     fold,
@@ -81,27 +48,14 @@ from wardbot.text import (
     spells_a_syllable,
     tokens,
 )
-from wardbot.vectors import GIVE_BACK_UP_TO, DocumentVectors
-from wardbot.yaml_values import UnreadTopic
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 _TYPED_WORD = re.compile(r"[^\W_]+")
 
 MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
-CANDIDATES = 30
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
-# Candidate retrieval uses the words found in at most this share of documents...
-SELECTIVE_SHARE = 0.03
-SELECTIVE_MIN_DF = 30
-# Word usage and the accent model count removed documents on until the documents added,
-# changed or removed since they were counted from scratch exceed this share of the corpus.
-MAX_DRIFT_SHARE = 0.2
-# ...or, when a question has none, its rarest few; and at most this many word pairs.
-MIN_CANDIDATE_WORDS = 3
-MAX_CANDIDATE_PAIRS = 8
 # Related entries need not answer anything; they must only be on the same subject: one
 # of the entry's topics, or this close by score for an entry without topics.
 RELATED_FLOOR = 0.02
@@ -117,9 +71,6 @@ OFFER_COMPANION_SHARE = 0.1
 # names that entry's subject ("bảo hiểm", "thẻ bhyt"): too vague to answer, but the
 # entries about it are offered even when none is likely enough on its own.
 TOPIC_QUESTION_WORDS = 4
-# The documents closest in meaning join the lexical candidates (a paraphrase may share
-# no selective word with its answer).
-SEMANTIC_CANDIDATES = 10
 # A message mostly typed with diacritics meant its unaccented syllables as typed ('ly
 # hôn', 'người ta'); below this share, missing diacritics are restored for the embedder.
 ACCENTED_SHARE = 0.5
@@ -129,96 +80,6 @@ ACCENTED_SHARE = 0.5
 # 2, 6 of the 19 quoted (of 40 such questions, over this repository's ward) came out
 # misspelt ("em muốn hội về ly hôn", "bộ em mất"); at 20, 1 of the 8 quoted.
 QUOTE_SURETY = 20.0
-# A first build of this many documents is opened again from what it saved (Engine.open):
-# a smaller one leaves little garbage behind; a larger one peaks at several times what it
-# keeps while building (1.3 GB at 100k), so the server has the memory anyway, and opening
-# it again would cost the build 15 s more.
-COMPACT_DOCS = (2_000, GIVE_BACK_UP_TO)
-
-
-def _compacted(docs: int) -> bool:
-    """Whether a first build of `docs` documents is compacted (COMPACT_DOCS)."""
-    return COMPACT_DOCS[0] <= docs <= COMPACT_DOCS[1]
-
-
-Doc = FaqEntry | Announcement
-
-
-@dataclass
-class AnnouncementChanges:
-    """What an update of some content/ files did."""
-
-    added: list[Announcement] = field(default_factory=list)
-    edited: list[Announcement] = field(default_factory=list)
-    removed: list[Announcement] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.edited or self.removed)
-
-
-@dataclass(frozen=True)
-class _Scored:
-    hit: Hit
-    prob: float
-    model: ranking.LinearModel  # the model that scored it, whose thresholds apply
-    candidate: ranking.Candidate
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    doc: Doc
-    text: DocText
-
-    @property
-    def type(self) -> str:
-        return "faq" if isinstance(self.doc, FaqEntry) else "announcement"
-
-
-def _heads_and_body(doc: Doc) -> tuple[list[str], str]:
-    if isinstance(doc, FaqEntry):
-        return [doc.question, *doc.variants], doc.answer
-    # The year helps tell this year's notice from last year's.
-    return [doc.title], f"{doc.body}\n\nnăm {doc.date.year}"
-
-
-def _index_doc(entry: _Entry, vocab: Vocabulary, body_limit: int) -> IndexDoc:
-    text = entry.text
-    return IndexDoc(
-        id=entry.doc.id,
-        type=entry.type,
-        fields={
-            "head_fold": [fold_word(t) for t in text.head],
-            "head_bi": text.head_pairs(),
-            # Each body word once, and only words selective enough to be searched for
-            # (see _candidate_terms): the rescorer reads all of them from memory.
-            "body_fold": sorted(w for w in text.body_words() if vocab.df.get(w, 0) <= body_limit),
-        },
-    )
-
-
-def _selective_limit(vocab: Vocabulary) -> int:
-    """Words in more documents than this are too common to retrieve candidates with."""
-    return max(SELECTIVE_MIN_DF, int(SELECTIVE_SHARE * vocab.docs))
-
-
-def _index_contents(keys: dict[str, str], synonyms: str) -> dict[str, Any]:
-    """What the index is made from, kept beside it: the analysis and each document's key."""
-    return {"analysis": f"{ANALYSIS_VERSION} {synonyms}", "docs": keys}
-
-
-def _stamps(files: dict[str, tuple[Stamp, Announcement]]) -> dict[str, Stamp]:
-    return {path: stamped for path, (stamped, _) in files.items()}
-
-
-def _by_length(vocab: Vocabulary) -> dict[int, list[str]]:
-    """The corpus's plain words by length, where typo correction looks for neighbours."""
-    buckets: dict[int, list[str]] = {}
-    for word in vocab.df:
-        if len(word) >= 3 and word.isascii() and word.isalpha():
-            buckets.setdefault(len(word), []).append(word)
-    return buckets
 
 
 class Engine:
@@ -236,50 +97,21 @@ class Engine:
         background_vectors: bool = False,
         max_notice_bytes: int = MAX_NOTICE_BYTES,
     ) -> None:
-        self.faq_file = Path(faq_file)
-        self.content_dir = Path(content_dir)
-        self.data_dir = Path(data_dir)
-        self.max_notice_bytes = max_notice_bytes
-        self._today = today
-        self.corpus = Corpus()
-        self.problems: list[Problem] = []
-        self.faq_ok = True  # False while faq.yaml cannot be parsed (the last good one serves)
-        self.faq_missing = False  # ...and there is no last good one: no FAQ, no topics
-        # faq.yaml's topics its own mistake skips, told as such to notices tagged with one.
-        self._unread_topics: dict[str, UnreadTopic] = {}
-        self.faq_shrink: FaqShrink | None = None  # the last reload lost many FAQ entries
-        # Notice files not published as the same notice as another's (`without_copies`):
-        # read again when a notice leaves or changes, as one of them may then be published.
-        self._copies: set[str] = set()
-        self._lock = threading.RLock()
-        self._update_lock = threading.Lock()  # one writer at a time (reload or update)
-        self._entries: dict[str, _Entry] = {}
-        self._index: SearchIndex | None = None
-        # Why the files' last change is not in the index (its write failed: a full disk, a
-        # folder the bot cannot write); None once one succeeds. See index_state().
-        self._index_error: OSError | None = None
-        # The index serves from here when it was damaged and the data folder refused the
-        # new one (`_aside_why`); mend_index() brings it back.
-        self._aside: OwnedFolder | None = None
-        self._aside_why: OSError | None = None
-        self._analyzer = Analyzer.create()
-        self._vocab = Vocabulary.of([])
-        self._lexicon = Lexicon()  # the documents' terms, numbered (see DocText)
-        self._keys: dict[str, str] = {}  # doc id -> doc_key(doc), for the index's fingerprint
-        self._synonyms = ""
-        # What the last load parsed and analysed (wardbot.state), read from disk once.
-        self._state: AnalysedState | None = None
-        self._state_read = False
-        self._vocab_by_length: dict[int, list[str]] = {}
-        self._force_build = False
-        self._built_afresh = 0  # documents the last load analysed from scratch (and saved)
-        self._accents = AccentModel()
-        self.ranker = ranker or ranking.load_ranker()
-        # Meaning: vectors are computed apart from answering (wardbot.vectors), and a
-        # document without them yet is ranked lexically.
-        self.vectors = DocumentVectors(
-            self.data_dir, self._documents, self._lock, background=background_vectors
+        # The documents, kept up to date apart from answering.
+        self.library = Library(
+            faq_file,
+            content_dir,
+            data_dir,
+            background_vectors=background_vectors,
+            max_notice_bytes=max_notice_bytes,
         )
+        self.faq_file = self.library.faq_file
+        self.content_dir = self.library.content_dir
+        self.data_dir = self.library.data_dir
+        self.max_notice_bytes = max_notice_bytes
+        self.vectors = self.library.vectors
+        self._today = today
+        self.ranker = ranker or ranking.load_ranker()
         self.embedder = embedder
         self._recent: RecentQuestions | None = None  # the embedder's, for repeated questions
         self._question_error: str | None = None  # why the model failed on the last question
@@ -320,7 +152,7 @@ class Engine:
             return engine
 
         engine = opened()
-        if _compacted(engine._built_afresh):
+        if compacted(engine.library.built_afresh):
             # What a first build keeps was made among its passing garbage, which leaves the
             # process tens of MB larger than a restart: open again from what it just saved.
             engine.close()
@@ -357,568 +189,66 @@ class Engine:
     def today(self) -> dt.date:
         return self._today or vietnam_today()
 
+    # What the library serves, read as the engine's (callers know the engine only).
+    @property
+    def corpus(self) -> Corpus:
+        return self.library.corpus
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems the last read of faq.yaml and content/ found."""
+        return self.library.problems
+
+    @property
+    def faq_ok(self) -> bool:
+        """False while faq.yaml cannot be parsed (the last good one serves)."""
+        return self.library.faq_ok
+
+    @property
+    def faq_missing(self) -> bool:
+        """...and there is no last good one: no FAQ, no topics."""
+        return self.library.faq_missing
+
+    @property
+    def faq_shrink(self) -> FaqShrink | None:
+        """Set when the last reload lost many FAQ entries."""
+        return self.library.faq_shrink
+
     def rebuild(self) -> list[Problem]:
-        """Reload the files and rebuild the index from scratch, whatever is on disk. An
-        index it cannot write is the caller's to report (`bot.py index`: one line), so it
-        raises that OSError without logging it."""
-        self._force_build = True
-        try:
-            with self._update_lock, self._index_written(logged=False):
-                return self._reload()
-        finally:
-            self._force_build = False
+        """Reload the files and rebuild the index from scratch (Library.rebuild)."""
+        return self.library.rebuild()
 
     def reload(self) -> list[Problem]:
-        """Re-read faq.yaml and content/; returns (and keeps) the problems found.
-
-        When faq.yaml cannot be read at all, the last version that could keeps serving.
-        """
-        with self._update_lock, self._index_written():
-            return self._reload()
-
-    def _reload(self) -> list[Problem]:
-        previous = self._last_good_faq()
-        faq = load_faq(self.faq_file, serving=previous)
-        problems = [*faq.problems, *conflict_problems(self.faq_file)]
-        if previous is not None and another_file(faq, previous):
-            log.warning(
-                "%s cannot be read, and the last good version is another file's (none of "
-                "its ids is in it): not serving it",
-                self.faq_file,
-            )
-            previous = None
-        self.faq_ok = faq_usable(faq, previous)
-        self.faq_missing = not faq.ok_syntax and previous is None
-        self.faq_shrink = None
-        self._unread_topics = faq.unread_topics
-        if previous is not None and not self.faq_ok:
-            faq.topics, faq.faq, faq.synonyms = previous.topics, previous.faq, previous.synonyms
-            self._unread_topics = {}
-            log.warning("%s is unreadable; serving the last good version", self.faq_file)
-        elif not faq.ok_syntax:
-            log.warning(
-                "%s is unreadable and there is no good version of it yet: no FAQ and no "
-                "topics until it is fixed: %s",
-                self.faq_file,
-                "; ".join(str(p) for p in problems[:5]),
-            )
-        else:
-            if previous is not None:
-                self.faq_shrink = faq_shrink(previous.faq, faq.faq)
-            if self.faq_shrink is not None:
-                log.warning(
-                    "%s lost %d of its %d FAQ entries (%s); the previous version is kept as %s",
-                    self.faq_file,
-                    len(self.faq_shrink.gone),
-                    self.faq_shrink.before,
-                    ", ".join(self.faq_shrink.gone),
-                    self.data_dir / LAST_GOOD_FAQ_COPIES[1],
-                )
-            self._keep_last_good(faq)
-        state = self._saved_state()
-        # No FAQ and no good copy of it: the topics are unknown, not an empty list (a
-        # notice's topics are then neither checked nor reported, as `bot.py check` does).
-        topics = None if self.faq_missing else faq.topics
-        parsing = repr((topics, self.max_notice_bytes, self._unread_topics))
-        files = dict(state.files) if state is not None and state.parsing == parsing else {}
-        served = {notice.path: notice for notice in self.corpus.announcements if notice.path}
-        notices, content_problems = load_content(
-            self.content_dir,
-            topics,
-            max_bytes=self.max_notice_bytes,
-            parsed=files,
-            served=served,
-            unread_topics=self._unread_topics,
-        )
-        problems += content_problems
-        kept, clashes = without_id_clashes(notices, faq.faq, self.faq_file)
-        kept, copies = without_copies(kept, {notice.id for notice in served.values()})
-        problems += clashes + copies
-        self._copies = {problem.file for problem in copies}
-        corpus = Corpus(topics=faq.topics, faq=faq.faq, announcements=kept, synonyms=faq.synonyms)
-        self._install(corpus, parsing, files)
-        self.problems = problems
-        return problems
-
-    def _saved_state(self) -> AnalysedState | None:
-        """What the last load analysed: kept in memory, read from the data folder at first."""
-        if self._force_build:
-            return None
-        if self._state is None and not self._state_read:
-            self._state_read = True
-            self._state = AnalysedState.load(self.data_dir)
-        return self._state
-
-    def _last_good_faq(self) -> FaqFile | None:
-        """The FAQ that served last: the one in memory, else the copy in the data folder."""
-        corpus = self.corpus
-        if corpus.topics or corpus.faq:
-            return FaqFile(corpus.topics, corpus.faq, corpus.synonyms)
-        return read_last_good(self.data_dir)
-
-    def _keep_last_good(self, faq: FaqFile) -> None:
-        """Save faq.yaml as read and found good (`faq.data`, not the file read again: an
-        editor may be saving it anew) as the last good copy (`save_last_good`)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        save_last_good(self.data_dir, faq)
-
-    def _fingerprint(self, keys: dict[str, str], synonyms: str) -> str:
-        """What the index was built from: the analysis, the synonyms and every document."""
-        digest = hashlib.sha256(f"analysis {ANALYSIS_VERSION}\n{synonyms}\n".encode())
-        for doc_id in sorted(keys):
-            digest.update(f"{doc_id} {keys[doc_id]}\n".encode())
-        return digest.hexdigest()
-
-    def _install(
-        self, corpus: Corpus, parsing: str, files: dict[str, tuple[Stamp, Announcement]]
-    ) -> None:
-        docs: list[Doc] = [*corpus.faq, *corpus.announcements]
-        keys = {doc.id: doc_key(doc) for doc in docs}
-        synonyms = synonyms_key(corpus.synonyms)
-        saved = self._saved_state()
-        state = None
-        if saved is not None and saved.analysis == synonyms:
-            state = self._analyse_changes(saved, docs, keys, corpus)
-        analysed_all = state is None
-        if state is None:
-            state = self._analyse_all(docs, keys, synonyms, corpus)
-        changed = (
-            state is not saved or saved.parsing != parsing or _stamps(saved.files) != _stamps(files)
-        )
-        state.parsing, state.files = parsing, files
-        analyzer = Analyzer.create(corpus.synonyms)
-        # Words the corpus uses are never decoded as Telex; unaccented stopwords are
-        # decided by how the corpus spells them.
-        analyzer.known = frozenset(w for w in state.usage if w.isascii())
-        analyzer.stopwords = Stopwords.from_usage(state.usage)
-        entries = {doc.id: _Entry(doc, state.texts[keys[doc.id]]) for doc in docs}
-        vocab = state.vocab
-        fingerprint = self._fingerprint(keys, synonyms)
-        contents = _index_contents(keys, synonyms)
-        index_dir = self.data_dir / "index"
-        index = None
-        if not self._force_build:
-            index = SearchIndex.open(index_dir, fingerprint) or self._index_brought_up_to_date(
-                index_dir, entries, vocab, fingerprint, contents
-            )
-        if index is None:
-            index = self._build_index(entries, vocab, keys, synonyms)
-        if analysed_all and _compacted(len(entries)):
-            # Writing the state holds a table of everything written (20 MB at 10,000
-            # notices): put it in the memory the analysis and the index build just freed.
-            give_back_memory()
-        saved_now = changed and state.save(self.data_dir)
-        self._built_afresh = len(entries) if analysed_all and saved_now else 0
-        with self._lock:
-            old = self._index
-            self.vectors.forget(d for d, k in self._keys.items() if keys.get(d) != k)
-            self.corpus = corpus
-            self._analyzer = analyzer
-            self._accents = state.accents
-            self._lexicon = state.lexicon
-            self._entries = entries
-            self._keys = keys
-            self._synonyms = synonyms
-            self._vocab = vocab
-            self._vocab_by_length = _by_length(vocab)
-            self._index = index
-            self._state = state
-        if old is not None and old is not index:
-            old.close()
-        self.vectors.want()
-
-    def _build_index(
-        self,
-        entries: dict[str, _Entry],
-        vocab: Vocabulary,
-        keys: dict[str, str],
-        synonyms: str,
-        directory: Path | None = None,
-    ) -> SearchIndex:
-        """A new index of `entries`, built from scratch and made the live one (in the data
-        folder, unless `directory`)."""
-        # Twice the query-time limit leaves room for notices added later.
-        body_limit = 2 * _selective_limit(vocab)
-        return SearchIndex.build(
-            directory or self.data_dir / "index",
-            (_index_doc(e, vocab, body_limit) for e in entries.values()),
-            self._fingerprint(keys, synonyms),
-            _index_contents(keys, synonyms),
-            size=len(entries),
-        )
-
-    def _repair_index(self, damaged: SearchIndex, why: IndexDamaged) -> None:
-        """Build the index again when its files turned out unreadable while answering (a
-        crash or a disk fault damaged them): every question would fail until then, and
-        at every start after."""
-        with self._update_lock:
-            with self._lock:
-                if self._index is not damaged:
-                    return  # built again meanwhile
-                entries, vocab, keys, synonyms = (
-                    self._entries,
-                    self._vocab,
-                    self._keys,
-                    self._synonyms,
-                )
-            log.error("the search index cannot be read (%s): building it again", why)
-            aside, why_aside = None, None
-            try:
-                index = self._build_index(entries, vocab, keys, synonyms)
-            except OSError as exc:  # a full disk: every question would fail, and build again
-                why_aside = exc
-                aside = OwnedFolder(INDEX_ASIDE, self.data_dir)
-                try:
-                    index = self._build_index(entries, vocab, keys, synonyms, Path(aside.name))
-                except BaseException:
-                    aside.cleanup()
-                    raise
-                log.error(
-                    "the search index cannot be written in %s (%s): answering from a copy in "
-                    "%s until it can",
-                    self.data_dir,
-                    exc.strerror or exc,
-                    aside.name,
-                )
-            with self._lock:
-                self._index = index
-                previous, self._aside = self._aside, aside
-                self._aside_why = why_aside
-            damaged.close()
-            if previous is not None:  # the damaged index was a temporary copy
-                previous.cleanup()
-            if aside is None:
-                log.info("the search index was built again: answering as usual")
-
-    def index_state(self) -> str:
-        """For /healthz (cheap: one look at the disk): "ok"; "behind" while the files' last
-        change could not be written into it (answers come from the version before);
-        "temporary" while it serves from a temporary folder, built there when it was found
-        damaged and the data folder refused a new one; "missing" when its files were
-        deleted from the data folder (mend_index builds it again)."""
-        index = self._index
-        if index is None or not index.generation.is_dir():
-            return "missing"
-        if self._aside is not None:
-            return "temporary"
-        return "ok" if self._index_error is None else "behind"
-
-    def index_failure(self) -> OSError | None:
-        """The write refused that keeps the index from the data folder (state "behind" or
-        "temporary"; None else): a full disk is told to admins as such, not as the index
-        failing (wardbot.full_disk)."""
-        with self._lock:
-            return self._aside_why if self._aside is not None else self._index_error
-
-    def mend_index(self) -> bool:
-        """Build the index again in the data folder when it is not there (deleted, or
-        serving from a temporary folder); returns whether it did. The folder is first
-        tried with a small write, so that a disk still full costs no build."""
-        from wardbot.datadir import probe  # the data folder's own test of a write
-
-        if self.index_state() not in ("missing", "temporary"):
-            return False
-        if probe(self.data_dir / "index") is not None:
-            return False
-        with self._update_lock:
-            with self._lock:
-                entries, vocab, keys, synonyms = (
-                    self._entries,
-                    self._vocab,
-                    self._keys,
-                    self._synonyms,
-                )
-            try:
-                index = self._build_index(entries, vocab, keys, synonyms)
-            except OSError as exc:
-                log.debug("the search index still cannot be written: %s", exc)
-                return False
-            with self._lock:
-                old, self._index = self._index, index
-                aside, self._aside = self._aside, None
-            if old is not None:
-                old.close()
-            if aside is not None:
-                aside.cleanup()
-        log.info("the search index was built again in %s: answering as usual", self.data_dir)
-        return True
-
-    @contextlib.contextmanager
-    def _index_written(self, *, logged: bool = True) -> Iterator[None]:
-        """Notes whether a change of the files reached the index (index_state); logs it
-        when it did not (unless not `logged`)."""
-        try:
-            yield
-        except OSError as exc:
-            # Once per outage: the watcher tries every look.
-            if self._index_error is None and logged:
-                log.error(
-                    "the search index cannot be written (%s): answering from what it holds "
-                    "until it can",
-                    exc,
-                )
-            self._index_error = exc
-            raise
-        self._index_error = None
-
-    def _searching(self, work: Callable[[], T]) -> T:
-        """`work()` holding the lock; once more after building the index again when its
-        files could not be read."""
-        with self._lock:
-            index = self._index
-            try:
-                return work()
-            except IndexDamaged as exc:
-                if index is None:
-                    raise
-                why = exc
-        self._repair_index(index, why)
-        with self._lock:
-            return work()
-
-    def _index_brought_up_to_date(
-        self,
-        index_dir: Path,
-        entries: dict[str, _Entry],
-        vocab: Vocabulary,
-        fingerprint: str,
-        contents: dict[str, Any],
-    ) -> SearchIndex | None:
-        """The index on disk with the documents changed since it was written replaced.
-
-        None (build afresh) when there is none, it was made with another analysis, or
-        too much changed for the selective-word choices made at its build to hold.
-        """
-        index = SearchIndex.open(index_dir)
-        if index is None:
-            return None
-        held = index.contents()
-        before = held.get("docs") if held and held.get("analysis") == contents["analysis"] else None
-        keys: dict[str, str] = contents["docs"]
-        if not isinstance(before, dict):
-            index.close()
-            return None
-        changed = [doc_id for doc_id, key in keys.items() if before.get(doc_id) != key]
-        removed = [doc_id for doc_id in before if doc_id not in keys]
-        if len(changed) + len(removed) > MAX_DRIFT_SHARE * max(len(keys), 1):
-            index.close()
-            return None
-        body_limit = 2 * _selective_limit(vocab)
-        try:
-            index.update(
-                (_index_doc(entries[doc_id], vocab, body_limit) for doc_id in changed),
-                delete=removed,
-                fingerprint=fingerprint,
-                contents=contents,
-            )
-        except IndexDamaged as exc:
-            log.warning("the search index cannot be read (%s): building it again", exc)
-            index.close()
-            return None
-        log.info("index: %d document(s) replaced, %d removed", len(changed), len(removed))
-        return index
-
-    def _analyse_all(
-        self, docs: list[Doc], keys: dict[str, str], synonyms: str, corpus: Corpus
-    ) -> AnalysedState:
-        """Every document analysed, and the corpus-wide counts made, from scratch."""
-        analyzer = Analyzer.create(corpus.synonyms)
-        accents = AccentModel()
-        usage = accents.words  # the same count: words as written, over every run
-        lexicon = Lexicon()
-        # One document at a time, keeping only its head's words for later: the stopwords
-        # (for the heads' meaningful words) are known once every document is counted.
-        texts, heads = {}, {}
-        for doc in docs:
-            head_parts, sentences = analyzer.parts(*_heads_and_body(doc))
-            accents.add([*head_parts, *sentences])
-            texts[keys[doc.id]] = analyse_document(head_parts, sentences, None, lexicon)
-            heads[keys[doc.id]] = head_parts
-        stopwords = Stopwords.from_usage(usage)
-        for key, head_parts in heads.items():
-            texts[key] = replace(texts[key], head_words=head_words(head_parts, stopwords, lexicon))
-        vocab = Vocabulary.of(texts.values())
-        return AnalysedState(synonyms, "", lexicon, texts, keys, usage, accents, vocab)
-
-    def _analyse_changes(
-        self, state: AnalysedState, docs: list[Doc], keys: dict[str, str], corpus: Corpus
-    ) -> AnalysedState | None:
-        """`state` brought up to the documents in `docs`, analysing only what is new.
-
-        None when so much changed since the counts were made from scratch (they only
-        grow: a removed document's words stay counted) that they should be made again.
-        """
-        fresh = [doc for doc in docs if keys[doc.id] not in state.texts]
-        gone = [key for doc_id, key in state.keys.items() if keys.get(doc_id) != key]
-        if not fresh and not gone:
-            return state
-        drift = state.drift + len(fresh) + len(gone)
-        if drift > MAX_DRIFT_SHARE * max(len(docs), 1):
-            return None
-        accents = state.accents.copy()  # the old counts still serve meanwhile
-        usage = accents.words
-        analyzer = Analyzer.create(corpus.synonyms)
-        parts = {doc.id: analyzer.parts(*_heads_and_body(doc)) for doc in fresh}
-        accents.add([words for heads, body in parts.values() for words in heads + body])
-        stopwords = Stopwords.from_usage(usage)
-        added = {
-            keys[d.id]: analyse_document(*parts[d.id], stopwords, state.lexicon) for d in fresh
-        }
-        removed = [state.texts[key] for key in gone if key in state.texts]
-        texts = {k: state.texts[k] if k in state.texts else added[k] for k in keys.values()}
-        vocab = state.vocab.changed(removed, added.values())
-        log.info(
-            "analysed %d new or changed document(s), reused %d", len(fresh), len(docs) - len(fresh)
-        )
-        return AnalysedState(
-            state.analysis, state.parsing, state.lexicon, texts, keys, usage, accents, vocab, drift
-        )
+        """Re-read faq.yaml and content/; returns (and keeps) the problems found
+        (Library.reload)."""
+        return self.library.reload()
 
     def update_announcements(self, paths: Iterable[Path]) -> AnnouncementChanges:
-        """Bring the given content/ files up to date in place: added, edited or deleted.
+        """Bring the given content/ files up to date in place (Library.update_announcements)."""
+        return self.library.update_announcements(paths)
 
-        Only those files are read and only their documents reindexed, so a new notice is
-        searchable within moments even in a large corpus. The index keeps serving the
-        previous state until the update is committed. Word statistics are updated too;
-        stopword and Telex decisions keep the ones made at the last full load.
-        """
-        with self._update_lock:
-            corpus = self.corpus
-            current = {a.id: a for a in corpus.announcements}
-            faq_lines = {e.id: e.line for e in corpus.faq}
-            changes = AnnouncementChanges()
-            touched: set[str] = set()
-            paths = {Path(p) for p in paths}
-            # A notice's scan (x.pdf beside x.md) is reported or not as x.md is there.
-            paths |= {other for p in paths if is_notice_file(p.name) for other in companions(p)}
-            # Files left out as copies of a notice are read again (few, and while staff
-            # have not deleted them): the notice they copy may have changed or gone.
-            paths |= {Path(p) for p in self._copies}
-            for path in paths:
-                if not is_notice_file(path.name):  # a sub-folder, a misnamed notice
-                    touched.add(str(path))
-                    if (problem := unread_problem(path)) is not None:
-                        changes.problems.append(problem)
-                    continue
-                touched.add(str(path))
-                doc_id = path.stem
-                if not os.path.lexists(path):  # a broken link or a loop is reported below
-                    if doc_id in current:
-                        changes.removed.append(current.pop(doc_id))
-                    continue
-                notice, problems = load_announcement(
-                    path,
-                    None if self.faq_missing else corpus.topics,
-                    folder=self.content_dir,
-                    max_bytes=self.max_notice_bytes,
-                    unread_topics=self._unread_topics,
-                )
-                if notice is None:  # an edit with a mistake: served as it last read
-                    notice, problems = as_last_read(path, problems, current.get(doc_id))
-                if notice is not None and (clash := id_clash(notice, faq_lines, self.faq_file)):
-                    problems.append(clash)
-                    notice = None
-                changes.problems += problems
-                old = current.pop(doc_id, None)
-                if notice is None:
-                    if old is not None:
-                        changes.removed.append(old)
-                elif old is None:
-                    changes.added.append(notice)
-                elif old != notice:
-                    changes.edited.append(notice)
-                if notice is not None:
-                    current[notice.id] = notice
-            self._copies -= touched
-            self._leave_out_copies(current, changes, {a.id: a for a in corpus.announcements})
-            self.problems = [p for p in self.problems if p.file not in touched] + changes.problems
-            if changes.changed:
-                with self._index_written():
-                    self._apply(corpus, current, changes)
-            return changes
+    def refresh_vectors(self) -> int:
+        """Compute the vectors documents lack (new or edited ones); returns how many
+        (DocumentVectors.refresh)."""
+        return self.library.refresh_vectors()
 
-    def _leave_out_copies(
-        self,
-        current: dict[str, Announcement],
-        changes: AnnouncementChanges,
-        served: dict[str, Announcement],
-    ) -> None:
-        """Take out of `current` and `changes` each notice just added or edited that is the
-        same notice as another file's (`same_notice`) coming before it in `publish_order`,
-        as `without_copies` does at a full load, and tell it."""
-        fresh = sorted(
-            changes.added + changes.edited, key=lambda notice: publish_order(notice, served)
-        )
-        for notice in fresh:
-            order = publish_order(notice, served)
-            twin = next(
-                (
-                    other
-                    for other in current.values()
-                    if same_notice(notice, other) and publish_order(other, served) < order
-                ),
-                None,
-            )
-            if twin is None:
-                continue
-            del current[notice.id]
-            if notice.id in served:
-                changes.edited = [n for n in changes.edited if n.id != notice.id]
-                changes.removed.append(served[notice.id])
-            else:
-                changes.added = [n for n in changes.added if n.id != notice.id]
-            changes.problems.append(copy_problem(notice, twin))
-            self._copies.add(notice.path)
+    def staff_files_status(self) -> dict[str, object]:
+        """For /healthz: which faq.yaml serves, and how many problems the last read of
+        the staff files found (Library.staff_files_status)."""
+        return self.library.staff_files_status()
 
-    def _apply(
-        self, corpus: Corpus, current: dict[str, Announcement], changes: AnnouncementChanges
-    ) -> None:
-        notices = sorted(current.values(), key=lambda a: a.id)
-        notices.sort(key=lambda a: a.date, reverse=True)  # as load_content orders them
-        new_corpus = Corpus(
-            topics=corpus.topics, faq=corpus.faq, announcements=notices, synonyms=corpus.synonyms
-        )
-        analyzer = self._analyzer
-        entries = dict(self._entries)
-        gone = [entries.pop(a.id) for a in changes.removed + changes.edited if a.id in entries]
-        stopwords = analyzer.stopwords
-        fresh = [
-            _Entry(
-                doc,
-                analyse_document(*analyzer.parts(*_heads_and_body(doc)), stopwords, self._lexicon),
-            )
-            for doc in changes.added + changes.edited
-        ]
-        entries.update((entry.doc.id, entry) for entry in fresh)
-        vocab = self._vocab.changed([e.text for e in gone], [e.text for e in fresh])
-        keys = dict(self._keys)
-        for notice in changes.removed:
-            keys.pop(notice.id, None)
-        keys.update((entry.doc.id, doc_key(entry.doc)) for entry in fresh)
-        body_limit = 2 * _selective_limit(vocab)
-        old = index = self._index
-        if index is not None:
-            try:
-                index.update(
-                    (_index_doc(entry, vocab, body_limit) for entry in fresh),
-                    delete=[a.id for a in changes.removed],
-                    fingerprint=self._fingerprint(keys, self._synonyms),
-                    contents=_index_contents(keys, self._synonyms),
-                )
-            except IndexDamaged as exc:
-                log.error("the search index cannot be read (%s): building it again", exc)
-                index = self._build_index(entries, vocab, keys, self._synonyms)
-        with self._lock:
-            self._index = index
-            self.vectors.forget(a.id for a in changes.edited + changes.removed)
-            self.corpus = new_corpus
-            self._entries = entries
-            self._keys = keys
-            self._vocab = vocab
-            self._vocab_by_length = _by_length(vocab)
-        if old is not None and old is not index:
-            old.close()
-        self.vectors.want()
+    def index_state(self) -> str:
+        """For /healthz: "ok", "behind", "temporary" or "missing" (LiveIndex.state)."""
+        return self.library.index.state()
+
+    def index_failure(self) -> OSError | None:
+        """The write refused that keeps the index from the data folder (LiveIndex.failure)."""
+        return self.library.index.failure()
+
+    def mend_index(self) -> bool:
+        """Build the index again in the data folder when it is not there; returns whether
+        it did (LiveIndex.mend)."""
+        return self.library.index.mend()
 
     # ---------------------------------------------------------------- meaning
     @property
@@ -929,25 +259,9 @@ class Engine:
     def embedder(self, embedder: Embedder | None) -> None:
         self.vectors.embedder = embedder
 
-    def _documents(self) -> dict[str, Doc]:
-        """Every document by id, for wardbot.vectors (called holding self._lock)."""
-        return {doc_id: entry.doc for doc_id, entry in self._entries.items()}
-
-    def refresh_vectors(self) -> int:
-        """Compute the vectors documents lack (new or edited ones); returns how many
-        (DocumentVectors.refresh)."""
-        return self.vectors.refresh()
-
-    def staff_files_status(self) -> dict[str, object]:
-        """For /healthz: which faq.yaml serves ("ok"; "last good" while the file cannot be
-        read; "none" when no good version was ever read), and how many problems the last
-        read of the staff files found (`bot.py check` lists them)."""
-        faq = "none" if self.faq_missing else "ok" if self.faq_ok else "last good"
-        return {"faq": faq, "problems": len(self.problems)}
-
     def semantic_status(self) -> dict[str, object]:
         """For /healthz and the log: is meaning used, and for how many documents."""
-        status = self.vectors.status(len(self._entries))
+        status = self.vectors.status(len(self.library.entries))
         if self._question_error is not None:
             status["error"] = self._question_error
         return status
@@ -962,17 +276,10 @@ class Engine:
         if diacritics_share(question) >= ACCENTED_SHARE:
             return " ".join(words)
         fixes = {w: f for w, f in corrections.items() if w == fold_word(w)}
-        return " ".join(self._accents.restore([fixes.get(w, w) for w in words]))
+        return " ".join(self.library.accents.restore([fixes.get(w, w) for w in words]))
 
     def close(self) -> None:
-        self.vectors.close()  # a pass under way saves what it computed
-        with self._lock:
-            if self._index is not None:
-                self._index.close()
-                self._index = None
-            if self._aside is not None:
-                self._aside.cleanup()
-                self._aside = None
+        self.library.close()
 
     # ---------------------------------------------------------------- asking
     def forget_asked(self) -> None:
@@ -985,7 +292,7 @@ class Engine:
 
     def ask(self, question: str, limit: int = 5) -> Answer:
         """Ranked results for `question`, and whether the best is trusted enough to answer."""
-        return self._searching(lambda: self._ask(question, limit))
+        return self.library.index.searching(lambda: self._ask(question, limit))
 
     async def ask_async(self, question: str, limit: int = 5) -> Answer:
         return await asyncio.to_thread(self.ask, question, limit)
@@ -995,12 +302,12 @@ class Engine:
         fixes: dict[str, str] = {}
         for word in words:
             folded = fold(word)
-            if folded in self._vocab.df or len(folded) < 4 or folded.isdigit():
+            if folded in self.library.vocab.df or len(folded) < 4 or folded.isdigit():
                 continue
             nearby = [
                 w
                 for n in (len(folded) - 1, len(folded), len(folded) + 1)
-                for w in self._vocab_by_length.get(n, ())
+                for w in self.library.vocab_by_length.get(n, ())
             ]
             match = process.extractOne(folded, nearby, scorer=Levenshtein.distance, score_cutoff=1)
             if match is not None:
@@ -1017,21 +324,21 @@ class Engine:
         for start, end in reversed(names):
             text = f"{text[:start]} {text[end:]}"
         read = text if names else question
-        words = self._analyzer.words(read[:MAX_QUESTION_CHARS])
-        return read, [w for w in words if not self._analyzer.stopwords.is_stop(w)]
+        words = self.library.analyzer.words(read[:MAX_QUESTION_CHARS])
+        return read, [w for w in words if not self.library.analyzer.stopwords.is_stop(w)]
 
     def _ward_says(self, phrase: str) -> bool:
         """Whether the ward's texts have every pair of words of `phrase` (accent-folded)."""
-        folded = [fold_word(w) for w in self._analyzer.words(phrase)]
-        return all(pair in self._vocab.df for pair in bigrams(folded))
+        folded = [fold_word(w) for w in self.library.analyzer.words(phrase)]
+        return all(pair in self.library.vocab.df for pair in bigrams(folded))
 
     def _query(self, question: str, words: list[str]) -> ranking.Query:
-        focus, done = self._analyzer.story(question[:MAX_QUESTION_CHARS])
+        focus, done = self.library.analyzer.story(question[:MAX_QUESTION_CHARS])
         return ranking.make_query(
             question,
             words,
-            self._vocab,
-            self._analyzer.stopwords,
+            self.library.vocab,
+            self.library.analyzer.stopwords,
             self._corrections(words),
             focus,
             done,
@@ -1042,7 +349,9 @@ class Engine:
         if self.embedder is None or not len(self.vectors.index):
             return None
         question = question[:MAX_QUESTION_CHARS]
-        text = self._embedding_text(question, self._analyzer.words(question), query.corrections)
+        text = self._embedding_text(
+            question, self.library.analyzer.words(question), query.corrections
+        )
         if self._recent is None or self._recent.embedder is not self.embedder:
             self._recent = RecentQuestions(self.embedder)
         try:
@@ -1057,11 +366,11 @@ class Engine:
 
     def _scored(
         self, question: str, limit: int
-    ) -> tuple[ranking.Query | None, list[_Scored], float]:
+    ) -> tuple[ranking.Query | None, list[Scored], float]:
         """The analysed question, its ranked candidates, and the best one's rival
         (ranking.rival_probability)."""
         question, words = self._read(question)
-        if not words or self._index is None:
+        if not words or self.library.index.current is None:
             return None, [], 1.0
         query = self._query(question, words)
         vector = self._question_vector(question, query)
@@ -1103,7 +412,7 @@ class Engine:
 
     def explain(self, question: str, limit: int = 5) -> list[tuple[Hit, ranking.Candidate]]:
         """The ranked hits with what the rescoring read of each (for tuning and debugging)."""
-        return self._searching(
+        return self.library.index.searching(
             lambda: [(s.hit, s.candidate) for s in self._scored(question, limit)[1]]
         )
 
@@ -1112,115 +421,18 @@ class Engine:
 
         def candidates() -> list[ranking.Candidate]:
             text, words = self._read(question)
-            if not words or self._index is None:
+            if not words or self.library.index.current is None:
                 return []
             query = self._query(text, words)
-            return self._candidates(query, words, self._question_vector(text, query), exclude=None)
+            vector = self._question_vector(text, query)
+            return retrieval.candidates(self.library, query, words, vector, None, self.today)
 
-        return self._searching(candidates)
+        return self.library.index.searching(candidates)
 
     def asks_something(self, question: str) -> bool:
-        with self._lock:
+        with self.library.lock:
             text, words = self._read(question)
             return bool(words) and self._asks_something(self._query(text, words))
-
-    def _candidate_terms(
-        self, query: ranking.Query, words: list[str], folded_words: list[str]
-    ) -> dict[str, list[tuple[str, float]]]:
-        """The selective words and word pairs of a question, weighted, per index field.
-
-        Words found in most documents ('phường', 'người') would make Whoosh walk nearly
-        every posting list for nothing: the rescoring reads them anyway.
-        """
-        limit = _selective_limit(self._vocab)
-        weight = {f: query.weights.get(w, 1.0) for f, w in zip(folded_words, words, strict=True)}
-        ranked = sorted(weight, key=lambda f: self._vocab.df.get(f, 0))
-        chosen = [f for f in ranked if self._vocab.df.get(f, 0) <= limit]
-        pairs = [p for p in bigrams(folded_words) if 0 < self._vocab.df.get(p, 0) <= limit]
-        pairs = sorted(pairs, key=lambda p: self._vocab.df[p])[:MAX_CANDIDATE_PAIRS]
-        if not chosen:
-            # Only common words: look for them in questions and titles alone.
-            common = ranked[:MIN_CANDIDATE_WORDS]
-            return {
-                "head_fold": [(f, weight[f]) for f in common],
-                "head_bi": [(p, 1.5) for p in pairs],
-            }
-        return {
-            "head_fold": [(f, weight[f]) for f in chosen],
-            "body_fold": [(f, 0.4 * weight[f]) for f in chosen],
-            "head_bi": [(p, 1.5) for p in pairs],
-        }
-
-    def _candidates(
-        self,
-        query: ranking.Query,
-        words: list[str],
-        vector: np.ndarray | None,
-        exclude: str | None,
-    ) -> list[ranking.Candidate]:
-        """Lexical candidates from Whoosh, plus the closest in meaning, read for rescoring."""
-        folded_words = [query.corrections.get(w, fold_word(w)) for w in words]
-        terms = self._candidate_terms(query, words, folded_words)
-        found = self._index.search(terms, limit=CANDIDATES) if self._index else []
-        ids = list(dict.fromkeys(doc_id for doc_id, _type, _bm25 in found))
-        semantic = self.vectors.index
-        sem = semantic.score(vector) if vector is not None and len(semantic) else None
-        if sem is not None:
-            closeness = -(sem.head + sem.passage)
-            top = np.argpartition(closeness, min(SEMANTIC_CANDIDATES, len(closeness)) - 1)
-            top = top[:SEMANTIC_CANDIDATES]
-            closest = top[np.argsort(closeness[top])]  # the closest first, as a full sort
-            stale = self.vectors.stale
-            ids += [
-                semantic.ids[i]
-                for i in closest
-                if semantic.ids[i] not in ids and semantic.ids[i] not in stale
-            ]
-            head_mean, head_sd = float(sem.head.mean()), float(sem.head.std()) or 1.0
-            passage_mean, passage_sd = float(sem.passage.mean()), float(sem.passage.std()) or 1.0
-        query_folded = " ".join(folded_words)
-        out = []
-        for doc_id in ids:
-            entry = self._entries.get(doc_id)
-            if entry is None or doc_id == exclude:
-                continue
-            adjust, dated, other = 0.0, None, False
-            if isinstance(entry.doc, Announcement):
-                adjust = ranking.date_adjustment(entry.doc.date, entry.doc.expires, self.today)
-                dated = str(entry.doc.date.year)
-                other = ranking.other_event(query, entry.doc.title)
-            feats = ranking.features(query, entry.text, query_folded, self._vocab, dated)
-            row = (
-                semantic.row.get(doc_id)
-                if sem is not None and doc_id not in self.vectors.stale
-                else None
-            )
-            notice = dated is not None
-            tier = ranking.other_tier(query, entry.text.terms)
-            if row is None or sem is None or vector is None:
-                out.append(
-                    ranking.Candidate(
-                        doc_id, feats, adjust, notice=notice, other_event=other, other_tier=tier
-                    )
-                )
-                continue
-            head, passage = float(sem.head[row]), float(sem.passage[row])
-            out.append(
-                ranking.Candidate(
-                    doc_id,
-                    feats,
-                    adjust,
-                    sem_head=head,
-                    sem_passage=passage,
-                    sem_head_z=(head - head_mean) / head_sd,
-                    sem_passage_z=(passage - passage_mean) / passage_sd,
-                    sem_pair=semantic.pair(doc_id, vector),
-                    notice=notice,
-                    other_event=other,
-                    other_tier=tier,
-                )
-            )
-        return out
 
     def _rank(
         self,
@@ -1229,24 +441,16 @@ class Engine:
         vector: np.ndarray | None,
         limit: int,
         exclude: str | None,
-    ) -> tuple[list[_Scored], float]:
-        """The best `limit` candidates, and the best one's rival (ranking.rival_probability)."""
-        candidates = self._candidates(query, words, vector, exclude)
-        scored = []
-        probs = ranking.score(candidates, self.ranker)
-        for candidate, (prob, model) in zip(candidates, probs, strict=True):
-            entry = self._entries[candidate.doc_id]
-            doc = entry.doc
-            title = doc.question if isinstance(doc, FaqEntry) else doc.title
-            hit = Hit(entry.type, doc.id, title, round(max(0.0, min(prob, 1.0)), 4), doc)  # type: ignore[arg-type]
-            scored.append(_Scored(hit, prob, model, candidate))
-        scored.sort(key=lambda s: s.prob, reverse=True)
-        return scored[:limit], ranking.rival_probability([p for p, _ in probs])
+    ) -> tuple[list[Scored], float]:
+        """The best `limit` candidates, and the best one's rival (retrieval.rank)."""
+        return retrieval.rank(
+            self.library, self.ranker, query, words, vector, limit, exclude, self.today
+        )
 
     def _asks_something(self, query: ranking.Query) -> bool:
         """Whether the words besides numbers say enough to pick an answer at all."""
         weight = sum(w for word, w in query.weights.items() if not word.isdigit())
-        return weight >= MIN_QUESTION_WEIGHT * self._vocab.max_idf()
+        return weight >= MIN_QUESTION_WEIGHT * self.library.vocab.max_idf()
 
     # ---------------------------------------------------------------- browsing
     def accented(self, text: str) -> str | None:
@@ -1256,10 +460,10 @@ class Engine:
         as typed, and all of a text typed mostly with diacritics (its unaccented words
         meant so). None when unsure: a choice the texts leave open, or an unaccented
         syllable they never use."""
-        words = tokens(text, known=self._analyzer.known, regional=False)
+        words = tokens(text, known=self.library.analyzer.known, regional=False)
         if diacritics_share(text) >= ACCENTED_SHARE:
             return " ".join(_cased(words, text))
-        model = self._accents
+        model = self.library.accents
         for word in words:
             if word == fold_word(word) and word not in model.spellings and spells_a_syllable(word):
                 return None
@@ -1273,14 +477,14 @@ class Engine:
         sao" and the lost ID card, by "mất") names nothing `text` does."""
 
         def names() -> bool:
-            entry = self._entries.get(doc_id)
+            entry = self.library.entries.get(doc_id)
             read, words = self._read(text)
             if entry is None or not words:
                 return False
             query = self._query(read, words)
             return any(ranking.credit(query, w, entry.text.head_terms) > 0.5 for w in words)
 
-        return self._searching(names)
+        return self.library.index.searching(names)
 
     def related(self, doc_id: str, limit: int = 3) -> list[Hit]:
         """Other entries on the subject of `doc_id`, for 'related questions' buttons:
@@ -1290,12 +494,12 @@ class Engine:
         marriage registration beside blood donation ("cần điều kiện gì")."""
 
         def related() -> list[Hit]:
-            entry = self._entries.get(doc_id)
+            entry = self.library.entries.get(doc_id)
             if entry is None:
                 return []
-            words = [w for w in entry.text.head if not self._analyzer.stopwords.is_stop(w)]
+            words = [w for w in entry.text.head if not self.library.analyzer.stopwords.is_stop(w)]
             query = ranking.make_query(
-                entry.doc.id, words, self._vocab, self._analyzer.stopwords, {}
+                entry.doc.id, words, self.library.vocab, self.library.analyzer.stopwords, {}
             )
             hits, _ = self._rank(query, words, self._phrasing_vector(doc_id), limit * 4, doc_id)
             on_topic = bool(entry.doc.topics)  # then the topic decides, not the score
@@ -1306,7 +510,7 @@ class Engine:
                 and _related(entry.doc, s.hit.doc, self.today)
             ][:limit]
 
-        return self._searching(related)
+        return self.library.index.searching(related)
 
     def _phrasing_vector(self, doc_id: str) -> np.ndarray | None:
         """The vector of `doc_id`'s first phrasing (its question or title), read as a
@@ -1364,7 +568,7 @@ class Engine:
         return alike.pop() if len(alike) == 1 else None
 
     def document(self, doc_id: str) -> Doc | None:
-        entry = self._entries.get(doc_id)
+        entry = self.library.entries.get(doc_id)
         return entry.doc if entry else None
 
 

@@ -17,8 +17,8 @@ from wardbot.tickets import Offer
 class Searcher(Protocol):
     """What the conversation needs from the answer engine (wardbot.engine.Engine)."""
 
-    corpus: Corpus
-
+    @property
+    def corpus(self) -> Corpus: ...
     @property
     def today(self) -> dt.date: ...
 

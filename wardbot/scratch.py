@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 OWNER = "owner.json"  # in each folder: what it stands in for, and the bot's pid
 # The folders made for a data folder: a stand-in for it (wardbot.datadir), and a search
-# index built aside (wardbot.engine). The database's copies are wardbot.store's.
+# index built aside (wardbot.live_index). The database's copies are wardbot.store's.
 STAND_IN = "wardbot-data-"
 INDEX_ASIDE = "wardbot-index-"
 

@@ -19,7 +19,7 @@ ever replaced, never written in place: a running engine keeps the one it read op
 
 Word usage and the accent model are only ever added to (they cannot take a document
 back out); once many documents have changed since they were counted from scratch, the
-engine counts them from scratch again (see Engine._install). The file is the bot's
+engine counts them from scratch again (see Library._install). The file is the bot's
 own, in its own data folder: whoever can write there can change what the bot does anyway.
 """
 
