@@ -297,7 +297,11 @@ async def _serve(
         if hasattr(channel, "tell_admins"):  # told on the other channels: it is down itself
             channel.tell_admins = functools.partial(alerts.tell_admins_once, besides=channel.name)
         if hasattr(channel, "untell_admins"):  # and news that is over (Zalo's token works)
-            channel.untell_admins = alerts.untold
+            channel.untell_admins = functools.partial(
+                alerts.untold,
+                back=msg.admin_task_back(settings.ward_name, channel.name),
+                besides=channel.name,
+            )
     restarts.recovered = alerts.task_recovered
     # Admins told in chat when the disk fills, and when the bot writes again (or, started
     # read-only, may be restarted); a part stopped by the full disk tells nothing more,
