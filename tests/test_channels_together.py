@@ -300,6 +300,11 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "index": True,
             "data": True,
         }
+        # ... and since when: what a monitoring tool shows beside it.
+        async with httpx.AsyncClient() as client:
+            since = (await client.get(f"{base}/healthz")).json()["down_since"]
+        assert sorted(since) == ["telegram", "telegram-alerts"]
+        assert dt.datetime.fromisoformat(since["telegram"]) <= dt.datetime.now(dt.UTC)
         (note,) = await zalo.replies(ZALO_ADMIN, within=10)
         assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text
         # Tried again, backing off as any failed part of the bot.
@@ -314,6 +319,8 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
         telegram.recover("getMe")
         retries.open()
         await healthy(base)
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"{base}/healthz")).json()["down_since"] == {}
         (reply,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
 

@@ -48,7 +48,7 @@ from wardbot.store.base import StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.told import digest
-from wardbot.web import AsgiServer, web_app
+from wardbot.web import AsgiServer, Health, web_app
 from wardbot.weekly import WeeklyReport
 
 if TYPE_CHECKING:
@@ -447,8 +447,9 @@ async def _serve(
     quiet = settings.quiet_hours
     if quiet is not None:  # alerts held for the morning: waiting, not stuck
         details["quiet_hours"] = lambda: held_for_morning(store, quiet, time.time())
+    health = Health(checks)
     web = AsgiServer(
-        web_app(routes, checks, details),
+        web_app(routes, health, details),
         port=settings.http_port,
         trusted_proxies=settings.forwarded_allow_ips,
     )
@@ -463,6 +464,7 @@ async def _serve(
         if store.writable:  # nothing to purge in a read-only data folder
             launch(retention)
         background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
+        background.append(asyncio.create_task(health.watch(stop), name="health"))
         if portal is not None:
             launch(portal)
         if weekly is not None:
