@@ -3087,13 +3087,18 @@ async def test_a_task_still_failing_after_a_restart_is_not_told_again(ward: Ward
 
         await asyncio.wait_for(Supervised("portal", work, restarts).run(stop), 5)
 
+    name = ward.settings.ward_name
+    failing, back = msg.admin_task_failing(name, "portal"), msg.admin_task_back(name, "portal")
     await a_run(2)
-    assert len(await admin_notes(ward)) == 1
+    assert await admin_notes(ward) == [failing]
     await a_run(2)  # restarted: still failing
     await a_run(1, then_well_for=MAX_DELAY)  # still failing, then well until the bot stops
-    assert len(await admin_notes(ward)) == 1
+    assert await admin_notes(ward) == [failing, back], "told once that it works again"
+    assert "đã chạy bình thường trở lại" in back and "“portal”: true" in back
+    await a_run(0, then_well_for=MAX_DELAY)  # well again: nothing new to tell
+    assert await admin_notes(ward) == [failing, back]
     await a_run(1)  # a new failure, after it ran well
-    assert len(await admin_notes(ward)) == 2
+    assert await admin_notes(ward) == [failing, back, failing]
 
 
 WATER_CUT = (
@@ -3222,11 +3227,11 @@ async def test_a_task_that_ran_well_before_the_bot_died_is_told_of_when_it_fails
     dying.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await dying
-    assert len(await admin_notes(ward)) == 1
+    assert len(await admin_notes(ward)) == 2, "the failure, then that it works again"
     stop = asyncio.Event()
     restarts.wait = lambda _seconds, _stop: _set(stop)
     await asyncio.wait_for(Supervised("portal", work, restarts).run(stop), 5)  # fails again
-    assert len(await admin_notes(ward)) == 2, "the new failure is told"
+    assert len(await admin_notes(ward)) == 3, "the new failure is told"
 
 
 async def _set(event: asyncio.Event) -> None:

@@ -129,7 +129,8 @@ async def test_a_zalo_token_refused_for_minutes_is_told_on_telegram_each_time_it
 ) -> None:
     """A Zalo token reset in Bot Creator is told to the Telegram admin, once while it lasts,
     and again when it is refused anew after Zalo took it in between; never to the Zalo
-    admin, who would read it only once the token works again."""
+    admin, who would read it only once the token works again. Each time Zalo takes it
+    again, the Telegram admin is told so, once."""
     monkeypatch.setattr(zalo_channel, "BACKOFF_FIRST", 0.01)  # the polls' waits, short
     monkeypatch.setattr(zalo_channel, "BACKOFF_MAX", 0.05)
     settings = replace(both, admin_ids=both.admin_ids | {f"telegram:{TELEGRAM_ADMIN}"})
@@ -137,6 +138,9 @@ async def test_a_zalo_token_refused_for_minutes_is_told_on_telegram_each_time_it
 
     def told() -> list[str]:
         return [c.text for c in telegram.sent(TELEGRAM_ADMIN) if "ZALO_BOT_TOKEN" in c.text]
+
+    def back() -> list[str]:
+        return [c.text for c in telegram.sent(TELEGRAM_ADMIN) if "“zalo”: true" in c.text]
 
     def refused(since: int) -> int:
         return sum(c.method == "getUpdates" and c.code == 401 for c in zalo.calls[since:])
@@ -151,10 +155,15 @@ async def test_a_zalo_token_refused_for_minutes_is_told_on_telegram_each_time_it
             mark = len(zalo.calls)
             await eventually(lambda: refused(mark) >= 3)
             assert len(told()) == times and visible_text(told()[-1]) == note  # not again
+            assert len(back()) == times - 1
             zalo.recover("getUpdates")
             assert await zalo.say(ZALO_FAN, "/help")  # Zalo takes the token again
+            await eventually(lambda: len(back()) >= times)
+            assert visible_text(back()[-1]) == msg.admin_task_back(settings.ward_name, "zalo")
         assert await zalo.say(ZALO_ADMIN, "/help")
+        assert len(back()) == 2, "once per outage"
         assert not [c for c in zalo.sent(ZALO_ADMIN) if "ZALO_BOT_TOKEN" in c.text]
+        assert not [c for c in zalo.sent(ZALO_ADMIN) if "“zalo”: true" in c.text]
 
 
 async def test_a_bot_stopping_while_an_alert_is_slow_takes_no_new_message_meanwhile(
@@ -291,6 +300,11 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
             "index": True,
             "data": True,
         }
+        # ... and since when: what a monitoring tool shows beside it.
+        async with httpx.AsyncClient() as client:
+            since = (await client.get(f"{base}/healthz")).json()["down_since"]
+        assert sorted(since) == ["telegram", "telegram-alerts"]
+        assert dt.datetime.fromisoformat(since["telegram"]) <= dt.datetime.now(dt.UTC)
         (note,) = await zalo.replies(ZALO_ADMIN, within=10)
         assert "kết nối với Telegram" in note.text and "“telegram”: false" in note.text
         # Tried again, backing off as any failed part of the bot.
@@ -305,6 +319,8 @@ async def test_telegram_unreachable_at_start_keeps_zalo_serving_until_it_is_back
         telegram.recover("getMe")
         retries.open()
         await healthy(base)
+        async with httpx.AsyncClient() as client:
+            assert (await client.get(f"{base}/healthz")).json()["down_since"] == {}
         (reply,) = await telegram.say(TELEGRAM_FAN, "mất thẻ bhyt")
         assert visible_text(reply.text).startswith("Mất thẻ bảo hiểm y tế")
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from chat_ward import write_chat_ward
+from chat_ward import WARD_NAME, write_chat_ward
 from fakes.portal import FakePortal
 from fakes.telegram_api import FakeBotApi, visible_text
 from fakes.zalo_api import FakeZaloApi
@@ -352,7 +352,7 @@ async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_questio
     """Someone removes the bot from the staff group: the log says so in one line naming the
     fix, /healthz reports the desk down, a resident asking for staff meanwhile is told
     honestly that their question waits (with the hotline), and once the bot is back as an
-    administrator the question reaches staff."""
+    administrator the question reaches staff, and admins are told the desk is back."""
     async with FakeBotApi() as telegram, FakeZaloApi() as zalo:
         telegram.staff_group(STAFF_GROUP, forum=True)
         async with bot_run(tmp_path, telegram, zalo) as bot:
@@ -377,8 +377,14 @@ async def test_the_bot_removed_from_the_staff_group_says_so_and_loses_no_questio
             assert len(re.findall("the bot was removed from the group", bot.stderr)) == 1, (
                 bot.stderr
             )
-            told_admin = [c for c in telegram.sent(ADMIN) if "nhóm cán bộ" in visible_text(c.text)]
-            assert len(told_admin) == 1
+
+            def told_admin() -> list[str]:
+                texts = [visible_text(c.text) for c in telegram.sent(ADMIN)]
+                return [text for text in texts if "nhóm cán bộ" in text]
+
+            back = msg.admin_task_back(WARD_NAME, "staff-desk")
+            await eventually(lambda: len(told_admin()) >= 2)  # and once it is back
+            assert told_admin()[1:] == [back], "told once that it is lost, once that it is back"
 
 
 async def test_the_bot_demoted_in_a_forum_staff_group_says_so_and_loses_no_question(

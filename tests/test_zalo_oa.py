@@ -67,11 +67,15 @@ class Running:
         self.channel, self.store, self.base = channel, store, base
         self.webhook = f"{base}/zalo-oa"
         self.told: list[tuple[str, str]] = []
+        self.over: list[str] = []  # the notes said to be over (admins told so: wardbot.app)
 
         async def tell(key: str, text: str) -> None:
             self.told.append((key, text))
 
-        channel.tell_admins = tell
+        async def untell(key: str) -> None:
+            self.over.append(key)
+
+        channel.tell_admins, channel.untell_admins = tell, untell
 
     async def health(self) -> dict[str, Any]:
         async with httpx.AsyncClient() as client:
@@ -441,7 +445,8 @@ async def test_messages_kept_while_zalo_refuses_the_refresh_token_go_once_it_tak
 ) -> None:
     """Zalo refuses the OA's refresh token for a while (admins are told), then takes it
     again: the messages residents sent meanwhile are answered then, in order, once, without
-    waiting for a restart, as soon as a message comes; /healthz is up again."""
+    waiting for a restart, as soon as a message comes; /healthz is up again, and admins are
+    told it is over."""
     async with running(oa, ward_engine, ward_settings) as bot:
         token = oa.refresh_token
         oa.revoke()
@@ -461,6 +466,7 @@ async def test_messages_kept_while_zalo_refuses_the_refresh_token_go_once_it_tak
         assert other.text.startswith("Cách hỏi")
         assert (await bot.health())["checks"]["zalo-oa"] is True
         assert len(bot.told) == 1
+        assert bot.over == ["zalo-oa-refused"], "admins hear once that it is over"
     async with running(oa, ward_engine, ward_settings):
         await asyncio.sleep(0.2)
     assert len(oa.to(ALICE)) == 2 and len(oa.to(BINH)) == 1, "each answered once"

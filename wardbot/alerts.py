@@ -289,11 +289,16 @@ class Alerts:
         self._told.notes[key] = self.clock()
         await self._keep_told()
 
-    async def untold(self, key: str) -> None:
-        """What the note `key` said is over: it is told again should it come back."""
+    async def untold(
+        self, key: str, *, back: str | None = None, besides: str | None = None
+    ) -> None:
+        """What the note `key` said is over: it is told again should it come back. `back`:
+        told to the admins who heard it (`besides` as for tell_admins_once), that it is over."""
         await self._recall_told()
         if self._told.notes.pop(key, None) is not None:
             await self._keep_told()
+            if back is not None:
+                await self.tell_admins(back, besides=besides)
 
     async def task_failing(self, task: str) -> int:
         """Tell admins a background task stopped on an error (wardbot.supervise restarts it).
@@ -341,10 +346,12 @@ class Alerts:
         return told
 
     async def task_recovered(self, task: str) -> None:
-        """The task ran well again after admins were told it failed: its next failure is
-        told (wardbot.supervise)."""
-        if self.store.writable:
-            await self.store.set_told_failing(task, False)
+        """The task ran well again (wardbot.supervise: for `max_delay`): admins told it
+        failed are told it is back, once, and its next failure is news again."""
+        if not self.store.writable or not await self.store.told_failing(task):
+            return
+        await self.tell_admins(msg.admin_task_back(self.settings.ward_name, task))
+        await self.store.set_told_failing(task, False)
 
     def _as_staff_name_it(self, problem: Problem) -> str:
         """`problem` as admins read it on a phone: its file named as in the ward's folder

@@ -48,7 +48,7 @@ from wardbot.store.base import StoreError
 from wardbot.supervise import Restarts, Supervised
 from wardbot.tickets import TicketBook
 from wardbot.told import digest
-from wardbot.web import AsgiServer, web_app
+from wardbot.web import AsgiServer, Health, web_app
 from wardbot.weekly import WeeklyReport
 
 if TYPE_CHECKING:
@@ -297,7 +297,11 @@ async def _serve(
         if hasattr(channel, "tell_admins"):  # told on the other channels: it is down itself
             channel.tell_admins = functools.partial(alerts.tell_admins_once, besides=channel.name)
         if hasattr(channel, "untell_admins"):  # and news that is over (Zalo's token works)
-            channel.untell_admins = alerts.untold
+            channel.untell_admins = functools.partial(
+                alerts.untold,
+                back=msg.admin_task_back(settings.ward_name, channel.name),
+                besides=channel.name,
+            )
     restarts.recovered = alerts.task_recovered
     # Admins told in chat when the disk fills, and when the bot writes again (or, started
     # read-only, may be restarted); a part stopped by the full disk tells nothing more,
@@ -443,8 +447,9 @@ async def _serve(
     quiet = settings.quiet_hours
     if quiet is not None:  # alerts held for the morning: waiting, not stuck
         details["quiet_hours"] = lambda: held_for_morning(store, quiet, time.time())
+    health = Health(checks)
     web = AsgiServer(
-        web_app(routes, checks, details),
+        web_app(routes, health, details),
         port=settings.http_port,
         trusted_proxies=settings.forwarded_allow_ips,
     )
@@ -459,6 +464,7 @@ async def _serve(
         if store.writable:  # nothing to purge in a read-only data folder
             launch(retention)
         background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
+        background.append(asyncio.create_task(health.watch(stop), name="health"))
         if portal is not None:
             launch(portal)
         if weekly is not None:

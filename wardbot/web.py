@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import errno
 import hmac
 import inspect
@@ -44,6 +45,9 @@ _FOLDERS = re.compile(r"(?<![\w:/.~-])(?:/[^\s/'\"]+)+/(?=[^\s/'\"])")
 # its timeout (10 s on Telegram, 30 s on Zalo, plus the client's grace); python-telegram-bot
 # waits at most 30 s between attempts after errors.
 STALE_AFTER = 120.0
+# How often the parts are looked at when /healthz is not asked (Health.watch): the time a
+# part is said down since is right to within this.
+LOOK_EVERY = 30.0
 
 
 class _Server(uvicorn.Server):
@@ -133,16 +137,20 @@ class AsgiServer:
             self._server = self._task = None
 
 
-def web_app(
-    routes: Sequence[BaseRoute] = (),
-    checks: Mapping[str, HealthCheck] | None = None,
-    details: Mapping[str, Callable[[], object]] | None = None,
-) -> Starlette:
-    """The bot's web app: `routes` from the channels, plus /healthz over `checks`."""
-    checks = dict(checks or {})
-    failing: set[str] = set()  # the checks and details that raised, logged once each
+class Health:
+    """The parts' checks for /healthz, and since when each part is down: the first look
+    that found it down, by /healthz or by `watch` (every LOOK_EVERY seconds, so that the
+    time is right to within that even when nobody asks)."""
 
-    async def asked(name: str, look: Callable[[], T | Awaitable[T]], instead: T) -> T:
+    def __init__(
+        self, checks: Mapping[str, HealthCheck], *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.checks = dict(checks)
+        self.clock = clock
+        self._down: dict[str, float] = {}  # part -> when it was first found down
+        self._failing: set[str] = set()  # the checks and details that raised, logged once each
+
+    async def asked(self, name: str, look: Callable[[], T | Awaitable[T]], instead: T) -> T:
         """`look()`, awaited when it reads the database; `instead` when it raises (a
         part's folder unreadable, say): that part is down, and the others are still
         told."""
@@ -151,22 +159,62 @@ def web_app(
             if inspect.isawaitable(found):
                 found = await found
         except Exception:
-            if name not in failing:
+            if name not in self._failing:
                 log.exception("/healthz could not look at %s", name)
-                failing.add(name)
+                self._failing.add(name)
             return instead
-        failing.discard(name)
+        self._failing.discard(name)
         return found
+
+    async def look(self) -> dict[str, bool]:
+        """Each part: well or not, now; noting when a part is first found down."""
+        status = {
+            name: bool(await self.asked(name, check, False)) for name, check in self.checks.items()
+        }
+        now = self.clock()
+        for name, well in status.items():
+            if well:
+                self._down.pop(name, None)
+            else:
+                self._down.setdefault(name, now)
+        return status
+
+    def down_since(self) -> dict[str, str]:
+        """Each part down at the last look, and since when (UTC, ISO 8601)."""
+        return {
+            name: dt.datetime.fromtimestamp(at, dt.UTC).isoformat(timespec="seconds")
+            for name, at in self._down.items()
+        }
+
+    async def watch(self, stop: asyncio.Event) -> None:
+        """Look every LOOK_EVERY seconds until `stop` is set."""
+        while not stop.is_set():
+            await self.look()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), LOOK_EVERY)
+
+
+def web_app(
+    routes: Sequence[BaseRoute] = (),
+    checks: Mapping[str, HealthCheck] | Health | None = None,
+    details: Mapping[str, Callable[[], object]] | None = None,
+) -> Starlette:
+    """The bot's web app: `routes` from the channels, plus /healthz over `checks`."""
+    health = checks if isinstance(checks, Health) else Health(checks or {})
 
     async def healthz(request: Request) -> Response:
         """200 when every part of the bot is running, 503 otherwise (Docker HEALTHCHECK)."""
-        status = {name: await asked(name, check, False) for name, check in checks.items()}
+        status = await health.look()
         healthy = all(status.values())
-        body: dict[str, object] = {"status": "ok" if healthy else "unhealthy", "checks": status}
+        body: dict[str, object] = {
+            "status": "ok" if healthy else "unhealthy",
+            "checks": status,
+            "down_since": health.down_since(),
+        }
         # What is degraded without being down (matching by words only, say), and what
         # waits on purpose (alerts held for the morning).
         for name, detail in (details or {}).items():
-            body[name] = _without_folders(await asked(f"{name} (detail)", detail, None))
+            body[name] = _without_folders(await health.asked(f"{name} (detail)", detail, None))
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     async def livez(request: Request) -> Response:

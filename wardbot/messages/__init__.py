@@ -45,6 +45,7 @@ from wardbot.messages.admin import admin_problems as admin_problems
 from wardbot.messages.admin import admin_problems_fixed as admin_problems_fixed
 from wardbot.messages.admin import admin_reloaded as admin_reloaded
 from wardbot.messages.admin import admin_stats as admin_stats
+from wardbot.messages.admin import admin_task_back as admin_task_back
 from wardbot.messages.admin import admin_task_failing as admin_task_failing
 from wardbot.messages.admin import admin_ticket_usage as admin_ticket_usage
 from wardbot.messages.admin import (

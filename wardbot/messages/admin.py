@@ -922,27 +922,50 @@ _CHANNELS = {
 }
 
 
+def _part(ward_name: str, task: str) -> str:
+    """The part of the bot named `task` (in /healthz), as admins read it."""
+    if task == "index":
+        return "ghi chỉ mục tìm kiếm vào thư mục dữ liệu"
+    channel, _, kind = task.rpartition("-")
+    if task in _CHANNELS:
+        return f"kết nối với {_CHANNELS[task][0]}"
+    if kind == "alerts":
+        return f"gửi tin báo qua {_CHANNELS.get(channel, (channel.capitalize(),))[0]}"
+    return _TASKS.get(task, task).format(unit=unit(ward_name))
+
+
 def admin_task_failing(ward_name: str, task: str) -> str:
     """A part of the bot stopped on an error (or could not start) and is tried again."""
     if task == "index":
         return _INDEX_FAILING
-    channel, _, kind = task.rpartition("-")
+    what = _part(ward_name, task)
     check = (
         "máy chủ (ổ đĩa còn trống không, tệp dữ liệu bot.sqlite3 có bị chương trình khác giữ không)"
     )
     if task in _CHANNELS:
         platform, token = _CHANNELS[task]
-        what = f"kết nối với {platform} (người dân nhắn qua {platform} tạm chưa được trả lời)"
+        what += f" (người dân nhắn qua {platform} tạm chưa được trả lời)"
         check = f"kết nối mạng của máy chủ tới {platform} và mã bot {token} (có bị đổi không)"
-    elif kind == "alerts":
-        what = f"gửi tin báo qua {_CHANNELS.get(channel, (channel.capitalize(),))[0]}"
-    else:
-        what = _TASKS.get(task, task).format(unit=unit(ward_name))
     return (
         f"⚠️ Bot vừa gặp lỗi ở phần {what} và đang tự chạy lại phần này "
         "(các lần thử thưa dần); chi tiết lỗi có trong nhật ký (log) của bot.\n\n"
         f"Trong lúc lỗi, /healthz báo “{task}”: false. Nếu lỗi kéo dài, vui lòng kiểm tra "
         f"{check}."
+    )
+
+
+def admin_task_back(ward_name: str, task: str) -> str:
+    """A part admins were told failed (admin_task_failing) has run well for minutes."""
+    done = ""
+    if task in _CHANNELS:
+        platform = _CHANNELS[task][0]
+        done = f" Người dân nhắn qua {platform} lại được trả lời như thường."
+    elif task.endswith("-alerts"):
+        done = " Tin báo còn chờ được gửi tiếp."
+    what = _part(ward_name, task).split(" (")[0]  # without the failing note's hints
+    return (
+        f"✅ Bot {unit(ward_name)} đã chạy bình thường trở lại phần {what}, sau lỗi đã báo "
+        f"trước đó.{done} Không cần làm gì thêm; /healthz báo “{task}”: true."
     )
 
 
