@@ -202,14 +202,14 @@ def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
 
 
 def test_a_wards_faq_alone_gives_training_questions_labelled_with_their_entries(tmp_path):
-    """`bot.py fit` learns from questions no one labelled: each entry's last phrasing, taken out of the entry, is asked of
+    """`bot.py fit --phrasings` learns from questions no one labelled: each entry's last phrasing, taken out of the entry, is asked of
     the ward without it, and the entry it came from is the right answer among the
     candidates its other phrasings still bring."""
     faq, content = write_ward(tmp_path)
     questions = tmp_path / "questions.yaml"
     questions.write_text("- q: giờ mở cửa ủy ban\n  expect: [gio-lam-viec]\n", encoding="utf-8")
-    with ExitStack() as stack:  # as `bot.py fit` opens its wards, by default
-        [data] = fit.open_wards([Ward("sample", faq, content, questions)], None, stack)
+    with ExitStack() as stack:  # as `bot.py fit --phrasings` opens its wards
+        [data] = fit.open_wards([Ward("sample", faq, content, questions)], None, stack, True)
     held = data.phrasings
     asked = {a.question.q: a for a in held}
     assert asked["mua bảo hiểm y tế hộ gia đình hết bao nhiêu tiền"].question.expect == (

@@ -11,8 +11,9 @@ L-BFGS). Each model's answer threshold is chosen on the same training questions,
 its offer threshold follows from it. Both are odds against the best candidate's rival,
 the likelier of "none of them" and the runner-up (ranking.rival_probability): the bot
 answers when its best is so many times as likely as anything else it could believe.
-The models also learn from each ward's FAQ phrasings, one per entry held out of its
-entry and asked as a question labelled with it (held_out_phrasings): no labels needed.
+With `fit --phrasings` the models also learn from each ward's FAQ phrasings, one per
+entry held out of its entry and asked as a question labelled with it
+(held_out_phrasings): no labels needed.
 The result is written as JSON (wardbot/ranker.json by default), which the engine loads.
 
 Before that it prints leave-one-ward-out results: for each ward, fit on the others and
@@ -107,7 +108,7 @@ class WardData:
 
 
 def open_wards(
-    wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack, phrasings: bool = True
+    wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack, phrasings: bool = False
 ) -> list[WardData]:
     """Each ward in its own engine (on a temporary data directory) with its candidates;
     with `phrasings`, also its FAQ's held-out phrasings (`held_out_phrasings`)."""
