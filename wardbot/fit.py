@@ -264,6 +264,10 @@ def _teaches(a: Asked) -> bool:
     )
 
 
+def _by_name(wards: Sequence[WardData]) -> list[WardData]:
+    return sorted(wards, key=lambda w: (w.ward.name, str(w.ward.faq)))
+
+
 def fit(
     wards: Sequence[WardData], phrasings_of: Sequence[WardData] | None = None
 ) -> ranking.Ranker:
@@ -273,10 +277,11 @@ def fit(
     The wards are taken by name, in whatever order they are named: the optimiser sums
     over the questions in their order, whose last bits an ill-conditioned fit carries to
     the weights' fourth decimal (`bot.py fit A B` and `bot.py fit B A` write the same file)."""
-    by_name = lambda ws: sorted(ws, key=lambda w: (w.ward.name, str(w.ward.faq)))  # noqa: E731
-    wards = by_name(wards)
+    wards = _by_name(wards)
     labelled = [a for w in wards for a in w.asked if _teaches(a)]
-    held = [a for w in by_name(wards if phrasings_of is None else phrasings_of) for a in w.phrasings]
+    held = [
+        a for w in _by_name(wards if phrasings_of is None else phrasings_of) for a in w.phrasings
+    ]
     held = [a for a in held if _teaches(a)]
     asked = labelled + held
     weight = [1.0] * len(labelled) + [PHRASING_WEIGHT] * len(held)
