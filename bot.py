@@ -200,9 +200,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--lexical", action="store_true", help="fit without the embedding model")
     fit.add_argument(
-        "--phrasings",
+        "--no-phrasings",
         action="store_true",
-        help="also learn from each FAQ entry's phrasings, one held out of its entry",
+        help="learn from labelled questions alone, not also from the FAQs' held-out phrasings",
     )
     fit.add_argument(
         "--by-section",
@@ -716,7 +716,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         return 1
     embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
-        data = fit.open_wards(wards, embedder, stack, phrasings=args.phrasings)
+        data = fit.open_wards(wards, embedder, stack, phrasings=not args.no_phrasings)
         if len(data) > 1:
             print("leave-one-ward-out (each ward scored by a model fitted on the others):")
             reports = fit.leave_one_out(data)

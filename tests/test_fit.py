@@ -124,6 +124,16 @@ def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong
     assert chosen.offer_odds == pytest.approx(chosen.answer_odds * fit.OFFER_SHARE, abs=1e-4)
 
 
+def test_an_entry_only_half_again_as_likely_as_none_is_not_answered_though_always_right():
+    """The training wards' questions flatter the models (and the FAQs' phrasings make them
+    surer still): an entry at 0.6 against "none of them" at 0.4 is not given as the
+    answer, though every such training question was right; nor at 0.64 against 0.36."""
+    chosen = _thresholds(*(_asked_with(("a",), {"a": p}) for p in (0.6, 0.64, 0.9, 0.9)))
+    assert not chosen.answers(0.6, 0.4)
+    assert not chosen.answers(0.64, 0.36)
+    assert chosen.answers(0.9, 0.1)
+
+
 @pytest.mark.parametrize(
     "probs",
     [
@@ -182,11 +192,15 @@ def test_features_do_not_depend_on_the_order_a_set_iterates_in():
 
 
 def _ward(name: str, seed: int) -> SimpleNamespace:
-    """A ward's data as `fit.fit` reads it: its name and its labelled questions."""
+    """A ward's data as `fit.fit` reads it: its name, its labelled questions and its FAQ's
+    held-out phrasings."""
     rng = random.Random(seed)
     asked = [_asked(rng, rng.randint(3, 8), answerable=i % 3 != 0) for i in range(60)]
+    phrasings = [_asked(rng, rng.randint(3, 8), answerable=True) for _ in range(20)]
     ward = SimpleNamespace(name=name, faq=f"{name}/faq.yaml")
-    return SimpleNamespace(ward=ward, engine=SimpleNamespace(embedder=None), asked=asked)
+    return SimpleNamespace(
+        ward=ward, engine=SimpleNamespace(embedder=None), asked=asked, phrasings=phrasings
+    )
 
 
 def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
@@ -199,17 +213,20 @@ def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
     assert again.lexical.weights == first.lexical.weights
     assert again.lexical.bias == first.lexical.bias
     assert again.trained_on == first.trained_on == ("commune", "dev", "ward")
+    # Leaving a ward out, its FAQ's phrasings still teach: in whatever order named too.
+    left_out = fit.fit(wards[:2], wards)
+    assert fit.fit(wards[:2], [wards[2], wards[0], wards[1]]).lexical == left_out.lexical
 
 
 def test_a_wards_faq_alone_gives_training_questions_labelled_with_their_entries(tmp_path):
-    """`bot.py fit --phrasings` learns from questions no one labelled: each entry's last phrasing, taken out of the entry, is asked of
+    """`bot.py fit` learns from questions no one labelled: each entry's last phrasing, taken out of the entry, is asked of
     the ward without it, and the entry it came from is the right answer among the
     candidates its other phrasings still bring."""
     faq, content = write_ward(tmp_path)
     questions = tmp_path / "questions.yaml"
     questions.write_text("- q: giờ mở cửa ủy ban\n  expect: [gio-lam-viec]\n", encoding="utf-8")
-    with ExitStack() as stack:  # as `bot.py fit --phrasings` opens its wards
-        [data] = fit.open_wards([Ward("sample", faq, content, questions)], None, stack, True)
+    with ExitStack() as stack:  # as `bot.py fit` opens its wards, by default
+        [data] = fit.open_wards([Ward("sample", faq, content, questions)], None, stack)
     held = data.phrasings
     asked = {a.question.q: a for a in held}
     assert asked["mua bảo hiểm y tế hộ gia đình hết bao nhiêu tiền"].question.expect == (
