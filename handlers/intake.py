@@ -12,7 +12,11 @@ While the platform refuses the bot's own sending (`held`: its token refused, exp
 revoked) a message is not given up: its handling raises one of `held`, and it waits, kept
 in the inbox, with every update after it, until the channel says sending works again
 (`resume`: a call the token got through, or `probe`, asked when a new message comes), then
-is handled anew, in order; a stop leaves what waits in the inbox for the next start.
+is handled anew, in order; a stop leaves what waits in the inbox for the next start. A
+channel with no loop of its own that would find sending works again (the Zalo OA's, which
+asks Zalo only to send) gives a `recheck`: while messages wait, `probe` is asked on its own
+too, so that they go out with nobody writing (the Zalo Bot channel's poll loop and webhook
+check do that for it).
 """
 
 from __future__ import annotations
@@ -58,6 +62,19 @@ class Decision:
         return self.replies is not None, len(self.said)
 
 
+@dataclass(frozen=True)
+class Recheck:
+    """How often `probe` is asked while messages wait with nobody writing: `first` seconds
+    after sending is refused, the wait doubling up to `most`."""
+
+    first: float
+    most: float
+
+    def after(self, delay: float) -> float:
+        """The wait after one of `delay` that found sending still refused."""
+        return min(delay * 2, self.most)
+
+
 # The decision of the update this task handles (set by `Intake`; None elsewhere).
 DECISION: ContextVar[Decision | None] = ContextVar("decision", default=None)
 
@@ -74,6 +91,8 @@ class Intake:
         *,
         held: tuple[type[BaseException], ...] = (),
         probe: Callable[[], Awaitable[object]] | None = None,
+        recheck: Recheck | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
         self.inbox = inbox
         self.parse = parse
@@ -81,12 +100,15 @@ class Intake:
         self.name = name
         self.held = held  # what `handle` raises while the bot cannot send to anyone
         self.probe = probe  # asks the platform whether sending works (it calls `resume`)
+        self.recheck = recheck  # asks `probe` on its own while messages wait (None: never)
+        self.sleep = sleep  # the recheck's waits: injectable so tests need not wait
         self.tasks: set[asyncio.Task[None]] = set()
         self._replayed = False
         self._order = ChatLocks()  # each chat's updates, one after another
         self._sending = asyncio.Event()  # clear while sending is refused
         self._sending.set()
         self._probing: asyncio.Task[None] | None = None
+        self._rechecking: asyncio.Task[None] | None = None
         self._leaving = False  # stopping: what waits for sending stays for the next start
 
     async def accept(self, update: dict[str, Any]) -> bool:
@@ -119,20 +141,25 @@ class Intake:
                 self.name,
             )
         self._sending.clear()
+        if self.recheck is not None and (self._rechecking is None or self._rechecking.done()):
+            self._rechecking = asyncio.create_task(self._recheck(self.recheck))
 
     def resume(self) -> None:
         """Sending works again: what waits is answered, in order."""
         if not self._sending.is_set():
             log.info("%s: sending works again; answering the messages kept meanwhile", self.name)
         self._sending.set()
+        if self._rechecking is not None:
+            self._rechecking.cancel()  # asked again only after a new refusal
 
     def leave(self) -> None:
         """A stop: what waits for sending is left in the inbox, for the next start."""
         if self.holding:
             self._leaving = True
             self._sending.set()  # woken, each sees `_leaving` and goes
-        if self._probing is not None:
-            self._probing.cancel()
+        for task in (self._probing, self._rechecking):
+            if task is not None:
+                task.cancel()
 
     def _ask_whether_sending_works(self) -> None:
         """One `probe` at a time (it calls `resume` when sending works)."""
@@ -145,6 +172,20 @@ class Intake:
                 await probe()
 
         self._probing = asyncio.create_task(asked())
+
+    async def _recheck(self, recheck: Recheck) -> None:
+        """While messages wait: `probe`, now and then (`recheck`), until sending works."""
+        delay = recheck.first
+        while True:
+            await self.sleep(delay)
+            if not self.holding or self._leaving:
+                return
+            self._ask_whether_sending_works()
+            if self._probing is not None:
+                await asyncio.wait({self._probing})
+            if not self.holding:
+                return
+            delay = recheck.after(delay)
 
     async def replay(self) -> None:
         """What a stopped bot left in the inbox: handled now, once."""

@@ -48,7 +48,7 @@ from handlers.base import (
     send_parts,
     under_attachment,
 )
-from handlers.intake import Intake
+from handlers.intake import Intake, Recheck
 from handlers.zalo import alert_texts, from_ms, render_plain
 from handlers.zalo_api import Unavailable, ZaloError
 from handlers.zalo_oa_api import TOKEN_FILE, RefreshRefused, TokenFile, ZaloOaApi
@@ -95,6 +95,10 @@ CONCURRENT_UPDATES = 32
 STOP_GRACE = 3.0
 REFUSED_NOTE = "zalo-oa-refused"  # the admins' note on a refused refresh token (wardbot.told)
 REFUSED_LOG_EVERY = 600.0
+# While Zalo refuses the refresh token, it is asked again on its own (nobody may write):
+# a minute on, then every 2, 4, 8, 10, 10... minutes. A moment's refusal is over within a
+# minute or two; a consent revoked for good costs Zalo's OAuth endpoint six calls an hour.
+TOKEN_RECHECK = Recheck(first=60.0, most=600.0)
 # A signed event older than this is refused: Zalo's own retries come within hours, and the
 # inbox remembers every event taken for longer (SEEN_KEEP), so a request replayed by
 # whoever got hold of it is never handled a second time.
@@ -210,7 +214,9 @@ class ZaloOaChannel:
         reply_retry: ReplyRetry = REPLY_RETRY,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
+        """`sleep`: the waits between asking Zalo again for the token it refused."""
         app_id, secret = settings.zalo_oa_app_id, settings.zalo_oa_app_secret
         key, refresh = settings.zalo_oa_secret_key, settings.zalo_oa_refresh_token
         if not (app_id and secret and key and refresh and settings.public_url):
@@ -249,6 +255,8 @@ class ZaloOaChannel:
             CHANNEL,
             held=self.answerer.held,
             probe=self._token_works,
+            recheck=TOKEN_RECHECK,
+            sleep=sleep,
         )
         self._running = False
         self._revoked = False  # Zalo refused the refresh token: only staff can fix it
@@ -329,7 +337,8 @@ class ZaloOaChannel:
 
     async def _token_works(self) -> bool:
         """Whether Zalo gives the OA an access token now (renewed, when due, from the
-        refresh token it refused before): asked when a message comes while messages wait."""
+        refresh token it refused before): asked while messages wait, when a message comes
+        and every few minutes (TOKEN_RECHECK)."""
         try:
             await self.api.access_token()
         except RefreshRefused as exc:

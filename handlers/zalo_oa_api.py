@@ -23,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -203,13 +203,16 @@ class ZaloOaApi:
 
     async def call(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST `payload` to `API_BASE/path`; the answer's `data`, or a ZaloError. An
-        invalid or expired access token is renewed once, and the call tried again."""
+        invalid or expired access token is renewed once, and the call tried again; it is
+        not used again should the renewal fail (the next `access_token` asks Zalo anew)."""
         token = await self.access_token()
         try:
             return await self._call(path, payload, token)
         except ZaloError as exc:
             if exc.error_code not in EXPIRED:
                 raise
+        if self._tokens.access_token == token:  # not renewed by another call meanwhile
+            self._tokens = replace(self._tokens, access_token="")
         return await self._call(path, payload, await self.renew(token))
 
     async def _call(self, path: str, payload: dict[str, Any], token: str) -> dict[str, Any]:

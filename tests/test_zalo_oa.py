@@ -10,7 +10,7 @@ import json
 import logging
 import stat
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -61,7 +61,7 @@ def oa_settings(settings: Settings, oa: FakeZaloOa, **changes: Any) -> Settings:
 
 class Running:
     """A started channel behind the bot's web server: its webhook URL, /healthz, its
-    store, and the notes it gave admins."""
+    store, the notes it gave admins and those it said are over."""
 
     def __init__(self, channel: ZaloOaChannel, store: Store, base: str) -> None:
         self.channel, self.store, self.base = channel, store, base
@@ -90,14 +90,16 @@ async def running(
     settings: Settings,
     now: Callable[[], float] = time.time,
     staffed: bool = False,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     **changes: Any,
 ) -> AsyncIterator[Running]:
-    """`staffed`: with the staff desk (its tickets; no staff group reached)."""
+    """`staffed`: with the staff desk (its tickets; no staff group reached); `sleep`: the
+    channel's waits before asking Zalo again for a refused token."""
     settings = oa_settings(settings, oa, **changes)
     async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
         desk = Desk(TicketBook(store), settings, engine) if staffed else None
         conversation = Conversation(engine, store, settings, desk=desk)
-        channel = ZaloOaChannel(settings, conversation, now=now)
+        channel = ZaloOaChannel(settings, conversation, now=now, sleep=sleep)
         await channel.start()
         app = web_app(channel.routes(), {"zalo-oa": channel.is_running})
         server = AsgiServer(app, host="127.0.0.1")
@@ -470,6 +472,67 @@ async def test_messages_kept_while_zalo_refuses_the_refresh_token_go_once_it_tak
     async with running(oa, ward_engine, ward_settings):
         await asyncio.sleep(0.2)
     assert len(oa.to(ALICE)) == 2 and len(oa.to(BINH)) == 1, "each answered once"
+
+
+class Waits:
+    """An injected sleep: each wait is noted, and lasts until the test lets one end."""
+
+    def __init__(self) -> None:
+        self.asked: list[float] = []
+        self._ends: asyncio.Queue[None] = asyncio.Queue()
+
+    async def sleep(self, delay: float) -> None:
+        self.asked.append(delay)
+        await self._ends.get()
+
+    async def end_one(self) -> None:
+        """Let the pending wait end, and the check after it run (until the next wait)."""
+        waited = len(self.asked)
+        self._ends.put_nowait(None)
+        for _ in range(300):
+            if len(self.asked) > waited:
+                return
+            await oa_pause()
+
+
+async def test_kept_messages_go_with_nobody_writing_once_zalo_takes_the_token_again(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Zalo refuses the OA's refresh token, then takes it again while no resident writes
+    and no alert goes: the bot asks Zalo again on its own, a minute on, then less and less
+    often; the messages kept go out in order, once, /healthz is up, the admins' note is
+    over, and a later refusal is told to them anew."""
+    waits = Waits()
+    async with running(oa, ward_engine, ward_settings, sleep=waits.sleep) as bot:
+        token = oa.refresh_token
+        oa.revoke()
+        for text in ("/help", "mat the bhyt thi lam sao"):
+            assert (await oa.post(bot.webhook, oa.text(ALICE, text))).status_code == 200
+        for _ in range(300):
+            if bot.channel.intake.holding and waits.asked:
+                break
+            await oa_pause()
+        assert not bot.channel.is_running() and oa.to(ALICE) == []
+        asks = oa.token_asks
+        await waits.end_one()  # a minute on: still refused, asked again later
+        assert oa.token_asks == asks + 1 and oa.to(ALICE) == [] and len(bot.told) == 1
+        assert waits.asked == [60.0, 120.0]
+        oa.refresh_token = token  # Zalo takes it again; nobody writes
+        await waits.end_one()
+        helped, kept = await oa.wait_for(ALICE, 2)
+        assert helped.text.startswith("Cách hỏi")
+        assert kept.text.startswith("Mất thẻ bảo hiểm y tế")
+        assert (await bot.health())["checks"]["zalo-oa"] is True
+        assert bot.over == ["zalo-oa-refused"]
+        oa.revoke()  # refused again later: told again, asked again from a minute on
+        assert (await oa.post(bot.webhook, oa.text(BINH, "/help"))).status_code == 200
+        for _ in range(300):
+            if len(bot.told) == 2 and len(waits.asked) == 3:
+                break
+            await oa_pause()
+        assert [key for key, _ in bot.told] == ["zalo-oa-refused"] * 2
+        assert waits.asked[-1] == 60.0
+    assert len(oa.to(ALICE)) == 2, "each answered once"
 
 
 async def test_a_message_sent_while_consent_is_revoked_is_answered_after_the_new_token(

@@ -73,6 +73,7 @@ class FakeZaloOa:
         self.refresh_token: str | None = FIRST_REFRESH  # the one Zalo accepts now
         self.access_tokens: set[str] = set()
         self.renewals = 0
+        self.token_asks = 0  # renewals asked for, refused or not
         self.refused: dict[str, int] = {}  # user -> the OA error code a send to them gets
         # user -> (messages they get, then the OA error code every further send gets)
         self.refused_after: dict[str, tuple[int, int]] = {}
@@ -107,6 +108,7 @@ class FakeZaloOa:
     # --- Zalo's side ----------------------------------------------------------------
 
     async def _renew(self, request: Request) -> Response:
+        self.token_asks += 1
         form = dict(parse_qsl((await request.body()).decode()))  # form-encoded
         if request.headers.get("secret_key") != APP_SECRET or form.get("app_id") != APP_ID:
             return JSONResponse({"error": -14002, "error_name": "Invalid app secret"})
