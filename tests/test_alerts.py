@@ -3101,6 +3101,33 @@ async def test_a_task_still_failing_after_a_restart_is_not_told_again(ward: Ward
     assert await admin_notes(ward) == [failing, back, failing]
 
 
+async def test_a_task_flapping_every_minute_is_told_once_and_not_back(ward: Ward) -> None:
+    """A part that fails, runs a minute, fails again, for an hour, is one outage: admins
+    get one ⚠️, no "✅ … trở lại" between the failures (it never ran 5 minutes well), and
+    the ✅ once it has run well for 5 minutes."""
+    now = [0.0]
+    restarts = Restarts(
+        wait=Waits(),
+        notify=ward.alerts.task_failing,
+        recovered=ward.alerts.task_recovered,
+        clock=lambda: now[0],
+    )
+    stop, tries = asyncio.Event(), 0
+
+    async def work(_stop: asyncio.Event) -> None:
+        nonlocal tries
+        tries += 1
+        now[0] += 60.0 if tries <= 60 else MAX_DELAY  # a minute well each time, then for good
+        if tries <= 60:
+            raise RuntimeError("portal down")
+        stop.set()
+
+    await asyncio.wait_for(Supervised("portal", work, restarts).run(stop), 5)
+    name = ward.settings.ward_name
+    failing, back = msg.admin_task_failing(name, "portal"), msg.admin_task_back(name, "portal")
+    assert await admin_notes(ward) == [failing, back], "one ⚠️, one ✅ at the end"
+
+
 WATER_CUT = (
     "Tạm ngừng cấp nước từ 8 giờ đến 16 giờ để sửa chữa đường ống. Bà con chủ động trữ nước."
 )
