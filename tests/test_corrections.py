@@ -905,6 +905,35 @@ async def test_a_correction_queued_before_the_upgrade_is_not_sent_once_the_edit_
     assert sorted(chat for chat, _ in corrections(again)) == corrected
 
 
+def kept_before(ward: Ward, notice: str, unread: set[str]) -> str:
+    """The facts of `notice` as it reads now (JSON), kept by a version that did not read
+    those of `unread`."""
+    text = (ward.content / f"{notice}.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    now = facts.notice_numbers("Họp tổ dân phố 3", text)
+    assert now & unread
+    return json.dumps(sorted(now - unread))
+
+
+async def restarted(ward: Ward, numbers: str, *held: tuple[str, str]) -> Ward:
+    """`ward` stopped with its notice's facts kept as `numbers` and the corrections `held`
+    (chat, ref) held for the night, then started (the fixture closes what it opens):
+    nothing went out at the start."""
+    await close_ward(ward)
+    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
+        raw.execute("UPDATE seen_announcements SET numbers = ?", (numbers,))
+        raw.executemany(
+            "INSERT INTO outbox (channel, chat_id, kind, ref, created_at, not_before, error) "
+            "VALUES ('telegram', ?, 'correction', ?, 0, 9e9, 'quiet hours')",
+            held,
+        )
+    again = await open_ward(ward.root)
+    ward.store, ward.engine = again.store, again.engine
+    await again.alerts.sync()  # as at every start
+    await again.sender.drain()
+    assert again.channel.sent == []
+    return again
+
+
 async def test_a_notice_giving_a_part_of_the_day_sends_nothing_once_parts_are_read(
     alerted: tuple[Ward, str],
 ) -> None:
@@ -912,16 +941,69 @@ async def test_a_notice_giving_a_part_of_the_day_sends_nothing_once_parts_are_re
     the first look after the upgrade finds them unchanged, and corrects nobody."""
     ward, notice = alerted
     edit(ward, notice, "họp lúc 19h ngày 5/12", "họp sáng thứ Năm, ngày 5/12")
-    path = ward.content / f"{notice}.md"
-    text = path.read_text(encoding="utf-8").split("---\n", 2)[2]
-    without = facts.notice_numbers("Họp tổ dân phố 3", text) - {"buổi sáng"}
-    assert without != facts.notice_numbers("Họp tổ dân phố 3", text)
-    await close_ward(ward)
-    with sqlite3.connect(ward.settings.data_dir / "bot.sqlite3") as raw:
-        raw.execute("UPDATE seen_announcements SET numbers = ?", (json.dumps(sorted(without)),))
-    again = await open_ward(ward.root)
-    ward.store, ward.engine = again.store, again.engine
-    await again.alerts.sync()  # as at every start
-    await again.sender.drain()
-    assert again.channel.sent == []
+    again = await restarted(ward, kept_before(ward, notice, {"buổi sáng"}))
     assert await saved(again, notice, "Mỗi hộ cử", "Mỗi hộ gia đình cử") == []
+
+
+async def test_a_meeting_postponed_in_words_is_a_correction_once(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff move the meeting without a new number ("dời sang tuần sau", "chuyển sang buổi
+    chiều", "lùi lại"): those who read the first time would come on the wrong day, so they
+    are told, once per edit, with the line that moves it; the move reworded tells nobody,
+    nor do words that only look like one ("di dời", "chuyển đến bộ phận một cửa"), and
+    the meeting put back on schedule is news again."""
+    ward, notice = alerted
+    assert (
+        await saved(
+            ward,
+            notice,
+            "Mỗi hộ cử",
+            "Hộ di dời vào tuần sau, hồ sơ chuyển đến bộ phận một cửa. Mỗi hộ cử",
+        )
+        == []
+    )
+    sent = await saved(ward, notice, "ngày 5/12 tại", "ngày 5/12 (dời sang tuần sau) tại")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("dời sang tuần sau" in reply.text for _, reply in sent)
+    assert "Mỗi hộ" not in sent[0][1].text
+    await ward.alerts.sync()
+    assert not await ward.sender.drain(), "one correction per edit"
+    assert await saved(ward, notice, "(dời sang tuần sau)", "(lùi lại sang tuần sau)") == []
+    assert len(await saved(ward, notice, "(lùi lại sang tuần sau) ", "")) == 2  # back on
+    sent = await saved(ward, notice, "ngày 5/12 tại", "ngày 5/12 (chuyển sang buổi chiều) tại")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("chuyển sang buổi chiều" in reply.text for _, reply in sent)
+
+
+async def test_a_notice_already_postponed_at_the_upgrade_sends_nothing_then_its_next_move_does(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Its facts kept by a version that did not read words moving it, a notice that
+    already said "dời sang tuần sau": the first look after the upgrade corrects nobody,
+    and learns that it is moved, so that it put back on schedule next is told."""
+    ward, notice = alerted
+    edit(ward, notice, "ngày 5/12 tại", "ngày 5/12 (dời sang tuần sau) tại")
+    again = await restarted(ward, kept_before(ward, notice, {facts.MOVED}))
+    assert await saved(again, notice, "Mỗi hộ cử", "Mỗi hộ gia đình cử") == []
+    sent = await saved(again, notice, "(dời sang tuần sau) ", "")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+
+
+async def test_a_correction_queued_before_the_upgrade_of_a_postponed_notice_undone_sends_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    """The chats read "dời sang tuần sau" as a version that did not read words moving a
+    notice; its hour changed, that version queued a correction (held for the night).
+    Staff undo the hour after the upgrade: the notice reads as the chats read it, and
+    nothing goes."""
+    ward, notice = alerted
+    assert len(await saved(ward, notice, "ngày 5/12 tại", "ngày 5/12 (dời sang tuần sau) tại")) == 2
+    ref = f"{notice}\n9\n{kept_before(ward, notice, {facts.MOVED})}\nHọp tổ dân phố 3"
+    edit(ward, notice, "họp lúc 19h", "họp lúc 20h")
+    again = await restarted(ward, kept_before(ward, notice, {facts.MOVED}), ("1", ref), ("2", ref))
+    edit(again, notice, "họp lúc 20h", "họp lúc 19h")  # undone
+    await again.watcher.refresh()
+    assert await again.store.release_held(again.now[0]) == 2  # the morning
+    await again.sender.drain()
+    assert corrections(again) == []

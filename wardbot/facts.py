@@ -1,6 +1,6 @@
 """What a notice says that residents act on, compared by value: the numbers written in
 it (dates, times, amounts, house and telephone numbers), the places it sends residents
-to, and the words that put it off or call it off. An edit that changes them is told to
+to, and the words that put it off, move it or call it off. An edit that changes them is told to
 the chats it was alerted to (a correction: wardbot.store queues it, wardbot.outbox sends
 it); one that writes them another way ("1.500.000" as "1500000", "19h30" as "19:30") or
 rewords the rest is not.
@@ -213,6 +213,28 @@ def _when(text: str) -> set[str]:
     return when
 
 
+# Words that move what a notice announces to another time, the new one said in words or
+# not at all ("dời sang tuần sau", "lùi lại đến thứ Sáu", "chuyển sang buổi chiều", "lùi
+# hạn nộp đến ngày 15/12", "xin dời lịch"): one fact, `MOVED`; a notice that writes none
+# is `ON_SCHEDULE` (`notice_numbers`), so that either written in place of the other is
+# news. Not "di dời" (to relocate), "đẩy lùi" (to drive back), "vận chuyển", "chuyển
+# đổi", "trao đổi"; "chuyển" and "đổi" move a time only with the time right after them.
+_TIME_WORD = (
+    r"(?:(?:buổi|ca|sáng|trưa|chiều|tối|đêm|ngày|hôm|mai|mốt|thứ|chủ\s+nhật|tuần|tháng|lúc|"
+    r"khi)(?!\w)|\d)"
+)
+_MOVED = re.compile(
+    r"(?<!\w)(?<!di\s)(?<!đẩy\s)(?<!vận\s)(?<!luân\s)(?<!trao\s)(?<!biến\s)(?<!chuyển\s)"
+    r"(?:(?:dời|lùi|đổi|chuyển)\s+(?:lịch|thời\s+gian)(?!\w)|(?:dời|lùi)\s+lại(?!\w)|"
+    r"(?:dời|lùi)(?:\s+[^\W\d_]+){0,4}?\s+(?:sang|đến|tới|qua|vào|xuống)\s+" + _TIME_WORD + "|"
+    r"(?:chuyển|đổi)(?:\s+(?:ngày|giờ))?\s+(?:sang|đến|tới|qua|vào)\s+" + _TIME_WORD + ")",
+    re.I,
+)
+MOVED = "dời lịch"
+ON_SCHEDULE = "đúng lịch"
+_SCHEDULE = frozenset({MOVED, ON_SCHEDULE})
+
+
 def _phone(found: re.Match[str]) -> str:
     written = found[0]
     if not written.startswith("+") and len(re.split(r"[\s.-]", written)[0]) < 3:
@@ -324,7 +346,8 @@ def facts(text: str) -> frozenset[str]:
     another thing."""
     text = unicodedata.normalize("NFC", text)
     found, days = _numbers_and_days(text)
-    return found | _called_off(text) | _places(text) | days | _when(text)
+    moved = {MOVED} if _MOVED.search(text) else set()
+    return found | _called_off(text) | _places(text) | days | _when(text) | moved
 
 
 # Words that only say when, around a notice's numbers and days ("lúc 8 giờ sáng thứ Bảy,
@@ -421,12 +444,13 @@ def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> fr
     a part of the day, or a day named from today, is news only instead of another
     ("sáng thứ Hai" made "chiều thứ Hai", "hôm nay" made "ngày mai"), not added or left
     out beside what the notice said ("8h" as "8h sáng thứ Hai", "ngày 5/12" as "ngày mai
-    5/12"), nor where `told` was kept by a version that did not read them."""
+    5/12"), nor where `told` was kept by a version that did not read them; nor are
+    words moving it (`MOVED`) where `told` says neither they nor `ON_SCHEDULE` (`learnt`)."""
     now = list(now)
     known = {_as_read(fact, dated) for fact in told}
     places = [_place_words(fact) for fact in known if fact.startswith("@")]
     restated = {_day_of_week(day) for day in _dates(now, dated)}
-    untold = [kind for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS) if not known & kind]
+    untold = [kind for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS, _SCHEDULE) if not known & kind]
 
     def read(fact: str) -> bool:
         if fact in restated:  # "thứ Năm" of "thứ Năm, ngày 5/12": the date says it
@@ -450,8 +474,18 @@ def same(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> bool
 
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:
     """The facts of a notice (`facts`): those of its title and of its text as residents
-    read it."""
-    return facts(f"{title}\n{plain(markdown)}")
+    read it, and `ON_SCHEDULE` when no words move it (`_MOVED`)."""
+    found = facts(f"{title}\n{plain(markdown)}")
+    return found if MOVED in found else found | {ON_SCHEDULE}
+
+
+def learnt(told: Iterable[str], now: Iterable[str]) -> frozenset[str]:
+    """The facts `told`, kept by a version that did not read whether a notice is moved
+    (no `_SCHEDULE` fact), with what the notice says of it `now` (`same` as `told`): so
+    that words moving it written next are news, while those it had at the upgrade are
+    not."""
+    told = frozenset(told)
+    return told if told & _SCHEDULE else told | (frozenset(now) & _SCHEDULE)
 
 
 def lines_with(text: str, wanted: frozenset[str]) -> list[str]:

@@ -85,6 +85,16 @@ def numbers_unchanged(notice: NoticeRef, now: str | None, kept: str | None) -> b
     return facts.same(json.loads(now), json.loads(kept), dated)
 
 
+def numbers_learnt(now: str | None, kept: str | None) -> str | None:
+    """The numbers `kept` (`numbers_of`), those of a version that did not read whether a
+    notice is moved, with what `now` (`numbers_unchanged` from them) says of it
+    (`facts.learnt`): learnt at the first look after the upgrade, edits since are news."""
+    if now is None or kept is None:
+        return kept
+    learnt = facts.learnt(json.loads(kept), json.loads(now))
+    return kept if learnt == set(json.loads(kept)) else json.dumps(sorted(learnt))
+
+
 def renamed_from(notice: NoticeRef, gone: list[Gone]) -> str | None:
     """The id of the alerted notice that `notice` is under a new name (its file renamed),
     taken from `gone` (one new name for each old one): of the same date and text word for

@@ -14,6 +14,7 @@ from wardbot.notice_changes import (
     copy_of,
     copy_of_before,
     digest_of,
+    numbers_learnt,
     numbers_of,
     numbers_unchanged,
     renamed_from,
@@ -319,6 +320,10 @@ class AnnouncementRows(Database):
             return None
         now = numbers_of(notice)
         if numbers_unchanged(notice, now, kept):
+            if (learnt := numbers_learnt(now, kept)) != kept:  # kept by an older version
+                await self._db.execute(
+                    "UPDATE seen_announcements SET numbers = ? WHERE id = ?", (learnt, notice.id)
+                )
             return None
         await self._db.execute(
             "UPDATE seen_announcements SET numbers = ?, number_edits = number_edits + 1 "
