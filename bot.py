@@ -200,11 +200,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("--lexical", action="store_true", help="fit without the embedding model")
     fit.add_argument(
-        "--no-phrasings",
-        action="store_true",
-        help="learn from labelled questions alone, not also from the FAQs' held-out phrasings",
-    )
-    fit.add_argument(
         "--by-section",
         action="store_true",
         help="also print each left-out ward's sections (the '# ====' comment headers)",
@@ -716,7 +711,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         return 1
     embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
-        data = fit.open_wards(wards, embedder, stack, phrasings=not args.no_phrasings)
+        data = fit.open_wards(wards, embedder, stack)
         if len(data) > 1:
             print("leave-one-ward-out (each ward scored by a model fitted on the others):")
             reports = fit.leave_one_out(data)

@@ -5,14 +5,12 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from contextlib import ExitStack
 from types import SimpleNamespace
 
 import pytest
-from sample_ward import write_ward
 
 from wardbot import fit, ranking
-from wardbot.evaluate import Question, Ward
+from wardbot.evaluate import Question
 
 
 def test_a_lone_candidate_gets_the_sigmoid_of_its_logit():
@@ -124,16 +122,6 @@ def test_the_answer_threshold_leaves_unanswered_what_it_would_get_as_often_wrong
     assert chosen.offer_odds == pytest.approx(chosen.answer_odds * fit.OFFER_SHARE, abs=1e-4)
 
 
-def test_an_entry_only_half_again_as_likely_as_none_is_not_answered_though_always_right():
-    """The training wards' questions flatter the models (and the FAQs' phrasings make them
-    surer still): an entry at 0.6 against "none of them" at 0.4 is not given as the
-    answer, though every such training question was right; nor at 0.64 against 0.36."""
-    chosen = _thresholds(*(_asked_with(("a",), {"a": p}) for p in (0.6, 0.64, 0.9, 0.9)))
-    assert not chosen.answers(0.6, 0.4)
-    assert not chosen.answers(0.64, 0.36)
-    assert chosen.answers(0.9, 0.1)
-
-
 @pytest.mark.parametrize(
     "probs",
     [
@@ -192,15 +180,11 @@ def test_features_do_not_depend_on_the_order_a_set_iterates_in():
 
 
 def _ward(name: str, seed: int) -> SimpleNamespace:
-    """A ward's data as `fit.fit` reads it: its name, its labelled questions and its FAQ's
-    held-out phrasings."""
+    """A ward's data as `fit.fit` reads it: its name and its labelled questions."""
     rng = random.Random(seed)
     asked = [_asked(rng, rng.randint(3, 8), answerable=i % 3 != 0) for i in range(60)]
-    phrasings = [_asked(rng, rng.randint(3, 8), answerable=True) for _ in range(20)]
     ward = SimpleNamespace(name=name, faq=f"{name}/faq.yaml")
-    return SimpleNamespace(
-        ward=ward, engine=SimpleNamespace(embedder=None), asked=asked, phrasings=phrasings
-    )
+    return SimpleNamespace(ward=ward, engine=SimpleNamespace(embedder=None), asked=asked)
 
 
 def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
@@ -213,52 +197,3 @@ def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
     assert again.lexical.weights == first.lexical.weights
     assert again.lexical.bias == first.lexical.bias
     assert again.trained_on == first.trained_on == ("commune", "dev", "ward")
-    # Leaving a ward out, its FAQ's phrasings still teach: in whatever order named too.
-    left_out = fit.fit(wards[:2], wards)
-    assert fit.fit(wards[:2], [wards[2], wards[0], wards[1]]).lexical == left_out.lexical
-
-
-def test_a_wards_faq_alone_gives_training_questions_labelled_with_their_entries(tmp_path):
-    """`bot.py fit` learns from questions no one labelled: each entry's last phrasing, taken out of the entry, is asked of
-    the ward without it, and the entry it came from is the right answer among the
-    candidates its other phrasings still bring."""
-    faq, content = write_ward(tmp_path)
-    questions = tmp_path / "questions.yaml"
-    questions.write_text("- q: giờ mở cửa ủy ban\n  expect: [gio-lam-viec]\n", encoding="utf-8")
-    with ExitStack() as stack:  # as `bot.py fit` opens its wards, by default
-        [data] = fit.open_wards([Ward("sample", faq, content, questions)], None, stack)
-    held = data.phrasings
-    asked = {a.question.q: a for a in held}
-    assert asked["mua bảo hiểm y tế hộ gia đình hết bao nhiêu tiền"].question.expect == (
-        "bhyt-muc-dong",
-    )
-    assert asked["chuyển thường trú"].question.expect == ("thuong-tru",)
-    assert len(held) == 8  # one per entry: every sample entry has variants
-    assert all(fit._teaches(a) and a.question.expect for a in held)
-    # The phrasing asked is no longer the entry's own: the ward was opened without it
-    # ("chuyển" is in no other phrasing of the entry), and the ward's own file is as it was.
-    [entry] = [c for c in asked["chuyển thường trú"].candidates if c.doc_id == "thuong-tru"]
-    assert entry.lexical.head_cover < 1.0
-    assert faq.read_text(encoding="utf-8").count("chuyển thường trú") == 1  # file untouched
-
-
-def test_the_fit_learns_from_held_out_phrasings_what_few_labels_teach():
-    """A ward whose few labelled questions are all out of scope would teach the models
-    only to answer nothing; its FAQ's phrasings teach them which candidate answers."""
-    rng = random.Random(3)
-    labelled = [_asked(rng, rng.randint(3, 8), answerable=False) for _ in range(10)]
-    phrasings = [_asked(rng, rng.randint(3, 8), answerable=True) for _ in range(60)]
-    ward = SimpleNamespace(
-        ward=SimpleNamespace(name="north", faq="north/faq.yaml"),
-        engine=SimpleNamespace(embedder=None),
-        asked=labelled,
-        phrasings=phrasings,
-    )
-    ranker = fit.fit([ward])
-    test = random.Random(4)
-    for _ in range(10):
-        question = _asked(test, 5, answerable=True)
-        probs = [p for p, _ in ranking.score(question.candidates, ranker)]
-        best = max(range(len(probs)), key=probs.__getitem__)
-        assert question.candidates[best].doc_id == "right"
-        assert probs[best] > ranking.rival_probability(probs)

@@ -11,8 +11,6 @@ L-BFGS). Each model's answer threshold is chosen on the same training questions,
 its offer threshold follows from it. Both are odds against the best candidate's rival,
 the likelier of "none of them" and the runner-up (ranking.rival_probability): the bot
 answers when its best is so many times as likely as anything else it could believe.
-The models also learn from each ward's FAQ phrasings, one per entry held out of its
-entry and asked as a question labelled with it (held_out_phrasings): no labels needed.
 The result is written as JSON (wardbot/ranker.json by default), which the engine loads.
 
 Before that it prints leave-one-ward-out results: for each ward, fit on the others and
@@ -32,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from wardbot import ranking
 from wardbot.engine import Engine
@@ -79,20 +76,8 @@ WRONG_ANSWER_COST = 0.25
 # likelier than "none of them" and than any other entry; a near tie is offered. The
 # training wards alone would choose about 1 (their own questions flatter the models).
 # Leave-one-ward-out, mean overall (questions answered wrongly): 0.873 (41) at 1, 0.866
-# (37) at 1.25, 0.864 (34) at 1.3, 0.864 (33) at 1.35, 0.854 (32) at 1.5. Once the
-# models also learnt from the FAQs' phrasings (PHRASING_WEIGHT), they were surer of
-# themselves, wrongly too: 0.889 (31) at 1.35, 0.887 (30) at 1.5, 0.889 (28) at 1.75,
-# 0.887 (26) at 2, 0.871 (25) at 2.25, 0.862 (21) at 2.5; without the phrasings, 0.884
-# (28) at 1.35, 0.879 (24) at 1.5, 0.863 (22) at 2. (Refitting each model's bias on
-# the labelled questions alone, after the phrasings, did no better: 0.887 (26) at 1.75.)
-MIN_ANSWER_ODDS = 2.0
-# Training questions no one labels: each FAQ entry's phrasings (its question and
-# variants). One phrasing per entry is taken out of its entry (the ward is opened again
-# without it) and asked as a question labelled with that entry: a resident's other way
-# of asking, which any ward ships. Each weighs this share of a labelled question.
-# Leave-one-ward-out with answer odds of at least 1.75: mean overall 0.879 (27 answered
-# wrongly) at 0.15, 0.889 (28) at 0.3, 0.881 (30) at 0.5.
-PHRASING_WEIGHT = 0.3
+# (37) at 1.25, 0.864 (34) at 1.3, 0.864 (33) at 1.35, 0.854 (32) at 1.5.
+MIN_ANSWER_ODDS = 1.35
 
 
 @dataclass
@@ -109,15 +94,12 @@ class WardData:
     ward: Ward
     engine: Engine
     asked: list[Asked]
-    # Its FAQ's phrasings, each asked of the ward without it (`held_out_phrasings`).
-    phrasings: list[Asked] = dataclasses.field(default_factory=list)
 
 
 def open_wards(
-    wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack, phrasings: bool = True
+    wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack
 ) -> list[WardData]:
-    """Each ward in its own engine (on a temporary data directory) with its candidates;
-    with `phrasings`, also its FAQ's held-out phrasings (`held_out_phrasings`)."""
+    """Each ward in its own engine (on a temporary data directory) with its candidates."""
     # Named for the embedder: a ranker for no embedder makes the engine drop it.
     placeholder = dataclasses.replace(
         _neutral_ranker(), embedder=embedder.name if embedder is not None else ""
@@ -129,41 +111,12 @@ def open_wards(
             ward.faq, ward.content, data_dir, embedder=embedder, ranker=placeholder
         )
         stack.callback(engine.close)
-        asked = _ask_all(engine, load_questions(ward.questions))
-        held = held_out_phrasings(ward, embedder, placeholder) if phrasings else []
-        out.append(WardData(ward, engine, asked, held))
+        asked = []
+        for question in load_questions(ward.questions):
+            candidates = engine.candidates(question.q)
+            asked.append(Asked(question, engine.asks_something(question.q), candidates))
+        out.append(WardData(ward, engine, asked))
     return out
-
-
-def _ask_all(engine: Engine, questions: Sequence[Question]) -> list[Asked]:
-    return [Asked(q, engine.asks_something(q.q), engine.candidates(q.q)) for q in questions]
-
-
-def held_out_phrasings(
-    ward: Ward, embedder: Embedder | None, ranker: ranking.Ranker
-) -> list[Asked]:
-    """Training questions from `ward`'s FAQ alone: of each entry with more than one
-    phrasing, its last is taken out, and asked (labelled with the entry) of the ward
-    opened again with the FAQ so shortened."""
-    with open(ward.faq, encoding="utf-8") as file:
-        doc = yaml.safe_load(file)
-    questions = []
-    for entry in doc.get("faq") or ():
-        variants = entry.get("variants") or []
-        if variants:
-            questions.append(Question(str(variants.pop()), (str(entry["id"]),)))
-    if not questions:
-        return []
-    with tempfile.TemporaryDirectory(prefix="fit-phrasings-") as folder:
-        faq = Path(folder) / "faq.yaml"
-        faq.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        engine = Engine.open(
-            faq, ward.content, Path(folder) / "data", embedder=embedder, ranker=ranker
-        )
-        try:
-            return _ask_all(engine, questions)
-        finally:
-            engine.close()
 
 
 def _neutral_ranker() -> ranking.Ranker:
@@ -179,7 +132,6 @@ def _listwise(
     rows: Sequence[Sequence[Sequence[float]]],
     names: tuple[str, ...],
     pairs: Sequence[np.ndarray] | None = None,
-    importance: Sequence[float] | None = None,
 ) -> ranking.LinearModel:
     """A LinearModel (thresholds still to choose) fitted listwise. For each question,
     the softmax over its candidates and the outside option ("none of them", logit 0), as
@@ -187,9 +139,8 @@ def _listwise(
     an out-of-scope question the outside option, a high probability: the likelihood is
     maximised with an L2 penalty on the standardised weights. `rows[q]` holds question
     q's candidates' named features; `pairs[q]` their Candidate.sem_pair, whose weights
-    become the model's `dims`; `importance[q]` question q's weight in the likelihood (1 for
-    each by default). An announcement's date adjustment is a fixed offset, as when
-    scoring."""
+    become the model's `dims`. An announcement's date adjustment is a fixed offset, as
+    when scoring."""
     from scipy.optimize import minimize
 
     x = np.vstack([np.asarray(r, dtype=float) for r in rows])
@@ -208,7 +159,6 @@ def _listwise(
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
     question = np.repeat(np.arange(len(asked)), sizes)  # each candidate's question
     answerable = np.add.reduceat(right, starts) > 0
-    weight = np.ones(len(asked)) if importance is None else np.asarray(importance, dtype=float)
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights, bias = theta[:-1], theta[-1]
@@ -220,9 +170,8 @@ def _listwise(
         prob = exps / total[question]
         # Likelihood: the right candidates' share, or the outside option's.
         share = np.where(answerable, np.add.reduceat(np.where(right, prob, 0.0), starts), 1.0)
-        nll = -(weight * np.log(np.where(answerable, share, outside / total))).sum()
-        # d nll / d logit
-        grad = weight[question] * (prob - np.where(right, prob / share[question], 0.0))
+        nll = -np.log(np.where(answerable, share, outside / total)).sum()
+        grad = prob - np.where(right, prob / share[question], 0.0)  # d nll / d logit
         value = nll + 0.5 * weights @ weights / REGULARISATION_C
         gradient = np.append(x.T @ grad + weights / REGULARISATION_C, grad.sum())
         return float(value), gradient
@@ -270,46 +219,25 @@ def _teaches(a: Asked) -> bool:
     )
 
 
-def _by_name(wards: Sequence[WardData]) -> list[WardData]:
-    return sorted(wards, key=lambda w: (w.ward.name, str(w.ward.faq)))
-
-
-def fit(
-    wards: Sequence[WardData], phrasings_of: Sequence[WardData] | None = None
-) -> ranking.Ranker:
-    """Both models and their thresholds, from the questions of `wards`, and the models
-    also from the held-out phrasings of `phrasings_of` (by default `wards`), each
-    weighing PHRASING_WEIGHT. The thresholds are chosen on labelled questions alone.
-    The wards are taken by name, in whatever order they are named: the optimiser sums
-    over the questions in their order, whose last bits an ill-conditioned fit carries to
-    the weights' fourth decimal (`bot.py fit A B` and `bot.py fit B A` write the same file)."""
-    wards = _by_name(wards)
-    labelled = [a for w in wards for a in w.asked if _teaches(a)]
-    held = [
-        a for w in _by_name(wards if phrasings_of is None else phrasings_of) for a in w.phrasings
-    ]
-    held = [a for a in held if _teaches(a)]
-    asked = labelled + held
-    weight = [1.0] * len(labelled) + [PHRASING_WEIGHT] * len(held)
+def fit(wards: Sequence[WardData]) -> ranking.Ranker:
+    """Both models and their thresholds, from the questions of `wards`, in whatever order
+    they are named: the optimiser sums over the questions in their order, whose last bits
+    an ill-conditioned fit carries to the weights' fourth decimal, so the wards are taken
+    by name (`bot.py fit A B` and `bot.py fit B A` write the same file)."""
+    wards = sorted(wards, key=lambda w: (w.ward.name, str(w.ward.faq)))
+    asked = [a for w in wards for a in w.asked if _teaches(a)]
     lexical = _listwise(
         asked,
         [[c.lexical.vector() for c in a.candidates] for a in asked],
         ranking.LEXICAL_FEATURES,
-        importance=weight,
     )
-    with_meaning = [
-        (a, w)
-        for a, w in zip(asked, weight, strict=True)
-        if all(c.sem_head is not None for c in a.candidates)
-    ]
-    if with_meaning:
-        semantic_asked = [a for a, _ in with_meaning]
+    semantic_asked = [a for a in asked if all(c.sem_head is not None for c in a.candidates)]
+    if semantic_asked:
         semantic = _listwise(
             semantic_asked,
             [ranking.semantic_rows(a.candidates, lexical) for a in semantic_asked],
             ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES,
             _pairs(semantic_asked),
-            [w for _, w in with_meaning],
         )
     else:  # no embedder: the semantic model is never used; keep the file complete
         names = ranking.LEXICAL_FEATURES + ranking.SEMANTIC_FEATURES
@@ -368,11 +296,8 @@ def evaluate(data: WardData, ranker: ranking.Ranker) -> Report:
     return Report([Outcome(a.question, data.engine.ask(a.question.q)) for a in data.asked])
 
 
-def leave_one_out(wards: Sequence[WardData], own_phrasings: bool = True) -> dict[str, Report]:
-    """Each ward scored by a ranker fitted on all the others' questions; with
-    `own_phrasings`, on its own FAQ's held-out phrasings too (a ward ships its FAQ)."""
-    reports = {}
-    for held in wards:
-        others = [w for w in wards if w is not held]
-        reports[held.ward.name] = evaluate(held, fit(others, wards if own_phrasings else others))
-    return reports
+def leave_one_out(wards: Sequence[WardData]) -> dict[str, Report]:
+    """Each ward scored by a ranker fitted on all the others."""
+    return {
+        held.ward.name: evaluate(held, fit([w for w in wards if w is not held])) for held in wards
+    }
