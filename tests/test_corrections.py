@@ -1007,3 +1007,40 @@ async def test_a_correction_queued_before_the_upgrade_of_a_postponed_notice_undo
     assert await again.store.release_held(again.now[0]) == 2  # the morning
     await again.sender.drain()
     assert corrections(again) == []
+
+
+async def test_words_denying_a_move_or_a_postponement_send_nothing(
+    alerted: tuple[Ward, str],
+) -> None:
+    """Staff add that the meeting is not moved ("không dời lịch", "chưa được lùi lại",
+    "không hoãn", "không lùi thời hạn"): nobody is told; the deadline put back, or the
+    meeting moved online while its hall is still written, is news (a wasted trip)."""
+    ward, notice = alerted
+    denied = (
+        "Lưu ý: không dời lịch họp, chưa được lùi lại, vẫn họp dù mưa, không hoãn. "
+        "Phường không lùi thời hạn nộp kinh phí. Mỗi hộ cử"
+    )
+    assert await saved(ward, notice, "Mỗi hộ cử", denied) == []
+    sent = await saved(ward, notice, "Phường không lùi thời hạn", "Phường lùi thời hạn")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("Phường lùi thời hạn nộp kinh phí" in reply.text for _, reply in sent)
+    assert len(await saved(ward, notice, "Phường lùi thời hạn", "Phường không lùi thời hạn")) == 2
+    online = "Mỗi hộ cử một người dự họp. Cuộc họp chuyển sang hình thức trực tuyến."
+    sent = await saved(ward, notice, "Mỗi hộ cử một người dự họp.", online)
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("chuyển sang hình thức trực tuyến" in reply.text for _, reply in sent)
+
+
+async def test_a_hall_written_short_with_its_quarter_glued_is_the_same_hall(
+    alerted: tuple[Ward, str],
+) -> None:
+    """"nhà văn hóa khu phố 3" written "NVH KP3" or "Nhà VH KP 3" tells nobody; the
+    meeting moved to "NVH KP4" is news."""
+    ward, notice = alerted
+    hall = "tại nhà văn hóa khu phố 3"
+    assert len(await saved(ward, notice, "tại nhà văn hóa số 12 đường Lê Lợi", hall)) == 2
+    assert await saved(ward, notice, hall, "tại NVH KP3") == []
+    assert await saved(ward, notice, "tại NVH KP3", "tại Nhà VH KP 3") == []
+    sent = await saved(ward, notice, "tại Nhà VH KP 3", "tại NVH KP4")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("NVH KP4" in reply.text for _, reply in sent)

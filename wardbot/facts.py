@@ -217,8 +217,10 @@ def _when(text: str) -> set[str]:
 # not at all ("dời sang tuần sau", "lùi lại đến thứ Sáu", "chuyển sang buổi chiều", "lùi
 # hạn nộp đến ngày 15/12", "xin dời lịch"): one fact, `MOVED`; a notice that writes none
 # is `ON_SCHEDULE` (`notice_numbers`), so that either written in place of the other is
-# news. Not "di dời" (to relocate), "đẩy lùi" (to drive back), "vận chuyển", "chuyển
-# đổi", "trao đổi"; "chuyển" and "đổi" move a time only with the time right after them.
+# news; so does "chuyển sang hình thức trực tuyến" (nobody is to come). Not "di dời" (to
+# relocate), "đẩy lùi" (to drive back), "vận chuyển", "chuyển đổi", "trao đổi"; "chuyển"
+# and "đổi" move a time only with the time right after them; nor those denied ("không
+# dời lịch": `_NEGATED`).
 _TIME_WORD = (
     r"(?:(?:buổi|ca|sáng|trưa|chiều|tối|đêm|ngày|hôm|mai|mốt|thứ|chủ\s+nhật|tuần|tháng|lúc|"
     r"khi)(?!\w)|\d)"
@@ -226,10 +228,29 @@ _TIME_WORD = (
 _MOVED = re.compile(
     r"(?<!\w)(?<!di\s)(?<!đẩy\s)(?<!vận\s)(?<!luân\s)(?<!trao\s)(?<!biến\s)(?<!chuyển\s)"
     r"(?:(?:dời|lùi|đổi|chuyển)\s+(?:lịch|thời\s+gian)(?!\w)|(?:dời|lùi)\s+lại(?!\w)|"
+    r"(?:dời|lùi)\s+(?:thời\s+)?hạn(?!\w)|"
     r"(?:dời|lùi)(?:\s+[^\W\d_]+){0,4}?\s+(?:sang|đến|tới|qua|vào|xuống)\s+" + _TIME_WORD + "|"
-    r"(?:chuyển|đổi)(?:\s+(?:ngày|giờ))?\s+(?:sang|đến|tới|qua|vào)\s+" + _TIME_WORD + ")",
+    r"(?:chuyển|đổi)(?:\s+(?:ngày|giờ))?\s+(?:sang|đến|tới|qua|vào)\s+" + _TIME_WORD + "|"
+    r"(?:chuyển|đổi)\s+(?:sang|qua)\s+(?:hình\s+thức\s+)?(?:họp\s+)?(?:trực\s+tuyến|online)"
+    r"(?!\w))",
     re.I,
 )
+# What denies the words after it, in their clause ("không dời lịch", "sẽ không bị hoãn",
+# "chưa được lùi lại"): the word and the helping words between.
+_NEGATED = re.compile(
+    r"(?<!\w)(?:không|chưa|chẳng|chả|đừng|ko)(?:\s+(?:bị|được|phải|cần|có|thể|hề|còn|định|"
+    r"sẽ|nên))*\s+$",
+    re.I,
+)
+
+
+def _said(pattern: re.Pattern[str], text: str) -> list[str]:
+    """What `pattern` finds in `text`, but where a negation denies it (`_NEGATED`)."""
+    return [
+        found[0]
+        for found in pattern.finditer(text)
+        if not _NEGATED.search(text, max(0, found.start() - 40), found.start())
+    ]
 MOVED = "dời lịch"
 ON_SCHEDULE = "đúng lịch"
 _SCHEDULE = frozenset({MOVED, ON_SCHEDULE})
@@ -279,7 +300,8 @@ _CALLED_OFF = re.compile(
 # điện thoại", "tại đường dây nóng"), to the end of its clause (a comma, the end of a
 # sentence, the time: "lúc", "vào", "từ").
 _PLACE_NOUNS = (
-    r"nhà\s+(?:văn|thi|sinh|thiếu)|hội\s+trường|trụ\s+sở|ubnd|(?:ủy|uỷ)\s+ban|phòng|trường|sân|"
+    r"nhà\s+(?:văn|thi|sinh|thiếu|vh)|nvh|tyt|kp\d*|tdp\d*|hội\s+trường|trụ\s+sở|ubnd|"
+    r"(?:ủy|uỷ)\s+ban|phòng|trường|sân|"
     r"điểm|trạm|bộ\s+phận|khu\s+phố|tổ\s+dân|số(?!\s+(?:điện|đt|fax))|đường(?!\s+dây)|phố|"
     r"chợ|công\s+viên|hẻm|ngõ|tầng|"
     r"trung\s+tâm|bệnh\s+viện|đình|chùa|nhà\s+thờ|ban\s+quản|văn\s+phòng|quảng\s+trường"
@@ -298,6 +320,7 @@ _PLACE_FILLER = frozenset({"số", "đường", "tại", "ở"})
 _PLACE_SHORT = {
     "ubnd": "ủy ban nhân dân",
     "nvh": "nhà văn hóa",
+    "vh": "văn hóa",  # "nhà VH"
     "thcs": "trung học cơ sở",
     "thpt": "trung học phổ thông",
     "tyt": "trạm y tế",
@@ -308,6 +331,13 @@ _PLACE_SHORT = {
 _PLACE_WORD = re.compile(r"[^\W_]+")
 
 
+def _short_of(word: str) -> str:
+    """`word` (lower case), or the short place word it writes a number after: "kp" of
+    "kp3" ("NVH KP3"; the number is a fact of its own)."""
+    glued = re.fullmatch(r"([^\W\d_]+)\d+", word)
+    return glued[1] if glued and glued[1] in _PLACE_SHORT else word
+
+
 def _places(text: str) -> set[str]:
     """The places `text` sends residents to, each as one fact: its words, lower-case, in
     one tone placement, sorted ("@hóa lê lợi nhà văn"), so that "Nhà văn hoá (số 12 Lê
@@ -315,9 +345,10 @@ def _places(text: str) -> set[str]:
     are facts of their own."""
     places = set()
     for found in _PLACE.finditer(text):
+        written = (_short_of(word.casefold()) for word in _PLACE_WORD.findall(found["place"]))
         words = {
-            canonical_tone(word.casefold())
-            for word in _PLACE_WORD.findall(found["place"])
+            canonical_tone(word)
+            for word in written
             if not any(letter.isdigit() for letter in word)  # "12", "19h": numbers
         }
         if words := words - _PLACE_FILLER:
@@ -334,7 +365,7 @@ def _called_off(text: str) -> set[str]:
     """The words of `text` that put off or call off what it announces, each as one fact."""
     return {
         " ".join(found.casefold().replace("uỷ", "ủy").split())
-        for found in _CALLED_OFF.findall(text)
+        for found in _said(_CALLED_OFF, text)
     }
 
 
@@ -346,7 +377,7 @@ def facts(text: str) -> frozenset[str]:
     another thing."""
     text = unicodedata.normalize("NFC", text)
     found, days = _numbers_and_days(text)
-    moved = {MOVED} if _MOVED.search(text) else set()
+    moved = {MOVED} if _said(_MOVED, text) else set()
     return found | _called_off(text) | _places(text) | days | _when(text) | moved
 
 
