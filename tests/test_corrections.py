@@ -1034,7 +1034,7 @@ async def test_words_denying_a_move_or_a_postponement_send_nothing(
 async def test_a_hall_written_short_with_its_quarter_glued_is_the_same_hall(
     alerted: tuple[Ward, str],
 ) -> None:
-    """"nhà văn hóa khu phố 3" written "NVH KP3" or "Nhà VH KP 3" tells nobody; the
+    """Staff write "nhà văn hóa khu phố 3" as "NVH KP3" or "Nhà VH KP 3": nobody is told; the
     meeting moved to "NVH KP4" is news."""
     ward, notice = alerted
     hall = "tại nhà văn hóa khu phố 3"

@@ -235,6 +235,11 @@ _MOVED = re.compile(
     r"(?!\w))",
     re.I,
 )
+MOVED = "dời lịch"
+ON_SCHEDULE = "đúng lịch"
+_SCHEDULE = frozenset({MOVED, ON_SCHEDULE})
+
+
 # What denies the words after it, in their clause ("không dời lịch", "sẽ không bị hoãn",
 # "chưa được lùi lại"): the word and the helping words between.
 _NEGATED = re.compile(
@@ -251,9 +256,6 @@ def _said(pattern: re.Pattern[str], text: str) -> list[str]:
         for found in pattern.finditer(text)
         if not _NEGATED.search(text, max(0, found.start() - 40), found.start())
     ]
-MOVED = "dời lịch"
-ON_SCHEDULE = "đúng lịch"
-_SCHEDULE = frozenset({MOVED, ON_SCHEDULE})
 
 
 def _phone(found: re.Match[str]) -> str:
@@ -331,13 +333,6 @@ _PLACE_SHORT = {
 _PLACE_WORD = re.compile(r"[^\W_]+")
 
 
-def _short_of(word: str) -> str:
-    """`word` (lower case), or the short place word it writes a number after: "kp" of
-    "kp3" ("NVH KP3"; the number is a fact of its own)."""
-    glued = re.fullmatch(r"([^\W\d_]+)\d+", word)
-    return glued[1] if glued and glued[1] in _PLACE_SHORT else word
-
-
 def _places(text: str) -> set[str]:
     """The places `text` sends residents to, each as one fact: its words, lower-case, in
     one tone placement, sorted ("@hóa lê lợi nhà văn"), so that "Nhà văn hoá (số 12 Lê
@@ -345,11 +340,10 @@ def _places(text: str) -> set[str]:
     are facts of their own."""
     places = set()
     for found in _PLACE.finditer(text):
-        written = (_short_of(word.casefold()) for word in _PLACE_WORD.findall(found["place"]))
         words = {
-            canonical_tone(word)
-            for word in written
-            if not any(letter.isdigit() for letter in word)  # "12", "19h": numbers
+            canonical_tone(word.casefold())
+            for word in _PLACE_WORD.findall(found["place"])
+            if not any(letter.isdigit() for letter in word)  # "12", "19h", "kp3": numbers
         }
         if words := words - _PLACE_FILLER:
             places.add("@" + " ".join(sorted(words)))
@@ -364,8 +358,7 @@ def _place_words(fact: str) -> set[str]:
 def _called_off(text: str) -> set[str]:
     """The words of `text` that put off or call off what it announces, each as one fact."""
     return {
-        " ".join(found.casefold().replace("uỷ", "ủy").split())
-        for found in _said(_CALLED_OFF, text)
+        " ".join(found.casefold().replace("uỷ", "ủy").split()) for found in _said(_CALLED_OFF, text)
     }
 
 
