@@ -105,10 +105,6 @@ class Engine:
             background_vectors=background_vectors,
             max_notice_bytes=max_notice_bytes,
         )
-        self.faq_file = self.library.faq_file
-        self.content_dir = self.library.content_dir
-        self.data_dir = self.library.data_dir
-        self.max_notice_bytes = max_notice_bytes
         self.vectors = self.library.vectors
         self._today = today
         self.ranker = ranker or ranking.load_ranker()
