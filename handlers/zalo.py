@@ -48,6 +48,7 @@ from handlers.zalo_api import (
     ZaloError,
 )
 from wardbot import messages as msg
+from wardbot.alerts import BACK_AFTER
 from wardbot.channels import zalo_secret_error, zalo_secret_fits
 from wardbot.config import ConfigError, Settings, setting_error
 from wardbot.conversation import Conversation
@@ -424,6 +425,9 @@ class ZaloChannel:
         # The token note may stand (told in this run, or in the last one): Zalo's next
         # acceptance of the token ends it.
         self._token_note_stands = True
+        # When the note was last said to be over: its ✅ waits BACK_AFTER (wardbot.alerts),
+        # and a refusal meanwhile is the same outage, said at once so that it is dropped.
+        self._untold_at: float | None = None
         # Set whenever Zalo answers a call: a poll waiting out its backoff goes soon.
         self._zalo_answered = asyncio.Event()
         self._mention: re.Pattern[str] | None = None  # '@<the bot's name>' (see start)
@@ -868,7 +872,7 @@ class ZaloChannel:
             except Exception:  # the database may be what fails: asked again next time
                 log.exception("zalo: could not forget the note on the token")
                 return
-            self._token_note_stands = False
+            self._token_note_stands, self._untold_at = False, self.clock()
 
     def _token_refused(self, exc: ZaloError) -> None:
         """Log a refused token once per outage: an alert to a thousand chats must not
@@ -887,11 +891,15 @@ class ZaloChannel:
 
     async def _tell_token_refused(self) -> None:
         """A token refused for TOKEN_TELL_AFTER is told to admins (once: a reset token
-        needs someone to set the new one)."""
+        needs someone to set the new one). Refused again while the ✅ of the last refusal
+        waits (`_untold_at`): said at once, the same outage (no new ⚠️, no ✅ yet)."""
         since = self._refused_since
-        if self.tell_admins is None or since is None or self.clock() - since < TOKEN_TELL_AFTER:
+        if self.tell_admins is None or since is None:
             return
-        self._token_note_stands = True
+        relapse = self._untold_at is not None and since - self._untold_at < BACK_AFTER
+        if not relapse and self.clock() - since < TOKEN_TELL_AFTER:
+            return
+        self._token_note_stands, self._untold_at = True, None
         try:
             await self.tell_admins(
                 REFUSED_NOTE, msg.admin_zalo_token_refused(self.settings.ward_name)

@@ -30,6 +30,7 @@ from wardbot import messages as msg
 from wardbot import outbox
 from wardbot.admin import Admin
 from wardbot.alerts import (
+    BACK_AFTER,
     FORCE_WAIT_AT_MOST_SECONDS,
     SETTLE_AT_MOST_SECONDS,
     SETTLE_SECONDS,
@@ -3126,6 +3127,82 @@ async def test_a_task_flapping_every_minute_is_told_once_and_not_back(ward: Ward
     name = ward.settings.ward_name
     failing, back = msg.admin_task_failing(name, "portal"), msg.admin_task_back(name, "portal")
     assert await admin_notes(ward) == [failing, back], "one ⚠️, one ✅ at the end"
+
+
+class Later:
+    """A clock and a wait on it: time passes only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._due: list[tuple[float, asyncio.Future[None]]] = []
+
+    async def wait(self, seconds: float) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._due.append((self.now + seconds, done))
+        await done
+
+    async def advance(self, seconds: float) -> None:
+        await asyncio.sleep(0)  # a wait just begun is counted from now
+        self.now += seconds
+        for due, done in self._due:
+            if due <= self.now and not done.done():
+                done.set_result(None)
+        self._due = [(due, done) for due, done in self._due if not done.done()]
+
+
+def flapping_alerts(ward: Ward, later: Later) -> Alerts:
+    return Alerts(
+        ward.engine,
+        ward.store,
+        ward.settings,
+        [ward.channel.name],
+        clock=lambda: ward.now[0],  # (the outbox's: a note queued later would wait)
+        wait=later.wait,
+    )
+
+
+async def test_a_token_refused_and_taken_every_minute_is_one_warning_and_one_back(
+    ward: Ward,
+) -> None:
+    """A Zalo token refused, then taken a minute later, ten times over, is one outage:
+    admins get one ⚠️, and the ✅ once it has been taken 5 minutes running, not a pair for
+    each refusal."""
+    later = Later()
+    alerts = flapping_alerts(ward, later)
+    name = ward.settings.ward_name
+    refused, back = msg.admin_zalo_token_refused(name), msg.admin_task_back(name, "zalo")
+    for _ in range(10):
+        await alerts.tell_admins_once("zalo-token-refused", refused)
+        await later.advance(60.0)  # refused for a minute
+        await alerts.untold("zalo-token-refused", back=back)
+        await later.advance(60.0)  # taken for a minute
+    assert await admin_notes(ward) == [refused], "no ✅ between the refusals"
+    await later.advance(BACK_AFTER)
+
+    async def told_back() -> bool:
+        return back in await admin_notes(ward)
+
+    await until(told_back)
+    assert await admin_notes(ward) == [refused, back]
+    await alerts.tell_admins_once("zalo-token-refused", refused)  # a new outage, told
+    assert await admin_notes(ward) == [refused, back, refused]
+
+
+async def test_a_back_note_still_waiting_at_the_stop_is_not_sent(ward: Ward) -> None:
+    """The bot stops while a ✅ waits: it is not sent (the token may be refused again at
+    once), nothing is left running, and the ⚠️ still stands at the next start."""
+    later = Later()
+    alerts = flapping_alerts(ward, later)
+    name = ward.settings.ward_name
+    refused, back = msg.admin_zalo_oa_refused(name), msg.admin_task_back(name, "zalo-oa")
+    await alerts.tell_admins_once("zalo-oa-refused", refused)
+    await alerts.untold("zalo-oa-refused", back=back)
+    await alerts.close()
+    await later.advance(BACK_AFTER)
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+    again = flapping_alerts(ward, later)
+    await again.tell_admins_once("zalo-oa-refused", refused)
+    assert await admin_notes(ward) == [refused], "no ✅, and no second ⚠️ after the restart"
 
 
 WATER_CUT = (

@@ -21,6 +21,7 @@ from fakes.zalo_api import FakeZaloApi
 from test_telegram_app import bot_settings, running_app
 
 from handlers import zalo as zalo_channel
+from wardbot import alerts as alerts_module
 from wardbot import app
 from wardbot import messages as msg
 from wardbot.config import Secret, Settings
@@ -130,8 +131,11 @@ async def test_a_zalo_token_refused_for_minutes_is_told_on_telegram_each_time_it
     """A Zalo token reset in Bot Creator is told to the Telegram admin, once while it lasts,
     and again when it is refused anew after Zalo took it in between; never to the Zalo
     admin, who would read it only once the token works again. Each time Zalo takes it
-    again, the Telegram admin is told so, once."""
+    again, the Telegram admin is told so, once, after it has kept taking it (BACK_AFTER,
+    short here)."""
     monkeypatch.setattr(zalo_channel, "BACKOFF_FIRST", 0.01)  # the polls' waits, short
+    monkeypatch.setattr(alerts_module, "BACK_AFTER", 0.2)
+    monkeypatch.setattr(zalo_channel, "BACK_AFTER", 0.2)
     monkeypatch.setattr(zalo_channel, "BACKOFF_MAX", 0.05)
     settings = replace(both, admin_ids=both.admin_ids | {f"telegram:{TELEGRAM_ADMIN}"})
     note = msg.admin_zalo_token_refused(settings.ward_name)

@@ -34,7 +34,7 @@ from handlers.zalo import ZaloChannel
 from wardbot import messages as msg
 from wardbot.admin import Admin
 from wardbot.alert_replies import alert_reply
-from wardbot.alerts import Alerts
+from wardbot.alerts import BACK_AFTER, Alerts
 from wardbot.config import ConfigError, Secret, Settings
 from wardbot.conversation import Conversation
 from wardbot.delivery import (
@@ -1030,6 +1030,44 @@ async def test_a_token_refused_again_after_it_worked_is_told_again_once(
         assert told == [note] * times  # not again while it stays refused
         api.recover("getUpdates")
         assert await api.say(ALICE, "/help", within=5)  # Zalo takes the token again
+        polls.now += BACK_AFTER  # and keeps taking it: admins are told it is back
+
+
+async def test_a_token_refused_again_while_its_back_note_waits_is_said_at_once(
+    api: FakeZaloApi, channel: ZaloChannel, polls: Clock
+) -> None:
+    """Zalo takes the token, then refuses it again a minute later: the same outage. The
+    channel says so at once (Alerts then drops the ✅ it holds, and tells no new ⚠️),
+    not after TOKEN_TELL_AFTER, by when the ✅ would have gone."""
+    calls: list[str] = []
+
+    async def tell(key: str, text: str) -> None:
+        calls.append(f"tell {key}")
+
+    async def untell(key: str) -> None:
+        calls.append(f"untell {key}")
+
+    channel.tell_admins, channel.untell_admins = tell, untell
+
+    def refused(since: int) -> int:
+        return sum(call.code == 401 for call in api.of("getUpdates", since=since))
+
+    api.fail(401, method="getUpdates", times=None)
+    mark = len(api.calls)
+    await api.wait_until(lambda: refused(mark) >= 2)
+    polls.now += zalo.TOKEN_TELL_AFTER
+    await api.wait_until(lambda: bool(calls))
+    api.recover("getUpdates")
+    assert await api.say(ALICE, "/help", within=5)  # taken: the ✅ waits in Alerts
+    assert calls == ["tell zalo-token-refused", "untell zalo-token-refused"]
+    polls.now += 60.0
+    api.fail(401, method="getUpdates", times=None)  # refused again, a minute later
+    await api.wait_until(lambda: len(calls) == 3)
+    assert calls[-1] == "tell zalo-token-refused", "said at once, the ✅ dropped"
+    api.recover("getUpdates")
+    assert await api.say(ALICE, "/help", within=5)
+    await api.wait_until(lambda: len(calls) == 4)
+    assert calls[-1] == "untell zalo-token-refused", "its ✅ waits anew"
 
 
 async def test_a_token_refused_in_the_oa_apis_form_is_named_in_the_log(

@@ -56,6 +56,10 @@ REWATCH_SECONDS = 1.0
 SETTLE_SECONDS = 1.0
 # ... unless it keeps changing for this long: then it is applied as it is.
 SETTLE_AT_MOST_SECONDS = 60.0
+# A part whose note admins were told (a Zalo token refused) is told back only once it has
+# stayed well this long (as a supervised task: wardbot.supervise.MAX_DELAY): a token
+# refused and taken every minute is one outage, one ⚠️ and one ✅, not a pair each minute.
+BACK_AFTER = 300.0
 # /reload and an edit from chat wait this long at most for a file being saved: past it,
 # nothing is applied now (staff are told) and the watcher applies it once it is saved.
 FORCE_WAIT_AT_MOST_SECONDS = 10.0
@@ -131,7 +135,11 @@ class Alerts:
         wake: Callable[[], None] = lambda: None,
         clock: Callable[[], float] = time.time,
         direct: Mapping[str, Deliverer] | None = None,
+        back_after: float | None = None,
+        wait: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:
+        """`back_after` (BACK_AFTER by default), waited with `wait`: how long a part told
+        failing must stay well before admins are told it is back (`untold`)."""
         self.engine = engine
         # For the note that must get through when the database (so the outbox) fails.
         self.direct = dict(direct or {})
@@ -147,6 +155,9 @@ class Alerts:
         self._told = Told()
         self._told_kept: str | None = None  # as last read or written
         self._notices = len(engine.corpus.announcements)
+        self.back_after = BACK_AFTER if back_after is None else back_after
+        self.wait = wait
+        self._backs: dict[str, asyncio.Task[None]] = {}  # the ✅ waiting, by note
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -281,7 +292,13 @@ class Alerts:
 
     async def tell_admins_once(self, key: str, text: str, *, besides: str | None = None) -> None:
         """Tell admins `text` unless the note `key` was told (before a restart too, unless
-        a day ago: wardbot.told) and not `untold` since. `besides`: as for tell_admins."""
+        a day ago: wardbot.told) and not `untold` since. `besides`: as for tell_admins.
+        Said again while its ✅ waits (`untold`), it is the same outage: the ✅ is
+        dropped, and the first ⚠️ stands."""
+        if (back := self._backs.pop(key, None)) is not None:
+            back.cancel()
+            log.info("%s: failing again within %.0f s: not told back", key, self.back_after)
+            return
         await self._recall_told()
         if key in self._told.notes:
             return
@@ -293,12 +310,40 @@ class Alerts:
         self, key: str, *, back: str | None = None, besides: str | None = None
     ) -> None:
         """What the note `key` said is over: it is told again should it come back. `back`:
-        told to the admins who heard it (`besides` as for tell_admins_once), that it is over."""
+        told to the admins who heard it (`besides` as for tell_admins_once), that it is
+        over, once it has stayed so for `back_after`: the note stands until then, and
+        `tell_admins_once(key)` meanwhile cancels the ✅ (a flapping part is one outage)."""
+        if back is None:
+            await self._forget(key)
+            return
         await self._recall_told()
-        if self._told.notes.pop(key, None) is not None:
-            await self._keep_told()
-            if back is not None:
+        if key in self._told.notes and key not in self._backs:
+            self._backs[key] = asyncio.create_task(self._back_later(key, back, besides))
+
+    async def _back_later(self, key: str, back: str, besides: str | None) -> None:
+        await self.wait(self.back_after)
+        self._backs.pop(key, None)
+        try:
+            if await self._forget(key):
                 await self.tell_admins(back, besides=besides)
+        except Exception:  # the database may be what fails: the note stands meanwhile
+            log.exception("%s: could not tell admins it is over", key)
+
+    async def _forget(self, key: str) -> bool:
+        """The note `key` is no longer told; whether it was."""
+        await self._recall_told()
+        if self._told.notes.pop(key, None) is None:
+            return False
+        await self._keep_told()
+        return True
+
+    async def close(self) -> None:
+        """At the stop: the ✅ still waiting are dropped, their notes kept as told (Zalo's
+        channel says its token works at its next start: told back then)."""
+        backs, self._backs = list(self._backs.values()), {}
+        for back in backs:
+            back.cancel()
+        await asyncio.gather(*backs, return_exceptions=True)
 
     async def task_failing(self, task: str) -> int:
         """Tell admins a background task stopped on an error (wardbot.supervise restarts it).

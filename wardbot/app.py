@@ -476,7 +476,10 @@ async def _serve(
         log.info("stopping")
     finally:
         stop.set()
-        await stop_parts(web, running, background, senders)
+        try:
+            await stop_parts(web, running, background, senders)
+        finally:
+            await alerts.close()  # a ✅ still waiting to be told (Alerts.untold)
 
 
 class _ChannelStart:
