@@ -33,6 +33,7 @@ from test_telegram_app import bot_settings, read_only_folder, running_app
 
 import bot
 from wardbot import (
+    alerts,
     portal_extract,
     portal_fetch,
     portal_import,
@@ -44,6 +45,7 @@ from wardbot import (
 )
 from wardbot.config import ConfigError, Settings
 from wardbot.faq_file import load_faq
+from wardbot.hours import vietnam_today
 from wardbot.models import Announcement
 from wardbot.notices import load_announcement
 from wardbot.plaintext import plain
@@ -950,9 +952,12 @@ def test_two_notices_of_one_day_sharing_a_short_text_under_other_titles_are_two_
 async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notice(
     ward, portal, last_month
 ):
-    # The same few lines each month, the month in the title only: December's schedule is
-    # no re-post of November's, nor November's moved, whether November's is still listed.
-    day = dt.date(2026, 11, 2)
+    # The same few lines each month, the month in the title only: next month's schedule
+    # is no re-post of this month's, nor this month's moved, whether this month's is still
+    # listed. (Days around the real today, as alerts go only for notices at most
+    # ALERT_MAX_AGE_DAYS old by the ward's calendar: this month's post new enough, the
+    # article listed before it, nine days older, too old to alert.)
+    day = vietnam_today() - dt.timedelta(days=alerts.ALERT_MAX_AGE_DAYS - 5)
     await follow(ward, "bhyt")
     text = (
         "<p>Ngày đăng: {:%d/%m/%Y}</p><p>Phụ huynh xem lịch tiêm cụ thể trong thông báo của "
@@ -963,24 +968,36 @@ async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notic
     follower, older = await news_list_followed(
         ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
     )
-    november = ("/tin-tuc/lich-tiem-chung-thang-11", "Lịch tiêm chủng tháng 11", day)
-    portal.put(november[0], with_content(november[1], text.format(day)))
-    portal.put("/tin-tuc", news_list_page([november, older]))
+    this = (
+        f"/tin-tuc/lich-tiem-chung-thang-{day.month}",
+        f"Lịch tiêm chủng tháng {day.month}",
+        day,
+    )
+    this_id = f"{day.isoformat()}-lich-tiem-chung-thang-{day.month}"
+    portal.put(this[0], with_content(this[1], text.format(day)))
+    portal.put("/tin-tuc", news_list_page([this, older]))
     await follower.poll()
-    assert await alerted(ward.settings()) == {"2026-11-02-lich-tiem-chung-thang-11": 1}
+    assert await alerted(ward.settings()) == {this_id: 1}
 
-    day, clock[0] = dt.date(2026, 12, 1), clock[0] + 29 * 86_400
-    december = ("/tin-tuc/lich-tiem-chung-thang-12", "Lịch tiêm chủng tháng 12", day)
-    portal.put(december[0], with_content(december[1], text.format(day)))
-    listed = [december, november, older]
+    first = day
+    day = (day.replace(day=1) + dt.timedelta(days=31)).replace(day=1)  # next month's 1st
+    clock[0] += (day - first).days * 86_400
+    following = (
+        f"/tin-tuc/lich-tiem-chung-thang-{day.month}",
+        f"Lịch tiêm chủng tháng {day.month}",
+        day,
+    )
+    following_id = f"{day.isoformat()}-lich-tiem-chung-thang-{day.month}"
+    portal.put(following[0], with_content(following[1], text.format(day)))
+    listed = [following, this, older]
     if last_month == "gone":
-        del portal.routes[november[0]]
-        listed.remove(november)
+        del portal.routes[this[0]]
+        listed.remove(this)
     portal.put("/tin-tuc", news_list_page(listed))
     await follower.poll()
-    assert ward.notice("2026-11-02-lich-tiem-chung-thang-11.md").title == november[1]
-    assert ward.notice("2026-12-01-lich-tiem-chung-thang-12.md").title == december[1]
-    assert await alerted(ward.settings()) == {"2026-12-01-lich-tiem-chung-thang-12": 1}
+    assert ward.notice(f"{this_id}.md").title == this[1]
+    assert ward.notice(f"{following_id}.md").title == following[1]
+    assert await alerted(ward.settings()) == {following_id: 1}
 
 
 @pytest.mark.parametrize(
