@@ -968,12 +968,15 @@ async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notic
     follower, older = await news_list_followed(
         ward, portal, text, day, today=lambda: day, clock=lambda: clock[0]
     )
-    this = (
-        f"/tin-tuc/lich-tiem-chung-thang-{day.month}",
-        f"Lịch tiêm chủng tháng {day.month}",
-        day,
-    )
-    this_id = f"{day.isoformat()}-lich-tiem-chung-thang-{day.month}"
+
+    def month_post(day: dt.date) -> tuple[tuple[str, str, dt.date], str]:
+        """The month's schedule as the news list shows it, and its notice's id."""
+        slug = f"lich-tiem-chung-thang-{day.month}"
+        return (f"/tin-tuc/{slug}", f"Lịch tiêm chủng tháng {day.month}", day), (
+            f"{day.isoformat()}-{slug}"
+        )
+
+    this, this_id = month_post(day)
     portal.put(this[0], with_content(this[1], text.format(day)))
     portal.put("/tin-tuc", news_list_page([this, older]))
     await follower.poll()
@@ -982,12 +985,7 @@ async def test_next_months_notice_of_one_text_under_its_own_month_is_a_new_notic
     first = day
     day = (day.replace(day=1) + dt.timedelta(days=31)).replace(day=1)  # next month's 1st
     clock[0] += (day - first).days * 86_400
-    following = (
-        f"/tin-tuc/lich-tiem-chung-thang-{day.month}",
-        f"Lịch tiêm chủng tháng {day.month}",
-        day,
-    )
-    following_id = f"{day.isoformat()}-lich-tiem-chung-thang-{day.month}"
+    following, following_id = month_post(day)
     portal.put(following[0], with_content(following[1], text.format(day)))
     listed = [following, this, older]
     if last_month == "gone":
