@@ -632,8 +632,9 @@ class WebChatChannel:
     # --- pages ------------------------------------------------------------------------------
 
     def _headers(self, *, frame: bool = False) -> dict[str, str]:
-        ancestors = " ".join(("'self'", *self.settings.web_allowed_origins)) if frame else "'none'"
-        return {
+        origins = self.settings.web_allowed_origins
+        ancestors = " ".join(("'self'", *origins)) if frame else "'none'"
+        headers = {
             "Content-Security-Policy": (
                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                 f"connect-src 'self'; base-uri 'none'; form-action 'none'; "
@@ -643,6 +644,15 @@ class WebChatChannel:
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-store",
         }
+        # The same for browsers too old for frame-ancestors. X-Frame-Options names no
+        # other site (ALLOW-FROM is gone from browsers), so a page the portal on another
+        # site may frame goes without it: an old browser shows it framed anywhere, as it
+        # would without the header, rather than nowhere.
+        if not frame:
+            headers["X-Frame-Options"] = "DENY"
+        elif not origins:
+            headers["X-Frame-Options"] = "SAMEORIGIN"
+        return headers
 
     async def home(self, request: Request) -> Response:
         return RedirectResponse("/chat", status_code=302)

@@ -238,6 +238,7 @@ async def test_the_page_loads_only_its_own_script_and_style_and_cannot_be_framed
     csp = response.headers["content-security-policy"]
     assert "script-src 'self';" in csp and "style-src 'self';" in csp and "unsafe" not in csp
     assert frame_ancestors(response) == "'none'"
+    assert response.headers["x-frame-options"] == "DENY"  # browsers too old for the CSP
     page = parse_page(response.text)
     assert page.html == {"lang": "vi", "data-mode": "page"}
     assert [s.get("src") for s in page.scripts if s.get("type") != "application/json"] == [
@@ -270,11 +271,15 @@ async def test_the_embedded_page_may_be_framed_by_the_allowed_sites_only(
 ) -> None:
     response = await client.get("/chat", params={"embed": "1"})
     assert frame_ancestors(response) == f"'self' {PORTAL}"
+    # X-Frame-Options cannot name the portal: left out, not to hide the chat there.
+    assert "x-frame-options" not in response.headers
     assert parse_page(response.text).html["data-mode"] == "embed"
     # Without WEB_ALLOWED_ORIGINS only the bot's own pages may frame it.
     alone = web_channel(replace(settings, web_allowed_origins=()), ward_engine, store, clock)
     async with serve(web_app(alone.routes())) as url, httpx.AsyncClient(base_url=url) as other:
-        assert frame_ancestors(await other.get("/chat?embed=1")) == "'self'"
+        framed = await other.get("/chat?embed=1")
+        assert frame_ancestors(framed) == "'self'"
+        assert framed.headers["x-frame-options"] == "SAMEORIGIN"
         assert frame_ancestors(await other.get("/chat")) == "'none'"
         widget = await other.get("/widget.js")
         assert '"origins": []' in widget.text

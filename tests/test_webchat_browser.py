@@ -295,6 +295,25 @@ async def test_a_suggestion_is_pressed_and_the_no_answer_reply_gives_the_hotline
     await screenshot(page, "desktop", animations="disabled")
 
 
+async def test_the_english_line_for_a_foreign_resident_is_marked_as_english(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The line in English under the reply to a message in another language is its own
+    paragraph marked lang="en": a screen reader reads it with an English voice, not the
+    page's Vietnamese one, which would garble it. The Vietnamese part stays Vietnamese."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "Where can I rent a football pitch, please?")
+    _, replies = messages(page)
+    paragraphs = replies.last.locator(".msg-text")
+    await expect(paragraphs).to_have_count(2)
+    await expect(paragraphs.first).to_contain_text("chưa có thông tin")
+    await expect(paragraphs.first).not_to_have_attribute("lang", "en")
+    await expect(paragraphs.last).to_have_attribute("lang", "en")
+    await expect(paragraphs.last).to_contain_text("understands Vietnamese only")
+    await expect(paragraphs.last.get_by_role("link", name="0276 3822 123")).to_have_count(1)
+
+
 async def test_read_it_all_is_drawn_before_the_related_questions_and_opens_the_notice(
     bot: Bot, new_page: NewPage
 ) -> None:

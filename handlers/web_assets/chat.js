@@ -74,6 +74,10 @@
   const URL_RE =
     /\bhttps?:\/\/[^\s<>"'“”‘’]+|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:vn|com|net|org|gov|edu|info|me)\b(?:\/[^\s<>"'“”‘’]*)?/gi;
   const SCHEME_RE = /^https?:\/\//i;
+  // The English line under a reply to a message in another language starts its own
+  // paragraph so (wardbot.messages.in_vietnamese_only).
+  const ENGLISH_MARK = "(English) ";
+  const ENGLISH_PARAGRAPH = /\n\n(?=\(English\) )/;
   // Not a bare host name when just after this: the end of a word ("Phường.vn": JavaScript's
   // \b knows no accented letter), an e-mail address's @, a longer name or a path.
   const NOT_BEFORE_HOST = /[\p{L}\p{N}@._\/-]/u;
@@ -380,6 +384,19 @@
     return block;
   }
 
+  /** A reply's text; a paragraph of it in English (the "Vietnamese only" line under a
+      message in another language, "(English) Sorry, ...") marked as English, so that a
+      screen reader reads it with an English voice, not the page's Vietnamese one. */
+  function botText(text) {
+    return String(text)
+      .split(ENGLISH_PARAGRAPH)
+      .map((part) => {
+        const block = richText("msg-text", part);
+        if (part.startsWith(ENGLISH_MARK)) block.lang = "en";
+        return block;
+      });
+  }
+
   /** When a message was said: its time, and its day when that is not today (a reload
       shows the last days' messages, and a staff answer may come a day after the
       question: "16:45" above "14:02" would read as answered before it was asked). */
@@ -407,7 +424,8 @@
     const bubble = make("div", "msg-bubble");
     bubble.append(make("span", "visually-hidden", (mine ? ui.you : ui.bot) + ": "));
     if (entry.title) bubble.append(make("p", "msg-title", entry.title));
-    if (entry.text) bubble.append(mine ? make("p", "msg-text", entry.text) : richText("msg-text", entry.text));
+    if (entry.text && mine) bubble.append(make("p", "msg-text", entry.text));
+    else if (entry.text) bubble.append(...botText(entry.text));
     if (entry.footer) bubble.append(richText("msg-footer", entry.footer));
     if (Array.isArray(entry.links) && entry.links.length) {
       const list = make("ul", "msg-links");
