@@ -115,6 +115,18 @@ class Stopwords:
 DEFAULT_STOPWORDS = Stopwords()
 
 
+def _clause_spans(text: str) -> list[tuple[int, int, int, bool]]:
+    """Each clause of `text` (casefolded): where its words start and end, where it ends
+    with its punctuation, and whether a '?' ends it."""
+    spans = []
+    start = 0
+    for match in _CLAUSE_RE.finditer(text):
+        spans.append((start, match.start(), match.end(), "?" in (match[1] or "")))
+        start = match.end()
+    spans.append((start, len(text), len(text), False))
+    return spans
+
+
 def _has(words: list[str], typed: frozenset[str], folded: frozenset[str]) -> bool:
     """Whether a clause has one of `typed`, or of `folded` typed without accents."""
     return any(w in typed or (w.isascii() and w in folded) for w in words)
@@ -208,14 +220,36 @@ class Analyzer:
 
     def _clauses(self, text: str) -> list[tuple[list[str], bool]]:
         """A message's clauses: each one's words, and whether a '?' ends it."""
-        clauses: list[tuple[list[str], bool]] = []
         text = nfc(text).casefold()
-        start = 0
-        for match in _CLAUSE_RE.finditer(text):
-            clauses.append((self.words(text[start : match.start()]), "?" in (match[1] or "")))
-            start = match.end()
-        clauses.append((self.words(text[start:]), False))
+        clauses = [(self.words(text[a:b]), asked) for a, b, _end, asked in _clause_spans(text)]
         return [(words, asked) for words, asked in clauses if words]
+
+    def within(self, text: str, limit: int) -> str:
+        """At most `limit` characters of `text` (NFC) to read as the question: its start,
+        unless the clause that asks (`asking_words`' choice) ends further on; then the
+        story just before that clause and the clause itself. A long message tells its
+        story first and asks last ('... Cho em hỏi giờ làm lại căn cước ở đâu ạ?'):
+        its first `limit` characters would be all story and no question."""
+        text = nfc(text)
+        if len(text) <= limit:
+            return text
+        folded = text.casefold()
+        if len(folded) != len(text):  # offsets would not match: rare letters, not Vietnamese
+            return text[:limit]
+        spans = _clause_spans(folded)
+        ends = [end for _a, _b, end, asked in spans if asked]
+        if not ends:
+            ends = [
+                end
+                for a, b, end, _ in spans
+                if _has(self.words(folded[a:b]), _ASKING, _ASKING_FOLDED)
+            ]
+        if not ends or ends[-1] <= limit:
+            return text[:limit]
+        end = ends[-1]
+        start = end - limit
+        space = text.find(" ", start, end)  # from a word's start, not its middle
+        return text[space + 1 if space >= 0 else start : end].strip()
 
     def done_words(self, text: str, focus: frozenset[str] | None) -> frozenset[str]:
         """The words only a story's clauses of something done name ('em đăng ký kết hôn

@@ -52,7 +52,11 @@ from wardbot.text import (
 log = logging.getLogger(__name__)
 _TYPED_WORD = re.compile(r"[^\W_]+")
 
-MAX_QUESTION_CHARS = 600  # a resident's question; the rest of a pasted wall of text is noise
+# A resident's question: a longer message is read as its asking clause and the story
+# just before it (Analyzer.within), of what this many characters hold; the rest is noise.
+MAX_QUESTION_CHARS = 600
+# Looked through for that clause, at most (the chat channels take 1,500; `bot.py ask` more).
+MAX_READ_CHARS = 4000
 # A question must carry at least this share of one unknown word's weight: a lone
 # 'phường' or a number asks nothing the bot could answer.
 MIN_QUESTION_WEIGHT = 0.3
@@ -320,7 +324,9 @@ class Engine:
         for start, end in reversed(names):
             text = f"{text[:start]} {text[end:]}"
         read = text if names else question
-        words = self.library.analyzer.words(read[:MAX_QUESTION_CHARS])
+        if len(read) > MAX_QUESTION_CHARS:
+            read = self.library.analyzer.within(read[:MAX_READ_CHARS], MAX_QUESTION_CHARS)
+        words = self.library.analyzer.words(read)
         return read, [w for w in words if not self.library.analyzer.stopwords.is_stop(w)]
 
     def _ward_says(self, phrase: str) -> bool:
