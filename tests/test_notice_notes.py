@@ -163,6 +163,52 @@ async def test_a_day_in_office_closed_is_said_closed_without_a_notice(
     assert HOURS_ANSWER in reply.text
 
 
+@pytest.mark.parametrize(
+    ("text", "note", "entry"),
+    [
+        (
+            "chủ nhật phường có làm việc không",
+            "⚠️ Dạ, Chủ nhật, 06/09/2026 phường không làm việc ạ.",
+            True,
+        ),
+        (
+            "chúa nhựt ủy ban có làm hông",
+            "⚠️ Dạ, Chủ nhật, 06/09/2026 phường không làm việc ạ.",
+            False,
+        ),
+        (
+            "thu 7 phuong co mo cua ko",
+            "🕐 Dạ, thứ Bảy, 05/09/2026 phường có làm việc, từ 7:30–11:30 ạ.",
+            True,
+        ),
+        (
+            "thứ năm ủy ban có làm việc không",
+            "🕐 Dạ, thứ Năm, 03/09/2026 phường có làm việc, từ 7:30–11:30 và 13:30–17:00 ạ.",
+            False,
+        ),
+    ],
+)
+async def test_a_day_asked_of_is_answered_from_the_office_hours(
+    engine: Engine, store: Store, settings: Settings, text: str, note: str, entry: bool
+) -> None:
+    """With OFFICE_HOURS set, "is the office open on Sunday" is answered for that day
+    first (before, only a holiday in OFFICE_CLOSED or a closure notice was said: a ward
+    whose FAQ entry names no Sunday left the resident to work it out), the FAQ entry on
+    working hours under it."""
+    hours = OfficeHours.parse("T2-T6 7:30-11:30, 13:30-17:00; T7 7:30-11:30")
+    conversation = Conversation(engine, store, replace(settings, office_hours=hours))
+    reply = await ask(conversation, text)
+    first, _, rest = reply.text.partition("\n\n")
+    assert first == note, text
+    # Under it, the entry on working hours when it answers; else nothing, not "em chưa có
+    # thông tin" under a note that has just told it.
+    assert (HOURS_ANSWER in rest) if entry else rest == "", text
+    assert "chưa có thông tin" not in reply.text, text
+    # Without OFFICE_HOURS, no day is said: the hours are not known.
+    plain = await ask(Conversation(engine, store, settings), text)
+    assert not plain.text.startswith(("⚠️", "🕐")), text
+
+
 def _notice(title: str, body: str, expires: dt.date | None = None) -> Announcement:
     return Announcement("n", title, dt.date(2026, 8, 28), body=body, expires=expires)
 
@@ -283,7 +329,9 @@ def test_a_notice_still_taking_applications_is_asked_of() -> None:
 def test_a_weekday_however_typed_is_the_day_asked(text: str, day: str) -> None:
     """Every way a resident types a day of the week names the same day: here, in OFFICE_CLOSED
     (every day of the week after 1/9), the note names it."""
-    closed = Closures.parse("2/9/2026-7/9/2026")
+    closed = OfficeHours(
+        OfficeHours.parse("T2-CN 7:30-11:30").week, Closures.parse("2/9/2026-7/9/2026")
+    )
     said = closure_note(text, [], TODAY, "Phường 5", closed)
     assert said is not None, text
     assert said[0].startswith(f"⚠️ Dạ, {day} là ngày nghỉ"), text

@@ -306,6 +306,14 @@ class OfficeHours:
                     return opening
         return None
 
+    def hours_on(self, day: date) -> str | None:
+        """The office's hours on `day` as residents read them ("7:30–11:30 và 13:30–17:00"),
+        or None when it is closed that day (its weekday has no hours, or OFFICE_CLOSED)."""
+        periods = () if day in self.closed else self.week[day.weekday()]
+        if not periods:
+            return None
+        return " và ".join(f"{_clock(start)}–{_clock(end)}" for start, end in periods)
+
     def when_staff_answer(self, at: datetime, ward_name: str) -> str:
         """A Vietnamese sentence telling a resident, at `at`, when staff will answer."""
         if self.is_open(at):

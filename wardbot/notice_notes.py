@@ -23,7 +23,7 @@ from collections.abc import Iterable
 
 from wardbot import facts, weekdays
 from wardbot import messages as msg
-from wardbot.hours import Closures
+from wardbot.hours import OfficeHours
 from wardbot.models import Announcement, FaqEntry
 from wardbot.text import fold
 
@@ -204,12 +204,13 @@ def closure_note(
     notices: Iterable[Announcement],
     today: dt.date,
     ward_name: str,
-    closed: Closures | None = None,
+    hours: OfficeHours | None = None,
 ) -> tuple[str, Announcement | None] | None:
-    """The sentence to put first when `question` asks whether the office is open on a day
-    it is closed (a current closure notice covers it, or OFFICE_CLOSED `closed` does), or
-    while a closure notice naming no date is in force; and the notice (None for
-    OFFICE_CLOSED). None otherwise."""
+    """The sentence to put first when `question` asks whether the office is open on a day:
+    closed by a current closure notice, or while a closure notice naming no date is in
+    force; else, with OFFICE_HOURS (`hours`) set, closed that day (OFFICE_CLOSED, or a
+    weekday without hours: "chủ nhật có làm việc không") or open, and when. With the
+    notice (None for OFFICE_HOURS). None otherwise."""
     day = asked_day(question, today)
     if day is None:
         return None
@@ -227,9 +228,15 @@ def closure_note(
             undated = notice
     if undated is not None:
         return msg.closure_in_force(undated.title, undated.date, ward_name), undated
-    if closed is not None and day in closed:
-        return msg.closed_that_day(_day_said(day, today), ward_name), None
-    return None
+    if hours is None:
+        return None
+    said = _day_said(day, today)
+    if day in hours.closed:
+        return msg.closed_that_day(said, ward_name), None
+    open_hours = hours.hours_on(day)
+    if open_hours is None:
+        return msg.closed_weekday(said, ward_name), None
+    return msg.open_that_day(said, open_hours, ward_name), None
 
 
 def _day_said(day: dt.date, today: dt.date) -> str:

@@ -74,7 +74,7 @@ def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
 
 def _noted(reply: Reply, note: str, notice: Announcement | None) -> Reply:
     """`reply` opening with `note`, and a button opening `notice` unless it shows it."""
-    noted = replace(reply, text=f"{note}\n\n{reply.text}")
+    noted = replace(reply, text=f"{note}\n\n{reply.text}" if reply.text else note)
     if notice is None or reply.title == notice.title:
         return noted
     buttons = list(reply.buttons)
@@ -227,14 +227,14 @@ class Questions:
         return self._noted(chat, sender, question, replies, closure_noted=in_parts)
 
     def _closure(self, question: str) -> tuple[str, Announcement | None] | None:
-        """The office's closure on the day `question` asks of (`notice_notes.closure_note`)."""
-        hours = self.settings.office_hours
+        """The office's closure on the day `question` asks of, or its hours that day
+        (`notice_notes.closure_note`)."""
         return notice_notes.closure_note(
             question,
             self.engine.corpus.announcements,
             self.engine.today,
             self.settings.ward_name,
-            hours.closed if hours else None,
+            self.settings.office_hours,
         )
 
     def _noted(
@@ -309,11 +309,16 @@ class Questions:
         if more is not None:
             return more
         answer = self._not_again(chat, sender, answer)
-        await self.record(chat, question, answer.answered, sender)
+        # Nothing answers "chúa nhựt ủy ban có làm hông", but the note `answer` puts first
+        # tells whether the office works that day: no "em chưa có thông tin" under it.
+        told = not answer.answered and self._closure(question) is not None
+        await self.record(chat, question, answer.answered or told, sender)
         if answer.answered and answer.best is not None:
             await self.memory.keep_context(chat, (answer.best.id,), sender)
             reply = with_button(await self.document_reply(answer.best.doc), wrong_button(question))
             return [with_button(reply, follow)]
+        if told:
+            return [with_button(Reply(""), follow)]
         if not keeps:
             await self.memory.keep_context(chat, tuple(hit.id for hit in answer.offers), sender)
         staff = await self.staff_offer(chat, question)

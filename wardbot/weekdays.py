@@ -1,7 +1,8 @@
 """A day of the week as residents type it, read in one place for every module that reads
 one in a message (wardbot.followup, wardbot.notice_notes): "thứ 7", "thu 7", "thu7", "t7",
 "t 7", "thứ bảy", "thu bay", "thứ tư" (and "thứ bốn"), "cn", "chủ nhật", "chu nhat",
-"chủ nhựt". Staff's OFFICE_HOURS days (ranges, "Mon-Fri") are wardbot.hours' own.
+"chủ nhựt", and as the south says it, "chúa nhựt". Staff's OFFICE_HOURS days (ranges,
+"Mon-Fri") are wardbot.hours' own.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ DAY_NUMBERS = {"hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 
 # A bare "t" takes a number only: before a word ("t nam nay", "t sau"), "t" is "tôi".
 TYPED_WEEKDAY = re.compile(
     r"\b(?:thu ?(?P<day>[2-7]|hai|ba|tu|bon|nam|sau|bay)|t ?(?P<number>[2-7]))\b"
-    r"|\b(?:chu nh[au]t|cn)\b"
+    r"|\b(?:chu[a]? nh[au]t|cn)\b"
 )
 
 

@@ -221,6 +221,7 @@ from wardbot.messages.residents import choose_by_number as choose_by_number
 from wardbot.messages.residents import closed_by_notice as closed_by_notice
 from wardbot.messages.residents import closed_on_duty as closed_on_duty
 from wardbot.messages.residents import closed_that_day as closed_that_day
+from wardbot.messages.residents import closed_weekday as closed_weekday
 from wardbot.messages.residents import closure_in_force as closure_in_force
 from wardbot.messages.residents import commands as commands
 from wardbot.messages.residents import complaint_heard as complaint_heard
@@ -258,6 +259,7 @@ from wardbot.messages.residents import numbers_not_in_list as numbers_not_in_lis
 from wardbot.messages.residents import offer as offer
 from wardbot.messages.residents import office_phone_unknown as office_phone_unknown
 from wardbot.messages.residents import one_number_at_a_time as one_number_at_a_time
+from wardbot.messages.residents import open_that_day as open_that_day
 from wardbot.messages.residents import open_until as open_until
 from wardbot.messages.residents import please_type as please_type
 from wardbot.messages.residents import related as related

@@ -369,6 +369,17 @@ def closed_that_day(day: str, ward_name: str) -> str:
     return f"⚠️ Dạ, {day} là ngày nghỉ của {unit(ward_name)}, không làm việc ạ."
 
 
+def closed_weekday(day: str, ward_name: str) -> str:
+    """Above the answer to "is the office open on `day`", a weekday OFFICE_HOURS gives no
+    hours ("chủ nhật có làm việc không")."""
+    return f"⚠️ Dạ, {day} {unit(ward_name)} không làm việc ạ."
+
+
+def open_that_day(day: str, hours: str, ward_name: str) -> str:
+    """Above the answer to "is the office open on `day`": its OFFICE_HOURS that day."""
+    return f"🕐 Dạ, {day} {unit(ward_name)} có làm việc, từ {hours} ạ."
+
+
 def open_until(title: str, until: dt.date) -> str:
     """Above an answer to "is it still open" (applications...): the notice runs on."""
     return f"📅 Theo thông báo “{_one_title(title)}”, hạn vẫn còn: đến hết ngày {vn_date(until)}."
