@@ -213,8 +213,9 @@ class Intake:
         async with self._order.hold(chat_id):  # queued as spawned: nothing awaited before
             while True:
                 await self._sending.wait()
-                if self._leaving:
-                    return  # not done: handled at the next start
+                if self._leaving:  # not done: handled at the next start, as never taken up
+                    await self.inbox.waiting(key)
+                    return
                 kept = decision.noted()
                 deciding = DECISION.set(decision)
                 try:
@@ -228,6 +229,8 @@ class Intake:
                             SAID: decision.said,
                         }
                         await self.inbox.decided(key, json.dumps(held, ensure_ascii=False))
+                    else:
+                        await self.inbox.waiting(key)
                     continue
                 finally:
                     DECISION.reset(deciding)

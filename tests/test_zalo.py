@@ -50,6 +50,7 @@ from wardbot.doc_replies import document_reply, no_answer_reply
 from wardbot.engine import Engine
 from wardbot.faq_edit import FaqEditor
 from wardbot.hours import VIETNAM
+from wardbot.inbox import MAX_ATTEMPTS
 from wardbot.models import Announcement, Answer, FaqEntry, Hit
 from wardbot.outbox import MAX_BACKOFF, Composer, Sender, Senders
 from wardbot.reply import Button, Reply, make_action
@@ -1433,6 +1434,37 @@ async def test_a_message_kept_while_the_token_is_refused_is_answered_after_a_res
     async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
         await asyncio.sleep(0.2)
     assert len(api.sent(ALICE)) == 3 and len(api.sent(BINH)) == 2, "each answered once"
+
+
+async def test_messages_kept_over_more_restarts_than_a_crash_is_given_are_not_dropped(
+    api: FakeZaloApi, ward_engine: Engine, ward_settings: Settings, polls: Clock
+) -> None:
+    """Zalo takes the token at each start but refuses the bot's replies, over more restarts
+    than a message that kills the bot is tried at (MAX_ATTEMPTS): messages that only
+    waited for Zalo are no starts that died on them. Before, each start counted against
+    them, and after the third they were dropped unanswered."""
+    webhook = {"public_url": PUBLIC_URL, "zalo_webhook_secret": Secret(SECRET)}
+    api.fail(401, times=None, method="sendMessage")
+    async with (
+        running_channel(api, ward_engine, ward_settings, polls=polls, **webhook) as (channel, _),
+        served(channel) as url,
+    ):
+        for update in (
+            api.update("message.text.received", ALICE, text="mất thẻ bhyt"),
+            api.update("message.text.received", ALICE, text="/help"),  # waits behind it
+        ):
+            assert (await api.post_webhook(url, update)).status_code == 200
+        await held(channel)
+    for _ in range(MAX_ATTEMPTS + 1):
+        restarted = running_channel(api, ward_engine, ward_settings, polls=polls, **webhook)
+        async with restarted as (channel, _):
+            await held(channel)
+    assert api.sent() == []
+    api.recover("sendMessage")
+    async with running_channel(api, ward_engine, ward_settings, polls=polls, **webhook):
+        kept, helped = await api.replies(ALICE, 2)
+        assert kept.text.startswith("Mất thẻ bảo hiểm y tế")
+        assert helped.text.startswith("Cách hỏi")
 
 
 def staffed(channel: ZaloChannel, store: Store) -> None:

@@ -198,6 +198,24 @@ class Inbox:
                 "%s: the answer decided for a waiting message was not kept (%s)", self.channel, exc
             )
 
+    async def waiting(self, key: str) -> None:
+        """The update waits for the platform to take the bot's sending again (or for the
+        next start, the bot stopping meanwhile): it counts as never taken up, as for
+        `decided`. A start that only found it still waiting did not die on it; counted,
+        a platform refusing the bot's replies over a few restarts had it dropped."""
+        if key not in self._kept:
+            return
+        try:
+            async with self.store.writing() as db:
+                await db.execute(
+                    "UPDATE inbox SET attempts = 0 WHERE channel = ? AND update_key = ?",
+                    (self.channel, key),
+                )
+        except Exception as exc:  # counted as taken up: dropped only after MAX_ATTEMPTS
+            log.warning(
+                "%s: a waiting message's count of starts was not reset (%s)", self.channel, exc
+            )
+
     async def flush(self) -> None:
         """Take off the rows of the updates handled (also those a refused write left: a
         channel that stops calls this last, or a clean stop would leave them to be handled
