@@ -506,6 +506,11 @@ class ZaloChannel:
         finally:
             await self.api.aclose()
 
+    def outage_explained(self) -> bool:
+        """Whether admins hear of what keeps the channel down from its own note: Zalo
+        refuses the token (wardbot.down_notes tells no second note)."""
+        return not self._token_ok
+
     def is_running(self) -> bool:
         """Up and receiving: polling gets answers (webhook mode: started, not stopped, the
         token not refused by Zalo since it last accepted it, and the webhook still ours)."""

@@ -312,6 +312,11 @@ class ZaloOaChannel:
         finally:
             await self.api.aclose()
 
+    def outage_explained(self) -> bool:
+        """Whether admins hear of what keeps the channel down from its own note: Zalo
+        refuses the OA's refresh token (wardbot.down_notes tells no second note)."""
+        return self._revoked
+
     def is_running(self) -> bool:
         """Started, not stopped, and the OA's refresh token not refused since."""
         return self._running and not self._revoked

@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from wardbot.conversation import Conversation
 from wardbot.desk import Desk
 from wardbot.desk.residents import OFFER_KEEP, WAITING_TICKET_KEEP
 from wardbot.desk.staff import HINT_AGAIN
+from wardbot.down_notes import DownNotes, Watched
 from wardbot.faq_edit import FaqEditor
 from wardbot.full_disk import FullDiskWatch
 from wardbot.outbox import Composer, Sender, Senders, held_for_morning
@@ -448,6 +449,9 @@ async def _serve(
     if quiet is not None:  # alerts held for the morning: waiting, not stuck
         details["quiet_hours"] = lambda: held_for_morning(store, quiet, time.time())
     health = Health(checks)
+    down_notes = (
+        _down_notes(health, alerts, starting, senders, settings) if store.writable else None
+    )
     web = AsgiServer(
         web_app(routes, health, details),
         port=settings.http_port,
@@ -464,7 +468,8 @@ async def _serve(
         if store.writable:  # nothing to purge in a read-only data folder
             launch(retention)
         background.append(asyncio.create_task(watch_disk.run(stop), name=watch_disk.name))
-        background.append(asyncio.create_task(health.watch(stop), name="health"))
+        after = down_notes.look if down_notes is not None else None
+        background.append(asyncio.create_task(health.watch(stop, after), name="health"))
         if portal is not None:
             launch(portal)
         if weekly is not None:
@@ -480,6 +485,34 @@ async def _serve(
             await stop_parts(web, running, background, senders)
         finally:
             await alerts.close()  # a ✅ still waiting to be told (Alerts.untold)
+
+
+def _down_notes(
+    health: Health,
+    alerts: Alerts,
+    starting: Sequence[_ChannelStart],
+    senders: Senders,
+    settings: Settings,
+) -> DownNotes:
+    """Admins told of a channel, or its alert sender, down for long while it runs."""
+    explained = {
+        start.channel.name: getattr(start.channel, "outage_explained", lambda: False)
+        for start in starting
+    }
+    watched = [
+        Watched(
+            start.task.name,
+            start.task.attempting,
+            start.channel.name,
+            explained[start.channel.name],
+        )
+        for start in starting
+    ]
+    for task, sender in zip(senders.supervised, senders.senders, strict=True):
+        channel = sender.channel.name
+        no = explained.get(channel, lambda: False)
+        watched.append(Watched(task.name, task.attempting, channel, no))
+    return DownNotes(health, alerts, watched, settings.ward_name)
 
 
 class _ChannelStart:

@@ -136,6 +136,10 @@ class Supervised:
         self._running = False
         self._told = False
 
+    def attempting(self) -> bool:
+        """An attempt is under way (not waiting to restart after raising), well or not."""
+        return self._running
+
     def is_running(self) -> bool:
         """For /healthz: an attempt is under way (not waiting to restart) and says it is well."""
         return self._running and self.check()

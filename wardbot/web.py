@@ -179,6 +179,10 @@ class Health:
                 self._down.setdefault(name, now)
         return status
 
+    def down_at(self) -> dict[str, float]:
+        """Each part down at the last look, and since when (by `clock`)."""
+        return dict(self._down)
+
     def down_since(self) -> dict[str, str]:
         """Each part down at the last look, and since when (UTC, ISO 8601)."""
         return {
@@ -186,10 +190,22 @@ class Health:
             for name, at in self._down.items()
         }
 
-    async def watch(self, stop: asyncio.Event) -> None:
-        """Look every LOOK_EVERY seconds until `stop` is set."""
+    async def watch(
+        self, stop: asyncio.Event, after: Callable[[], Awaitable[object]] | None = None
+    ) -> None:
+        """Look every LOOK_EVERY seconds until `stop` is set; `after` each look (telling
+        admins of what is down: wardbot.down_notes)."""
+        told_failing = False  # logged once while it lasts
         while not stop.is_set():
             await self.look()
+            if after is not None:
+                try:
+                    await after()
+                    told_failing = False
+                except Exception:  # the database may be what fails: /healthz still tells
+                    if not told_failing:
+                        log.exception("could not tell admins of the parts down")
+                    told_failing = True
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), LOOK_EVERY)
 

@@ -41,6 +41,7 @@ from wardbot.messages.admin import admin_help as admin_help
 from wardbot.messages.admin import admin_notices_dated_ahead as admin_notices_dated_ahead
 from wardbot.messages.admin import admin_notices_misdated as admin_notices_misdated
 from wardbot.messages.admin import admin_notices_untagged as admin_notices_untagged
+from wardbot.messages.admin import admin_part_down as admin_part_down
 from wardbot.messages.admin import admin_problems as admin_problems
 from wardbot.messages.admin import admin_problems_fixed as admin_problems_fixed
 from wardbot.messages.admin import admin_reloaded as admin_reloaded

@@ -954,6 +954,35 @@ def admin_task_failing(ward_name: str, task: str) -> str:
     )
 
 
+def admin_part_down(ward_name: str, task: str, since: dt.datetime) -> str:
+    """A part that runs but has not done its work since `since` (Vietnam time): a
+    channel's platform not answering its polls, an alert sender whose sends all fail."""
+    at = f"{since:%H:%M} ngày {since:%d/%m}"
+    channel, _, kind = task.rpartition("-")
+    if task in _CHANNELS:
+        platform = _CHANNELS[task][0]
+        what = (
+            f"không nhận được tin nhắn qua {platform}: người dân nhắn qua {platform} tạm chưa "
+            "được trả lời"
+        )
+        check = f"kết nối mạng của máy chủ tới {platform}, hoặc {platform} đang gặp sự cố"
+    elif kind == "alerts":
+        platform = _CHANNELS.get(channel, (channel.capitalize(),))[0]
+        what = (
+            f"không gửi được tin báo qua {platform}: mọi lần gửi đều lỗi. Tin báo được giữ lại "
+            "và gửi tiếp khi gửi được"
+        )
+        check = f"kết nối mạng của máy chủ tới {platform}; chi tiết lỗi có trong nhật ký (log)"
+    else:
+        what = f"không chạy được phần {_part(ward_name, task)}"
+        check = "nhật ký (log) của bot"
+    return (
+        f"⚠️ Từ {at}, bot {unit(ward_name)} {what}. Bot tự thử lại, không cần khởi động "
+        f"lại.\n\nTrong lúc đó, /healthz báo “{task}”: false. Nếu kéo dài, vui lòng kiểm tra "
+        f"{check}."
+    )
+
+
 def admin_task_back(ward_name: str, task: str) -> str:
     """A part admins were told failed (admin_task_failing) has run well for minutes."""
     done = ""
