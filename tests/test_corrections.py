@@ -378,6 +378,17 @@ async def test_a_meeting_moved_from_the_morning_to_the_afternoon_is_a_correction
     sent = await saved(ward, notice, "thứ Năm tuần này", "thứ Năm tuần sau")
     assert [chat for chat, _ in sent] == ["1", "2"]
     assert all("họp thứ Năm tuần sau" in reply.text for _, reply in sent)
+    # The week after next is another week still.
+    sent = await saved(ward, notice, "thứ Năm tuần sau", "thứ Năm tuần sau nữa")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("họp thứ Năm tuần sau nữa" in reply.text for _, reply in sent)
+    assert await saved(ward, notice, "tuần sau nữa", "tuần tới nữa") == []
+    # A part of the day given to a day with no hour: the rest of the day is no longer open.
+    assert len(await saved(ward, notice, "thứ Năm tuần tới nữa", "thứ Năm 5/12")) == 2
+    sent = await saved(ward, notice, "thứ Năm 5/12", "sáng thứ Năm 5/12")
+    assert [chat for chat, _ in sent] == ["1", "2"]
+    assert all("họp sáng thứ Năm 5/12" in reply.text for _, reply in sent)
+    assert await saved(ward, notice, "sáng thứ Năm 5/12", "thứ Năm 5/12") == []  # left out
 
 
 async def test_a_date_changed_in_the_title_names_the_title_the_chats_read(
@@ -937,11 +948,12 @@ async def restarted(ward: Ward, numbers: str, *held: tuple[str, str]) -> Ward:
 async def test_a_notice_giving_a_part_of_the_day_sends_nothing_once_parts_are_read(
     alerted: tuple[Ward, str],
 ) -> None:
-    """Its facts kept by a version that did not read parts of the day ("sáng thứ Năm"):
-    the first look after the upgrade finds them unchanged, and corrects nobody."""
+    """Its facts kept by a version that did not read parts of the day ("sáng thứ Năm"),
+    nor words moving a notice (read since): the first look after the upgrade finds them
+    unchanged, and corrects nobody."""
     ward, notice = alerted
     edit(ward, notice, "họp lúc 19h ngày 5/12", "họp sáng thứ Năm, ngày 5/12")
-    again = await restarted(ward, kept_before(ward, notice, {"buổi sáng"}))
+    again = await restarted(ward, kept_before(ward, notice, {"buổi sáng", facts.ON_SCHEDULE}))
     assert await saved(again, notice, "Mỗi hộ cử", "Mỗi hộ gia đình cử") == []
 
 

@@ -183,15 +183,19 @@ _PART_OF_DAY = re.compile(
 )
 _PARTS_OF_DAY = frozenset({"buổi sáng", "buổi trưa", "buổi chiều", "buổi tối"})
 # A day, week or month named from the notice's own: "hôm nay", "sáng mai", "ngày mốt",
-# "tuần này", "tuần sau" ("tuần tới"), "tháng sau" (not "ngày nay", nowadays).
+# "tuần này", "tuần sau" ("tuần tới"), "tháng sau", and the one after ("tuần sau nữa",
+# "tuần tới nữa") (not "ngày nay", nowadays).
 _RELATIVE_DAY = re.compile(
     r"(?<!\w)(?:(?P<on>hôm|ngày|sáng|trưa|chiều|tối|đêm)\s+(?P<day>nay|mai|mốt)|"
-    r"(?P<span>tuần|tháng)\s+(?P<which>này|sau|tới|tiếp\s+theo))(?!\w)",
+    r"(?P<span>tuần|tháng)\s+(?P<which>này|(?:sau|tới)(?P<next>\s+nữa)?|tiếp\s+theo))(?!\w)",
     re.I,
 )
 _RELATIVE_DAYS = frozenset(
-    {"hôm nay", "ngày mai", "ngày mốt", "tuần này", "tuần sau", "tháng này", "tháng sau"}
+    {"hôm nay", "ngày mai", "ngày mốt", "tuần này", "tuần sau", "tuần sau nữa", "tháng này"}
+    | {"tháng sau", "tháng sau nữa"}
 )
+# An hour as `numbers` writes it ("8:0", "13:30").
+_HOUR_FACT = re.compile(r"\d{1,2}:\d{1,2}")
 
 
 def _when(text: str) -> set[str]:
@@ -209,7 +213,7 @@ def _when(text: str) -> set[str]:
                 when.add({"nay": "hôm nay", "mai": "ngày mai", "mốt": "ngày mốt"}[day])
         else:
             which = "này" if found["which"].lower() == "này" else "sau"
-            when.add(f"{found['span'].lower()} {which}")
+            when.add(f"{found['span'].lower()} {which}{' nữa' if found['next'] else ''}")
     return when
 
 
@@ -460,7 +464,9 @@ def _day_of_week(day: dt.date) -> str:
     return "chủ nhật" if day.weekday() == 6 else f"thứ {day.weekday() + 2}"
 
 
-def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> frozenset[str]:
+def unread(
+    now: Iterable[str], told: Iterable[str], dated: dt.date | None, *, left_out: bool = False
+) -> frozenset[str]:
     """The facts of `now` that `told` did not say, in a notice dated `dated`: a date
     given its year (or losing it) is the same fact (`_as_read`), and so is a place with
     words added or left out ("nhà văn hóa", "nhà văn hóa khu phố": `_PLACE`), not one
@@ -468,13 +474,20 @@ def unread(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> fr
     a part of the day, or a day named from today, is news only instead of another
     ("sáng thứ Hai" made "chiều thứ Hai", "hôm nay" made "ngày mai"), not added or left
     out beside what the notice said ("8h" as "8h sáng thứ Hai", "ngày 5/12" as "ngày mai
-    5/12"), nor where `told` was kept by a version that did not read them; nor are
-    words moving it (`MOVED`) where `told` says neither they nor `ON_SCHEDULE` (`learnt`)."""
+    5/12"), nor where `told` was kept by a version that did not read them; but a part of
+    the day added to a day with no hour ("ngày 5/12" made "sáng ngày 5/12": the afternoon
+    is no longer open) is news, unlike one left out (`left_out`: `now` are the facts an
+    edit took out, `told` those it left); nor are words moving it (`MOVED`) where `told` says
+    neither they nor `ON_SCHEDULE` (`learnt`)."""
     now = list(now)
     known = {_as_read(fact, dated) for fact in told}
     places = [_place_words(fact) for fact in known if fact.startswith("@")]
     restated = {_day_of_week(day) for day in _dates(now, dated)}
     untold = [kind for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS, _SCHEDULE) if not known & kind]
+    # Read by a version that reads parts of the day (they came before the words moving a
+    # notice, whose fact or `ON_SCHEDULE` every told set since has), no hour told.
+    if not left_out and known & _SCHEDULE and not any(_HOUR_FACT.fullmatch(f) for f in known):
+        untold = [kind for kind in untold if kind is not _PARTS_OF_DAY]
 
     def read(fact: str) -> bool:
         if fact in restated:  # "thứ Năm" of "thứ Năm, ngày 5/12": the date says it
@@ -493,7 +506,7 @@ def same(now: Iterable[str], told: Iterable[str], dated: dt.date | None) -> bool
     """Whether the facts `now` say what `told` said, in a notice dated `dated`: none
     unread either way (`unread`)."""
     now, told = list(now), list(told)
-    return not unread(now, told, dated) and not unread(told, now, dated)
+    return not unread(now, told, dated) and not unread(told, now, dated, left_out=True)
 
 
 def notice_numbers(title: str, markdown: str) -> frozenset[str]:
@@ -507,9 +520,17 @@ def learnt(told: Iterable[str], now: Iterable[str]) -> frozenset[str]:
     """The facts `told`, kept by a version that did not read whether a notice is moved
     (no `_SCHEDULE` fact), with what the notice says of it `now` (`same` as `told`): so
     that words moving it written next are news, while those it had at the upgrade are
-    not."""
-    told = frozenset(told)
-    return told if told & _SCHEDULE else told | (frozenset(now) & _SCHEDULE)
+    not. So are its parts of the day and days named from today, when `told` has none (a
+    version before that did not read them either): `unread` takes a part of the day
+    given to a day with no hour as news where `told` has a `_SCHEDULE` fact."""
+    told, now = frozenset(told), frozenset(now)
+    if told & _SCHEDULE:
+        return told
+    learnt = told | (now & _SCHEDULE)
+    for kind in (_PARTS_OF_DAY, _RELATIVE_DAYS):
+        if not told & kind:
+            learnt |= now & kind
+    return learnt
 
 
 def lines_with(text: str, wanted: frozenset[str]) -> list[str]:
