@@ -566,6 +566,10 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
     ]
     if not asked and not named:
         return None
+    if any(aspect == "next" for aspect, _ in asked):
+        steps = _steps_after(doc, said)
+        if steps:
+            return Excerpt(doc, steps)
     found: list[tuple[str, set[str], bool]] = []  # a line, the aspects it says, handed over
     for line in _body(doc).splitlines():
         says_it = {aspect for aspect, says in asked if _says(line, aspect, says, said)}
@@ -581,6 +585,38 @@ def excerpt(doc: FaqEntry | Announcement, text: str) -> Excerpt | None:
         ]
     lines = [line for line, _, _ in found]
     return Excerpt(doc, tuple(lines)) if lines else None
+
+
+# A line that opens a numbered step ("Bước 2: ...", "- Bước 2."), read folded.
+_STEP = re.compile(r"^buoc \d+\b")
+# Words of "rồi sao nữa" that name no step done: particles and asking what follows, not
+# the filing or taking ("nộp", "lấy" name what was done: "nộp rồi sao nữa"; "làm" of
+# "làm gì tiếp" names nothing).
+_NOT_DONE = (_NOT_ASKED - {"nop", "lay"}) | frozenset(
+    "roi xong sao nua tiep theo gi chi sau do buoc nao the man mo".split()
+)
+
+
+def _steps_after(doc: FaqEntry | Announcement, said: str) -> tuple[str, ...] | None:
+    """For an entry told in numbered steps ("Bước 1: ...", "Bước 2: ..."), what comes
+    after what the resident did (`said`, the question folded: "rồi sao nữa"): the lines
+    after the step sharing most words with it ("nộp hồ sơ rồi thì sao": after the step of
+    filing, not the one of making the file), or after the first step when no step shares
+    any, which they have done at least; never the first step again. None for an entry of
+    fewer than two steps, or when nothing follows."""
+    lines = [line.strip() for line in _body(doc).splitlines() if line.strip()]
+    steps = [at for at, line in enumerate(lines) if _STEP.match(_words(line, folded=True))]
+    if len(steps) < 2:
+        return None
+    done_words = {word for word in said.split() if word not in _NOT_DONE and not word.isdigit()}
+
+    def shared(at: int) -> int:
+        return len(done_words & set(_words(lines[at], folded=True).split()))
+
+    done = max(steps, key=lambda at: (shared(at), at)) if done_words else steps[0]
+    if not shared(done):
+        done = steps[0]
+    return tuple(lines[done + 1 :]) or None
 
 
 def _hands_over(line: str, asked: list[tuple[str, re.Pattern[str]]], said: str) -> bool:
