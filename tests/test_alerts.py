@@ -3342,6 +3342,38 @@ async def _set(event: asyncio.Event) -> None:
     event.set()
 
 
+async def test_a_part_flapping_is_one_outage_told_back_once_it_stays_well(ward: Ward) -> None:
+    """The search index (or the staff group), well and failing again within minutes all
+    night: admins hear one ⚠️, and one ✅ once it has stayed well for BACK_AFTER; not a
+    pair at each flap (Alerts.task_well)."""
+    waiting: list[asyncio.Event] = []
+
+    async def wait(seconds: float) -> None:  # the ✅'s wait, ended by the test
+        assert seconds == BACK_AFTER
+        waiting.append(asyncio.Event())
+        await waiting[-1].wait()
+
+    flapping = Alerts(
+        ward.engine, ward.store, ward.settings, [ward.channel.name], clock=ward.clock, wait=wait
+    )
+    for _ in range(3):
+        await flapping.task_failing("index")
+        await flapping.task_well("index")
+        await asyncio.sleep(0)
+    assert len(await admin_notes(ward)) == 1, "one ⚠️, no ✅ while it flaps"
+    waiting[-1].set()  # well for BACK_AFTER this time
+    for _ in range(100):
+        if len(await admin_notes(ward)) == 2:
+            break
+        await asyncio.sleep(0.01)
+    told, back = await admin_notes(ward)
+    assert told == msg.admin_task_failing(ward.settings.ward_name, "index")
+    assert back == msg.admin_task_back(ward.settings.ward_name, "index")
+    await flapping.task_failing("index")  # a new outage: news again
+    assert len(await admin_notes(ward)) == 3
+    await flapping.close()
+
+
 async def test_admins_told_faq_was_broken_hear_when_it_reads_again(ward: Ward) -> None:
     """A save caught half-way (a phone's upload, a web file manager) is told as broken;
     the whole file, a moment later, is told as read again: staff who went to look (or

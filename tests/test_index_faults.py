@@ -30,7 +30,7 @@ from whoosh.filedb import structfile
 from whoosh.writing import SegmentWriter
 
 from index import whoosh_index
-from wardbot import datadir
+from wardbot import alerts, datadir
 from wardbot import messages as msg
 from wardbot.config import Settings
 from wardbot.engine import Engine
@@ -380,6 +380,7 @@ async def test_a_running_bot_whose_index_cannot_be_written_says_so_and_catches_u
     (tmp_path / "ward").mkdir()
     faq, content = write_chat_ward(tmp_path / "ward")
     admin, resident = 9100, 701
+    monkeypatch.setattr(alerts, "BACK_AFTER", 0.5)  # told back once well this long
     async with FakeBotApi() as api:
         settings = bot_settings(
             replace(ward_settings, faq_file=faq, content_dir=content),

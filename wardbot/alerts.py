@@ -158,6 +158,7 @@ class Alerts:
         self.back_after = BACK_AFTER if back_after is None else back_after
         self.wait = wait
         self._backs: dict[str, asyncio.Task[None]] = {}  # the ✅ waiting, by note
+        self._recovering: dict[str, asyncio.Task[None]] = {}  # a task's ✅ waiting (task_well)
 
     async def sync(self) -> dict[str, int]:
         """Queue alerts for every announcement not seen before; {id: alerts queued}.
@@ -340,7 +341,8 @@ class Alerts:
     async def close(self) -> None:
         """At the stop: the ✅ still waiting are dropped, their notes kept as told (Zalo's
         channel says its token works at its next start: told back then)."""
-        backs, self._backs = list(self._backs.values()), {}
+        backs = [*self._backs.values(), *self._recovering.values()]
+        self._backs, self._recovering = {}, {}
         for back in backs:
             back.cancel()
         await asyncio.gather(*backs, return_exceptions=True)
@@ -352,6 +354,9 @@ class Alerts:
         be queued, so it goes straight through the channels, once. Raises when nobody
         could be told (the supervisor tries again at the next error).
         """
+        if (pending := self._recovering.pop(task, None)) is not None:
+            pending.cancel()  # failing again before its ✅: the outage told goes on
+            log.info("%s: failing again within %.0f s: not told back", task, self.back_after)
         text = msg.admin_task_failing(self.settings.ward_name, task)
         try:
             if await self.store.told_failing(task):
@@ -389,6 +394,27 @@ class Alerts:
             except Exception as exc:  # one admin unreachable: the others are still told
                 log.warning("could not tell admin %s:%s: %s", chat.channel, chat.chat_id, exc)
         return told
+
+    async def task_well(self, task: str) -> None:
+        """A part admins were told failed (task_failing), which no supervisor watches run
+        a while (the search index on a nearly full disk), works again: told back
+        (task_recovered) once it has stayed well for `back_after`; failing again meanwhile
+        is the same outage, no new ⚠️ and no ✅ (a part flapping all night is one
+        message and one ✅, not a pair each time). Not the staff group's ✅: it answers
+        staff who have just made the bot an administrator again, and says it worked."""
+        if task in self._recovering or not self.store.writable:
+            return
+        if not await self.store.told_failing(task):
+            return
+        self._recovering[task] = asyncio.create_task(self._recover_later(task))
+
+    async def _recover_later(self, task: str) -> None:
+        await self.wait(self.back_after)
+        self._recovering.pop(task, None)
+        try:
+            await self.task_recovered(task)
+        except Exception:  # the database may be what fails: told at the next well
+            log.exception("%s: could not tell admins it works again", task)
 
     async def task_recovered(self, task: str) -> None:
         """The task ran well again (wardbot.supervise: for `max_delay`): admins told it

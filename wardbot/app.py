@@ -313,10 +313,10 @@ async def _serve(
     async def index_news(state: str) -> bool:
         """Admins hear once that the search index cannot be written (Alerts.task_failing),
         unless the full disk is why (told as such: False, so that the watcher asks again
-        and a cause that follows it is told); once it is well, a later outage is news
-        again."""
+        and a cause that follows it is told); once it is well (for BACK_AFTER: a flapping
+        index is one outage, Alerts.task_well), a later outage is news again."""
         if state == "ok":
-            await alerts.task_recovered(INDEX)
+            await alerts.task_well(INDEX)
         elif await watch_disk.folds(engine.index_failure()):
             return False
         else:
