@@ -120,7 +120,7 @@ def test_faq_text_is_normalised_to_nfc_and_crlf_bom_files_keep_their_lines() -> 
     ("text", "line", "message"),
     [
         (FAQ_HEAD + "  - id: x\n    question: Thẻ: gia hạn?\n", 12, "phải đặt trong ngoặc kép"),
-        (FAQ_HEAD + "  - id: x\n\tquestion: q\n", 12, "hãy thụt lề bằng dấu cách"),
+        (FAQ_HEAD + "  - id: x\n\tquestion: q\n", 12, "hãy thụt lề bằng 4 dấu cách"),
         ("topics: [bhyt\nfaq: []\n", 1, "ngoặc vuông [ mở ở dòng này chưa được đóng"),
         ("topics: []\nfaq: []\nx: a\ufffe\n", 3, "ký tự vô hình không dùng được (mã U+FFFE)"),
     ],

@@ -1254,8 +1254,8 @@ def test_a_non_breaking_space_inside_text_is_not_blamed_for_a_tab_below() -> Non
     )
 
     assert problems == [
-        "faq.yaml:8: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
-        "đọc được cả tệp này"
+        "faq.yaml:8: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng 4 dấu cách (thẳng hàng "
+        "như đã viết ở trên) — bot chưa đọc được cả tệp này"
     ]
 
 
@@ -1268,9 +1268,24 @@ def test_a_tab_after_a_colon_read_well_is_not_blamed_for_a_tab_indent_below() ->
     )
 
     assert problems == [
-        "faq.yaml:12: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách — bot chưa "
-        "đọc được cả tệp này"
+        "faq.yaml:12: dòng này thụt lề bằng phím Tab: hãy thụt lề bằng 6 dấu cách (thẳng "
+        "hàng như đã viết ở trên) — bot chưa đọc được cả tệp này"
     ]
+
+
+@pytest.mark.parametrize(
+    ("below", "spaces"),
+    [
+        ("  - id: gio\n\tquestion: Mấy giờ?\n", 4),  # a key of the entry "- id:" opened
+        ("  - id: gio\n    question: Mấy giờ?\n    variants:\n\t- mấy giờ mở cửa\n", 6),
+        ("  - id: gio\n    question: Mấy giờ?\n\t\tanswer: Sáng.\n", 4),
+    ],
+)
+def test_a_tab_indent_is_told_how_many_spaces_to_use(below: str, spaces: int) -> None:
+    """A clerk who indented with the Tab key is told how many spaces make the line sit as
+    those above it do: "thụt lề bằng dấu cách" alone left them counting."""
+    (problem,) = faq_problems(HEAD + below)
+    assert f"hãy thụt lề bằng {spaces} dấu cách" in problem, problem
 
 
 def test_a_tab_after_a_dash_is_told_as_such_with_the_line_retyped() -> None:

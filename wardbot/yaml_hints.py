@@ -130,7 +130,7 @@ def syntax_error(exc: yaml.MarkedYAMLError, lines: Sequence[str]) -> tuple[int, 
             + (quoted or 'ví dụ answer: "Giờ làm việc: sáng 7h30"')
         )
     if "\\t" in problem:
-        return index + 1, _tab_hint(here, mark.column if mark else 0)
+        return index + 1, _tab_hint(lines, index, mark.column if mark else 0)
     if "flow sequence" in (exc.context or "") and exc.context_mark is not None:
         # "topics: [bhyt, cu-tru" with its ']' left out: YAML reads on into the next lines.
         start = exc.context_mark.line
@@ -350,18 +350,42 @@ def _item_under_text(lines: Sequence[str], index: int) -> str | None:
     return None
 
 
-def _tab_hint(line: str, column: int) -> str:
-    """What to say of a Tab YAML refused at `column` of `line`: in the indent, to indent
-    with spaces; after it ("-<Tab>giá thẻ", Tab pressed to line the text up), the line
-    retyped with a space in its place, since its indent is spaces and looks right."""
+def _tab_hint(lines: Sequence[str], index: int, column: int) -> str:
+    """What to say of a Tab YAML refused at `column` of line `index`: in the indent, to
+    indent with spaces, how many when the lines above tell (`_spaces_wanted`); after it
+    ("-<Tab>giá thẻ", Tab pressed to line the text up), the line retyped with a space in
+    its place, since its indent is spaces and looks right."""
+    line = lines[index]
     indent = len(line) - len(line.lstrip(" \t"))
     if "\t" in line[:indent] or column < indent:
-        return "dòng này thụt lề bằng phím Tab: hãy thụt lề bằng dấu cách"
+        wanted = _spaces_wanted(lines, index)
+        spaces = f"{wanted} dấu cách (thẳng hàng như đã viết ở trên)" if wanted else "dấu cách"
+        return f"dòng này thụt lề bằng phím Tab: hãy thụt lề bằng {spaces}"
     fixed = line[:indent] + re.sub(r"[ \t]*\t[ \t]*", " ", line[indent:]).rstrip()
     return (
         "dòng này có ký tự Tab ở giữa dòng (phím Tab gõ sau dấu -), mà bot không tính là "
         f"dấu cách: hãy thay bằng một dấu cách, viết {_retyped(fixed)}"
     )
+
+
+def _spaces_wanted(lines: Sequence[str], index: int) -> int | None:
+    """How many spaces line `index`, indented with a Tab, should start with: as many as
+    the line above it indented with spaces, two more when that line opens what this one
+    is in ("variants:", "answer: |", or "- id: gio" above "question:"); None when no line
+    above tells."""
+    here = lines[index].lstrip(" \t")
+    for line in reversed(lines[:index]):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return None
+        opens = text.endswith((":", "|", ">")) or (
+            text.startswith("- ") and not here.startswith("-")
+        )
+        return len(indent) + (2 if opens else 0)
+    return None
 
 
 # A key staff type, its colon, and its text without the space between ("answer:Sáng",
