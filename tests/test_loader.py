@@ -1388,6 +1388,13 @@ FILLER = "Các hộ góp ý về việc chỉnh trang hẻm, chiếu sáng và t
             (),
         ),
         (INTAKE, f"{INTAKE_LEAD}\n\nHồ sơ gồm giấy khai sinh và giấy xác nhận cư trú.", ()),
+        # ... nor by two such sentences (they made two mentions: as many as a subject's),
+        (
+            INTAKE,
+            f"{INTAKE_LEAD}\n\nTrẻ phải có đăng ký thường trú tại phường. Hồ sơ gồm giấy "
+            "khai sinh và giấy xác nhận cư trú.",
+            (),
+        ),
         # ... nor by opening the text below the lead, then coming back once,
         (
             INTAKE,

@@ -97,7 +97,8 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     another, reaching BODY_MENTIONS is tagged however long the notice (a long one names
     its subject a few times, not every 100 words). A sentence asking to bring a paper or
     saying what one must have (`_REQUIRED`: a school's intake asking for a child's
-    permanent residence) counts as a mention, but is neither alone nor an opening.
+    permanent residence, its papers) names no subject: it is no mention (two of them in
+    a short notice made one), though its words count.
     """
     lead, rest = _lead(body)
     headline = set(tag_topics(title + "\n" + " ".join(lead), topics))
@@ -106,13 +107,15 @@ def notice_topics(title: str, body: str, topics: Sequence[Topic]) -> tuple[str, 
     opening: set[str] = set()
     words = 0
     for sentence in rest:
+        words_before, words = words, words + len(sentence.split())
+        if _REQUIRED.search(fold(sentence)):
+            continue  # a paper to bring, a condition: no subject, however many
         named = tag_topics(sentence, topics)
         for topic_id in named:
             mentions[topic_id] += 1 / len(named)
-        if named and not _REQUIRED.search(fold(sentence)):
+        if named:
             alone.update(named if len(named) == 1 else ())
-            opening.update(named if words < LEAD_WORDS else ())
-        words += len(sentence.split())
+            opening.update(named if words_before < LEAD_WORDS else ())
     needed = {t.id: BODY_MENTIONS if headline or t.id not in alone else 1.0 for t in topics}
     return tuple(
         t.id
