@@ -1816,11 +1816,14 @@ async def test_an_ok_edited_into_an_r_command_sends_its_text_as_if_just_typed(
 ) -> None:
     """An "ok" to the ticket, not sent, edited into "/r" with nothing after it is told so,
     as the command would be; edited again into "/r TEXT", the resident gets TEXT, and the
-    officer is told it went rather than met with silence. Into "/close", nothing runs."""
+    officer is told it went rather than met with silence. Into "/close", nothing runs, and
+    the officer is told so (before: silence, and the ticket believed closed)."""
     await posted_ticket(conversation, desk)
     post = room.posts[0].message_id
     await desk.on_staff_message(staff("ok a", reply_to=post))
-    assert await desk.on_staff_edit(staff("/close", reply_to=post)) == []
+    told = await desk.on_staff_edit(staff("/close", reply_to=post))
+    assert told == [msg.staff_edit_command_not_run("close", 1)] and "/close 1" in told[0]
+    assert not (await desk.tickets.get(1)).closed  # type: ignore[union-attr]
     assert await desk.on_staff_edit(staff("/r", reply_to=post)) == [msg.staff_reply_empty()]
     assert await sent_texts(desk, store) == []
     said = await desk.on_staff_edit(staff("/r Dạ bên em nhận hồ sơ sáng thứ bảy ạ", reply_to=post))

@@ -143,13 +143,20 @@ class StaffSide(FaqLoop):
     async def _ack_edited(self, message: StaffMessage, ticket_id: int) -> list[str]:
         """A bare acknowledgement replying to ticket `ticket_id`'s post, held, now edited:
         into an answer ("ok, chị mang CCCD lên …") or `/r TEXT`, it is relayed, once, as if
-        just sent (relayed, its next edits find it an answer); into another acknowledgement
-        or another command, nothing. Not on a closed ticket, though: an edit does not open
-        it again, as no answer's edit does; its officer is told how to send it."""
+        just sent (relayed, its next edits find it an answer); into another acknowledgement,
+        nothing; into another desk command, nothing runs, and the officer is told so. Not
+        on a closed ticket, though: an edit does not open it again, as no answer's edit
+        does; its officer is told how to send it."""
         text = message.text.strip()
         command = _COMMAND.fullmatch(text)
-        if bare_acknowledgement(text) or (command is not None and command[1].lower() != "r"):
+        if bare_acknowledgement(text):
             return []
+        if command is not None and (name := command[1].lower()) != "r":
+            # "/close" typed over the "ok": run nothing, but say so (silence left the
+            # officer believing the ticket closed).
+            return (
+                [msg.staff_edit_command_not_run(name, ticket_id)] if name in STAFF_COMMANDS else []
+            )
         del self._acks[message.message_id]
         if command is not None:  # "/r TEXT", "/r #12 TEXT": the command, as if just sent
             said = await self.on_staff_message(message)

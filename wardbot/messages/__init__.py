@@ -335,6 +335,9 @@ from wardbot.messages.staff_group import staff_anonymous as staff_anonymous
 from wardbot.messages.staff_group import staff_answer_held as staff_answer_held
 from wardbot.messages.staff_group import staff_attachment_not_sent as staff_attachment_not_sent
 from wardbot.messages.staff_group import staff_command_private as staff_command_private
+from wardbot.messages.staff_group import (
+    staff_edit_command_not_run as staff_edit_command_not_run,
+)
 from wardbot.messages.staff_group import staff_error as staff_error
 from wardbot.messages.staff_group import staff_group_followed as staff_group_followed
 from wardbot.messages.staff_group import staff_held_edit_not_sent as staff_held_edit_not_sent

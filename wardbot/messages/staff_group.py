@@ -320,6 +320,16 @@ def staff_held_edit_not_sent(ticket_id: int) -> str:
     )
 
 
+def staff_edit_command_not_run(command: str, ticket_id: int) -> str:
+    """An officer's "ok" to a ticket, not sent, edited into a desk command ("/close"): an
+    edit runs no command (it may be a typo fixed long after); said, not met with silence."""
+    return (
+        f"✏️ Bot không chạy lệnh /{command} trong tin đã sửa. Nếu cần, gửi lại /{command} "
+        f"thành tin mới: trả lời (reply) tin “🙋 Phiếu số {ticket_id}” của bot, hoặc gõ "
+        f"/{command} {ticket_id}."
+    )
+
+
 def staff_reply_empty() -> str:
     return "Chưa có nội dung để gửi. Cách dùng: /r nội dung trả lời (hoặc /r 12 nội dung)."
 
