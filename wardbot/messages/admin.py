@@ -960,12 +960,15 @@ def admin_part_down(ward_name: str, task: str, since: dt.datetime) -> str:
     at = f"{since:%H:%M} ngày {since:%d/%m}"
     channel, _, kind = task.rpartition("-")
     if task in _CHANNELS:
-        platform = _CHANNELS[task][0]
+        platform, token = _CHANNELS[task]
         what = (
             f"không nhận được tin nhắn qua {platform}: người dân nhắn qua {platform} tạm chưa "
             "được trả lời"
         )
-        check = f"kết nối mạng của máy chủ tới {platform}, hoặc {platform} đang gặp sự cố"
+        check = (
+            f"kết nối mạng của máy chủ tới {platform} và mã bot {token} (có bị đổi không), "
+            f"hoặc {platform} đang gặp sự cố"
+        )
     elif kind == "alerts":
         platform = _CHANNELS.get(channel, (channel.capitalize(),))[0]
         what = (
