@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import html
 import json
 import logging
@@ -199,6 +200,15 @@ def _parser() -> argparse.ArgumentParser:
         "--no-write", action="store_true", help="only print the leave-one-ward-out scores"
     )
     fit.add_argument("--lexical", action="store_true", help="fit without the embedding model")
+    fit.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help=(
+            "the day the wards are read on (notices' ages count); default: today in Vietnam. "
+            "The model records it: `--today` with the shipped model's `fitted_on` rebuilds it"
+        ),
+    )
     fit.add_argument(
         "--by-section",
         action="store_true",
@@ -711,7 +721,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         return 1
     embedder = None if args.lexical else load_embedder()
     with ExitStack() as stack:
-        data = fit.open_wards(wards, embedder, stack)
+        data = fit.open_wards(wards, embedder, stack, today=args.today)
         if len(data) > 1:
             print("leave-one-ward-out (each ward scored by a model fitted on the others):")
             reports = fit.leave_one_out(data)

@@ -2212,6 +2212,22 @@ def test_fit_prints_leave_one_ward_out_and_writes_a_model_the_engine_loads(ward,
     assert ranker.lexical.weights[ranking.LEXICAL_FEATURES.index("cover")] > 0
 
 
+def test_fit_on_a_given_day_rebuilds_the_same_model(ward, tmp_path, capsys):
+    """`bot.py fit --today` reads the wards on that day (notices' ages count) and the
+    model says so: the same day gives the same file, whatever day it is run."""
+    from wardbot import ranking
+
+    north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)
+    south = _labelled_ward(tmp_path / "south", FIT_QUESTIONS)
+    files = [tmp_path / "first.json", tmp_path / "again.json"]
+    for out_file in files:
+        args = ["fit", str(north), str(south), "--lexical", "--today", "2026-11-30"]
+        assert bot.main([*args, "--out", str(out_file)]) == 0
+    assert ranking.load_ranker(files[0]).fitted_on == "2026-11-30"
+    assert files[0].read_bytes() == files[1].read_bytes()
+    capsys.readouterr()
+
+
 def test_fit_into_a_folder_it_cannot_write_says_so_before_fitting(ward, tmp_path, capsys):
     """It fitted (minutes, with the embedder), then stopped on a traceback at the write."""
     north = _labelled_ward(tmp_path / "north", FIT_QUESTIONS)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 import math
 import random
 from types import SimpleNamespace
@@ -184,7 +186,8 @@ def _ward(name: str, seed: int) -> SimpleNamespace:
     rng = random.Random(seed)
     asked = [_asked(rng, rng.randint(3, 8), answerable=i % 3 != 0) for i in range(60)]
     ward = SimpleNamespace(name=name, faq=f"{name}/faq.yaml")
-    return SimpleNamespace(ward=ward, engine=SimpleNamespace(embedder=None), asked=asked)
+    engine = SimpleNamespace(embedder=None, today=dt.date(2026, 12, 2))
+    return SimpleNamespace(ward=ward, engine=engine, asked=asked)
 
 
 def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
@@ -197,3 +200,13 @@ def test_the_fit_is_the_same_whatever_order_the_wards_are_named_in():
     assert again.lexical.weights == first.lexical.weights
     assert again.lexical.bias == first.lexical.bias
     assert again.trained_on == first.trained_on == ("commune", "dev", "ward")
+
+
+def test_the_model_records_the_day_its_wards_were_read_on():
+    """A notice's age is among what the engine reads, so the same wards fitted another day
+    give a slightly other model: the file says which day, for `bot.py fit --today` to
+    rebuild it."""
+    ranker = fit.fit([_ward("commune", 1), _ward("dev", 2)])
+    assert ranker.fitted_on == "2026-12-02"
+    kept = ranking.Ranker.from_json(json.loads(json.dumps(ranker.as_json())))
+    assert kept.fitted_on == "2026-12-02" and kept.as_json() == ranker.as_json()

@@ -21,6 +21,7 @@ ward the model was fitted on flatters it; this one does not.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 import statistics
 import tempfile
@@ -97,9 +98,15 @@ class WardData:
 
 
 def open_wards(
-    wards: Sequence[Ward], embedder: Embedder | None, stack: ExitStack
+    wards: Sequence[Ward],
+    embedder: Embedder | None,
+    stack: ExitStack,
+    *,
+    today: dt.date | None = None,
 ) -> list[WardData]:
-    """Each ward in its own engine (on a temporary data directory) with its candidates."""
+    """Each ward in its own engine (on a temporary data directory) with its candidates,
+    read on `today` (None: today in Vietnam): a notice's age is one of what the engine
+    reads, so a fit on another day gives a slightly other model."""
     # Named for the embedder: a ranker for no embedder makes the engine drop it.
     placeholder = dataclasses.replace(
         _neutral_ranker(), embedder=embedder.name if embedder is not None else ""
@@ -108,7 +115,7 @@ def open_wards(
     for ward in wards:
         data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="fit-")))
         engine = Engine.open(
-            ward.faq, ward.content, data_dir, embedder=embedder, ranker=placeholder
+            ward.faq, ward.content, data_dir, embedder=embedder, ranker=placeholder, today=today
         )
         stack.callback(engine.close)
         asked = []
@@ -245,8 +252,13 @@ def fit(wards: Sequence[WardData]) -> ranking.Ranker:
     lexical = _with_thresholds(lexical, wards, _lexical_only, lambda m: ranking.Ranker(m, semantic))
     semantic = _with_thresholds(semantic, wards, lambda c: c, lambda m: ranking.Ranker(lexical, m))
     embedders = {w.engine.embedder.name for w in wards if w.engine.embedder is not None}
+    days = {w.engine.today for w in wards}
     return ranking.Ranker(
-        lexical, semantic, tuple(w.ward.name for w in wards), ",".join(sorted(embedders))
+        lexical,
+        semantic,
+        tuple(w.ward.name for w in wards),
+        ",".join(sorted(embedders)),
+        min(days).isoformat() if days else "",
     )
 
 

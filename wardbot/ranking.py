@@ -304,12 +304,16 @@ class Ranker:
     # The embedder whose vectors the semantic model was fitted on (Embedder.name): its
     # weights, `dims` above all, mean nothing for another model's vectors.
     embedder: str = ""
+    # The day the wards were read on (`bot.py fit --today`): notices' ages count, so the
+    # same wards fitted on another day give a slightly other model.
+    fitted_on: str = ""
 
     def as_json(self) -> dict[str, object]:
         return {
             "version": MODEL_VERSION,
             "trained_on": list(self.trained_on),
             "embedder": self.embedder,
+            "fitted_on": self.fitted_on,
             "lexical": self.lexical.as_json(),
             "semantic": self.semantic.as_json(),
         }
@@ -323,6 +327,7 @@ class Ranker:
             LinearModel.from_json(data["semantic"], LEXICAL_FEATURES + SEMANTIC_FEATURES),
             tuple(data.get("trained_on", ())),
             str(data.get("embedder", "")),
+            str(data.get("fitted_on", "")),
         )
 
     def save(self, path: Path) -> None:
