@@ -280,6 +280,9 @@ class Questions:
     ) -> tuple[list[Reply], bool]:
         """The replies to `question`, and whether it was answered part by part (a message
         asking several questions: `_answer_each`)."""
+        # The day asked of, told first (`answer`): of the message as sent, before any
+        # procedure named earlier is added to it.
+        day_told = self._closure(question) is not None
         aspects = followup.asks_only(question)
         if aspects and self.memory.subject(chat, sender) is None:
             self.memory.note_unnamed(chat, sender, question)
@@ -290,7 +293,8 @@ class Questions:
         each = await self._answer_each(chat, question, typing, follow, sender)
         if each:
             return each, True
-        return await self._answer_whole(chat, question, typing, follow, sender, follows), False
+        whole = await self._answer_whole(chat, question, typing, follow, sender, follows, day_told)
+        return whole, False
 
     async def _answer_whole(
         self,
@@ -300,8 +304,10 @@ class Questions:
         follow: Button | None,
         sender: str | None,
         follows: bool,
+        day_told: bool = False,
     ) -> list[Reply]:
-        """The replies to `question` asked as one question."""
+        """The replies to `question` asked as one question; `day_told`: whether the note
+        put first tells whether the office works on the day it asks of (`_closure`)."""
         answer = await self._search(question, typing)
         more, keeps = None, False
         if follows:
@@ -311,7 +317,7 @@ class Questions:
         answer = self._not_again(chat, sender, answer)
         # Nothing answers "chúa nhựt ủy ban có làm hông", but the note `answer` puts first
         # tells whether the office works that day: no "em chưa có thông tin" under it.
-        told = not answer.answered and self._closure(question) is not None
+        told = day_told and not answer.answered
         await self.record(chat, question, answer.answered or told, sender)
         if answer.answered and answer.best is not None:
             await self.memory.keep_context(chat, (answer.best.id,), sender)
