@@ -290,6 +290,9 @@ class ZaloOaChannel:
                 f"cannot get an access token from Zalo ({self.settings.zalo_oa_oauth_base}): {exc}"
             ) from exc
         self._revoked = False
+        # A note on a refused token may stand from a run before (its ✅ still waiting when
+        # that run stopped, or the token set anew and the bot restarted): Zalo takes it.
+        await self._refusal_over()
         await self.intake.replay()
         self._running = True
         log.info("zalo-oa: receiving at %s%s", self.settings.public_url, WEBHOOK_PATH)
@@ -364,6 +367,11 @@ class ZaloOaChannel:
         self._revoked = False
         log.info("zalo-oa: Zalo takes the Official Account's token again; answering what waited")
         self.intake.resume()
+        await self._refusal_over()
+
+    async def _refusal_over(self) -> None:
+        """Admins told the refresh token was refused are told it is over (once it stays
+        so: wardbot.alerts.Alerts.untold), and a later refusal is news again."""
         if self.untell_admins is not None:
             try:
                 await self.untell_admins(REFUSED_NOTE)

@@ -424,6 +424,29 @@ async def test_the_new_refresh_token_is_stored_before_use_and_a_restart_uses_it(
         assert stored(ward_settings)["refresh_token"] == oa.refresh_token
 
 
+async def test_a_refusal_note_standing_from_a_run_before_is_said_over_at_a_start_zalo_takes(
+    oa: FakeZaloOa, ward_engine: Engine, ward_settings: Settings
+) -> None:
+    """Admins told the refresh token was refused; the bot stopped before its ✅ (or staff
+    set a new token and restarted it). A start where Zalo gives an access token says the
+    note is over: told back once that lasts, and a later refusal is news again. Before,
+    the note stood, so the next refusal was told to nobody."""
+    settings = oa_settings(ward_settings, oa)
+    async with await Store.open(settings.data_dir / "bot.sqlite3") as store:
+        channel = ZaloOaChannel(settings, Conversation(ward_engine, store, settings))
+        over: list[str] = []
+
+        async def untell(key: str) -> None:
+            over.append(key)
+
+        channel.untell_admins = untell
+        await channel.start()
+        try:
+            assert over == ["zalo-oa-refused"]
+        finally:
+            await channel.stop()
+
+
 async def test_a_revoked_consent_is_down_in_healthz_and_told_to_admins_once(
     oa: FakeZaloOa, bot: Running
 ) -> None:
