@@ -64,7 +64,12 @@ async def test_what_comes_next_is_not_the_first_step_again(
 
 @pytest.mark.parametrize(
     "then",
-    ["nộp hồ sơ rồi thì sao nữa", "em nop ho so xong roi, tiep theo lam gi", "nộp rồi sao nữa"],
+    [
+        "nộp hồ sơ rồi thì sao nữa",
+        "em nop ho so xong roi, tiep theo lam gi",
+        "nộp rồi sao nữa",
+        "làm xong bước 2 rồi làm gì nữa",
+    ],
 )
 async def test_what_comes_after_the_step_done_is_the_steps_after_it(
     conversation: Conversation, then: str

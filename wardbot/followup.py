@@ -616,7 +616,19 @@ def _steps_after(doc: FaqEntry | Announcement, said: str) -> tuple[str, ...] | N
     done = max(steps, key=lambda at: (shared(at), at)) if done_words else steps[0]
     if not shared(done):
         done = steps[0]
+    if (named := _STEP_NAMED.search(said)) is not None:  # "xong bước 2 rồi": that step
+        done = next((at for at in steps if _step_number(lines[at]) == named[1]), done)
     return tuple(lines[done + 1 :]) or None
+
+
+# A step the resident names by its number ("xong bước 2 rồi"), folded.
+_STEP_NAMED = re.compile(r"\bbuoc (\d+)\b")
+
+
+def _step_number(line: str) -> str:
+    """The number of the step `line` opens ("Bước 2: ..." is "2")."""
+    found = _STEP_NAMED.match(_words(line, folded=True))
+    return found[1] if found else ""
 
 
 def _hands_over(line: str, asked: list[tuple[str, re.Pattern[str]]], said: str) -> bool:
