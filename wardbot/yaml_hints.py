@@ -381,10 +381,13 @@ def _spaces_wanted(lines: Sequence[str], index: int) -> int | None:
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent:
             return None
-        opens = text.endswith((":", "|", ">")) or (
-            text.startswith("- ") and not here.startswith("-")
-        )
-        return len(indent) + (2 if opens else 0)
+        if text.endswith((":", "|", ">")):
+            return len(indent) + 2  # the first line of what it opens
+        if text.startswith("- ") and not here.startswith("-"):
+            # Under "- id: gio", the entry's next key; under "- a variant", which key comes
+            # back is not told by the lines (the entry's, further left).
+            return len(indent) + 2 if ": " in text else None
+        return len(indent)
     return None
 
 
