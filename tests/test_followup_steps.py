@@ -69,6 +69,7 @@ async def test_what_comes_next_is_not_the_first_step_again(
         "em nop ho so xong roi, tiep theo lam gi",
         "nộp rồi sao nữa",
         "làm xong bước 2 rồi làm gì nữa",
+        "em làm xong bước 2 rồi, tiếp theo làm gì",  # before: no answer, "bước" named
     ],
 )
 async def test_what_comes_after_the_step_done_is_the_steps_after_it(

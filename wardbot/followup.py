@@ -383,7 +383,16 @@ def turned_to(text: str) -> str | None:
 
 def _names_nothing(text: str) -> bool:
     said = _asked(text, folded=True)
-    for asking in (_ASKS_VALIDITY, _ASKS_WHO, _ASKS_LATEST, _PER, _ASKS_NEXT, _ASKS_READY):
+    # A step named by its number ("làm xong bước 2 rồi") is one of the answer's own.
+    for asking in (
+        _ASKS_VALIDITY,
+        _ASKS_WHO,
+        _ASKS_LATEST,
+        _PER,
+        _ASKS_NEXT,
+        _ASKS_READY,
+        _STEP_NAMED,
+    ):
         said = asking.sub(" ", said)
     return all(word in _NAMING_NOTHING for word in own_words(said)) and all(
         _receiving(_asked(text, folded=False).split())
