@@ -1290,6 +1290,83 @@ async def test_what_about_someone_the_entry_just_given_does_not_name_is_told_so(
     assert reply.text == msg.not_said_of(title, what, "UBND Phường 2", "0276 3822 123")
 
 
+# A ward with two ID card entries, one for the old card's change and one for a first card,
+# children's included, on the ID card topic; and a birth entry for children on another.
+OLD_CARD = "Chứng minh nhân dân hết giá trị thì đổi sang thẻ căn cước thế nào?"
+FIRST_CARD = "Làm thẻ căn cước lần đầu, kể cả cho trẻ em, như thế nào?"
+LOST_ID = "Bị mất thẻ căn cước thì làm lại ở đâu?"
+SIBLING_FAQ = f"""\
+topics:
+  - id: can-cuoc
+    name: Căn cước
+  - id: ho-tich
+    name: Hộ tịch
+faq:
+  - id: can-cuoc-doi-cmnd
+    question: {OLD_CARD}
+    variants: [đổi cmnd sang căn cước]
+    answer: |
+      Chứng minh nhân dân hết giá trị từ 01/01/2025; bà con đến Công an phường làm thẻ.
+    topics: [can-cuoc]
+  - id: can-cuoc-mat-the
+    question: {LOST_ID}
+    variants: [làm lại cccd bị mất]
+    answer: |
+      Công an phường cấp lại trong 7 ngày làm việc; trẻ em thì cha mẹ làm thay.
+    topics: [can-cuoc]
+  - id: can-cuoc-lan-dau
+    question: {FIRST_CARD}
+    variants: [làm căn cước lần đầu]
+    answer: |
+      Từ đủ 14 tuổi phải làm thẻ; dưới 14 tuổi làm theo nhu cầu của cha mẹ.
+    topics: [can-cuoc]
+  - id: khai-sinh
+    question: Làm giấy khai sinh cho trẻ em cần gì?
+    answer: |
+      Giấy chứng sinh và giấy tờ tùy thân của cha mẹ.
+    topics: [ho-tich]
+"""
+
+
+@pytest.fixture(scope="module")
+def sibling_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    opened = open_ward(tmp_path_factory.mktemp("sibling-ward"), SIBLING_FAQ, TODAY)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("then", "title"),
+    [
+        ("thế còn làm cho trẻ em thì sao", FIRST_CARD),
+        ("the con lam cho tre em thi sao", FIRST_CARD),
+        # No entry on the ID card is about foreigners: told so, no other entry instead.
+        ("thế còn người nước ngoài thì sao", None),
+        # The birth entry's question names the papers for children, on another topic.
+        ("thế còn giấy cho trẻ em thì sao", None),
+    ],
+)
+async def test_what_about_x_gets_the_entry_on_the_same_topic_about_x(
+    sibling_engine: Engine,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    then: str,
+    title: str | None,
+) -> None:
+    """ "Thế còn làm cho trẻ em thì sao" after changing an old ID card, which names no
+    children: the entry on a first card, children's included, also on the ID card topic,
+    answers it; not "chưa nói riêng về trẻ em" while the bot has the answer. Neither the
+    lost card's entry, which names children in a line only, nor the birth entry, whose
+    question names them but on another topic."""
+    conversation = Conversation(sibling_engine, store, settings, clock=clock)
+    assert (await one(conversation, "đổi cmnd sang căn cước")).title == OLD_CARD
+    reply = await one(conversation, then)
+    assert reply.title == title
+    if title is None:
+        assert reply.text.startswith(f"Dạ, thông tin em có về “{OLD_CARD}” chưa nói riêng")
+
+
 @pytest.mark.parametrize(
     ("first", "then", "title"),
     [

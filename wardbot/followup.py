@@ -479,12 +479,18 @@ def narrows(doc: FaqEntry | Announcement, text: str) -> bool:
     return part is not None and not part.whole
 
 
-def mentions(doc: FaqEntry | Announcement, text: str) -> bool:
+def mentions(doc: FaqEntry | Announcement, text: str, *, heading_only: bool = False) -> bool:
     """Whether `doc` names, in its heading, the ways it is asked or its lines, all that
     `text` names: asked "thế còn X thì sao" of it, whether it says anything of X (the
-    marriage entry of "người nước ngoài", the ID card's of "con")."""
+    marriage entry of "người nước ngoài", the ID card's of "con"). `heading_only`: in its
+    heading and the ways it is asked alone, where X is what the entry is about ("làm
+    cho trẻ em" and "Làm thẻ căn cước lần đầu, kể cả cho trẻ em")."""
     phrasings = (doc.title, *doc.variants) if isinstance(doc, FaqEntry) else (doc.title,)
-    said = set(_words(" ".join((*phrasings, _body(doc))), folded=True).split())
+    said = set(
+        _words(
+            " ".join(phrasings if heading_only else (*phrasings, _body(doc))), folded=True
+        ).split()
+    )
     return all(word in said for word, _ in _named(text))
 
 

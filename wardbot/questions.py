@@ -72,6 +72,25 @@ def _answered_with(answer: Answer) -> FaqEntry | Announcement | None:
     return answer.best.doc if answer.answered and answer.best is not None else None
 
 
+def _sibling(doc: FaqEntry | Announcement, turned: str, answer: Answer) -> Hit | None:
+    """Asked "thế còn X thì sao" of `doc`, which names nothing of X: the first other of
+    `answer`'s results (the subject and X asked together) that shares a topic with `doc`
+    and is about X by its heading or the ways it is asked, not merely mentioning it in a
+    line; None if there is none (a doc without topics has no siblings)."""
+    if not doc.topics:
+        return None
+    return next(
+        (
+            hit
+            for hit in answer.results
+            if hit.id != doc.id
+            and set(hit.doc.topics) & set(doc.topics)
+            and followup.mentions(hit.doc, turned, heading_only=True)
+        ),
+        None,
+    )
+
+
 def _noted(reply: Reply, note: str, notice: Announcement | None) -> Reply:
     """`reply` opening with `note`, and a button opening `notice` unless it shows it."""
     noted = replace(reply, text=f"{note}\n\n{reply.text}" if reply.text else note)
@@ -592,6 +611,17 @@ class Questions:
             # trong bao lâu?"), none of whose lines says it: not that answer again, as if
             # it were the one meant.
             best = None
+        if (
+            best is not None
+            and doc is not None
+            and turned is not None
+            and best.id == doc.id
+            and not followup.mentions(doc, turned)
+            and (sibling := _sibling(doc, turned, answer)) is not None
+        ):
+            # "Thế còn làm cho trẻ em thì sao" after changing an old ID card: the entry on
+            # the same topic whose heading is about X (the first card, children too).
+            best = sibling
         if (
             best is not None
             and doc is not None
