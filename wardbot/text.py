@@ -446,8 +446,39 @@ REGIONAL_WORDS: dict[str, _Regional] = {
 REGIONAL_PARTICLES = frozenset("nghen nhen hen hén nè nghe hỉ hè ta nờ đó".split())
 
 
+# Asking to ask, typed without accents: "cho toi hoi", "em muon hoi" are nothing but
+# "cho tôi hỏi", "em muốn hỏi" (no ward office's subject is "tới hội" or "muôn hội"), and
+# "hỏi ve" is "hỏi về". Put back, they are the stopwords they are with accents, not
+# "tối", "hội" weighing on the search and read so by the meaning model.
+_ASKERS = {"toi": "tôi", "tui": "tôi", "em": "em", "minh": "mình", "chau": "cháu", "con": "con"}
+_WANTS = {"muon": "muốn", "can": "cần", "xin": "xin"}
+
+
+def _asking_said(words: list[str]) -> list[str]:
+    """`words` with an unaccented "cho <someone> hoi", "<someone> muon hoi" (and the
+    "ve" after it) written with their diacritics."""
+    out = list(words)
+    for i in range(len(out) - 2):
+        first, second, verb = out[i : i + 3]
+        if verb != "hoi":
+            continue
+        if first == "cho" and second in _ASKERS:
+            out[i + 1] = _ASKERS[second]
+        elif first in _ASKERS and second in _WANTS:
+            out[i], out[i + 1] = _ASKERS[first], _WANTS[second]
+        else:
+            continue
+        out[i + 2] = "hỏi"
+        if i + 3 < len(out) and out[i + 3] == "ve":
+            out[i + 3] = "về"
+    return out
+
+
 def standard_words(words: list[str]) -> list[str]:
-    """`words` (normalised) with regional words in their standard form."""
+    """`words` (normalised) with regional words in their standard form, and asking to
+    ask typed without accents with its diacritics (`_asking_said`)."""
+    if "hoi" in words:
+        words = _asking_said(words)
     if REGIONAL_WORDS.keys().isdisjoint(words):
         return words
     out: list[str] = []
