@@ -16,7 +16,7 @@ from test_alerts import ADMIN, Ward, close_ward, open_ward
 from wardbot import messages as msg
 from wardbot.alerts import Alerts
 from wardbot.down_notes import TELL_AFTER, DownNotes, Watched
-from wardbot.web import Health
+from wardbot.web import CARRY_WITHIN, START_GRACE, Health
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ class Part:
 
 
 class Watching:
-    def __init__(self, ward: Ward, part: Part, name: str = "zalo") -> None:
+    def __init__(self, ward: Ward, part: Part, name: str = "zalo", *, kept: bool = False) -> None:
         self.ward = ward
         self.backs: list[float] = []
 
@@ -51,17 +51,25 @@ class Watching:
             clock=lambda: ward.now[0],
             wait=wait,
         )
-        self.health = Health({name: lambda: part.well}, clock=lambda: ward.now[0])
+        self.health = Health(
+            {name: lambda: part.well}, clock=lambda: ward.now[0], kept=ward.store if kept else None
+        )
         watched = Watched(name, lambda: part.attempting, name, lambda: part.explained)
         self.alerts = alerts
+        self.looked = False
         self.notes = DownNotes(
             self.health, alerts, [watched], ward.settings.ward_name, clock=lambda: ward.now[0]
         )
 
     async def look(self, after: float = 30.0) -> None:
-        """`after` seconds later, /healthz's periodic look and what it tells admins."""
+        """`after` seconds later, /healthz's periodic look and what it tells admins (as
+        Health.watch does: what the bot before found down read at its first)."""
         self.ward.now[0] += after
+        if not self.looked:
+            await self.health.recall()
+            self.looked = True
         await self.health.look()
+        await self.health.keep(self.ward.now[0])
         await self.notes.look()
         await asyncio.sleep(0)  # a ✅ waiting its turn goes
 
@@ -124,3 +132,57 @@ async def test_an_alert_sender_failing_for_long_says_alerts_wait(ward: Ward) -> 
         await watching.look(60)
     (note,) = await watching.told()
     assert "không gửi được tin báo qua Zalo" in note and "được giữ lại" in note
+
+
+async def test_an_outage_across_a_restart_is_told_ten_minutes_after_it_began(
+    ward: Ward,
+) -> None:
+    """A bot restarted (by hand, or by Docker after a crash) while Zalo stays down: the
+    outage is the one that began before, as /healthz says after the start's grace, and
+    admins hear of it once it has lasted ten minutes in all; not ten minutes after each
+    start, which a bot restarting every few minutes would never reach."""
+    part = Part()
+    before = Watching(ward, part, kept=True)
+    part.well = False
+    await before.look()
+    began = ward.now[0]
+    for _ in range(6):  # six minutes down, then the bot restarts
+        await before.look(60)
+    assert await before.told() == []
+    await before.alerts.close()
+    ward.now[0] += 60  # the restart
+    after = Watching(ward, part, kept=True)
+    await after.look(5)
+    assert after.health.down_at() == {"zalo": ward.now[0]}  # connecting: not judged yet
+    await after.look(START_GRACE)
+    assert after.health.down_at() == {"zalo": began}
+    assert await after.told() == []  # 8.6 minutes in all
+    for _ in range(3):
+        await after.look(30)
+    (note,) = await after.told()
+    assert "không nhận được tin nhắn qua Zalo" in note
+    await after.alerts.close()
+
+
+@pytest.mark.parametrize("gap", [60.0, CARRY_WITHIN + 60.0])
+async def test_a_part_well_again_or_a_bot_long_stopped_carries_no_outage(
+    ward: Ward, gap: float
+) -> None:
+    """Zalo down before a restart and connected after it: that outage is over. Down
+    again a while later, it is a new one. And a bot that was stopped for long says
+    nothing of now: a part down at the start is down since the start."""
+    part = Part()
+    before = Watching(ward, part, kept=True)
+    part.well = False
+    for _ in range(8):
+        await before.look(60)
+    await before.alerts.close()
+    ward.now[0] += gap
+    after = Watching(ward, part, kept=True)
+    if gap < CARRY_WITHIN:
+        part.well = True  # connected at once
+        await after.look(5)
+        part.well = False
+    started = ward.now[0]
+    await after.look(START_GRACE)
+    assert after.health.down_at()["zalo"] > started - 30

@@ -448,7 +448,7 @@ async def _serve(
     quiet = settings.quiet_hours
     if quiet is not None:  # alerts held for the morning: waiting, not stuck
         details["quiet_hours"] = lambda: held_for_morning(store, quiet, time.time())
-    health = Health(checks)
+    health = Health(checks, kept=store if store.writable else None)
     down_notes = (
         _down_notes(health, alerts, starting, senders, settings) if store.writable else None
     )

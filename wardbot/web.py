@@ -21,7 +21,7 @@ import socket
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
@@ -137,18 +137,49 @@ class AsgiServer:
             self._server = self._task = None
 
 
+# Where Health keeps, in the database's `meta` table, since when each part is down and
+# when it last looked (JSON; names of parts and times, nothing about residents).
+DOWN_KEY = "parts-down"
+# A part the bot that ran just before found down, and still down this long after the
+# start (a channel connects within it), has been down since then, not since the start:
+# so /healthz says, and admins hear of an outage after its ten minutes however often
+# the bot restarted meanwhile (a crash loop must not hide it). Only from a bot that
+# looked within CARRY_WITHIN of this start: one stopped for a day says nothing of now.
+START_GRACE = 90.0
+CARRY_WITHIN = 600.0
+KEEP_WAIT = 10.0  # a database this slow to keep the times in is left alone till next look
+
+
+class KeepsMeta(Protocol):
+    """Where Health keeps its times across restarts (wardbot.store.Store)."""
+
+    async def meta_value(self, key: str) -> str | None: ...
+
+    async def set_meta_value(self, key: str, value: str) -> None: ...
+
+
 class Health:
     """The parts' checks for /healthz, and since when each part is down: the first look
     that found it down, by /healthz or by `watch` (every LOOK_EVERY seconds, so that the
-    time is right to within that even when nobody asks)."""
+    time is right to within that even when nobody asks), by this bot or, with `kept`,
+    the one that ran just before it (START_GRACE)."""
 
     def __init__(
-        self, checks: Mapping[str, HealthCheck], *, clock: Callable[[], float] = time.time
+        self,
+        checks: Mapping[str, HealthCheck],
+        *,
+        clock: Callable[[], float] = time.time,
+        kept: KeepsMeta | None = None,
     ) -> None:
         self.checks = dict(checks)
         self.clock = clock
+        self.kept = kept
         self._down: dict[str, float] = {}  # part -> when it was first found down
         self._failing: set[str] = set()  # the checks and details that raised, logged once each
+        self._started = clock()
+        # Down for the bot before this one, and since when: `recall` reads them.
+        self._carried: dict[str, float] | None = None
+        self._kept_at: tuple[float, bool] | None = None  # the last `keep`: when, any down
 
     async def asked(self, name: str, look: Callable[[], T | Awaitable[T]], instead: T) -> T:
         """`look()`, awaited when it reads the database; `instead` when it raises (a
@@ -172,12 +203,51 @@ class Health:
             name: bool(await self.asked(name, check, False)) for name, check in self.checks.items()
         }
         now = self.clock()
+        carried = self._carried if self._carried is not None else {}
         for name, well in status.items():
             if well:
                 self._down.pop(name, None)
+                carried.pop(name, None)  # back, or just connected: that outage is over
             else:
-                self._down.setdefault(name, now)
+                since = self._down.setdefault(name, now)
+                if name in carried and now - self._started >= START_GRACE:
+                    self._down[name] = min(since, carried.pop(name))
         return status
+
+    async def recall(self) -> None:
+        """Read which parts the bot before this one found down, and since when (none
+        without `kept`, when that bot looked too long ago, or the database cannot say)."""
+        carried: dict[str, float] = {}
+        if self.kept is not None:
+            try:
+                value = await asyncio.wait_for(self.kept.meta_value(DOWN_KEY), KEEP_WAIT)
+                kept = json.loads(value or "{}")
+                if self._started - float(kept.get("seen", 0.0)) <= CARRY_WITHIN:
+                    down = kept.get("down", {}).items()
+                    carried = {k: float(v) for k, v in down if k in self.checks}
+            except Exception:  # unreadable, another shape, or too slow: nothing carried
+                log.warning("could not read when parts went down before the start", exc_info=True)
+        self._carried = carried
+
+    async def keep(self, now: float) -> None:
+        """Save the parts down and since when (those the bot before found down, not yet
+        past START_GRACE, with its times): while any is, once a LOOK_EVERY (so that a
+        restart knows the times are fresh); once when none is (the first look too, so
+        that no older outage is carried past it)."""
+        if self.kept is None:
+            return
+        down = self._down | (self._carried or {})
+        last = self._kept_at
+        if down and last is not None and last[1] and now - last[0] < LOOK_EVERY:
+            return
+        if not down and last is not None and not last[1]:
+            return  # none down, and saved so
+        self._kept_at = (now, bool(down))
+        try:
+            kept = json.dumps({"seen": now, "down": down}, sort_keys=True)
+            await asyncio.wait_for(self.kept.set_meta_value(DOWN_KEY, kept), KEEP_WAIT)
+        except Exception:  # the database may be what is down: /healthz tells that
+            log.debug("could not keep when parts went down", exc_info=True)
 
     def down_at(self) -> dict[str, float]:
         """Each part down at the last look, and since when (by `clock`)."""
@@ -196,8 +266,10 @@ class Health:
         """Look every LOOK_EVERY seconds until `stop` is set; `after` each look (telling
         admins of what is down: wardbot.down_notes)."""
         told_failing = False  # logged once while it lasts
+        await self.recall()
         while not stop.is_set():
             await self.look()
+            await self.keep(self.clock())
             if after is not None:
                 try:
                     await after()
