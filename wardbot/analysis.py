@@ -105,8 +105,12 @@ class Stopwords:
             frozenset(f for f in _LIGHT_FOLDED if mostly(_LIGHT | _STOP, f)),
         )
 
-    def is_stop(self, token: str) -> bool:
-        return token in _STOP or (token.isascii() and token in self.ascii_stop)
+    def is_stop(self, token: str, *, as_typed: bool = False) -> bool:
+        """Whether `token` carries no subject. `as_typed`: the text it comes from is
+        written with diacritics (staff texts, a question typed mostly with them), so a
+        word without any is that word ("minh" of "chứng minh", "thi" of an exam), not a
+        stopword typed without them ("mình", "thì")."""
+        return token in _STOP or (not as_typed and token.isascii() and token in self.ascii_stop)
 
     def is_light(self, token: str) -> bool:
         return token in _LIGHT or (token.isascii() and token in self.ascii_light)

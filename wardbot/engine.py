@@ -327,7 +327,9 @@ class Engine:
         if len(read) > MAX_QUESTION_CHARS:
             read = self.library.analyzer.within(read[:MAX_READ_CHARS], MAX_QUESTION_CHARS)
         words = self.library.analyzer.words(read)
-        return read, [w for w in words if not self.library.analyzer.stopwords.is_stop(w)]
+        accented = diacritics_share(read) >= ACCENTED_SHARE
+        stopwords = self.library.analyzer.stopwords
+        return read, [w for w in words if not stopwords.is_stop(w, as_typed=accented)]
 
     def _ward_says(self, phrase: str) -> bool:
         """Whether the ward's texts have every pair of words of `phrase` (accent-folded)."""
@@ -499,7 +501,8 @@ class Engine:
             entry = self.library.entries.get(doc_id)
             if entry is None:
                 return []
-            words = [w for w in entry.text.head if not self.library.analyzer.stopwords.is_stop(w)]
+            stopwords = self.library.analyzer.stopwords
+            words = [w for w in entry.text.head if not stopwords.is_stop(w, as_typed=True)]
             query = ranking.make_query(
                 entry.doc.id, words, self.library.vocab, self.library.analyzer.stopwords, {}
             )
