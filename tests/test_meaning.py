@@ -75,6 +75,7 @@ ANSWERED = [
     ("unaccented", "dang ky ket hon can giay to gi", "dang-ky-ket-hon"),
     # Asking to ask, typed without accents, is no "tối cần hội" (wardbot.text): unsure else.
     ("unaccented", "toi can hoi ve hoc bong", "hoc-bong-khuyen-hoc"),
+    ("unaccented", "muon hoi ve hoc bong", "hoc-bong-khuyen-hoc"),
     # Central and southern speech: unsure, or wrong, unless 'tui', 'mần', 'hông', 'rứa'
     # are read as standard Vietnamese.
     ("dialect", "nhà tui mới có em bé thì mần giấy tờ chi", "khai-sinh"),

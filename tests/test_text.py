@@ -386,3 +386,20 @@ def test_a_name_spelt_as_a_region_says_it_sounds_like_the_standard_one(said, wri
 )
 def test_other_words_with_letters_in_common_do_not_sound_alike(said, written):
     assert not sounds_alike(said, written)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("cho toi hoi tam tru", ["cho", "tôi", "hỏi", "tam", "tru"]),
+        ("em muon hoi ve hoc bong", ["em", "muốn", "hỏi", "về", "hoc", "bong"]),
+        ("muon hoi ve hoc bong", ["muốn", "hỏi", "về", "hoc", "bong"]),
+        # "hội" opening a word: a council, a conference
+        ("co can hoi dong xet duyet khong", ["co", "can", "hoi", "dong", "xet", "duyet", "khong"]),
+        ("em muon hoi nghi", ["em", "muon", "hoi", "nghi"]),
+    ],
+)
+def test_asking_to_ask_typed_without_accents_is_read_with_them(typed, read):
+    """The "toi", "hoi" of asking to ask are no "tối", "hội" weighing on the search (and read
+    so by the meaning model too); a "hội đồng" stays one."""
+    assert tokens(typed) == read

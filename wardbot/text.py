@@ -452,25 +452,32 @@ REGIONAL_PARTICLES = frozenset("nghen nhen hen hén nè nghe hỉ hè ta nờ đ
 # "tối", "hội" weighing on the search and read so by the meaning model.
 _ASKERS = {"toi": "tôi", "tui": "tôi", "em": "em", "minh": "mình", "chau": "cháu", "con": "con"}
 _WANTS = {"muon": "muốn", "can": "cần", "xin": "xin"}
+# Words "hội" opens, where "hoi" is that (a council, a meeting, a union): "co can hoi dong
+# xet duyet khong" asks about a council, not about asking.
+_HOI_COMPOUNDS = frozenset(
+    "dong nghi vien phu nong cuu thao dien quan lang truong tu nhap hop".split()
+)
 
 
 def _asking_said(words: list[str]) -> list[str]:
-    """`words` with an unaccented "cho <someone> hoi", "<someone> muon hoi" (and the
-    "ve" after it) written with their diacritics."""
+    """`words` with an unaccented "cho <someone> hoi", "<someone> muon hoi", "muon hoi"
+    (and the "ve" after it) written with their diacritics."""
     out = list(words)
-    for i in range(len(out) - 2):
-        first, second, verb = out[i : i + 3]
-        if verb != "hoi":
+    for at, word in enumerate(out):
+        if word != "hoi" or at == 0 or (at + 1 < len(out) and out[at + 1] in _HOI_COMPOUNDS):
             continue
-        if first == "cho" and second in _ASKERS:
-            out[i + 1] = _ASKERS[second]
-        elif first in _ASKERS and second in _WANTS:
-            out[i], out[i + 1] = _ASKERS[first], _WANTS[second]
+        before = out[at - 1]
+        if before in _WANTS:  # "(em) muon hoi"
+            out[at - 1] = _WANTS[before]
+            if at > 1 and out[at - 2] in _ASKERS:
+                out[at - 2] = _ASKERS[out[at - 2]]
+        elif before in _ASKERS and at > 1 and out[at - 2] == "cho":  # "cho toi hoi"
+            out[at - 1] = _ASKERS[before]
         else:
             continue
-        out[i + 2] = "hỏi"
-        if i + 3 < len(out) and out[i + 3] == "ve":
-            out[i + 3] = "về"
+        out[at] = "hỏi"
+        if at + 1 < len(out) and out[at + 1] == "ve":
+            out[at + 1] = "về"
     return out
 
 
