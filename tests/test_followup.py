@@ -1367,6 +1367,19 @@ async def test_what_about_x_gets_the_entry_on_the_same_topic_about_x(
         assert reply.text.startswith(f"Dạ, thông tin em có về “{OLD_CARD}” chưa nói riêng")
 
 
+@pytest.mark.parametrize("then", ["năm 2025 thì sao", "con nam 2025 thi sao"])
+async def test_a_year_asked_after_an_entry_is_no_line_saying_years(
+    conversation: Conversation, then: str
+) -> None:
+    """ "Năm 2025 thì sao" after the temporary residence entry, which names no year: not
+    its line on staying "tối đa 3 năm" (a year asked is what is asked, no count of
+    years), but that the entry does not say it, and whom to ask."""
+    await one(conversation, "hồ sơ đăng ký tạm trú")
+    reply = await one(conversation, then)
+    assert "3 năm" not in reply.text
+    assert reply.text.startswith(f"Dạ, thông tin em có về “{TEMPORARY}” chưa nói riêng")
+
+
 @pytest.mark.parametrize(
     ("first", "then", "title"),
     [

@@ -890,8 +890,12 @@ def _named(text: str, *, how_often: bool = False) -> list[tuple[str, str]]:
 
 def _counts(word: str) -> bool:
     """Whether `word` (folded) is a number, as "1 trang", "một bản" count what they name:
-    a line saying a fee "theo trang" answers "bao nhiêu tiền 1 trang"."""
-    return word.isdigit() or word == "mot"
+    a line saying a fee "theo trang" answers "bao nhiêu tiền 1 trang". Not a year ("năm
+    2025 thì sao"), which names what is asked: a line on paying "nhiều năm" says nothing
+    of it."""
+    if word.isdigit():
+        return not (len(word) == 4 and word[:2] in ("19", "20"))
+    return word == "mot"
 
 
 def _has(said: str, phrase: str) -> bool:
