@@ -12,6 +12,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from own_ward import open_ward, own_ward
@@ -108,6 +109,18 @@ HEALTH_INSURANCE = "Tham gia bảo hiểm y tế hộ gia đình như thế nào
 
 
 ward, engine, settings, store = own_ward(FAQ, "followup-ward", TODAY)
+
+
+def engine_over(name: str, faq: str) -> Any:
+    """A module-wide fixture: the engine over another small ward holding `faq`."""
+
+    @pytest.fixture(scope="module")
+    def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+        opened = open_ward(tmp_path_factory.mktemp(name), faq, TODAY)
+        yield opened
+        opened.close()
+
+    return engine
 
 
 class Clock:
@@ -781,11 +794,7 @@ faq:
 """
 
 
-@pytest.fixture(scope="module")
-def card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    opened = open_ward(tmp_path_factory.mktemp("card-ward"), CARD_FAQ, TODAY)
-    yield opened
-    opened.close()
+card_engine = engine_over("card-ward", CARD_FAQ)
 
 
 @pytest.mark.parametrize("then", ["bao nhiêu tiền", "hết bao nhiêu tiền vậy"])
@@ -855,11 +864,7 @@ faq:
 """
 
 
-@pytest.fixture(scope="module")
-def bhyt_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    opened = open_ward(tmp_path_factory.mktemp("bhyt-ward"), BHYT_FAQ, TODAY)
-    yield opened
-    opened.close()
+bhyt_engine = engine_over("bhyt-ward", BHYT_FAQ)
 
 
 @pytest.mark.parametrize(
@@ -1328,11 +1333,7 @@ faq:
 """
 
 
-@pytest.fixture(scope="module")
-def sibling_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    opened = open_ward(tmp_path_factory.mktemp("sibling-ward"), SIBLING_FAQ, TODAY)
-    yield opened
-    opened.close()
+sibling_engine = engine_over("sibling-ward", SIBLING_FAQ)
 
 
 @pytest.mark.parametrize(
@@ -1593,11 +1594,7 @@ VAGUE_CARD_FAQ = CARD_FAQ.replace(
 )
 
 
-@pytest.fixture(scope="module")
-def vague_card_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    opened = open_ward(tmp_path_factory.mktemp("vague-card-ward"), VAGUE_CARD_FAQ, TODAY)
-    yield opened
-    opened.close()
+vague_card_engine = engine_over("vague-card-ward", VAGUE_CARD_FAQ)
 
 
 @pytest.mark.parametrize("then", ["còn lệ phí?", "con le phi", "hết bao nhiêu tiền z"])

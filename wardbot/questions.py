@@ -617,27 +617,22 @@ class Questions:
             and turned is not None
             and best.id == doc.id
             and not followup.mentions(doc, turned)
-            and (sibling := _sibling(doc, turned, answer)) is not None
         ):
             # "Thế còn làm cho trẻ em thì sao" after changing an old ID card: the entry on
             # the same topic whose heading is about X (the first card, children too).
-            best = sibling
-        if (
-            best is not None
-            and doc is not None
-            and turned is not None
-            and best.id == doc.id
-            and not followup.mentions(doc, turned)
-        ):
-            # "Thế còn người nước ngoài thì sao" after the marriage entry, which names no
-            # foreigner: that it does not, and whom to ask; not the entry again as if it
-            # were theirs, nor close matches to X alone.
-            await self.record(chat, asked, False, sender, worded=worded)
-            if not staff:
-                return []
-            offer = await self.staff_offer(chat, asked)
-            what = self.engine.accented(turned)
-            return [with_button(not_said_reply(doc.title, what, self.settings, offer), follow)]
+            best = _sibling(doc, turned, answer)
+            if best is None:
+                # "Thế còn người nước ngoài thì sao" after the marriage entry, which names
+                # no foreigner, nor does any other on its topic: that it does not, and whom
+                # to ask; not the entry again as if it were theirs, nor close matches to X
+                # alone.
+                await self.record(chat, asked, False, sender, worded=worded)
+                if not staff:
+                    return []
+                offer = await self.staff_offer(chat, asked)
+                what = self.engine.accented(turned)
+                reply = not_said_reply(doc.title, what, self.settings, offer)
+                return [with_button(reply, follow)]
         # Another entry; or, asked of X, still the entry just given and naming X: that
         # entry again (not close matches to X alone).
         if best is not None and (doc is None or best.id != doc.id or turned is not None):
