@@ -361,6 +361,21 @@ class History:
             row = await rows.fetchone()
         return int(row[0]) if row else None
 
+    async def forgotten(self, session: str, key: str) -> int | None:
+        """The id of the bot's reply saying `session`'s history was deleted by the message
+        the page named `key` (/forget), if it is there: the page is sending that again (its
+        answer lost, or a reload), and /forget has been done."""
+        for entry in self._memory.get(session, ()):
+            if entry.author == "bot" and entry.body.get("forgot") == key:
+                return entry.id
+        async with self.store.db.execute(
+            "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
+            "AND author = 'bot' AND json_extract(body, '$.forgot') = ? LIMIT 1",
+            (CHANNEL, session, key),
+        ) as rows:
+            row = await rows.fetchone()
+        return int(row[0]) if row else None
+
     async def answered(self, session: str, entry_id: int) -> bool:
         """Whether the bot said anything in `session` after the message `entry_id` (every
         message of a resident's is answered with at least one)."""
@@ -803,6 +818,11 @@ class WebChatChannel:
             # already, or being answered; the replies reach the page as any do. Stored
             # but never answered (the bot stopped meanwhile): answered now.
             earlier = await self.history.sent(session, key) if key is not None else None
+            if earlier is None and key is not None:
+                # /forget sent again: it deleted the history, itself with it; done once.
+                forgot = await self.history.forgotten(session, key)
+                if forgot is not None:
+                    return JSONResponse({"ok": True, "id": forgot})
             if earlier is not None and (
                 (session, key) in self._answering or await self.history.answered(session, earlier)
             ):
@@ -829,7 +849,7 @@ class WebChatChannel:
         # The session id is the page's own choice: the address limits what one client
         # may ask of ward staff (wardbot.desk), never stored.
         chat = ChatRef(CHANNEL, session, origin=client)
-        sender = self._sender(client, session, mine)
+        sender = self._sender(client, session, mine, key)
         try:
             if isinstance(action, str):
                 await self.answerer.action(chat, action, sender)
@@ -846,15 +866,20 @@ class WebChatChannel:
         self.allowance.spend(client, size=len(json.dumps(body, ensure_ascii=False).encode()))
         return await self.history.add(session, author, body)
 
-    def _sender(self, client: str, session: str, mine: int) -> Callable[[Sequence[Reply]], Any]:
+    def _sender(
+        self, client: str, session: str, mine: int, key: str | None
+    ) -> Callable[[Sequence[Reply]], Any]:
         async def send(replies: Sequence[Reply]) -> list[Button]:
             # /forget deleted the history, the resident's message with it: the page starts
-            # afresh from the reply that says so.
+            # afresh from the reply that says so, which keeps the message's key (no text),
+            # so that the page sending it again does not forget twice.
             reset = not await self.history.has(mine)
             for number, reply in enumerate(replies):
                 body = reply_body(reply)
                 if reset and number == 0:
                     body["reset"] = True
+                    if key is not None:
+                        body["forgot"] = key
                 await self._add(client, session, "bot", body)
             return drawn(replies)
 

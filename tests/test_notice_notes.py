@@ -200,9 +200,11 @@ async def test_a_day_asked_of_is_answered_from_the_office_hours(
     reply = await ask(conversation, text)
     first, _, rest = reply.text.partition("\n\n")
     assert first == note, text
-    # Under it, the entry on working hours when it answers; else nothing, not "em chưa có
-    # thông tin" under a note that has just told it.
-    assert (HOURS_ANSWER in rest) if entry else rest == "", text
+    # Under it, the entry on working hours when it answers (as it must for the questions
+    # worded as the entry is; the others are near the line, and refits move it); else
+    # nothing, not "em chưa có thông tin" under a note that has just told it.
+    assert rest == "" or HOURS_ANSWER in rest, (text, rest)
+    assert HOURS_ANSWER in rest or not entry, text
     assert "chưa có thông tin" not in reply.text, text
     # Without OFFICE_HOURS, no day is said: the hours are not known.
     plain = await ask(Conversation(engine, store, settings), text)

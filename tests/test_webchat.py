@@ -1212,6 +1212,22 @@ async def test_asking_to_delete_the_chat_history_in_words_deletes_it(
     assert done["reset"] is True and done["text"] == msg.forget_done(alerts=False)
 
 
+async def test_a_forget_sent_again_under_its_key_is_done_once(client: httpx.AsyncClient) -> None:
+    """The page sends /forget again under the same key when its send's answer was lost, or
+    after a reload that came before that answer: /forget deleted the history, the message
+    with its key too; the bot must not take it for a new one, forget again and put "there
+    is nothing to delete" in place of "deleted". A /forget typed again is a new one."""
+    await send(client, text="mat the bhyt", key="k" * 16)
+    first = await send(client, text="/forget", key="f" * 16)
+    [done] = await history(client)
+    assert done["reset"] is True and done["text"] == msg.forget_done(alerts=False)
+    again = await send(client, text="/forget", key="f" * 16)
+    assert again.status_code == 200 and again.json()["id"] == done["id"] != first.json()["id"]
+    assert await history(client) == [done]
+    await send(client, text="/forget", key="g" * 16)
+    assert (await history(client))[-1]["text"] == msg.forget_nothing(alerts=False)
+
+
 async def test_forget_after_small_talk_says_the_conversation_was_deleted_and_again_nothing(
     client: httpx.AsyncClient,
 ) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import inspect
+import json
 import re
 import time
 import unicodedata
@@ -523,6 +524,44 @@ async def test_forget_clears_the_page(bot: Bot, new_page: NewPage) -> None:
     await page.reload()
     await expect(replies).to_have_count(1)
     await expect(replies.first).to_contain_text("đã xóa toàn bộ dữ liệu")
+
+
+async def test_a_forget_whose_send_went_unanswered_is_done_once(
+    bot: Bot, new_page: NewPage
+) -> None:
+    """The bot takes /forget and deletes the history, but the answer to the page's send is
+    lost (a mobile network, a proxy): the page sends it again under its key, or after a
+    reload, which came before that answer. Done once, the page says "deleted"; done again,
+    the bot said there was nothing to delete and that replaced it."""
+    page = await new_page(*PHONE)
+    await page.goto(f"{bot.url}/chat")
+    await ask(page, "mat the bhyt")
+    yours, replies = messages(page)
+    await expect(replies).to_have_count(1)
+    held: list[Routed] = []
+
+    async def answer_lost(route: Routed) -> None:
+        if "/forget" in (route.request.post_data or "") and not held:
+            held.append(route)
+            await route.fetch()  # the bot has it, and answers through the events; the
+            # send's own answer never reaches the page (held: see `release`)
+        else:
+            await route.continue_()
+
+    await page.route("**/chat/api/send", answer_lost)
+    await ask(page, "/forget")
+    await expect(replies.first).to_contain_text("đã xóa toàn bộ dữ liệu")
+    await page.reload()
+    # The page has sent again, or dropped, what it kept as not through.
+    await page.wait_for_function("sessionStorage.getItem('wardbot.chat.pending') === null")
+    async with bot.store.db.execute("SELECT author, body FROM web_messages") as rows:
+        stored = [(author, json.loads(body)["text"]) for author, body in await rows.fetchall()]
+    assert stored == [("bot", msg.forget_done(alerts=False))]
+    await expect(replies).to_have_count(1)
+    await expect(replies.first).to_contain_text("đã xóa toàn bộ dữ liệu")
+    await expect(yours).to_have_count(0)
+    await release(page, held)
+    assert held
 
 
 @pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -301,6 +301,7 @@
   let pausedUntil = 0; // after a 429: no sending before this time (ms)
   let typing = null; // the "typing" bubble, while shown
   const seenKeys = new Map(); // the keys of the resident's messages the history holds -> ids
+  const forgotKeys = new Set(); // the keys of /forget messages done (their entry deleted)
   let lastBotId = 0; // the bot's latest entry received: what came before it is answered
   let loaded = false; // the history the page opened with is drawn: what comes now is new
   const pageTitle = document.title;
@@ -556,6 +557,13 @@
       if (entry.reset) {
         clearLog(); // /forget: the earlier messages are gone
         handleKept = false; // and the widget's handle with them
+        if (typeof entry.forgot === "string") {
+          // Done: never sent again (a reload, or its send's answer lost), which would
+          // forget again and say there is nothing to delete.
+          forgotKeys.add(entry.forgot);
+          for (const sent of inFlight) if (sent.key === entry.forgot) sent.answered = true;
+          keepPending();
+        }
       }
       if (entry.from === "resident") {
         if (typeof entry.key === "string") seenKeys.set(entry.key, entry.id);
@@ -921,6 +929,7 @@
       // Sent from this page already: typed while its history was still loading (a slow
       // connection), it is on its way, not left over from the page before.
       if (inFlight.some((sent) => sent.key === one.key)) continue;
+      if (forgotKeys.has(one.key)) continue; // a /forget the history says is done
       const stored = seenKeys.has(one.key) ? seenKeys.get(one.key) : null;
       if (stored !== null && stored < lastBotId) continue;
       send(one.message, String(one.text), Boolean(one.action), one.key, stored);
