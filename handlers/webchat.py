@@ -350,28 +350,23 @@ class History:
     async def sent(self, session: str, key: str) -> int | None:
         """The id of the resident's message in `session` that the page named `key`, if
         it is there: the page is sending it again."""
-        for entry in self._memory.get(session, ()):
-            if entry.author == "resident" and entry.body.get("key") == key:
-                return entry.id
-        async with self.store.db.execute(
-            "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
-            "AND author = 'resident' AND json_extract(body, '$.key') = ? LIMIT 1",
-            (CHANNEL, session, key),
-        ) as rows:
-            row = await rows.fetchone()
-        return int(row[0]) if row else None
+        return await self._keyed(session, "resident", "key", key)
 
     async def forgotten(self, session: str, key: str) -> int | None:
         """The id of the bot's reply saying `session`'s history was deleted by the message
         the page named `key` (/forget), if it is there: the page is sending that again (its
         answer lost, or a reload), and /forget has been done."""
+        return await self._keyed(session, "bot", "forgot", key)
+
+    async def _keyed(self, session: str, author: str, name: str, key: str) -> int | None:
+        """The first entry of `author` in `session` whose body has `key` under `name`."""
         for entry in self._memory.get(session, ()):
-            if entry.author == "bot" and entry.body.get("forgot") == key:
+            if entry.author == author and entry.body.get(name) == key:
                 return entry.id
         async with self.store.db.execute(
             "SELECT id FROM web_messages WHERE channel = ? AND chat_id = ? "
-            "AND author = 'bot' AND json_extract(body, '$.forgot') = ? LIMIT 1",
-            (CHANNEL, session, key),
+            "AND author = ? AND json_extract(body, ?) = ? LIMIT 1",
+            (CHANNEL, session, author, f"$.{name}", key),
         ) as rows:
             row = await rows.fetchone()
         return int(row[0]) if row else None
