@@ -160,12 +160,12 @@ async def ask_in(page: Page | FrameLocator, question: str) -> None:
     await page.locator("#chat-input").press("Enter")
 
 
-async def answered(bot: Bot, new_page: NewPage) -> tuple[Page, Locator]:
-    """A phone's chat where the resident asked something the bot has no answer to, and
-    that answer has come: the page and the bot's messages."""
+async def answered(bot: Bot, new_page: NewPage, question: str = UNKNOWN) -> tuple[Page, Locator]:
+    """A phone's chat where the resident asked `question` (by default something the bot
+    has no answer to), and that answer has come: the page and the bot's messages."""
     page = await new_page(*PHONE)
     await page.goto(f"{bot.url}/chat")
-    await ask(page, UNKNOWN)
+    await ask(page, question)
     _, replies = messages(page)
     await expect(replies).to_have_count(1)
     return page, replies
@@ -533,11 +533,8 @@ async def test_a_forget_whose_send_went_unanswered_is_done_once(
     lost (a mobile network, a proxy): the page sends it again under its key, or after a
     reload, which came before that answer. Done once, the page says "deleted"; done again,
     the bot said there was nothing to delete and that replaced it."""
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, "mat the bhyt")
-    yours, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page, "mat the bhyt")
+    yours, _ = messages(page)
     held: list[Routed] = []
 
     async def answer_lost(route: Routed) -> None:
@@ -1345,11 +1342,8 @@ async def test_a_suggestion_tapped_twice_on_a_slow_phone_is_asked_once(
 ) -> None:
     """The phone lags, the resident taps again: the second tap of a choice still being
     sent or answered does nothing (once answered, it may be pressed again)."""
-    page = await new_page(*PHONE)
-    await page.goto(f"{bot.url}/chat")
-    await ask(page, "bhyt")
-    yours, replies = messages(page)
-    await expect(replies).to_have_count(1)
+    page, replies = await answered(bot, new_page, "bhyt")
+    yours, _ = messages(page)
     held: list[Routed] = []
 
     async def slow(route: Routed) -> None:
