@@ -536,11 +536,10 @@ class Questions:
             return None, False
         more = await self._follow_up(chat, question, subject, alone, follow, sender, staff=staff)
         doc = subject[1]
-        # Close matches of its own, none the entry: the resident moved on ("làm lại giấy
-        # khai sinh" after the elderly allowance); "còn lệ phí?" next is about them.
-        moved_on = (
-            doc is not None and bool(alone.offers) and all(hit.id != doc.id for hit in alone.offers)
-        )
+        # Close matches of its own led by another entry: the resident moved on ("làm lại
+        # giấy khai sinh" after the elderly allowance); "còn lệ phí?" next is about them,
+        # the ones on screen (which leave out the entry just given, even as a third).
+        moved_on = doc is not None and bool(alone.offers) and alone.offers[0].id != doc.id
         return more, more is None and doc is not None and not moved_on
 
     async def _follow_up(
