@@ -1279,14 +1279,18 @@ async def test_a_question_under_the_offer_made_of_no_words_is_asked_not_taken_fo
         "không cần lên phường à",
         "khỏi lên phường hả",
     )
+    answered = set()
     for question in questions:
         chat = next(chats)
         [offer] = await conversation.handle_text(chat, UNKNOWN)
         assert ask_button(offer)
         replies = await conversation.handle_text(chat, question)
         assert msg.staff_offer_declined(WARD_NAME) not in [r.text for r in replies], question
+        if any(r.title for r in replies):  # an entry found for it (in this small ward)
+            answered.add(question)
     unanswered = await store.unanswered(0)
-    assert all(q in unanswered for q in questions if "lên phường" in q and "thôi" not in q)
+    logged = [q for q in questions if "lên phường" in q and "thôi" not in q and q not in answered]
+    assert logged and all(q in unanswered for q in logged)
     for no in ("em tự lên phường, không cần đâu", "dạ em không cần đâu", "thôi không"):
         chat = next(chats)
         await conversation.handle_text(chat, UNKNOWN)

@@ -108,6 +108,14 @@ def test_numbers_in_abbreviations_are_not_vni(word):
         ("đc k", "được không"),
         ("VNeID", "vneid định danh điện tử"),
         ("thủ tục ly dị", "thủ tục ly hôn"),  # an everyday word for the official one
+        # Copied from official papers, with or without the đ.
+        ("cấp GCN QSDĐ", "cấp giấy chứng nhận quyền sử dụng đất"),
+        ("gcn qsdd", "giấy chứng nhận quyền sử dụng đất"),
+        ("đóng cửa HKD", "đóng cửa hộ kinh doanh"),
+        ("ct ubnd là ai", "chủ tịch ủy ban nhân dân là ai"),
+        # "hs" is a pupil, but what one hands in is a file.
+        ("bhyt hs", "bảo hiểm y tế học sinh"),
+        ("nộp hs ở đâu", "nộp hồ sơ ở đâu"),
     ],
 )
 def test_abbreviations_are_expanded(typed, expected):
